@@ -1,0 +1,174 @@
+// The Array: an immutable, GC-owned, contiguous row-major float32/int32/uint32/bool tensor.
+// Methods are thin aliases of the jnp.* primitives (same code, same derivative rules).
+
+import type { DType, TypedArray } from "./dtype.js";
+import type { Shape } from "./shape.js";
+import { fmtShape as fmt, sizeOf } from "./shape.js";
+import * as ew from "./numpy/elementwise.js";
+import * as red from "./numpy/reduce.js";
+import * as la from "./numpy/linalg.js";
+import * as sh from "./numpy/shape.js";
+import * as ix from "./numpy/indexing.js";
+import { astype } from "./numpy/creation.js";
+import { repr, str } from "./format.js";
+
+/** Anything jnp functions accept where an array is expected. */
+export type ArrayLike = NDArray | number | boolean | NestedList;
+export interface NestedList extends ReadonlyArray<number | boolean | NDArray | NestedList> {}
+
+export type Axis = number | readonly number[] | null | undefined;
+export interface ReduceOpts {
+  keepdims?: boolean;
+}
+/** A slice spec on one axis: an integer index, `null` for all, or `[start, stop?, step?]`. */
+export type SliceSpec = number | null | readonly [number | null, (number | null)?, (number | null)?];
+
+type Nested = number | boolean | Nested[];
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+export class NDArray {
+  /** Row-major storage. Never mutate: arrays are values. */
+  readonly data: TypedArray;
+  readonly shape: number[];
+  readonly dtype: DType;
+
+  /** Internal: wraps storage without copying. Users create arrays with jnp.array and friends. */
+  constructor(data: TypedArray, shape: Shape, dtype: DType) {
+    this.data = data;
+    this.shape = [...shape];
+    this.dtype = dtype;
+    if (data.length !== sizeOf(shape)) throw new Error(`internal: storage of ${data.length} for shape (${shape})`);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** The single element as a JS number (bool gives true/false). */
+  item(): number | boolean {
+    if (this.size !== 1)
+      throw new TypeError(`item: can only convert an array of size 1 to a scalar, got shape ${fmt(this.shape)}`);
+    return this.dtype === "bool" ? this.data[0] !== 0 : this.data[0];
+  }
+
+  /** Nested JS lists (a 0-d array gives its scalar). */
+  tolist(): Nested {
+    const { data, shape, dtype } = this;
+    const conv = (v: number): number | boolean => (dtype === "bool" ? v !== 0 : v);
+    let pos = 0;
+    const build = (d: number): Nested => {
+      if (d === shape.length) return conv(data[pos++]) as Nested;
+      const out: Nested[] = [];
+      for (let i = 0; i < shape[d]; i++) out.push(build(d + 1));
+      return out;
+    };
+    return build(0);
+  }
+
+  astype(dtype: DType): NDArray {
+    return astype(this, dtype);
+  }
+  get T(): NDArray {
+    return sh.transpose(this);
+  }
+  reshape(...shape: number[] | [readonly number[]]): NDArray {
+    const s = shape.length === 1 && typeof shape[0] !== "number" ? shape[0] : (shape as number[]);
+    return sh.reshape(this, s);
+  }
+  transpose(axes?: readonly number[]): NDArray {
+    return sh.transpose(this, axes);
+  }
+  ravel(): NDArray {
+    return sh.ravel(this);
+  }
+  flatten(): NDArray {
+    return sh.ravel(this);
+  }
+  squeeze(axis?: Axis): NDArray {
+    return sh.squeeze(this, axis);
+  }
+
+  add(b: ArrayLike): NDArray {
+    return ew.add(this, b);
+  }
+  sub(b: ArrayLike): NDArray {
+    return ew.subtract(this, b);
+  }
+  mul(b: ArrayLike): NDArray {
+    return ew.multiply(this, b);
+  }
+  div(b: ArrayLike): NDArray {
+    return ew.divide(this, b);
+  }
+  pow(b: ArrayLike): NDArray {
+    return ew.power(this, b);
+  }
+  neg(): NDArray {
+    return ew.negative(this);
+  }
+
+  dot(b: ArrayLike): NDArray {
+    return la.dot(this, b);
+  }
+  matmul(b: ArrayLike): NDArray {
+    return la.matmul(this, b);
+  }
+
+  sum(axis?: Axis, opts?: ReduceOpts): NDArray {
+    return red.sum(this, axis, opts);
+  }
+  mean(axis?: Axis, opts?: ReduceOpts): NDArray {
+    return red.mean(this, axis, opts);
+  }
+  max(axis?: Axis, opts?: ReduceOpts): NDArray {
+    return red.max(this, axis, opts);
+  }
+  min(axis?: Axis, opts?: ReduceOpts): NDArray {
+    return red.min(this, axis, opts);
+  }
+  prod(axis?: Axis, opts?: ReduceOpts): NDArray {
+    return red.prod(this, axis, opts);
+  }
+  argmax(axis?: number): NDArray {
+    return red.argmax(this, axis);
+  }
+  argmin(axis?: number): NDArray {
+    return red.argmin(this, axis);
+  }
+
+  /** Integer index on the first axis (negative counts from the end), like `a[i]`. */
+  at(i: number): NDArray {
+    return ix.index(this, i);
+  }
+  /** NumPy basic slicing, one spec per leading axis: `a.slice(0, [1, null], null)` is `a[0, 1:, :]`. */
+  slice(...specs: SliceSpec[]): NDArray {
+    return ix.slice(this, ...specs);
+  }
+  take(indices: ArrayLike, axis?: number): NDArray {
+    return ix.take(this, indices, axis);
+  }
+
+  /** Iterates over the first axis, as JAX arrays do (`const [a, b] = x`). */
+  *[Symbol.iterator](): Iterator<NDArray> {
+    if (this.ndim === 0) throw new TypeError("iteration over a 0-d array");
+    for (let i = 0; i < this.shape[0]; i++) yield ix.index(this, i);
+  }
+
+  /** NumPy's str: `[1. 2. 3.]`. */
+  toString(): string {
+    return str(this);
+  }
+  /** JAX's repr, shown by console.log: `Array([1., 2., 3.], dtype=float32)`. */
+  [INSPECT](): string {
+    return repr(this);
+  }
+  get [Symbol.toStringTag](): string {
+    return "Array";
+  }
+}
+
+export { NDArray as Array };
