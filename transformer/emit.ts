@@ -1,0 +1,204 @@
+// IR → TypeScript AST. Numbers become JS operators and Math calls; Arrays become calls into the
+// runtime namespace (eager float32 primitives). One named `const` per statement, no closures,
+// no tape: the output reads like hand-written forward and adjoint code.
+
+import ts from "typescript";
+import type { Ext, Fn, Stmt, Tree, Value } from "./ir.js";
+import { leaves } from "./ir.js";
+import { PRIMS } from "./prims.js";
+
+const f = ts.factory;
+
+export interface EmitOptions {
+  /** Identifier of the runtime namespace (`import { __rt as <rt> } from "tsjax"`). */
+  rt: string;
+  /** Expression for a captured name (inlined functions from other files are imported under an alias). */
+  ext: (e: Ext) => ts.Expression;
+  /** Source file of the call site, to attach cross-file source-map ranges correctly. */
+  file?: ts.SourceFile;
+}
+
+export function literal(v: unknown): ts.Expression {
+  if (v === null) return f.createNull();
+  if (v === undefined) return f.createIdentifier("undefined");
+  if (typeof v === "boolean") return v ? f.createTrue() : f.createFalse();
+  if (typeof v === "string") return f.createStringLiteral(v);
+  if (typeof v === "number") {
+    if (Number.isNaN(v)) return f.createIdentifier("NaN");
+    if (!Number.isFinite(v)) return v > 0 ? f.createIdentifier("Infinity") : neg(f.createIdentifier("Infinity"));
+    if (v < 0 || Object.is(v, -0)) return neg(f.createNumericLiteral(String(-v)));
+    return f.createNumericLiteral(String(v));
+  }
+  if (Array.isArray(v)) return f.createArrayLiteralExpression(v.map(literal));
+  if (typeof v === "object")
+    return f.createObjectLiteralExpression(
+      Object.entries(v as object).map(([k, x]) => f.createPropertyAssignment(propName(k), literal(x))),
+    );
+  throw new Error(`internal: cannot emit constant ${String(v)}`);
+}
+
+const neg = (e: ts.Expression) => f.createParenthesizedExpression(f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, e));
+const propName = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? f.createIdentifier(k) : f.createStringLiteral(k));
+
+const BINOPS: Record<string, ts.BinaryOperator> = {
+  "+": ts.SyntaxKind.PlusToken,
+  "-": ts.SyntaxKind.MinusToken,
+  "*": ts.SyntaxKind.AsteriskToken,
+  "/": ts.SyntaxKind.SlashToken,
+  "**": ts.SyntaxKind.AsteriskAsteriskToken,
+  "%": ts.SyntaxKind.PercentToken,
+  "<": ts.SyntaxKind.LessThanToken,
+  "<=": ts.SyntaxKind.LessThanEqualsToken,
+  ">": ts.SyntaxKind.GreaterThanToken,
+  ">=": ts.SyntaxKind.GreaterThanEqualsToken,
+  "===": ts.SyntaxKind.EqualsEqualsEqualsToken,
+  "!==": ts.SyntaxKind.ExclamationEqualsEqualsToken,
+};
+
+const paren = (e: ts.Expression) =>
+  ts.isIdentifier(e) || ts.isNumericLiteral(e) || ts.isParenthesizedExpression(e) || ts.isCallExpression(e)
+    ? e
+    : f.createParenthesizedExpression(e);
+
+/** Readable, unique local names: the user's names first, then `name_1`, `name_2`. */
+class Names {
+  private used = new Set<string>();
+  private byId = new Map<number, string>();
+  reserve(n: string) {
+    this.used.add(n);
+  }
+  fresh(base: string): string {
+    const b = base.replace(/[^\w$]/g, "_").replace(/^(\d)/, "_$1") || "t";
+    let n = b;
+    for (let i = 1; this.used.has(n); i++) n = `${b}_${i}`;
+    this.used.add(n);
+    return n;
+  }
+  bind(id: number, base: string): string {
+    const n = this.fresh(base);
+    this.byId.set(id, n);
+    return n;
+  }
+  get(id: number): string {
+    const n = this.byId.get(id);
+    if (!n) throw new Error(`internal: variable ${id} used before definition`);
+    return n;
+  }
+}
+
+export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
+  const names = new Names();
+  names.reserve(opt.rt);
+  const exts = new Set<string>();
+  for (const s of fn.body) for (const a of s.args) if (a.tag === "ext") exts.add(a.name.split(".")[0]);
+  for (const a of leaves(fn.result)) if (a.tag === "ext") exts.add(a.name);
+  exts.forEach((n) => names.reserve(n));
+  fn.params.forEach((p) => names.reserve(p.name));
+
+  const rtCall = (name: string, args: ts.Expression[]) =>
+    f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(opt.rt), name), undefined, args);
+  const val = (v: Value): ts.Expression =>
+    v.tag === "var" ? f.createIdentifier(names.get(v.id)) : v.tag === "const" ? literal(v.value) : opt.ext(v);
+
+  const stmts: ts.Statement[] = [];
+  // Entry: bind each parameter leaf (pytree fields are read once, ArrayLike converted once).
+  for (const p of fn.params) {
+    const walk = (t: Tree<{ id: number; name: string }>, path: ts.Expression, base: string) => {
+      if (t.kind === "leaf") {
+        if (t.v.name === p.name && path.kind === ts.SyntaxKind.Identifier && !p.arrayLike) {
+          names.bind(t.v.id, p.name);
+          names.reserve(p.name);
+          (names as unknown as { byId: Map<number, string> }).byId.set(t.v.id, p.name);
+          return;
+        }
+        const n = names.bind(t.v.id, base);
+        const init = p.arrayLike ? rtCall("toArray", [path]) : path;
+        stmts.push(constStmt(n, init));
+      } else if (t.kind === "obj") {
+        t.kids.forEach((k, i) => walk(k, f.createPropertyAccessExpression(path, propName(t.keys[i]) as ts.Identifier), `${base}_${t.keys[i]}`));
+      } else if (t.kind === "tup") {
+        t.kids.forEach((k, i) => walk(k, f.createElementAccessExpression(path, i), `${base}_${i}`));
+      }
+    };
+    walk(p.tree, f.createIdentifier(p.name), p.name);
+  }
+
+  const used = new Set<number>();
+  for (const s of fn.body) for (const a of s.args) if (a.tag === "var") used.add(a.id);
+  for (const a of leaves(fn.result)) if (a.tag === "var") used.add(a.id);
+
+  for (const s of fn.body) {
+    const e = emitStmt(s, val, rtCall);
+    let st: ts.Statement;
+    if (!used.has(s.out.id) && PRIMS[s.prim].effect) st = f.createExpressionStatement(e);
+    else st = constStmt(names.bind(s.out.id, s.out.name), e);
+    if (s.src) setMapRange(st, s.src, opt.file);
+    stmts.push(st);
+  }
+  stmts.push(f.createReturnStatement(treeExpr(fn.result, val)));
+
+  const params = fn.params.map((p) => f.createParameterDeclaration(undefined, undefined, p.name));
+  return f.createArrowFunction(undefined, undefined, params, undefined, undefined, f.createBlock(stmts, true));
+}
+
+function constStmt(name: string, init: ts.Expression): ts.Statement {
+  return f.createVariableStatement(
+    undefined,
+    f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, init)], ts.NodeFlags.Const),
+  );
+}
+
+function setMapRange(node: ts.Node, src: ts.Node, file?: ts.SourceFile) {
+  const sf = src.getSourceFile?.();
+  if (!sf || src.pos < 0) return;
+  const range: ts.SourceMapRange = { pos: src.getStart(sf), end: src.end };
+  if (file && sf !== file) range.source = ts.createSourceMapSource(sf.fileName, sf.text);
+  ts.setSourceMapRange(node, range);
+}
+
+export function treeExpr(t: Tree<Value>, val: (v: Value) => ts.Expression): ts.Expression {
+  switch (t.kind) {
+    case "leaf":
+      return val(t.v);
+    case "obj":
+      return f.createObjectLiteralExpression(
+        t.kids.map((k, i) => f.createPropertyAssignment(propName(t.keys[i]), treeExpr(k, val))),
+        false,
+      );
+    case "tup":
+      return f.createArrayLiteralExpression(t.kids.map((k) => treeExpr(k, val)));
+    case "none":
+      return literal(t.v);
+  }
+}
+
+function emitStmt(
+  s: Stmt,
+  val: (v: Value) => ts.Expression,
+  rtCall: (name: string, args: ts.Expression[]) => ts.Expression,
+): ts.Expression {
+  const def = PRIMS[s.prim];
+  const args = s.args.map(val);
+  if (s.prim === "prop") return f.createElementAccessExpression(paren(args[0]), args[1]);
+  const arrMode = s.out.ty === "arr" || s.args.some((a) => a.ty === "arr");
+  if (!arrMode) {
+    const js = def.js;
+    if (js && "bin" in js) return f.createBinaryExpression(paren(args[0]), BINOPS[js.bin], paren(args[1]));
+    if (js && "un" in js) return f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, paren(args[0]));
+    if (js && "fn" in js) {
+      const [obj, name] = js.fn.split(".");
+      return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(obj), name), undefined, args);
+    }
+    if (js && "fma" in js)
+      return f.createBinaryExpression(
+        f.createBinaryExpression(paren(args[0]), ts.SyntaxKind.AsteriskToken, paren(args[1])),
+        ts.SyntaxKind.PlusToken,
+        paren(args[2]),
+      );
+    if (js && "id" in js) return args[0];
+    if (s.prim === "square") return f.createBinaryExpression(paren(args[0]), ts.SyntaxKind.AsteriskToken, paren(args[0]));
+    if (s.prim === "reciprocal") return f.createBinaryExpression(f.createNumericLiteral(1), ts.SyntaxKind.SlashToken, paren(args[0]));
+    if (s.prim === "where") return f.createConditionalExpression(paren(args[0]), undefined, args[1], undefined, args[2]);
+  }
+  return rtCall(def.rt ?? s.prim, args);
+}

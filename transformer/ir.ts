@@ -1,0 +1,118 @@
+// The IR: a typed ANF program. Every value is a variable, a constant or a captured outer name;
+// every statement applies one primitive. Aggregates (pytrees) exist only at compile time:
+// parameters are flattened to leaves and object/array literals are tracked as trees of values,
+// so AD, the simplifier and jit only ever see leaves.
+//
+// Leaf types: `num` is a JS number (float64 math, emitted as JS operators), `arr` a tsjax Array
+// (float32 runtime primitives), `other` anything non-differentiable (booleans, options, dtypes).
+
+import type * as ts from "typescript";
+
+export type Ty = "num" | "arr" | "other";
+
+export interface Var {
+  readonly tag: "var";
+  readonly id: number;
+  readonly name: string;
+  readonly ty: Ty;
+}
+/** A compile-time constant: numbers, booleans, strings, null, and JSON-like objects/arrays of them. */
+export interface Const {
+  readonly tag: "const";
+  readonly value: unknown;
+  readonly ty: Ty;
+}
+/** A name captured from an enclosing scope (a constant for AD): emitted as the identifier itself. */
+export interface Ext {
+  readonly tag: "ext";
+  readonly name: string;
+  readonly ty: Ty;
+  /** Module to import it from when the function was inlined from another file. */
+  readonly from?: { file: string; exportName: string };
+}
+export type Value = Var | Const | Ext;
+
+export interface Stmt {
+  readonly out: Var;
+  readonly prim: string;
+  readonly args: readonly Value[];
+  /** The user's expression this came from, for source maps and diagnostics. */
+  readonly src?: ts.Node;
+}
+
+/** A compile-time pytree of values: leaves, objects (sorted keys), tuples/arrays, and empty nodes. */
+export type Tree<T> =
+  | { readonly kind: "leaf"; readonly v: T }
+  | { readonly kind: "obj"; readonly keys: readonly string[]; readonly kids: readonly Tree<T>[] }
+  | { readonly kind: "tup"; readonly kids: readonly Tree<T>[] }
+  | { readonly kind: "none"; readonly v: null | undefined };
+
+export interface Param {
+  readonly name: string;
+  readonly tree: Tree<Var>;
+  /** Param declared ArrayLike (not Array): converted with asArray on entry. */
+  readonly arrayLike?: boolean;
+}
+
+export interface Fn {
+  readonly name: string;
+  readonly params: readonly Param[];
+  readonly body: readonly Stmt[];
+  readonly result: Tree<Value>;
+}
+
+export function leaves<T>(t: Tree<T>): T[] {
+  const out: T[] = [];
+  const walk = (n: Tree<T>) => {
+    if (n.kind === "leaf") out.push(n.v);
+    else if (n.kind === "obj" || n.kind === "tup") n.kids.forEach(walk);
+  };
+  walk(t);
+  return out;
+}
+
+export function mapTree<A, B>(t: Tree<A>, f: (a: A) => B): Tree<B> {
+  switch (t.kind) {
+    case "leaf":
+      return { kind: "leaf", v: f(t.v) };
+    case "obj":
+      return { kind: "obj", keys: t.keys, kids: t.kids.map((k) => mapTree(k, f)) };
+    case "tup":
+      return { kind: "tup", kids: t.kids.map((k) => mapTree(k, f)) };
+    case "none":
+      return t;
+  }
+}
+
+export const leaf = <T>(v: T): Tree<T> => ({ kind: "leaf", v });
+export const tup = <T>(kids: Tree<T>[]): Tree<T> => ({ kind: "tup", kids });
+
+export const num = (value: number): Const => ({ tag: "const", value, ty: "num" });
+export const lit = (value: unknown): Const => ({ tag: "const", value, ty: typeof value === "number" ? "num" : "other" });
+
+export const isConst = (v: Value, value?: unknown): v is Const =>
+  v.tag === "const" && (value === undefined || v.value === value);
+
+/** Fresh variable ids across the whole build, so inlined and re-transformed code never clashes. */
+let nextId = 1;
+export function freshVar(name: string, ty: Ty): Var {
+  return { tag: "var", id: nextId++, name, ty };
+}
+
+/**
+ * Emits statements. `apply` is the only way new statements are made: it infers the result type
+ * from the primitive table and lets the rules be written as ordinary calls (b.mul(g, x)).
+ */
+export class Builder {
+  readonly body: Stmt[] = [];
+  constructor(
+    private readonly typeOf: (prim: string, args: readonly Value[]) => Ty,
+    public src?: ts.Node,
+  ) {}
+
+  apply(prim: string, args: readonly Value[], name = "t", ty?: Ty): Var {
+    const out = freshVar(name, ty ?? this.typeOf(prim, args));
+    this.body.push({ out, prim, args, src: this.src });
+    return out;
+  }
+}
