@@ -80,6 +80,6 @@ export function castScalar(x: number, dtype: DType): number {
       return Math.min(hi, Math.max(lo, t));
     }
     case "bool":
-      return x !== 0 && !Number.isNaN(x) ? 1 : 0;
+      return x !== 0 ? 1 : 0; // NaN is true, as in NumPy and JAX
   }
 }

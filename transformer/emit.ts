@@ -200,5 +200,8 @@ function emitStmt(
     if (s.prim === "reciprocal") return f.createBinaryExpression(f.createNumericLiteral(1), ts.SyntaxKind.SlashToken, paren(args[0]));
     if (s.prim === "where") return f.createConditionalExpression(paren(args[0]), undefined, args[1], undefined, args[2]);
   }
-  return rtCall(def.rt ?? s.prim, args);
+  // Trailing `undefined` operands are the runtime's defaults: leave them out.
+  let n = args.length;
+  while (n > 0 && s.args[n - 1].tag === "const" && (s.args[n - 1] as { value: unknown }).value === undefined) n--;
+  return rtCall(def.rt ?? s.prim, args.slice(0, n));
 }

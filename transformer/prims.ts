@@ -118,6 +118,10 @@ export const PRIMS: Readonly<Record<string, PrimDef>> = {
   zerosLike: { ty: { like: 0 }, nondiff: true },
   onesLike: { ty: { like: 0 }, nondiff: true },
   toArray: arr(),
+  item: { ty: "num" },
+  logicalAnd: { ty: "other", nondiff: true },
+  logicalOr: { ty: "other", nondiff: true },
+  logicalNot: { ty: "other", nondiff: true },
   untranspose: arr(),
   // non-differentiable array creation and queries (their outputs are constants for AD)
   zeros: arr({ nondiff: true }),

@@ -8,8 +8,34 @@ import { PRIMS } from "./prims.js";
 
 type Def = Map<number, Stmt>;
 
+// Symbolic shapes: which Array values provably share a shape. Enough to drop the broadcasting
+// adjoints (unbroadcast/broadcastLike) of elementwise code, which is most of them.
+const SAME_AS_OPERANDS = new Set([
+  "neg", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
+  "sqrt", "abs", "sign", "square", "reciprocal", "floor", "ceil", "round", "trunc", "astype", "toArray",
+  "add", "sub", "mul", "div", "pow", "mod", "maximum", "minimum", "arctan2", "fma", "where", "balancedEq",
+  "less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual",
+]);
+/** Primitives whose result has the shape of operand i. */
+const SAME_AS_ARG: Record<string, number> = {
+  unbroadcast: 1, broadcastLike: 1, seed: 0, zerosLike: 0, onesLike: 0, unreduce: 1, reshapeLike: 1, maxMask: 0,
+  indexTranspose: 1, sliceTranspose: 1, takeTranspose: 1, dotGradA: 1, dotGradB: 2, matmulGradA: 1, matmulGradB: 2,
+};
+
+function shapeRep(s: Stmt, rep: Map<number, number>): number | null {
+  const r = (v: Value) => (v.tag === "var" ? rep.get(v.id) ?? v.id : null);
+  if (s.prim in SAME_AS_ARG) {
+    const a = s.args[SAME_AS_ARG[s.prim]];
+    return a && a.ty === "arr" ? r(a) : null;
+  }
+  if (!SAME_AS_OPERANDS.has(s.prim)) return null;
+  const reps = s.args.filter((a) => a.ty === "arr").map(r);
+  if (reps.length === 0 || reps.some((x) => x === null || x !== reps[0])) return null;
+  return reps[0];
+}
+
 /** Rewrite one statement to a simpler value, or return null to keep it. */
-function rewrite(s: Stmt, def: Def): Value | Stmt | null {
+function rewrite(s: Stmt, def: Def, rep: Map<number, number>): Value | Stmt | null {
   const { prim, args, out } = s;
   const p = PRIMS[prim];
   const isNum = out.ty === "num";
@@ -41,7 +67,7 @@ function rewrite(s: Stmt, def: Def): Value | Stmt | null {
       if (isConst(a, 0)) return zerosOf(b);
       if (isConst(b, 0)) return zerosOf(a);
       // A zero array times a number (or itself) keeps the zero's shape.
-      if (zero(a) && same(a) && (b.ty === "num" || b === a)) return a;
+      if (zero(a) && same(a) && (b.ty === "num" || (b.tag === "var" && a.tag === "var" && a.id === b.id))) return a;
       if (zero(b) && same(b) && a.ty === "num") return b;
       break;
     case "div":
@@ -61,6 +87,9 @@ function rewrite(s: Stmt, def: Def): Value | Stmt | null {
       break;
     case "unbroadcast":
     case "broadcastLike":
+      if (a.ty === "arr" && b.ty === "arr" && a.tag === "var" && b.tag === "var" && (rep.get(a.id) ?? a.id) === (rep.get(b.id) ?? b.id))
+        return a;
+    // falls through
     case "toArray":
       if (a.ty === "num" && (b ?? a).ty === "num") return a;
       if (prim === "toArray" && a.ty === "arr") return a;
@@ -81,8 +110,8 @@ function rewrite(s: Stmt, def: Def): Value | Stmt | null {
   return null;
 }
 
+/** CSE key. Effectful primitives are checks, idempotent for equal operands, so they merge too. */
 function key(s: Stmt): string | null {
-  if (PRIMS[s.prim].effect) return null;
   const k = (v: Value) => (v.tag === "var" ? `v${v.id}` : v.tag === "ext" ? `e${v.name}` : `c${JSON.stringify(v.value)}:${v.ty}`);
   return `${s.prim}|${s.out.ty}|${s.args.map(k).join(",")}`;
 }
@@ -92,6 +121,7 @@ function onePass(fn: Fn): { fn: Fn; changed: boolean } {
   const subst = new Map<number, Value>();
   const def: Def = new Map();
   const seen = new Map<string, Var>();
+  const rep = new Map<number, number>();
   const body: Stmt[] = [];
   const sub = (v: Value): Value => (v.tag === "var" ? subst.get(v.id) ?? v : v);
   for (const s0 of fn.body) {
@@ -99,7 +129,7 @@ function onePass(fn: Fn): { fn: Fn; changed: boolean } {
     if (s.args.some((a, i) => a !== s0.args[i])) changed = true;
     // Rewrite until stable (a rewrite may produce another rewritable statement).
     for (let guard = 0; guard < 8; guard++) {
-      const r = rewrite(s, def);
+      const r = rewrite(s, def, rep);
       if (r === null) break;
       changed = true;
       if ("tag" in r) {
@@ -119,6 +149,10 @@ function onePass(fn: Fn): { fn: Fn; changed: boolean } {
     }
     if (k) seen.set(k, s.out);
     def.set(s.out.id, s);
+    if (s.out.ty === "arr") {
+      const r = shapeRep(s, rep);
+      if (r !== null) rep.set(s.out.id, r);
+    }
     body.push(s);
   }
   const result = mapTree(fn.result, sub);

@@ -34,6 +34,15 @@ export function opsFor(b: Builder): Ops {
   });
 }
 
+/** Give the statement that just made `v` a readable name (the cotangent of `name`). */
+function named(b: Builder, v: Value, name: string): Value {
+  const last = b.body[b.body.length - 1];
+  if (v.tag !== "var" || !last || last.out.id !== v.id || /^g_/.test(v.name) && v.name !== "g") return v;
+  const out: Var = { ...v, name };
+  b.body[b.body.length - 1] = { ...last, out };
+  return out;
+}
+
 export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   const nums = typeof opt.argnums === "number" ? [opt.argnums] : [...opt.argnums];
   for (const i of nums)
@@ -93,7 +102,7 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
       // A number operand gets a number cotangent even when it met Arrays on the way.
       const cc = a.ty === "num" && c.ty === "arr" ? o.unbroadcast(c, a) : c;
       const prev = ct.get(a.id);
-      ct.set(a.id, prev ? o.add(prev, cc) : cc);
+      ct.set(a.id, named(b, prev ? o.add(prev, cc) : cc, `g_${a.name}`));
     });
   }
   b.src = undefined;

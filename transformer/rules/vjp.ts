@@ -72,6 +72,7 @@ export const VJP: Readonly<Record<string, VjpRule>> = {
   abs: un((o, g, y, x) => o.where(o.greaterEqual(x, zero), g, o.neg(g))),
   astype: (o, g) => [g, null],
   toArray: (o, g, y, [x]) => [o.unbroadcast(g, x)],
+  item: (o, g, y, [x]) => [o.broadcastLike(g, x)],
 
   // reductions: (x, axis, opts)
   sum: (o, g, y, [x, ax, opts]) => [o.unreduce(g, x, ax, opts)],

@@ -1,0 +1,12 @@
+// tsjax: JAX's transformations for TypeScript, compiled at build time.
+export { NDArray as Array } from "./array.js";
+export type { ArrayLike, Axis, ReduceOpts, SliceSpec } from "./array.js";
+export type { DType } from "./dtype.js";
+export * as numpy from "./numpy/index.js";
+export * as random from "./random/index.js";
+export * as tree from "./tree.js";
+export { grad, valueAndGrad, jit } from "./transforms.js";
+export type { GradOptions, Cotangent, GradResult, ValueAndGradResult } from "./transforms.js";
+export { pyrepr } from "./pyrepr.js";
+/** Internal: the helpers generated code calls. Not a public API. */
+export * as __rt from "./rt.js";

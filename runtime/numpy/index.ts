@@ -1,0 +1,7 @@
+// The jax.numpy work-alike: every primitive, grouped by concern in the files beside this one.
+export * from "./creation.js";
+export * from "./elementwise.js";
+export * from "./reduce.js";
+export * from "./linalg.js";
+export * from "./shape.js";
+export * from "./indexing.js";

@@ -1,0 +1,185 @@
+// What generated code calls: every primitive (the same functions as jnp.*), plus the
+// AD plumbing the derivative rules use (broadcast/reduce adjoints, seeds, input checks).
+// Each helper here is itself a primitive with a rule in transformer/rules/vjp.ts.
+
+import { NDArray } from "./array.js";
+import type { ArrayLike, Axis, ReduceOpts, SliceSpec } from "./array.js";
+import { fmtShape, normAxes, sameShape, sizeOf } from "./shape.js";
+import { asArray, astype, ones, zeros } from "./numpy/creation.js";
+import { divide, equal, multiply, where } from "./numpy/elementwise.js";
+import { sum, sumToShape } from "./numpy/reduce.js";
+import { matmul } from "./numpy/linalg.js";
+import { broadcastTo, expandDims, reshape, transpose } from "./numpy/shape.js";
+import * as ix from "./numpy/indexing.js";
+
+export * from "./numpy/creation.js";
+export * from "./numpy/elementwise.js";
+export * from "./numpy/reduce.js";
+export * from "./numpy/linalg.js";
+export * from "./numpy/shape.js";
+export { index, slice, take } from "./numpy/indexing.js";
+
+type N = NDArray | number;
+
+const f32 = (a: NDArray) => (a.dtype === "float32" ? a : astype(a, "float32"));
+
+/** Sum a cotangent back down to the shape (and number-ness) of the operand it belongs to. */
+export function unbroadcast(g: N, like: N): N {
+  if (typeof like === "number") return typeof g === "number" ? g : (sum(g).item() as number);
+  if (typeof g === "number") return reshape(asArray(g), like.shape);
+  return sameShape(g.shape, like.shape) ? g : sumToShape(g, like.shape);
+}
+
+/** Broadcast a cotangent up to the shape (and number-ness) of `like`. */
+export function broadcastLike(g: N, like: N): N {
+  if (typeof like === "number") return typeof g === "number" ? g : (reshape(g, []).item() as number);
+  const a = f32(asArray(g));
+  return sameShape(a.shape, like.shape) ? a : broadcastTo(a, like.shape);
+}
+
+/** The adjoint of a reduction: re-insert the reduced axes and broadcast back to x's shape. */
+export function unreduce(g: NDArray, x: N, axis?: Axis, opts?: ReduceOpts): NDArray {
+  const xa = asArray(x);
+  const axes = normAxes("grad", axis, xa.shape);
+  const kept = opts?.keepdims ? g : expandDims(g, axes);
+  return broadcastTo(kept, xa.shape);
+}
+
+/** How many elements each output of a reduction over `axis` averaged. */
+export function reduceCount(x: N, axis?: Axis): number {
+  const xa = asArray(x);
+  return normAxes("mean", axis, xa.shape).reduce((n, a) => n * xa.shape[a], 1);
+}
+
+/** Where x attains its max/min y, 1/count (ties share the gradient, as JAX does). */
+export function maxMask(x: N, y: NDArray, axis?: Axis, opts?: ReduceOpts): NDArray {
+  const m = f32(equal(x, unreduce(y, x, axis, opts)));
+  const cnt = unreduce(sum(m, axis, opts), x, axis, opts);
+  return divide(m, cnt);
+}
+
+/** JAX's balanced_eq for max/min: 1 where x alone is the result, 0.5 where both tie. */
+export function balancedEq(x: N, z: N, y: N): N {
+  if (typeof x === "number" && typeof z === "number" && typeof y === "number") return x === z ? (y === z ? 0.5 : 1) : 0;
+  const xz = equal(x, z), yz = equal(y, z);
+  return where(xz, where(yz, 0.5, 1), 0) as NDArray;
+}
+
+/** The output cotangent 1, after JAX's checks that the output is a real scalar. */
+export function seed(y: N, api = "grad"): N {
+  if (typeof y === "number") return 1;
+  if (!(y instanceof NDArray)) throw new TypeError(`${api}: the function must return a number or an Array, got ${describe(y)}`);
+  if (y.ndim !== 0)
+    throw new TypeError(`${api}: Gradient only defined for scalar-output functions. Output had shape: ${fmtShape(y.shape)}.`);
+  if (y.dtype !== "float32")
+    throw new TypeError(`${api} requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got ${y.dtype}.`);
+  return ones([], { dtype: "float32" });
+}
+
+/** JAX refuses integer and boolean inputs at differentiated positions. */
+export function checkGradInput(x: unknown, api = "grad"): void {
+  if (typeof x === "number") return;
+  if (!(x instanceof NDArray)) throw new TypeError(`${api}: expected a number or an Array at a differentiated position, got ${describe(x)}`);
+  if (x.dtype !== "float32")
+    throw new TypeError(
+      `${api} requires real- or complex-valued inputs (input dtype that is a sub-dtype of np.inexact), but got ${x.dtype}. ` +
+        `If you want to use Boolean- or integer-valued inputs, convert them with .astype("float32").`,
+    );
+}
+
+function describe(x: unknown): string {
+  if (x === null) return "null";
+  if (Array.isArray(x)) return `a JS array of length ${x.length}`;
+  return typeof x === "object" ? `an object (${Object.prototype.toString.call(x)})` : `${typeof x} ${String(x)}`;
+}
+
+export function zerosLike(x: N): N {
+  return typeof x === "number" ? 0 : zeros(x.shape, { dtype: "float32" });
+}
+export function onesLike(x: N): N {
+  return typeof x === "number" ? 1 : ones(x.shape, { dtype: "float32" });
+}
+export function toArray(x: ArrayLike): NDArray {
+  return asArray(x);
+}
+export function item(x: N): number {
+  if (typeof x === "number") return x;
+  return Number(x.item());
+}
+export function reshapeLike(x: N, like: N): N {
+  if (typeof like === "number") return item(x);
+  return reshape(x, like.shape);
+}
+export function untranspose(g: NDArray, axes?: readonly number[] | null): NDArray {
+  if (!axes) return transpose(g);
+  const inv = new Array<number>(axes.length);
+  axes.forEach((a, i) => (inv[a < 0 ? a + axes.length : a] = i));
+  return transpose(g, inv);
+}
+
+// ---- adjoints of dot and matmul (bilinear) ------------------------------------------------
+
+/** Cotangent of `a` in dot(a, b): contract g with b over b's non-contracted axes. */
+export function dotGradA(g: N, a: N, b: N): NDArray {
+  const [A, B, G] = [asArray(a), asArray(b), asArray(g)];
+  if (A.ndim === 0 || B.ndim === 0) return unbroadcast(multiply(G, B), A) as NDArray;
+  const k = A.shape[A.ndim - 1];
+  const M = sizeOf(A.shape) / k;
+  if (B.ndim === 1) return reshape(multiply(reshape(G, [M, 1]), reshape(B, [1, k])), A.shape);
+  const n = B.shape[B.ndim - 1];
+  const Bb = sizeOf(B.shape) / (k * n);
+  // b: (Bb, k, n) → (k, Bb, n) → (k, Bb·n); g: (M, Bb·n); ga = g @ b'ᵀ
+  const b2 = reshape(transpose(reshape(B, [Bb, k, n]), [1, 0, 2]), [k, Bb * n]);
+  return reshape(matmul(reshape(G, [M, Bb * n]), transpose(b2)), A.shape);
+}
+
+/** Cotangent of `b` in dot(a, b). */
+export function dotGradB(g: N, a: N, b: N): NDArray {
+  const [A, B, G] = [asArray(a), asArray(b), asArray(g)];
+  if (A.ndim === 0 || B.ndim === 0) return unbroadcast(multiply(A, G), B) as NDArray;
+  const k = A.shape[A.ndim - 1];
+  const M = sizeOf(A.shape) / k;
+  const a2 = reshape(A, [M, k]);
+  if (B.ndim === 1) return reshape(matmul(reshape(G, [1, M]), a2), B.shape);
+  const n = B.shape[B.ndim - 1];
+  const Bb = sizeOf(B.shape) / (k * n);
+  const gb = matmul(transpose(a2), reshape(G, [M, Bb * n])); // (k, Bb·n)
+  return reshape(transpose(reshape(gb, [k, Bb, n]), [1, 0, 2]), B.shape);
+}
+
+function swapLast(x: NDArray): NDArray {
+  const p = x.shape.map((_, i) => i);
+  [p[p.length - 2], p[p.length - 1]] = [p[p.length - 1], p[p.length - 2]];
+  return transpose(x, p);
+}
+
+/** matmul with 1-d operands promoted to matrices, and g reshaped to match. */
+function promoted(g: N, a: N, b: N): [NDArray, NDArray, NDArray] {
+  let [A, B] = [asArray(a), asArray(b)];
+  if (A.ndim === 1) A = reshape(A, [1, A.shape[0]]);
+  if (B.ndim === 1) B = reshape(B, [B.shape[0], 1]);
+  const G = reshape(asArray(g), matmul(A, B).shape);
+  return [G, A, B];
+}
+
+export function matmulGradA(g: N, a: N, b: N): NDArray {
+  const [G, A, B] = promoted(g, a, b);
+  return reshape(sumToShape(matmul(G, swapLast(B)), A.shape), asArray(a).shape);
+}
+
+export function matmulGradB(g: N, a: N, b: N): NDArray {
+  const [G, A, B] = promoted(g, a, b);
+  return reshape(sumToShape(matmul(swapLast(A), G), B.shape), asArray(b).shape);
+}
+
+// ---- indexing adjoints: scatter into zeros of the operand's shape ------------------------
+
+export function indexTranspose(g: N, x: N, i: number): NDArray {
+  return ix.indexTranspose(g, asArray(x).shape, i);
+}
+export function sliceTranspose(g: N, x: N, ...specs: SliceSpec[]): NDArray {
+  return ix.sliceTranspose(g, asArray(x).shape, specs);
+}
+export function takeTranspose(g: N, x: N, indices: ArrayLike, axis?: number | null): NDArray {
+  return ix.takeTranspose(g, indices, axis, asArray(x).shape);
+}

@@ -1,0 +1,97 @@
+// Finding tsjax by symbol, not by name: a callee is tsjax's `grad` when the checker resolves it
+// (through any import alias, re-export or namespace) to a declaration inside the tsjax package.
+
+import ts from "typescript";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export type TsjaxKind =
+  | { kind: "transform"; name: "grad" | "valueAndGrad" | "jit" }
+  | { kind: "numpy"; name: string }
+  | { kind: "method"; name: string }
+  | { kind: "other"; name: string };
+
+const pkgNameCache = new Map<string, string | null>();
+
+/** Name of the nearest package.json above `file` (cached per directory). */
+function packageNameOf(file: string): string | null {
+  let dir = path.dirname(file);
+  const seen: string[] = [];
+  let name: string | null = null;
+  for (;;) {
+    const cached = pkgNameCache.get(dir);
+    if (cached !== undefined) {
+      name = cached;
+      break;
+    }
+    seen.push(dir);
+    const pj = path.join(dir, "package.json");
+    if (fs.existsSync(pj)) {
+      try {
+        name = JSON.parse(fs.readFileSync(pj, "utf8")).name ?? null;
+      } catch {
+        name = null;
+      }
+      break;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  for (const d of seen) pkgNameCache.set(d, name);
+  return name;
+}
+
+export function isTsjaxFile(fileName: string): boolean {
+  return /(^|[\\/])runtime[\\/]/.test(fileName) && packageNameOf(fileName) === "tsjax";
+}
+
+export function resolveAlias(checker: ts.TypeChecker, sym: ts.Symbol | undefined): ts.Symbol | undefined {
+  while (sym && sym.flags & ts.SymbolFlags.Alias) {
+    const next = checker.getAliasedSymbol(sym);
+    if (!next || next === sym) break;
+    sym = next;
+  }
+  return sym;
+}
+
+/** What a tsjax symbol is, from the file that declares it. */
+export function classify(checker: ts.TypeChecker, sym0: ts.Symbol | undefined): TsjaxKind | null {
+  const sym = resolveAlias(checker, sym0);
+  const decl = sym?.declarations?.[0];
+  if (!sym || !decl) return null;
+  const file = decl.getSourceFile().fileName;
+  if (!isTsjaxFile(file)) return null;
+  const name = sym.getName();
+  if (/[\\/]runtime[\\/]transforms\.(d\.)?[tj]s$/.test(file) && (name === "grad" || name === "valueAndGrad" || name === "jit"))
+    return { kind: "transform", name };
+  if (/[\\/]runtime[\\/]numpy[\\/]/.test(file)) return { kind: "numpy", name };
+  if (/[\\/]runtime[\\/]array\.(d\.)?[tj]s$/.test(file) && ts.isClassElement(decl)) return { kind: "method", name };
+  return { kind: "other", name };
+}
+
+/** Is `t` tsjax's Array class (or a union containing it, like ArrayLike)? */
+export function arrayTypeKind(checker: ts.TypeChecker, t: ts.Type): "arr" | "arraylike" | null {
+  const isArr = (x: ts.Type) => {
+    const s = x.getSymbol();
+    const d = s?.declarations?.[0];
+    return !!s && s.getName() === "NDArray" && !!d && isTsjaxFile(d.getSourceFile().fileName);
+  };
+  if (isArr(t)) return "arr";
+  if (t.isUnion() && t.types.some(isArr)) return "arraylike";
+  return null;
+}
+
+/** Does the file import anything from tsjax? Files that do not are left byte-identical. */
+export function importsTsjax(sf: ts.SourceFile, checker: ts.TypeChecker): boolean {
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) && !ts.isExportDeclaration(st)) continue;
+    const spec = st.moduleSpecifier;
+    if (!spec || !ts.isStringLiteral(spec)) continue;
+    if (spec.text === "tsjax" || spec.text.startsWith("tsjax/")) return true;
+    const m = checker.getSymbolAtLocation(spec);
+    const d = m?.declarations?.[0];
+    if (d && ts.isSourceFile(d) && isTsjaxFile(d.fileName)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,517 @@
+// TS AST → IR. Types decide meaning: `number` arithmetic and Math.* become number primitives,
+// jnp.* calls and Array methods become Array primitives; pytree parameters are flattened;
+// calls to user functions (any file of the project) are inlined; nested grad/jit calls are
+// transformed and inlined. Anything else is a LowerError at the offending node, which the
+// plugins report as a ts.Diagnostic.
+
+import ts from "typescript";
+import type { Ext, Fn, Param, Tree, Ty, Value, Var } from "./ir.js";
+import { Builder, freshVar, leaf, leaves, lit, mapTree, num, tup } from "./ir.js";
+import { primTy } from "./prims.js";
+import { arrayTypeKind, classify, resolveAlias } from "./find.js";
+import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "./rules/lowering.js";
+
+export class LowerError extends Error {
+  constructor(
+    readonly node: ts.Node,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type FnLike = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | ts.MethodDeclaration;
+
+export interface LowerHost {
+  checker: ts.TypeChecker;
+  /** The grad(...) call being transformed: captured names must be visible from here. */
+  site: ts.Node;
+  /** Transforms a nested grad/valueAndGrad/jit call expression into an IR function. */
+  transformCall(call: ts.CallExpression): Fn;
+  /** Resolves an ext from another file (import it) or reports why it cannot be reached. */
+  captured(sym: ts.Symbol, node: ts.Node, ty: Ty): Ext;
+}
+
+type Env = Map<ts.Symbol, Tree<Value>>;
+
+export class Lowerer {
+  readonly b = new Builder(primTy);
+  private stack: ts.Node[] = [];
+  constructor(readonly host: LowerHost) {}
+
+  get checker() {
+    return this.host.checker;
+  }
+
+  fail(node: ts.Node, msg: string): never {
+    throw new LowerError(node, msg);
+  }
+
+  // ---- types --------------------------------------------------------------------------
+  /** The pytree of leaf types a parameter of type `t` flattens to. */
+  paramTree(t: ts.Type, name: string, at: ts.Node): { tree: Tree<Var>; arrayLike: boolean } {
+    const c = this.checker;
+    let arrayLike = false;
+    const walk = (t: ts.Type, base: string, depth: number): Tree<Var> => {
+      if (depth > 20) this.fail(at, `parameter '${name}' has a recursive type`);
+      if (t.flags & ts.TypeFlags.NumberLike) return leaf(freshVar(base, "num"));
+      const ak = arrayTypeKind(c, t);
+      if (ak) {
+        if (ak === "arraylike") arrayLike = true;
+        return leaf(freshVar(base, "arr"));
+      }
+      if (t.flags & (ts.TypeFlags.BooleanLike | ts.TypeFlags.StringLike)) return leaf(freshVar(base, "other"));
+      if (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void))
+        return { kind: "none", v: t.flags & ts.TypeFlags.Null ? null : undefined };
+      if (c.isTupleType(t)) {
+        const els = c.getTypeArguments(t as ts.TypeReference);
+        return tup(els.map((e, i) => walk(e, `${base}_${i}`, depth + 1)));
+      }
+      if (c.isArrayType(t))
+        this.fail(at, `parameter '${name}' has an array type of unknown length (${c.typeToString(t)}); use a tuple type such as [Array, Array]`);
+      if (t.flags & ts.TypeFlags.Object && t.getCallSignatures().length === 0) {
+        if (c.getIndexInfosOfType(t).length)
+          this.fail(at, `parameter '${name}' has an index signature (${c.typeToString(t)}); give its fields names, e.g. { W: Array; b: Array }`);
+        const props = c.getPropertiesOfType(t).map((p) => p.getName()).sort();
+        return {
+          kind: "obj",
+          keys: props,
+          kids: props.map((k) => walk(c.getTypeOfSymbolAtLocation(c.getPropertyOfType(t, k)!, at), `${base}_${k}`, depth + 1)),
+        };
+      }
+      this.fail(at, `parameter '${name}' has type ${c.typeToString(t)}, which tsjax cannot differentiate (expected number, Array, or objects/tuples of them)`);
+    };
+    return { tree: walk(t, name, 0), arrayLike };
+  }
+
+  tyOfType(t: ts.Type): Ty {
+    if (t.flags & ts.TypeFlags.NumberLike) return "num";
+    return arrayTypeKind(this.checker, t) ? "arr" : "other";
+  }
+
+  // ---- functions ----------------------------------------------------------------------
+  /** Lower a function as the top-level target of a transform: parameters from their types. */
+  lowerTop(decl: FnLike, name: string): Fn {
+    const env: Env = new Map();
+    const params: Param[] = decl.parameters.map((p) => {
+      if (!ts.isIdentifier(p.name)) this.fail(p, "destructured parameters are not supported in a differentiated function; take the object and read its fields");
+      if (p.dotDotDotToken) this.fail(p, "rest parameters are not supported in a differentiated function");
+      const sym = this.checker.getSymbolAtLocation(p.name)!;
+      const { tree, arrayLike } = this.paramTree(this.checker.getTypeAtLocation(p), p.name.text, p);
+      env.set(sym, tree);
+      return { name: p.name.text, tree, arrayLike };
+    });
+    const result = this.lowerBody(decl, env);
+    return { name, params, body: this.b.body, result };
+  }
+
+  /** Inline a call: bind the callee's parameters to the argument trees and lower its body. */
+  inlineCall(decl: FnLike, args: Tree<Value>[], call: ts.Node): Tree<Value> {
+    if (this.stack.includes(decl)) this.fail(call, `recursive call to '${fnName(decl)}' is not supported in a differentiated function yet`);
+    if (!decl.body) this.fail(call, `cannot differentiate through '${fnName(decl)}': it has no body (a declaration only)`);
+    const env: Env = new Map();
+    decl.parameters.forEach((p, i) => {
+      if (p.dotDotDotToken) this.fail(p, "rest parameters are not supported in a differentiated function");
+      let v = args[i];
+      if (!v) v = p.initializer ? this.expr(p.initializer, env) : { kind: "none", v: undefined };
+      this.bindPattern(p.name, v, env);
+    });
+    this.stack.push(decl);
+    try {
+      return this.lowerBody(decl, env);
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  private lowerBody(decl: FnLike, env: Env): Tree<Value> {
+    const body = decl.body!;
+    if (!ts.isBlock(body)) return this.expr(body, env);
+    const sts = body.statements;
+    for (let i = 0; i < sts.length; i++) {
+      const st = sts[i];
+      if (ts.isReturnStatement(st)) {
+        if (i !== sts.length - 1) this.fail(sts[i + 1], "unreachable code after return");
+        if (!st.expression) this.fail(st, "a differentiated function must return a value");
+        return this.expr(st.expression, env);
+      }
+      this.stmt(st, env);
+    }
+    this.fail(decl, `'${fnName(decl)}' does not end with a return statement`);
+  }
+
+  private bindPattern(name: ts.BindingName, v: Tree<Value>, env: Env) {
+    if (ts.isIdentifier(name)) {
+      env.set(this.checker.getSymbolAtLocation(name)!, v);
+      return;
+    }
+    if (ts.isArrayBindingPattern(name)) {
+      if (v.kind !== "tup") this.fail(name, "array destructuring needs a tuple value");
+      name.elements.forEach((e, i) => {
+        if (ts.isOmittedExpression(e)) return;
+        if (e.dotDotDotToken) this.fail(e, "rest elements are not supported in a differentiated function");
+        this.bindPattern(e.name, v.kids[i] ?? { kind: "none", v: undefined }, env);
+      });
+      return;
+    }
+    if (v.kind !== "obj") this.fail(name, "object destructuring needs an object value");
+    for (const e of name.elements) {
+      if (e.dotDotDotToken) this.fail(e, "rest elements are not supported in a differentiated function");
+      const key = e.propertyName ? propKey(e.propertyName) : (e.name as ts.Identifier).text;
+      if (key === null) this.fail(e, "computed property names are not supported in a differentiated function");
+      const i = v.keys.indexOf(key);
+      this.bindPattern(e.name, i >= 0 ? v.kids[i] : { kind: "none", v: undefined }, env);
+    }
+  }
+
+  // ---- statements ---------------------------------------------------------------------
+  private stmt(st: ts.Statement, env: Env) {
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        if (!d.initializer) this.fail(d, "a variable in a differentiated function needs an initial value");
+        this.bindPattern(d.name, this.expr(d.initializer, env), env);
+      }
+      return;
+    }
+    if (ts.isExpressionStatement(st)) {
+      const e = skipParens(st.expression);
+      if (ts.isBinaryExpression(e) && isAssignOp(e.operatorToken.kind)) return this.assign(e, env);
+      this.fail(st, "an expression statement in a differentiated function has effects tsjax cannot differentiate (only assignments are allowed)");
+    }
+    if (ts.isEmptyStatement(st) || ts.isTypeAliasDeclaration(st) || ts.isInterfaceDeclaration(st)) return;
+    const what = CONTROL[st.kind];
+    if (what) this.fail(st, `\`${what}\` inside a differentiated function is not supported yet (control flow)`);
+    this.fail(st, `unsupported statement (${ts.SyntaxKind[st.kind]}) in a differentiated function`);
+  }
+
+  private assign(e: ts.BinaryExpression, env: Env) {
+    if (!ts.isIdentifier(e.left)) this.fail(e.left, "only local variables can be assigned in a differentiated function");
+    const sym = this.checker.getSymbolAtLocation(e.left);
+    if (!sym || !env.has(sym)) this.fail(e.left, `assignment to '${e.left.text}', which is not a local of the differentiated function (mutation of captured state)`);
+    const rhs = this.expr(e.right, env);
+    const op = COMPOUND[e.operatorToken.kind];
+    if (e.operatorToken.kind === ts.SyntaxKind.EqualsToken) env.set(sym, rhs);
+    else if (op) env.set(sym, leaf(this.prim(op, [this.leafOf(env.get(sym)!, e.left), this.leafOf(rhs, e.right)], e)));
+    else this.fail(e.operatorToken, `operator ${ts.tokenToString(e.operatorToken.kind)} is not supported in a differentiated function`);
+  }
+
+  // ---- expressions --------------------------------------------------------------------
+  leafOf(t: Tree<Value>, node: ts.Node): Value {
+    if (t.kind === "leaf") return t.v;
+    if (t.kind === "none") return lit(t.v);
+    this.fail(node, "expected a number or an Array here, not an object or tuple");
+  }
+
+  /** An argument as one value: a leaf, or a tree of constants (shapes, axes, options) as one constant. */
+  valueOf(t: Tree<Value>, node: ts.Node): Value {
+    if (t.kind === "leaf") return t.v;
+    if (t.kind === "none") return lit(t.v);
+    const js = (n: Tree<Value>): unknown => {
+      if (n.kind === "none") return n.v;
+      if (n.kind === "leaf") {
+        if (n.v.tag !== "const") this.fail(node, "a list or object of run-time values is not supported here (only constants); for Arrays use jnp.stack");
+        return n.v.value;
+      }
+      if (n.kind === "tup") return n.kids.map(js);
+      return Object.fromEntries(n.keys.map((k, i) => [k, js(n.kids[i])]));
+    };
+    return lit(js(t));
+  }
+
+  prim(prim: string, args: Value[], node: ts.Node, ty?: Ty): Var {
+    this.b.src = node;
+    return this.b.apply(prim, args, nameHint(node), ty);
+  }
+
+  expr(node: ts.Expression, env: Env): Tree<Value> {
+    const c = this.checker;
+    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node))
+      return this.expr(node.expression, env);
+    if (ts.isNumericLiteral(node)) return leaf(num(Number(node.text)));
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return leaf(lit(node.text));
+    if (node.kind === ts.SyntaxKind.TrueKeyword) return leaf(lit(true));
+    if (node.kind === ts.SyntaxKind.FalseKeyword) return leaf(lit(false));
+    if (node.kind === ts.SyntaxKind.NullKeyword) return { kind: "none", v: null };
+    if (ts.isIdentifier(node)) return this.ident(node, env);
+    if (ts.isPrefixUnaryExpression(node)) {
+      const x = this.leafOf(this.expr(node.operand, env), node.operand);
+      if (node.operator === ts.SyntaxKind.MinusToken) return leaf(x.tag === "const" && typeof x.value === "number" ? num(-x.value) : this.prim("neg", [x], node));
+      if (node.operator === ts.SyntaxKind.PlusToken) return leaf(x);
+      this.fail(node, `operator ${ts.tokenToString(node.operator)} is not supported in a differentiated function`);
+    }
+    if (ts.isBinaryExpression(node)) {
+      const op = BINARY[node.operatorToken.kind];
+      if (!op) {
+        if (isAssignOp(node.operatorToken.kind)) this.fail(node, "assignments inside expressions are not supported; write them as statements");
+        if (node.operatorToken.kind === ts.SyntaxKind.CommaToken) this.fail(node, "the comma operator is not supported in a differentiated function");
+        this.fail(node, `\`${node.operatorToken.getText()}\` inside a differentiated function is not supported yet (control flow)`);
+      }
+      const a = this.leafOf(this.expr(node.left, env), node.left);
+      const b = this.leafOf(this.expr(node.right, env), node.right);
+      for (const [v, n] of [[a, node.left], [b, node.right]] as const)
+        if (v.ty === "arr") this.fail(n, `operator ${node.operatorToken.getText()} on an Array: use jnp functions or Array methods (a.add(b), a.mul(b))`);
+      const lt = c.getTypeAtLocation(node.left), rt = c.getTypeAtLocation(node.right);
+      if (!(lt.flags & ts.TypeFlags.NumberLike) || !(rt.flags & ts.TypeFlags.NumberLike))
+        if (!["less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual"].includes(op))
+          this.fail(node, `operator ${node.operatorToken.getText()} on ${c.typeToString(lt)} and ${c.typeToString(rt)}: only number arithmetic is differentiable`);
+      return leaf(this.prim(op, [a, b], node));
+    }
+    if (ts.isObjectLiteralExpression(node)) {
+      const entries: [string, Tree<Value>][] = [];
+      for (const p of node.properties) {
+        if (ts.isPropertyAssignment(p)) {
+          const k = propKey(p.name);
+          if (k === null) this.fail(p.name, "computed property names are not supported in a differentiated function");
+          entries.push([k, this.expr(p.initializer, env)]);
+        } else if (ts.isShorthandPropertyAssignment(p)) entries.push([p.name.text, this.ident(p.name, env)]);
+        else this.fail(p, "spreads, methods and accessors in object literals are not supported in a differentiated function");
+      }
+      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return { kind: "obj", keys: entries.map((e) => e[0]), kids: entries.map((e) => e[1]) };
+    }
+    if (ts.isArrayLiteralExpression(node)) {
+      return tup(node.elements.map((e) => {
+        if (ts.isSpreadElement(e) || ts.isOmittedExpression(e)) this.fail(e, "spreads and holes in array literals are not supported in a differentiated function");
+        return this.expr(e, env);
+      }));
+    }
+    if (ts.isPropertyAccessExpression(node)) return this.member(node, node.expression, node.name.text, env);
+    if (ts.isElementAccessExpression(node)) {
+      const a = skipParens(node.argumentExpression);
+      const k = ts.isNumericLiteral(a) ? Number(a.text) : ts.isStringLiteralLike(a) ? a.text : undefined;
+      if (k === undefined) {
+        const kv = this.leafOf(this.expr(a, env), a);
+        if (kv.tag === "const" && (typeof kv.value === "number" || typeof kv.value === "string")) return this.member(node, node.expression, kv.value, env);
+        this.fail(a, "indexing with a value computed at run time is not supported yet; use a literal index, or jnp.take for Arrays");
+      }
+      return this.member(node, node.expression, k, env);
+    }
+    if (ts.isCallExpression(node)) return this.call(node, env);
+    if (ts.isConditionalExpression(node)) this.fail(node, "the conditional operator `?:` inside a differentiated function is not supported yet (control flow)");
+    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) this.fail(node, "functions as values inside a differentiated function are not supported yet");
+    if (ts.isTemplateExpression(node)) this.fail(node, "template strings are not differentiable");
+    this.fail(node, `unsupported expression (${ts.SyntaxKind[node.kind]}) in a differentiated function`);
+  }
+
+  private ident(node: ts.Identifier, env: Env): Tree<Value> {
+    if (node.text === "undefined") return { kind: "none", v: undefined };
+    const sym = this.checker.getSymbolAtLocation(node);
+    if (!sym) this.fail(node, `cannot resolve '${node.text}'`);
+    const v = env.get(sym);
+    if (v) return v;
+    if (node.text === "NaN" || node.text === "Infinity") return leaf(num(node.text === "NaN" ? NaN : Infinity));
+    return leaf(this.host.captured(sym, node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+  }
+
+  private member(node: ts.Expression, objExpr: ts.Expression, key: string | number, env: Env): Tree<Value> {
+    if (ts.isIdentifier(objExpr) && objExpr.text === "Math" && typeof key === "string" && key in MATH_CONSTS && this.isGlobalMath(objExpr))
+      return leaf(num(MATH_CONSTS[key]));
+    const obj = this.expr(objExpr, env);
+    if (obj.kind === "obj") {
+      const i = obj.keys.indexOf(String(key));
+      if (i < 0) this.fail(node, `no field '${key}' here (fields: ${obj.keys.join(", ") || "none"})`);
+      return obj.kids[i];
+    }
+    if (obj.kind === "tup") {
+      if (key === "length") return leaf(num(obj.kids.length));
+      if (typeof key !== "number" || !obj.kids[key]) this.fail(node, `index ${String(key)} is out of range for a tuple of length ${obj.kids.length}`);
+      return obj.kids[key];
+    }
+    if (obj.kind === "none") this.fail(node, `reading '${key}' of ${String(obj.v)}`);
+    const v = obj.v;
+    if (v.tag === "ext") return leaf({ ...v, name: `${v.name}.${key}`, ty: this.tyOfType(this.checker.getTypeAtLocation(node)) });
+    if (v.ty === "arr" && key === "T") return leaf(this.prim("transpose", [v, lit(undefined)], node));
+    if (v.ty === "arr" && (key === "shape" || key === "ndim" || key === "size" || key === "dtype"))
+      return leaf(this.prim("prop", [v, lit(key)], node, key === "ndim" || key === "size" ? "num" : "other"));
+    if (v.ty === "other" && v.tag === "var") return leaf(this.prim("prop", [v, lit(key)], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+    this.fail(node, `cannot read '${key}' of a ${v.ty === "num" ? "number" : "value"} in a differentiated function`);
+  }
+
+  private isGlobalMath(id: ts.Identifier): boolean {
+    const d = this.checker.getSymbolAtLocation(id)?.declarations?.[0];
+    return !!d && d.getSourceFile().isDeclarationFile;
+  }
+
+  private call(node: ts.CallExpression, env: Env): Tree<Value> {
+    const c = this.checker;
+    const callee = skipParens(node.expression);
+    const argTrees = () =>
+      node.arguments.map((a) => {
+        if (ts.isSpreadElement(a)) this.fail(a, "spread arguments are not supported in a differentiated function");
+        return this.expr(a, env);
+      });
+
+    // Math.*
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === "Math" && this.isGlobalMath(callee.expression)) {
+      const rule = MATH[callee.name.text];
+      if (!rule) this.fail(callee, `Math.${callee.name.text} is not differentiable`);
+      return this.applyLowering(rule, argTrees(), node, "num");
+    }
+    // tsjax: transforms, numpy functions, Array methods
+    const sym = c.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+    const kind = classify(c, sym);
+    if (kind?.kind === "transform")
+      this.fail(node, `${kind.name}(...) as a value inside a differentiated function is not supported; call the function it returns, or bind it to a const outside`);
+    if (kind?.kind === "numpy") {
+      const rule = JNP[kind.name];
+      if (!rule) this.fail(callee, `jnp.${kind.name} is not differentiable by tsjax yet`);
+      return this.applyLowering(rule, argTrees(), node, "arr");
+    }
+    if (kind?.kind === "method" && ts.isPropertyAccessExpression(callee)) {
+      const rule = METHODS[kind.name];
+      if (!rule) this.fail(callee.name, `Array.${kind.name}() is not differentiable by tsjax`);
+      const self = this.expr(callee.expression, env);
+      return this.applyLowering(rule, [self, ...argTrees()], node, "arr");
+    }
+    return this.callValue(callee, argTrees(), node, env);
+  }
+
+  /** Call of a user function, a const-bound function, or a grad/jit result. */
+  private callValue(target: ts.Expression, args: Tree<Value>[], node: ts.CallExpression, env: Env): Tree<Value> {
+    const t = skipParens(target);
+    if (ts.isCallExpression(t)) {
+      const k = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(t.expression)));
+      if (k?.kind === "transform") {
+        if (k.name === "jit") return this.callValue(t.arguments[0], args, node, env);
+        return this.inlineFn(this.host.transformCall(t), args, node);
+      }
+    }
+    if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return this.inlineCall(t, args, node);
+    const decl = this.functionOf(t);
+    if (decl === "jnp") this.fail(t, "cannot call this jnp function value here");
+    if (ts.isCallExpression(decl)) return this.callValue(decl, args, node, env);
+    return this.inlineCall(decl, args, node);
+  }
+
+  /** Resolve an identifier or property to the function it denotes (through const bindings). */
+  functionOf(t: ts.Expression): FnLike | ts.CallExpression | "jnp" {
+    const c = this.checker;
+    const e = skipParens(t);
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
+    if (ts.isCallExpression(e)) return e;
+    const sym = resolveAlias(c, c.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e));
+    const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
+    if (!sym || !decl) this.fail(e, `cannot resolve the function '${e.getText()}'`);
+    if (classify(c, sym)?.kind === "numpy") return "jnp";
+    if (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) {
+      const impl = sym.declarations?.find((d) => (ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && d.body) as FnLike | undefined;
+      if (!impl) this.fail(e, `cannot differentiate through '${sym.getName()}': no source is available (declared in ${decl.getSourceFile().fileName})`);
+      return impl;
+    }
+    if (ts.isVariableDeclaration(decl)) {
+      const list = decl.parent;
+      if (!(list.flags & ts.NodeFlags.Const)) this.fail(e, `'${sym.getName()}' is not a const binding: tsjax needs to know which function it is at build time`);
+      if (!decl.initializer) this.fail(e, `'${sym.getName()}' has no initializer`);
+      return this.functionOf(decl.initializer);
+    }
+    this.fail(e, `cannot differentiate through '${sym.getName()}': it is not a function tsjax can see the source of`);
+  }
+
+  /** Substitute an already-lowered function (a nested transform) at a call site. */
+  inlineFn(fn: Fn, args: Tree<Value>[], node: ts.Node): Tree<Value> {
+    const m = new Map<number, Value>();
+    fn.params.forEach((p, i) => {
+      const a = args[i];
+      if (!a) this.fail(node, `missing argument '${p.name}'`);
+      const pl = leaves(p.tree);
+      const al = a.kind === "leaf" ? [a.v] : leaves(a);
+      if (pl.length !== al.length) this.fail(node, `argument '${p.name}' does not have the structure the function expects`);
+      pl.forEach((v, j) => m.set(v.id, al[j]));
+    });
+    const sub = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
+    for (const s of fn.body) {
+      const out = freshVar(s.out.name, s.out.ty);
+      this.b.body.push({ out, prim: s.prim, args: s.args.map(sub), src: s.src });
+      m.set(s.out.id, out);
+    }
+    return mapTree(fn.result, sub);
+  }
+
+  private applyLowering(rule: CallLowering, args: Tree<Value>[], node: ts.CallExpression, mode: Ty): Tree<Value> {
+    return rule(
+      {
+        prim: (p, a, ty) => this.prim(p, a, node, ty),
+        leaf: (i) => (args[i] ? this.valueOf(args[i], node.arguments[i] ?? node) : lit(undefined)),
+        tree: (i) => args[i],
+        nargs: args.length,
+        fail: (msg) => this.fail(node, msg),
+      },
+      mode,
+    );
+  }
+}
+
+export interface LoweringCtx {
+  prim(prim: string, args: Value[], ty?: Ty): Var;
+  /** Argument i as a single value (undefined when absent). */
+  leaf(i: number): Value;
+  tree(i: number): Tree<Value> | undefined;
+  nargs: number;
+  fail(msg: string): never;
+}
+
+// ---- tables ------------------------------------------------------------------------------
+const BINARY: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.PlusToken]: "add",
+  [ts.SyntaxKind.MinusToken]: "sub",
+  [ts.SyntaxKind.AsteriskToken]: "mul",
+  [ts.SyntaxKind.SlashToken]: "div",
+  [ts.SyntaxKind.AsteriskAsteriskToken]: "pow",
+  [ts.SyntaxKind.PercentToken]: "mod",
+};
+const COMPOUND: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.PlusEqualsToken]: "add",
+  [ts.SyntaxKind.MinusEqualsToken]: "sub",
+  [ts.SyntaxKind.AsteriskEqualsToken]: "mul",
+  [ts.SyntaxKind.SlashEqualsToken]: "div",
+  [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: "pow",
+  [ts.SyntaxKind.PercentEqualsToken]: "mod",
+};
+const CONTROL: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.IfStatement]: "if",
+  [ts.SyntaxKind.ForStatement]: "for",
+  [ts.SyntaxKind.ForOfStatement]: "for...of",
+  [ts.SyntaxKind.ForInStatement]: "for...in",
+  [ts.SyntaxKind.WhileStatement]: "while",
+  [ts.SyntaxKind.DoStatement]: "do...while",
+  [ts.SyntaxKind.SwitchStatement]: "switch",
+  [ts.SyntaxKind.TryStatement]: "try",
+  [ts.SyntaxKind.ThrowStatement]: "throw",
+  [ts.SyntaxKind.FunctionDeclaration]: "function declarations",
+  [ts.SyntaxKind.ClassDeclaration]: "class",
+  [ts.SyntaxKind.LabeledStatement]: "labelled statements",
+  [ts.SyntaxKind.BreakStatement]: "break",
+  [ts.SyntaxKind.ContinueStatement]: "continue",
+};
+
+function isAssignOp(k: ts.SyntaxKind) {
+  return k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
+}
+
+export function skipParens(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  return e;
+}
+
+function propKey(n: ts.PropertyName): string | null {
+  if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) || ts.isPrivateIdentifier(n)) return n.text;
+  return null;
+}
+
+export function fnName(d: ts.Node): string {
+  if ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && d.name) return d.name.getText();
+  if (ts.isVariableDeclaration(d.parent) && ts.isIdentifier(d.parent.name)) return d.parent.name.text;
+  return "<anonymous>";
+}
+
+/** A readable temporary name from the source: the variable it initialises, else the callee. */
+function nameHint(node: ts.Node): string {
+  const p = node.parent;
+  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && p.initializer === node) return p.name.text;
+  if (ts.isCallExpression(node)) {
+    const e = skipParens(node.expression);
+    if (ts.isPropertyAccessExpression(e)) return e.name.text;
+    if (ts.isIdentifier(e)) return e.text;
+  }
+  return "t";
+}

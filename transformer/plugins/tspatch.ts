@@ -1,0 +1,18 @@
+// tsc entry through ts-patch: tsconfig `"plugins": [{ "transform": "tsjax/transformer" }]`.
+// Diagnostics go through ts-patch's addDiagnostic, so tsc reports them and exits non-zero.
+
+import type ts from "typescript";
+import { createTransformer } from "../transform.js";
+
+interface Extras {
+  addDiagnostic?: (d: ts.Diagnostic) => number | void;
+}
+
+export default function tsjaxTransformer(program: ts.Program, _config?: unknown, extras?: Extras): ts.TransformerFactory<ts.SourceFile> {
+  return createTransformer(program, {
+    report: (d) => {
+      if (extras?.addDiagnostic) extras.addDiagnostic(d);
+      else throw new Error(typeof d.messageText === "string" ? d.messageText : d.messageText.messageText);
+    },
+  });
+}

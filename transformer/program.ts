@@ -1,0 +1,60 @@
+// Emitting files through the tsjax transformer, shared by the CLI, the rollup plugin and tests.
+
+import ts from "typescript";
+import * as path from "node:path";
+import { createTransformer } from "./transform.js";
+import type { Fn } from "./ir.js";
+
+export interface EmitResult {
+  js: string;
+  map?: string;
+  diagnostics: ts.Diagnostic[];
+  sites: { line: number; column: number; text: string; name: string; code: string }[];
+}
+
+const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
+
+/** Emit one source file of `program` with the transformer; collects diagnostics and the generated code. */
+export function emitFile(program: ts.Program, fileName: string): EmitResult {
+  const sf = program.getSourceFile(fileName);
+  if (!sf) throw new Error(`tsjax: ${fileName} is not part of the program`);
+  const res: EmitResult = { js: "", diagnostics: [], sites: [] };
+  const factory = createTransformer(program, {
+    report: (d) => res.diagnostics.push(d),
+    inspect: (site, fn: Fn, code) => {
+      const { line, character } = sf.getLineAndCharacterOfPosition(site.getStart(sf));
+      const text = printer.printNode(ts.EmitHint.Expression, code, sf);
+      res.sites.push({ line: line + 1, column: character + 1, text: site.getText(sf), name: fn.name, code: text });
+    },
+  });
+  program.emit(
+    sf,
+    (name, text) => {
+      if (name.endsWith(".map")) res.map = text;
+      else if (/\.[cm]?js$/.test(name)) res.js = text;
+    },
+    undefined,
+    false,
+    { before: [factory] },
+  );
+  return res;
+}
+
+export function formatDiagnostics(ds: readonly ts.Diagnostic[]): string {
+  return ts.formatDiagnostics(ds, {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => process.cwd(),
+    getNewLine: () => "\n",
+  });
+}
+
+/** Compiler options from the nearest tsconfig.json (or defaults fit for ESM TypeScript). */
+export function loadOptions(start: string, tsconfig?: string): ts.CompilerOptions {
+  const cfgPath = tsconfig ?? ts.findConfigFile(path.dirname(path.resolve(start)), ts.sys.fileExists);
+  const base: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, strict: true, skipLibCheck: true };
+  if (!cfgPath) return base;
+  const cfg = ts.readConfigFile(cfgPath, ts.sys.readFile);
+  if (cfg.error) throw new Error(formatDiagnostics([cfg.error]));
+  const parsed = ts.parseJsonConfigFileContent(cfg.config, ts.sys, path.dirname(cfgPath));
+  return { ...parsed.options, noEmit: false, declaration: false, emitDeclarationOnly: false, sourceMap: true, inlineSources: true, outDir: undefined, rootDir: undefined, plugins: undefined };
+}

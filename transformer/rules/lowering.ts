@@ -1,0 +1,189 @@
+// How each jnp function, Array method and Math function maps onto primitives. One entry per
+// name; composite functions (clip, hypot, n-ary Math.max) are expanded here into primitives so
+// they need no rules of their own.
+
+import type { Tree, Ty, Value } from "../ir.js";
+import { lit, leaf, num } from "../ir.js";
+import type { LoweringCtx } from "../lower.js";
+
+export type CallLowering = (x: LoweringCtx, mode: Ty) => Tree<Value>;
+
+const arrTy = (mode: Ty): Ty | undefined => (mode === "arr" ? "arr" : undefined);
+
+/** A primitive whose operands are the call's first `n` arguments (absent ones are `undefined`). */
+const direct = (prim: string, n: number): CallLowering => (x, mode) => {
+  if (x.nargs > n) x.fail(`${prim} takes at most ${n} argument(s), got ${x.nargs}`);
+  return leaf(x.prim(prim, Array.from({ length: n }, (_, i) => x.leaf(i)), arrTy(mode)));
+};
+
+/** Reductions: (x, axis, opts). */
+const reduce = (prim: string) => direct(prim, 3);
+
+const variadic = (prim: string): CallLowering => (x, mode) =>
+  leaf(x.prim(prim, Array.from({ length: Math.max(x.nargs, 1) }, (_, i) => x.leaf(i)), arrTy(mode)));
+
+const clip: CallLowering = (x, mode) => {
+  let v: Value = x.leaf(0);
+  const lo = x.leaf(1), hi = x.leaf(2);
+  if (!(lo.tag === "const" && lo.value === undefined)) v = x.prim("maximum", [v, lo], arrTy(mode));
+  if (!(hi.tag === "const" && hi.value === undefined)) v = x.prim("minimum", [v, hi], arrTy(mode));
+  return leaf(v);
+};
+
+/** jnp.array / asarray: an Array from a value; a differentiated input passes through. */
+const array: CallLowering = (x) => {
+  const v = x.leaf(0);
+  const opts = x.leaf(1);
+  const dtype = opts.tag === "const" && opts.value && typeof opts.value === "object" ? (opts.value as { dtype?: string }).dtype : undefined;
+  if (opts.tag !== "const") x.fail("the options of jnp.array must be a literal object");
+  if (v.tag === "var") {
+    const a = x.prim("toArray", [v], "arr");
+    return leaf(dtype ? x.prim("astype", [a, lit(dtype)], "arr") : a);
+  }
+  return leaf(x.prim("array", [v, opts], "arr"));
+};
+
+const nondiff = (prim: string, n: number) => direct(prim, n);
+
+export const JNP: Readonly<Record<string, CallLowering>> = {
+  add: direct("add", 2),
+  subtract: direct("sub", 2),
+  multiply: direct("mul", 2),
+  divide: direct("div", 2),
+  power: direct("pow", 2),
+  negative: direct("neg", 1),
+  ...Object.fromEntries(
+    ["square", "sqrt", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "abs", "sign", "reciprocal"].map(
+      (n) => [n, direct(n, 1)],
+    ),
+  ),
+  arctan2: direct("arctan2", 2),
+  maximum: direct("maximum", 2),
+  minimum: direct("minimum", 2),
+  fma: direct("fma", 3),
+  where: direct("where", 3),
+  clip,
+  equal: direct("equal", 2),
+  notEqual: direct("notEqual", 2),
+  less: direct("less", 2),
+  lessEqual: direct("lessEqual", 2),
+  greater: direct("greater", 2),
+  greaterEqual: direct("greaterEqual", 2),
+  sum: reduce("sum"),
+  mean: reduce("mean"),
+  max: reduce("max"),
+  min: reduce("min"),
+  prod: reduce("prod"),
+  logsumexp: reduce("logsumexp"),
+  argmax: reduce("argmax"),
+  argmin: reduce("argmin"),
+  dot: direct("dot", 2),
+  matmul: direct("matmul", 2),
+  vdot: direct("vdot", 2),
+  outer: direct("outer", 2),
+  reshape: direct("reshape", 2),
+  transpose: direct("transpose", 2),
+  expandDims: direct("expandDims", 2),
+  squeeze: direct("squeeze", 2),
+  broadcastTo: direct("broadcastTo", 2),
+  ravel: direct("ravel", 1),
+  index: direct("index", 2),
+  take: direct("take", 3),
+  slice: variadic("slice"),
+  array,
+  asArray: array,
+  astype: direct("astype", 2),
+  zeros: nondiff("zeros", 2),
+  ones: nondiff("ones", 2),
+  full: nondiff("full", 3),
+  arange: nondiff("arange", 4),
+  linspace: nondiff("linspace", 4),
+  eye: nondiff("eye", 3),
+  zerosLike: nondiff("zerosLike", 1),
+  onesLike: nondiff("onesLike", 1),
+};
+
+/** Array methods: argument 0 is the receiver. */
+export const METHODS: Readonly<Record<string, CallLowering>> = {
+  add: direct("add", 2),
+  sub: direct("sub", 2),
+  mul: direct("mul", 2),
+  div: direct("div", 2),
+  pow: direct("pow", 2),
+  neg: direct("neg", 1),
+  dot: direct("dot", 2),
+  matmul: direct("matmul", 2),
+  sum: reduce("sum"),
+  mean: reduce("mean"),
+  max: reduce("max"),
+  min: reduce("min"),
+  prod: reduce("prod"),
+  argmax: direct("argmax", 2),
+  argmin: direct("argmin", 2),
+  reshape: (x) => {
+    if (x.nargs === 2 && x.tree(1)?.kind !== "leaf") return leaf(x.prim("reshape", [x.leaf(0), x.leaf(1)], "arr"));
+    const dims = Array.from({ length: x.nargs - 1 }, (_, i) => x.leaf(i + 1));
+    if (!dims.every((d) => d.tag === "const")) x.fail("reshape dimensions must be known at build time");
+    return leaf(x.prim("reshape", [x.leaf(0), lit(dims.map((d) => (d as { value: unknown }).value))], "arr"));
+  },
+  transpose: direct("transpose", 2),
+  ravel: direct("ravel", 1),
+  flatten: direct("ravel", 1),
+  squeeze: direct("squeeze", 2),
+  astype: direct("astype", 2),
+  at: direct("index", 2),
+  slice: variadic("slice"),
+  take: direct("take", 3),
+  item: (x) => leaf(x.prim("item", [x.leaf(0)], "num")),
+};
+
+const math1 = (prim: string) => direct(prim, 1);
+const nary = (prim: string, empty: number): CallLowering => (x) => {
+  if (x.nargs === 0) return leaf(num(empty));
+  let v: Value = x.leaf(0);
+  for (let i = 1; i < x.nargs; i++) v = x.prim(prim, [v, x.leaf(i)]);
+  return leaf(v);
+};
+
+export const MATH: Readonly<Record<string, CallLowering>> = {
+  exp: math1("exp"),
+  log: math1("log"),
+  log1p: math1("log1p"),
+  expm1: math1("expm1"),
+  tanh: math1("tanh"),
+  sin: math1("sin"),
+  cos: math1("cos"),
+  tan: math1("tan"),
+  asin: math1("arcsin"),
+  acos: math1("arccos"),
+  atan: math1("arctan"),
+  sinh: math1("sinh"),
+  cosh: math1("cosh"),
+  sqrt: math1("sqrt"),
+  abs: math1("abs"),
+  sign: math1("sign"),
+  floor: math1("floor"),
+  ceil: math1("ceil"),
+  round: math1("round"),
+  trunc: math1("trunc"),
+  atan2: direct("arctan2", 2),
+  pow: direct("pow", 2),
+  max: nary("maximum", -Infinity),
+  min: nary("minimum", Infinity),
+  hypot: (x) => {
+    let s: Value = num(0);
+    for (let i = 0; i < x.nargs; i++) s = x.prim("add", [s, x.prim("mul", [x.leaf(i), x.leaf(i)])]);
+    return leaf(x.prim("sqrt", [s]));
+  },
+};
+
+export const MATH_CONSTS: Readonly<Record<string, number>> = {
+  PI: Math.PI,
+  E: Math.E,
+  LN2: Math.LN2,
+  LN10: Math.LN10,
+  LOG2E: Math.LOG2E,
+  LOG10E: Math.LOG10E,
+  SQRT2: Math.SQRT2,
+  SQRT1_2: Math.SQRT1_2,
+};

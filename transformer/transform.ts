@@ -1,0 +1,257 @@
+// The pipeline for one source file: find grad/valueAndGrad call sites by symbol → lower the
+// target function to IR → reverse mode → simplify → emit TypeScript in place of the call.
+// Failures become ts.Diagnostics at the offending node; the call is then left as it was.
+
+import ts from "typescript";
+import * as path from "node:path";
+import type { Ext, Fn, Tree, Ty, Value, Var } from "./ir.js";
+import { freshVar, leaf } from "./ir.js";
+import { classify, importsTsjax, isTsjaxFile, resolveAlias } from "./find.js";
+import { LowerError, Lowerer, skipParens, type LowerHost } from "./lower.js";
+import { NoRuleError, vjpFn, type VjpOptions } from "./ad/reverse.js";
+import { simplify } from "./simplify.js";
+import { emitFn } from "./emit.js";
+import { JNP } from "./rules/lowering.js";
+
+export const RT = "__tsjax_rt";
+
+export interface TransformHooks {
+  /** Receives every diagnostic (tsc: ts-patch's addDiagnostic; rollup: this.error). */
+  report(d: ts.Diagnostic): void;
+  /** Called with the emitted code of each transformed call (tsjax inspect). */
+  inspect?(site: ts.CallExpression, fn: Fn, code: ts.ArrowFunction): void;
+}
+
+export function diagnostic(node: ts.Node, message: string): ts.Diagnostic {
+  const sf = node.getSourceFile();
+  return {
+    category: ts.DiagnosticCategory.Error,
+    code: 99001,
+    file: sf,
+    start: node.getStart(sf),
+    length: Math.max(1, node.getEnd() - node.getStart(sf)),
+    messageText: `tsjax: ${message}`,
+    source: "tsjax",
+  };
+}
+
+export function createTransformer(program: ts.Program, hooks: TransformHooks): ts.TransformerFactory<ts.SourceFile> {
+  const checker = program.getTypeChecker();
+  return (ctx) => (sf) => {
+    if (sf.isDeclarationFile || !importsTsjax(sf, checker)) return sf;
+    const file = new FileTransform(sf, checker, hooks);
+    const visit = (node: ts.Node): ts.Node => {
+      if (ts.isCallExpression(node)) {
+        const k = classify(checker, checker.getSymbolAtLocation(skipParens(node.expression)));
+        if (k?.kind === "transform" && k.name !== "jit") {
+          const out = file.transformSite(node);
+          if (out) return out;
+        }
+      }
+      return ts.visitEachChild(node, visit, ctx);
+    };
+    const out = ts.visitNode(sf, visit) as ts.SourceFile;
+    return file.finish(out);
+  };
+}
+
+/** Per-file state: runtime import, imports of captured names from other files. */
+class FileTransform {
+  private used = false;
+  private imports = new Map<string, { spec: string; names: Map<string, string> }>();
+  private cache = new Map<ts.Node, Fn>();
+
+  constructor(
+    readonly sf: ts.SourceFile,
+    readonly checker: ts.TypeChecker,
+    readonly hooks: TransformHooks,
+  ) {}
+
+  transformSite(call: ts.CallExpression): ts.Expression | null {
+    try {
+      const fn = this.transformCall(call, call);
+      const arrow = emitFn(fn, { rt: RT, ext: (e) => this.extExpr(e), file: this.sf });
+      ts.setSourceMapRange(arrow, { pos: call.getStart(this.sf), end: call.end });
+      this.used = true;
+      this.hooks.inspect?.(call, fn, arrow);
+      return ts.factory.createParenthesizedExpression(arrow);
+    } catch (e) {
+      if (e instanceof LowerError) this.hooks.report(diagnostic(e.node, e.message));
+      else if (e instanceof NoRuleError) this.hooks.report(diagnostic(e.stmt.src ?? call, `'${e.prim}' is not differentiable (no derivative rule)`));
+      else if (e instanceof RangeError || e instanceof TypeError) this.hooks.report(diagnostic(call, e.message));
+      else throw e;
+      return null;
+    }
+  }
+
+  /** IR of grad(f)/valueAndGrad(f)/jit(f) — the transformed function, simplified. */
+  transformCall(call: ts.CallExpression, site: ts.Node): Fn {
+    const k = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(call.expression)));
+    if (k?.kind !== "transform") throw new LowerError(call, "expected a grad, valueAndGrad or jit call");
+    const target = call.arguments[0];
+    if (!target) throw new LowerError(call, `${k.name}() needs a function to transform`);
+    const fn = this.targetFn(target, site);
+    if (k.name === "jit") return fn;
+    const opt = this.options(call, k.name);
+    return simplify(vjpFn(fn, opt));
+  }
+
+  private options(call: ts.CallExpression, api: string): VjpOptions {
+    const o: VjpOptions = { argnums: 0, hasAux: false, withValue: api === "valueAndGrad", api };
+    const arg = call.arguments[1];
+    if (!arg) return o;
+    const e = skipParens(arg);
+    if (!ts.isObjectLiteralExpression(e)) throw new LowerError(arg, `the options of ${api} must be an object literal ({ argnums, hasAux }) so they are known at build time`);
+    for (const p of e.properties) {
+      if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name)) throw new LowerError(p, `unsupported option in ${api}`);
+      const v = skipParens(p.initializer);
+      const int = (x: ts.Expression): number => {
+        if (ts.isNumericLiteral(x) && Number.isInteger(Number(x.text))) return Number(x.text);
+        throw new LowerError(x, `argnums must be integer literals (known at build time), got \`${x.getText()}\``);
+      };
+      if (p.name.text === "argnums") o.argnums = ts.isArrayLiteralExpression(v) ? v.elements.map(int) : int(v);
+      else if (p.name.text === "hasAux") {
+        if (v.kind !== ts.SyntaxKind.TrueKeyword && v.kind !== ts.SyntaxKind.FalseKeyword) throw new LowerError(v, "hasAux must be true or false literally");
+        o.hasAux = v.kind === ts.SyntaxKind.TrueKeyword;
+      } else throw new LowerError(p.name, `unknown option '${p.name.text}' for ${api} (expected argnums, hasAux)`);
+    }
+    return o;
+  }
+
+  /** The IR function a transform's argument denotes. */
+  private targetFn(target: ts.Expression, site: ts.Node): Fn {
+    const t = skipParens(target);
+    const host = this.host(site);
+    if (ts.isCallExpression(t)) return this.transformCall(t, site);
+    const lw = new Lowerer(host);
+    const sym = resolveAlias(this.checker, this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(t) ? t.name : t));
+    const k = classify(this.checker, sym);
+    if (k?.kind === "numpy") return this.primitiveFn(k.name, sym!, t);
+    const decl = ts.isArrowFunction(t) || ts.isFunctionExpression(t) ? t : lw.functionOf(t);
+    if (decl === "jnp") throw new LowerError(t, "internal: unresolved jnp function");
+    if (ts.isCallExpression(decl)) return this.transformCall(decl, site);
+    const cached = this.cache.get(decl);
+    if (cached) return cached;
+    const fn = lw.lowerTop(decl, nameOf(t));
+    this.cache.set(decl, fn);
+    return fn;
+  }
+
+  /** grad(jnp.tanh): a one-primitive function of ArrayLike parameters. */
+  private primitiveFn(name: string, sym: ts.Symbol, at: ts.Expression): Fn {
+    const rule = JNP[name];
+    const decl = sym.valueDeclaration ?? sym.declarations?.[0];
+    if (!rule || !decl || !ts.isFunctionLike(decl)) throw new LowerError(at, `jnp.${name} is not differentiable by tsjax`);
+    const n = decl.parameters.filter((p) => !p.questionToken && !p.initializer && !p.dotDotDotToken).length;
+    const lw = new Lowerer(this.host(at));
+    const params = Array.from({ length: Math.max(n, 1) }, (_, i) => {
+      const v = freshVar(n === 1 ? "x" : `x${i}`, "arr");
+      return { name: v.name, tree: leaf(v) as Tree<Var>, arrayLike: true };
+    });
+    const result = rule(
+      {
+        prim: (p, a, ty) => lw.prim(p, a, at, ty),
+        leaf: (i) => (params[i] ? (params[i].tree as { v: Var }).v : { tag: "const", value: undefined, ty: "other" }),
+        tree: (i) => params[i]?.tree,
+        nargs: params.length,
+        fail: (msg) => {
+          throw new LowerError(at, msg);
+        },
+      },
+      "arr",
+    );
+    return { name, params, body: lw.b.body, result };
+  }
+
+  private host(site: ts.Node): LowerHost {
+    return {
+      checker: this.checker,
+      site,
+      transformCall: (call) => this.transformCall(call, site),
+      captured: (sym, node, ty) => this.captured(sym, node, ty, site),
+    };
+  }
+
+  /** A name captured by the differentiated code: visible at the call site, or imported. */
+  private captured(sym0: ts.Symbol, node: ts.Node, ty: Ty, site: ts.Node): Ext {
+    const c = this.checker;
+    const name = sym0.getName();
+    const visible = c.resolveName(name, site, ts.SymbolFlags.Value, false);
+    if (visible && (visible === sym0 || resolveAlias(c, visible) === resolveAlias(c, sym0))) return { tag: "ext", name, ty };
+    const sym = resolveAlias(c, sym0)!;
+    const decl = sym.valueDeclaration ?? sym.declarations?.[0];
+    const file = decl?.getSourceFile();
+    if (!decl || !file || file === this.sf || isTsjaxFile(file.fileName) || file.isDeclarationFile) {
+      const where = decl && file === this.sf ? "is not visible where the transform is called (it is local to another function)" : "cannot be reached from the call site";
+      throw new LowerError(node, `'${name}' is captured by the differentiated function but ${where}`);
+    }
+    const modSym = c.getSymbolAtLocation(file);
+    const exp = modSym ? c.getExportsOfModule(modSym).find((e) => resolveAlias(c, e) === sym) : undefined;
+    if (!exp)
+      throw new LowerError(node, `'${name}' (declared in ${path.basename(file.fileName)}) is captured by a function differentiated in ${path.basename(this.sf.fileName)}, but it is not exported; export it so the derivative can read it`);
+    return { tag: "ext", name: this.importName(file.fileName, exp.getName()), ty, from: { file: file.fileName, exportName: exp.getName() } };
+  }
+
+  private importName(file: string, exportName: string): string {
+    let rel = path.relative(path.dirname(this.sf.fileName), file).replace(/\\/g, "/");
+    if (!rel.startsWith(".")) rel = "./" + rel;
+    rel = rel.replace(/\.(m|c)?tsx?$/, (_, m) => (this.extStyle() === "none" ? "" : `.${m ?? ""}js`));
+    let entry = this.imports.get(rel);
+    if (!entry) this.imports.set(rel, (entry = { spec: rel, names: new Map() }));
+    let alias = entry.names.get(exportName);
+    if (!alias) entry.names.set(exportName, (alias = `__tsjax_${exportName}_${this.imports.size}`));
+    return alias;
+  }
+
+  /** Relative imports in this file end in .js, or have no extension? Follow the file's style. */
+  private extStyle(): "js" | "none" {
+    for (const st of this.sf.statements)
+      if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text.startsWith("."))
+        return /\.[cm]?[jt]sx?$/.test(st.moduleSpecifier.text) ? "js" : "none";
+    return "js";
+  }
+
+  extExpr(e: Ext): ts.Expression {
+    const [head, ...rest] = e.name.split(".");
+    let x: ts.Expression = ts.factory.createIdentifier(head);
+    for (const k of rest)
+      x = /^\d+$/.test(k) ? ts.factory.createElementAccessExpression(x, Number(k)) : ts.factory.createPropertyAccessExpression(x, k);
+    return x;
+  }
+
+  /** The module specifier the file uses for tsjax's main entry (its runtime namespace lives there). */
+  private runtimeSpec(): string {
+    for (const st of this.sf.statements) {
+      if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+      const spec = st.moduleSpecifier.text;
+      if (spec === "tsjax") return spec;
+      const d = this.checker.getSymbolAtLocation(st.moduleSpecifier)?.declarations?.[0];
+      if (d && ts.isSourceFile(d) && /[\\/]runtime[\\/]index\.(d\.)?[cm]?[tj]s$/.test(d.fileName) && isTsjaxFile(d.fileName)) return spec;
+    }
+    return "tsjax";
+  }
+
+  finish(sf: ts.SourceFile): ts.SourceFile {
+    if (!this.used) return sf;
+    const f = ts.factory;
+    const imp = (spec: string, names: [string, string][]) =>
+      f.createImportDeclaration(
+        undefined,
+        f.createImportClause(undefined, undefined, f.createNamedImports(names.map(([n, a]) => f.createImportSpecifier(false, f.createIdentifier(n), f.createIdentifier(a))))),
+        f.createStringLiteral(spec),
+      );
+    const extra = [imp(this.runtimeSpec(), [["__rt", RT]])];
+    for (const { spec, names } of this.imports.values()) extra.push(imp(spec, [...names.entries()]));
+    return f.updateSourceFile(sf, [...extra, ...sf.statements]);
+  }
+}
+
+function nameOf(t: ts.Expression): string {
+  if (ts.isIdentifier(t)) return t.text;
+  if (ts.isPropertyAccessExpression(t)) return t.name.text;
+  const p = t.parent;
+  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+  return "f";
+}
+
+
