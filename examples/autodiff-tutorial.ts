@@ -1,8 +1,8 @@
 // JAX's autodiff tutorial, line by line in tsjax. `print(x)` is `console.log(String(x))`;
 // f"{x=}" (a Python repr) is `pyrepr(x)`. Built through the tsjax rollup plugin:
 //   npm run example
-import { grad, jit, numpy as jnp, pyrepr, random, valueAndGrad } from "../runtime/index.js";
-import type { Array, ArrayLike } from "../runtime/index.js";
+import { grad, jit, numpy as jnp, pyrepr, random, valueAndGrad } from "tsjax";
+import type { Array, ArrayLike } from "tsjax";
 
 // ## Taking gradients
 const grad_tanh = grad(jnp.tanh);

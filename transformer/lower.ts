@@ -30,6 +30,7 @@ export interface LowerHost {
   transformCall(call: ts.CallExpression): Fn;
   /** Resolves an ext from another file (import it) or reports why it cannot be reached. */
   captured(sym: ts.Symbol, node: ts.Node, ty: Ty): Ext;
+  dependsOn(file: string): void;
 }
 
 type Env = Map<ts.Symbol, Tree<Value>>;
@@ -92,6 +93,7 @@ export class Lowerer {
   // ---- functions ----------------------------------------------------------------------
   /** Lower a function as the top-level target of a transform: parameters from their types. */
   lowerTop(decl: FnLike, name: string): Fn {
+    this.host.dependsOn(decl.getSourceFile().fileName);
     const env: Env = new Map();
     const params: Param[] = decl.parameters.map((p) => {
       if (!ts.isIdentifier(p.name)) this.fail(p, "destructured parameters are not supported in a differentiated function; take the object and read its fields");
@@ -109,6 +111,7 @@ export class Lowerer {
   inlineCall(decl: FnLike, args: Tree<Value>[], call: ts.Node): Tree<Value> {
     if (this.stack.includes(decl)) this.fail(call, `recursive call to '${fnName(decl)}' is not supported in a differentiated function yet`);
     if (!decl.body) this.fail(call, `cannot differentiate through '${fnName(decl)}': it has no body (a declaration only)`);
+    this.host.dependsOn(decl.getSourceFile().fileName);
     const env: Env = new Map();
     decl.parameters.forEach((p, i) => {
       if (p.dotDotDotToken) this.fail(p, "rest parameters are not supported in a differentiated function");

@@ -10,6 +10,10 @@ export interface EmitResult {
   map?: string;
   diagnostics: ts.Diagnostic[];
   sites: { line: number; column: number; text: string; name: string; code: string }[];
+  /** Files whose functions were inlined into this one (watch dependencies). */
+  dependencies: Set<string>;
+  /** Whether any call was transformed (otherwise the file needs no rewriting). */
+  transformed: boolean;
 }
 
 const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
@@ -18,10 +22,12 @@ const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
 export function emitFile(program: ts.Program, fileName: string): EmitResult {
   const sf = program.getSourceFile(fileName);
   if (!sf) throw new Error(`tsjax: ${fileName} is not part of the program`);
-  const res: EmitResult = { js: "", diagnostics: [], sites: [] };
+  const res: EmitResult = { js: "", diagnostics: [], sites: [], dependencies: new Set(), transformed: false };
   const factory = createTransformer(program, {
     report: (d) => res.diagnostics.push(d),
+    dependsOn: (f) => res.dependencies.add(f),
     inspect: (site, fn: Fn, code) => {
+      res.transformed = true;
       const { line, character } = sf.getLineAndCharacterOfPosition(site.getStart(sf));
       const text = printer.printNode(ts.EmitHint.Expression, code, sf);
       res.sites.push({ line: line + 1, column: character + 1, text: site.getText(sf), name: fn.name, code: text });

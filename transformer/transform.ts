@@ -18,6 +18,8 @@ export const RT = "__tsjax_rt";
 export interface TransformHooks {
   /** Receives every diagnostic (tsc: ts-patch's addDiagnostic; rollup: this.error). */
   report(d: ts.Diagnostic): void;
+  /** Files whose source was read to transform this one (for watch mode). */
+  dependsOn?(file: string): void;
   /** Called with the emitted code of each transformed call (tsjax inspect). */
   inspect?(site: ts.CallExpression, fn: Fn, code: ts.ArrowFunction): void;
 }
@@ -169,6 +171,7 @@ class FileTransform {
       site,
       transformCall: (call) => this.transformCall(call, site),
       captured: (sym, node, ty) => this.captured(sym, node, ty, site),
+      dependsOn: (file) => this.hooks.dependsOn?.(file),
     };
   }
 

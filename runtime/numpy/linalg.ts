@@ -32,7 +32,7 @@ const NR = 4; // micro-tile columns
 /** Packed A block budget in float64 elements (256 KiB): mc rows × K stay in L2. */
 const A_BLOCK = 32768;
 /** Below this many multiply-adds (or for thin shapes) the simple loop is faster than packing. */
-const PACK_MIN_WORK = 1 << 15;
+const PACK_MIN_WORK = 1 << 14;
 
 let packedA = new Float64Array(0);
 let packedB = new Float64Array(0);

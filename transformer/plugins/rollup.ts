@@ -1,0 +1,111 @@
+// The rollup plugin (also vite's and vitest's): `plugins: [tsjax({ tsconfig? })]`.
+// Types come from one long-lived LanguageService fed the code rollup hands us, so a warm edit
+// costs one incremental re-check, not a new Program. Each transformed file registers the files
+// whose functions it inlined as watch dependencies: editing a callee re-transforms its callers.
+
+import ts from "typescript";
+import * as path from "node:path";
+import { emitFile, formatDiagnostics, loadOptions } from "../program.js";
+
+export interface TsjaxPluginOptions {
+  /** tsconfig.json to take compiler options from (default: the nearest one to each file). */
+  tsconfig?: string;
+}
+
+interface PluginContext {
+  error(e: { message: string; id?: string; loc?: { file?: string; line: number; column: number } } | string): never;
+  addWatchFile(id: string): void;
+}
+
+const TS_FILE = /\.[cm]?tsx?$/;
+
+export default function tsjax(opts: TsjaxPluginOptions = {}) {
+  const texts = new Map<string, { version: number; text: string }>();
+  const diskVersions = new Map<string, number>();
+  let service: ts.LanguageService | null = null;
+  let options: ts.CompilerOptions | null = null;
+  const roots = new Set<string>();
+  // Under vite (and vitest) TypeScript is compiled by vite itself; under plain rollup we compile
+  // the TypeScript files that need no transform too, and resolve `./x.js` to `./x.ts`.
+  let underVite = false;
+
+  const getService = (file: string) => {
+    if (service) return service;
+    options = loadOptions(file, opts.tsconfig);
+    const host: ts.LanguageServiceHost = {
+      getScriptFileNames: () => [...roots],
+      getScriptVersion: (f) => String(texts.get(f)?.version ?? diskVersions.get(f) ?? 0),
+      getScriptSnapshot: (f) => {
+        const t = texts.get(f)?.text ?? ts.sys.readFile(f);
+        return t === undefined ? undefined : ts.ScriptSnapshot.fromString(t);
+      },
+      getCurrentDirectory: () => process.cwd(),
+      getCompilationSettings: () => options!,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => texts.has(f) || ts.sys.fileExists(f),
+      readFile: (f) => texts.get(f)?.text ?? ts.sys.readFile(f),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+    };
+    service = ts.createLanguageService(host, ts.createDocumentRegistry());
+    return service;
+  };
+
+  return {
+    name: "tsjax",
+    enforce: "pre" as const,
+
+    configResolved() {
+      underVite = true;
+    },
+
+    resolveId(source: string, importer?: string) {
+      if (underVite || !importer || !source.startsWith(".") || !TS_FILE.test(importer.split("?")[0])) return null;
+      const base = path.resolve(path.dirname(importer.split("?")[0]), source);
+      for (const cand of [base.replace(/\.([cm]?)js$/, ".$1ts"), base + ".ts", path.join(base, "index.ts")])
+        if (cand !== base && ts.sys.fileExists(cand)) return cand;
+      return null;
+    },
+
+    transform(this: PluginContext, code: string, id: string) {
+      const file = id.split("?")[0];
+      if (!TS_FILE.test(file) || file.includes(`${path.sep}node_modules${path.sep}`) || file.endsWith(".d.ts")) return null;
+      // Cheap textual gate before any type checking: only files that mention a transform.
+      if (!/\b(grad|valueAndGrad)\b/.test(code) || !/tsjax|runtime/.test(code)) return underVite ? null : transpile(code, file);
+      const prev = texts.get(file);
+      if (!prev || prev.text !== code) texts.set(file, { version: (prev?.version ?? 0) + 1, text: code });
+      roots.add(file);
+      const program = getService(file).getProgram();
+      if (!program) return null;
+      const res = emitFile(program, file);
+      if (res.diagnostics.length) {
+        const d = res.diagnostics[0];
+        const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+        this.error({
+          message: formatDiagnostics(res.diagnostics).trim(),
+          id: d.file?.fileName ?? file,
+          loc: pos ? { file: d.file!.fileName, line: pos.line + 1, column: pos.character } : undefined,
+        });
+      }
+      for (const dep of res.dependencies) if (dep !== file) this.addWatchFile(dep);
+      if (!res.transformed) return underVite ? null : transpile(code, file);
+      return { code: res.js, map: res.map ? JSON.parse(res.map) : null };
+    },
+
+    watchChange(id: string) {
+      const file = id.split("?")[0];
+      texts.delete(file);
+      diskVersions.set(file, (diskVersions.get(file) ?? 0) + 1);
+    },
+  };
+}
+
+function transpile(code: string, file: string) {
+  const out = ts.transpileModule(code, {
+    fileName: file,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true, inlineSources: true },
+  });
+  return { code: out.outputText.replace(/\n\/\/# sourceMappingURL=.*$/, ""), map: out.sourceMapText ? JSON.parse(out.sourceMapText) : null };
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+import tsjax from "./transformer/plugins/rollup.js";
+
+// The suite's own transformed code (test/transformer/*.test.ts) goes through the tsjax plugin,
+// exactly as a user's vitest setup would.
+export default defineConfig({
+  plugins: [tsjax()],
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    pool: "forks",
+  },
+});
