@@ -7,6 +7,7 @@ export default defineConfig({
   plugins: [tsjax()],
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     pool: "forks",
   },

@@ -1,7 +1,7 @@
 // Builds the examples through the tsjax rollup plugin: `npx rollup -c examples/rollup.config.mjs`.
 import tsjax from "tsjax/rollup";
 
-export default ["autodiff-tutorial"].map((name) => ({
+export default ["autodiff-tutorial", "tour"].map((name) => ({
   input: `examples/${name}.ts`,
   output: { file: `dist/examples/${name}.mjs`, format: "es", sourcemap: true },
   external: ["tsjax"],

@@ -3,9 +3,11 @@
 
 import { NDArray } from "../array.js";
 import type { ArrayLike, Axis, ReduceOpts } from "../array.js";
+import { alloc } from "../dtype.js";
 import type { DType, TypedArray } from "../dtype.js";
-import { fmtShape, normAxes, normAxis, stridesOf } from "../shape.js";
+import { fmtShape, normAxes, normAxis, sizeOf, stridesOf } from "../shape.js";
 import { asArray } from "./creation.js";
+import { copyStrided } from "./shape.js";
 
 export interface VarOpts extends ReduceOpts {
   /** Delta degrees of freedom: the divisor is `n - ddof` (clamped at 0, as NumPy does). */
@@ -13,56 +15,48 @@ export interface VarOpts extends ReduceOpts {
 }
 
 /**
- * How a reduction walks its input: output element `o` folds the `n` input elements at
- * `bases[o] + offs[k]` for k = 0..n-1, in row-major order of the reduced indices (so the
- * first occurrence along the axis is met first).
+ * A reduction seen as (outer, n, inner): element (o, k, i) is at `d[(o*n + k)*inner + i]` and
+ * output (o, i) at `o*inner + i` folds k = 0..n-1 in ascending order (row-major order of the
+ * reduced indices, so the first occurrence is met first). Reduced axes that are adjacent need
+ * no copy; otherwise they are moved last by one transposing copy (inner = 1).
  */
-interface Plan {
-  bases: Int32Array;
-  offs: Int32Array;
+interface Layout {
+  d: TypedArray;
+  outer: number;
   n: number;
+  inner: number;
   outShape: number[];
 }
 
-/** Row-major offsets of every index over `dims` (the other dims held at 0). */
-function offsetsOver(shape: readonly number[], strides: readonly number[], dims: readonly number[]): Int32Array {
-  let size = 1;
-  for (const d of dims) size *= shape[d];
-  const out = new Int32Array(size);
-  if (size === 0) return out;
-  const m = dims.length;
-  const idx = new Array<number>(m).fill(0);
-  let off = 0;
-  for (let p = 0; p < size; p++) {
-    out[p] = off;
-    for (let j = m - 1; j >= 0; j--) {
-      const d = dims[j];
-      if (++idx[j] < shape[d]) {
-        off += strides[d];
-        break;
-      }
-      off -= (shape[d] - 1) * strides[d];
-      idx[j] = 0;
-    }
-  }
-  return out;
-}
-
-function planOver(shape: readonly number[], axes: readonly number[], keepdims: boolean): Plan {
+function layoutOf(x: NDArray, axes: readonly number[], keepdims: boolean): Layout {
+  const shape = x.shape;
   const nd = shape.length;
   const isRed = new Array<boolean>(nd).fill(false);
   for (const ax of axes) isRed[ax] = true;
   const kept: number[] = [];
   for (let d = 0; d < nd; d++) if (!isRed[d]) kept.push(d);
+  const outShape = keepdims ? shape.map((s, i) => (isRed[i] ? 1 : s)) : kept.map((d) => shape[d]);
+  const n = sizeOf(axes.map((d) => shape[d]));
+  if (axes.length === 0) return { d: x.data, outer: x.size, n: 1, inner: 1, outShape };
+  const lo = axes[0];
+  const hi = axes[axes.length - 1];
+  if (hi - lo + 1 === axes.length) {
+    // adjacent: (shape[:lo], shape[lo..hi], shape[hi+1:])
+    return { d: x.data, outer: sizeOf(shape.slice(0, lo)), n, inner: sizeOf(shape.slice(hi + 1)), outShape };
+  }
+  const perm = [...kept, ...axes];
   const strides = stridesOf(shape);
-  const bases = offsetsOver(shape, strides, kept);
-  const offs = offsetsOver(shape, strides, axes);
-  const outShape = keepdims ? shape.map((d, i) => (isRed[i] ? 1 : d)) : kept.map((d) => shape[d]);
-  return { bases, offs, n: offs.length, outShape };
+  const d = alloc(x.dtype, x.size);
+  copyStrided(x.data, 0, perm.map((p) => shape[p]), perm.map((p) => strides[p]), d);
+  return { d, outer: sizeOf(kept.map((k) => shape[k])), n, inner: 1, outShape };
 }
 
-function plan(op: string, a: NDArray, axis: Axis, opts: ReduceOpts | undefined): Plan {
-  return planOver(a.shape, normAxes(op, axis, a.shape), !!opts?.keepdims);
+function layout(op: string, x: NDArray, axis: Axis, opts: ReduceOpts | undefined): Layout {
+  return layoutOf(x, normAxes(op, axis, x.shape), !!opts?.keepdims);
+}
+
+function outSize(L: Layout): number {
+  return L.outer * L.inner;
 }
 
 /** Integer-valued sums/products use int32 (bool too); uint32 stays uint32; float32 stays. */
@@ -70,110 +64,136 @@ function accDType(d: DType): DType {
   return d === "bool" ? "int32" : d;
 }
 
-// ---- sum / prod ---------------------------------------------------------------------------
+// ---- float64 kernels shared by sum, mean, var, std, sumToShape --------------------------------
+
+/** Σ_k in float64 for every output (unrounded). */
+function sumF64(L: Layout): Float64Array {
+  const { d, outer, n, inner } = L;
+  const acc = new Float64Array(outSize(L));
+  if (n === 0) return acc;
+  if (inner === 1) {
+    for (let o = 0, b = 0; o < outer; o++, b += n) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += d[b + k];
+      acc[o] = s;
+    }
+  } else {
+    for (let o = 0; o < outer; o++) {
+      const ob = o * inner;
+      for (let k = 0; k < n; k++) {
+        const row = (o * n + k) * inner;
+        for (let i = 0; i < inner; i++) acc[ob + i] += d[row + i];
+      }
+    }
+  }
+  return acc;
+}
+
+/** Σ_k (x - mu)² in float64 for every output, given the float64 means. */
+function sqDevF64(L: Layout, mu: Float64Array): Float64Array {
+  const { d, outer, n, inner } = L;
+  const acc = new Float64Array(outSize(L));
+  if (n === 0) return acc;
+  if (inner === 1) {
+    for (let o = 0, b = 0; o < outer; o++, b += n) {
+      const m = mu[o];
+      let s = 0;
+      for (let k = 0; k < n; k++) {
+        const t = d[b + k] - m;
+        s += t * t;
+      }
+      acc[o] = s;
+    }
+  } else {
+    for (let o = 0; o < outer; o++) {
+      const ob = o * inner;
+      for (let k = 0; k < n; k++) {
+        const row = (o * n + k) * inner;
+        for (let i = 0; i < inner; i++) {
+          const t = d[row + i] - mu[ob + i];
+          acc[ob + i] += t * t;
+        }
+      }
+    }
+  }
+  return acc;
+}
+
+/** Integer sum or product wrapping modulo 2^32 (Int32Array stores wrap), as JAX's int32 does. */
+function intFold(L: Layout, isProd: boolean, dtype: DType): TypedArray {
+  const { d, outer, n, inner } = L;
+  const acc = new Int32Array(outSize(L));
+  if (isProd) acc.fill(1);
+  if (n > 0) {
+    for (let o = 0; o < outer; o++) {
+      const ob = o * inner;
+      for (let k = 0; k < n; k++) {
+        const row = (o * n + k) * inner;
+        if (isProd) for (let i = 0; i < inner; i++) acc[ob + i] = Math.imul(acc[ob + i], d[row + i]);
+        else for (let i = 0; i < inner; i++) acc[ob + i] += d[row + i];
+      }
+    }
+  }
+  return dtype === "uint32" ? new Uint32Array(acc.buffer) : acc;
+}
+
+// ---- sum / prod -----------------------------------------------------------------------------
 
 export function sum(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
   const x = asArray(a, "sum");
-  return sumPlanned(x, plan("sum", x, axis, opts));
+  return sumLayout(x.dtype, layout("sum", x, axis, opts));
 }
 
-function sumPlanned(x: NDArray, p: Plan): NDArray {
-  const { bases, offs, n } = p;
-  const d = x.data;
-  const dtype = accDType(x.dtype);
-  const m = bases.length;
-  let out: TypedArray;
-  if (dtype === "float32") {
-    out = new Float32Array(m);
-    for (let o = 0; o < m; o++) {
-      const b = bases[o];
-      let s = 0;
-      for (let k = 0; k < n; k++) s += d[b + offs[k]];
-      out[o] = s;
-    }
-  } else {
-    // Integer sums wrap modulo 2^32 as JAX's int32 arithmetic does.
-    out = dtype === "int32" ? new Int32Array(m) : new Uint32Array(m);
-    for (let o = 0; o < m; o++) {
-      const b = bases[o];
-      let s = 0;
-      for (let k = 0; k < n; k++) s = (s + d[b + offs[k]]) | 0;
-      out[o] = s;
-    }
-  }
-  return new NDArray(out, p.outShape, dtype);
+function sumLayout(dtype: DType, L: Layout): NDArray {
+  const dt = accDType(dtype);
+  const out = dt === "float32" ? Float32Array.from(sumF64(L)) : intFold(L, false, dt);
+  return new NDArray(out, L.outShape, dt);
 }
 
 export function prod(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
   const x = asArray(a, "prod");
-  const { bases, offs, n, outShape } = plan("prod", x, axis, opts);
-  const d = x.data;
-  const dtype = accDType(x.dtype);
-  const m = bases.length;
-  let out: TypedArray;
-  if (dtype === "float32") {
-    out = new Float32Array(m);
-    for (let o = 0; o < m; o++) {
-      const b = bases[o];
-      let s = 1;
-      for (let k = 0; k < n; k++) s *= d[b + offs[k]];
-      out[o] = s;
-    }
-  } else {
-    out = dtype === "int32" ? new Int32Array(m) : new Uint32Array(m);
-    for (let o = 0; o < m; o++) {
-      const b = bases[o];
-      let s = 1;
-      for (let k = 0; k < n; k++) s = Math.imul(s, d[b + offs[k]]);
-      out[o] = s;
+  const L = layout("prod", x, axis, opts);
+  const dt = accDType(x.dtype);
+  if (dt !== "float32") return new NDArray(intFold(L, true, dt), L.outShape, dt);
+  const { d, outer, n, inner } = L;
+  const acc = new Float64Array(outSize(L)).fill(1);
+  for (let o = 0; o < outer; o++) {
+    const ob = o * inner;
+    for (let k = 0; k < n; k++) {
+      const row = (o * n + k) * inner;
+      for (let i = 0; i < inner; i++) acc[ob + i] *= d[row + i];
     }
   }
-  return new NDArray(out, outShape, dtype);
+  return new NDArray(Float32Array.from(acc), L.outShape, "float32");
 }
 
 // ---- mean / var / std -----------------------------------------------------------------------
 
+/** Mean (float32): the float64 sum divided by n, rounded once. Empty → NaN, as JAX. */
 export function mean(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
   const x = asArray(a, "mean");
-  const { bases, offs, n, outShape } = plan("mean", x, axis, opts);
-  const d = x.data;
-  const m = bases.length;
-  const out = new Float32Array(m);
-  for (let o = 0; o < m; o++) {
-    const b = bases[o];
-    let s = 0;
-    for (let k = 0; k < n; k++) s += d[b + offs[k]];
-    out[o] = s / n; // n = 0 gives NaN, as JAX does
-  }
-  return new NDArray(out, outShape, "float32");
+  const L = layout("mean", x, axis, opts);
+  const s = sumF64(L);
+  const out = new Float32Array(s.length);
+  for (let o = 0; o < s.length; o++) out[o] = s[o] / L.n;
+  return new NDArray(out, L.outShape, "float32");
 }
 
 function variance(op: string, a: ArrayLike, axis: Axis, opts: VarOpts | undefined, root: boolean): NDArray {
   const x = asArray(a, op);
   const ddof = opts?.ddof ?? 0;
   if (!Number.isInteger(ddof)) throw new TypeError(`${op}: ddof must be an integer, got ${ddof}`);
-  const { bases, offs, n, outShape } = plan(op, x, axis, opts);
-  const d = x.data;
-  const m = bases.length;
-  const out = new Float32Array(m);
-  const div = Math.max(n - ddof, 0);
-  for (let o = 0; o < m; o++) {
-    const b = bases[o];
-    let s = 0;
-    for (let k = 0; k < n; k++) s += d[b + offs[k]];
-    const mu = s / n;
-    let ss = 0;
-    for (let k = 0; k < n; k++) {
-      const t = d[b + offs[k]] - mu;
-      ss += t * t;
-    }
-    const v = ss / div;
-    out[o] = root ? Math.sqrt(v) : v;
-  }
-  return new NDArray(out, outShape, "float32");
+  const L = layout(op, x, axis, opts);
+  const mu = sumF64(L);
+  for (let o = 0; o < mu.length; o++) mu[o] /= L.n;
+  const ss = sqDevF64(L, mu);
+  const div = Math.max(L.n - ddof, 0);
+  const out = new Float32Array(ss.length);
+  for (let o = 0; o < ss.length; o++) out[o] = root ? Math.sqrt(ss[o] / div) : ss[o] / div;
+  return new NDArray(out, L.outShape, "float32");
 }
 
-/** Variance (float32), computed in float64 from the float64 mean and rounded once. */
+/** Variance (float32): mean of squared deviations from the float64 mean, in float64, rounded once. */
 function var_(a: ArrayLike, axis?: Axis, opts?: VarOpts): NDArray {
   return variance("var", a, axis, opts, false);
 }
@@ -186,40 +206,56 @@ export function std(a: ArrayLike, axis?: Axis, opts?: VarOpts): NDArray {
 
 // ---- max / min ------------------------------------------------------------------------------
 
+function fmtAxis(axis: Axis): string {
+  return axis === undefined || axis === null ? "None" : typeof axis === "number" ? String(axis) : `[${axis.join(", ")}]`;
+}
+
+/** Max (or min) per output in float64, NaN propagating; n must be > 0. */
+function extremeF64(L: Layout, isMax: boolean): Float64Array {
+  const { d, outer, n, inner } = L;
+  const r = new Float64Array(outSize(L));
+  for (let o = 0; o < outer; o++) {
+    const ob = o * inner;
+    const b = o * n * inner;
+    for (let i = 0; i < inner; i++) r[ob + i] = d[b + i];
+    if (inner === 1) {
+      let m = r[ob];
+      if (isMax) for (let k = 1; k < n; k++) { const v = d[b + k]; if (v > m || v !== v) m = v; }
+      else for (let k = 1; k < n; k++) { const v = d[b + k]; if (v < m || v !== v) m = v; }
+      // once m is NaN neither comparison holds again unless v is NaN: NaN sticks
+      r[ob] = m;
+      continue;
+    }
+    for (let k = 1; k < n; k++) {
+      const row = b + k * inner;
+      if (isMax) for (let i = 0; i < inner; i++) { const v = d[row + i]; if (v > r[ob + i] || v !== v) r[ob + i] = v; }
+      else for (let i = 0; i < inner; i++) { const v = d[row + i]; if (v < r[ob + i] || v !== v) r[ob + i] = v; }
+    }
+  }
+  return r;
+}
+
 function extremum(op: "max" | "min", a: ArrayLike, axis: Axis, opts: ReduceOpts | undefined): NDArray {
   const x = asArray(a, op);
-  const { bases, offs, n, outShape } = plan(op, x, axis, opts);
-  if (n === 0)
+  const L = layout(op, x, axis, opts);
+  if (L.n === 0)
     throw new TypeError(
       `${op}: zero-size array to reduction operation ${op === "max" ? "maximum" : "minimum"} which has no identity ` +
         `(shape ${fmtShape(x.shape)}, axis ${fmtAxis(axis)})`,
     );
-  const d = x.data;
-  const m = bases.length;
-  const out = new (d.constructor as new (n: number) => TypedArray)(m);
-  const isMax = op === "max";
-  for (let o = 0; o < m; o++) {
-    const b = bases[o];
-    let r = d[b + offs[0]];
-    for (let k = 1; k < n && r === r; k++) {
-      const v = d[b + offs[k]];
-      if (v !== v) r = v; // NaN propagates
-      else if (isMax ? v > r : v < r) r = v;
-    }
-    out[o] = r;
-  }
-  return new NDArray(out, outShape, x.dtype);
+  const r = extremeF64(L, op === "max");
+  const out = alloc(x.dtype, r.length);
+  out.set(r);
+  return new NDArray(out, L.outShape, x.dtype);
 }
 
+/** Maximum along `axis` (all axes by default); NaN propagates; keeps the dtype. */
 export function max(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
   return extremum("max", a, axis, opts);
 }
+/** Minimum along `axis` (all axes by default); NaN propagates; keeps the dtype. */
 export function min(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
   return extremum("min", a, axis, opts);
-}
-
-function fmtAxis(axis: Axis): string {
-  return axis === undefined || axis === null ? "None" : typeof axis === "number" ? String(axis) : `[${axis.join(", ")}]`;
 }
 
 // ---- argmax / argmin ------------------------------------------------------------------------
@@ -228,41 +264,35 @@ function argExtremum(op: "argmax" | "argmin", a: ArrayLike, axis: number | null 
   const x = asArray(a, op);
   if (axis !== undefined && axis !== null && typeof axis !== "number")
     throw new TypeError(`${op}: axis must be a single integer or null, got ${JSON.stringify(axis)}`);
-  const keepdims = !!opts?.keepdims;
-  let p: Plan;
-  if (axis === undefined || axis === null) {
-    // Flat index over the whole array; keepdims keeps every axis as size 1.
-    p = planOver(x.shape, normAxes(op, null, x.shape), keepdims);
-  } else {
-    p = planOver(x.shape, [normAxis(op, axis, x.ndim, x.shape)], keepdims);
-  }
-  const { bases, offs, n, outShape } = p;
+  // Without an axis: the flat index over the whole array (keepdims keeps every axis as size 1).
+  const axes = axis === undefined || axis === null ? normAxes(op, null, x.shape) : [normAxis(op, axis, x.ndim, x.shape)];
+  const L = layoutOf(x, axes, !!opts?.keepdims); // adjacent axes: never copies
+  const { d, outer, n, inner } = L;
   if (n === 0)
     throw new TypeError(`${op}: attempt to get ${op} of an empty sequence (shape ${fmtShape(x.shape)}, axis ${fmtAxis(axis)})`);
-  const d = x.data;
-  const m = bases.length;
-  const out = new Int32Array(m);
   const isMax = op === "argmax";
-  for (let o = 0; o < m; o++) {
-    const b = bases[o];
-    let best = d[b + offs[0]];
-    let bi = 0;
-    if (best === best) {
-      for (let k = 1; k < n; k++) {
-        const v = d[b + offs[k]];
-        if (v !== v) {
-          bi = k; // the first NaN wins, as in NumPy and JAX
-          break;
-        }
-        if (isMax ? v > best : v < best) {
-          best = v;
-          bi = k;
+  const out = new Int32Array(outSize(L));
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < inner; i++) {
+      const b = o * n * inner + i;
+      let best = d[b];
+      let bi = 0;
+      if (best === best) {
+        for (let k = 1; k < n; k++) {
+          const v = d[b + k * inner];
+          if (v !== v) {
+            bi = k; // the first NaN wins, as in NumPy and JAX
+            break;
+          }
+          if (isMax ? v > best : v < best) {
+            best = v;
+            bi = k;
+          }
         }
       }
+      out[o * inner + i] = bi;
     }
-    out[o] = bi;
-  }
-  return new NDArray(out, outShape, "int32");
+  return new NDArray(out, L.outShape, "int32");
 }
 
 /** Index of the first maximum along `axis` (int32); without an axis, the flat index. */
@@ -277,33 +307,26 @@ export function argmin(a: ArrayLike, axis?: number | null, opts?: ReduceOpts): N
 // ---- logsumexp ------------------------------------------------------------------------------
 
 /**
- * log(sum(exp(a))) along `axis`, stabilised by the maximum as jax.nn.logsumexp is (an infinite
- * or empty maximum is replaced by 0); computed in float64 and rounded once. Empty → -inf.
+ * log(sum(exp(a))) along `axis`, stabilised by the maximum as jax.nn.logsumexp is (a maximum
+ * that is infinite is replaced by 0); computed in float64 and rounded once. Empty → -inf.
  */
 export function logsumexp(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
   const x = asArray(a, "logsumexp");
-  const { bases, offs, n, outShape } = plan("logsumexp", x, axis, opts);
-  const d = x.data;
-  const m = bases.length;
-  const out = new Float32Array(m);
-  for (let o = 0; o < m; o++) {
-    const b = bases[o];
-    let mx = -Infinity;
+  const L = layout("logsumexp", x, axis, opts);
+  const { d, outer, n, inner } = L;
+  const m = L.n === 0 ? new Float64Array(outSize(L)).fill(-Infinity) : extremeF64(L, true);
+  for (let o = 0; o < m.length; o++) if (m[o] === Infinity || m[o] === -Infinity) m[o] = 0;
+  const s = new Float64Array(m.length);
+  for (let o = 0; o < outer; o++) {
+    const ob = o * inner;
     for (let k = 0; k < n; k++) {
-      const v = d[b + offs[k]];
-      if (v > mx || v !== v) mx = v;
-      if (v !== v) break;
+      const row = (o * n + k) * inner;
+      for (let i = 0; i < inner; i++) s[ob + i] += Math.exp(d[row + i] - m[ob + i]);
     }
-    if (mx !== mx) {
-      out[o] = NaN;
-      continue;
-    }
-    if (!Number.isFinite(mx)) mx = 0;
-    let s = 0;
-    for (let k = 0; k < n; k++) s += Math.exp(d[b + offs[k]] - mx);
-    out[o] = Math.log(s) + mx;
   }
-  return new NDArray(out, outShape, "float32");
+  const out = new Float32Array(m.length);
+  for (let o = 0; o < m.length; o++) out[o] = Math.log(s[o]) + m[o]; // NaN max: NaN throughout
+  return new NDArray(out, L.outShape, "float32");
 }
 
 // ---- sumToShape -----------------------------------------------------------------------------
@@ -331,8 +354,6 @@ export function sumToShape(a: NDArray, shape: readonly number[]): NDArray {
     else throw bad();
   }
   if (axes.length === 0 && a.dtype !== "bool") return lead === 0 ? a : new NDArray(a.data, shape, a.dtype);
-  const p = planOver(a.shape, axes, true);
-  const r = sumPlanned(a, p);
+  const r = sumLayout(a.dtype, layoutOf(a, axes, true));
   return new NDArray(r.data, shape, r.dtype);
 }
-
