@@ -61,7 +61,6 @@ export function createTransformer(program: ts.Program, hooks: TransformHooks): t
 class FileTransform {
   private used = false;
   private imports = new Map<string, { spec: string; names: Map<string, string> }>();
-  private cache = new Map<ts.Node, Fn>();
 
   constructor(
     readonly sf: ts.SourceFile,
@@ -132,11 +131,8 @@ class FileTransform {
     const decl = ts.isArrowFunction(t) || ts.isFunctionExpression(t) ? t : lw.functionOf(t);
     if (decl === "jnp") throw new LowerError(t, "internal: unresolved jnp function");
     if (ts.isCallExpression(decl)) return this.transformCall(decl, site);
-    const cached = this.cache.get(decl);
-    if (cached) return cached;
-    const fn = lw.lowerTop(decl, nameOf(t));
-    this.cache.set(decl, fn);
-    return fn;
+    // Lowered afresh for each call site: what a captured name refers to depends on the site.
+    return lw.lowerTop(decl, nameOf(t));
   }
 
   /** grad(jnp.tanh): a one-primitive function of ArrayLike parameters. */
