@@ -128,8 +128,8 @@ function floatToInt(src: TypedArray, out: Int32Array | Uint32Array, lo: number, 
 
 /**
  * Converts to `dtype` as `castScalar` describes: floats truncate toward zero and saturate at the
- * integer range (NaN gives 0); integers wrap between int32 and uint32; bool is `x != 0` with NaN
- * false; to float32 rounds to nearest. The same dtype returns `a` itself (arrays are immutable).
+ * integer range (NaN gives 0); integers wrap between int32 and uint32; bool is `x != 0` (NaN is
+ * true); to float32 rounds to nearest. The same dtype returns `a` itself (arrays are immutable).
  */
 export function astype(a: NDArray, dtype: DType): NDArray {
   checkDType(dtype, "astype");
@@ -139,11 +139,8 @@ export function astype(a: NDArray, dtype: DType): NDArray {
   let out: TypedArray;
   if (dtype === "bool") {
     const o = new Uint8Array(n);
-    // castScalar's rule: nonzero and not NaN.
-    for (let i = 0; i < n; i++) {
-      const x = src[i];
-      o[i] = x !== 0 && x === x ? 1 : 0;
-    }
+    // castScalar's rule: nonzero (NaN is true, as in NumPy and JAX).
+    for (let i = 0; i < n; i++) o[i] = src[i] !== 0 ? 1 : 0;
     out = o;
   } else if (a.dtype === "float32" && dtype !== "float32") {
     const o = dtype === "int32" ? new Int32Array(n) : new Uint32Array(n);

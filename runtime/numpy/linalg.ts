@@ -31,6 +31,8 @@ const MR = 3; // micro-tile rows
 const NR = 4; // micro-tile columns
 /** Packed A block budget in float64 elements (256 KiB): mc rows × K stay in L2. */
 const A_BLOCK = 32768;
+/** Packed B block budget in float64 elements (8 MiB): a 1024×1024 B is packed in one go. */
+const B_BLOCK = 1 << 20;
 /** Below this many multiply-adds (or for thin shapes) the simple loop is faster than packing. */
 const PACK_MIN_WORK = 1 << 14;
 
@@ -85,56 +87,61 @@ function gemmSimple(
 }
 
 /**
- * Blocked GEMM: B is packed once into k-major panels of NR columns (float64, zero-padded);
- * A is packed mc rows at a time into k-major strips of MR rows; the MR×NR micro-kernel keeps
- * its 12 sums in locals over the whole K, so each output is rounded exactly once.
+ * Blocked GEMM. B is packed nc columns at a time into k-major panels of NR columns (float64,
+ * zero-padded; at most B_BLOCK elements, so the scratch stays bounded whatever K·N is); for each
+ * such block, A is packed mc rows at a time into k-major strips of MR rows. The MR×NR micro-kernel
+ * keeps its 12 sums in locals over the whole K, so each output is rounded exactly once.
  */
 function gemmPacked(
   A: TypedArray, aOff: number, B: TypedArray, bOff: number,
   M: number, K: number, N: number, C: Float32Array, cOff: number,
 ): void {
-  const panels = Math.ceil(N / NR);
-  const bLen = panels * K * NR;
-  if (packedB.length < bLen) packedB = new Float64Array(bLen);
-  const Bp = packedB;
-  for (let p = 0; p < panels; p++) {
-    const j0 = p * NR;
-    const w = Math.min(NR, N - j0);
-    let dst = p * K * NR;
-    for (let k = 0; k < K; k++, dst += NR) {
-      const src = bOff + k * N + j0;
-      let j = 0;
-      for (; j < w; j++) Bp[dst + j] = B[src + j];
-      for (; j < NR; j++) Bp[dst + j] = 0;
-    }
-  }
+  const nc = Math.max(NR, Math.floor(B_BLOCK / K / NR) * NR);
   const mc = Math.max(MR, Math.floor(A_BLOCK / K / MR) * MR);
+  const bLen = Math.min(nc, Math.ceil(N / NR) * NR) * K;
   const aLen = Math.min(mc, Math.ceil(M / MR) * MR) * K;
+  if (packedB.length < bLen) packedB = new Float64Array(bLen);
   if (packedA.length < aLen) packedA = new Float64Array(aLen);
+  const Bp = packedB;
   const Ap = packedA;
-  for (let i0 = 0; i0 < M; i0 += mc) {
-    const rows = Math.min(mc, M - i0);
-    const strips = Math.ceil(rows / MR);
-    for (let s = 0; s < strips; s++) {
-      const r0 = i0 + s * MR;
-      const h = Math.min(MR, M - r0);
-      const base = s * K * MR;
-      for (let r = 0; r < MR; r++) {
-        if (r < h) {
-          const src = aOff + (r0 + r) * K;
-          for (let k = 0; k < K; k++) Ap[base + k * MR + r] = A[src + k];
-        } else {
-          for (let k = 0; k < K; k++) Ap[base + k * MR + r] = 0;
-        }
+  for (let j0 = 0; j0 < N; j0 += nc) {
+    const cols = Math.min(nc, N - j0);
+    const panels = Math.ceil(cols / NR);
+    for (let p = 0; p < panels; p++) {
+      const jp = j0 + p * NR;
+      const w = Math.min(NR, N - jp);
+      let dst = p * K * NR;
+      for (let k = 0; k < K; k++, dst += NR) {
+        const src = bOff + k * N + jp;
+        let j = 0;
+        for (; j < w; j++) Bp[dst + j] = B[src + j];
+        for (; j < NR; j++) Bp[dst + j] = 0;
       }
     }
-    for (let p = 0; p < panels; p++) {
-      const j = p * NR;
-      const w = Math.min(NR, N - j);
-      const bo = p * K * NR;
+    for (let i0 = 0; i0 < M; i0 += mc) {
+      const rows = Math.min(mc, M - i0);
+      const strips = Math.ceil(rows / MR);
       for (let s = 0; s < strips; s++) {
-        const i = i0 + s * MR;
-        micro3x4(Ap, s * K * MR, Bp, bo, K, C, cOff + i * N + j, N, Math.min(MR, M - i), w);
+        const r0 = i0 + s * MR;
+        const h = Math.min(MR, M - r0);
+        const base = s * K * MR;
+        for (let r = 0; r < MR; r++) {
+          if (r < h) {
+            const src = aOff + (r0 + r) * K;
+            for (let k = 0; k < K; k++) Ap[base + k * MR + r] = A[src + k];
+          } else {
+            for (let k = 0; k < K; k++) Ap[base + k * MR + r] = 0;
+          }
+        }
+      }
+      for (let p = 0; p < panels; p++) {
+        const j = j0 + p * NR;
+        const w = Math.min(NR, N - j);
+        const bo = p * K * NR;
+        for (let s = 0; s < strips; s++) {
+          const i = i0 + s * MR;
+          micro3x4(Ap, s * K * MR, Bp, bo, K, C, cOff + i * N + j, N, Math.min(MR, M - i), w);
+        }
       }
     }
   }

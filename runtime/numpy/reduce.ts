@@ -1,5 +1,7 @@
 // Reductions: sum, mean, max, min, prod, argmax, argmin, logsumexp, var, std, and sumToShape
-// (the adjoint of broadcasting). Float sums accumulate in float64 and round once to float32.
+// (the adjoint of broadcasting). Float32 sums and means add in float32 exactly as NumPy does
+// (pairwise over a contiguous axis, row by row otherwise), which is also what reproduces JAX's
+// printed digits (the tutorial's b_grad); var/std/logsumexp accumulate in float64.
 
 import { NDArray } from "../array.js";
 import type { ArrayLike, Axis, ReduceOpts } from "../array.js";
@@ -89,6 +91,60 @@ function sumF64(L: Layout): Float64Array {
   return acc;
 }
 
+/**
+ * Σ_k in float32, NumPy's order: over a contiguous run (inner = 1) its pairwise summation
+ * (8 accumulators in blocks of up to 128, halves above that); otherwise whole rows added in turn.
+ */
+function sumF32(L: Layout): Float32Array {
+  const { d, outer, n, inner } = L;
+  const acc = new Float32Array(outSize(L));
+  if (n === 0) return acc;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) acc[o] = pairwise(d, o * n, n);
+  } else {
+    for (let o = 0; o < outer; o++) {
+      const ob = o * inner;
+      for (let k = 0; k < n; k++) {
+        const row = (o * n + k) * inner;
+        for (let i = 0; i < inner; i++) acc[ob + i] = Math.fround(acc[ob + i] + d[row + i]);
+      }
+    }
+  }
+  return acc;
+}
+
+const fr = Math.fround;
+
+/** NumPy's float32 pairwise_sum of d[b .. b+n). */
+function pairwise(d: TypedArray, b: number, n: number): number {
+  if (n < 8) {
+    let r = 0;
+    for (let i = 0; i < n; i++) r = fr(r + d[b + i]);
+    return r;
+  }
+  if (n <= 128) {
+    let r0 = d[b], r1 = d[b + 1], r2 = d[b + 2], r3 = d[b + 3], r4 = d[b + 4], r5 = d[b + 5], r6 = d[b + 6], r7 = d[b + 7];
+    const m = n - (n % 8);
+    let i = 8;
+    for (; i < m; i += 8) {
+      r0 = fr(r0 + d[b + i]);
+      r1 = fr(r1 + d[b + i + 1]);
+      r2 = fr(r2 + d[b + i + 2]);
+      r3 = fr(r3 + d[b + i + 3]);
+      r4 = fr(r4 + d[b + i + 4]);
+      r5 = fr(r5 + d[b + i + 5]);
+      r6 = fr(r6 + d[b + i + 6]);
+      r7 = fr(r7 + d[b + i + 7]);
+    }
+    let res = fr(fr(fr(r0 + r1) + fr(r2 + r3)) + fr(fr(r4 + r5) + fr(r6 + r7)));
+    for (; i < n; i++) res = fr(res + d[b + i]);
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return fr(pairwise(d, b, n2) + pairwise(d, b + n2, n - n2));
+}
+
 /** Σ_k (x - mu)² in float64 for every output, given the float64 means. */
 function sqDevF64(L: Layout, mu: Float64Array): Float64Array {
   const { d, outer, n, inner } = L;
@@ -146,7 +202,7 @@ export function sum(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
 
 function sumLayout(dtype: DType, L: Layout): NDArray {
   const dt = accDType(dtype);
-  const out = dt === "float32" ? Float32Array.from(sumF64(L)) : intFold(L, false, dt);
+  const out = dt === "float32" ? sumF32(L) : intFold(L, false, dt);
   return new NDArray(out, L.outShape, dt);
 }
 
@@ -169,11 +225,11 @@ export function prod(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
 
 // ---- mean / var / std -----------------------------------------------------------------------
 
-/** Mean (float32): the float64 sum divided by n, rounded once. Empty → NaN, as JAX. */
+/** Mean (float32): the float32 sum (as `sum`) divided by n, rounded once. Empty → NaN, as JAX. */
 export function mean(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
   const x = asArray(a, "mean");
   const L = layout("mean", x, axis, opts);
-  const s = sumF64(L);
+  const s = x.dtype === "float32" ? sumF32(L) : sumF64(L);
   const out = new Float32Array(s.length);
   for (let o = 0; o < s.length; o++) out[o] = s[o] / L.n;
   return new NDArray(out, L.outShape, "float32");

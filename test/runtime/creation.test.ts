@@ -85,7 +85,7 @@ describe("array", () => {
     expect(summary(array([1, 2], { dtype: "int32" }))).toEqual(["int32", [2], [1, 2]]);
     // numbers go straight to the dtype, not through float32
     expect(vals(array([16777217, -1.7, 1.7], { dtype: "int32" }))).toEqual([16777217, -1, 1]);
-    expect(summary(array([0, 2, NaN], { dtype: "bool" }))).toEqual(["bool", [3], [0, 1, 0]]);
+    expect(summary(array([0, 2, NaN], { dtype: "bool" }))).toEqual(["bool", [3], [0, 1, 1]]); // NaN is true
     expect(summary(array(f([1.5, -1.5]), { dtype: "int32" }))).toEqual(["int32", [2], [1, -1]]);
     expect(summary(array([true, false], { dtype: "float32" }))).toEqual(["float32", [2], [1, 0]]);
     expect(summary(array(3, { dtype: "uint32" }))).toEqual(["uint32", [], [3]]);

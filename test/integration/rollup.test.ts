@@ -1,0 +1,123 @@
+// rollup + the built tsjax/rollup plugin: a two-file fixture (model.ts exports a loss and a
+// constant the loss reads; main.ts calls grad on it), bundled, written to a temp dir and run.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { RollupError } from "rollup";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, FIXTURES, lineOf, makeTmp, originalLines, removeTmp, runNode, type RawSourceMap, type RunResult } from "./helpers.js";
+
+type Plugin = typeof import("../../transformer/plugins/rollup.js").default;
+let tsjax: Plugin;
+let rollup: typeof import("rollup").rollup;
+let tmp: string;
+let code: string, map: RawSourceMap, ran: RunResult;
+
+const MAIN = path.join(FIXTURES, "bundle/main.ts");
+const MODEL = path.join(FIXTURES, "bundle/model.ts");
+
+const onwarn = (w: { code?: string }, warn: (w: never) => void) => {
+  // the rewritten calls no longer use the grad/valueAndGrad imports
+  if (w.code !== "UNUSED_EXTERNAL_IMPORT") warn(w as never);
+};
+
+beforeAll(async () => {
+  await ensureBuilt();
+  ({ default: tsjax } = await import("tsjax/rollup"));
+  ({ rollup } = await import("rollup"));
+  tmp = makeTmp("rollup");
+  const bundle = await rollup({ input: MAIN, external: ["tsjax"], plugins: [tsjax()], onwarn });
+  await bundle.write({ file: path.join(tmp, "main.js"), format: "es", sourcemap: true });
+  await bundle.close();
+  code = fs.readFileSync(path.join(tmp, "main.js"), "utf8");
+  map = JSON.parse(fs.readFileSync(path.join(tmp, "main.js.map"), "utf8"));
+  ran = await runNode(path.join(tmp, "main.js"));
+}, 120_000);
+
+afterAll(() => removeTmp(tmp));
+
+describe("rollup + tsjax/rollup", () => {
+  it("resolves the package's own exports (tsjax/rollup → dist/transformer/plugins/rollup.js)", async () => {
+    expect(import.meta.resolve?.("tsjax/rollup") ?? "").toMatch(/dist\/transformer\/plugins\/rollup\.js$/);
+    expect(typeof tsjax).toBe("function");
+  });
+
+  it("bundles the derivative inline, importing the captured constant's module", () => {
+    expect(code).toMatch(/^import \{[^}]*__rt[^}]*\} from 'tsjax';/m);
+    expect(code).not.toMatch(/\bgrad\(loss\)/);
+    expect(code).toMatch(/const weight = 2\.5;/); // model.ts's constant, bundled once
+    expect(code).toMatch(/__rt\.multiply\(weight, /); // read by the generated code
+  });
+
+  it("the bundle runs and prints the gradients", () => {
+    expect(ran.stderr).toBe("");
+    expect(ran.code).toBe(0);
+    // loss = 2.5·Σ(w·x − y)², w=[1,−2,.5], x=[2,1,4], y=1: ∂/∂w = 5·(w·x − y)·x = [10, −15, 20]
+    // cube = 2.5·x³ at 2: 20, derivative 7.5·x² = 30
+    expect(ran.stdout).toBe("dloss/dw [ 10. -15.  20.]\ncube 20 30\n");
+  });
+
+  it("emits a source map whose sources are the .ts files", () => {
+    expect(map.version).toBe(3);
+    expect(map.mappings.length).toBeGreaterThan(0);
+    const sources = map.sources.map((s) => path.resolve(tmp, map.sourceRoot ?? "", s!));
+    expect(sources).toEqual(expect.arrayContaining([MAIN, MODEL]));
+  });
+
+  it("maps the generated derivative back to the grad call in main.ts", () => {
+    const gen = lineOf(code, "const dloss = ((w, x, y) => {");
+    const src = lineOf(fs.readFileSync(MAIN, "utf8"), "const dloss = grad(loss);");
+    expect(originalLines(map, tmp, gen)).toContainEqual({ source: MAIN, line: src });
+    // and the untouched code around it still maps line for line
+    expect(originalLines(map, tmp, lineOf(code, 'console.log("cube"'))).toEqual([
+      { source: MAIN, line: lineOf(fs.readFileSync(MAIN, "utf8"), 'console.log("cube"') },
+    ]);
+  });
+
+  // BUG: every statement of the derivative body is unmapped in rollup's output. The transformer
+  // maps each statement to the primitive it came from (model.ts), and TypeScript's map has those
+  // segments (sources ["main.ts", "model.ts"]), but rollup links a *transform* hook's map to the
+  // module's own source only (`new Link(map, [new Source(id, code)])` in collapseSourcemaps), so
+  // segments pointing at sources[1] are dropped. Fix: under plain rollup, transform in the `load`
+  // hook (rollup keeps a load map's `sources`, resolved against dirname(id)) and make the map's
+  // sources absolute; see the report's patch.
+  it.skip("BUG: maps a statement of the derivative body to the model.ts line it differentiates", () => {
+    const gen = lineOf(code, "const r = __rt.subtract(multiply, y);");
+    const src = lineOf(fs.readFileSync(MODEL, "utf8"), "const r = jnp.subtract(");
+    expect(originalLines(map, tmp, gen)).toContainEqual({ source: MODEL, line: src });
+  });
+});
+
+describe("rollup: tsjax diagnostics reject the build", () => {
+  const build = async (entry: string): Promise<RollupError> => {
+    const err = await rollup({ input: path.join(FIXTURES, "bundle-diag", entry), external: ["tsjax"], plugins: [tsjax()], onwarn }).then(
+      () => null,
+      (e: RollupError) => e,
+    );
+    if (!err) throw new Error(`rollup built ${entry}, expected a tsjax diagnostic`);
+    return err;
+  };
+
+  it("data-dependent control flow: message with file(line,col), and loc", async () => {
+    const e = await build("loop.ts");
+    const file = path.join(FIXTURES, "bundle-diag/loop.ts");
+    expect(e.plugin).toBe("tsjax");
+    expect(e.loc).toEqual({ file, line: 6, column: 2 });
+    expect(e.message).toMatch(/bundle-diag\/loop\.ts\(6,3\): error TS99001: tsjax: `while` inside a differentiated function/);
+  });
+
+  it("a non-exported capture in another file: reported where it is, in lib.ts", async () => {
+    const e = await build("capture.ts");
+    expect(e.loc).toEqual({ file: path.join(FIXTURES, "bundle-diag/lib.ts"), line: 5, column: 14 });
+    expect(e.message).toMatch(/bundle-diag\/lib\.ts\(5,15\): error TS99001: tsjax: 'offset' \(declared in lib\.ts\) is captured .* not exported/);
+  });
+
+  // BUG: rollup prefixes the message with `${error.id} (${loc.line}:${loc.column})`, and forces
+  // error.id to the module being transformed; the plugin passes loc of another file, so the message
+  // reads "capture.ts (5:14): …lib.ts(5,15)…" (capture.ts has 4 lines). Fix: pass `loc` only when
+  // the diagnostic is in the transformed file (the TS-formatted message already names lib.ts(5,15)).
+  it.skip("BUG: the location rollup prints for a cross-file diagnostic names that file", async () => {
+    const e = await build("capture.ts");
+    expect(e.message).not.toMatch(/capture\.ts \(5:14\)/);
+  });
+});

@@ -1,0 +1,409 @@
+// Build-time diagnostics: each program below is compiled in-process through the transformer
+// (one ts.Program over real files in a temp directory, importing this repo's runtime by absolute
+// path), and the diagnostic's text, file, line and column are checked. `/*@*/` in a source marks
+// where the diagnostic must start (the first token after the marker).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import ts from "typescript";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { emitFile } from "../../transformer/program.js";
+
+const RUNTIME = fileURLToPath(new URL("../../runtime/index.ts", import.meta.url)).replace(/\.ts$/, ".js");
+const HEADER = `import { grad, valueAndGrad, jit, numpy as jnp } from ${JSON.stringify(RUNTIME)};\nimport type { Array } from ${JSON.stringify(RUNTIME)};\n`;
+const MARK = "/*@*/";
+
+interface Case {
+  name: string;
+  /** main.ts, after the tsjax import header. */
+  src: string;
+  /** The diagnostic's message (after "tsjax: "), exactly or by pattern. */
+  msg: string | RegExp;
+  /** Other files of the case (name → text); the marker may be in one of them. */
+  files?: Record<string, string>;
+  /** The case is a TypeScript error too (so the type-check sanity check is skipped). */
+  tsError?: boolean;
+}
+
+const CASES: Case[] = [
+  // ---- control flow ----------------------------------------------------------------------
+  {
+    name: "if",
+    src: `export const d = grad((x: number) => {\n  ${MARK}if (x > 0) x = x * 2;\n  return x;\n});\n`,
+    msg: "`if` inside a differentiated function is not supported yet (control flow)",
+  },
+  {
+    name: "for",
+    src: `export const d = grad((x: number) => {\n  let y = x;\n  ${MARK}for (let i = 0; i < 3; i++) y = y * x;\n  return y;\n});\n`,
+    msg: "`for` inside a differentiated function is not supported yet (control flow)",
+  },
+  {
+    name: "for...of",
+    src: `export const d = grad((x: number) => {\n  let y = x;\n  ${MARK}for (const k of [1, 2]) y = y * k;\n  return y;\n});\n`,
+    msg: "`for...of` inside a differentiated function is not supported yet (control flow)",
+  },
+  {
+    name: "while",
+    src: `export const d = grad((x: number) => {\n  let y = x;\n  ${MARK}while (y < 10) y = y * 2;\n  return y;\n});\n`,
+    msg: "`while` inside a differentiated function is not supported yet (control flow)",
+  },
+  {
+    name: "do...while",
+    src: `export const d = grad((x: number) => {\n  let y = x;\n  ${MARK}do { y = y * 2; } while (y < 10);\n  return y;\n});\n`,
+    msg: "`do...while` inside a differentiated function is not supported yet (control flow)",
+  },
+  {
+    name: "switch",
+    src: `export const d = grad((x: number) => {\n  ${MARK}switch (x) { default: x = 1; }\n  return x;\n});\n`,
+    msg: "`switch` inside a differentiated function is not supported yet (control flow)",
+  },
+  {
+    name: "ternary",
+    src: `export const d = grad((x: number) => ${MARK}x > 0 ? x : -x);\n`,
+    msg: "the conditional operator `?:` inside a differentiated function is not supported yet (control flow)",
+  },
+  {
+    name: "&&",
+    src: `export const d = grad((x: number, y: number) => (${MARK}x && y) * 2);\n`,
+    msg: "`&&` inside a differentiated function is not supported yet (control flow)",
+  },
+  {
+    name: "||",
+    src: `export const d = grad((x: number, y: number) => (${MARK}x || y) * 2);\n`,
+    msg: "`||` inside a differentiated function is not supported yet (control flow)",
+  },
+  {
+    name: "?? (control flow)",
+    src: `export const d = grad((x: number, y: number) => (${MARK}x ?? y) * 2);\n`,
+    msg: "`??` inside a differentiated function is not supported yet (control flow)",
+    tsError: true, // TS warns that the right operand is unreachable
+  },
+  {
+    name: "control flow in a helper in another file: reported in that file",
+    src: `import { helper } from "./helper.js";\nexport const d = grad((x: number) => helper(x) + 1);\n`,
+    files: { "helper.ts": `export function helper(x: number): number {\n  ${MARK}if (x < 0) return -x;\n  return x;\n}\n` },
+    msg: "`if` inside a differentiated function is not supported yet (control flow)",
+  },
+
+  // ---- callees -----------------------------------------------------------------------------
+  {
+    name: "a callee without source (declare function)",
+    src: `declare function mystery(x: number): number;\nexport const d = grad((x: number) => ${MARK}mystery(x) * 2);\n`,
+    msg: /^cannot differentiate through 'mystery': no source is available \(declared in .*main\.ts\)$/,
+  },
+  {
+    name: "a callee from a .d.ts",
+    src: `import { ext } from "./ext.js";\nexport const d = grad((x: number) => ${MARK}ext(x));\n`,
+    files: { "ext.d.ts": `export declare function ext(x: number): number;\n` },
+    msg: /^cannot differentiate through 'ext': no source is available \(declared in .*ext\.d\.ts\)$/,
+  },
+  {
+    name: "grad of a declared function",
+    src: `declare function mystery(x: number): number;\nexport const d = grad(${MARK}mystery);\n`,
+    msg: /^cannot differentiate through 'mystery': no source is available/,
+  },
+  {
+    name: "Math.random",
+    src: `export const d = grad((x: number) => x * ${MARK}Math.random());\n`,
+    msg: "Math.random is not differentiable",
+  },
+  {
+    name: "recursion",
+    src: `function f(x: number): number {\n  return x * ${MARK}f(x - 1);\n}\nexport const d = grad(f);\n`,
+    msg: "recursive call to 'f' is not supported in a differentiated function yet",
+  },
+  {
+    name: "mutual recursion through a helper",
+    src: `function a(x: number): number {\n  return b(x) + 1;\n}\nfunction b(x: number): number {\n  return x * ${MARK}a(x);\n}\nexport const d = grad(a);\n`,
+    msg: "recursive call to 'a' is not supported in a differentiated function yet",
+  },
+  {
+    name: "a non-differentiable jnp function (concatenate)",
+    src: `export const d = grad((x: Array) => jnp.sum(${MARK}jnp.concatenate([x, x])));\n`,
+    msg: "jnp.concatenate is not differentiable by tsjax yet",
+  },
+  {
+    name: "grad of a non-differentiable jnp function",
+    src: `export const d = grad(${MARK}jnp.concatenate);\n`,
+    msg: "jnp.concatenate is not differentiable by tsjax",
+    tsError: true,
+  },
+  {
+    name: "a non-differentiable Array method",
+    src: `export const d = grad((x: Array) => x.${MARK}tolist().length * 2);\n`,
+    msg: "Array.tolist() is not differentiable by tsjax",
+  },
+  {
+    name: "a function-valued let binding",
+    src: `let f = (x: number) => x * x;\nf = (x: number) => x;\nexport const d = grad(${MARK}f);\n`,
+    msg: "'f' is not a const binding: tsjax needs to know which function it is at build time",
+  },
+  {
+    name: "grad(...) as a value inside a differentiated function",
+    src: `const g = (x: number) => x * x;\nexport const d = grad((x: number) => {\n  const h = ${MARK}grad(g);\n  return x;\n});\n`,
+    msg: "grad(...) as a value inside a differentiated function is not supported; call the function it returns, or bind it to a const outside",
+  },
+
+  // ---- parameter types ---------------------------------------------------------------------
+  {
+    name: "number[] parameter",
+    src: `export const d = grad((${MARK}xs: number[]) => xs[0] * 2);\n`,
+    msg: "parameter 'xs' has an array type of unknown length (number[]); use a tuple type such as [Array, Array]",
+  },
+  {
+    name: "Record<string, Array> parameter",
+    src: `export const d = grad((${MARK}p: Record<string, Array>) => jnp.sum(p.W));\n`,
+    msg: "parameter 'p' has an index signature (Record<string, Array>); give its fields names, e.g. { W: Array; b: Array }",
+  },
+  {
+    name: "optional (number | undefined) parameter",
+    src: `export const d = grad((x: number, ${MARK}k?: number) => x * 2);\n`,
+    msg: "parameter 'k' has type number | undefined, which tsjax cannot differentiate (expected number, Array, or objects/tuples of them)",
+  },
+  {
+    name: "function-typed parameter",
+    src: `export const d = grad((x: number, ${MARK}f: (y: number) => number) => x * 2);\n`,
+    msg: "parameter 'f' has type (y: number) => number, which tsjax cannot differentiate (expected number, Array, or objects/tuples of them)",
+  },
+  {
+    name: "destructured top-level parameter",
+    src: `export const d = grad((${MARK}{ a }: { a: number }) => a * 2);\n`,
+    msg: "destructured parameters are not supported in a differentiated function; take the object and read its fields",
+  },
+
+  // ---- captured state ----------------------------------------------------------------------
+  {
+    name: "a captured variable not exported from another file",
+    src: `import { scaled } from "./mod.js";\nexport const d = grad((x: number) => scaled(x));\n`,
+    files: { "mod.ts": `const K = 3;\nexport function scaled(x: number): number {\n  return x * ${MARK}K;\n}\n` },
+    msg: "'K' (declared in mod.ts) is captured by a function differentiated in main.ts, but it is not exported; export it so the derivative can read it",
+  },
+  {
+    name: "a function made by a call (not known at build time)",
+    src: `function make() {\n  const k = 2;\n  return (x: number) => x * k;\n}\nconst f = ${MARK}make();\nexport const d = grad(f);\n`,
+    msg: /./,
+  },
+  {
+    name: "a captured name shadowed at the call site",
+    src: `const k = 2;\nconst f = (x: number) => x * ${MARK}k;\nexport function run() {\n  const k = 100;\n  return grad(f)(1) + k;\n}\n`,
+    msg: "'k' is captured by the differentiated function but is not visible where the transform is called (it is local to another function)",
+  },
+  {
+    name: "mutation of captured state",
+    src: `let counter = 0;\nexport const d = grad((x: number) => {\n  ${MARK}counter = counter + 1;\n  return x * 2;\n});\n`,
+    msg: "assignment to 'counter', which is not a local of the differentiated function (mutation of captured state)",
+  },
+  {
+    name: "compound mutation of captured state",
+    src: `let total = 0;\nexport const d = grad((x: number) => {\n  ${MARK}total += x;\n  return x * 2;\n});\n`,
+    msg: "assignment to 'total', which is not a local of the differentiated function (mutation of captured state)",
+  },
+  {
+    name: "a call for its effects",
+    src: `export const d = grad((x: number) => {\n  ${MARK}console.log(x);\n  return x * 2;\n});\n`,
+    msg: "an expression statement in a differentiated function has effects tsjax cannot differentiate (only assignments are allowed)",
+    tsError: true, // no DOM/node types in this program: console is unknown to the checker
+  },
+
+  // ---- options -----------------------------------------------------------------------------
+  {
+    name: "non-literal argnums",
+    src: `const n = 1;\nexport const d = grad((x: number, y: number) => x * y, { argnums: ${MARK}n });\n`,
+    msg: "argnums must be integer literals (known at build time), got `n`",
+  },
+  {
+    name: "non-literal argnums inside an array",
+    src: `const n = 1;\nexport const d = grad((x: number, y: number) => x * y, { argnums: [0, ${MARK}n] });\n`,
+    msg: "argnums must be integer literals (known at build time), got `n`",
+  },
+  {
+    name: "non-literal options object",
+    src: `const opts = { argnums: 1 } as const;\nexport const d = grad((x: number, y: number) => x * y, ${MARK}opts);\n`,
+    msg: "the options of grad must be an object literal ({ argnums, hasAux }) so they are known at build time",
+  },
+  {
+    name: "non-literal hasAux",
+    src: `const aux = true;\nexport const d = grad((x: number) => [x * x, x] as [number, number], { hasAux: ${MARK}aux });\n`,
+    msg: "hasAux must be true or false literally",
+  },
+  {
+    name: "argnums out of range",
+    src: `export const d = ${MARK}grad((x: number, y: number) => x * y, { argnums: 2 });\n`,
+    msg: "grad: argnums 2 is out of range for 'f' with 2 parameter(s)",
+    tsError: true, // the .d.ts types also reject index 2 of a 2-tuple
+  },
+  {
+    name: "argnums out of range in a list (valueAndGrad)",
+    src: `function f(x: number) {\n  return x * x;\n}\nexport const d = ${MARK}valueAndGrad(f, { argnums: [0, 3] });\n`,
+    msg: "valueAndGrad: argnums 3 is out of range for 'f' with 1 parameter(s)",
+    tsError: true,
+  },
+  {
+    name: "hasAux on a function that does not return a pair",
+    src: `export const d = ${MARK}grad((x: number) => x * x, { hasAux: true });\n`,
+    msg: "grad: hasAux requires 'f' to return a pair [output, aux]",
+  },
+  {
+    name: "hasAux on a triple",
+    src: `const f = (x: number) => [x * x, x, x] as [number, number, number];\nexport const d = ${MARK}grad(f, { hasAux: true });\n`,
+    msg: "grad: hasAux requires 'f' to return a pair [output, aux]",
+  },
+  {
+    name: "unknown option",
+    src: `export const d = grad((x: number) => x * x, { ${MARK}argnum: 0 } as {});\n`,
+    msg: "unknown option 'argnum' for grad (expected argnums, hasAux)",
+  },
+  {
+    name: "a structured output without hasAux",
+    src: `export const d = ${MARK}grad((x: number) => [x, x]);\n`,
+    msg: "grad: the output of 'f' must be a scalar, not a structure",
+  },
+
+  // ---- syntax tsjax does not differentiate -------------------------------------------------
+  {
+    name: "spread argument",
+    src: `const h = (a: number, b: number) => a * b;\nexport const d = grad((x: number) => {\n  const t: [number, number] = [x, x];\n  return h(${MARK}...t);\n});\n`,
+    msg: "spread arguments are not supported in a differentiated function",
+  },
+  {
+    name: "spread in an array literal",
+    src: `export const d = grad((x: [number, number]) => {\n  const t = [${MARK}...x, 1];\n  return t[0];\n});\n`,
+    msg: "spreads and holes in array literals are not supported in a differentiated function",
+  },
+  {
+    name: "spread in an object literal",
+    src: `export const d = grad((p: { a: number }) => {\n  const q = { ${MARK}...p, b: 1 };\n  return q.a;\n});\n`,
+    msg: "spreads, methods and accessors in object literals are not supported in a differentiated function",
+  },
+  {
+    name: "an arithmetic operator on Arrays",
+    src: `export const d = grad((x: Array) => jnp.sum(${MARK}x as any + 1));\n`,
+    msg: /only number arithmetic is differentiable|operator \+ on an Array/,
+  },
+  {
+    name: "indexing with a run-time value",
+    src: `export const d = grad((t: [number, number], i: number) => t[${MARK}i]);\n`,
+    msg: "indexing with a value computed at run time is not supported yet; use a literal index, or jnp.take for Arrays",
+  },
+  {
+    name: "an Array built from run-time values",
+    src: `export const d = grad((x: number) => jnp.sum(${MARK}jnp.array([x, 2 * x])));\n`,
+    msg: /^a list or object of run-time values is not supported here \(only constants\)/,
+  },
+  {
+    name: "a function without a return",
+    src: `export const d = grad(${MARK}function f(x: number): number {\n  const y = x;\n} as (x: number) => number);\n`,
+    msg: "'f' does not end with a return statement",
+    tsError: true,
+  },
+  {
+    name: "a local function declaration",
+    src: `export const d = grad((x: number) => {\n  ${MARK}function h(y: number) { return y; }\n  return h(x);\n});\n`,
+    msg: "`function declarations` inside a differentiated function is not supported yet (control flow)",
+  },
+];
+
+let dir = "";
+let program: ts.Program;
+const mainOf = (i: number) => path.join(dir, `case${i}`, "main.ts");
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsjax-diag-"));
+  CASES.forEach((c, i) => {
+    const d = path.join(dir, `case${i}`);
+    fs.mkdirSync(d);
+    fs.writeFileSync(path.join(d, "main.ts"), HEADER + c.src);
+    for (const [name, text] of Object.entries(c.files ?? {})) fs.writeFileSync(path.join(d, name), text);
+  });
+  fs.writeFileSync(path.join(dir, "plain.ts"), PLAIN);
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    strict: true,
+    skipLibCheck: true,
+    types: [],
+    lib: ["lib.es2023.d.ts"],
+  };
+  program = ts.createProgram([...CASES.map((_, i) => mainOf(i)), path.join(dir, "plain.ts")], options);
+});
+
+afterAll(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** File, 1-based line and column, and text of the marked position in a case. */
+function expectedAt(i: number): { file: string; line: number; column: number } {
+  const c = CASES[i];
+  const all: [string, string][] = [["main.ts", HEADER + c.src], ...Object.entries(c.files ?? {})];
+  const hit = all.find(([, text]) => text.includes(MARK));
+  if (!hit) throw new Error(`case ${c.name} has no marker`);
+  const [name, text] = hit;
+  const before = text.slice(0, text.indexOf(MARK) + MARK.length);
+  const lines = before.split("\n");
+  return { file: path.join(dir, `case${i}`, name), line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
+
+describe("build-time diagnostics", () => {
+  CASES.forEach((c, i) => {
+    it(c.name, () => {
+      const file = mainOf(i);
+      if (!c.tsError) {
+        const tsd = program.getSemanticDiagnostics(program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+        expect(tsd, "the case itself should type-check").toEqual([]);
+      }
+      const res = emitFile(program, file);
+      expect(res.diagnostics.length, res.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("\n")).toBe(1);
+      const d = res.diagnostics[0];
+      expect(d.category).toBe(ts.DiagnosticCategory.Error);
+      expect(d.source).toBe("tsjax");
+      expect(d.code).toBe(99001);
+      const text = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+      expect(text.startsWith("tsjax: ")).toBe(true);
+      const msg = text.slice("tsjax: ".length);
+      if (typeof c.msg === "string") expect(msg).toBe(c.msg);
+      else expect(msg).toMatch(c.msg);
+      // where
+      const want = expectedAt(i);
+      expect(d.file?.fileName).toBe(want.file);
+      const lc = d.file!.getLineAndCharacterOfPosition(d.start!);
+      expect({ line: lc.line + 1, column: lc.character + 1 }).toEqual({ line: want.line, column: want.column });
+      expect(d.length).toBeGreaterThan(0);
+      // the failing call is left as it was: nothing was transformed
+      expect(res.sites).toEqual([]);
+    });
+  });
+});
+
+// ---- files that do not import tsjax ---------------------------------------------------------
+const PLAIN = `// no tsjax here, though the names look alike
+export function grad(f: (x: number) => number, opts?: { argnums?: number }) {
+  return (x: number) => (f(x + 1e-6) - f(x - 1e-6)) / 2e-6 + (opts?.argnums ?? 0);
+}
+export const valueAndGrad = (f: (x: number) => number) => (x: number) => [f(x), grad(f)(x)] as const;
+export const d = grad((x: number) => (x > 0 ? x * x : -x), { argnums: 0 });
+enum E { A = 1, B }
+export class C<T> {
+  constructor(private readonly t: T) {}
+  get v(): T { return this.t; }
+}
+export default { E, d: valueAndGrad(Math.sin)(0) };
+`;
+
+describe("files that do not import tsjax", () => {
+  it("are emitted byte-identical to TypeScript's own emit", () => {
+    const file = path.join(dir, "plain.ts");
+    const sf = program.getSourceFile(file)!;
+    let plain = "";
+    program.emit(sf, (name, text) => {
+      if (name.endsWith(".js")) plain = text;
+    });
+    const res = emitFile(program, file);
+    expect(plain.length).toBeGreaterThan(100);
+    expect(res.js).toBe(plain);
+    expect(res.diagnostics).toEqual([]);
+    expect(res.transformed).toBe(false);
+    expect(res.sites).toEqual([]);
+  });
+});
