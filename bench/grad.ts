@@ -25,7 +25,7 @@
 
 import { grad, valueAndGrad, jit, numpy as jnp, random } from "../runtime/index.js";
 import type { Array, ArrayLike } from "../runtime/index.js";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 
 const QUICK = process.argv.includes("--quick");
 const jsonIdx = process.argv.indexOf("--json");
@@ -192,11 +192,10 @@ add({
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 const load = async (spec: string): Promise<Any> => import(spec);
-const versionOf = async (pkg: string): Promise<string> => {
+// (@jax-js/jax does not export its package.json; bench/dist/grad.mjs sits beside bench/node_modules.)
+const versionOf = (pkg: string): string => {
   try {
-    const { createRequire } = await import("node:module");
-    const req = createRequire(import.meta.url);
-    return (req(`${pkg}/package.json`) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url), "utf8")) as { version: string }).version;
   } catch {
     return "?";
   }
@@ -210,7 +209,7 @@ let jaxVersion = "not loaded";
 try {
   const jax: Any = await load("@jax-js/jax");
   await jax.init("wasm"); // plain init() crashes on Node 20
-  jaxVersion = `${await versionOf("@jax-js/jax")} (${jax.defaultDevice()})`;
+  jaxVersion = `${versionOf("@jax-js/jax")} (${jax.defaultDevice()})`;
   const np = jax.numpy;
   // Every op consumes its array arguments: `.ref` keeps one alive.
   const fj = (x: Any) => np.add(np.subtract(np.add(np.power(x.ref, 3), np.multiply(2, np.power(x.ref, 2))), np.multiply(3, x)), 1);
@@ -274,7 +273,7 @@ try {
 let tfVersion = "not loaded";
 try {
   const tf: Any = await load("@tensorflow/tfjs");
-  tfVersion = await versionOf("@tensorflow/tfjs");
+  tfVersion = versionOf("@tensorflow/tfjs");
   const backends = ["cpu"];
   try {
     await load("@tensorflow/tfjs-backend-wasm");

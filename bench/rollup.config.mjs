@@ -8,7 +8,7 @@ import tsjax from "../dist/transformer/plugins/rollup.js";
 export default ["grad"].map((name) => ({
   input: `bench/${name}.ts`,
   output: { file: `bench/dist/${name}.mjs`, format: "es", sourcemap: true },
-  external: (id) => /^@(jax-js|tensorflow)\//.test(id),
+  external: (id) => /^(node:|@jax-js\/|@tensorflow\/)/.test(id),
   plugins: [tsjax()],
   onwarn(w, warn) {
     // the runtime's modules import each other (harmless); transformed calls leave imports unused

@@ -3,8 +3,8 @@
 // no tape: the output reads like hand-written forward and adjoint code.
 
 import ts from "typescript";
-import type { Ext, Fn, Stmt, Tree, Value } from "./ir.js";
-import { leaves } from "./ir.js";
+import type { Block, Ext, Fn, PrimStmt, Stmt, Tree, Value, Var } from "./ir.js";
+import { leaves, uses } from "./ir.js";
 import { PRIMS } from "./prims.js";
 
 const f = ts.factory;
@@ -79,6 +79,9 @@ class Names {
     this.byId.set(id, n);
     return n;
   }
+  alias(id: number, name: string) {
+    this.byId.set(id, name);
+  }
   get(id: number): string {
     const n = this.byId.get(id);
     if (!n) throw new Error(`internal: variable ${id} used before definition`);
@@ -90,7 +93,10 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
   const names = new Names();
   names.reserve(opt.rt);
   const exts = new Set<string>();
-  for (const s of fn.body) for (const a of s.args) if (a.tag === "ext") exts.add(a.name.split(".")[0]);
+  const scan = (body: readonly Stmt[]) => {
+    for (const s of body) for (const a of uses(s)) if (a.tag === "ext") exts.add(a.name.split(".")[0]);
+  };
+  scan(fn.body);
   for (const a of leaves(fn.result)) if (a.tag === "ext") exts.add(a.name);
   exts.forEach((n) => names.reserve(n));
   fn.params.forEach((p) => names.reserve(p.name));
@@ -124,17 +130,76 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
   }
 
   const used = new Set<number>();
-  for (const s of fn.body) for (const a of s.args) if (a.tag === "var") used.add(a.id);
+  const markUses = (body: readonly Stmt[]) => {
+    for (const st of body) for (const u of uses(st)) if (u.tag === "var") used.add(u.id);
+  };
+  markUses(fn.body);
   for (const a of leaves(fn.result)) if (a.tag === "var") used.add(a.id);
 
-  for (const s of fn.body) {
-    const e = emitStmt(s, val, rtCall);
-    let st: ts.Statement;
-    if (!used.has(s.out.id) && PRIMS[s.prim].effect) st = f.createExpressionStatement(e);
-    else st = constStmt(names.bind(s.out.id, s.out.name), e);
-    if (s.src) setMapRange(st, s.src, opt.file);
-    stmts.push(st);
-  }
+  // Variables defined inside branches and loops are declared once at the top (`let`) so the
+  // adjoint code after the block can read them; top-level primitives are `const`.
+  const hoisted: string[] = [];
+  const hoist = (v: { id: number; name: string }) => {
+    const n = names.bind(v.id, v.name);
+    hoisted.push(n);
+    return n;
+  };
+  const assign = (n: string, e: ts.Expression) => f.createExpressionStatement(f.createAssignment(f.createIdentifier(n), e));
+
+  const emitStmts = (body: readonly Stmt[], top: boolean): ts.Statement[] => {
+    const out: ts.Statement[] = [];
+    for (const s of body) {
+      let st: ts.Statement;
+      if (s.kind === undefined) {
+        const e = emitStmt(s, val, rtCall);
+        if (!used.has(s.out.id) && PRIMS[s.prim].effect) st = f.createExpressionStatement(e);
+        else if (top) st = constStmt(names.bind(s.out.id, s.out.name), e);
+        else st = assign(hoist(s.out), e);
+      } else if (s.kind === "if") {
+        const outNames = s.outs.map(hoist);
+        const branch = (b: Block) => {
+          const sts = emitStmts(b.body, false);
+          outNames.forEach((n, i) => sts.push(assign(n, val(b.results[i]))));
+          return sts;
+        };
+        const thenS = branch(s.then), elseS = branch(s.else);
+        st = f.createIfStatement(val(s.cond), f.createBlock(thenS, true), elseS.length ? f.createBlock(elseS, true) : undefined);
+      } else {
+        const pn = s.params.map(hoist);
+        pn.forEach((n, i) => out.push(assign(n, val(s.init[i]))));
+        const condS = emitStmts(s.cond.body, false);
+        const exit = f.createIfStatement(f.createLogicalNot(paren(val(s.cond.results[0]))), f.createBreakStatement());
+        const bodyS = emitStmts(s.body.body, false);
+        // Next parameters, assigned in parallel: a result that is another parameter is read first.
+        const isParam = (v: Value) => v.tag === "var" && s.params.some((p) => p.id === v.id);
+        const next: ts.Statement[] = [];
+        const temps = new Map<number, string>();
+        s.body.results.forEach((r, i) => {
+          if (isParam(r) && (r as Var).id !== s.params[i].id && !temps.has((r as Var).id)) {
+            const t = names.fresh(`${(r as Var).name}_prev`);
+            temps.set((r as Var).id, t);
+            next.push(constStmt(t, val(r)));
+          }
+        });
+        s.body.results.forEach((r, i) => {
+          if (r.tag === "var" && r.id === s.params[i].id) return;
+          const t = r.tag === "var" ? temps.get(r.id) : undefined;
+          next.push(assign(pn[i], t ? f.createIdentifier(t) : val(r)));
+        });
+        st = f.createWhileStatement(f.createTrue(), f.createBlock([...condS, exit, ...bodyS, ...next], true));
+        s.outs.forEach((o, i) => names.alias(o.id, pn[i]));
+      }
+      if (s.src) setMapRange(st, s.src, opt.file);
+      out.push(st);
+    }
+    return out;
+  };
+  const bodyStmts = emitStmts(fn.body, true);
+  if (hoisted.length)
+    stmts.push(
+      f.createVariableStatement(undefined, f.createVariableDeclarationList(hoisted.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let)),
+    );
+  stmts.push(...bodyStmts);
   stmts.push(f.createReturnStatement(treeExpr(fn.result, val)));
 
   const params = fn.params.map((p) => f.createParameterDeclaration(undefined, undefined, p.name));
@@ -173,18 +238,23 @@ export function treeExpr(t: Tree<Value>, val: (v: Value) => ts.Expression): ts.E
 }
 
 function emitStmt(
-  s: Stmt,
+  s: PrimStmt,
   val: (v: Value) => ts.Expression,
   rtCall: (name: string, args: ts.Expression[]) => ts.Expression,
 ): ts.Expression {
   const def = PRIMS[s.prim];
   const args = s.args.map(val);
   if (s.prim === "prop") return f.createElementAccessExpression(paren(args[0]), args[1]);
+  // Tapes are JS arrays used as stacks.
+  if (s.prim === "tapeNew") return f.createArrayLiteralExpression([]);
+  if (s.prim === "tapePush") return f.createCallExpression(f.createPropertyAccessExpression(paren(args[0]), "push"), undefined, args.slice(1));
+  if (s.prim === "tapePop") return f.createCallExpression(f.createPropertyAccessExpression(paren(args[0]), "pop"), undefined, []);
   const arrMode = s.out.ty === "arr" || s.args.some((a) => a.ty === "arr");
   if (!arrMode) {
     const js = def.js;
     if (js && "bin" in js) return f.createBinaryExpression(paren(args[0]), BINOPS[js.bin], paren(args[1]));
-    if (js && "un" in js) return f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, paren(args[0]));
+    if (js && "un" in js)
+      return f.createPrefixUnaryExpression(js.un === "!" ? ts.SyntaxKind.ExclamationToken : ts.SyntaxKind.MinusToken, paren(args[0]));
     if (js && "fn" in js) {
       const [obj, name] = js.fn.split(".");
       return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(obj), name), undefined, args);

@@ -32,12 +32,77 @@ export interface Ext {
 }
 export type Value = Var | Const | Ext;
 
-export interface Stmt {
+/** One primitive application. */
+export interface PrimStmt {
+  readonly kind?: undefined;
   readonly out: Var;
   readonly prim: string;
   readonly args: readonly Value[];
   /** The user's expression this came from, for source maps and diagnostics. */
   readonly src?: ts.Node;
+}
+
+/** A nested sequence of statements and the values it yields. */
+export interface Block {
+  readonly body: readonly Stmt[];
+  readonly results: readonly Value[];
+}
+
+/** Structured `if`: outs[i] is then.results[i] or else.results[i] (an SSA phi). */
+export interface IfStmt {
+  readonly kind: "if";
+  readonly cond: Value;
+  readonly then: Block;
+  readonly else: Block;
+  readonly outs: readonly Var[];
+  readonly src?: ts.Node;
+}
+
+/**
+ * Structured loop: `params = init; while (cond(params)) params = body(params); outs = params`.
+ * `cond` yields one value; `body` yields the next params. Every JS loop (for, while, do, with
+ * break/continue/return turned into flags) is lowered to this.
+ */
+export interface WhileStmt {
+  readonly kind: "while";
+  readonly params: readonly Var[];
+  readonly init: readonly Value[];
+  readonly cond: Block;
+  readonly body: Block;
+  readonly outs: readonly Var[];
+  readonly src?: ts.Node;
+}
+
+export type Stmt = PrimStmt | IfStmt | WhileStmt;
+
+/** Variables a statement defines at its own level. */
+export function defs(s: Stmt): readonly Var[] {
+  return s.kind === undefined ? [s.out] : s.outs;
+}
+
+/** Values a statement reads from the enclosing scope (including inside its blocks). */
+export function uses(s: Stmt): Value[] {
+  if (s.kind === undefined) return [...s.args];
+  const inner = new Set<number>();
+  const out: Value[] = [];
+  const blk = (b: Block) => {
+    for (const t of b.body) {
+      for (const u of uses(t)) if (!(u.tag === "var" && inner.has(u.id))) out.push(u);
+      for (const d of defs(t)) inner.add(d.id);
+    }
+    for (const r of b.results) if (!(r.tag === "var" && inner.has(r.id))) out.push(r);
+  };
+  if (s.kind === "if") {
+    out.push(s.cond);
+    blk(s.then);
+    blk(s.else);
+  } else {
+    out.push(...s.init);
+    for (const p of s.params) inner.add(p.id);
+    blk(s.cond);
+    blk(s.body);
+  }
+  return out;
 }
 
 /** A compile-time pytree of values: leaves, objects (sorted keys), tuples/arrays, and empty nodes. */
@@ -104,7 +169,7 @@ export function freshVar(name: string, ty: Ty): Var {
  * from the primitive table and lets the rules be written as ordinary calls (b.mul(g, x)).
  */
 export class Builder {
-  readonly body: Stmt[] = [];
+  body: Stmt[] = [];
   constructor(
     private readonly typeOf: (prim: string, args: readonly Value[]) => Ty,
     public src?: ts.Node,
@@ -114,5 +179,17 @@ export class Builder {
     const out = freshVar(name, ty ?? this.typeOf(prim, args));
     this.body.push({ out, prim, args, src: this.src });
     return out;
+  }
+
+  /** Build a nested block: statements emitted by `f` go into it. */
+  block(f: () => readonly Value[]): Block {
+    const saved = this.body;
+    this.body = [];
+    try {
+      const results = f();
+      return { body: this.body, results };
+    } finally {
+      this.body = saved;
+    }
   }
 }

@@ -8,6 +8,7 @@ import ts from "typescript";
 import type { Ext, Fn, Param, Tree, Ty, Value, Var } from "./ir.js";
 import { Builder, freshVar, leaf, leaves, lit, mapTree, num, tup } from "./ir.js";
 import { primTy } from "./prims.js";
+import { renameStmts } from "./subst.js";
 import { arrayTypeKind, classify, resolveAlias } from "./find.js";
 import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "./rules/lowering.js";
 
@@ -422,11 +423,7 @@ export class Lowerer {
       pl.forEach((v, j) => m.set(v.id, al[j]));
     });
     const sub = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
-    for (const s of fn.body) {
-      const out = freshVar(s.out.name, s.out.ty);
-      this.b.body.push({ out, prim: s.prim, args: s.args.map(sub), src: s.src });
-      m.set(s.out.id, out);
-    }
+    this.b.body.push(...renameStmts(fn.body, m));
     return mapTree(fn.result, sub);
   }
 

@@ -17,8 +17,10 @@ export interface PrimDef {
   readonly fold?: (...xs: number[]) => number;
   /** Zero derivative everywhere (comparisons, rounding, shape queries...). */
   readonly nondiff?: boolean;
-  /** Has a run-time check that must survive dead-code elimination. */
+  /** Has a run-time check or effect that must survive dead-code elimination. */
   readonly effect?: boolean;
+  /** Each application is distinct (never merged by CSE): tapes and their pushes and pops. */
+  readonly fresh?: boolean;
 }
 
 const ew = (fn: string, fold?: (...xs: number[]) => number): PrimDef => ({ ty: "ew", js: { fn }, fold });
@@ -119,9 +121,13 @@ export const PRIMS: Readonly<Record<string, PrimDef>> = {
   onesLike: { ty: { like: 0 }, nondiff: true },
   toArray: arr(),
   item: { ty: "num" },
-  logicalAnd: { ty: "other", nondiff: true },
-  logicalOr: { ty: "other", nondiff: true },
-  logicalNot: { ty: "other", nondiff: true },
+  logicalAnd: { ty: "other", js: { bin: "&&" }, nondiff: true },
+  logicalOr: { ty: "other", js: { bin: "||" }, nondiff: true },
+  logicalNot: { ty: "other", js: { un: "!" }, nondiff: true },
+  // tapes for loops in reverse mode (JS arrays used as stacks)
+  tapeNew: { ty: "other", nondiff: true, fresh: true },
+  tapePush: { ty: "other", nondiff: true, effect: true, fresh: true },
+  tapePop: { ty: "other", nondiff: true, effect: true, fresh: true },
   untranspose: arr(),
   // non-differentiable array creation and queries (their outputs are constants for AD)
   zeros: arr({ nondiff: true }),

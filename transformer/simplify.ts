@@ -2,11 +2,11 @@
 // subexpression elimination and dead-code elimination, repeated to a fixed point. It is what
 // turns grad(grad(grad(grad(cubic)))) into `return 0`.
 
-import type { Fn, Stmt, Value, Var } from "./ir.js";
-import { freshVar, isConst, leaves, mapTree, num } from "./ir.js";
+import type { Block, Fn, PrimStmt, Stmt, Value, Var } from "./ir.js";
+import { isConst, leaves, mapTree, num } from "./ir.js";
 import { PRIMS } from "./prims.js";
 
-type Def = Map<number, Stmt>;
+type Def = Map<number, PrimStmt>;
 
 // Symbolic shapes: which Array values provably share a shape. Enough to drop the broadcasting
 // adjoints (unbroadcast/broadcastLike) of elementwise code, which is most of them.
@@ -22,7 +22,7 @@ const SAME_AS_ARG: Record<string, number> = {
   indexTranspose: 1, sliceTranspose: 1, takeTranspose: 1, dotGradA: 1, dotGradB: 2, matmulGradA: 1, matmulGradB: 2,
 };
 
-function shapeRep(s: Stmt, rep: Map<number, number>): number | null {
+function shapeRep(s: PrimStmt, rep: Map<number, number>): number | null {
   const r = (v: Value) => (v.tag === "var" ? rep.get(v.id) ?? v.id : null);
   if (s.prim in SAME_AS_ARG) {
     const a = s.args[SAME_AS_ARG[s.prim]];
@@ -35,7 +35,7 @@ function shapeRep(s: Stmt, rep: Map<number, number>): number | null {
 }
 
 /** Rewrite one statement to a simpler value, or return null to keep it. */
-function rewrite(s: Stmt, def: Def, rep: Map<number, number>): Value | Stmt | null {
+function rewrite(s: PrimStmt, def: Def, rep: Map<number, number>): Value | PrimStmt | null {
   const { prim, args, out } = s;
   const p = PRIMS[prim];
   const isNum = out.ty === "num";
@@ -47,7 +47,7 @@ function rewrite(s: Stmt, def: Def, rep: Map<number, number>): Value | Stmt | nu
   const [a, b] = args;
   const zero = (v: Value) => isConst(v, 0) || (v.tag === "var" && def.get(v.id)?.prim === "zerosLike");
   const same = (v: Value) => v.ty === out.ty; // identity rewrites must not change num/arr-ness
-  const zerosOf = (like: Value): Value | Stmt =>
+  const zerosOf = (like: Value): Value | PrimStmt =>
     like.ty === "num" && out.ty === "num" ? num(0) : { out, prim: "zerosLike", args: [like], src: s.src };
 
   switch (prim) {
@@ -110,67 +110,157 @@ function rewrite(s: Stmt, def: Def, rep: Map<number, number>): Value | Stmt | nu
   return null;
 }
 
-/** CSE key. Effectful primitives are checks, idempotent for equal operands, so they merge too. */
-function key(s: Stmt): string | null {
+/** CSE key. Checks are idempotent for equal operands, so they merge too; tape operations never. */
+function key(s: PrimStmt): string | null {
+  if (PRIMS[s.prim].fresh) return null;
   const k = (v: Value) => (v.tag === "var" ? `v${v.id}` : v.tag === "ext" ? `e${v.name}` : `c${JSON.stringify(v.value)}:${v.ty}`);
   return `${s.prim}|${s.out.ty}|${s.args.map(k).join(",")}`;
 }
 
-function onePass(fn: Fn): { fn: Fn; changed: boolean } {
-  let changed = false;
-  const subst = new Map<number, Value>();
-  const def: Def = new Map();
-  const seen = new Map<string, Var>();
-  const rep = new Map<number, number>();
-  const body: Stmt[] = [];
-  const sub = (v: Value): Value => (v.tag === "var" ? subst.get(v.id) ?? v : v);
-  for (const s0 of fn.body) {
-    let s: Stmt = { ...s0, args: s0.args.map(sub) };
-    if (s.args.some((a, i) => a !== s0.args[i])) changed = true;
+interface Scope {
+  subst: Map<number, Value>;
+  def: Def;
+  seen: Map<string, Var>;
+  rep: Map<number, number>;
+  changed: boolean;
+}
+
+/** Forward pass over a block: substitution, rewrites, constant branches, CSE (scoped to the block). */
+function forwardBlock(body: readonly Stmt[], sc: Scope): Stmt[] {
+  const out: Stmt[] = [];
+  const sub = (v: Value): Value => (v.tag === "var" ? sc.subst.get(v.id) ?? v : v);
+  const inner = (b: Block): Block => {
+    const child: Scope = { ...sc, seen: new Map(sc.seen) };
+    const res = forwardBlock(b.body, child);
+    if (child.changed) sc.changed = true;
+    return { body: res, results: b.results.map(sub) };
+  };
+  for (const s0 of body) {
+    if (s0.kind === "if") {
+      const cond = sub(s0.cond);
+      if (cond.tag === "const") {
+        // A branch known at build time (flags from early returns often are): inline it.
+        sc.changed = true;
+        const taken = cond.value ? s0.then : s0.else;
+        const blk = forwardBlock(taken.body, sc);
+        out.push(...blk);
+        s0.outs.forEach((o, i) => sc.subst.set(o.id, sub(taken.results[i])));
+        continue;
+      }
+      out.push({ ...s0, cond, then: inner(s0.then), else: inner(s0.else) });
+      continue;
+    }
+    if (s0.kind === "while") {
+      out.push({ ...s0, init: s0.init.map(sub), cond: inner(s0.cond), body: inner(s0.body) });
+      continue;
+    }
+    let s: PrimStmt = { ...s0, args: s0.args.map(sub) };
+    if (s.args.some((a, i) => a !== s0.args[i])) sc.changed = true;
+    let gone = false;
     // Rewrite until stable (a rewrite may produce another rewritable statement).
     for (let guard = 0; guard < 8; guard++) {
-      const r = rewrite(s, def, rep);
+      const r = rewrite(s, sc.def, sc.rep);
       if (r === null) break;
-      changed = true;
+      sc.changed = true;
       if ("tag" in r) {
-        subst.set(s.out.id, r);
-        s = null as unknown as Stmt;
+        sc.subst.set(s.out.id, r);
+        gone = true;
         break;
       }
       s = r;
     }
-    if (!s) continue;
+    if (gone) continue;
     const k = key(s);
-    const hit = k ? seen.get(k) : undefined;
+    const hit = k ? sc.seen.get(k) : undefined;
     if (hit) {
-      subst.set(s.out.id, hit);
-      changed = true;
+      sc.subst.set(s.out.id, hit);
+      sc.changed = true;
       continue;
     }
-    if (k) seen.set(k, s.out);
-    def.set(s.out.id, s);
+    if (k) sc.seen.set(k, s.out);
+    sc.def.set(s.out.id, s);
     if (s.out.ty === "arr") {
-      const r = shapeRep(s, rep);
-      if (r !== null) rep.set(s.out.id, r);
+      const r = shapeRep(s, sc.rep);
+      if (r !== null) sc.rep.set(s.out.id, r);
     }
-    body.push(s);
+    out.push(s);
   }
-  const result = mapTree(fn.result, sub);
-  // Dead code: keep what the result or an effectful statement needs.
-  const live = new Set<number>();
-  for (const v of leaves(result)) if (v.tag === "var") live.add(v.id);
+  return out;
+}
+
+function hasEffect(body: readonly Stmt[]): boolean {
+  return body.some((s) =>
+    s.kind === undefined ? !!PRIMS[s.prim].effect : s.kind === "if" ? hasEffect(s.then.body) || hasEffect(s.else.body) : hasEffect(s.cond.body) || hasEffect(s.body.body),
+  );
+}
+
+/** Dead code: keep what `live` (the results after this block) or an effect needs. */
+function dceBlock(body: readonly Stmt[], live: Set<number>, sc: { changed: boolean }): Stmt[] {
   const kept: Stmt[] = [];
+  const mark = (v: Value) => v.tag === "var" && live.add(v.id);
   for (let i = body.length - 1; i >= 0; i--) {
     const s = body[i];
-    if (!live.has(s.out.id) && !PRIMS[s.prim].effect) {
-      changed = true;
-      continue;
+    if (s.kind === undefined) {
+      if (!live.has(s.out.id) && !PRIMS[s.prim].effect) {
+        sc.changed = true;
+        continue;
+      }
+      s.args.forEach(mark);
+      kept.push(s);
+    } else if (s.kind === "if") {
+      const keepOut = s.outs.map((o) => live.has(o.id));
+      if (!keepOut.some(Boolean) && !hasEffect(s.then.body) && !hasEffect(s.else.body)) {
+        sc.changed = true;
+        continue;
+      }
+      if (keepOut.some((k) => !k)) sc.changed = true;
+      const prune = (b: Block): Block => {
+        const results = b.results.filter((_, j) => keepOut[j]);
+        const l = new Set(live);
+        results.forEach((r) => r.tag === "var" && l.add(r.id));
+        const bodyK = dceBlock(b.body, l, sc);
+        l.forEach((id) => live.add(id));
+        return { body: bodyK, results };
+      };
+      const then = prune(s.then), els = prune(s.else);
+      mark(s.cond);
+      kept.push({ ...s, then, else: els, outs: s.outs.filter((_, j) => keepOut[j]) });
+    } else {
+      if (!s.outs.some((o) => live.has(o.id)) && !hasEffect(s.body.body) && !hasEffect(s.cond.body)) {
+        sc.changed = true;
+        continue;
+      }
+      // Loop bodies: everything the results, the condition or an effect needs, iterated since the
+      // next iteration reads the parameters.
+      const l = new Set(live);
+      let cond: Block = s.cond, bodyB: Block = s.body;
+      for (let guard = 0; guard < 4; guard++) {
+        const before = l.size;
+        s.body.results.forEach((r) => r.tag === "var" && l.add(r.id));
+        s.cond.results.forEach((r) => r.tag === "var" && l.add(r.id));
+        const sink = { changed: false };
+        bodyB = { body: dceBlock(s.body.body, l, sink), results: s.body.results };
+        cond = { body: dceBlock(s.cond.body, l, sink), results: s.cond.results };
+        if (l.size === before) break;
+      }
+      l.forEach((id) => live.add(id));
+      s.init.forEach(mark);
+      kept.push({ ...s, cond, body: bodyB });
     }
-    for (const a of s.args) if (a.tag === "var") live.add(a.id);
-    kept.push(s);
   }
   kept.reverse();
-  return { fn: { ...fn, body: kept, result }, changed };
+  return kept;
+}
+
+function onePass(fn: Fn): { fn: Fn; changed: boolean } {
+  const sc: Scope = { subst: new Map(), def: new Map(), seen: new Map(), rep: new Map(), changed: false };
+  const body = forwardBlock(fn.body, sc);
+  const sub = (v: Value): Value => (v.tag === "var" ? sc.subst.get(v.id) ?? v : v);
+  const result = mapTree(fn.result, sub);
+  const live = new Set<number>();
+  for (const v of leaves(result)) if (v.tag === "var") live.add(v.id);
+  const kept = dceBlock(body, live, sc);
+  return { fn: { ...fn, body: kept, result }, changed: sc.changed };
 }
 
 export function simplify(fn: Fn): Fn {
@@ -181,21 +271,4 @@ export function simplify(fn: Fn): Fn {
     if (!r.changed) break;
   }
   return cur;
-}
-
-/** A copy with fresh variables, for inlining the same function more than once. */
-export function renameFn(fn: Fn): Fn {
-  const m = new Map<number, Var>();
-  const rn = (v: Var): Var => {
-    let n = m.get(v.id);
-    if (!n) m.set(v.id, (n = freshVar(v.name, v.ty)));
-    return n;
-  };
-  const rv = (v: Value): Value => (v.tag === "var" ? rn(v) : v);
-  return {
-    name: fn.name,
-    params: fn.params.map((p) => ({ ...p, tree: mapTree(p.tree, rn) })),
-    body: fn.body.map((s) => ({ ...s, out: rn(s.out), args: s.args.map(rv) })),
-    result: mapTree(fn.result, rv),
-  };
 }

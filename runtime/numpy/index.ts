@@ -3,5 +3,5 @@ export * from "./creation.js";
 export * from "./elementwise.js";
 export * from "./reduce.js";
 export * from "./linalg.js";
-export * from "./shape.js";
+export { transpose, reshape, ravel, expandDims, squeeze, broadcastTo, concatenate, stack } from "./shape.js";
 export * from "./indexing.js";

@@ -64,11 +64,13 @@ export async function ensureBuilt(): Promise<void> {
     if (staleSources().length === 0) return;
     const r = spawnSync(NPX, ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, encoding: "utf8", timeout: 170_000 });
     const stale = staleSources();
-    if (r.status !== 0 || stale.length)
+    if (stale.length)
       throw new Error(
-        `tsjax integration tests need a fresh dist/: \`npm run build\` failed (exit ${r.status}).\n` +
-          `${r.stdout}${r.stderr}${stale.length ? `\nstill stale: ${stale.slice(0, 5).join(", ")}` : ""}`,
+        `tsjax integration tests need a fresh dist/, but \`npm run build\` did not produce it (exit ${r.status}).\n` +
+          `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ?? ""}\nstill stale: ${stale.slice(0, 5).join(", ")}`,
       );
+    // tsc emits despite type errors: those are the typecheck's business, the behaviour is ours
+    if (r.status !== 0) console.warn(`tsjax integration: \`npm run build\` reported errors (dist/ was emitted anyway):\n${r.stdout}${r.stderr}`);
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }

@@ -1,12 +1,16 @@
 // Reverse mode on the IR: the forward sweep is the primal program, the adjoint sweep walks it
 // backwards applying rules/vjp.ts. Straight-line code needs no tape: every primal value is a
-// named variable the adjoint sweep reads directly. Only active statements (those that depend
-// on a differentiated input) get adjoints; cotangents are symbolic zeros until first written.
+// named variable the adjoint sweep reads directly, and an `if` is undone by an `if` on the same
+// condition. Only loops keep a tape: each iteration pushes the values its adjoint reads (and the
+// tape of any inner loop), the adjoint loop pops them in reverse. Only active statements (those
+// that depend on a differentiated input) get adjoints; cotangents are symbolic zeros until
+// first written.
 
-import type { Fn, Param, Stmt, Tree, Value, Var } from "../ir.js";
-import { Builder, leaf, leaves, lit, mapTree, tup } from "../ir.js";
+import type { Block, Fn, IfStmt, Param, PrimStmt, Stmt, Tree, Value, Var, WhileStmt } from "../ir.js";
+import { Builder, defs, freshVar, leaf, leaves, lit, mapTree, num, tup, uses } from "../ir.js";
 import { PRIMS, primTy } from "../prims.js";
 import { VJP, type Ops } from "../rules/vjp.js";
+import { substBlock } from "../subst.js";
 
 export interface VjpOptions {
   /** Which parameters to differentiate; a number gives a bare gradient, an array a tuple. */
@@ -34,13 +38,237 @@ export function opsFor(b: Builder): Ops {
   });
 }
 
-/** Give the statement that just made `v` a readable name (the cotangent of `name`). */
-function named(b: Builder, v: Value, name: string): Value {
-  const last = b.body[b.body.length - 1];
-  if (v.tag !== "var" || !last || last.out.id !== v.id || /^g_/.test(v.name) && v.name !== "g") return v;
-  const out: Var = { ...v, name };
-  b.body[b.body.length - 1] = { ...last, out };
+type Ct = Map<number, Value>;
+
+/** Activity: forward dependence on the differentiated leaves, through branches and loops. */
+function markActive(body: readonly Stmt[], active: Set<number>): void {
+  const isA = (v: Value) => v.tag === "var" && active.has(v.id);
+  for (const s of body) {
+    if (s.kind === undefined) {
+      if (!PRIMS[s.prim].nondiff && s.args.some(isA)) active.add(s.out.id);
+    } else if (s.kind === "if") {
+      markActive(s.then.body, active);
+      markActive(s.else.body, active);
+      s.outs.forEach((o, i) => (isA(s.then.results[i]) || isA(s.else.results[i])) && active.add(o.id));
+    } else {
+      // A loop parameter is active if its initial value or its next value is: iterate to a fixed point.
+      for (let guard = 0; guard < 1000; guard++) {
+        const before = active.size;
+        s.params.forEach((p, i) => (isA(s.init[i]) || isA(s.body.results[i])) && active.add(p.id));
+        markActive(s.cond.body, active);
+        markActive(s.body.body, active);
+        if (active.size === before) break;
+      }
+      s.outs.forEach((o, i) => active.has(s.params[i].id) && active.add(o.id));
+    }
+  }
+}
+
+/** Everything a block defines, at any depth (loop parameters included). */
+function allDefs(body: readonly Stmt[], out = new Set<number>()): Set<number> {
+  for (const s of body) {
+    for (const d of defs(s)) out.add(d.id);
+    if (s.kind === "if") (allDefs(s.then.body, out), allDefs(s.else.body, out));
+    else if (s.kind === "while") {
+      s.params.forEach((p) => out.add(p.id));
+      allDefs(s.cond.body, out);
+      allDefs(s.body.body, out);
+    }
+  }
   return out;
+}
+
+/** Free variables of a block (read but not defined inside it). */
+function freeVars(blk: Block): Var[] {
+  const st: WhileStmt = { kind: "while", params: [], init: [], cond: { body: [], results: [] }, body: blk, outs: [] };
+  const seen = new Set<number>();
+  const out: Var[] = [];
+  for (const u of uses(st)) if (u.tag === "var" && !seen.has(u.id)) (seen.add(u.id), out.push(u));
+  return out;
+}
+
+class Reverse {
+  readonly b = new Builder(primTy);
+  readonly o = opsFor(this.b);
+  constructor(readonly active: Set<number>) {}
+
+  isActive(v: Value): v is Var {
+    return v.tag === "var" && this.active.has(v.id);
+  }
+
+  /** Add a cotangent contribution to `v` (numbers get numbers even when Arrays met them). */
+  addCt(ct: Ct, v: Value, c: Value | null): void {
+    if (!c || !this.isActive(v)) return;
+    const cc = v.ty === "num" && c.ty === "arr" ? this.o.unbroadcast(c, v) : c;
+    const prev = ct.get(v.id);
+    ct.set(v.id, this.named(prev ? this.o.add(prev, cc) : cc, `g_${v.name}`));
+  }
+
+  /** Give the statement that just made `v` a readable name (the cotangent of `name`). */
+  named(v: Value, name: string): Value {
+    const body = this.b.body;
+    const last = body[body.length - 1];
+    if (v.tag !== "var" || !last || last.kind !== undefined || last.out.id !== v.id || (/^g_/.test(v.name) && v.name !== "g")) return v;
+    const out: Var = { ...v, name };
+    body[body.length - 1] = { ...last, out };
+    return out;
+  }
+
+  zero(like: Value): Value {
+    return like.ty === "num" ? num(0) : this.b.apply("zerosLike", [like], "zero", like.ty === "other" ? "other" : undefined);
+  }
+
+  /**
+   * Forward sweep of a block: returns the statements to run forward, and a function that emits
+   * the block's adjoint (into the current builder) given the cotangent environment.
+   */
+  forward(body: readonly Stmt[]): { fwd: Stmt[]; adjoint: (ct: Ct) => void } {
+    const fwd: Stmt[] = [];
+    const adjoints: ((ct: Ct) => void)[] = [];
+    for (const s of body) {
+      if (s.kind === undefined) {
+        fwd.push(s);
+        if (this.active.has(s.out.id)) adjoints.push((ct) => this.primAdjoint(s, ct));
+      } else if (s.kind === "if") {
+        const t = this.forward(s.then.body);
+        const e = this.forward(s.else.body);
+        fwd.push({ ...s, then: { body: t.fwd, results: s.then.results }, else: { body: e.fwd, results: s.else.results } });
+        adjoints.push((ct) => this.ifAdjoint(s, t.adjoint, e.adjoint, ct));
+      } else {
+        const r = this.loop(s);
+        fwd.push(...r.fwd);
+        if (r.adjoint) adjoints.push(r.adjoint);
+      }
+    }
+    return {
+      fwd,
+      adjoint: (ct) => {
+        for (let k = adjoints.length - 1; k >= 0; k--) adjoints[k](ct);
+      },
+    };
+  }
+
+  private primAdjoint(s: PrimStmt, ct: Ct): void {
+    const g = ct.get(s.out.id);
+    if (!g) return;
+    const rule = VJP[s.prim];
+    if (!rule) throw new NoRuleError(s.prim, s);
+    this.b.src = s.src;
+    const cts = rule(this.o, g, s.out, s.args);
+    s.args.forEach((a, i) => this.addCt(ct, a, cts[i]));
+  }
+
+  /** The adjoint of an `if` is an `if` on the same condition, each branch undoing its own. */
+  private ifAdjoint(s: IfStmt, thenAdj: (ct: Ct) => void, elseAdj: (ct: Ct) => void, ct: Ct): void {
+    const outCts = s.outs.map((o) => ct.get(o.id) ?? null);
+    // Outer variables whose cotangents the branches may change: the active free variables.
+    const free = [...freeVars(s.then), ...freeVars(s.else)].filter((v, i, a) => this.isActive(v) && a.findIndex((w) => w.id === v.id) === i);
+    if (free.length === 0) return;
+    const branch = (blk: Block, adj: (ct: Ct) => void) =>
+      this.b.block(() => {
+        const inner: Ct = new Map(ct);
+        blk.results.forEach((r, i) => this.addCt(inner, r, outCts[i]));
+        adj(inner);
+        return free.map((v) => inner.get(v.id) ?? ct.get(v.id) ?? this.zero(v));
+      });
+    const thenB = branch(s.then, thenAdj);
+    const elseB = branch(s.else, elseAdj);
+    const outs = free.map((v) => freshVar(`g_${v.name}`, v.ty === "num" ? "num" : "arr"));
+    this.b.body.push({ kind: "if", cond: s.cond, then: thenB, else: elseB, outs, src: s.src });
+    free.forEach((v, i) => ct.set(v.id, outs[i]));
+  }
+
+  /**
+   * A loop: the forward loop counts its iterations and pushes, each iteration, the values the
+   * body's adjoint reads; the adjoint loop runs as many iterations backwards, popping them.
+   */
+  private loop(s: WhileStmt): { fwd: Stmt[]; adjoint?: (ct: Ct) => void } {
+    const activeParams = s.params.map((p) => this.active.has(p.id));
+    const inner = this.forward(s.body.body);
+    const condFwd = this.forward(s.cond.body);
+    const free = freeVars({ body: [...s.cond.body, ...s.body.body], results: s.body.results }).filter(
+      (v) => this.isActive(v) && !s.params.some((p) => p.id === v.id),
+    );
+    if (!activeParams.some(Boolean) && free.length === 0) {
+      return { fwd: [{ ...s, cond: { body: condFwd.fwd, results: s.cond.results }, body: { body: inner.fwd, results: s.body.results } }] };
+    }
+
+    // The body's adjoint, as a template over fresh cotangent variables.
+    const ctNext = s.params.map((p) => freshVar(`g_${p.name}`, p.ty === "num" ? "num" : "arr"));
+    const ctFree = free.map((v) => freshVar(`g_${v.name}`, v.ty === "num" ? "num" : "arr"));
+    const adjBody = this.b.block(() => {
+      const m: Ct = new Map();
+      free.forEach((v, i) => m.set(v.id, ctFree[i]));
+      s.body.results.forEach((r, i) => activeParams[i] && this.addCt(m, r, ctNext[i]));
+      inner.adjoint(m);
+      return [
+        ...s.params.map((p, i) => (activeParams[i] ? m.get(p.id) ?? this.zero(p) : num(0))),
+        ...free.map((v, i) => m.get(v.id) ?? ctFree[i]),
+      ];
+    });
+
+    // What the adjoint reads from inside the loop must be taped, iteration by iteration.
+    const local = allDefs(s.body.body);
+    s.params.forEach((p) => local.add(p.id));
+    const needed = freeVars(adjBody).filter((v) => local.has(v.id));
+
+    const tape = freshVar("tape", "other");
+    const count = freshVar("n", "num");
+    const next = freshVar("n", "num");
+    const fwdBody: Stmt[] = [...inner.fwd];
+    if (needed.length) fwdBody.push({ out: freshVar("push", "other"), prim: "tapePush", args: [tape, ...needed] });
+    fwdBody.push({ out: next, prim: "add", args: [count, num(1)] });
+    const nOut = freshVar("trips", "num");
+    const fwd: Stmt[] = [
+      { out: tape, prim: "tapeNew", args: [] },
+      {
+        kind: "while",
+        params: [...s.params, count],
+        init: [...s.init, num(0)],
+        cond: { body: condFwd.fwd, results: s.cond.results },
+        body: { body: fwdBody, results: [...s.body.results, next] },
+        outs: [...s.outs, nOut],
+        src: s.src,
+      },
+    ];
+
+    const adjoint = (ct: Ct) => {
+      // Popped values get fresh names inside the adjoint loop (SSA), in reverse push order.
+      const popped = needed.map((v) => freshVar(v.name, v.ty));
+      const m = new Map<number, Value>(needed.map((v, i) => [v.id, popped[i]]));
+      const k = freshVar("k", "num");
+      const kNext = freshVar("k", "num");
+      const ctP = ctNext.map((v) => freshVar(v.name, v.ty));
+      const ctF = ctFree.map((v) => freshVar(v.name, v.ty));
+      const sub = new Map<number, Value>([...m, ...ctNext.map((v, i) => [v.id, ctP[i]] as const), ...ctFree.map((v, i) => [v.id, ctF[i]] as const)]);
+      const body = substBlock(adjBody, sub);
+      const pops: Stmt[] = [];
+      for (let i = needed.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [tape] });
+      const condVar = freshVar("more", "other");
+      const outsP = ctNext.map((v) => freshVar(v.name, v.ty));
+      const outsF = ctFree.map((v) => freshVar(v.name, v.ty));
+      const init = [
+        ...s.outs.map((o, i) => (activeParams[i] ? ct.get(o.id) ?? this.zero(o) : num(0))),
+        ...free.map((v) => ct.get(v.id) ?? this.zero(v)),
+        nOut,
+      ];
+      this.b.body.push({
+        kind: "while",
+        params: [...ctP, ...ctF, k],
+        init,
+        cond: { body: [{ out: condVar, prim: "greater", args: [k, num(0)] }], results: [condVar] },
+        body: {
+          body: [...pops, ...body.body, { out: kNext, prim: "sub", args: [k, num(1)] }],
+          results: [...body.results, kNext],
+        },
+        outs: [...outsP, ...outsF, freshVar("k", "num")],
+        src: s.src,
+      });
+      s.init.forEach((v, i) => activeParams[i] && this.addCt(ct, v, outsP[i]));
+      free.forEach((v, i) => ct.set(v.id, outsF[i]));
+    };
+    return { fwd, adjoint };
+  }
 }
 
 export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
@@ -64,47 +292,22 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
     out = fn.result.v;
   }
 
-  // Activity: forward dependence on the differentiated leaves.
   const active = new Set<number>();
   const wrt: Var[] = [];
   for (const i of nums) for (const v of leaves(fn.params[i].tree)) if (v.ty !== "other") (active.add(v.id), wrt.push(v));
-  const activeStmts: Stmt[] = [];
-  for (const s of fn.body) {
-    if (PRIMS[s.prim].nondiff) continue;
-    if (s.args.some((a) => a.tag === "var" && active.has(a.id))) {
-      active.add(s.out.id);
-      activeStmts.push(s);
-    }
-  }
+  markActive(fn.body, active);
 
-  const b = new Builder(primTy);
-  b.body.push(...fn.body);
-  const o = opsFor(b);
+  const r = new Reverse(active);
+  const { fwd, adjoint } = r.forward(fn.body);
+  const b = r.b;
+  b.body.push(...fwd);
   // Input checks (JAX refuses integer and boolean inputs at differentiated positions).
   for (const v of wrt) if (v.ty === "arr") b.apply("checkGradInput", [v, lit(opt.api)], "chk");
-
   // The seed also checks that the output is a float scalar.
-  const ct = new Map<number, Value>();
+  const ct: Ct = new Map();
   const seed = b.apply("seed", [out, lit(opt.api)], "g");
-  if (out.tag === "var" && active.has(out.id)) ct.set(out.id, seed);
-
-  for (let k = activeStmts.length - 1; k >= 0; k--) {
-    const s = activeStmts[k];
-    const g = ct.get(s.out.id);
-    if (!g) continue;
-    const rule = VJP[s.prim];
-    if (!rule) throw new NoRuleError(s.prim, s);
-    b.src = s.src;
-    const cts = rule(o, g, s.out, s.args);
-    s.args.forEach((a, i) => {
-      const c = cts[i];
-      if (!c || a.tag !== "var" || !active.has(a.id)) return;
-      // A number operand gets a number cotangent even when it met Arrays on the way.
-      const cc = a.ty === "num" && c.ty === "arr" ? o.unbroadcast(c, a) : c;
-      const prev = ct.get(a.id);
-      ct.set(a.id, named(b, prev ? o.add(prev, cc) : cc, `g_${a.name}`));
-    });
-  }
+  if (r.isActive(out)) ct.set(out.id, seed);
+  adjoint(ct);
   b.src = undefined;
 
   const gradOf = (p: Param): Tree<Value> =>

@@ -1,0 +1,72 @@
+// The CLI: `tsjax inspect FILE` prints the code generated for every grad/valueAndGrad call.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, FIXTURES, ROOT, run, type RunResult } from "./helpers.js";
+
+const CLI = path.join(ROOT, "dist/transformer/cli.js");
+const TUTORIAL = "examples/autodiff-tutorial.ts";
+let ok: RunResult, bad: RunResult, capture: RunResult, usage: RunResult;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000 });
+  [ok, bad, capture, usage] = await Promise.all([
+    cli("inspect", TUTORIAL),
+    cli("inspect", path.relative(ROOT, path.join(FIXTURES, "bundle-diag/loop.ts"))),
+    cli("inspect", path.relative(ROOT, path.join(FIXTURES, "bundle-diag/capture.ts"))),
+    cli("inspect"),
+  ]);
+}, 120_000);
+
+/** 1-based line:col of every outermost grad(…)/valueAndGrad(…) call in the file, with its text's start. */
+function callSites(file: string): { line: number; col: number; head: string }[] {
+  const out: { line: number; col: number; head: string }[] = [];
+  fs.readFileSync(path.join(ROOT, file), "utf8")
+    .split("\n")
+    .forEach((l, i) => {
+      if (/^\s*(\/\/|\*|\/\*)/.test(l)) return;
+      const m = /\b(valueAndGrad|grad)\(/.exec(l);
+      if (m) out.push({ line: i + 1, col: m.index + 1, head: l.slice(m.index) });
+    });
+  return out;
+}
+
+describe("tsjax inspect", () => {
+  it("prints generated code for each call under a file:line:col header, exit 0", () => {
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    const headers = ok.stdout.split("\n").filter((l) => l.startsWith("// "));
+    const sites = callSites(TUTORIAL);
+    expect(sites.length).toBe(12);
+    expect(headers).toHaveLength(sites.length);
+    headers.forEach((h, i) => {
+      const m = /^\/\/ (\S+):(\d+):(\d+) {2}(.+)$/.exec(h);
+      expect(m, h).not.toBeNull();
+      expect([m![1], Number(m![2]), Number(m![3])]).toEqual([TUTORIAL, sites[i].line, sites[i].col]);
+      expect(sites[i].head.startsWith(m![4]), `${h} vs ${sites[i].head}`).toBe(true);
+    });
+    // each header is followed by `const NAME = (params) => { … };` calling the runtime
+    const blocks = ok.stdout.split(/^\/\/ .*\n/m).slice(1);
+    expect(blocks).toHaveLength(sites.length);
+    for (const b of blocks) {
+      expect(b).toMatch(/^const \w+ = (\w+|\([^)]*\)) => \{\n/);
+      expect(b).toMatch(/\n};\n/);
+    }
+    expect(blocks[0]).toMatch(/__tsjax_rt\.fma\(/); // grad(jnp.tanh): tanh's VJP as one fma
+    expect(blocks[0]).toMatch(/^const grad_tanh = /);
+  });
+
+  it("exits 1 and prints the diagnostic of a non-differentiable function", () => {
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/test\/integration\/fixtures\/bundle-diag\/loop\.ts\(6,3\): error TS99001: tsjax: `while` inside a differentiated function/);
+    expect(capture.code).toBe(1);
+    expect(capture.stderr).toMatch(/bundle-diag\/lib\.ts\(5,15\): error TS99001: tsjax: 'offset' \(declared in lib\.ts\) is captured/);
+  });
+
+  it("usage error: exit 2", () => {
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/usage: tsjax inspect FILE/);
+  });
+});

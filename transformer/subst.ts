@@ -1,0 +1,51 @@
+// Renaming and substitution over structured IR (inlining, loop templates, fresh copies).
+
+import type { Block, Fn, Stmt, Value, Var } from "./ir.js";
+import { freshVar, mapTree } from "./ir.js";
+
+/** Replace free occurrences of variables by values (definitions inside keep their ids). */
+export function substBlock(b: Block, m: ReadonlyMap<number, Value>): Block {
+  const sv = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
+  return { body: b.body.map((s) => substStmt(s, sv)), results: b.results.map(sv) };
+}
+
+function substStmt(s: Stmt, sv: (v: Value) => Value): Stmt {
+  if (s.kind === undefined) return { ...s, args: s.args.map(sv) };
+  const blk = (b: Block): Block => ({ body: b.body.map((t) => substStmt(t, sv)), results: b.results.map(sv) });
+  if (s.kind === "if") return { ...s, cond: sv(s.cond), then: blk(s.then), else: blk(s.else) };
+  return { ...s, init: s.init.map(sv), cond: blk(s.cond), body: blk(s.body) };
+}
+
+/** A copy of statements with every defined variable renamed fresh (for inlining twice). */
+export function renameStmts(body: readonly Stmt[], m: Map<number, Value>): Stmt[] {
+  const def = (v: Var): Var => {
+    const n = freshVar(v.name, v.ty);
+    m.set(v.id, n);
+    return n;
+  };
+  const sv = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
+  const blk = (b: Block): Block => ({ body: renameStmts(b.body, m), results: b.results.map(sv) });
+  return body.map((s): Stmt => {
+    if (s.kind === undefined) {
+      const args = s.args.map(sv);
+      return { ...s, args, out: def(s.out) };
+    }
+    if (s.kind === "if") {
+      const cond = sv(s.cond);
+      const then = blk(s.then), els = blk(s.else);
+      return { ...s, cond, then, else: els, outs: s.outs.map(def) };
+    }
+    const init = s.init.map(sv);
+    const params = s.params.map(def);
+    const cond = blk(s.cond), body = blk(s.body);
+    return { ...s, init, params, cond, body, outs: s.outs.map(def) };
+  });
+}
+
+/** A copy of a function with fresh variables throughout. */
+export function renameFn(fn: Fn): Fn {
+  const m = new Map<number, Value>();
+  const params = fn.params.map((p) => ({ ...p, tree: mapTree(p.tree, (v) => { const n = freshVar(v.name, v.ty); m.set(v.id, n); return n; }) }));
+  const body = renameStmts(fn.body, m);
+  return { ...fn, params, body, result: mapTree(fn.result, (v) => (v.tag === "var" ? m.get(v.id) ?? v : v)) };
+}
