@@ -183,3 +183,32 @@ export function sliceTranspose(g: N, x: N, ...specs: SliceSpec[]): NDArray {
 export function takeTranspose(g: N, x: N, indices: ArrayLike, axis?: number | null): NDArray {
   return ix.takeTranspose(g, indices, axis, asArray(x).shape);
 }
+
+/** For prod's adjoint: at each element, the product of the others along `axis` (exact with zeros). */
+export function prodOthers(x: N, axis?: Axis): NDArray {
+  const xa = f32(asArray(x));
+  const axes = normAxes("prod", axis, xa.shape);
+  const kept = xa.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  const moved = transpose(xa, perm);
+  const n = axes.reduce((p, a) => p * xa.shape[a], 1);
+  const rows = n === 0 ? 0 : xa.size / n;
+  const src = moved.data.length === xa.size ? Float32Array.from(reshape(moved, [xa.size]).data as Float32Array) : new Float32Array(0);
+  const out = new Float32Array(xa.size);
+  for (let r = 0; r < rows; r++) {
+    const b = r * n;
+    let acc = 1;
+    for (let k = 0; k < n; k++) {
+      out[b + k] = acc; // product of the elements before k
+      acc *= src[b + k];
+    }
+    acc = 1;
+    for (let k = n - 1; k >= 0; k--) {
+      out[b + k] = out[b + k] * acc; // times the product of those after k
+      acc *= src[b + k];
+    }
+  }
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inv[p] = i));
+  return transpose(new NDArray(out, moved.shape, "float32"), inv);
+}

@@ -94,7 +94,7 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
   names.reserve(opt.rt);
   const exts = new Set<string>();
   const scan = (body: readonly Stmt[]) => {
-    for (const s of body) for (const a of uses(s)) if (a.tag === "ext") exts.add(a.name.split(".")[0]);
+    for (const s of body) for (const a of uses(s)) if (a.tag === "ext") exts.add(a.name);
   };
   scan(fn.body);
   for (const a of leaves(fn.result)) if (a.tag === "ext") exts.add(a.name);
@@ -202,7 +202,9 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
   stmts.push(...bodyStmts);
   stmts.push(f.createReturnStatement(treeExpr(fn.result, val)));
 
-  const params = fn.params.map((p) => f.createParameterDeclaration(undefined, undefined, p.name));
+  const params = fn.params.map((p) =>
+    f.createParameterDeclaration(undefined, undefined, p.name, undefined, undefined, p.init === undefined ? undefined : literal(p.init)),
+  );
   return f.createArrowFunction(undefined, undefined, params, undefined, undefined, f.createBlock(stmts, true));
 }
 
@@ -269,6 +271,12 @@ function emitStmt(
     if (s.prim === "square") return f.createBinaryExpression(paren(args[0]), ts.SyntaxKind.AsteriskToken, paren(args[0]));
     if (s.prim === "reciprocal") return f.createBinaryExpression(f.createNumericLiteral(1), ts.SyntaxKind.SlashToken, paren(args[0]));
     if (s.prim === "where") return f.createConditionalExpression(paren(args[0]), undefined, args[1], undefined, args[2]);
+    if (s.prim === "balancedEq") {
+      // JAX's tie rule on numbers: x === z ? (y === z ? 0.5 : 1) : 0
+      const eq = (a: ts.Expression, b: ts.Expression) => f.createBinaryExpression(a, ts.SyntaxKind.EqualsEqualsEqualsToken, b);
+      const inner = f.createConditionalExpression(eq(args[2], args[1]), undefined, f.createNumericLiteral(0.5), undefined, f.createNumericLiteral(1));
+      return f.createConditionalExpression(eq(args[0], args[1]), undefined, f.createParenthesizedExpression(inner), undefined, f.createNumericLiteral(0));
+    }
   }
   // Trailing `undefined` operands are the runtime's defaults: leave them out.
   let n = args.length;

@@ -25,7 +25,10 @@ export interface Const {
 /** A name captured from an enclosing scope (a constant for AD): emitted as the identifier itself. */
 export interface Ext {
   readonly tag: "ext";
+  /** The captured identifier, as visible at the call site (an import alias for other files). */
   readonly name: string;
+  /** Property/element reads on it (`cfg["a-b"].k`, `t[0]`). */
+  readonly path?: readonly (string | number)[];
   readonly ty: Ty;
   /** Module to import it from when the function was inlined from another file. */
   readonly from?: { file: string; exportName: string };
@@ -115,6 +118,8 @@ export type Tree<T> =
 export interface Param {
   readonly name: string;
   readonly tree: Tree<Var>;
+  /** A literal default value (`(x, k = 2) => ...`). */
+  readonly init?: unknown;
   /** Param declared ArrayLike (not Array): converted with asArray on entry. */
   readonly arrayLike?: boolean;
 }
@@ -124,6 +129,11 @@ export interface Fn {
   readonly params: readonly Param[];
   readonly body: readonly Stmt[];
   readonly result: Tree<Value>;
+  /**
+   * A nested transform whose function closes over locals of the enclosing differentiated
+   * function: the trailing params stand for them, and these are the enclosing values to pass.
+   */
+  readonly captured?: readonly Tree<Value>[];
 }
 
 export function leaves<T>(t: Tree<T>): T[] {

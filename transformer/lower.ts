@@ -27,8 +27,11 @@ export interface LowerHost {
   checker: ts.TypeChecker;
   /** The grad(...) call being transformed: captured names must be visible from here. */
   site: ts.Node;
-  /** Transforms a nested grad/valueAndGrad/jit call expression into an IR function. */
-  transformCall(call: ts.CallExpression): Fn;
+  /**
+   * Transforms a nested grad/valueAndGrad/jit call expression into an IR function; `outer` looks
+   * up locals of the enclosing differentiated function, which the nested one may close over.
+   */
+  transformCall(call: ts.CallExpression, outer?: OuterScope): Fn;
   /** Resolves an ext from another file (import it) or reports why it cannot be reached. */
   captured(sym: ts.Symbol, node: ts.Node, ty: Ty): Ext;
   dependsOn(file: string): void;
@@ -36,10 +39,20 @@ export interface LowerHost {
 
 type Env = Map<ts.Symbol, Tree<Value>>;
 
+/** The locals of an enclosing differentiated function, seen from a nested transform. */
+export interface OuterScope {
+  lookup(sym: ts.Symbol): Tree<Value> | undefined;
+}
+
 export class Lowerer {
   readonly b = new Builder(primTy);
   private stack: ts.Node[] = [];
-  constructor(readonly host: LowerHost) {}
+  /** Closed-over locals of the enclosing function: the param trees standing for them, and their values. */
+  private captures = new Map<ts.Symbol, { tree: Tree<Var>; value: Tree<Value> }>();
+  constructor(
+    readonly host: LowerHost,
+    private readonly outer?: OuterScope,
+  ) {}
 
   get checker() {
     return this.host.checker;
@@ -102,10 +115,15 @@ export class Lowerer {
       const sym = this.checker.getSymbolAtLocation(p.name)!;
       const { tree, arrayLike } = this.paramTree(this.checker.getTypeAtLocation(p), p.name.text, p);
       env.set(sym, tree);
-      return { name: p.name.text, tree, arrayLike };
+      if (!p.initializer) return { name: p.name.text, tree, arrayLike };
+      const d = this.valueOf(this.expr(p.initializer, new Map()), p.initializer);
+      if (d.tag !== "const") this.fail(p.initializer, "the default value of a differentiated function's parameter must be a constant");
+      return { name: p.name.text, tree, arrayLike, init: d.value };
     });
     const result = this.lowerBody(decl, env);
-    return { name, params, body: this.b.body, result };
+    const caps = [...this.captures.entries()];
+    for (const [sym, c] of caps) params.push({ name: `${sym.getName()}_outer`, tree: c.tree });
+    return { name, params, body: this.b.body, result, captured: caps.length ? caps.map(([, c]) => c.value) : undefined };
   }
 
   /** Inline a call: bind the callee's parameters to the argument trees and lower its body. */
@@ -303,6 +321,12 @@ export class Lowerer {
     if (!sym) this.fail(node, `cannot resolve '${node.text}'`);
     const v = env.get(sym);
     if (v) return v;
+    const ov = this.outer?.lookup(sym);
+    if (ov) {
+      let c = this.captures.get(sym);
+      if (!c) this.captures.set(sym, (c = { tree: mapTree(ov, (x) => freshVar(sym.getName(), x.ty)), value: ov }));
+      return c.tree;
+    }
     if (node.text === "NaN" || node.text === "Infinity") return leaf(num(node.text === "NaN" ? NaN : Infinity));
     return leaf(this.host.captured(sym, node, this.tyOfType(this.checker.getTypeAtLocation(node))));
   }
@@ -323,7 +347,7 @@ export class Lowerer {
     }
     if (obj.kind === "none") this.fail(node, `reading '${key}' of ${String(obj.v)}`);
     const v = obj.v;
-    if (v.tag === "ext") return leaf({ ...v, name: `${v.name}.${key}`, ty: this.tyOfType(this.checker.getTypeAtLocation(node)) });
+    if (v.tag === "ext") return leaf({ ...v, path: [...(v.path ?? []), key], ty: this.tyOfType(this.checker.getTypeAtLocation(node)) });
     if (v.ty === "arr" && key === "T") return leaf(this.prim("transpose", [v, lit(undefined)], node));
     if (v.ty === "arr" && (key === "shape" || key === "ndim" || key === "size" || key === "dtype"))
       return leaf(this.prim("prop", [v, lit(key)], node, key === "ndim" || key === "size" ? "num" : "other"));
@@ -377,7 +401,7 @@ export class Lowerer {
       const k = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(t.expression)));
       if (k?.kind === "transform") {
         if (k.name === "jit") return this.callValue(t.arguments[0], args, node, env);
-        return this.inlineFn(this.host.transformCall(t), args, node);
+        return this.inlineFn(this.host.transformCall(t, { lookup: (sym) => env.get(sym) }), args, node);
       }
     }
     if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return this.inlineCall(t, args, node);
@@ -412,8 +436,9 @@ export class Lowerer {
   }
 
   /** Substitute an already-lowered function (a nested transform) at a call site. */
-  inlineFn(fn: Fn, args: Tree<Value>[], node: ts.Node): Tree<Value> {
+  inlineFn(fn: Fn, args0: Tree<Value>[], node: ts.Node): Tree<Value> {
     const m = new Map<number, Value>();
+    const args = [...args0.slice(0, fn.params.length - (fn.captured?.length ?? 0)), ...(fn.captured ?? [])];
     fn.params.forEach((p, i) => {
       const a = args[i];
       if (!a) this.fail(node, `missing argument '${p.name}'`);
@@ -499,7 +524,7 @@ function propKey(n: ts.PropertyName): string | null {
 }
 
 export function fnName(d: ts.Node): string {
-  if ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && d.name) return d.name.getText();
+  if ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d) || ts.isFunctionExpression(d)) && d.name) return d.name.getText();
   if (ts.isVariableDeclaration(d.parent) && ts.isIdentifier(d.parent.name)) return d.parent.name.text;
   return "<anonymous>";
 }

@@ -82,6 +82,7 @@ export const PRIMS: Readonly<Record<string, PrimDef>> = {
   min: arr(),
   prod: arr(),
   logsumexp: arr(),
+  prodOthers: arr(),
   argmax: arr({ nondiff: true }),
   argmin: arr({ nondiff: true }),
   // linear algebra and its adjoints (bilinear: rules/vjp.ts closes the set under transposition)

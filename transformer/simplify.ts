@@ -29,7 +29,10 @@ function shapeRep(s: PrimStmt, rep: Map<number, number>): number | null {
     return a && a.ty === "arr" ? r(a) : null;
   }
   if (!SAME_AS_OPERANDS.has(s.prim)) return null;
-  const reps = s.args.filter((a) => a.ty === "arr").map(r);
+  // An operand of unknown shape (a constant list, a captured non-Array) may broadcast; boolean
+  // Arrays from comparisons carry the shape of their operands.
+  if (s.args.some((a) => a.ty === "other" && !(a.tag === "var" && rep.has(a.id)))) return null;
+  const reps = s.args.filter((a) => a.ty !== "num").map(r);
   if (reps.length === 0 || reps.some((x) => x === null || x !== reps[0])) return null;
   return reps[0];
 }
@@ -179,7 +182,7 @@ function forwardBlock(body: readonly Stmt[], sc: Scope): Stmt[] {
     }
     if (k) sc.seen.set(k, s.out);
     sc.def.set(s.out.id, s);
-    if (s.out.ty === "arr") {
+    if (s.out.ty !== "num") {
       const r = shapeRep(s, sc.rep);
       if (r !== null) sc.rep.set(s.out.id, r);
     }

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type { Ext, Fn, Tree, Ty, Value, Var } from "./ir.js";
 import { freshVar, leaf } from "./ir.js";
 import { classify, importsTsjax, isTsjaxFile, resolveAlias } from "./find.js";
-import { LowerError, Lowerer, skipParens, type LowerHost } from "./lower.js";
+import { LowerError, Lowerer, skipParens, type LowerHost, type OuterScope } from "./lower.js";
 import { NoRuleError, vjpFn, type VjpOptions } from "./ad/reverse.js";
 import { simplify } from "./simplify.js";
 import { emitFn } from "./emit.js";
@@ -86,12 +86,12 @@ class FileTransform {
   }
 
   /** IR of grad(f)/valueAndGrad(f)/jit(f) — the transformed function, simplified. */
-  transformCall(call: ts.CallExpression, site: ts.Node): Fn {
+  transformCall(call: ts.CallExpression, site: ts.Node, outer?: OuterScope): Fn {
     const k = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(call.expression)));
     if (k?.kind !== "transform") throw new LowerError(call, "expected a grad, valueAndGrad or jit call");
     const target = call.arguments[0];
     if (!target) throw new LowerError(call, `${k.name}() needs a function to transform`);
-    const fn = this.targetFn(target, site);
+    const fn = this.targetFn(target, site, outer);
     if (k.name === "jit") return fn;
     const opt = this.options(call, k.name);
     return simplify(vjpFn(fn, opt));
@@ -120,17 +120,17 @@ class FileTransform {
   }
 
   /** The IR function a transform's argument denotes. */
-  private targetFn(target: ts.Expression, site: ts.Node): Fn {
+  private targetFn(target: ts.Expression, site: ts.Node, outer?: OuterScope): Fn {
     const t = skipParens(target);
     const host = this.host(site);
-    if (ts.isCallExpression(t)) return this.transformCall(t, site);
-    const lw = new Lowerer(host);
+    if (ts.isCallExpression(t)) return this.transformCall(t, site, outer);
+    const lw = new Lowerer(host, outer);
     const sym = resolveAlias(this.checker, this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(t) ? t.name : t));
     const k = classify(this.checker, sym);
     if (k?.kind === "numpy") return this.primitiveFn(k.name, sym!, t);
     const decl = ts.isArrowFunction(t) || ts.isFunctionExpression(t) ? t : lw.functionOf(t);
     if (decl === "jnp") throw new LowerError(t, "internal: unresolved jnp function");
-    if (ts.isCallExpression(decl)) return this.transformCall(decl, site);
+    if (ts.isCallExpression(decl)) return this.transformCall(decl, site, outer);
     // Lowered afresh for each call site: what a captured name refers to depends on the site.
     return lw.lowerTop(decl, nameOf(t));
   }
@@ -165,7 +165,7 @@ class FileTransform {
     return {
       checker: this.checker,
       site,
-      transformCall: (call) => this.transformCall(call, site),
+      transformCall: (call, outer) => this.transformCall(call, site, outer),
       captured: (sym, node, ty) => this.captured(sym, node, ty, site),
       dependsOn: (file) => this.hooks.dependsOn?.(file),
     };
@@ -211,10 +211,12 @@ class FileTransform {
   }
 
   extExpr(e: Ext): ts.Expression {
-    const [head, ...rest] = e.name.split(".");
-    let x: ts.Expression = ts.factory.createIdentifier(head);
-    for (const k of rest)
-      x = /^\d+$/.test(k) ? ts.factory.createElementAccessExpression(x, Number(k)) : ts.factory.createPropertyAccessExpression(x, k);
+    let x: ts.Expression = ts.factory.createIdentifier(e.name);
+    for (const k of e.path ?? [])
+      x =
+        typeof k === "string" && /^[A-Za-z_$][\w$]*$/.test(k)
+          ? ts.factory.createPropertyAccessExpression(x, k)
+          : ts.factory.createElementAccessExpression(x, typeof k === "number" ? ts.factory.createNumericLiteral(k) : ts.factory.createStringLiteral(k));
     return x;
   }
 

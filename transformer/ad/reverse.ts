@@ -319,5 +319,5 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   else result = aux ? tup([grads, aux]) : grads;
 
   const prefix = opt.withValue ? "valueAndGrad" : "grad";
-  return { name: `${prefix}_${fn.name}`, params: fn.params, body: b.body, result };
+  return { name: `${prefix}_${fn.name}`, params: fn.params, body: b.body, result, captured: fn.captured };
 }

@@ -35,7 +35,8 @@ export const VJP: Readonly<Record<string, VjpRule>> = {
   ),
   pow: ew2(
     (o, g, y, x, z) => o.mul(g, o.mul(z, o.pow(x, o.sub(z, one)))),
-    (o, g, y, x) => o.mul(g, o.mul(o.log(x), y)),
+    // JAX: log(_replace_zero(x)), so d/dy x**y is 0 at x = 0
+    (o, g, y, x) => o.mul(g, o.mul(o.log(o.where(o.equal(x, zero), one, x)), y)),
   ),
   mod: ew2((o, g) => g, (o, g, y, x, z) => o.mul(o.neg(g), o.trunc(o.div(x, z)))),
   maximum: chooser,
@@ -79,7 +80,8 @@ export const VJP: Readonly<Record<string, VjpRule>> = {
   mean: (o, g, y, [x, ax, opts]) => [o.div(o.unreduce(g, x, ax, opts), o.reduceCount(x, ax))],
   max: (o, g, y, [x, ax, opts]) => [o.mul(o.unreduce(g, x, ax, opts), o.maxMask(x, y, ax, opts))],
   min: (o, g, y, [x, ax, opts]) => [o.mul(o.unreduce(g, x, ax, opts), o.maxMask(x, y, ax, opts))],
-  prod: (o, g, y, [x, ax, opts]) => [o.div(o.mul(o.unreduce(g, x, ax, opts), o.unreduce(y, x, ax, opts)), x)],
+  // the product of the other elements (exact where x has zeros, unlike prod/x)
+  prod: (o, g, y, [x, ax, opts]) => [o.mul(o.unreduce(g, x, ax, opts), o.prodOthers(x, ax))],
   logsumexp: (o, g, y, [x, ax, opts]) => [o.mul(o.unreduce(g, x, ax, opts), o.exp(o.sub(x, o.unreduce(y, x, ax, opts))))],
   unreduce: (o, g, y, [g0, x, ax, opts]) => [o.sum(g, ax, opts), null, null, null],
 
