@@ -53,6 +53,8 @@ const BINOPS: Record<string, ts.BinaryOperator> = {
   ">=": ts.SyntaxKind.GreaterThanEqualsToken,
   "===": ts.SyntaxKind.EqualsEqualsEqualsToken,
   "!==": ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  "&&": ts.SyntaxKind.AmpersandAmpersandToken,
+  "||": ts.SyntaxKind.BarBarToken,
 };
 
 const paren = (e: ts.Expression) =>
@@ -130,8 +132,18 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
   }
 
   const used = new Set<number>();
-  const markUses = (body: readonly Stmt[]) => {
-    for (const st of body) for (const u of uses(st)) if (u.tag === "var") used.add(u.id);
+  const mark = (u: Value) => u.tag === "var" && used.add(u.id);
+  const markUses = (body: readonly Stmt[]): void => {
+    for (const st of body) {
+      if (st.kind === undefined) st.args.forEach(mark);
+      else if (st.kind === "if") {
+        mark(st.cond);
+        for (const b of [st.then, st.else]) (markUses(b.body), b.results.forEach(mark));
+      } else {
+        st.init.forEach(mark);
+        for (const b of [st.cond, st.body]) (markUses(b.body), b.results.forEach(mark));
+      }
+    }
   };
   markUses(fn.body);
   for (const a of leaves(fn.result)) if (a.tag === "var") used.add(a.id);

@@ -9,6 +9,7 @@ import type { Ext, Fn, Param, Tree, Ty, Value, Var } from "./ir.js";
 import { Builder, freshVar, leaf, leaves, lit, mapTree, num, tup } from "./ir.js";
 import { primTy } from "./prims.js";
 import { renameStmts } from "./subst.js";
+import { Flow, type Target } from "./flow.js";
 import { arrayTypeKind, classify, resolveAlias } from "./find.js";
 import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "./rules/lowering.js";
 
@@ -37,7 +38,8 @@ export interface LowerHost {
   dependsOn(file: string): void;
 }
 
-type Env = Map<ts.Symbol, Tree<Value>>;
+/** Variables in scope: user symbols, and `$`-named flow state (return value, exit flags). */
+export type Env = Map<ts.Symbol | string, Tree<Value>>;
 
 /** The locals of an enclosing differentiated function, seen from a nested transform. */
 export interface OuterScope {
@@ -49,6 +51,7 @@ export class Lowerer {
   private stack: ts.Node[] = [];
   /** Closed-over locals of the enclosing function: the param trees standing for them, and their values. */
   private captures = new Map<ts.Symbol, { tree: Tree<Var>; value: Tree<Value> }>();
+  private readonly flow = new Flow(this);
   constructor(
     readonly host: LowerHost,
     private readonly outer?: OuterScope,
@@ -69,7 +72,7 @@ export class Lowerer {
     let arrayLike = false;
     const walk = (t: ts.Type, base: string, depth: number): Tree<Var> => {
       if (depth > 20) this.fail(at, `parameter '${name}' has a recursive type`);
-      if (t.flags & ts.TypeFlags.NumberLike) return leaf(freshVar(base, "num"));
+      if (isNumberType(t)) return leaf(freshVar(base, "num"));
       const ak = arrayTypeKind(c, t);
       if (ak) {
         if (ak === "arraylike") arrayLike = true;
@@ -100,7 +103,7 @@ export class Lowerer {
   }
 
   tyOfType(t: ts.Type): Ty {
-    if (t.flags & ts.TypeFlags.NumberLike) return "num";
+    if (isNumberType(t)) return "num";
     return arrayTypeKind(this.checker, t) ? "arr" : "other";
   }
 
@@ -149,17 +152,21 @@ export class Lowerer {
   private lowerBody(decl: FnLike, env: Env): Tree<Value> {
     const body = decl.body!;
     if (!ts.isBlock(body)) return this.expr(body, env);
-    const sts = body.statements;
-    for (let i = 0; i < sts.length; i++) {
-      const st = sts[i];
-      if (ts.isReturnStatement(st)) {
-        if (i !== sts.length - 1) this.fail(sts[i + 1], "unreachable code after return");
-        if (!st.expression) this.fail(st, "a differentiated function must return a value");
-        return this.expr(st.expression, env);
-      }
-      this.stmt(st, env);
-    }
-    this.fail(decl, `'${fnName(decl)}' does not end with a return statement`);
+    env.set("$returned", leaf(lit(false)));
+    this.flow.stmts(body.statements, env, []);
+    const r = env.get("$ret");
+    if (!r) this.fail(decl, `'${fnName(decl)}' does not return a value`);
+    return r;
+  }
+
+  /** Zeros/undefined shaped like the enclosing function's return type (for loops that return). */
+  retPlaceholder(node: ts.Node): Tree<Value> {
+    let f: ts.Node | undefined = node;
+    while (f && !ts.isFunctionLike(f)) f = f.parent;
+    const sig = f ? this.checker.getSignatureFromDeclaration(f as ts.SignatureDeclaration) : undefined;
+    if (!sig) this.fail(node, "cannot tell the return type of the enclosing function");
+    const { tree } = this.paramTree(this.checker.getReturnTypeOfSignature(sig), "return value", node);
+    return mapTree(tree, (v) => (v.ty === "other" ? lit(undefined) : num(0)));
   }
 
   private bindPattern(name: ts.BindingName, v: Tree<Value>, env: Env) {
@@ -187,7 +194,7 @@ export class Lowerer {
   }
 
   // ---- statements ---------------------------------------------------------------------
-  private stmt(st: ts.Statement, env: Env) {
+  stmt(st: ts.Statement, env: Env, targets: Target[] = [], label?: string): void {
     if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
         if (!d.initializer) this.fail(d, "a variable in a differentiated function needs an initial value");
@@ -198,12 +205,96 @@ export class Lowerer {
     if (ts.isExpressionStatement(st)) {
       const e = skipParens(st.expression);
       if (ts.isBinaryExpression(e) && isAssignOp(e.operatorToken.kind)) return this.assign(e, env);
+      if (isIncDec(e)) return void this.incDec(e, env);
       this.fail(st, "an expression statement in a differentiated function has effects tsjax cannot differentiate (only assignments are allowed)");
     }
+    if (ts.isBlock(st)) return this.flow.stmts(st.statements, env, targets);
+    if (ts.isIfStatement(st)) return this.flow.ifStmt(st, env, targets);
+    if (ts.isLabeledStatement(st)) return this.stmt(st.statement, env, targets, st.label.text);
+    if (ts.isSwitchStatement(st)) return this.flow.switchStmt(st, env, targets, label);
+    const body = (s: ts.Statement) => (e: Env, t: Target[]) => this.flow.stmts(ts.isBlock(s) ? s.statements : [s], e, t);
+    if (ts.isWhileStatement(st)) return this.flow.loop(st, env, targets, label, { test: (e) => this.flow.cond(st.expression, e), body: body(st.statement) });
+    if (ts.isDoStatement(st)) return this.flow.loop(st, env, targets, label, { test: (e) => this.flow.cond(st.expression, e), body: body(st.statement), doWhile: true });
+    if (ts.isForStatement(st)) {
+      if (st.initializer) {
+        if (ts.isVariableDeclarationList(st.initializer))
+          for (const d of st.initializer.declarations) {
+            if (!d.initializer) this.fail(d, "a loop variable needs an initial value");
+            this.bindPattern(d.name, this.expr(d.initializer, env), env);
+          }
+        else this.expr(st.initializer, env);
+      }
+      const inc = st.incrementor;
+      return this.flow.loop(st, env, targets, label, {
+        test: st.condition ? (e) => this.flow.cond(st.condition!, e) : undefined,
+        body: body(st.statement),
+        update: inc ? (e) => this.effectExpr(inc, e) : undefined,
+      });
+    }
+    if (ts.isForOfStatement(st)) return this.forOf(st, env, targets, label);
     if (ts.isEmptyStatement(st) || ts.isTypeAliasDeclaration(st) || ts.isInterfaceDeclaration(st)) return;
     const what = CONTROL[st.kind];
-    if (what) this.fail(st, `\`${what}\` inside a differentiated function is not supported yet (control flow)`);
+    if (what) this.fail(st, `\`${what}\` inside a differentiated function is not supported`);
     this.fail(st, `unsupported statement (${ts.SyntaxKind[st.kind]}) in a differentiated function`);
+  }
+
+  /** An expression evaluated for its effect (a for-loop update: i++, i += 2, a comma list). */
+  private effectExpr(e0: ts.Expression, env: Env): void {
+    const e = skipParens(e0);
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.CommaToken) return (this.effectExpr(e.left, env), this.effectExpr(e.right, env));
+    if (ts.isBinaryExpression(e) && isAssignOp(e.operatorToken.kind)) return this.assign(e, env);
+    if (isIncDec(e)) return void this.incDec(e, env);
+    this.expr(e, env);
+  }
+
+  /** x++, ++x, x--, --x on a local number: assigns, and yields the old or new value. */
+  private incDec(e: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, env: Env): Value {
+    if (!ts.isIdentifier(e.operand)) this.fail(e, "++ and -- apply to local variables only");
+    const sym = this.checker.getSymbolAtLocation(e.operand);
+    if (!sym || !env.has(sym)) this.fail(e.operand, `'${e.operand.text}' is not a local of the differentiated function (mutation of captured state)`);
+    const old = this.leafOf(env.get(sym)!, e.operand);
+    const nv = this.prim(e.operator === ts.SyntaxKind.PlusPlusToken ? "add" : "sub", [old, num(1)], e);
+    env.set(sym, leaf(nv));
+    return ts.isPrefixUnaryExpression(e) ? nv : old;
+  }
+
+  private forOf(st: ts.ForOfStatement, env: Env, targets: Target[], label?: string): void {
+    const decl = st.initializer;
+    if (!ts.isVariableDeclarationList(decl) || decl.declarations.length !== 1) this.fail(st.initializer, "for...of needs one `const`/`let` binding");
+    const name = decl.declarations[0].name;
+    const seq = this.expr(st.expression, env);
+    const body = (e: Env, t: Target[]) => this.flow.stmts(ts.isBlock(st.statement) ? st.statement.statements : [st.statement], e, t);
+    if (seq.kind === "tup")
+      // A tuple known at build time: unrolled, one guarded copy of the body per element.
+      return this.flow.unrolled(st, env, targets, label, seq.kids.length, (e, t, k) => {
+        this.bindPattern(name, seq.kids[k], e);
+        body(e, t);
+      });
+    const v = this.leafOf(seq, st.expression);
+    if (v.ty === "num") this.fail(st.expression, "for...of over a number");
+    const key = `$i${st.pos}`;
+    const len =
+      v.ty === "arr"
+        ? this.prim("prop", [this.prim("prop", [v, lit("shape")], st, "other"), num(0)], st, "num")
+        : this.prim("prop", [v, lit("length")], st, "num");
+    return this.flow.loop(st, env, targets, label, {
+      test: (e) => this.prim("less", [this.leafOf(e.get(key)!, st), len], st, "other"),
+      body: (e, t) => {
+        const i = this.leafOf(e.get(key)!, st);
+        const el = v.ty === "arr" ? this.prim("index", [v, i], st, "arr") : this.prim("prop", [v, i], st, this.elementTy(st.expression));
+        this.bindPattern(name, leaf(el), e);
+        body(e, t);
+      },
+      update: (e) => e.set(key, leaf(this.prim("add", [this.leafOf(e.get(key)!, st), num(1)], st))),
+      extra: new Map([[key, leaf(num(0))]]),
+    });
+  }
+
+  /** The element type of a JS array expression (number[] → num, Array[] → arr). */
+  private elementTy(e: ts.Expression): Ty {
+    const t = this.checker.getTypeAtLocation(e);
+    const el = this.checker.isArrayType(t) ? this.checker.getTypeArguments(t as ts.TypeReference)[0] : undefined;
+    return el ? this.tyOfType(el) : "other";
   }
 
   private assign(e: ts.BinaryExpression, env: Env) {
@@ -255,25 +346,40 @@ export class Lowerer {
     if (node.kind === ts.SyntaxKind.FalseKeyword) return leaf(lit(false));
     if (node.kind === ts.SyntaxKind.NullKeyword) return { kind: "none", v: null };
     if (ts.isIdentifier(node)) return this.ident(node, env);
+    if (isIncDec(node)) return leaf(this.incDec(node, env));
+    if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken)
+      return leaf(this.flow.not(this.leafOf(this.expr(node.operand, env), node.operand), node));
     if (ts.isPrefixUnaryExpression(node)) {
       const x = this.leafOf(this.expr(node.operand, env), node.operand);
       if (node.operator === ts.SyntaxKind.MinusToken) return leaf(x.tag === "const" && typeof x.value === "number" ? num(-x.value) : this.prim("neg", [x], node));
       if (node.operator === ts.SyntaxKind.PlusToken) return leaf(x);
       this.fail(node, `operator ${ts.tokenToString(node.operator)} is not supported in a differentiated function`);
     }
+    if (ts.isBinaryExpression(node) && LOGICAL.has(node.operatorToken.kind)) {
+      // a && b is `a ? b : a`, a || b is `a ? a : b`, a ?? b is `a == null ? b : a`, lazily.
+      const a = this.expr(node.left, env);
+      const av = this.leafOf(a, node.left);
+      if (av.ty === "arr") this.fail(node.left, "an Array used as a condition: compare a number instead");
+      const k = node.operatorToken.kind;
+      const c = k === ts.SyntaxKind.QuestionQuestionToken ? this.prim("equal", [av, lit(null)], node, "other") : av;
+      const right = () => this.expr(node.right, env);
+      if (k === ts.SyntaxKind.AmpersandAmpersandToken) return this.flow.select(c, right, () => a, env, node);
+      if (k === ts.SyntaxKind.BarBarToken) return this.flow.select(c, () => a, right, env, node);
+      return this.flow.select(c, right, () => a, env, node);
+    }
     if (ts.isBinaryExpression(node)) {
       const op = BINARY[node.operatorToken.kind];
       if (!op) {
         if (isAssignOp(node.operatorToken.kind)) this.fail(node, "assignments inside expressions are not supported; write them as statements");
         if (node.operatorToken.kind === ts.SyntaxKind.CommaToken) this.fail(node, "the comma operator is not supported in a differentiated function");
-        this.fail(node, `\`${node.operatorToken.getText()}\` inside a differentiated function is not supported yet (control flow)`);
+        this.fail(node, `operator \`${node.operatorToken.getText()}\` is not supported in a differentiated function`);
       }
       const a = this.leafOf(this.expr(node.left, env), node.left);
       const b = this.leafOf(this.expr(node.right, env), node.right);
       for (const [v, n] of [[a, node.left], [b, node.right]] as const)
         if (v.ty === "arr") this.fail(n, `operator ${node.operatorToken.getText()} on an Array: use jnp functions or Array methods (a.add(b), a.mul(b))`);
       const lt = c.getTypeAtLocation(node.left), rt = c.getTypeAtLocation(node.right);
-      if (!(lt.flags & ts.TypeFlags.NumberLike) || !(rt.flags & ts.TypeFlags.NumberLike))
+      if (!isNumberType(lt) || !isNumberType(rt))
         if (!["less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual"].includes(op))
           this.fail(node, `operator ${node.operatorToken.getText()} on ${c.typeToString(lt)} and ${c.typeToString(rt)}: only number arithmetic is differentiable`);
       return leaf(this.prim(op, [a, b], node));
@@ -304,12 +410,18 @@ export class Lowerer {
       if (k === undefined) {
         const kv = this.leafOf(this.expr(a, env), a);
         if (kv.tag === "const" && (typeof kv.value === "number" || typeof kv.value === "string")) return this.member(node, node.expression, kv.value, env);
-        this.fail(a, "indexing with a value computed at run time is not supported yet; use a literal index, or jnp.take for Arrays");
+        const obj = this.expr(node.expression, env);
+        // A run-time index into a captured JS array (constants for AD): read it as it is.
+        if (obj.kind === "leaf" && obj.v.ty === "other") return leaf(this.prim("prop", [obj.v, kv], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+        this.fail(a, "indexing a tuple or object with a value computed at run time is not supported; use a literal index, or jnp.take for Arrays");
       }
       return this.member(node, node.expression, k, env);
     }
     if (ts.isCallExpression(node)) return this.call(node, env);
-    if (ts.isConditionalExpression(node)) this.fail(node, "the conditional operator `?:` inside a differentiated function is not supported yet (control flow)");
+    if (ts.isConditionalExpression(node)) {
+      const c = this.flow.cond(node.condition, env);
+      return this.flow.select(c, () => this.expr(node.whenTrue, env), () => this.expr(node.whenFalse, env), env, node);
+    }
     if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) this.fail(node, "functions as values inside a differentiated function are not supported yet");
     if (ts.isTemplateExpression(node)) this.fail(node, "template strings are not differentiable");
     this.fail(node, `unsupported expression (${ts.SyntaxKind[node.kind]}) in a differentiated function`);
@@ -477,6 +589,14 @@ export interface LoweringCtx {
 
 // ---- tables ------------------------------------------------------------------------------
 const BINARY: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.LessThanToken]: "less",
+  [ts.SyntaxKind.LessThanEqualsToken]: "lessEqual",
+  [ts.SyntaxKind.GreaterThanToken]: "greater",
+  [ts.SyntaxKind.GreaterThanEqualsToken]: "greaterEqual",
+  [ts.SyntaxKind.EqualsEqualsEqualsToken]: "equal",
+  [ts.SyntaxKind.ExclamationEqualsEqualsToken]: "notEqual",
+  [ts.SyntaxKind.EqualsEqualsToken]: "equal",
+  [ts.SyntaxKind.ExclamationEqualsToken]: "notEqual",
   [ts.SyntaxKind.PlusToken]: "add",
   [ts.SyntaxKind.MinusToken]: "sub",
   [ts.SyntaxKind.AsteriskToken]: "mul",
@@ -484,6 +604,20 @@ const BINARY: Partial<Record<ts.SyntaxKind, string>> = {
   [ts.SyntaxKind.AsteriskAsteriskToken]: "pow",
   [ts.SyntaxKind.PercentToken]: "mod",
 };
+/** number, a number literal, or a union of them (`1 | 2 | 3`). */
+function isNumberType(t: ts.Type): boolean {
+  return !!(t.flags & ts.TypeFlags.NumberLike) || (t.isUnion() && t.types.every((x) => x.flags & ts.TypeFlags.NumberLike));
+}
+
+const LOGICAL = new Set([ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken]);
+
+function isIncDec(e: ts.Node): e is ts.PrefixUnaryExpression | ts.PostfixUnaryExpression {
+  return (
+    (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) &&
+    (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken)
+  );
+}
+
 const COMPOUND: Partial<Record<ts.SyntaxKind, string>> = {
   [ts.SyntaxKind.PlusEqualsToken]: "add",
   [ts.SyntaxKind.MinusEqualsToken]: "sub",

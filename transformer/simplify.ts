@@ -150,7 +150,23 @@ function forwardBlock(body: readonly Stmt[], sc: Scope): Stmt[] {
         s0.outs.forEach((o, i) => sc.subst.set(o.id, sub(taken.results[i])));
         continue;
       }
-      out.push({ ...s0, cond, then: inner(s0.then), else: inner(s0.else) });
+      const then = inner(s0.then), els = inner(s0.else);
+      // Outs that are the same value on both paths, or the boolean condition itself, need no phi.
+      const keep: number[] = [];
+      s0.outs.forEach((o, i) => {
+        const a = then.results[i], b = els.results[i];
+        if (sameVal(a, b) && (a.tag !== "var" || !definedIn(then.body, a.id))) sc.subst.set(o.id, a);
+        else if (cond.ty === "other" && isConst(a, true) && isConst(b, false)) sc.subst.set(o.id, cond);
+        else return void keep.push(i);
+        sc.changed = true;
+      });
+      out.push({
+        ...s0,
+        cond,
+        then: { body: then.body, results: keep.map((i) => then.results[i]) },
+        else: { body: els.body, results: keep.map((i) => els.results[i]) },
+        outs: keep.map((i) => s0.outs[i]),
+      });
       continue;
     }
     if (s0.kind === "while") {
@@ -191,6 +207,13 @@ function forwardBlock(body: readonly Stmt[], sc: Scope): Stmt[] {
   return out;
 }
 
+const sameVal = (a: Value, b: Value) =>
+  (a.tag === "var" && b.tag === "var" && a.id === b.id) || (a.tag === "const" && b.tag === "const" && Object.is(a.value, b.value) && a.ty === b.ty);
+
+function definedIn(body: readonly Stmt[], id: number): boolean {
+  return allDefsOf(body).has(id);
+}
+
 function hasEffect(body: readonly Stmt[]): boolean {
   return body.some((s) =>
     s.kind === undefined ? !!PRIMS[s.prim].effect : s.kind === "if" ? hasEffect(s.then.body) || hasEffect(s.else.body) : hasEffect(s.cond.body) || hasEffect(s.body.body),
@@ -211,11 +234,8 @@ function dceBlock(body: readonly Stmt[], live: Set<number>, sc: { changed: boole
       s.args.forEach(mark);
       kept.push(s);
     } else if (s.kind === "if") {
+      // Values defined inside a branch may be read after it (the adjoint reads the forward's).
       const keepOut = s.outs.map((o) => live.has(o.id));
-      if (!keepOut.some(Boolean) && !hasEffect(s.then.body) && !hasEffect(s.else.body)) {
-        sc.changed = true;
-        continue;
-      }
       if (keepOut.some((k) => !k)) sc.changed = true;
       const prune = (b: Block): Block => {
         const results = b.results.filter((_, j) => keepOut[j]);
@@ -226,10 +246,15 @@ function dceBlock(body: readonly Stmt[], live: Set<number>, sc: { changed: boole
         return { body: bodyK, results };
       };
       const then = prune(s.then), els = prune(s.else);
+      if (!keepOut.some(Boolean) && then.body.length === 0 && els.body.length === 0) {
+        sc.changed = true;
+        continue;
+      }
       mark(s.cond);
       kept.push({ ...s, then, else: els, outs: s.outs.filter((_, j) => keepOut[j]) });
     } else {
-      if (!s.outs.some((o) => live.has(o.id)) && !hasEffect(s.body.body) && !hasEffect(s.cond.body)) {
+      const innerLive = [...allDefsOf(s.body.body)].some((id) => live.has(id)) || s.params.some((p) => live.has(p.id));
+      if (!s.outs.some((o) => live.has(o.id)) && !innerLive && !hasEffect(s.body.body) && !hasEffect(s.cond.body)) {
         sc.changed = true;
         continue;
       }
@@ -255,6 +280,24 @@ function dceBlock(body: readonly Stmt[], live: Set<number>, sc: { changed: boole
   return kept;
 }
 
+/** Every variable defined in a block, at any depth. */
+function allDefsOf(body: readonly Stmt[], out = new Set<number>()): Set<number> {
+  for (const s of body) {
+    if (s.kind === undefined) out.add(s.out.id);
+    else if (s.kind === "if") {
+      s.outs.forEach((o) => out.add(o.id));
+      allDefsOf(s.then.body, out);
+      allDefsOf(s.else.body, out);
+    } else {
+      s.outs.forEach((o) => out.add(o.id));
+      s.params.forEach((p) => out.add(p.id));
+      allDefsOf(s.cond.body, out);
+      allDefsOf(s.body.body, out);
+    }
+  }
+  return out;
+}
+
 function onePass(fn: Fn): { fn: Fn; changed: boolean } {
   const sc: Scope = { subst: new Map(), def: new Map(), seen: new Map(), rep: new Map(), changed: false };
   const body = forwardBlock(fn.body, sc);
@@ -264,6 +307,12 @@ function onePass(fn: Fn): { fn: Fn; changed: boolean } {
   for (const v of leaves(result)) if (v.tag === "var") live.add(v.id);
   const kept = dceBlock(body, live, sc);
   return { fn: { ...fn, body: kept, result }, changed: sc.changed };
+}
+
+/** Simplify a nested block on its own (a loop's adjoint before choosing what to tape). */
+export function simplifyBlock(b: Block): Block {
+  const fn = simplify({ name: "block", params: [], body: b.body, result: { kind: "tup", kids: b.results.map((v) => ({ kind: "leaf", v })) } });
+  return { body: fn.body, results: leaves(fn.result) };
 }
 
 export function simplify(fn: Fn): Fn {

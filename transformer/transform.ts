@@ -8,10 +8,11 @@ import type { Ext, Fn, Tree, Ty, Value, Var } from "./ir.js";
 import { freshVar, leaf } from "./ir.js";
 import { classify, importsTsjax, isTsjaxFile, resolveAlias } from "./find.js";
 import { LowerError, Lowerer, skipParens, type LowerHost, type OuterScope } from "./lower.js";
-import { NoRuleError, vjpFn, type VjpOptions } from "./ad/reverse.js";
+import { NoRuleError, TransformError, vjpFn, type VjpOptions } from "./ad/reverse.js";
 import { simplify } from "./simplify.js";
 import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
+import { printFn } from "./print.js";
 
 export const RT = "__tsjax_rt";
 
@@ -71,6 +72,7 @@ class FileTransform {
   transformSite(call: ts.CallExpression): ts.Expression | null {
     try {
       const fn = this.transformCall(call, call);
+      if (process.env.TSJAX_DEBUG_IR) console.error(printFn(fn));
       const arrow = emitFn(fn, { rt: RT, ext: (e) => this.extExpr(e), file: this.sf });
       ts.setSourceMapRange(arrow, { pos: call.getStart(this.sf), end: call.end });
       this.used = true;
@@ -79,8 +81,9 @@ class FileTransform {
     } catch (e) {
       if (e instanceof LowerError) this.hooks.report(diagnostic(e.node, e.message));
       else if (e instanceof NoRuleError) this.hooks.report(diagnostic(e.stmt.src ?? call, `'${e.prim}' is not differentiable (no derivative rule)`));
-      else if (e instanceof RangeError || e instanceof TypeError) this.hooks.report(diagnostic(call, e.message));
-      else throw e;
+      else if (e instanceof TransformError) this.hooks.report(diagnostic(call, e.message));
+      else if (process.env.TSJAX_DEBUG_IR) throw e;
+      else this.hooks.report(diagnostic(call, `internal error while transforming this call (please report it): ${(e as Error)?.stack ?? e}`));
       return null;
     }
   }

@@ -11,6 +11,7 @@ import { Builder, defs, freshVar, leaf, leaves, lit, mapTree, num, tup, uses } f
 import { PRIMS, primTy } from "../prims.js";
 import { VJP, type Ops } from "../rules/vjp.js";
 import { substBlock } from "../subst.js";
+import { simplifyBlock } from "../simplify.js";
 
 export interface VjpOptions {
   /** Which parameters to differentiate; a number gives a bare gradient, an array a tuple. */
@@ -31,6 +32,9 @@ export class NoRuleError extends Error {
     super(`no derivative rule for primitive '${prim}'`);
   }
 }
+
+/** A transform that cannot apply to this function (bad argnums, hasAux shape): a build diagnostic. */
+export class TransformError extends Error {}
 
 export function opsFor(b: Builder): Ops {
   return new Proxy({} as Ops, {
@@ -193,22 +197,23 @@ class Reverse {
       return { fwd: [{ ...s, cond: { body: condFwd.fwd, results: s.cond.results }, body: { body: inner.fwd, results: s.body.results } }] };
     }
 
-    // The body's adjoint, as a template over fresh cotangent variables.
-    const ctNext = s.params.map((p) => freshVar(`g_${p.name}`, p.ty === "num" ? "num" : "arr"));
+    // The body's adjoint, as a template over fresh cotangent variables (active parameters only).
+    const act = s.params.map((_, i) => i).filter((i) => activeParams[i]);
+    const ctNext = act.map((i) => freshVar(`g_${s.params[i].name}`, s.params[i].ty === "num" ? "num" : "arr"));
     const ctFree = free.map((v) => freshVar(`g_${v.name}`, v.ty === "num" ? "num" : "arr"));
-    const adjBody = this.b.block(() => {
-      const m: Ct = new Map();
-      free.forEach((v, i) => m.set(v.id, ctFree[i]));
-      s.body.results.forEach((r, i) => activeParams[i] && this.addCt(m, r, ctNext[i]));
-      inner.adjoint(m);
-      return [
-        ...s.params.map((p, i) => (activeParams[i] ? m.get(p.id) ?? this.zero(p) : num(0))),
-        ...free.map((v, i) => m.get(v.id) ?? ctFree[i]),
-      ];
-    });
+    const adjBody = simplifyBlock(
+      this.b.block(() => {
+        const m: Ct = new Map();
+        free.forEach((v, i) => m.set(v.id, ctFree[i]));
+        act.forEach((pi, i) => this.addCt(m, s.body.results[pi], ctNext[i]));
+        inner.adjoint(m);
+        return [...act.map((pi) => m.get(s.params[pi].id) ?? this.zero(s.params[pi])), ...free.map((v, i) => m.get(v.id) ?? ctFree[i])];
+      }),
+    );
 
     // What the adjoint reads from inside the loop must be taped, iteration by iteration.
-    const local = allDefs(s.body.body);
+    // (the transformed body: inner loops' tapes and trip counts are locals too)
+    const local = allDefs(inner.fwd);
     s.params.forEach((p) => local.add(p.id));
     const needed = freeVars(adjBody).filter((v) => local.has(v.id));
 
@@ -235,23 +240,22 @@ class Reverse {
     const adjoint = (ct: Ct) => {
       // Popped values get fresh names inside the adjoint loop (SSA), in reverse push order.
       const popped = needed.map((v) => freshVar(v.name, v.ty));
-      const m = new Map<number, Value>(needed.map((v, i) => [v.id, popped[i]]));
       const k = freshVar("k", "num");
       const kNext = freshVar("k", "num");
       const ctP = ctNext.map((v) => freshVar(v.name, v.ty));
       const ctF = ctFree.map((v) => freshVar(v.name, v.ty));
-      const sub = new Map<number, Value>([...m, ...ctNext.map((v, i) => [v.id, ctP[i]] as const), ...ctFree.map((v, i) => [v.id, ctF[i]] as const)]);
+      const sub = new Map<number, Value>([
+        ...needed.map((v, i) => [v.id, popped[i]] as const),
+        ...ctNext.map((v, i) => [v.id, ctP[i]] as const),
+        ...ctFree.map((v, i) => [v.id, ctF[i]] as const),
+      ]);
       const body = substBlock(adjBody, sub);
       const pops: Stmt[] = [];
       for (let i = needed.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [tape] });
       const condVar = freshVar("more", "other");
       const outsP = ctNext.map((v) => freshVar(v.name, v.ty));
       const outsF = ctFree.map((v) => freshVar(v.name, v.ty));
-      const init = [
-        ...s.outs.map((o, i) => (activeParams[i] ? ct.get(o.id) ?? this.zero(o) : num(0))),
-        ...free.map((v) => ct.get(v.id) ?? this.zero(v)),
-        nOut,
-      ];
+      const init = [...act.map((pi) => ct.get(s.outs[pi].id) ?? this.zero(s.outs[pi])), ...free.map((v) => ct.get(v.id) ?? this.zero(v)), nOut];
       this.b.body.push({
         kind: "while",
         params: [...ctP, ...ctF, k],
@@ -264,7 +268,7 @@ class Reverse {
         outs: [...outsP, ...outsF, freshVar("k", "num")],
         src: s.src,
       });
-      s.init.forEach((v, i) => activeParams[i] && this.addCt(ct, v, outsP[i]));
+      act.forEach((pi, i) => this.addCt(ct, s.init[pi], outsP[i]));
       free.forEach((v, i) => ct.set(v.id, outsF[i]));
     };
     return { fwd, adjoint };
@@ -275,20 +279,20 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   const nums = typeof opt.argnums === "number" ? [opt.argnums] : [...opt.argnums];
   for (const i of nums)
     if (!Number.isInteger(i) || i < 0 || i >= fn.params.length)
-      throw new RangeError(`${opt.api}: argnums ${i} is out of range for '${fn.name}' with ${fn.params.length} parameter(s)`);
+      throw new TransformError(`${opt.api}: argnums ${i} is out of range for '${fn.name}' with ${fn.params.length} parameter(s)`);
 
   // Output and aux
   let out: Value;
   let aux: Tree<Value> | null = null;
   if (opt.hasAux) {
     if (fn.result.kind !== "tup" || fn.result.kids.length !== 2)
-      throw new TypeError(`${opt.api}: hasAux requires '${fn.name}' to return a pair [output, aux]`);
+      throw new TransformError(`${opt.api}: hasAux requires '${fn.name}' to return a pair [output, aux]`);
     aux = fn.result.kids[1];
     const o = fn.result.kids[0];
-    if (o.kind !== "leaf") throw new TypeError(`${opt.api}: the output of '${fn.name}' must be a scalar, not a structure`);
+    if (o.kind !== "leaf") throw new TransformError(`${opt.api}: the output of '${fn.name}' must be a scalar, not a structure`);
     out = o.v;
   } else {
-    if (fn.result.kind !== "leaf") throw new TypeError(`${opt.api}: the output of '${fn.name}' must be a scalar, not a structure`);
+    if (fn.result.kind !== "leaf") throw new TransformError(`${opt.api}: the output of '${fn.name}' must be a scalar, not a structure`);
     out = fn.result.v;
   }
 
