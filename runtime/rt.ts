@@ -212,3 +212,18 @@ export function prodOthers(x: N, axis?: Axis): NDArray {
   perm.forEach((p, i) => (inv[p] = i));
   return transpose(new NDArray(out, moved.shape, "float32"), inv);
 }
+
+// ---- tapes (loops in reverse mode) -------------------------------------------------------
+// A tape is a JS array used as a stack (channel 0). Higher-order AD sends cotangents back
+// through further channels of the same tape.
+
+type Tape = unknown[] & { ch?: unknown[][] };
+
+export function tapePush(t: Tape, ch: number, ...vals: unknown[]): void {
+  if (ch === 0) t.push(...vals);
+  else ((t.ch ??= [])[ch] ??= []).push(...vals);
+}
+
+export function tapePop(t: Tape, ch: number): unknown {
+  return ch === 0 ? t.pop() : t.ch![ch].pop();
+}

@@ -261,8 +261,10 @@ function emitStmt(
   if (s.prim === "prop") return f.createElementAccessExpression(paren(args[0]), args[1]);
   // Tapes are JS arrays used as stacks.
   if (s.prim === "tapeNew") return f.createArrayLiteralExpression([]);
-  if (s.prim === "tapePush") return f.createCallExpression(f.createPropertyAccessExpression(paren(args[0]), "push"), undefined, args.slice(1));
-  if (s.prim === "tapePop") return f.createCallExpression(f.createPropertyAccessExpression(paren(args[0]), "pop"), undefined, []);
+  // Channel 0 is the tape array itself; higher channels (cotangents, for higher order) live on it.
+  const ch0 = s.args[1]?.tag === "const" && s.args[1].value === 0;
+  if (s.prim === "tapePush" && ch0) return f.createCallExpression(f.createPropertyAccessExpression(paren(args[0]), "push"), undefined, args.slice(2));
+  if (s.prim === "tapePop" && ch0) return f.createCallExpression(f.createPropertyAccessExpression(paren(args[0]), "pop"), undefined, []);
   const arrMode = s.out.ty === "arr" || s.args.some((a) => a.ty === "arr");
   if (!arrMode) {
     const js = def.js;

@@ -49,7 +49,15 @@ function markActive(body: readonly Stmt[], active: Set<number>): void {
   const isA = (v: Value) => v.tag === "var" && active.has(v.id);
   for (const s of body) {
     if (s.kind === undefined) {
-      if (!PRIMS[s.prim].nondiff && s.args.some(isA)) active.add(s.out.id);
+      // Tapes are channels: what is pushed comes back at the pop. A tape is active once an active
+      // value is pushed on it; then its pushes and pops take part in AD (higher order).
+      if (s.prim === "tapePush") {
+        const t = s.args[0];
+        if (s.args.slice(2).some(isA) && t.tag === "var") active.add(t.id);
+        if (isA(t)) active.add(s.out.id);
+      } else if (s.prim === "tapePop") {
+        if (isA(s.args[0])) active.add(s.out.id);
+      } else if (!PRIMS[s.prim].nondiff && s.args.some(isA)) active.add(s.out.id);
     } else if (s.kind === "if") {
       markActive(s.then.body, active);
       markActive(s.else.body, active);
@@ -82,12 +90,32 @@ function allDefs(body: readonly Stmt[], out = new Set<number>()): Set<number> {
   return out;
 }
 
-/** Free variables of a block (read but not defined inside it). */
+/**
+ * Free variables of a block: read inside it and defined outside it. Definitions at any depth
+ * count as inside (a value made in a branch may be read after the branch: the code is emitted
+ * with hoisted variables).
+ */
 function freeVars(blk: Block): Var[] {
-  const st: WhileStmt = { kind: "while", params: [], init: [], cond: { body: [], results: [] }, body: blk, outs: [] };
+  const inner = allDefs(blk.body);
   const seen = new Set<number>();
   const out: Var[] = [];
-  for (const u of uses(st)) if (u.tag === "var" && !seen.has(u.id)) (seen.add(u.id), out.push(u));
+  const use = (v: Value) => {
+    if (v.tag === "var" && !inner.has(v.id) && !seen.has(v.id)) (seen.add(v.id), out.push(v));
+  };
+  const walk = (body: readonly Stmt[]) => {
+    for (const s of body) {
+      if (s.kind === undefined) s.args.forEach(use);
+      else if (s.kind === "if") {
+        use(s.cond);
+        for (const b of [s.then, s.else]) (walk(b.body), b.results.forEach(use));
+      } else {
+        s.init.forEach(use);
+        for (const b of [s.cond, s.body]) (walk(b.body), b.results.forEach(use));
+      }
+    }
+  };
+  walk(blk.body);
+  blk.results.forEach(use);
   return out;
 }
 
@@ -96,8 +124,9 @@ class Reverse {
   readonly o = opsFor(this.b);
   constructor(readonly active: Set<number>) {}
 
+  /** Active and able to carry a cotangent (tapes and flags are active only as channels). */
   isActive(v: Value): v is Var {
-    return v.tag === "var" && this.active.has(v.id);
+    return v.tag === "var" && v.ty !== "other" && this.active.has(v.id);
   }
 
   /** Add a cotangent contribution to `v` (numbers get numbers even when Arrays met them). */
@@ -119,7 +148,7 @@ class Reverse {
   }
 
   zero(like: Value): Value {
-    return like.ty === "num" ? num(0) : this.b.apply("zerosLike", [like], "zero", like.ty === "other" ? "other" : undefined);
+    return like.ty === "arr" ? this.b.apply("zerosLike", [like], "zero") : num(0);
   }
 
   /**
@@ -132,7 +161,13 @@ class Reverse {
     for (const s of body) {
       if (s.kind === undefined) {
         fwd.push(s);
-        if (this.active.has(s.out.id)) adjoints.push((ct) => this.primAdjoint(s, ct));
+        if (s.prim === "tapePush" && this.active.has(s.out.id))
+          adjoints.push((ct) => {
+            this.pushAdjoint(s);
+            for (const [v, c] of this.pendingCts.splice(0)) this.addCt(ct, v, c);
+          });
+        else if (s.prim === "tapePop" && this.active.has(s.out.id)) adjoints.push((ct) => this.popAdjoint(s, ct));
+        else if (this.active.has(s.out.id) && s.prim !== "tapeNew") adjoints.push((ct) => this.primAdjoint(s, ct));
       } else if (s.kind === "if") {
         const t = this.forward(s.then.body);
         const e = this.forward(s.else.body);
@@ -151,6 +186,27 @@ class Reverse {
       },
     };
   }
+
+  /**
+   * A pop hands its value's cotangent back through the tape's next channel; the push it came
+   * from takes it off again (in reverse, so the two sweeps meet in stack order).
+   */
+  private popAdjoint(s: PrimStmt, ct: Ct): void {
+    const [tape, ch] = s.args;
+    const g = ct.get(s.out.id) ?? this.zero(s.out);
+    this.b.apply("tapePush", [tape, num((ch as { value: number }).value + 1), g], "push", "other");
+  }
+
+  private pushAdjoint(s: PrimStmt): void {
+    const [tape, ch, ...vals] = s.args;
+    const next = num((ch as { value: number }).value + 1);
+    const cts: Value[] = [];
+    for (let i = vals.length - 1; i >= 0; i--) cts[i] = this.b.apply("tapePop", [tape, next], `g_${vals[i].tag === "var" ? (vals[i] as Var).name : "v"}`, vals[i].ty === "num" ? "num" : "arr");
+    this.pendingCts.push(...vals.map((v, i) => [v, cts[i]] as const));
+  }
+
+  /** Cotangents popped by pushAdjoint, added by the caller that holds the environment. */
+  private pendingCts: (readonly [Value, Value])[] = [];
 
   private primAdjoint(s: PrimStmt, ct: Ct): void {
     const g = ct.get(s.out.id);
@@ -187,7 +243,7 @@ class Reverse {
    * body's adjoint reads; the adjoint loop runs as many iterations backwards, popping them.
    */
   private loop(s: WhileStmt): { fwd: Stmt[]; adjoint?: (ct: Ct) => void } {
-    const activeParams = s.params.map((p) => this.active.has(p.id));
+    const activeParams = s.params.map((p) => this.isActive(p));
     const inner = this.forward(s.body.body);
     const condFwd = this.forward(s.cond.body);
     const free = freeVars({ body: [...s.cond.body, ...s.body.body], results: s.body.results }).filter(
@@ -221,7 +277,7 @@ class Reverse {
     const count = freshVar("n", "num");
     const next = freshVar("n", "num");
     const fwdBody: Stmt[] = [...inner.fwd];
-    if (needed.length) fwdBody.push({ out: freshVar("push", "other"), prim: "tapePush", args: [tape, ...needed] });
+    if (needed.length) fwdBody.push({ out: freshVar("push", "other"), prim: "tapePush", args: [tape, num(0), ...needed] });
     fwdBody.push({ out: next, prim: "add", args: [count, num(1)] });
     const nOut = freshVar("trips", "num");
     const fwd: Stmt[] = [
@@ -251,7 +307,7 @@ class Reverse {
       ]);
       const body = substBlock(adjBody, sub);
       const pops: Stmt[] = [];
-      for (let i = needed.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [tape] });
+      for (let i = needed.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [tape, num(0)] });
       const condVar = freshVar("more", "other");
       const outsP = ctNext.map((v) => freshVar(v.name, v.ty));
       const outsF = ctFree.map((v) => freshVar(v.name, v.ty));
