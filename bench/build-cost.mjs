@@ -8,11 +8,15 @@
 //     transform hook on examples/autodiff-tutorial.ts once;
 //   - "rollup": the whole `rollup.rollup()` + `generate()` of the tutorial with the plugin, as
 //     `npm run example` does (minus writing the file).
-//   Also the parent's wall time around each child (adds Node's own start-up, ~40 ms).
+//   - "ts-esm" / "ts-cjs": loading TypeScript alone, by ESM import (as the plugin does) and by
+//     require(), to show what the loading costs;
+//   the modes alternate run by run. Also the parent's wall time around each child (adds Node's
+//   own start-up).
 // warm: one plugin instance; after a first transform of the tutorial, re-transform it with an
 //   edit (EDITS times, each edit different so the LanguageService sees a new version):
 //   - "edit in a differentiated function": the divisor in sigmoid(), which every gradient inlines;
-//   - "edit elsewhere": a string printed at the end (the file is still re-transformed whole).
+//   - "edit elsewhere": a string printed at the end (the file is still re-transformed whole);
+//   the two alternate.
 // Targets: cold under 2 s, warm under 200 ms per edited file. Medians reported.
 
 import { spawnSync } from "node:child_process";
@@ -76,6 +80,17 @@ async function childRollup() {
   console.log(JSON.stringify({ sinceStart: t2, load: t1 - t0, transform: t2 - t1 }));
 }
 
+// How long loading TypeScript itself takes, as the plugin does it (an ESM import of the CommonJS
+// package, which makes Node scan typescript.js, ~9 MB, for its module format and named exports)
+// and through require() (createRequire), which skips that scan.
+async function childTs(how) {
+  const t0 = performance.now();
+  if (how === "esm") await import(pathToFileURL(path.join(root, "node_modules/typescript/lib/typescript.js")).href);
+  else (await import("node:module")).createRequire(import.meta.url)(path.join(root, "node_modules/typescript/lib/typescript.js"));
+  const t1 = performance.now();
+  console.log(JSON.stringify({ sinceStart: t1, load: t1 - t0, transform: 0 }));
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const median = (xs) => {
@@ -90,17 +105,21 @@ async function main() {
   console.log(`node ${process.version}; transform of examples/autodiff-tutorial.ts through the tsjax rollup plugin`);
   console.log("(running…)");
 
-  for (const mode of ["plugin", "rollup"]) {
-    const runs = [];
-    for (let r = 0; r < RUNS; r++) {
+  // Modes alternate run by run, so drift (other work on the machine) hits them alike.
+  const modes = ["plugin", "rollup", "ts-esm", "ts-cjs"];
+  const runs = Object.fromEntries(modes.map((m) => [m, []]));
+  for (let r = 0; r < RUNS; r++) {
+    for (const mode of modes) {
       const t = performance.now();
       const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), `--child-${mode}`], { cwd: root, encoding: "utf8" });
       const wall = performance.now() - t;
       if (p.status !== 0) throw new Error(`cold ${mode} child failed:\n${p.stderr}`);
       const last = p.stdout.trim().split("\n").pop();
-      runs.push({ ...JSON.parse(last), wall });
+      runs[mode].push({ ...JSON.parse(last), wall });
     }
-    const m = (k) => median(runs.map((x) => x[k]));
+  }
+  for (const mode of modes) {
+    const m = (k) => median(runs[mode].map((x) => x[k]));
     results[`cold ${mode}`] = { sinceStart: m("sinceStart"), load: m("load"), transform: m("transform"), wall: m("wall"), runs: RUNS };
   }
 
@@ -118,17 +137,18 @@ async function main() {
     "edit in a differentiated function": (k) => code.replace(SIG, `jnp.divide(x, ${2 + (k + 1) / 1024})`),
     "edit elsewhere": (k) => code.replace(END, `console.log("Loss (${k}):", String(loss_val));`),
   };
-  for (const [name, edit] of Object.entries(edits)) {
-    const times = [];
-    for (let k = 0; k < EDITS; k++) {
+  const times = Object.fromEntries(Object.keys(edits).map((name) => [name, []]));
+  for (let k = 0; k < EDITS; k++) {
+    for (const [name, edit] of Object.entries(edits)) {
       const src = edit(k);
       t = performance.now();
       const res = plugin.transform.call(ctx, src, TUTORIAL);
-      times.push(performance.now() - t);
+      times[name].push(performance.now() - t);
       assertTransformed(res);
     }
-    results[`warm ${name}`] = { median: median(times), min: Math.min(...times), max: Math.max(...times), edits: EDITS };
   }
+  for (const [name, ts] of Object.entries(times))
+    results[`warm ${name}`] = { median: median(ts), min: Math.min(...ts), max: Math.max(...ts), edits: EDITS };
   results["warm first transform (in-process, TS loaded)"] = { median: first };
 
   const c1 = results["cold plugin"],
@@ -136,6 +156,9 @@ async function main() {
   console.log(`\ncold (fresh process each, median of ${RUNS})       since start   load TS+plugin   transform   child wall`);
   console.log(`  plugin transform hook                        ${ms(c1.sinceStart).padStart(8)}   ${ms(c1.load).padStart(14)}   ${ms(c1.transform).padStart(9)}   ${ms(c1.wall).padStart(10)}`);
   console.log(`  rollup.rollup + generate                     ${ms(c2.sinceStart).padStart(8)}   ${ms(c2.load).padStart(14)}   ${ms(c2.transform).padStart(9)}   ${ms(c2.wall).padStart(10)}`);
+  const e = results["cold ts-esm"],
+    r = results["cold ts-cjs"];
+  console.log(`  (load TypeScript alone: ESM import ${ms(e.load)}, require() ${ms(r.load)}; child wall ${ms(e.wall)} / ${ms(r.wall)})`);
   console.log(`\nwarm (same plugin instance; first transform ${ms(first)})     median   min–max`);
   for (const name of Object.keys(edits)) {
     const w = results[`warm ${name}`];
@@ -153,4 +176,6 @@ async function main() {
 
 if (process.argv.includes("--child-plugin")) await childPlugin();
 else if (process.argv.includes("--child-rollup")) await childRollup();
+else if (process.argv.includes("--child-ts-esm")) await childTs("esm");
+else if (process.argv.includes("--child-ts-cjs")) await childTs("cjs");
 else await main();

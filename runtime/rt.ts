@@ -227,3 +227,29 @@ export function tapePush(t: Tape, ch: number, ...vals: unknown[]): void {
 export function tapePop(t: Tape, ch: number): unknown {
   return ch === 0 ? t.pop() : t.ch![ch].pop();
 }
+
+/** prodOthers' adjoint: at j, Σ_{i≠j} g_i · Π_{k≠i,j} x_k along `axis` (O(n²) per row, exact with zeros). */
+export function prodOthersVjp(g: N, x: N, axis?: Axis): NDArray {
+  const xa = f32(asArray(x));
+  const axes = normAxes("prod", axis, xa.shape);
+  const kept = xa.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  const n = axes.reduce((p, a) => p * xa.shape[a], 1);
+  const flat = (a: NDArray) => reshape(transpose(a, perm), [a.size]).data;
+  const xs = flat(xa), gs = flat(f32(broadcastTo(asArray(g), xa.shape)));
+  const out = new Float32Array(xa.size);
+  for (let b = 0; b < xa.size; b += n)
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let i = 0; i < n; i++) {
+        if (i === j) continue;
+        let p = gs[b + i];
+        for (let k = 0; k < n; k++) if (k !== i && k !== j) p *= xs[b + k];
+        acc += p;
+      }
+      out[b + j] = acc;
+    }
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inv[p] = i));
+  return transpose(new NDArray(out, perm.map((p) => xa.shape[p]), "float32"), inv);
+}

@@ -56,6 +56,7 @@ export const PRIMS: Readonly<Record<string, PrimDef>> = {
   arccos: ew("Math.acos", Math.acos),
   arctan: ew("Math.atan", Math.atan),
   arctan2: ew("Math.atan2", Math.atan2),
+  hypot: ew("Math.hypot", Math.hypot),
   sinh: ew("Math.sinh", Math.sinh),
   cosh: ew("Math.cosh", Math.cosh),
   sqrt: ew("Math.sqrt", Math.sqrt),
@@ -83,6 +84,7 @@ export const PRIMS: Readonly<Record<string, PrimDef>> = {
   prod: arr(),
   logsumexp: arr(),
   prodOthers: arr(),
+  prodOthersVjp: arr(),
   argmax: arr({ nondiff: true }),
   argmin: arr({ nondiff: true }),
   // linear algebra and its adjoints (bilinear: rules/vjp.ts closes the set under transposition)

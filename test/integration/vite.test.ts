@@ -57,12 +57,7 @@ describe("vite build (SSR) with plugins: [tsjax()]", () => {
     expect(originalLines(map, mapDir, lineOf(code, "var weight = 2.5"))).toContainEqual({ source: MODEL, line: lineOf(fs.readFileSync(MODEL, "utf8"), "export const weight = 2.5") });
   });
 
-  // BUG: the map the plugin returns from `transform` has TypeScript's relative `sources`
-  // (["main.ts", "model.ts"], sourceRoot ""); vite/rolldown resolve them against the process's cwd,
-  // not the module's directory, so the bundle's map points at <cwd>/main.ts and <cwd>/model.ts
-  // (nonexistent). Fix: make the returned map's sources absolute
-  // (path.resolve(path.dirname(file), map.sourceRoot ?? "", s)) and drop sourceRoot.
-  it.skip("BUG: every source in the map is a real file, and the derivative maps to main.ts / model.ts", () => {
+  it("every source in the map is a real file, and the derivative maps to main.ts / model.ts", () => {
     const mapDir = path.join(tmp, "out");
     for (const s of map.sources) expect(fs.existsSync(path.resolve(mapDir, map.sourceRoot ?? "", s!)), s!).toBe(true);
     expect(originalLines(map, mapDir, lineOf(code, "var dloss = ((w, x, y) => {"))).toContainEqual({ source: MAIN, line: lineOf(fs.readFileSync(MAIN, "utf8"), "const dloss = grad(loss);") });
@@ -105,12 +100,20 @@ describe("vite dev server (middleware mode) + ssrLoadModule", () => {
       optimizeDeps: { noDiscovery: true, include: [] },
     });
     try {
-      const err = await dev.ssrLoadModule("/loop.ts").then(
+      const err = await dev.ssrLoadModule("/noisy.ts").then(
         () => null,
         (e: { message: string; loc?: unknown; plugin?: string }) => e,
       );
-      expect(err?.message).toMatch(/bundle-diag\/loop\.ts\(6,3\): error TS99001: tsjax: `while` inside a differentiated function/);
-      expect(err?.loc).toMatchObject({ file: path.join(FIXTURES, "bundle-diag/loop.ts"), line: 6, column: 2 });
+      expect(err?.message).toMatch(/bundle-diag\/noisy\.ts\(6,14\): error TS99001: tsjax: Math\.random is not differentiable/);
+      expect(err?.loc).toMatchObject({ file: path.join(FIXTURES, "bundle-diag/noisy.ts"), line: 6, column: 13 });
+      // a diagnostic in another file than the one transformed: vite follows loc.file
+      const err2 = await dev.ssrLoadModule("/capture.ts").then(
+        () => null,
+        (e: { message: string; loc?: unknown; id?: string }) => e,
+      );
+      expect(err2?.message).toMatch(/bundle-diag\/lib\.ts\(5,15\): error TS99001: tsjax: 'offset' \(declared in lib\.ts\) is captured/);
+      expect(err2?.loc).toMatchObject({ file: path.join(FIXTURES, "bundle-diag/lib.ts"), line: 5, column: 14 });
+      expect(err2?.id).toBe(path.join(FIXTURES, "bundle-diag/lib.ts"));
     } finally {
       await dev.close();
     }

@@ -131,14 +131,7 @@ describe("vite dev server: editing the callee", () => {
     expect(await slope()).toBe(EDITS[1][1]);
   });
 
-  // BUG: vite soft-invalidates the importers of a changed module (main.ts statically imports
-  // loss.ts): main.ts is re-evaluated but its cached *transform* is reused, so the derivative of
-  // the old loss is still inlined (12 stays 12). this.addWatchFile does not change that: in dev,
-  // the plugin must hard-invalidate the modules that inlined the changed file. Fix: remember
-  // dependents (dep → transformed files) and, in watchChange, call
-  // env.moduleGraph.invalidateModule(mod) for their modules in every server environment
-  // (configureServer gives the server); see the report's patch.
-  it.skip("BUG: after editing the callee, a plain re-ssrLoadModule of the entry gives the new gradient", async () => {
+  it("after editing the callee, a plain re-ssrLoadModule of the entry gives the new gradient", async () => {
     await edit(EDITS[2][0]);
     await waitFor(async () => (await slope()) === EDITS[2][1], `slope ${EDITS[2][1]} after loss.ts → ${EDITS[2][0]}`, 5_000);
   });

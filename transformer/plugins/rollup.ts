@@ -17,6 +17,11 @@ interface PluginContext {
   addWatchFile(id: string): void;
 }
 
+/** The part of vite's dev server the plugin uses (vite ≥ 6: one module graph per environment). */
+interface DevServer {
+  environments?: Record<string, { moduleGraph: { getModulesByFile(file: string): Set<unknown> | undefined; invalidateModule(mod: unknown): void } }>;
+}
+
 const TS_FILE = /\.[cm]?tsx?$/;
 
 export default function tsjax(opts: TsjaxPluginOptions = {}) {
@@ -28,6 +33,11 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
   // Under vite (and vitest) TypeScript is compiled by vite itself; under plain rollup we compile
   // the TypeScript files that need no transform too, and resolve `./x.js` to `./x.ts`.
   let underVite = false;
+  let server: DevServer | null = null;
+  // dependency file → the files whose transform inlined code from it
+  const dependents = new Map<string, Set<string>>();
+  // ids already transformed by our `load` (plain rollup)
+  const loaded = new Set<string>();
 
   const getService = (file: string) => {
     if (service) return service;
@@ -53,6 +63,40 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
     return service;
   };
 
+  function run(this: PluginContext, code: string, id: string) {
+    const file = id.split("?")[0];
+    if (!TS_FILE.test(file) || file.includes(`${path.sep}node_modules${path.sep}`) || file.endsWith(".d.ts")) return null;
+    // Cheap textual gate before any type checking: only files that mention a transform.
+    if (!/\b(grad|valueAndGrad)\b/.test(code) || !/tsjax|runtime/.test(code)) return underVite ? null : transpile(code, file);
+    const prev = texts.get(file);
+    if (!prev || prev.text !== code) texts.set(file, { version: (prev?.version ?? 0) + 1, text: code });
+    roots.add(file);
+    const program = getService(file).getProgram();
+    if (!program) return null;
+    const res = emitFile(program, file);
+    if (res.diagnostics.length) {
+      const d = res.diagnostics[0];
+      const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+      // vite follows loc.file (its code frame, its error id); rollup prints `${id} (${line}:${column})`
+      // with id forced to this module, so there a location in another file is left to the message
+      const here = underVite || d.file!.fileName === file;
+      this.error({
+        message: formatDiagnostics(res.diagnostics).trim(),
+        id: d.file?.fileName ?? file,
+        loc: pos && here ? { file: d.file!.fileName, line: pos.line + 1, column: pos.character } : undefined,
+      });
+    }
+    for (const dep of res.dependencies) {
+      if (dep === file) continue;
+      this.addWatchFile(dep);
+      let s = dependents.get(dep);
+      if (!s) dependents.set(dep, (s = new Set()));
+      s.add(file);
+    }
+    if (!res.transformed) return underVite ? null : transpile(code, file);
+    return { code: res.js, map: res.map ? absoluteSources(JSON.parse(res.map), file) : null };
+  }
+
   return {
     name: "tsjax",
     enforce: "pre" as const,
@@ -69,37 +113,44 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
       return null;
     },
 
+    configureServer(s: DevServer) {
+      server = s;
+    },
+
+    // Under plain rollup the work happens in `load`: rollup keeps every source of a load hook's
+    // source map, while a transform hook's map may only point into the module's own code (so the
+    // derivative's statements, mapped to the callee's file, would be dropped).
+    load(this: PluginContext, id: string) {
+      if (underVite || id.includes("?") || !TS_FILE.test(id) || id.includes(`${path.sep}node_modules${path.sep}`) || id.endsWith(".d.ts")) return null;
+      const code = ts.sys.readFile(id);
+      if (code === undefined) return null;
+      loaded.add(id);
+      return run.call(this, code, id) ?? transpile(code, id);
+    },
+
     transform(this: PluginContext, code: string, id: string) {
-      const file = id.split("?")[0];
-      if (!TS_FILE.test(file) || file.includes(`${path.sep}node_modules${path.sep}`) || file.endsWith(".d.ts")) return null;
-      // Cheap textual gate before any type checking: only files that mention a transform.
-      if (!/\b(grad|valueAndGrad)\b/.test(code) || !/tsjax|runtime/.test(code)) return underVite ? null : transpile(code, file);
-      const prev = texts.get(file);
-      if (!prev || prev.text !== code) texts.set(file, { version: (prev?.version ?? 0) + 1, text: code });
-      roots.add(file);
-      const program = getService(file).getProgram();
-      if (!program) return null;
-      const res = emitFile(program, file);
-      if (res.diagnostics.length) {
-        const d = res.diagnostics[0];
-        const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-        this.error({
-          message: formatDiagnostics(res.diagnostics).trim(),
-          id: d.file?.fileName ?? file,
-          loc: pos ? { file: d.file!.fileName, line: pos.line + 1, column: pos.character } : undefined,
-        });
-      }
-      for (const dep of res.dependencies) if (dep !== file) this.addWatchFile(dep);
-      if (!res.transformed) return underVite ? null : transpile(code, file);
-      return { code: res.js, map: res.map ? JSON.parse(res.map) : null };
+      if (!underVite && loaded.has(id)) return null;
+      return run.call(this, code, id);
     },
 
     watchChange(id: string) {
       const file = id.split("?")[0];
       texts.delete(file);
       diskVersions.set(file, (diskVersions.get(file) ?? 0) + 1);
+      // vite dev only soft-invalidates the importers of a changed module (their transform result is
+      // kept), but a caller's transform inlined this file's code: invalidate those outright.
+      for (const caller of dependents.get(file) ?? [])
+        for (const env of Object.values(server?.environments ?? {}))
+          for (const mod of env.moduleGraph.getModulesByFile(caller) ?? []) env.moduleGraph.invalidateModule(mod);
     },
   };
+}
+
+/** TypeScript writes `sources` relative to the map's own location; bundlers want them absolute. */
+function absoluteSources(map: { sources: string[]; sourceRoot?: string }, file: string) {
+  map.sources = map.sources.map((s) => path.resolve(path.dirname(file), map.sourceRoot ?? "", s));
+  delete map.sourceRoot;
+  return map;
 }
 
 function transpile(code: string, file: string) {
@@ -107,5 +158,5 @@ function transpile(code: string, file: string) {
     fileName: file,
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true, inlineSources: true },
   });
-  return { code: out.outputText.replace(/\n\/\/# sourceMappingURL=.*$/, ""), map: out.sourceMapText ? JSON.parse(out.sourceMapText) : null };
+  return { code: out.outputText.replace(/\n\/\/# sourceMappingURL=.*$/, ""), map: out.sourceMapText ? absoluteSources(JSON.parse(out.sourceMapText), file) : null };
 }

@@ -170,10 +170,13 @@ export const MATH: Readonly<Record<string, CallLowering>> = {
   pow: direct("pow", 2),
   max: nary("maximum", -Infinity),
   min: nary("minimum", Infinity),
+  // pairwise Math.hypot keeps its range (no overflow of squares)
   hypot: (x) => {
-    let s: Value = num(0);
-    for (let i = 0; i < x.nargs; i++) s = x.prim("add", [s, x.prim("mul", [x.leaf(i), x.leaf(i)])]);
-    return leaf(x.prim("sqrt", [s]));
+    if (x.nargs === 0) return leaf(num(0));
+    if (x.nargs === 1) return leaf(x.prim("abs", [x.leaf(0)]));
+    let v: Value = x.leaf(0);
+    for (let i = 1; i < x.nargs; i++) v = x.prim("hypot", [v, x.leaf(i)]);
+    return leaf(v);
   },
 };
 

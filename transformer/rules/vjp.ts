@@ -45,6 +45,7 @@ export const VJP: Readonly<Record<string, VjpRule>> = {
     (o, g, y, x, z) => o.div(o.mul(g, z), o.add(o.square(x), o.square(z))),
     (o, g, y, x, z) => o.div(o.mul(o.neg(g), x), o.add(o.square(x), o.square(z))),
   ),
+  hypot: ew2((o, g, y, x) => o.mul(g, o.div(x, y)), (o, g, y, x, z) => o.mul(g, o.div(z, y))),
   fma: (o, g, y, [a, b, c]) => [o.unbroadcast(o.mul(g, b), a), o.unbroadcast(o.mul(a, g), b), o.unbroadcast(g, c)],
   where: (o, g, y, [c, x, z]) => [null, o.unbroadcast(o.where(c, g, zero), x), o.unbroadcast(o.where(c, zero, g), z)],
 
@@ -84,6 +85,7 @@ export const VJP: Readonly<Record<string, VjpRule>> = {
   prod: (o, g, y, [x, ax, opts]) => [o.mul(o.unreduce(g, x, ax, opts), o.prodOthers(x, ax))],
   logsumexp: (o, g, y, [x, ax, opts]) => [o.mul(o.unreduce(g, x, ax, opts), o.exp(o.sub(x, o.unreduce(y, x, ax, opts))))],
   unreduce: (o, g, y, [g0, x, ax, opts]) => [o.sum(g, ax, opts), null, null, null],
+  prodOthers: (o, g, y, [x, ax]) => [o.prodOthersVjp(g, x, ax), null],
 
   // bilinear products: <g, dot(a, b)> is trilinear, so each adjoint's adjoint is again one of these
   dot: (o, g, y, [a, b]) => [o.dotGradA(g, a, b), o.dotGradB(g, a, b)],
