@@ -326,9 +326,13 @@ export class Flow {
   }
 }
 
-/** Symbols a node assigns (=, op=, ++, --), for loop-carried variables. */
-export function assignedSymbols(node: ts.Node, checker: ts.TypeChecker): Set<ts.Symbol> {
+/**
+ * Symbols a node assigns (=, op=, ++, --, push), for loop-carried variables, including what the
+ * local functions it calls assign (closures write back to the caller's variables).
+ */
+export function assignedSymbols(node: ts.Node, checker: ts.TypeChecker, seen = new Set<ts.Node>()): Set<ts.Symbol> {
   const out = new Set<ts.Symbol>();
+  seen.add(node);
   const add = (e: ts.Expression) => {
     while (ts.isParenthesizedExpression(e)) e = e.expression;
     if (ts.isIdentifier(e)) {
@@ -342,6 +346,10 @@ export function assignedSymbols(node: ts.Node, checker: ts.TypeChecker): Set<ts.
     if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken))
       add(n.operand);
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ["push", "pop"].includes(n.expression.name.text)) add(n.expression.expression);
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression)) {
+      const d = localFunction(checker.getSymbolAtLocation(n.expression));
+      if (d && !seen.has(d)) assignedSymbols(d, checker, seen).forEach((x) => out.add(x));
+    }
     if (ts.isFunctionLike(n) && n !== node) return;
     ts.forEachChild(n, walk);
   };
@@ -358,6 +366,16 @@ function containsExit(node: ts.Node): boolean {
   };
   ts.forEachChild(node, walk);
   return found;
+}
+
+/** The declaration of a function declared inside another function (a closure), if `sym` is one. */
+function localFunction(sym: ts.Symbol | undefined): ts.Node | undefined {
+  const d = sym?.valueDeclaration;
+  if (!d) return undefined;
+  const fn = ts.isFunctionDeclaration(d) ? d : ts.isVariableDeclaration(d) && d.initializer && (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer)) ? d.initializer : undefined;
+  if (!fn) return undefined;
+  for (let p = fn.parent; p; p = p.parent) if (ts.isFunctionLike(p)) return fn;
+  return undefined;
 }
 
 function containsLabelledJump(node: ts.Node): boolean {

@@ -9,7 +9,7 @@ import type { Ext, Fn, Param, Tree, Ty, Value, Var } from "./ir.js";
 import { Builder, freshVar, leaf, leaves, lit, mapTree, num, tup } from "./ir.js";
 import { primTy } from "./prims.js";
 import { renameStmts } from "./subst.js";
-import { Flow, type Target } from "./flow.js";
+import { Flow, assignedSymbols, type Target } from "./flow.js";
 import { arrayTypeKind, classify, resolveAlias } from "./find.js";
 import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "./rules/lowering.js";
 
@@ -129,12 +129,17 @@ export class Lowerer {
     return { name, params, body: this.b.body, result, captured: caps.length ? caps.map(([, c]) => c.value) : undefined };
   }
 
-  /** Inline a call: bind the callee's parameters to the argument trees and lower its body. */
-  inlineCall(decl: FnLike, args: Tree<Value>[], call: ts.Node): Tree<Value> {
+  /**
+   * Inline a call: bind the callee's parameters to the argument trees and lower its body. A
+   * function declared inside the differentiated code is a closure: it sees the caller's current
+   * variables, and what it assigns to them is written back.
+   */
+  inlineCall(decl: FnLike, args: Tree<Value>[], call: ts.Node, callerEnv?: Env): Tree<Value> {
     if (this.stack.includes(decl)) this.fail(call, `recursive call to '${fnName(decl)}' is not supported in a differentiated function yet`);
     if (!decl.body) this.fail(call, `cannot differentiate through '${fnName(decl)}': it has no body (a declaration only)`);
     this.host.dependsOn(decl.getSourceFile().fileName);
-    const env: Env = new Map();
+    const local = callerEnv && isNested(decl);
+    const env: Env = local ? new Map([...callerEnv].filter(([k]) => typeof k !== "string")) : new Map();
     decl.parameters.forEach((p, i) => {
       if (p.dotDotDotToken) this.fail(p, "rest parameters are not supported in a differentiated function");
       let v = args[i];
@@ -143,7 +148,9 @@ export class Lowerer {
     });
     this.stack.push(decl);
     try {
-      return this.lowerBody(decl, env);
+      const r = this.lowerBody(decl, env);
+      if (local) for (const k of assignedSymbols(decl.body, this.checker)) if (callerEnv.has(k) && env.has(k)) callerEnv.set(k, env.get(k)!);
+      return r;
     } finally {
       this.stack.pop();
     }
@@ -195,8 +202,14 @@ export class Lowerer {
 
   // ---- statements ---------------------------------------------------------------------
   stmt(st: ts.Statement, env: Env, targets: Target[] = [], label?: string): void {
+    // Local functions are inlined where they are called (closures over the current variables).
+    if (ts.isFunctionDeclaration(st)) return;
     if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
+        if (d.initializer && (ts.isArrowFunction(skipParens(d.initializer)) || ts.isFunctionExpression(skipParens(d.initializer)))) {
+          if (!(st.declarationList.flags & ts.NodeFlags.Const)) this.fail(d, "a local function must be bound with const");
+          continue;
+        }
         if (!d.initializer) this.fail(d, "a variable in a differentiated function needs an initial value");
         this.bindPattern(d.name, this.expr(d.initializer, env), env);
       }
@@ -206,7 +219,9 @@ export class Lowerer {
       const e = skipParens(st.expression);
       if (ts.isBinaryExpression(e) && isAssignOp(e.operatorToken.kind)) return this.assign(e, env);
       if (isIncDec(e)) return void this.incDec(e, env);
-      this.fail(st, "an expression statement in a differentiated function has effects tsjax cannot differentiate (only assignments are allowed)");
+      // A call for its effects on local variables (a closure, list.push); its value is dropped.
+      if (ts.isCallExpression(e)) return void this.expr(e, env);
+      this.fail(st, "an expression statement in a differentiated function has effects tsjax cannot differentiate (only assignments and calls are allowed)");
     }
     if (ts.isBlock(st)) return this.flow.stmts(st.statements, env, targets);
     if (ts.isIfStatement(st)) return this.flow.ifStmt(st, env, targets);
@@ -516,11 +531,11 @@ export class Lowerer {
         return this.inlineFn(this.host.transformCall(t, { lookup: (sym) => env.get(sym) }), args, node);
       }
     }
-    if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return this.inlineCall(t, args, node);
+    if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return this.inlineCall(t, args, node, env);
     const decl = this.functionOf(t);
     if (decl === "jnp") this.fail(t, "cannot call this jnp function value here");
     if (ts.isCallExpression(decl)) return this.callValue(decl, args, node, env);
-    return this.inlineCall(decl, args, node);
+    return this.inlineCall(decl, args, node, env);
   }
 
   /** Resolve an identifier or property to the function it denotes (through const bindings). */
@@ -636,7 +651,6 @@ const CONTROL: Partial<Record<ts.SyntaxKind, string>> = {
   [ts.SyntaxKind.SwitchStatement]: "switch",
   [ts.SyntaxKind.TryStatement]: "try",
   [ts.SyntaxKind.ThrowStatement]: "throw",
-  [ts.SyntaxKind.FunctionDeclaration]: "function declarations",
   [ts.SyntaxKind.ClassDeclaration]: "class",
   [ts.SyntaxKind.LabeledStatement]: "labelled statements",
   [ts.SyntaxKind.BreakStatement]: "break",
@@ -655,6 +669,12 @@ export function skipParens(e: ts.Expression): ts.Expression {
 function propKey(n: ts.PropertyName): string | null {
   if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) || ts.isPrivateIdentifier(n)) return n.text;
   return null;
+}
+
+/** Declared inside another function (a closure), rather than at module level. */
+function isNested(d: ts.Node): boolean {
+  for (let p = d.parent; p; p = p.parent) if (ts.isFunctionLike(p)) return true;
+  return false;
 }
 
 export function fnName(d: ts.Node): string {
