@@ -6,7 +6,7 @@ import { NDArray } from "./array.js";
 import type { ArrayLike, Axis, ReduceOpts, SliceSpec } from "./array.js";
 import { fmtShape, normAxes, sameShape, sizeOf } from "./shape.js";
 import { asArray, astype, ones, zeros } from "./numpy/creation.js";
-import { divide, equal, multiply, where } from "./numpy/elementwise.js";
+import { add, divide, equal, multiply, where } from "./numpy/elementwise.js";
 import { sum, sumToShape } from "./numpy/reduce.js";
 import { matmul } from "./numpy/linalg.js";
 import { broadcastTo, expandDims, reshape, transpose } from "./numpy/shape.js";
@@ -252,4 +252,31 @@ export function prodOthersVjp(g: N, x: N, axis?: Axis): NDArray {
   const inv = new Array<number>(perm.length);
   perm.forEach((p, i) => (inv[p] = i));
   return transpose(new NDArray(out, perm.map((p) => xa.shape[p]), "float32"), inv);
+}
+
+// ---- local JS arrays in differentiated code (and their cotangent lists) -------------------
+
+type List = (N | undefined)[];
+
+/** A cotangent entry (missing entries of a cotangent list are zeros). */
+export function listCtGet(l: List, i: number): N {
+  return l[i] ?? 0;
+}
+/** l[i] = v in place (the previous version of l is never read again). */
+export function listSetAt(l: List, i: number, v: N): List {
+  if (!Number.isInteger(i) || i < 0) throw new RangeError(`list index ${i} is not a valid index`);
+  l[i] = v;
+  return l;
+}
+/** l[i] += v in place (missing entries are zeros). */
+export function listAddAt(l: List, i: number, v: N): List {
+  const p = l[i];
+  l[i] = p === undefined ? v : typeof p === "number" && typeof v === "number" ? p + v : add(p, v);
+  return l;
+}
+/** Elementwise sum of two cotangent lists (a new list). */
+export function listMerge(a: List, b: List): List {
+  const out: List = a.slice();
+  b.forEach((v, i) => v !== undefined && listAddAt(out, i, v));
+  return out;
 }

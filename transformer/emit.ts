@@ -261,6 +261,11 @@ function emitStmt(
   if (s.prim === "prop") return f.createElementAccessExpression(paren(args[0]), args[1]);
   // Tapes are JS arrays used as stacks.
   if (s.prim === "tapeNew") return f.createArrayLiteralExpression([]);
+  // Local arrays are JS arrays.
+  if (s.prim === "listNew") return f.createArrayLiteralExpression([]);
+  if (s.prim === "listFrom") return f.createArrayLiteralExpression(args);
+  if (s.prim === "listGet") return f.createElementAccessExpression(paren(args[0]), args[1]);
+  if (s.prim === "listLen") return f.createPropertyAccessExpression(paren(args[0]), "length");
   // Channel 0 is the tape array itself; higher channels (cotangents, for higher order) live on it.
   const ch0 = s.args[1]?.tag === "const" && s.args[1].value === 0;
   if (s.prim === "tapePush" && ch0) return f.createCallExpression(f.createPropertyAccessExpression(paren(args[0]), "push"), undefined, args.slice(2));

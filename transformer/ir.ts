@@ -4,11 +4,12 @@
 // so AD, the simplifier and jit only ever see leaves.
 //
 // Leaf types: `num` is a JS number (float64 math, emitted as JS operators), `arr` a tsjax Array
-// (float32 runtime primitives), `other` anything non-differentiable (booleans, options, dtypes).
+// (float32 runtime primitives), `list` a local JS array of numbers or Arrays (element reads and
+// writes at run-time indices), `other` anything non-differentiable (booleans, options, dtypes).
 
 import type * as ts from "typescript";
 
-export type Ty = "num" | "arr" | "other";
+export type Ty = "num" | "arr" | "list" | "other";
 
 export interface Var {
   readonly tag: "var";

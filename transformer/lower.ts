@@ -211,7 +211,7 @@ export class Lowerer {
           continue;
         }
         if (!d.initializer) this.fail(d, "a variable in a differentiated function needs an initial value");
-        this.bindPattern(d.name, this.expr(d.initializer, env), env);
+        this.bindPattern(d.name, this.declInit(d, env), env);
       }
       return;
     }
@@ -253,6 +253,32 @@ export class Lowerer {
     this.fail(st, `unsupported statement (${ts.SyntaxKind[st.kind]}) in a differentiated function`);
   }
 
+  /**
+   * A declaration's value. A local JS array of numbers or Arrays (`const v: number[] = []`, a
+   * non-tuple array type) is a run-time list: element reads and writes at run-time indices, push,
+   * length. Tuples and other literals stay trees known at build time.
+   */
+  private declInit(d: ts.VariableDeclaration, env: Env): Tree<Value> {
+    const init = d.initializer!;
+    const e = skipParens(init);
+    if (ts.isIdentifier(d.name) && ts.isArrayLiteralExpression(e) && this.listElementTy(this.checker.getTypeAtLocation(d.name))) {
+      const els = e.elements.map((x) => {
+        if (ts.isSpreadElement(x) || ts.isOmittedExpression(x)) this.fail(x, "spreads and holes in array literals are not supported in a differentiated function");
+        return this.leafOf(this.expr(x, env), x);
+      });
+      return leaf(this.prim("listFrom", els, init, "list"));
+    }
+    return this.expr(init, env);
+  }
+
+  /** For a JS array type (not a tuple) of numbers or Arrays, the element's type. */
+  listElementTy(t: ts.Type): Ty | null {
+    if (!this.checker.isArrayType(t) || this.checker.isTupleType(t)) return null;
+    const el = this.checker.getTypeArguments(t as ts.TypeReference)[0];
+    const ty = el ? this.tyOfType(el) : "other";
+    return ty === "num" || ty === "arr" ? ty : null;
+  }
+
   /** An expression evaluated for its effect (a for-loop update: i++, i += 2, a comma list). */
   private effectExpr(e0: ts.Expression, env: Env): void {
     const e = skipParens(e0);
@@ -291,12 +317,17 @@ export class Lowerer {
     const len =
       v.ty === "arr"
         ? this.prim("prop", [this.prim("prop", [v, lit("shape")], st, "other"), num(0)], st, "num")
-        : this.prim("prop", [v, lit("length")], st, "num");
+        : v.ty === "list"
+          ? this.prim("listLen", [v], st, "num")
+          : this.prim("prop", [v, lit("length")], st, "num");
     return this.flow.loop(st, env, targets, label, {
       test: (e) => this.prim("less", [this.leafOf(e.get(key)!, st), len], st, "other"),
       body: (e, t) => {
         const i = this.leafOf(e.get(key)!, st);
-        const el = v.ty === "arr" ? this.prim("index", [v, i], st, "arr") : this.prim("prop", [v, i], st, this.elementTy(st.expression));
+        const el =
+          v.ty === "arr"
+            ? this.prim("index", [v, i], st, "arr")
+            : this.prim(v.ty === "list" ? "listGet" : "prop", [v, i], st, this.elementTy(st.expression));
         this.bindPattern(name, leaf(el), e);
         body(e, t);
       },
@@ -313,6 +344,7 @@ export class Lowerer {
   }
 
   private assign(e: ts.BinaryExpression, env: Env) {
+    if (ts.isElementAccessExpression(e.left) && ts.isIdentifier(e.left.expression)) return this.assignElement(e, e.left, env);
     if (!ts.isIdentifier(e.left)) this.fail(e.left, "only local variables can be assigned in a differentiated function");
     const sym = this.checker.getSymbolAtLocation(e.left);
     if (!sym || !env.has(sym)) this.fail(e.left, `assignment to '${e.left.text}', which is not a local of the differentiated function (mutation of captured state)`);
@@ -321,6 +353,22 @@ export class Lowerer {
     if (e.operatorToken.kind === ts.SyntaxKind.EqualsToken) env.set(sym, rhs);
     else if (op) env.set(sym, leaf(this.prim(op, [this.leafOf(env.get(sym)!, e.left), this.leafOf(rhs, e.right)], e)));
     else this.fail(e.operatorToken, `operator ${ts.tokenToString(e.operatorToken.kind)} is not supported in a differentiated function`);
+  }
+
+  /** v[i] = e, v[i] += e on a local list. */
+  private assignElement(e: ts.BinaryExpression, left: ts.ElementAccessExpression, env: Env) {
+    const id = left.expression as ts.Identifier;
+    const sym = this.checker.getSymbolAtLocation(id);
+    const cur = sym && env.get(sym);
+    if (!sym || !cur) this.fail(id, `assignment into '${id.text}', which is not a local of the differentiated function (mutation of captured state)`);
+    if (cur.kind !== "leaf" || cur.v.ty !== "list") this.fail(left, `element writes need a local array of numbers or Arrays (declared with an array type such as number[]), not a tuple or object`);
+    const l = cur.v;
+    const i = this.leafOf(this.expr(left.argumentExpression, env), left.argumentExpression);
+    let v = this.leafOf(this.expr(e.right, env), e.right);
+    const op = COMPOUND[e.operatorToken.kind];
+    if (op) v = this.prim(op, [this.prim("listGet", [l, i], left, this.listElementTy(this.checker.getTypeAtLocation(id)) ?? "num"), v], e);
+    else if (e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) this.fail(e.operatorToken, `operator ${ts.tokenToString(e.operatorToken.kind)} is not supported in a differentiated function`);
+    env.set(sym, leaf(this.prim("listSetAt", [l, i, v], e, "list")));
   }
 
   // ---- expressions --------------------------------------------------------------------
@@ -426,6 +474,7 @@ export class Lowerer {
         const kv = this.leafOf(this.expr(a, env), a);
         if (kv.tag === "const" && (typeof kv.value === "number" || typeof kv.value === "string")) return this.member(node, node.expression, kv.value, env);
         const obj = this.expr(node.expression, env);
+        if (obj.kind === "leaf" && obj.v.ty === "list") return leaf(this.prim("listGet", [obj.v, kv], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
         // A run-time index into a captured JS array (constants for AD): read it as it is.
         if (obj.kind === "leaf" && obj.v.ty === "other") return leaf(this.prim("prop", [obj.v, kv], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
         this.fail(a, "indexing a tuple or object with a value computed at run time is not supported; use a literal index, or jnp.take for Arrays");
@@ -474,6 +523,11 @@ export class Lowerer {
     }
     if (obj.kind === "none") this.fail(node, `reading '${key}' of ${String(obj.v)}`);
     const v = obj.v;
+    if (v.ty === "list") {
+      if (key === "length") return leaf(this.prim("listLen", [v], node, "num"));
+      if (typeof key !== "number") this.fail(node, `cannot read '${key}' of a local array here`);
+      return leaf(this.prim("listGet", [v, num(key)], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+    }
     if (v.tag === "ext") return leaf({ ...v, path: [...(v.path ?? []), key], ty: this.tyOfType(this.checker.getTypeAtLocation(node)) });
     if (v.ty === "arr" && key === "T") return leaf(this.prim("transpose", [v, lit(undefined)], node));
     if (v.ty === "arr" && (key === "shape" || key === "ndim" || key === "size" || key === "dtype"))
@@ -501,6 +555,22 @@ export class Lowerer {
       const rule = MATH[callee.name.text];
       if (!rule) this.fail(callee, `Math.${callee.name.text} is not differentiable`);
       return this.applyLowering(rule, argTrees(), node, "num");
+    }
+    // push onto a local list (returns the new length, as JS does)
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === "push" && ts.isIdentifier(callee.expression)) {
+      const sym = c.getSymbolAtLocation(callee.expression);
+      const cur = sym && env.get(sym);
+      if (sym && cur?.kind === "leaf" && cur.v.ty === "list") {
+        let l: Value = cur.v;
+        let n: Value = num(0);
+        for (const a of node.arguments) {
+          n = this.prim("listLen", [l], node, "num");
+          l = this.prim("listSetAt", [l, n, this.leafOf(this.expr(a as ts.Expression, env), a)], node, "list");
+        }
+        env.set(sym, leaf(l));
+        return leaf(this.prim("add", [n, num(1)], node));
+      }
+      if (sym && cur) this.fail(callee, "push needs a local array of numbers or Arrays (declared with an array type such as number[])");
     }
     // tsjax: transforms, numpy functions, Array methods
     const sym = c.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);

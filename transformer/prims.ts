@@ -5,7 +5,7 @@
 import type { Ty, Value } from "./ir.js";
 
 /** How the result type is found: `ew` elementwise (arr if any operand is arr), or fixed, or "like argument i". */
-type TyRule = "ew" | "arr" | "num" | "other" | { like: number };
+type TyRule = "ew" | "arr" | "num" | "list" | "other" | { like: number };
 
 export interface PrimDef {
   readonly ty: TyRule;
@@ -127,6 +127,16 @@ export const PRIMS: Readonly<Record<string, PrimDef>> = {
   logicalAnd: { ty: "other", js: { bin: "&&" }, nondiff: true },
   logicalOr: { ty: "other", js: { bin: "||" }, nondiff: true },
   logicalNot: { ty: "other", js: { un: "!" }, nondiff: true },
+  // local JS arrays: writes update the array in place (the old version is never read again), so
+  // no list operation is ever merged with another (a read after a write differs from one before)
+  listNew: { ty: "list", fresh: true },
+  listFrom: { ty: "list", fresh: true },
+  listGet: { ty: "other", fresh: true },
+  listCtGet: { ty: "other", fresh: true },
+  listSetAt: { ty: "list", fresh: true },
+  listAddAt: { ty: "list", fresh: true },
+  listMerge: { ty: "list", fresh: true },
+  listLen: { ty: "num", nondiff: true, fresh: true },
   // tapes for loops in reverse mode (JS arrays used as stacks)
   tapeNew: { ty: "other", nondiff: true, fresh: true },
   tapePush: { ty: "other", nondiff: true, effect: true, fresh: true },

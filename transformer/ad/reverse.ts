@@ -33,6 +33,8 @@ export class NoRuleError extends Error {
   }
 }
 
+const LIST_ADJOINTS = new Set(["listGet", "listCtGet", "listSetAt", "listAddAt", "listFrom", "listMerge", "listNew"]);
+
 /** A transform that cannot apply to this function (bad argnums, hasAux shape): a build diagnostic. */
 export class TransformError extends Error {}
 
@@ -134,7 +136,8 @@ class Reverse {
     if (!c || !this.isActive(v)) return;
     const cc = v.ty === "num" && c.ty === "arr" ? this.o.unbroadcast(c, v) : c;
     const prev = ct.get(v.id);
-    ct.set(v.id, this.named(prev ? this.o.add(prev, cc) : cc, `g_${v.name}`));
+    const sum = !prev ? cc : v.ty === "list" ? this.b.apply("listMerge", [prev, cc], "g", "list") : this.o.add(prev, cc);
+    ct.set(v.id, this.named(sum, `g_${v.name}`));
   }
 
   /** Give the statement that just made `v` a readable name (the cotangent of `name`). */
@@ -148,6 +151,7 @@ class Reverse {
   }
 
   zero(like: Value): Value {
+    if (like.ty === "list") return this.b.apply("listNew", [], "zero", "list");
     return like.ty === "arr" ? this.b.apply("zerosLike", [like], "zero") : num(0);
   }
 
@@ -167,6 +171,7 @@ class Reverse {
             for (const [v, c] of this.pendingCts.splice(0)) this.addCt(ct, v, c);
           });
         else if (s.prim === "tapePop" && this.active.has(s.out.id)) adjoints.push((ct) => this.popAdjoint(s, ct));
+        else if (LIST_ADJOINTS.has(s.prim) && this.active.has(s.out.id)) adjoints.push((ct) => this.listAdjoint(s, ct));
         else if (this.active.has(s.out.id) && s.prim !== "tapeNew") adjoints.push((ct) => this.primAdjoint(s, ct));
       } else if (s.kind === "if") {
         const t = this.forward(s.then.body);
@@ -201,8 +206,33 @@ class Reverse {
     const [tape, ch, ...vals] = s.args;
     const next = num((ch as { value: number }).value + 1);
     const cts: Value[] = [];
-    for (let i = vals.length - 1; i >= 0; i--) cts[i] = this.b.apply("tapePop", [tape, next], `g_${vals[i].tag === "var" ? (vals[i] as Var).name : "v"}`, vals[i].ty === "num" ? "num" : "arr");
+    for (let i = vals.length - 1; i >= 0; i--) cts[i] = this.b.apply("tapePop", [tape, next], `g_${vals[i].tag === "var" ? (vals[i] as Var).name : "v"}`, vals[i].ty);
     this.pendingCts.push(...vals.map((v, i) => [v, cts[i]] as const));
+  }
+
+  /**
+   * Local arrays: the cotangent of a list is a list of cotangents (missing entries are zeros),
+   * accumulated in place like the list itself.
+   */
+  private listAdjoint(s: PrimStmt, ct: Ct): void {
+    const g = ct.get(s.out.id);
+    if (!g) return;
+    this.b.src = s.src;
+    const b = this.b;
+    if (s.prim === "listGet" || s.prim === "listCtGet") {
+      const [l, i] = s.args;
+      if (!this.isActive(l)) return;
+      const prev = ct.get(l.id) ?? b.apply("listNew", [], "zero", "list");
+      ct.set(l.id, b.apply("listAddAt", [prev, i, g], `g_${l.name}`, "list"));
+    } else if (s.prim === "listSetAt" || s.prim === "listAddAt") {
+      const [l, i, v] = s.args;
+      this.addCt(ct, v, b.apply("listCtGet", [g, i], `g_${v.tag === "var" ? v.name : "v"}`, v.ty));
+      if (this.isActive(l)) ct.set(l.id, s.prim === "listSetAt" ? b.apply("listSetAt", [g, i, num(0)], `g_${l.name}`, "list") : g);
+    } else if (s.prim === "listFrom") {
+      s.args.forEach((v, k) => this.addCt(ct, v, b.apply("listCtGet", [g, num(k)], `g_${v.tag === "var" ? v.name : "v"}`, v.ty)));
+    } else if (s.prim === "listMerge") {
+      s.args.forEach((v) => this.addCt(ct, v, g));
+    }
   }
 
   /** Cotangents popped by pushAdjoint, added by the caller that holds the environment. */
@@ -233,7 +263,7 @@ class Reverse {
       });
     const thenB = branch(s.then, thenAdj);
     const elseB = branch(s.else, elseAdj);
-    const outs = free.map((v) => freshVar(`g_${v.name}`, v.ty === "num" ? "num" : "arr"));
+    const outs = free.map((v) => freshVar(`g_${v.name}`, v.ty));
     this.b.body.push({ kind: "if", cond: s.cond, then: thenB, else: elseB, outs, src: s.src });
     free.forEach((v, i) => ct.set(v.id, outs[i]));
   }
@@ -255,8 +285,8 @@ class Reverse {
 
     // The body's adjoint, as a template over fresh cotangent variables (active parameters only).
     const act = s.params.map((_, i) => i).filter((i) => activeParams[i]);
-    const ctNext = act.map((i) => freshVar(`g_${s.params[i].name}`, s.params[i].ty === "num" ? "num" : "arr"));
-    const ctFree = free.map((v) => freshVar(`g_${v.name}`, v.ty === "num" ? "num" : "arr"));
+    const ctNext = act.map((i) => freshVar(`g_${s.params[i].name}`, s.params[i].ty));
+    const ctFree = free.map((v) => freshVar(`g_${v.name}`, v.ty));
     const adjBody = simplifyBlock(
       this.b.block(() => {
         const m: Ct = new Map();
