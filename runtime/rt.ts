@@ -93,11 +93,12 @@ function describe(x: unknown): string {
   return typeof x === "object" ? `an object (${Object.prototype.toString.call(x)})` : `${typeof x} ${String(x)}`;
 }
 
+/** Zeros shaped like x (a number, or a value never computed on this path, gives 0). */
 export function zerosLike(x: N): N {
-  return typeof x === "number" ? 0 : zeros(x.shape, { dtype: "float32" });
+  return x instanceof NDArray ? zeros(x.shape, { dtype: "float32" }) : 0;
 }
 export function onesLike(x: N): N {
-  return typeof x === "number" ? 1 : ones(x.shape, { dtype: "float32" });
+  return x instanceof NDArray ? ones(x.shape, { dtype: "float32" }) : 1;
 }
 export function toArray(x: ArrayLike): NDArray {
   return asArray(x);

@@ -135,7 +135,7 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
   const mark = (u: Value) => u.tag === "var" && used.add(u.id);
   const markUses = (body: readonly Stmt[]): void => {
     for (const st of body) {
-      if (st.kind === undefined) st.args.forEach(mark);
+      if (st.kind === undefined || st.kind === "call") st.args.forEach(mark);
       else if (st.kind === "if") {
         mark(st.cond);
         for (const b of [st.then, st.else]) (markUses(b.body), b.results.forEach(mark));
@@ -147,10 +147,11 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
   };
   markUses(fn.body);
   for (const a of leaves(fn.result)) if (a.tag === "var") used.add(a.id);
+  for (const lf of fn.locals ?? []) (markUses(lf.body), lf.results.forEach(mark));
 
   // Variables defined inside branches and loops are declared once at the top (`let`) so the
   // adjoint code after the block can read them; top-level primitives are `const`.
-  const hoisted: string[] = [];
+  let hoisted: string[] = [];
   const hoist = (v: { id: number; name: string }) => {
     const n = names.bind(v.id, v.name);
     hoisted.push(n);
@@ -167,6 +168,15 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
         if (!used.has(s.out.id) && PRIMS[s.prim].effect) st = f.createExpressionStatement(e);
         else if (top) st = constStmt(names.bind(s.out.id, s.out.name), e);
         else st = assign(hoist(s.out), e);
+      } else if (s.kind === "call") {
+        const call = f.createCallExpression(f.createIdentifier(s.fn), undefined, s.args.map(val));
+        if (top) {
+          const pattern = f.createArrayBindingPattern(s.outs.map((o) => f.createBindingElement(undefined, undefined, names.bind(o.id, o.name))));
+          st = f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(pattern, undefined, undefined, call)], ts.NodeFlags.Const));
+        } else {
+          const target = f.createArrayLiteralExpression(s.outs.map((o) => f.createIdentifier(hoist(o))));
+          st = f.createExpressionStatement(f.createAssignment(target, call));
+        }
       } else if (s.kind === "if") {
         const outNames = s.outs.map(hoist);
         const branch = (b: Block) => {
@@ -206,7 +216,21 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
     }
     return out;
   };
+  // Local functions (the halves of recursive functions): declarations, each with its own locals;
+  // emitted after the body has named what they read from it (declarations are hoisted).
+  for (const lf of fn.locals ?? []) names.reserve(lf.name);
   const bodyStmts = emitStmts(fn.body, true);
+  const localDecls = (fn.locals ?? []).map((lf) => {
+    const saved = hoisted;
+    hoisted = [];
+    const ps = lf.params.map((p) => f.createParameterDeclaration(undefined, undefined, names.bind(p.id, p.name)));
+    const inner = emitStmts(lf.body, true);
+    const decl = hoisted.length ? [f.createVariableStatement(undefined, f.createVariableDeclarationList(hoisted.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let))] : [];
+    hoisted = saved;
+    const ret = f.createReturnStatement(f.createArrayLiteralExpression(lf.results.map(val)));
+    return f.createFunctionDeclaration(undefined, undefined, lf.name, undefined, ps, undefined, f.createBlock([...decl, ...inner, ret], true));
+  });
+  stmts.push(...localDecls);
   if (hoisted.length)
     stmts.push(
       f.createVariableStatement(undefined, f.createVariableDeclarationList(hoisted.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let)),
@@ -259,6 +283,7 @@ function emitStmt(
   const def = PRIMS[s.prim];
   const args = s.args.map(val);
   if (s.prim === "prop") return f.createElementAccessExpression(paren(args[0]), args[1]);
+  if (s.prim === "isNullish") return f.createBinaryExpression(paren(args[0]), ts.SyntaxKind.EqualsEqualsToken, f.createNull());
   // Tapes are JS arrays used as stacks.
   if (s.prim === "tapeNew") return f.createArrayLiteralExpression([]);
   // Local arrays are JS arrays.

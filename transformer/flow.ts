@@ -34,7 +34,11 @@ function sameShape(a: Tree<Value>, b: Tree<Value>): boolean {
 const sameValue = (a: Value, b: Value) =>
   a === b || (a.tag === "var" && b.tag === "var" && a.id === b.id) || (a.tag === "const" && b.tag === "const" && Object.is(a.value, b.value) && a.ty === b.ty);
 
-const joinTy = (a: Ty, b: Ty): Ty => (a === b ? a : a === "arr" || b === "arr" ? "arr" : a === "num" && b === "num" ? "num" : "other");
+/**
+ * The type of a value that is one of two: an Array if either can be, else a number if either
+ * can be (`false || y*y`, `maybeNull ?? x` carry gradients through their number side).
+ */
+const joinTy = (a: Ty, b: Ty): Ty => (a === b ? a : a === "arr" || b === "arr" ? "arr" : a === "list" || b === "list" ? "list" : a === "num" || b === "num" ? "num" : "other");
 
 export class Flow {
   constructor(private readonly lw: Lowerer) {}

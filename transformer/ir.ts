@@ -77,16 +77,38 @@ export interface WhileStmt {
   readonly src?: ts.Node;
 }
 
-export type Stmt = PrimStmt | IfStmt | WhileStmt;
+/** A call of a local function of the enclosing Fn (recursion): flattened arguments and results. */
+export interface CallStmt {
+  readonly kind: "call";
+  readonly fn: string;
+  readonly args: readonly Value[];
+  readonly outs: readonly Var[];
+  readonly src?: ts.Node;
+}
+
+/** A function local to a Fn (a recursive user function, or its forward/backward halves). */
+export interface LocalFn {
+  readonly name: string;
+  readonly params: readonly Var[];
+  readonly body: readonly Stmt[];
+  readonly results: readonly Value[];
+}
+
+export type Stmt = PrimStmt | IfStmt | WhileStmt | CallStmt;
 
 /** Variables a statement defines at its own level. */
 export function defs(s: Stmt): readonly Var[] {
   return s.kind === undefined ? [s.out] : s.outs;
 }
 
+/** The statements inside a statement's blocks (none for primitives and calls). */
+export function blocks(s: Stmt): readonly Block[] {
+  return s.kind === "if" ? [s.then, s.else] : s.kind === "while" ? [s.cond, s.body] : [];
+}
+
 /** Values a statement reads from the enclosing scope (including inside its blocks). */
 export function uses(s: Stmt): Value[] {
-  if (s.kind === undefined) return [...s.args];
+  if (s.kind === undefined || s.kind === "call") return [...s.args];
   const inner = new Set<number>();
   const out: Value[] = [];
   const blk = (b: Block) => {
@@ -135,6 +157,8 @@ export interface Fn {
    * function: the trailing params stand for them, and these are the enclosing values to pass.
    */
   readonly captured?: readonly Tree<Value>[];
+  /** Local functions called by `call` statements (recursion). */
+  readonly locals?: readonly LocalFn[];
 }
 
 export function leaves<T>(t: Tree<T>): T[] {

@@ -5,13 +5,15 @@
 // plugins report as a ts.Diagnostic.
 
 import ts from "typescript";
-import type { Ext, Fn, Param, Tree, Ty, Value, Var } from "./ir.js";
+import type { Ext, Fn, LocalFn, Param, Tree, Ty, Value, Var } from "./ir.js";
 import { Builder, freshVar, leaf, leaves, lit, mapTree, num, tup } from "./ir.js";
 import { primTy } from "./prims.js";
 import { renameStmts } from "./subst.js";
 import { Flow, assignedSymbols, type Target } from "./flow.js";
 import { arrayTypeKind, classify, resolveAlias } from "./find.js";
 import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "./rules/lowering.js";
+
+let nextLocal = 1;
 
 export class LowerError extends Error {
   constructor(
@@ -126,7 +128,14 @@ export class Lowerer {
     const result = this.lowerBody(decl, env);
     const caps = [...this.captures.entries()];
     for (const [sym, c] of caps) params.push({ name: `${sym.getName()}_outer`, tree: c.tree });
-    return { name, params, body: this.b.body, result, captured: caps.length ? caps.map(([, c]) => c.value) : undefined };
+    return {
+      name,
+      params,
+      body: this.b.body,
+      result,
+      captured: caps.length ? caps.map(([, c]) => c.value) : undefined,
+      locals: this.locals.length ? [...this.locals] : undefined,
+    };
   }
 
   /**
@@ -135,6 +144,7 @@ export class Lowerer {
    * variables, and what it assigns to them is written back.
    */
   inlineCall(decl: FnLike, args: Tree<Value>[], call: ts.Node, callerEnv?: Env): Tree<Value> {
+    if (decl.body && this.isRecursive(decl)) return this.callLocal(decl, args, call);
     if (this.stack.includes(decl)) this.fail(call, `recursive call to '${fnName(decl)}' is not supported in a differentiated function yet`);
     if (!decl.body) this.fail(call, `cannot differentiate through '${fnName(decl)}': it has no body (a declaration only)`);
     this.host.dependsOn(decl.getSourceFile().fileName);
@@ -164,6 +174,97 @@ export class Lowerer {
     const r = env.get("$ret");
     if (!r) this.fail(decl, `'${fnName(decl)}' does not return a value`);
     return r;
+  }
+
+  // ---- recursion ------------------------------------------------------------------------
+
+  private recursive = new Map<ts.Node, boolean>();
+  private localInfo = new Map<ts.Node, { name: string; params: Tree<Var>[]; result: Tree<Var> }>();
+  /** Local functions of the Fn being lowered (recursive user functions, lowered once each). */
+  readonly locals: LocalFn[] = [];
+
+  /** Whether a function can reach itself through calls (directly or mutually). */
+  isRecursive(decl: FnLike): boolean {
+    const known = this.recursive.get(decl);
+    if (known !== undefined) return known;
+    const seen = new Set<ts.Node>();
+    const reaches = (fn: ts.Node): boolean => {
+      let hit = false;
+      const walk = (n: ts.Node): void => {
+        if (hit) return;
+        if (ts.isCallExpression(n)) {
+          const d = this.calleeDecl(n.expression);
+          if (d === decl) hit = true;
+          else if (d && !seen.has(d)) {
+            seen.add(d);
+            if (reaches(d)) hit = true;
+          }
+        }
+        ts.forEachChild(n, walk);
+      };
+      walk(fn);
+      return hit;
+    };
+    const r = decl.body ? reaches(decl.body) : false;
+    this.recursive.set(decl, r);
+    return r;
+  }
+
+  /** The user function a callee expression denotes, if it is one with source (no failure). */
+  private calleeDecl(e0: ts.Expression): FnLike | undefined {
+    const e = skipParens(e0);
+    const sym = resolveAlias(this.checker, this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e));
+    const d = sym?.valueDeclaration;
+    if (!d || d.getSourceFile().isDeclarationFile) return undefined;
+    if (ts.isFunctionDeclaration(d) && d.body) return d;
+    if (ts.isVariableDeclaration(d) && d.initializer && (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer))) return d.initializer;
+    return undefined;
+  }
+
+  /**
+   * A call of a recursive function: lowered once as a local function of the Fn (reverse mode
+   * splits it into a forward and a backward half), called here with flattened arguments.
+   */
+  private callLocal(decl: FnLike, args: Tree<Value>[], call: ts.Node): Tree<Value> {
+    const info = this.localFor(decl);
+    const flat: Value[] = [];
+    info.params.forEach((pt, i) => {
+      const a = args[i];
+      if (!a) this.fail(call, `a recursive function's arguments must all be given (missing '${decl.parameters[i]?.name.getText()}')`);
+      const al = a.kind === "leaf" ? [a.v] : leaves(a);
+      if (al.length !== leaves(pt).length) this.fail(call, `argument ${i + 1} does not have the structure '${fnName(decl)}' declares`);
+      flat.push(...al);
+    });
+    const outs = leaves(info.result).map((v) => freshVar(v.name, v.ty));
+    this.b.body.push({ kind: "call", fn: info.name, args: flat, outs, src: call });
+    let k = 0;
+    return mapTree(info.result, () => outs[k++]);
+  }
+
+  private localFor(decl: FnLike): { name: string; params: Tree<Var>[]; result: Tree<Var> } {
+    const known = this.localInfo.get(decl);
+    if (known) return known;
+    this.host.dependsOn(decl.getSourceFile().fileName);
+    const env: Env = new Map();
+    const params = decl.parameters.map((p) => {
+      if (!ts.isIdentifier(p.name) || p.dotDotDotToken) this.fail(p, "a recursive function's parameters must be plain names");
+      const { tree } = this.paramTree(this.checker.getTypeAtLocation(p), p.name.text, p);
+      env.set(this.checker.getSymbolAtLocation(p.name)!, tree);
+      return tree;
+    });
+    const sig = this.checker.getSignatureFromDeclaration(decl);
+    const { tree: result } = this.paramTree(this.checker.getReturnTypeOfSignature(sig!), "ret", decl);
+    const info = { name: `${fnName(decl).replace(/\W/g, "_")}_${nextLocal++}`, params, result };
+    this.localInfo.set(decl, info);
+    this.stack.push(decl);
+    const blk = this.b.block(() => {
+      const r = this.lowerBody(decl, env);
+      if (leaves(r).length !== leaves(result).length) this.fail(decl, `'${fnName(decl)}' returns a value whose structure differs from its declared return type`);
+      return leaves(r);
+    });
+    this.stack.pop();
+    this.locals.push({ name: info.name, params: params.flatMap((t) => leaves(t)), body: blk.body, results: blk.results });
+    return info;
   }
 
   /** Zeros/undefined shaped like the enclosing function's return type (for loops that return). */
@@ -424,7 +525,7 @@ export class Lowerer {
       const av = this.leafOf(a, node.left);
       if (av.ty === "arr") this.fail(node.left, "an Array used as a condition: compare a number instead");
       const k = node.operatorToken.kind;
-      const c = k === ts.SyntaxKind.QuestionQuestionToken ? this.prim("equal", [av, lit(null)], node, "other") : av;
+      const c = k === ts.SyntaxKind.QuestionQuestionToken ? this.prim("isNullish", [av], node, "other") : av;
       const right = () => this.expr(node.right, env);
       if (k === ts.SyntaxKind.AmpersandAmpersandToken) return this.flow.select(c, right, () => a, env, node);
       if (k === ts.SyntaxKind.BarBarToken) return this.flow.select(c, () => a, right, env, node);
@@ -636,6 +737,7 @@ export class Lowerer {
   inlineFn(fn: Fn, args0: Tree<Value>[], node: ts.Node): Tree<Value> {
     const m = new Map<number, Value>();
     const args = [...args0.slice(0, fn.params.length - (fn.captured?.length ?? 0)), ...(fn.captured ?? [])];
+    for (const lf of fn.locals ?? []) if (!this.locals.some((l) => l.name === lf.name)) this.locals.push(lf);
     fn.params.forEach((p, i) => {
       const a = args[i];
       if (!a) this.fail(node, `missing argument '${p.name}'`);

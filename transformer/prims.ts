@@ -151,6 +151,7 @@ export const PRIMS: Readonly<Record<string, PrimDef>> = {
   eye: arr({ nondiff: true }),
   array: arr(),
   prop: { ty: "other", nondiff: true },
+  isNullish: { ty: "other", nondiff: true },
   checkGradInput: { ty: "other", nondiff: true, effect: true },
 };
 

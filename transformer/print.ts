@@ -25,6 +25,7 @@ function block(b: Block, ind: string): string {
 function stmt(s: Stmt, ind: string): string {
   const i2 = ind + "  ";
   if (s.kind === undefined) return `${ind}${v(s.out)}:${s.out.ty} = ${s.prim}(${s.args.map(v).join(", ")})\n`;
+  if (s.kind === "call") return `${ind}${s.outs.map(v).join(", ")} = call ${s.fn}(${s.args.map(v).join(", ")})\n`;
   if (s.kind === "if")
     return `${ind}${s.outs.map(v).join(", ")} = if ${v(s.cond)}\n${block(s.then, i2)}${ind}else\n${block(s.else, i2)}`;
   return `${ind}${s.outs.map(v).join(", ")} = while (${s.params.map(v).join(", ")}) = (${s.init.map(v).join(", ")})\n${ind} cond\n${block(s.cond, i2)}${ind} body\n${block(s.body, i2)}`;
@@ -32,5 +33,8 @@ function stmt(s: Stmt, ind: string): string {
 
 export function printFn(fn: Fn): string {
   const ps = fn.params.map((p) => `${p.name}: ${tree(p.tree)}`).join(", ");
-  return `fn ${fn.name}(${ps})\n${fn.body.map((s) => stmt(s, "  ")).join("")}  return ${tree(fn.result)}\n`;
+  const locals = (fn.locals ?? [])
+    .map((lf) => `local ${lf.name}(${lf.params.map(v).join(", ")})\n${block({ body: lf.body, results: lf.results }, "  ")}`)
+    .join("");
+  return `${locals}fn ${fn.name}(${ps})\n${fn.body.map((s) => stmt(s, "  ")).join("")}  return ${tree(fn.result)}\n`;
 }

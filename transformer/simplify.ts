@@ -3,7 +3,7 @@
 // turns grad(grad(grad(grad(cubic)))) into `return 0`.
 
 import type { Block, Fn, PrimStmt, Stmt, Value, Var } from "./ir.js";
-import { isConst, leaves, mapTree, num } from "./ir.js";
+import { isConst, leaves, mapTree, num, uses } from "./ir.js";
 import { PRIMS } from "./prims.js";
 
 type Def = Map<number, PrimStmt>;
@@ -173,6 +173,10 @@ function forwardBlock(body: readonly Stmt[], sc: Scope): Stmt[] {
       out.push({ ...s0, init: s0.init.map(sub), cond: inner(s0.cond), body: inner(s0.body) });
       continue;
     }
+    if (s0.kind === "call") {
+      out.push({ ...s0, args: s0.args.map(sub) });
+      continue;
+    }
     let s: PrimStmt = { ...s0, args: s0.args.map(sub) };
     if (s.args.some((a, i) => a !== s0.args[i])) sc.changed = true;
     let gone = false;
@@ -216,7 +220,13 @@ function definedIn(body: readonly Stmt[], id: number): boolean {
 
 function hasEffect(body: readonly Stmt[]): boolean {
   return body.some((s) =>
-    s.kind === undefined ? !!PRIMS[s.prim].effect : s.kind === "if" ? hasEffect(s.then.body) || hasEffect(s.else.body) : hasEffect(s.cond.body) || hasEffect(s.body.body),
+    s.kind === undefined
+      ? !!PRIMS[s.prim].effect
+      : s.kind === "call"
+        ? true
+        : s.kind === "if"
+          ? hasEffect(s.then.body) || hasEffect(s.else.body)
+          : hasEffect(s.cond.body) || hasEffect(s.body.body),
   );
 }
 
@@ -231,6 +241,10 @@ function dceBlock(body: readonly Stmt[], live: Set<number>, sc: { changed: boole
         sc.changed = true;
         continue;
       }
+      s.args.forEach(mark);
+      kept.push(s);
+    } else if (s.kind === "call") {
+      // calls push onto (and pop from) the tape of calls: always kept
       s.args.forEach(mark);
       kept.push(s);
     } else if (s.kind === "if") {
@@ -284,6 +298,7 @@ function dceBlock(body: readonly Stmt[], live: Set<number>, sc: { changed: boole
 function allDefsOf(body: readonly Stmt[], out = new Set<number>()): Set<number> {
   for (const s of body) {
     if (s.kind === undefined) out.add(s.out.id);
+    else if (s.kind === "call") s.outs.forEach((o) => out.add(o.id));
     else if (s.kind === "if") {
       s.outs.forEach((o) => out.add(o.id));
       allDefsOf(s.then.body, out);
@@ -305,6 +320,8 @@ function onePass(fn: Fn): { fn: Fn; changed: boolean } {
   const result = mapTree(fn.result, sub);
   const live = new Set<number>();
   for (const v of leaves(result)) if (v.tag === "var") live.add(v.id);
+  // what the local functions read from the enclosing function (the tape of calls)
+  for (const lf of fn.locals ?? []) for (const s of lf.body) for (const u of uses(s)) if (u.tag === "var") live.add(u.id);
   const kept = dceBlock(body, live, sc);
   return { fn: { ...fn, body: kept, result }, changed: sc.changed };
 }
@@ -322,5 +339,10 @@ export function simplify(fn: Fn): Fn {
     cur = r.fn;
     if (!r.changed) break;
   }
-  return cur;
+  if (!cur.locals) return cur;
+  const locals = cur.locals.map((lf) => {
+    const b = simplifyBlock({ body: lf.body, results: lf.results });
+    return { ...lf, body: b.body, results: b.results };
+  });
+  return { ...cur, locals };
 }

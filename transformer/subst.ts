@@ -10,7 +10,7 @@ export function substBlock(b: Block, m: ReadonlyMap<number, Value>): Block {
 }
 
 function substStmt(s: Stmt, sv: (v: Value) => Value): Stmt {
-  if (s.kind === undefined) return { ...s, args: s.args.map(sv) };
+  if (s.kind === undefined || s.kind === "call") return { ...s, args: s.args.map(sv) };
   const blk = (b: Block): Block => ({ body: b.body.map((t) => substStmt(t, sv)), results: b.results.map(sv) });
   if (s.kind === "if") return { ...s, cond: sv(s.cond), then: blk(s.then), else: blk(s.else) };
   return { ...s, init: s.init.map(sv), cond: blk(s.cond), body: blk(s.body) };
@@ -29,6 +29,10 @@ export function renameStmts(body: readonly Stmt[], m: Map<number, Value>): Stmt[
     if (s.kind === undefined) {
       const args = s.args.map(sv);
       return { ...s, args, out: def(s.out) };
+    }
+    if (s.kind === "call") {
+      const args = s.args.map(sv);
+      return { ...s, args, outs: s.outs.map(def) };
     }
     if (s.kind === "if") {
       const cond = sv(s.cond);

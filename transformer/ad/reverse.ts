@@ -6,7 +6,7 @@
 // that depend on a differentiated input) get adjoints; cotangents are symbolic zeros until
 // first written.
 
-import type { Block, Fn, IfStmt, Param, PrimStmt, Stmt, Tree, Value, Var, WhileStmt } from "../ir.js";
+import type { Block, Fn, IfStmt, LocalFn, Param, PrimStmt, Stmt, Tree, Value, Var, WhileStmt } from "../ir.js";
 import { Builder, defs, freshVar, leaf, leaves, lit, mapTree, num, tup, uses } from "../ir.js";
 import { PRIMS, primTy } from "../prims.js";
 import { VJP, type Ops } from "../rules/vjp.js";
@@ -60,6 +60,9 @@ function markActive(body: readonly Stmt[], active: Set<number>): void {
       } else if (s.prim === "tapePop") {
         if (isA(s.args[0])) active.add(s.out.id);
       } else if (!PRIMS[s.prim].nondiff && s.args.some(isA)) active.add(s.out.id);
+    } else if (s.kind === "call") {
+      // (inside a local function every parameter is taken as active)
+      if (s.args.some(isA)) s.outs.forEach((o) => active.add(o.id));
     } else if (s.kind === "if") {
       markActive(s.then.body, active);
       markActive(s.else.body, active);
@@ -83,6 +86,7 @@ function allDefs(body: readonly Stmt[], out = new Set<number>()): Set<number> {
   for (const s of body) {
     for (const d of defs(s)) out.add(d.id);
     if (s.kind === "if") (allDefs(s.then.body, out), allDefs(s.else.body, out));
+    else if (s.kind === "call") continue;
     else if (s.kind === "while") {
       s.params.forEach((p) => out.add(p.id));
       allDefs(s.cond.body, out);
@@ -106,7 +110,7 @@ function freeVars(blk: Block): Var[] {
   };
   const walk = (body: readonly Stmt[]) => {
     for (const s of body) {
-      if (s.kind === undefined) s.args.forEach(use);
+      if (s.kind === undefined || s.kind === "call") s.args.forEach(use);
       else if (s.kind === "if") {
         use(s.cond);
         for (const b of [s.then, s.else]) (walk(b.body), b.results.forEach(use));
@@ -173,6 +177,14 @@ class Reverse {
         else if (s.prim === "tapePop" && this.active.has(s.out.id)) adjoints.push((ct) => this.popAdjoint(s, ct));
         else if (LIST_ADJOINTS.has(s.prim) && this.active.has(s.out.id)) adjoints.push((ct) => this.listAdjoint(s, ct));
         else if (this.active.has(s.out.id) && s.prim !== "tapeNew") adjoints.push((ct) => this.primAdjoint(s, ct));
+      } else if (s.kind === "call") {
+        // A local (recursive) function runs its forward half, which tapes what its backward half reads.
+        fwd.push({ ...s, fn: `${s.fn}_fwd` });
+        adjoints.push((ct) => {
+          const cts = s.args.map((a) => freshVar(`g_${a.tag === "var" ? a.name : "arg"}`, a.ty === "other" ? "num" : a.ty));
+          this.b.body.push({ kind: "call", fn: `${s.fn}_bwd`, args: s.outs.map((o) => ct.get(o.id) ?? this.zero(o)), outs: cts, src: s.src });
+          s.args.forEach((a, i) => this.addCt(ct, a, cts[i]));
+        });
       } else if (s.kind === "if") {
         const t = this.forward(s.then.body);
         const e = this.forward(s.else.body);
@@ -354,8 +366,10 @@ class Reverse {
         outs: [...outsP, ...outsF, freshVar("k", "num")],
         src: s.src,
       });
-      act.forEach((pi, i) => this.addCt(ct, s.init[pi], outsP[i]));
+      // free variables first: their loop accumulators started from their cotangents before the
+      // loop; then the initial values' cotangents add on top (an initial value may be one of them)
       free.forEach((v, i) => ct.set(v.id, outsF[i]));
+      act.forEach((pi, i) => this.addCt(ct, s.init[pi], outsP[i]));
     };
     return { fwd, adjoint };
   }
@@ -390,6 +404,11 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   const r = new Reverse(active);
   const { fwd, adjoint } = r.forward(fn.body);
   const b = r.b;
+  // Recursive functions: a forward and a backward half each, sharing one tape of calls.
+  const calls = freshVar("calls", "other");
+  const locals: LocalFn[] = [];
+  for (const lf of fn.locals ?? []) locals.push(...splitLocal(lf, calls));
+  if (locals.length) b.body.push({ out: calls, prim: "tapeNew", args: [] });
   b.body.push(...fwd);
   // Input checks (JAX refuses integer and boolean inputs at differentiated positions).
   for (const v of wrt) if (v.ty === "arr") b.apply("checkGradInput", [v, lit(opt.api)], "chk");
@@ -409,5 +428,38 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   else result = aux ? tup([grads, aux]) : grads;
 
   const prefix = opt.withValue ? "valueAndGrad" : "grad";
-  return { name: `${prefix}_${fn.name}`, params: fn.params, body: b.body, result, captured: fn.captured };
+  return { name: `${prefix}_${fn.name}`, params: fn.params, body: b.body, result, captured: fn.captured, locals: locals.length ? locals : undefined };
+}
+
+/**
+ * A local function's two halves. `f_fwd` computes f and pushes (once per call, at the end)
+ * what the backward half reads; `f_bwd` takes the results' cotangents, pops those values
+ * (calls unwind in reverse, so the stack order matches) and returns the parameters' cotangents.
+ */
+function splitLocal(lf: LocalFn, calls: Var): LocalFn[] {
+  const active = new Set<number>(lf.params.filter((p) => p.ty !== "other").map((p) => p.id));
+  markActive(lf.body, active);
+  const r = new Reverse(active);
+  const { fwd, adjoint } = r.forward(lf.body);
+  const ctOut = lf.results.map((v) => freshVar(`g_${v.tag === "var" ? v.name : "out"}`, v.ty === "other" ? "num" : v.ty));
+  const adj = simplifyBlock(
+    r.b.block(() => {
+      const m: Ct = new Map();
+      lf.results.forEach((v, i) => r.addCt(m, v, ctOut[i]));
+      adjoint(m);
+      return lf.params.map((p) => m.get(p.id) ?? (p.ty === "other" ? num(0) : r.zero(p)));
+    }),
+  );
+  const local = allDefs(fwd);
+  lf.params.forEach((p) => local.add(p.id));
+  const needed = freeVars(adj).filter((v) => local.has(v.id));
+  const popped = needed.map((v) => freshVar(v.name, v.ty));
+  const body = substBlock(adj, new Map(needed.map((v, i) => [v.id, popped[i]] as const)));
+  const pops: Stmt[] = [];
+  for (let i = needed.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [calls, num(0)] });
+  const push: Stmt[] = needed.length ? [{ out: freshVar("push", "other"), prim: "tapePush", args: [calls, num(0), ...needed] }] : [];
+  return [
+    { name: `${lf.name}_fwd`, params: lf.params, body: [...r.b.body, ...fwd, ...push], results: lf.results },
+    { name: `${lf.name}_bwd`, params: ctOut, body: [...pops, ...body.body], results: body.results },
+  ];
 }
