@@ -167,6 +167,9 @@ export class Lowerer {
   }
 
   private lowerBody(decl: FnLike, env: Env): Tree<Value> {
+    if (decl.asteriskToken) this.fail(decl, `'${fnName(decl)}' is a generator: generators cannot be differentiated`);
+    if (decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword))
+      this.fail(decl, `'${fnName(decl)}' is async: async functions cannot be differentiated (await the data first, then differentiate a synchronous function)`);
     const body = decl.body!;
     if (!ts.isBlock(body)) return this.expr(body, env);
     env.set("$returned", leaf(lit(false)));
@@ -589,6 +592,8 @@ export class Lowerer {
     }
     if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) this.fail(node, "functions as values inside a differentiated function are not supported yet");
     if (ts.isTemplateExpression(node)) this.fail(node, "template strings are not differentiable");
+    if (ts.isAwaitExpression(node)) this.fail(node, "`await` inside a differentiated function is not supported");
+    if (ts.isYieldExpression(node)) this.fail(node, "`yield` inside a differentiated function is not supported");
     this.fail(node, `unsupported expression (${ts.SyntaxKind[node.kind]}) in a differentiated function`);
   }
 
