@@ -27,7 +27,8 @@ const f32 = (a: NDArray) => (a.dtype === "float32" ? a : astype(a, "float32"));
 export function unbroadcast(g: N, like: N): N {
   if (typeof like === "number") return typeof g === "number" ? g : (sum(g).item() as number);
   if (typeof g === "number") return reshape(asArray(g), like.shape);
-  return sameShape(g.shape, like.shape) ? g : sumToShape(g, like.shape);
+  if (sameShape(g.shape, like.shape)) return g;
+  return like.ndim === 0 ? sum(g) : sumToShape(g, like.shape);
 }
 
 /** Broadcast a cotangent up to the shape (and number-ness) of `like`. */
@@ -39,6 +40,9 @@ export function broadcastLike(g: N, like: N): N {
 
 /** The adjoint of a reduction: re-insert the reduced axes and broadcast back to x's shape. */
 export function unreduce(g: NDArray, x: N, axis?: Axis, opts?: ReduceOpts): NDArray {
+  // hot path: a whole-array reduction's cotangent is one value spread over x
+  if ((axis === undefined || axis === null) && g.size === 1 && x instanceof NDArray && g.dtype === "float32")
+    return new NDArray(new Float32Array(x.size).fill(g.data[0]), x.shape, "float32");
   const xa = asArray(x);
   const axes = normAxes("grad", axis, xa.shape);
   const kept = opts?.keepdims ? g : expandDims(g, axes);
@@ -73,7 +77,7 @@ export function seed(y: N, api = "grad"): N {
     throw new TypeError(`${api}: Gradient only defined for scalar-output functions. Output had shape: ${fmtShape(y.shape)}.`);
   if (y.dtype !== "float32")
     throw new TypeError(`${api} requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got ${y.dtype}.`);
-  return ones([], { dtype: "float32" });
+  return new NDArray(Float32Array.of(1), [], "float32");
 }
 
 /** JAX refuses integer and boolean inputs at differentiated positions. */
@@ -137,6 +141,18 @@ export function dotGradA(g: N, a: N, b: N): NDArray {
 /** Cotangent of `b` in dot(a, b). */
 export function dotGradB(g: N, a: N, b: N): NDArray {
   const [A, B, G] = [asArray(a), asArray(b), asArray(g)];
+  if (A.ndim === 2 && B.ndim === 1 && G.ndim === 1 && A.dtype === "float32" && G.dtype === "float32") {
+    // hot path (matrix · vector): gb[k] = Σ_m g[m]·A[m, k], accumulated in float64 like dot
+    const [M, K] = A.shape;
+    const ad = A.data, gd = G.data;
+    const out = new Float32Array(K);
+    for (let k = 0; k < K; k++) {
+      let acc = 0;
+      for (let m = 0; m < M; m++) acc += gd[m] * ad[m * K + k];
+      out[k] = acc;
+    }
+    return new NDArray(out, [K], "float32");
+  }
   if (A.ndim === 0 || B.ndim === 0) return unbroadcast(multiply(A, G), B) as NDArray;
   const k = A.shape[A.ndim - 1];
   const M = sizeOf(A.shape) / k;

@@ -293,7 +293,58 @@ function bstrides(inShape: Shape, outShape: Shape): number[] {
   return st;
 }
 
+/**
+ * The eager hot path: float32 Arrays of one shape, with JS numbers (weak, rounded to float32).
+ * Same result as the general path below, without its per-call bookkeeping (small arrays are
+ * dominated by it). Returns null when the operands need the general path.
+ */
+function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
+  if (s.promote === "raw" || s.rawArgs || !s.f) return null;
+  let shape: number[] | null = null;
+  let modes = "";
+  const k = args.length;
+  let x0: TypedArray | number = 0, x1: TypedArray | number = 0, x2: TypedArray | number = 0;
+  let hasF32 = false;
+  for (let j = 0; j < k; j++) {
+    const x = args[j];
+    let v: TypedArray | number;
+    if (typeof x === "number") {
+      v = Math.fround(x);
+      modes += "s";
+    } else if (x instanceof NDArray && (x.dtype === "float32" || x.dtype === "bool")) {
+      // bool storage (0/1) reads the same as float32 once a float32 operand makes float32 the dtype
+      if (x.dtype === "float32") hasF32 = true;
+      if (x.ndim === 0 && x.dtype === "float32") {
+        v = x.data[0];
+        modes += "s";
+      } else {
+        if (shape === null) shape = x.shape;
+        else if (!sameShape(shape, x.shape)) return null;
+        v = x.data;
+        modes += "v";
+      }
+    } else return null;
+    if (j === 0) x0 = v;
+    else if (j === 1) x1 = v;
+    else x2 = v;
+  }
+  if (!hasF32) return null;
+  if (shape === null) shape = [];
+  const outDtype: DType = s.out ?? "float32";
+  const n = sizeOf(shape);
+  const out = alloc(outDtype, n);
+  const kern = getKernel(s, `float32:${modes}`, () => contigKernel(s.f!, modes));
+  if (k === 1) kern(out, n, x0);
+  else if (k === 2) kern(out, n, x0, x1);
+  else kern(out, n, x0, x1, x2);
+  return new NDArray(out, shape, outDtype);
+}
+
 function applyOp(s: OpSpec, args: readonly ArrayLike[], name: string = s.name): NDArray {
+  if (args.length <= 3) {
+    const fast = fastF32(s, args);
+    if (fast) return fast;
+  }
   const ops = args.map((x) => toOperand(x, name));
   const shape = broadcastShapes(name, ...ops.map((o) => o.shape));
 

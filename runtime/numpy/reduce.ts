@@ -196,6 +196,9 @@ function intFold(L: Layout, isProd: boolean, dtype: DType): TypedArray {
 // ---- sum / prod -----------------------------------------------------------------------------
 
 export function sum(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
+  // hot path: a float32 array summed whole
+  if (a instanceof NDArray && a.dtype === "float32" && (axis === undefined || axis === null) && !opts?.keepdims)
+    return new NDArray(Float32Array.of(a.size === 0 ? 0 : pairwise(a.data, 0, a.size)), [], "float32");
   const x = asArray(a, "sum");
   return sumLayout(x.dtype, layout("sum", x, axis, opts));
 }
