@@ -36,7 +36,8 @@ export class NDArray {
   /** Internal: wraps storage without copying. Users create arrays with jnp.array and friends. */
   constructor(data: TypedArray, shape: Shape, dtype: DType) {
     this.data = data;
-    this.shape = [...shape];
+    // shared, not copied: shapes, like arrays, are never mutated after construction
+    this.shape = shape as number[];
     this.dtype = dtype;
     if (data.length !== sizeOf(shape)) throw new Error(`internal: storage of ${data.length} for shape (${shape})`);
   }

@@ -2,7 +2,7 @@
 // `tsjax inspect FILE [--tsconfig PATH]`: print the code generated for every grad/valueAndGrad
 // call in FILE, and any diagnostics.
 
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import * as path from "node:path";
 import { emitFile, formatDiagnostics, loadOptions } from "./program.js";
 

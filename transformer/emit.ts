@@ -2,7 +2,7 @@
 // runtime namespace (eager float32 primitives). One named `const` per statement, no closures,
 // no tape: the output reads like hand-written forward and adjoint code.
 
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import type { Block, Ext, Fn, PrimStmt, Stmt, Tree, Value, Var } from "./ir.js";
 import { leaves, uses } from "./ir.js";
 import { PRIMS } from "./prims.js";

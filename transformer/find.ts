@@ -1,7 +1,7 @@
 // Finding tsjax by symbol, not by name: a callee is tsjax's `grad` when the checker resolves it
 // (through any import alias, re-export or namespace) to a declaration inside the tsjax package.
 
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import * as fs from "node:fs";
 import * as path from "node:path";
 

@@ -3,7 +3,7 @@
 // and `return`, `break` and `continue` become flags in the environment that guard the code
 // after them (so an early return is an `if` around the rest of the function).
 
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import type { Tree, Ty, Value, Var } from "./ir.js";
 import { freshVar, leaf, leaves, lit, mapTree, num } from "./ir.js";
 import type { Env, Lowerer } from "./lower.js";

@@ -7,7 +7,7 @@
 // (float32 runtime primitives), `list` a local JS array of numbers or Arrays (element reads and
 // writes at run-time indices), `other` anything non-differentiable (booleans, options, dtypes).
 
-import type * as ts from "typescript";
+import type ts from "./typescript.cjs";
 
 export type Ty = "num" | "arr" | "list" | "other";
 

@@ -4,7 +4,7 @@
 // transformed and inlined. Anything else is a LowerError at the offending node, which the
 // plugins report as a ts.Diagnostic.
 
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import type { Ext, Fn, LocalFn, Param, Tree, Ty, Value, Var } from "./ir.js";
 import { Builder, freshVar, leaf, leaves, lit, mapTree, num, tup } from "./ir.js";
 import { primTy } from "./prims.js";

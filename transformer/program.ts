@@ -1,6 +1,6 @@
 // Emitting files through the tsjax transformer, shared by the CLI, the rollup plugin and tests.
 
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import * as path from "node:path";
 import { createTransformer } from "./transform.js";
 import type { Fn } from "./ir.js";

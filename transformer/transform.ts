@@ -2,7 +2,7 @@
 // target function to IR → reverse mode → simplify → emit TypeScript in place of the call.
 // Failures become ts.Diagnostics at the offending node; the call is then left as it was.
 
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import * as path from "node:path";
 import type { Ext, Fn, Tree, Ty, Value, Var } from "./ir.js";
 import { freshVar, leaf } from "./ir.js";

@@ -44,6 +44,9 @@ interface OpSpec {
   /** Leading operands that are read raw, outside the promotion (where's condition). */
   readonly rawArgs?: number;
   readonly cache: Map<string, Kernel>;
+  /** Hot-path kernels by operand modes ("vv", "vs", ...), float32 and int32. */
+  readonly fast: Record<string, Kernel>;
+  readonly fastInt: Record<string, Kernel>;
 }
 
 function spec(
@@ -63,6 +66,8 @@ function spec(
     b: fns.b ?? all,
     ...extra,
     cache: new Map(),
+    fast: {},
+    fastInt: {},
   };
 }
 
@@ -304,16 +309,18 @@ function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
   let modes = "";
   const k = args.length;
   let x0: TypedArray | number = 0, x1: TypedArray | number = 0, x2: TypedArray | number = 0;
-  let hasF32 = false;
+  let hasF32 = false, hasBool = false, intWeak = true;
   for (let j = 0; j < k; j++) {
     const x = args[j];
     let v: TypedArray | number;
     if (typeof x === "number") {
-      v = Math.fround(x);
+      v = x;
+      if (!Number.isInteger(x) || x < -2147483648 || x > 2147483647) intWeak = false;
       modes += "s";
     } else if (x instanceof NDArray && (x.dtype === "float32" || x.dtype === "bool")) {
       // bool storage (0/1) reads the same as float32 once a float32 operand makes float32 the dtype
       if (x.dtype === "float32") hasF32 = true;
+      else hasBool = true;
       if (x.ndim === 0 && x.dtype === "float32") {
         v = x.data[0];
         modes += "s";
@@ -328,12 +335,23 @@ function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
     else if (j === 1) x1 = v;
     else x2 = v;
   }
-  if (!hasF32) return null;
+  let kern: Kernel;
+  let outDtype: DType;
+  if (hasF32) {
+    // weak numbers round to float32 first
+    if (modes[0] === "s" && typeof x0 === "number") x0 = Math.fround(x0);
+    if (k > 1 && modes[1] === "s" && typeof x1 === "number") x1 = Math.fround(x1);
+    if (k > 2 && modes[2] === "s" && typeof x2 === "number") x2 = Math.fround(x2);
+    outDtype = s.out ?? "float32";
+    kern = s.fast[modes] ??= contigKernel(s.f!, modes);
+  } else if (hasBool && intWeak && shape !== null && modes.includes("s") && s.promote !== "inexact" && s.i && !s.out) {
+    // bool with integral JS numbers under arithmetic is int32 (`1 - mask`), as in JAX
+    outDtype = "int32";
+    kern = s.fastInt[modes] ??= contigKernel(s.i, modes);
+  } else return null;
   if (shape === null) shape = [];
-  const outDtype: DType = s.out ?? "float32";
   const n = sizeOf(shape);
-  const out = alloc(outDtype, n);
-  const kern = getKernel(s, `float32:${modes}`, () => contigKernel(s.f!, modes));
+  const out = outDtype === "float32" ? new Float32Array(n) : alloc(outDtype, n);
   if (k === 1) kern(out, n, x0);
   else if (k === 2) kern(out, n, x0, x1);
   else kern(out, n, x0, x1, x2);

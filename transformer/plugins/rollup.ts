@@ -3,7 +3,7 @@
 // costs one incremental re-check, not a new Program. Each transformed file registers the files
 // whose functions it inlined as watch dependencies: editing a callee re-transforms its callers.
 
-import ts from "typescript";
+import ts from "../typescript.cjs";
 import * as path from "node:path";
 import { emitFile, formatDiagnostics, loadOptions } from "../program.js";
 

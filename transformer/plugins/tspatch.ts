@@ -1,7 +1,7 @@
 // tsc entry through ts-patch: tsconfig `"plugins": [{ "transform": "tsjax/transformer" }]`.
 // Diagnostics go through ts-patch's addDiagnostic, so tsc reports them and exits non-zero.
 
-import type ts from "typescript";
+import type ts from "../typescript.cjs";
 import { createTransformer } from "../transform.js";
 
 interface Extras {
