@@ -1,8 +1,8 @@
 import { defineConfig } from "vitest/config";
-import tsjax from "./transformer/plugins/rollup.js";
+import tsjax from "tsjax/rollup";
 
 // The suite's own transformed code (test/transformer/*.test.ts) goes through the tsjax plugin,
-// exactly as a user's vitest setup would.
+// exactly as a user's vitest setup would: the built one (`npm test` builds first).
 export default defineConfig({
   plugins: [tsjax()],
   test: {
