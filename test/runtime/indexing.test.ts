@@ -1,37 +1,12 @@
 // Indexing (index, slice, take) and its transposes against NumPy (test/fixtures/arrays.json,
 // made by test/fixtures/gen_arrays.py), and the transposes checked as true adjoints.
 
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { NDArray } from "../../runtime/array.js";
 import type { SliceSpec } from "../../runtime/array.js";
-import type { DType, TypedArray } from "../../runtime/dtype.js";
 import * as ix from "../../runtime/numpy/indexing.js";
+import { type Enc, fixture, decode, mismatch } from "./arrays-fixture.js";
 
-// ---- fixture helpers (the same few lines in each of reduce/linalg/shape/indexing tests) ----
-interface Enc {
-  dtype: DType;
-  shape: number[];
-  data: number[];
-}
-const fixture = JSON.parse(readFileSync(new URL("../fixtures/arrays.json", import.meta.url), "utf8"));
-function decode(e: Enc): NDArray {
-  const data: TypedArray =
-    e.dtype === "float32" ? new Float32Array(new Uint32Array(e.data).buffer)
-    : e.dtype === "int32" ? new Int32Array(e.data)
-    : e.dtype === "uint32" ? new Uint32Array(e.data)
-    : new Uint8Array(e.data);
-  return new NDArray(data, e.shape, e.dtype);
-}
-/** Why `got` differs from `want` (dtype, shape, then bits), or null. */
-function mismatch(got: NDArray, want: NDArray): string | null {
-  if (got.dtype !== want.dtype) return `dtype ${got.dtype} != ${want.dtype}`;
-  if (got.shape.join() !== want.shape.join()) return `shape (${got.shape}) != (${want.shape})`;
-  for (let i = 0; i < want.size; i++)
-    if (!Object.is(got.data[i], want.data[i])) return `element ${i}: ${got.data[i]} != ${want.data[i]}`;
-  return null;
-}
-// ---------------------------------------------------------------------------------------------
 
 interface IxCase {
   op: "index" | "slice" | "take";
