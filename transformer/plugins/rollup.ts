@@ -147,7 +147,18 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
 }
 
 /** TypeScript writes `sources` relative to the map's own location; bundlers want them absolute. */
-function absoluteSources(map: { sources: string[]; sourceRoot?: string }, file: string) {
+/** A source map as bundlers take it (rollup's ExistingRawSourceMap). */
+interface RawSourceMap {
+  version: number;
+  file?: string;
+  sources: string[];
+  sourcesContent?: string[];
+  sourceRoot?: string;
+  names: string[];
+  mappings: string;
+}
+
+function absoluteSources(map: RawSourceMap, file: string): RawSourceMap {
   map.sources = map.sources.map((s) => path.resolve(path.dirname(file), map.sourceRoot ?? "", s));
   delete map.sourceRoot;
   return map;
