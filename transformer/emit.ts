@@ -4,7 +4,7 @@
 
 import ts from "./typescript.cjs";
 import type { Block, Ext, Fn, PrimStmt, Stmt, Tree, Value, Var } from "./ir.js";
-import { leaves, uses } from "./ir.js";
+import { forEachUse, leaves, uses } from "./ir.js";
 import { PRIMS } from "./prims.js";
 
 const f = ts.factory;
@@ -133,18 +133,7 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
 
   const used = new Set<number>();
   const mark = (u: Value) => u.tag === "var" && used.add(u.id);
-  const markUses = (body: readonly Stmt[]): void => {
-    for (const st of body) {
-      if (st.kind === undefined || st.kind === "call") st.args.forEach(mark);
-      else if (st.kind === "if") {
-        mark(st.cond);
-        for (const b of [st.then, st.else]) (markUses(b.body), b.results.forEach(mark));
-      } else {
-        st.init.forEach(mark);
-        for (const b of [st.cond, st.body]) (markUses(b.body), b.results.forEach(mark));
-      }
-    }
-  };
+  const markUses = (body: readonly Stmt[]) => forEachUse(body, mark);
   markUses(fn.body);
   for (const a of leaves(fn.result)) if (a.tag === "var") used.add(a.id);
   for (const lf of fn.locals ?? []) (markUses(lf.body), lf.results.forEach(mark));

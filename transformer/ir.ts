@@ -106,6 +106,29 @@ export function blocks(s: Stmt): readonly Block[] {
   return s.kind === "if" ? [s.then, s.else] : s.kind === "while" ? [s.cond, s.body] : [];
 }
 
+/** Every variable a block defines, at any depth (loop parameters included). */
+export function allDefs(body: readonly Stmt[], out = new Set<number>()): Set<number> {
+  for (const s of body) {
+    for (const d of defs(s)) out.add(d.id);
+    if (s.kind === "while") s.params.forEach((p) => out.add(p.id));
+    for (const b of blocks(s)) allDefs(b.body, out);
+  }
+  return out;
+}
+
+/** Calls `f` on every value a block reads, at any depth (its results included). */
+export function forEachUse(body: readonly Stmt[], f: (v: Value) => void): void {
+  for (const s of body) {
+    if (s.kind === undefined || s.kind === "call") s.args.forEach(f);
+    else if (s.kind === "if") f(s.cond);
+    else s.init.forEach(f);
+    for (const b of blocks(s)) {
+      forEachUse(b.body, f);
+      b.results.forEach(f);
+    }
+  }
+}
+
 /** Values a statement reads from the enclosing scope (including inside its blocks). */
 export function uses(s: Stmt): Value[] {
   if (s.kind === undefined || s.kind === "call") return [...s.args];

@@ -3,7 +3,7 @@
 // turns grad(grad(grad(grad(cubic)))) into `return 0`.
 
 import type { Block, Fn, PrimStmt, Stmt, Value, Var } from "./ir.js";
-import { isConst, leaves, mapTree, num, uses } from "./ir.js";
+import { allDefs, isConst, leaves, mapTree, num, uses } from "./ir.js";
 import { PRIMS } from "./prims.js";
 
 type Def = Map<number, PrimStmt>;
@@ -215,7 +215,7 @@ const sameVal = (a: Value, b: Value) =>
   (a.tag === "var" && b.tag === "var" && a.id === b.id) || (a.tag === "const" && b.tag === "const" && Object.is(a.value, b.value) && a.ty === b.ty);
 
 function definedIn(body: readonly Stmt[], id: number): boolean {
-  return allDefsOf(body).has(id);
+  return allDefs(body).has(id);
 }
 
 function hasEffect(body: readonly Stmt[]): boolean {
@@ -267,7 +267,7 @@ function dceBlock(body: readonly Stmt[], live: Set<number>, sc: { changed: boole
       mark(s.cond);
       kept.push({ ...s, then, else: els, outs: s.outs.filter((_, j) => keepOut[j]) });
     } else {
-      const innerLive = [...allDefsOf(s.body.body)].some((id) => live.has(id)) || s.params.some((p) => live.has(p.id));
+      const innerLive = [...allDefs(s.body.body)].some((id) => live.has(id)) || s.params.some((p) => live.has(p.id));
       if (!s.outs.some((o) => live.has(o.id)) && !innerLive && !hasEffect(s.body.body) && !hasEffect(s.cond.body)) {
         sc.changed = true;
         continue;
@@ -294,24 +294,6 @@ function dceBlock(body: readonly Stmt[], live: Set<number>, sc: { changed: boole
   return kept;
 }
 
-/** Every variable defined in a block, at any depth. */
-function allDefsOf(body: readonly Stmt[], out = new Set<number>()): Set<number> {
-  for (const s of body) {
-    if (s.kind === undefined) out.add(s.out.id);
-    else if (s.kind === "call") s.outs.forEach((o) => out.add(o.id));
-    else if (s.kind === "if") {
-      s.outs.forEach((o) => out.add(o.id));
-      allDefsOf(s.then.body, out);
-      allDefsOf(s.else.body, out);
-    } else {
-      s.outs.forEach((o) => out.add(o.id));
-      s.params.forEach((p) => out.add(p.id));
-      allDefsOf(s.cond.body, out);
-      allDefsOf(s.body.body, out);
-    }
-  }
-  return out;
-}
 
 function onePass(fn: Fn): { fn: Fn; changed: boolean } {
   const sc: Scope = { subst: new Map(), def: new Map(), seen: new Map(), rep: new Map(), changed: false };

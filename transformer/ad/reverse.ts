@@ -7,7 +7,7 @@
 // first written.
 
 import type { Block, Fn, IfStmt, LocalFn, Param, PrimStmt, Stmt, Tree, Value, Var, WhileStmt } from "../ir.js";
-import { Builder, defs, freshVar, leaf, leaves, lit, mapTree, num, tup, uses } from "../ir.js";
+import { Builder, allDefs, forEachUse, freshVar, leaf, leaves, lit, mapTree, num, tup } from "../ir.js";
 import { PRIMS, primTy } from "../prims.js";
 import { VJP, type Ops } from "../rules/vjp.js";
 import { substBlock } from "../subst.js";
@@ -81,21 +81,6 @@ function markActive(body: readonly Stmt[], active: Set<number>): void {
   }
 }
 
-/** Everything a block defines, at any depth (loop parameters included). */
-function allDefs(body: readonly Stmt[], out = new Set<number>()): Set<number> {
-  for (const s of body) {
-    for (const d of defs(s)) out.add(d.id);
-    if (s.kind === "if") (allDefs(s.then.body, out), allDefs(s.else.body, out));
-    else if (s.kind === "call") continue;
-    else if (s.kind === "while") {
-      s.params.forEach((p) => out.add(p.id));
-      allDefs(s.cond.body, out);
-      allDefs(s.body.body, out);
-    }
-  }
-  return out;
-}
-
 /**
  * Free variables of a block: read inside it and defined outside it. Definitions at any depth
  * count as inside (a value made in a branch may be read after the branch: the code is emitted
@@ -108,19 +93,7 @@ function freeVars(blk: Block): Var[] {
   const use = (v: Value) => {
     if (v.tag === "var" && !inner.has(v.id) && !seen.has(v.id)) (seen.add(v.id), out.push(v));
   };
-  const walk = (body: readonly Stmt[]) => {
-    for (const s of body) {
-      if (s.kind === undefined || s.kind === "call") s.args.forEach(use);
-      else if (s.kind === "if") {
-        use(s.cond);
-        for (const b of [s.then, s.else]) (walk(b.body), b.results.forEach(use));
-      } else {
-        s.init.forEach(use);
-        for (const b of [s.cond, s.body]) (walk(b.body), b.results.forEach(use));
-      }
-    }
-  };
-  walk(blk.body);
+  forEachUse(blk.body, use);
   blk.results.forEach(use);
   return out;
 }
