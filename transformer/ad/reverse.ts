@@ -369,6 +369,10 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
     out = fn.result.v;
   }
 
+  if (fn.locals?.some((l) => l.name.endsWith("_bwd")))
+    throw new TransformError(
+      `${opt.api}: '${fn.name}' is itself a derivative through a recursive function; higher-order derivatives through recursion are not supported yet (rewrite the recursion as a loop)`,
+    );
   const active = new Set<number>();
   const wrt: Var[] = [];
   for (const i of nums) for (const v of leaves(fn.params[i].tree)) if (v.ty !== "other") (active.add(v.id), wrt.push(v));
