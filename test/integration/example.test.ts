@@ -29,3 +29,22 @@ it("npm run example prints the tutorial's output exactly", async () => {
   expect(r.stdout).toBe(EXPECTED);
   expect(r.code).toBe(0);
 }, 100_000);
+
+it("the README's tour is examples/tour.ts, and it runs (built by the same command)", async () => {
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const tour = fs.readFileSync(path.join(ROOT, "examples/tour.ts"), "utf8");
+  expect(readme).toContain("```ts\n" + tour + "```");
+  const r = await run("node", [path.join(ROOT, "dist/examples/tour.mjs")], { cwd: ROOT, timeout: 30_000 });
+  expect(r.code).toBe(0);
+  const lines = r.stdout.trim().split("\n");
+  expect(lines[0]).toBe("[ 6. 10. 14.]");
+  expect(lines[1]).toBe("int32");
+  const x = 1.5;
+  expect(Number(lines[2])).toBeCloseTo(2 * x * Math.sin(x) + x * x * Math.cos(x), 12);
+  // gradient descent on a least-squares loss: the loss falls by orders of magnitude
+  const losses = lines.slice(3).map((l) => Number(l.split(" ").pop()));
+  expect(losses[0]).toBeGreaterThan(0.1);
+  expect(losses[losses.length - 1]).toBeLessThan(1e-6);
+}, 60_000);
