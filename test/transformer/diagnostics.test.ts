@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { emitFile } from "../../transformer/program.js";
+import { emitFile } from "../../dist/transformer/program.js";
 
 const RUNTIME = fileURLToPath(new URL("../../runtime/index.ts", import.meta.url)).replace(/\.ts$/, ".js");
 const HEADER = `import { grad, valueAndGrad, jit, numpy as jnp } from ${JSON.stringify(RUNTIME)};\nimport type { Array } from ${JSON.stringify(RUNTIME)};\n`;

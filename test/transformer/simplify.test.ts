@@ -3,7 +3,7 @@
 // the runtime, straight-line code needs no tape or closures, common subexpressions are computed
 // once, and nothing is computed for values that are not differentiated (activity analysis).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmitResult } from "../../transformer/program.js";
+import type { EmitResult } from "../../dist/transformer/program.js";
 import { compile, HEADER, type Compiled } from "./fixtures/compile.js";
 
 /** Each entry becomes `export const <name> = <expr>;` — one transformed site each, in order. */
