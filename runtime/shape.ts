@@ -24,6 +24,7 @@ export function stridesOf(s: Shape): number[] {
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

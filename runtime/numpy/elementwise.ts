@@ -44,9 +44,9 @@ interface OpSpec {
   /** Leading operands that are read raw, outside the promotion (where's condition). */
   readonly rawArgs?: number;
   readonly cache: Map<string, Kernel>;
-  /** Hot-path kernels by operand modes ("vv", "vs", ...), float32 and int32. */
-  readonly fast: Record<string, Kernel>;
-  readonly fastInt: Record<string, Kernel>;
+  /** Hot-path kernels by operand count and vector/scalar pattern, float32 and int32. */
+  readonly fast: Kernel[];
+  readonly fastInt: Kernel[];
 }
 
 function spec(
@@ -66,8 +66,8 @@ function spec(
     b: fns.b ?? all,
     ...extra,
     cache: new Map(),
-    fast: {},
-    fastInt: {},
+    fast: [],
+    fastInt: [],
   };
 }
 
@@ -306,7 +306,8 @@ function bstrides(inShape: Shape, outShape: Shape): number[] {
 function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
   if (s.promote === "raw" || s.rawArgs || !s.f) return null;
   let shape: number[] | null = null;
-  let modes = "";
+  // operand j is a vector when bit j of `vec` is set, a scalar otherwise
+  let vec = 0;
   const k = args.length;
   let x0: TypedArray | number = 0, x1: TypedArray | number = 0, x2: TypedArray | number = 0;
   let hasF32 = false, hasBool = false, intWeak = true;
@@ -316,38 +317,36 @@ function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
     if (typeof x === "number") {
       v = x;
       if (!Number.isInteger(x) || x < -2147483648 || x > 2147483647) intWeak = false;
-      modes += "s";
     } else if (x instanceof NDArray && (x.dtype === "float32" || x.dtype === "bool")) {
       // bool storage (0/1) reads the same as float32 once a float32 operand makes float32 the dtype
       if (x.dtype === "float32") hasF32 = true;
       else hasBool = true;
-      if (x.ndim === 0 && x.dtype === "float32") {
-        v = x.data[0];
-        modes += "s";
-      } else {
+      if (x.ndim === 0 && x.dtype === "float32") v = x.data[0];
+      else {
         if (shape === null) shape = x.shape;
         else if (!sameShape(shape, x.shape)) return null;
         v = x.data;
-        modes += "v";
+        vec |= 1 << j;
       }
     } else return null;
     if (j === 0) x0 = v;
     else if (j === 1) x1 = v;
     else x2 = v;
   }
-  let kern: Kernel;
+  const key = vec | (k << 3);
+  let kern: Kernel | undefined;
   let outDtype: DType;
   if (hasF32) {
     // weak numbers round to float32 first
-    if (modes[0] === "s" && typeof x0 === "number") x0 = Math.fround(x0);
-    if (k > 1 && modes[1] === "s" && typeof x1 === "number") x1 = Math.fround(x1);
-    if (k > 2 && modes[2] === "s" && typeof x2 === "number") x2 = Math.fround(x2);
+    if (typeof x0 === "number") x0 = Math.fround(x0);
+    if (typeof x1 === "number") x1 = Math.fround(x1);
+    if (typeof x2 === "number") x2 = Math.fround(x2);
     outDtype = s.out ?? "float32";
-    kern = s.fast[modes] ??= contigKernel(s.f!, modes);
-  } else if (hasBool && intWeak && shape !== null && modes.includes("s") && s.promote !== "inexact" && s.i && !s.out) {
+    kern = s.fast[key] ??= contigKernel(s.f!, modesOf(vec, k));
+  } else if (hasBool && intWeak && shape !== null && vec !== (1 << k) - 1 && s.promote !== "inexact" && s.i && !s.out) {
     // bool with integral JS numbers under arithmetic is int32 (`1 - mask`), as in JAX
     outDtype = "int32";
-    kern = s.fastInt[modes] ??= contigKernel(s.i, modes);
+    kern = s.fastInt[key] ??= contigKernel(s.i, modesOf(vec, k));
   } else return null;
   if (shape === null) shape = [];
   const n = sizeOf(shape);
@@ -356,6 +355,13 @@ function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
   else if (k === 2) kern(out, n, x0, x1);
   else kern(out, n, x0, x1, x2);
   return new NDArray(out, shape, outDtype);
+}
+
+/** "v" for a vector operand, "s" for a scalar, per operand (the kernel's specialisation). */
+function modesOf(vec: number, k: number): string {
+  let m = "";
+  for (let j = 0; j < k; j++) m += vec & (1 << j) ? "v" : "s";
+  return m;
 }
 
 function applyOp(s: OpSpec, args: readonly ArrayLike[], name: string = s.name): NDArray {
