@@ -93,7 +93,7 @@ export class Flow {
       if (!vt) vt = placeholder(ve!);
       if (!ve) ve = placeholder(vt);
       if (!sameShape(vt, ve))
-        this.lw.fail(node, `'${typeof k === "string" ? k.replace("$ret", "the return value") : k.getName()}' has a different structure on the two paths`);
+        this.lw.fail(node, `${typeof k !== "string" ? `'${k.getName()}'` : k === "$ret" ? "the return value" : "this value"} has a different structure on the two paths`);
       const lt = leaves(vt), le = leaves(ve);
       const outLeaves = lt.map((a, i) => {
         const b = le[i];
@@ -275,7 +275,14 @@ export class Flow {
       keys.forEach((k, i) => inner.set(k, params[i]));
       const condBlk = this.lw.b.block(() => {
         let c: Value;
-        const userTest = () => leaf(parts.test ? parts.test(inner) : lit(true));
+        const userTest = () => {
+          const before = new Map(inner);
+          const c = leaf(parts.test ? parts.test(inner) : lit(true));
+          for (const [k, v] of inner)
+            if (before.get(k) !== v && typeof k !== "string")
+              this.lw.fail(node, `the loop condition assigns '${k.getName()}': side effects in a loop condition are not supported in a differentiated function (update it in the body)`);
+          return c;
+        };
         const ex = exits ? this.exited(inner, node) : lit(false);
         if (parts.doWhile) {
           const first = this.lw.leafOf(inner.get("$first")!, node);

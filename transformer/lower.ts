@@ -280,17 +280,24 @@ export class Lowerer {
     return mapTree(tree, (v) => (v.ty === "other" ? lit(undefined) : num(0)));
   }
 
+  /** Element i of a destructured value: a tuple's kid, or a read of a run-time JS array or list. */
+  private element(v: Tree<Value>, i: number, at: ts.Node): Tree<Value> {
+    if (v.kind === "tup") return v.kids[i] ?? { kind: "none", v: undefined };
+    if (v.kind === "leaf" && v.v.ty === "list") return leaf(this.prim("listGet", [v.v, num(i)], at, this.tyOfType(this.checker.getTypeAtLocation(at))));
+    if (v.kind === "leaf" && v.v.ty === "other") return leaf(this.prim("prop", [v.v, num(i)], at, this.tyOfType(this.checker.getTypeAtLocation(at))));
+    this.fail(at, "array destructuring needs a tuple or an array value");
+  }
+
   private bindPattern(name: ts.BindingName, v: Tree<Value>, env: Env) {
     if (ts.isIdentifier(name)) {
       env.set(this.checker.getSymbolAtLocation(name)!, v);
       return;
     }
     if (ts.isArrayBindingPattern(name)) {
-      if (v.kind !== "tup") this.fail(name, "array destructuring needs a tuple value");
       name.elements.forEach((e, i) => {
         if (ts.isOmittedExpression(e)) return;
         if (e.dotDotDotToken) this.fail(e, "rest elements are not supported in a differentiated function");
-        this.bindPattern(e.name, v.kids[i] ?? { kind: "none", v: undefined }, env);
+        this.bindPattern(e.name, this.element(v, i, e), env);
       });
       return;
     }
@@ -449,6 +456,18 @@ export class Lowerer {
 
   private assign(e: ts.BinaryExpression, env: Env) {
     if (ts.isElementAccessExpression(e.left) && ts.isIdentifier(e.left.expression)) return this.assignElement(e, e.left, env);
+    if (ts.isArrayLiteralExpression(e.left) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      // [a, b] = [b, a + b]: the right side is evaluated first, then each name is assigned
+      const rhs = this.expr(e.right, env);
+      e.left.elements.forEach((el, i) => {
+        if (ts.isOmittedExpression(el)) return;
+        if (!ts.isIdentifier(el)) this.fail(el, "only local variables can be assigned by destructuring in a differentiated function");
+        const sym = this.checker.getSymbolAtLocation(el);
+        if (!sym || !env.has(sym)) this.fail(el, `assignment to '${el.text}', which is not a local of the differentiated function (mutation of captured state)`);
+        env.set(sym, this.element(rhs, i, el));
+      });
+      return;
+    }
     if (!ts.isIdentifier(e.left)) this.fail(e.left, "only local variables can be assigned in a differentiated function");
     const sym = this.checker.getSymbolAtLocation(e.left);
     if (!sym || !env.has(sym)) this.fail(e.left, `assignment to '${e.left.text}', which is not a local of the differentiated function (mutation of captured state)`);
@@ -558,7 +577,7 @@ export class Lowerer {
           const k = propKey(p.name);
           if (k === null) this.fail(p.name, "computed property names are not supported in a differentiated function");
           entries.push([k, this.expr(p.initializer, env)]);
-        } else if (ts.isShorthandPropertyAssignment(p)) entries.push([p.name.text, this.ident(p.name, env)]);
+        } else if (ts.isShorthandPropertyAssignment(p)) entries.push([p.name.text, this.ident(p.name, env, this.checker.getShorthandAssignmentValueSymbol(p))]);
         else this.fail(p, "spreads, methods and accessors in object literals are not supported in a differentiated function");
       }
       entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -597,9 +616,9 @@ export class Lowerer {
     this.fail(node, `unsupported expression (${ts.SyntaxKind[node.kind]}) in a differentiated function`);
   }
 
-  private ident(node: ts.Identifier, env: Env): Tree<Value> {
+  private ident(node: ts.Identifier, env: Env, symbol?: ts.Symbol): Tree<Value> {
     if (node.text === "undefined") return { kind: "none", v: undefined };
-    const sym = this.checker.getSymbolAtLocation(node);
+    const sym = symbol ?? this.checker.getSymbolAtLocation(node);
     if (!sym) this.fail(node, `cannot resolve '${node.text}'`);
     const v = env.get(sym);
     if (v) return v;

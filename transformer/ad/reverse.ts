@@ -108,6 +108,19 @@ class Reverse {
     return v.tag === "var" && v.ty !== "other" && this.active.has(v.id);
   }
 
+  /** Whether a block pushes or pops on an active tape (whose adjoint must run to keep it aligned). */
+  hasActiveTapeOps(body: readonly Stmt[]): boolean {
+    return body.some((s) =>
+      s.kind === undefined
+        ? (s.prim === "tapePush" || s.prim === "tapePop") && this.active.has(s.out.id)
+        : s.kind === "if"
+          ? this.hasActiveTapeOps(s.then.body) || this.hasActiveTapeOps(s.else.body)
+          : s.kind === "while"
+            ? this.hasActiveTapeOps(s.cond.body) || this.hasActiveTapeOps(s.body.body)
+            : false,
+    );
+  }
+
   /** Add a cotangent contribution to `v` (numbers get numbers even when Arrays met them). */
   addCt(ct: Ct, v: Value, c: Value | null): void {
     if (!c || !this.isActive(v)) return;
@@ -237,8 +250,8 @@ class Reverse {
   private ifAdjoint(s: IfStmt, thenAdj: (ct: Ct) => void, elseAdj: (ct: Ct) => void, ct: Ct): void {
     const outCts = s.outs.map((o) => ct.get(o.id) ?? null);
     // Outer variables whose cotangents the branches may change: the active free variables.
+    // (even with no cotangent to carry out, a branch may send cotangents back through a tape)
     const free = [...freeVars(s.then), ...freeVars(s.else)].filter((v, i, a) => this.isActive(v) && a.findIndex((w) => w.id === v.id) === i);
-    if (free.length === 0) return;
     const branch = (blk: Block, adj: (ct: Ct) => void) =>
       this.b.block(() => {
         const inner: Ct = new Map(ct);
@@ -264,7 +277,7 @@ class Reverse {
     const free = freeVars({ body: [...s.cond.body, ...s.body.body], results: s.body.results }).filter(
       (v) => this.isActive(v) && !s.params.some((p) => p.id === v.id),
     );
-    if (!activeParams.some(Boolean) && free.length === 0) {
+    if (!activeParams.some(Boolean) && free.length === 0 && !this.hasActiveTapeOps(s.body.body)) {
       return { fwd: [{ ...s, cond: { body: condFwd.fwd, results: s.cond.results }, body: { body: inner.fwd, results: s.body.results } }] };
     }
 
