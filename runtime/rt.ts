@@ -231,44 +231,59 @@ export function prodOthers(x: N, axis?: Axis): NDArray {
 }
 
 // ---- tapes (loops in reverse mode) -------------------------------------------------------
-// A tape is a JS array used as a stack (channel 0). Higher-order AD sends cotangents back
+// A tape is a stack of what the adjoint sweep reads back: numbers on an unboxed Float64Array,
+// everything else (Arrays, flags, inner tapes) on a JS array; the generated code knows the type
+// of each value, and both stacks are last-in first-out. Higher-order AD sends cotangents back
 // through further channels of the same tape.
 
-type Tape = unknown[] & { ch?: unknown[][] };
+/** Number buffers of finished tapes, reused by the next ones (a grad call allocates none when warm). */
+const pool: Float64Array[] = [];
+
+export class Tape {
+  f = pool.pop() ?? new Float64Array(1024);
+  n = 0;
+  o: unknown[] = [];
+  ch?: unknown[][];
+  num(v: number): void {
+    if (this.n === this.f.length) {
+      const g = new Float64Array(this.f.length * 2);
+      g.set(this.f);
+      this.f = g;
+    }
+    this.f[this.n++] = v;
+  }
+  popNum(): number {
+    return this.f[--this.n];
+  }
+}
+
+/** Generated code keeps a tape's number stack in locals; this grows the buffer (kept on the tape). */
+export function growTape(t: Tape, f: Float64Array, need: number): Float64Array {
+  let size = f.length * 2;
+  while (size < need) size *= 2;
+  const g = new Float64Array(size);
+  g.set(f);
+  t.f = g;
+  return g;
+}
+
+/** What the last finished tape held (for tests: the numbers left unpopped, the buffer size). */
+export const tapeStats = { left: 0, capacity: 0 };
+
+/** A finished tape's buffer back to the pool (a few, up to 1M numbers each). */
+export function tapeDone(f: Float64Array, left: number): void {
+  tapeStats.left = left;
+  tapeStats.capacity = f.length;
+  if (pool.length < 4 && f.length <= 1 << 20) pool.push(f);
+}
 
 export function tapePush(t: Tape, ch: number, ...vals: unknown[]): void {
-  if (ch === 0) t.push(...vals);
+  if (ch === 0) for (const v of vals) typeof v === "number" ? t.num(v) : t.o.push(v);
   else ((t.ch ??= [])[ch] ??= []).push(...vals);
 }
 
 export function tapePop(t: Tape, ch: number): unknown {
-  return ch === 0 ? t.pop() : t.ch![ch].pop();
-}
-
-/** prodOthers' adjoint: at j, Σ_{i≠j} g_i · Π_{k≠i,j} x_k along `axis` (O(n²) per row, exact with zeros). */
-export function prodOthersVjp(g: N, x: N, axis?: Axis): NDArray {
-  const xa = f32(asArray(x));
-  const axes = normAxes("prod", axis, xa.shape);
-  const kept = xa.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const perm = [...kept, ...axes];
-  const n = axes.reduce((p, a) => p * xa.shape[a], 1);
-  const flat = (a: NDArray) => reshape(transpose(a, perm), [a.size]).data;
-  const xs = flat(xa), gs = flat(f32(broadcastTo(asArray(g), xa.shape)));
-  const out = new Float32Array(xa.size);
-  for (let b = 0; b < xa.size; b += n)
-    for (let j = 0; j < n; j++) {
-      let acc = 0;
-      for (let i = 0; i < n; i++) {
-        if (i === j) continue;
-        let p = gs[b + i];
-        for (let k = 0; k < n; k++) if (k !== i && k !== j) p *= xs[b + k];
-        acc += p;
-      }
-      out[b + j] = acc;
-    }
-  const inv = new Array<number>(perm.length);
-  perm.forEach((p, i) => (inv[p] = i));
-  return transpose(new NDArray(out, perm.map((p) => xa.shape[p]), "float32"), inv);
+  return ch === 0 ? t.o.pop() : t.ch![ch].pop();
 }
 
 // ---- local JS arrays in differentiated code (and their cotangent lists) -------------------

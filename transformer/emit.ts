@@ -58,7 +58,7 @@ const BINOPS: Record<string, ts.BinaryOperator> = {
 };
 
 const paren = (e: ts.Expression) =>
-  ts.isIdentifier(e) || ts.isNumericLiteral(e) || ts.isParenthesizedExpression(e) || ts.isCallExpression(e)
+  ts.isIdentifier(e) || ts.isNumericLiteral(e) || ts.isParenthesizedExpression(e) || ts.isCallExpression(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)
     ? e
     : f.createParenthesizedExpression(e);
 
@@ -141,6 +141,7 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
   // Variables defined inside branches and loops are declared once at the top (`let`) so the
   // adjoint code after the block can read them; top-level primitives are `const`.
   let hoisted: string[] = [];
+  const tapes = new Map<number, TapeLocals>();
   const hoist = (v: { id: number; name: string }) => {
     const n = names.bind(v.id, v.name);
     hoisted.push(n);
@@ -152,8 +153,29 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
     const out: ts.Statement[] = [];
     for (const s of body) {
       let st: ts.Statement;
+      if (s.kind === undefined && s.prim === "tapeNew" && top) {
+        // A tape's number stack lives in two locals (buffer, cursor): pushes and pops are plain
+        // typed-array writes and reads, no call, no boxing.
+        const n = names.bind(s.out.id, s.out.name);
+        const tf = names.fresh(`${n}_f`), tn = names.fresh(`${n}_n`);
+        tapes.set(s.out.id, { obj: n, f: tf, n: tn });
+        out.push(constStmt(n, f.createNewExpression(f.createPropertyAccessExpression(f.createIdentifier(opt.rt), "Tape"), undefined, [])));
+        out.push(
+          f.createVariableStatement(
+            undefined,
+            f.createVariableDeclarationList(
+              [
+                f.createVariableDeclaration(tf, undefined, undefined, f.createPropertyAccessExpression(f.createIdentifier(n), "f")),
+                f.createVariableDeclaration(tn, undefined, undefined, f.createNumericLiteral(0)),
+              ],
+              ts.NodeFlags.Let,
+            ),
+          ),
+        );
+        continue;
+      }
       if (s.kind === undefined) {
-        const e = emitStmt(s, val, rtCall);
+        const e = emitStmt(s, val, rtCall, opt.rt, tapes);
         if (!used.has(s.out.id) && PRIMS[s.prim].effect) st = f.createExpressionStatement(e);
         else if (top) st = constStmt(names.bind(s.out.id, s.out.name), e);
         else st = assign(hoist(s.out), e);
@@ -220,6 +242,8 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
     return f.createFunctionDeclaration(undefined, undefined, lf.name, undefined, ps, undefined, f.createBlock([...decl, ...inner, ret], true));
   });
   stmts.push(...localDecls);
+  // the tapes' number buffers go back to the runtime's pool (all pops are done)
+  for (const t of tapes.values()) bodyStmts.push(f.createExpressionStatement(rtCall("tapeDone", [f.createIdentifier(t.f), f.createIdentifier(t.n)])));
   if (hoisted.length)
     stmts.push(
       f.createVariableStatement(undefined, f.createVariableDeclarationList(hoisted.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let)),
@@ -264,26 +288,64 @@ export function treeExpr(t: Tree<Value>, val: (v: Value) => ts.Expression): ts.E
   }
 }
 
+interface TapeLocals {
+  obj: string;
+  f: string;
+  n: string;
+}
+
 function emitStmt(
   s: PrimStmt,
   val: (v: Value) => ts.Expression,
   rtCall: (name: string, args: ts.Expression[]) => ts.Expression,
+  rtName: string,
+  tapes: ReadonlyMap<number, TapeLocals>,
 ): ts.Expression {
   const def = PRIMS[s.prim];
   const args = s.args.map(val);
   if (s.prim === "prop") return f.createElementAccessExpression(paren(args[0]), args[1]);
   if (s.prim === "isNullish") return f.createBinaryExpression(paren(args[0]), ts.SyntaxKind.EqualsEqualsToken, f.createNull());
   // Tapes are JS arrays used as stacks.
-  if (s.prim === "tapeNew") return f.createArrayLiteralExpression([]);
   // Local arrays are JS arrays.
   if (s.prim === "listNew") return f.createArrayLiteralExpression([]);
   if (s.prim === "listFrom") return f.createArrayLiteralExpression(args);
   if (s.prim === "listGet") return f.createElementAccessExpression(paren(args[0]), args[1]);
   if (s.prim === "listLen") return f.createPropertyAccessExpression(paren(args[0]), "length");
-  // Channel 0 is the tape array itself; higher channels (cotangents, for higher order) live on it.
+  // Channel 0 of a tape: numbers go to its unboxed stack, other values to its object stack (the
+  // type of each value is known here, so each pop reads the stack its push wrote).
   const ch0 = s.args[1]?.tag === "const" && s.args[1].value === 0;
-  if (s.prim === "tapePush" && ch0) return f.createCallExpression(f.createPropertyAccessExpression(paren(args[0]), "push"), undefined, args.slice(2));
-  if (s.prim === "tapePop" && ch0) return f.createCallExpression(f.createPropertyAccessExpression(paren(args[0]), "pop"), undefined, []);
+  const method = (obj: ts.Expression, name: string, a: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(paren(obj), name), undefined, a);
+  if (s.prim === "tapeNew") return f.createNewExpression(f.createPropertyAccessExpression(f.createIdentifier(rtName), "Tape"), undefined, []);
+  const local = s.args[0]?.tag === "var" ? tapes.get(s.args[0].id) : undefined;
+  const id = (n: string) => f.createIdentifier(n);
+  if (s.prim === "tapePush" && ch0) {
+    const vals = s.args.slice(2);
+    const nums = vals.filter((v) => v.ty === "num").length;
+    const parts: ts.Expression[] = [];
+    if (local && nums) {
+      // grow first if the buffer is full: tape_f = rt.growTape(tape, tape_f, tape_n + k)
+      const need = f.createBinaryExpression(id(local.n), ts.SyntaxKind.PlusToken, f.createNumericLiteral(nums));
+      parts.push(
+        f.createBinaryExpression(
+          f.createBinaryExpression(need, ts.SyntaxKind.GreaterThanToken, f.createPropertyAccessExpression(id(local.f), "length")),
+          ts.SyntaxKind.AmpersandAmpersandToken,
+          f.createParenthesizedExpression(f.createAssignment(id(local.f), f.createCallExpression(f.createPropertyAccessExpression(id(rtName), "growTape"), undefined, [args[0], id(local.f), need]))),
+        ),
+      );
+    }
+    vals.forEach((v, i) => {
+      const a = args[i + 2];
+      if (v.ty === "num" && local)
+        parts.push(f.createAssignment(f.createElementAccessExpression(id(local.f), f.createPostfixIncrement(id(local.n))), a));
+      else if (v.ty === "num") parts.push(method(args[0], "num", [a]));
+      else parts.push(method(f.createPropertyAccessExpression(paren(args[0]), "o"), "push", [a]));
+    });
+    return parts.reduce<ts.Expression>((acc, e) => f.createBinaryExpression(acc, ts.SyntaxKind.CommaToken, e), parts.shift()!);
+  }
+  if (s.prim === "tapePop" && ch0) {
+    if (s.out.ty === "num" && local) return f.createElementAccessExpression(id(local.f), f.createPrefixDecrement(id(local.n)));
+    return s.out.ty === "num" ? method(args[0], "popNum", []) : method(f.createPropertyAccessExpression(paren(args[0]), "o"), "pop", []);
+  }
   const arrMode = s.out.ty === "arr" || s.args.some((a) => a.ty === "arr");
   if (!arrMode) {
     const js = def.js;

@@ -1,8 +1,9 @@
 // Reverse mode on the IR: the forward sweep is the primal program, the adjoint sweep walks it
 // backwards applying rules/vjp.ts. Straight-line code needs no tape: every primal value is a
 // named variable the adjoint sweep reads directly, and an `if` is undone by an `if` on the same
-// condition. Only loops keep a tape: each iteration pushes the values its adjoint reads (and the
-// tape of any inner loop), the adjoint loop pops them in reverse. Only active statements (those
+// condition. Only loops keep a tape: each iteration pushes the values its adjoint reads, the
+// adjoint loop pops them in reverse. One tape serves every loop of a function (the adjoint
+// visits them in exactly the reverse order, so one stack is enough). Only active statements (those
 // that depend on a differentiated input) get adjoints; cotangents are symbolic zeros until
 // first written.
 
@@ -101,7 +102,13 @@ function freeVars(blk: Block): Var[] {
 class Reverse {
   readonly b = new Builder(primTy);
   readonly o = opsFor(this.b);
-  constructor(readonly active: Set<number>) {}
+  /** Whether a loop used the tape (the caller then creates it). */
+  usedTape = false;
+  constructor(
+    readonly active: Set<number>,
+    /** The function's tape, shared by all its loops. */
+    readonly tape: Var,
+  ) {}
 
   /** Active and able to carry a cotangent (tapes and flags are active only as channels). */
   isActive(v: Value): v is Var {
@@ -301,7 +308,8 @@ class Reverse {
     s.params.forEach((p) => local.add(p.id));
     const needed = freeVars(adjBody).filter((v) => local.has(v.id));
 
-    const tape = freshVar("tape", "other");
+    const tape = this.tape;
+    this.usedTape = true;
     const count = freshVar("n", "num");
     const next = freshVar("n", "num");
     const fwdBody: Stmt[] = [...inner.fwd];
@@ -309,7 +317,6 @@ class Reverse {
     fwdBody.push({ out: next, prim: "add", args: [count, num(1)] });
     const nOut = freshVar("trips", "num");
     const fwd: Stmt[] = [
-      { out: tape, prim: "tapeNew", args: [] },
       {
         kind: "while",
         params: [...s.params, count],
@@ -391,14 +398,15 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   for (const i of nums) for (const v of leaves(fn.params[i].tree)) if (v.ty !== "other") (active.add(v.id), wrt.push(v));
   markActive(fn.body, active);
 
-  const r = new Reverse(active);
+  const r = new Reverse(active, freshVar("tape", "other"));
   const { fwd, adjoint } = r.forward(fn.body);
   const b = r.b;
+  if (r.usedTape) b.body.push({ out: r.tape, prim: "tapeNew", args: [] });
   // Recursive functions: a forward and a backward half each, sharing one tape of calls.
   const calls = freshVar("calls", "other");
   const locals: LocalFn[] = [];
   for (const lf of fn.locals ?? []) locals.push(...splitLocal(lf, calls));
-  if (locals.length) b.body.push({ out: calls, prim: "tapeNew", args: [] });
+  if (locals.length) b.body.unshift({ out: calls, prim: "tapeNew", args: [] });
   b.body.push(...fwd);
   // Input checks (JAX refuses integer and boolean inputs at differentiated positions).
   for (const v of wrt) if (v.ty === "arr") b.apply("checkGradInput", [v, lit(opt.api)], "chk");
@@ -429,7 +437,8 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
 function splitLocal(lf: LocalFn, calls: Var): LocalFn[] {
   const active = new Set<number>(lf.params.filter((p) => p.ty !== "other").map((p) => p.id));
   markActive(lf.body, active);
-  const r = new Reverse(active);
+  // loops inside share the tape of calls: calls and iterations unwind in one reverse order
+  const r = new Reverse(active, calls);
   const { fwd, adjoint } = r.forward(lf.body);
   const ctOut = lf.results.map((v) => freshVar(`g_${v.tag === "var" ? v.name : "out"}`, v.ty === "other" ? "num" : v.ty));
   const adj = simplifyBlock(
