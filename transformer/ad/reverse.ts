@@ -306,7 +306,7 @@ class Reverse {
     // (the transformed body: inner loops' tapes and trip counts are locals too)
     const local = allDefs(inner.fwd);
     s.params.forEach((p) => local.add(p.id));
-    const needed = freeVars(adjBody).filter((v) => local.has(v.id));
+    const { needed, remat } = rematerialize(freeVars(adjBody).filter((v) => local.has(v.id)), inner.fwd, s.params, local);
 
     const tape = this.tape;
     this.usedTape = true;
@@ -340,9 +340,17 @@ class Reverse {
         ...ctNext.map((v, i) => [v.id, ctP[i]] as const),
         ...ctFree.map((v, i) => [v.id, ctF[i]] as const),
       ]);
+      // cheap values are recomputed from what was popped rather than taped
+      const again: Stmt[] = remat.map((r) => {
+        const out = freshVar(r.out.name, r.out.ty);
+        const st: Stmt = { ...r, out, args: r.args.map((a) => (a.tag === "var" ? sub.get(a.id) ?? a : a)) };
+        sub.set(r.out.id, out);
+        return st;
+      });
       const body = substBlock(adjBody, sub);
       const pops: Stmt[] = [];
       for (let i = needed.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [tape, num(0)] });
+      pops.push(...again);
       const condVar = freshVar("more", "other");
       const outsP = ctNext.map((v) => freshVar(v.name, v.ty));
       const outsF = ctFree.map((v) => freshVar(v.name, v.ty));
@@ -427,6 +435,35 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
 
   const prefix = opt.withValue ? "valueAndGrad" : "grad";
   return { name: `${prefix}_${fn.name}`, params: fn.params, body: b.body, result, captured: fn.captured, locals: locals.length ? locals : undefined };
+}
+
+/** Number operations cheap enough to redo in the adjoint loop instead of taping their result. */
+const CHEAP = new Set(["add", "sub", "mul", "neg"]);
+
+/**
+ * Of the values an adjoint loop reads, those computed by one cheap number operation of the
+ * iteration's parameters (or of values from outside the loop) are recomputed after the pops
+ * instead of taped: the logistic map's `1 - x` and `r * x` cost less to redo than to store.
+ */
+function rematerialize(needed: Var[], body: readonly Stmt[], params: readonly Var[], local: Set<number>): { needed: Var[]; remat: PrimStmt[] } {
+  const def = new Map<number, PrimStmt>();
+  for (const s of body) if (s.kind === undefined) def.set(s.out.id, s);
+  const isParam = (v: Value) => v.tag === "var" && params.some((p) => p.id === v.id);
+  const keep: Var[] = [];
+  const remat: PrimStmt[] = [];
+  const add = (v: Var) => keep.some((k) => k.id === v.id) || keep.push(v);
+  for (const v of needed) {
+    const d = def.get(v.id);
+    const ok =
+      d && CHEAP.has(d.prim) && d.out.ty === "num" && d.args.every((a) => a.ty === "num" && (a.tag !== "var" || isParam(a) || !local.has(a.id)));
+    if (!ok) {
+      add(v);
+      continue;
+    }
+    remat.push(d);
+    for (const a of d.args) if (a.tag === "var" && isParam(a)) add(a);
+  }
+  return { needed: keep, remat };
 }
 
 /**
