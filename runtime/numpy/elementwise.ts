@@ -317,10 +317,11 @@ function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
     if (typeof x === "number") {
       v = x;
       if (!Number.isInteger(x) || x < -2147483648 || x > 2147483647) intWeak = false;
-    } else if (x instanceof NDArray && (x.dtype === "float32" || x.dtype === "bool")) {
+    } else if (x instanceof NDArray && (x.dtype === "float32" || x.dtype === "bool" || (x.dtype === "int32" && exactInF32(x.data)))) {
       // bool storage (0/1) reads the same as float32 once a float32 operand makes float32 the dtype
       if (x.dtype === "float32") hasF32 = true;
-      else hasBool = true;
+      else if (x.dtype === "bool") hasBool = true;
+      else intWeak = false; // an int32 operand only joins float32 math (JAX converts it first: exact here)
       if (x.ndim === 0 && x.dtype === "float32") v = x.data[0];
       else {
         if (shape === null) shape = x.shape;
@@ -355,6 +356,13 @@ function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
   else if (k === 2) kern(out, n, x0, x1);
   else kern(out, n, x0, x1, x2);
   return new NDArray(out, shape, outDtype);
+}
+
+/** Small int32 arrays whose values float32 holds exactly read the same converted or not. */
+function exactInF32(d: TypedArray): boolean {
+  if (d.length > 64) return false;
+  for (let i = 0; i < d.length; i++) if (d[i] > 16777216 || d[i] < -16777216) return false;
+  return true;
 }
 
 /** "v" for a vector operand, "s" for a scalar, per operand (the kernel's specialisation). */
