@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # All of tsjax's benchmarks in one command, from anywhere:
 #
-#   bash bench/run.sh            # full runs (about 3-4 minutes on a 2-core machine)
+#   bash bench/run.sh            # full runs (about 4-5 minutes on a 2-core machine)
 #   bash bench/run.sh --quick    # fewer samples, for a smoke test
 #
 # Installs what is missing (the root toolchain, and bench/'s own dependencies: the peers
 # @jax-js/jax and TensorFlow.js, kept out of the root install), builds tsjax (dist/), builds the
-# grad bench through the tsjax rollup plugin (bench/dist/), compiles elementwise/matmul with tsc
-# as their headers say, runs elementwise, matmul, grad and build-cost, and prints a summary.
+# grad and loops benches through the tsjax rollup plugin (bench/dist/), compiles
+# elementwise/matmul with tsc as their headers say, runs elementwise, matmul, grad, loops and
+# build-cost, and prints a summary.
 # Full outputs are kept in bench/dist/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +54,9 @@ run() {
 run elementwise node "$TSC_OUT/bench/elementwise.js"
 run matmul node "$TSC_OUT/bench/matmul.js"
 run grad node bench/dist/grad.mjs $QUICK --json "$OUT/grad.json"
+# --stack-size (KB, under the 8 MB main-thread stack): @jax-js/jax's grad of a 1000-step loop
+# recurses deeper than V8's default ~1 MB stack allows (see the header of bench/loops.ts).
+run loops node --stack-size=4000 bench/dist/loops.mjs $QUICK --json "$OUT/loops.json"
 run build-cost node bench/build-cost.mjs $QUICK --json "$OUT/build-cost.json"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (at end)" | tee -a "$OUT/machine.txt"
 
@@ -60,4 +64,4 @@ echo
 echo "== summary"
 awk 'NR > 2 && NF >= 4 { r = $NF; v = (r <= 1.5) ? "MET   " : "MISSED"; printf "  %s elementwise %-26s %s x hand-written loop (target <= 1.5)\n", v, substr($0, 1, 26), r }' "$OUT/elementwise.txt"
 awk '/GFLOP\/s/ { g = $(NF-1); v = (g >= 3) ? "MET   " : "MISSED"; printf "  %s matmul: %s GFLOP/s (target >= 3)\n", v, g }' "$OUT/matmul.txt"
-grep -h -e '^  MET' -e '^  MISSED' "$OUT/grad.txt" "$OUT/build-cost.txt"
+grep -h -e '^  MET' -e '^  MISSED' "$OUT/grad.txt" "$OUT/loops.txt" "$OUT/build-cost.txt"
