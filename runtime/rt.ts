@@ -55,6 +55,11 @@ export function reduceCount(x: N, axis?: Axis): number {
   return normAxes("mean", axis, xa.shape).reduce((n, a) => n * xa.shape[a], 1);
 }
 
+/** var's `ddof` option (0 when absent). */
+export function ddofOf(opts?: { ddof?: number }): number {
+  return opts?.ddof ?? 0;
+}
+
 /** Where x attains its max/min y, 1/count (ties share the gradient, as JAX does). */
 export function maxMask(x: N, y: NDArray, axis?: Axis, opts?: ReduceOpts): NDArray {
   const m = f32(equal(x, unreduce(y, x, axis, opts)));

@@ -62,6 +62,13 @@ const paren = (e: ts.Expression) =>
     ? e
     : f.createParenthesizedExpression(e);
 
+/** Words a generated variable may not be named (a name hint can come from a callee such as jnp.var). */
+const RESERVED = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +
+    "instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package " +
+    "private protected public await arguments eval undefined NaN Infinity").split(" "),
+);
+
 /** Readable, unique local names: the user's names first, then `name_1`, `name_2`. */
 class Names {
   private used = new Set<string>();
@@ -70,7 +77,8 @@ class Names {
     this.used.add(n);
   }
   fresh(base: string): string {
-    const b = base.replace(/[^\w$]/g, "_").replace(/^(\d)/, "_$1") || "t";
+    let b = base.replace(/[^\w$]/g, "_").replace(/^(\d)/, "_$1") || "t";
+    if (RESERVED.has(b)) b += "_";
     let n = b;
     for (let i = 1; this.used.has(n); i++) n = `${b}_${i}`;
     this.used.add(n);

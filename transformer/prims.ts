@@ -83,6 +83,8 @@ export const PRIMS: Readonly<Record<string, PrimDef>> = {
   min: arr(),
   prod: arr(),
   logsumexp: arr(),
+  var: arr(),
+  ddofOf: { ty: "num", nondiff: true },
   prodOthers: arr(),
   prodOthersVjp: arr(),
   argmax: arr({ nondiff: true }),

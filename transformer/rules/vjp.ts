@@ -4,7 +4,7 @@
 // `null` marks an operand that gets no cotangent (static arguments, shapes, masks).
 
 import type { Value, Var } from "../ir.js";
-import { num } from "../ir.js";
+import { lit, num } from "../ir.js";
 
 export type Ops = Record<string, (...args: Value[]) => Var>;
 export type VjpRule = (o: Ops, g: Value, y: Var, args: readonly Value[]) => (Value | null)[];
@@ -85,6 +85,12 @@ export const VJP: Readonly<Record<string, VjpRule>> = {
   prod: (o, g, y, [x, ax, opts]) => [o.mul(o.unreduce(g, x, ax, opts), o.prodOthers(x, ax))],
   logsumexp: (o, g, y, [x, ax, opts]) => [o.mul(o.unreduce(g, x, ax, opts), o.exp(o.sub(x, o.unreduce(y, x, ax, opts))))],
   unreduce: (o, g, y, [g0, x, ax, opts]) => [o.sum(g, ax, opts), null, null, null],
+  // d var / dx = 2 (x − mean) / (n − ddof)
+  var: (o, g, y, [x, ax, opts]) => [
+    o.mul(o.unreduce(g, x, ax, opts), o.div(o.mul(num(2), o.sub(x, o.mean(x, ax, lit({ keepdims: true })))), o.sub(o.reduceCount(x, ax), o.ddofOf(opts)))),
+    null,
+    null,
+  ],
   prodOthers: (o, g, y, [x, ax]) => [o.prodOthersVjp(g, x, ax), null],
 
   // bilinear products: <g, dot(a, b)> is trilinear, so each adjoint's adjoint is again one of these
