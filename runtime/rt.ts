@@ -9,7 +9,7 @@ import { asArray, astype, ones, zeros } from "./numpy/creation.js";
 import { add, divide, equal, multiply, where } from "./numpy/elementwise.js";
 import { sum, sumToShape } from "./numpy/reduce.js";
 import { matmul } from "./numpy/linalg.js";
-import { broadcastTo, expandDims, reshape, transpose } from "./numpy/shape.js";
+import { broadcastTo, concatenate, expandDims, reshape, stack, transpose } from "./numpy/shape.js";
 import * as ix from "./numpy/indexing.js";
 
 export * from "./numpy/creation.js";
@@ -316,4 +316,37 @@ export function listMerge(a: List, b: List): List {
   const out: List = a.slice();
   b.forEach((v, i) => v !== undefined && listAddAt(out, i, v));
   return out;
+}
+
+// ---- stack and concatenate of traced values, and their adjoints ------------------------
+
+export function stackN(axis: number | undefined, ...xs: N[]): NDArray {
+  return stack(xs, axis ?? 0);
+}
+export function concatN(axis: number | undefined, ...xs: N[]): NDArray {
+  return concatenate(xs, axis ?? 0);
+}
+/** Slice i of a stack's cotangent (the axis the stack added is dropped). */
+export function stackPart(g: NDArray, axis: number | undefined, i: number): NDArray {
+  return ix.take(g, i, axis ?? 0);
+}
+/** stackPart's transpose: zeros shaped like g with gi at slice i. */
+export function stackPartT(gi: N, g: NDArray, axis: number | undefined, i: number): NDArray {
+  return ix.takeTranspose(gi, i, axis ?? 0, g.shape);
+}
+function concatRange(g: NDArray, axis: number | undefined, i: number, xs: N[]): [number, number, number] {
+  const ax = normAxes("concatenate", axis ?? 0, g.shape)[0];
+  let off = 0;
+  for (let j = 0; j < i; j++) off += asArray(xs[j]).shape[ax];
+  return [ax, off, off + asArray(xs[i]).shape[ax]];
+}
+/** Piece i of a concatenation's cotangent. */
+export function concatPart(g: NDArray, axis: number | undefined, i: number, ...xs: N[]): NDArray {
+  const [ax, a, b] = concatRange(g, axis, i, xs);
+  return ix.slice(g, ...g.shape.map((_, d) => (d === ax ? ([a, b] as const) : null)));
+}
+/** concatPart's transpose: zeros shaped like g with gi in piece i. */
+export function concatPartT(gi: N, g: NDArray, axis: number | undefined, i: number, ...xs: N[]): NDArray {
+  const [ax, a, b] = concatRange(g, axis, i, xs);
+  return ix.sliceTranspose(gi, g.shape, g.shape.map((_, d) => (d === ax ? ([a, b] as const) : null)));
 }

@@ -106,6 +106,12 @@ export const PRIMS: Readonly<Record<string, PrimDef>> = {
   squeeze: arr(),
   broadcastTo: arr(),
   ravel: arr(),
+  stackN: arr(),
+  concatN: arr(),
+  stackPart: arr(),
+  stackPartT: arr(),
+  concatPart: arr(),
+  concatPartT: arr(),
   astype: arr(),
   // indexing and the linear transposes
   index: arr(),

@@ -45,6 +45,14 @@ const array: CallLowering = (x) => {
 
 const nondiff = (prim: string, n: number) => direct(prim, n);
 
+/** jnp.stack / jnp.concatenate of a list literal: one operand per element, so each gets its cotangent. */
+const join = (prim: string): CallLowering => (x) => {
+  const t = x.tree(0);
+  if (!t || t.kind !== "tup") return x.fail(`${prim === "stackN" ? "jnp.stack" : "jnp.concatenate"} of traced values needs a list literal ([a, b, ...])`);
+  const els = t.kids.map((k) => (k.kind === "leaf" ? k.v : x.fail("the elements to join must be Arrays or numbers, not structures")));
+  return leaf(x.prim(prim, [x.leaf(1), ...els], "arr"));
+};
+
 export const JNP: Readonly<Record<string, CallLowering>> = {
   add: direct("add", 2),
   subtract: direct("sub", 2),
@@ -90,6 +98,8 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   squeeze: direct("squeeze", 2),
   broadcastTo: direct("broadcastTo", 2),
   ravel: direct("ravel", 1),
+  stack: join("stackN"),
+  concatenate: join("concatN"),
   index: direct("index", 2),
   take: direct("take", 3),
   slice: variadic("slice"),

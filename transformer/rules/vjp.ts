@@ -115,6 +115,14 @@ export const VJP: Readonly<Record<string, VjpRule>> = {
   unbroadcast: (o, g, y, [g0]) => [o.broadcastLike(g, g0), null],
   broadcastLike: (o, g, y, [g0]) => [o.unbroadcast(g, g0), null],
 
+  // joining traced values: each operand's cotangent is its slice of g (and back)
+  stackN: (o, g, y, [ax, ...xs]) => [null, ...xs.map((_, i) => o.stackPart(g, ax, num(i)))],
+  stackPart: (o, g, y, [g0, ax, i]) => [o.stackPartT(g, g0, ax, i), null, null],
+  stackPartT: (o, g, y, [gi, g0, ax, i]) => [o.stackPart(g, ax, i), null, null, null],
+  concatN: (o, g, y, [ax, ...xs]) => [null, ...xs.map((_, i) => o.concatPart(g, ax, num(i), ...xs))],
+  concatPart: (o, g, y, [g0, ax, i, ...xs]) => [o.concatPartT(g, g0, ax, i, ...xs), null, null, ...xs.map(() => null)],
+  concatPartT: (o, g, y, [gi, g0, ax, i, ...xs]) => [o.concatPart(g, ax, i, ...xs), null, null, null, ...xs.map(() => null)],
+
   // indexing and its transposes (scatter into zeros)
   index: (o, g, y, [x, i]) => [o.indexTranspose(g, x, i), null],
   indexTranspose: (o, g, y, [g0, x, i]) => [o.index(g, i), null, null],
