@@ -25,7 +25,8 @@
 
 import { grad, valueAndGrad, jit, numpy as jnp, random } from "../runtime/index.js";
 import type { Array, ArrayLike } from "../runtime/index.js";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg } from "./harness.js";
 
 const QUICK = process.argv.includes("--quick");
 const jsonIdx = process.argv.indexOf("--json");
@@ -105,18 +106,8 @@ const REF_B = (L0.item() as number) + GW0.data[0] + GW0.data[1] + GW0.data[2] + 
 // ---------------------------------------------------------------------------------------------
 // The harness
 
-interface Case {
+interface Case extends BaseCase {
   group: "a" | "b";
-  name: string;
-  /** Runs n calls and returns the sum of their read-back checksums. */
-  run: (n: number) => number;
-  /** Per-call expected checksum and tolerance. */
-  expect: number;
-  tol: number;
-  /** Called before every sample (switches TF.js backends). */
-  before?: () => Promise<void> | void;
-  calls?: number;
-  samples: number[];
   note?: string;
 }
 
@@ -189,17 +180,8 @@ add({
 // ---------------------------------------------------------------------------------------------
 // Peers
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Any = any;
-const load = async (spec: string): Promise<Any> => import(spec);
 // (@jax-js/jax does not export its package.json; bench/dist/grad.mjs sits beside bench/node_modules.)
-const versionOf = (pkg: string): string => {
-  try {
-    return (JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url), "utf8")) as { version: string }).version;
-  } catch {
-    return "?";
-  }
-};
+const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
 
 const W_LIST = [...W.data];
 const B_VAL = b.data[0];
@@ -341,52 +323,14 @@ try {
 // ---------------------------------------------------------------------------------------------
 // Measure
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((p, q) => p - q);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-function check(c: Case, sum: number, n: number) {
-  const per = sum / n;
-  if (!(Math.abs(per - c.expect) <= c.tol * Math.max(1, Math.abs(c.expect))))
-    throw new Error(`${c.name}: checksum ${per} per call, expected ${c.expect}`);
-}
-
 console.log(`node ${process.version}; @jax-js/jax ${jaxVersion}; @tensorflow/tfjs ${tfVersion}`);
 console.log(`each sample ≥ ${SAMPLE_MS} ms of calls; median of ${ROUNDS} samples taken round-robin after warm-up`);
 for (const s of skipped) console.log(`skipped ${s.name}: ${s.why}`);
 
-// Warm up and calibrate each case.
-for (const c of cases) {
-  await c.before?.();
-  check(c, c.run(1), 1);
-  let n = 1;
-  const t0 = performance.now();
-  while (performance.now() - t0 < WARMUP_MS) check(c, c.run(n), n), (n = Math.min(n * 2, 1 << 30));
-  for (;;) {
-    const t = performance.now();
-    check(c, c.run(n), n);
-    const dt = performance.now() - t;
-    if (dt >= SAMPLE_MS) break;
-    n = Math.ceil(n * Math.max(1.2, Math.min(8, (1.2 * SAMPLE_MS) / Math.max(dt, 0.01))));
-  }
-  c.calls = n;
-}
-for (let r = 0; r < ROUNDS; r++) {
-  for (const c of cases) {
-    await c.before?.();
-    const n = c.calls!;
-    const t = performance.now();
-    const sum = c.run(n);
-    const dt = performance.now() - t;
-    check(c, sum, n);
-    c.samples.push((dt * 1e6) / n); // ns per call
-  }
-}
+// Warm up and calibrate each case, then sample them all round-robin.
+for (const c of cases) await calibrate(c, WARMUP_MS, SAMPLE_MS);
+await sample(cases, ROUNDS);
 
-const fmt = (ns: number) => (ns < 1000 ? `${ns.toFixed(ns < 10 ? 2 : 1)} ns` : ns < 1e6 ? `${(ns / 1000).toFixed(ns < 1e4 ? 2 : 1)} µs` : `${(ns / 1e6).toFixed(2)} ms`);
-const ratio = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const results: Record<string, { ns: number; calls: number; iqr: [number, number] }> = {};
 for (const c of cases) {
   const s = [...c.samples].sort((p, q) => p - q);

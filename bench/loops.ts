@@ -37,6 +37,7 @@
 import { grad } from "../runtime/index.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg } from "./harness.js";
 
 const QUICK = process.argv.includes("--quick");
 const jsonIdx = process.argv.indexOf("--json");
@@ -195,21 +196,11 @@ const REF = {
 
 type Prog = "logistic" | "horner" | "oscillator";
 type Kind = "primal" | "tsjax" | "hand" | "jax-jit" | "jax-eager" | "tfjs";
-interface Case {
+interface Case extends BaseCase {
   prog: Prog;
   kind: Kind;
-  name: string;
   /** Steps (loop iterations) per call: a peer may run fewer than the program's 1000. */
   steps: number;
-  /** Runs n calls and returns the sum of their read-back checksums. */
-  run: (n: number) => number;
-  expect: number;
-  tol: number;
-  before?: () => Promise<void> | void;
-  calls?: number;
-  /** Time of the very first call (jit compilation for jax-js), ms. */
-  firstMs?: number;
-  samples: number[];
 }
 const cases: Case[] = [];
 const skipped: { name: string; why: string }[] = [];
@@ -270,16 +261,7 @@ add({ prog: "oscillator", kind: "hand", name: "hand-written adjoint", steps: STE
 // Peers: the same loops written in JS over their ops, float32. Their grad traces the loop, so
 // every step becomes nodes of a graph (jax-js: a jaxpr; TF.js: its tape).
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Any = any;
-const load = async (spec: string): Promise<Any> => import(spec);
-const versionOf = (pkg: string): string => {
-  try {
-    return (JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url), "utf8")) as { version: string }).version;
-  } catch {
-    return "?";
-  }
-};
+const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
 const PEER_TOL = 1e-3; // float32 over 1000 steps
 
 let jaxVersion = "not loaded";
@@ -412,17 +394,7 @@ if (!NO_PEERS) try {
 // ---------------------------------------------------------------------------------------------
 // Measure
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((p, q) => p - q);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-function check(c: Case, sum: number, n: number) {
-  const per = sum / n;
-  if (!(Math.abs(per - c.expect) <= c.tol * Math.max(1, Math.abs(c.expect))))
-    throw new Error(`${c.prog} ${c.name}: checksum ${per} per call, expected ${c.expect}`);
-}
+const label = (c: Case) => `${c.prog} ${c.name}`;
 
 console.log(`node ${process.version}; @jax-js/jax ${jaxVersion}; @tensorflow/tfjs ${tfVersion} (cpu backend)`);
 console.log(`each sample ≥ ${SAMPLE_MS} ms of calls (at least 1 call); median of ${ROUNDS} samples taken round-robin after warm-up`);
@@ -430,46 +402,16 @@ console.log(`each sample ≥ ${SAMPLE_MS} ms of calls (at least 1 call); median 
 // Warm up and calibrate each case; a case that throws (jax-js eager without --stack-size) is dropped.
 for (const c of [...cases]) {
   try {
-    await c.before?.();
-    let t = performance.now();
-    check(c, c.run(1), 1);
-    let dt = performance.now() - t;
-    c.firstMs = dt;
-    let n = 1;
-    const t0 = performance.now();
-    while (performance.now() - t0 < WARMUP_MS) {
-      t = performance.now();
-      check(c, c.run(n), n);
-      dt = performance.now() - t;
-      if (dt < SAMPLE_MS) n = Math.min(n * 2, 1 << 30);
-    }
-    for (;;) {
-      t = performance.now();
-      check(c, c.run(n), n);
-      dt = performance.now() - t;
-      if (dt >= SAMPLE_MS) break;
-      n = Math.ceil(n * Math.max(1.2, Math.min(8, (1.2 * SAMPLE_MS) / Math.max(dt, 0.01))));
-    }
-    c.calls = n;
-    if (VERBOSE) console.error(`calibrated ${c.prog} ${c.name}: ${n} calls per sample, ${dt.toFixed(1)} ms`);
+    await calibrate(c, WARMUP_MS, SAMPLE_MS, label(c));
+    if (VERBOSE) console.error(`calibrated ${label(c)}: ${c.calls} calls per sample`);
   } catch (e) {
     cases.splice(cases.indexOf(c), 1);
     const msg = String((e as Error)?.message ?? e).split("\n")[0];
-    skipped.push({ name: `${c.prog} ${c.name}`, why: msg + (e instanceof RangeError ? " (run node with --stack-size=4000)" : "") });
+    skipped.push({ name: label(c), why: msg + (e instanceof RangeError ? " (run node with --stack-size=4000)" : "") });
   }
 }
 for (const s of skipped) console.log(`skipped ${s.name}: ${s.why}`);
-for (let r = 0; r < ROUNDS; r++) {
-  for (const c of cases) {
-    await c.before?.();
-    const n = c.calls!;
-    const t = performance.now();
-    const sum = c.run(n);
-    const dt = performance.now() - t;
-    check(c, sum, n);
-    c.samples.push((dt * 1e6) / n); // ns per call
-  }
-}
+await sample(cases, ROUNDS, label);
 
 // Tape: what each forward loop pushes, from the code the transformer emitted (this bundle): one
 // push site per line, either `tape.push(a, b, c)` (a JS array) or
@@ -512,8 +454,6 @@ for (const steps of [STEPS, 10 * STEPS, 100 * STEPS]) {
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const fmt = (ns: number) => (ns < 1000 ? `${ns.toFixed(ns < 10 ? 2 : 1)} ns` : ns < 1e6 ? `${(ns / 1000).toFixed(ns < 1e4 ? 2 : 1)} µs` : `${(ns / 1e6).toFixed(ns < 1e7 ? 2 : 1)} ms`);
-const ratio = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const results: Record<string, { ns: number; nsPerStep: number; steps: number; calls: number; firstMs: number; iqr: [number, number] }> = {};
 const key = (c: { prog: Prog; kind: Kind }) => `${c.prog}/${c.kind}`;
 for (const c of cases) {

@@ -1,0 +1,91 @@
+// The measuring loop shared by bench/grad.ts and bench/loops.ts: peer loading, checked calls,
+// calibration, round-robin samples, medians. A case runs n calls and returns the sum of their
+// read-back checksums, so no call is dead code and every sample is checked.
+
+import { readFileSync } from "node:fs";
+
+/** What the harness needs of a case (each bench adds its own fields). */
+export interface Case {
+  name: string;
+  /** Runs n calls and returns the sum of their read-back checksums. */
+  run: (n: number) => number;
+  /** Per-call expected checksum and relative tolerance. */
+  expect: number;
+  tol: number;
+  /** Called before every sample (switches TF.js backends). */
+  before?: () => Promise<void> | void;
+  calls?: number;
+  /** Time of the very first call (jit compilation for jax-js), ms. */
+  firstMs?: number;
+  /** ns per call, one per round. */
+  samples: number[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Any = any;
+/** A peer, loaded by a computed specifier so tsc does not need bench/node_modules. */
+export const load = async (spec: string): Promise<Any> => import(spec);
+/** A peer's version (bench/dist/*.mjs sits beside bench/node_modules). */
+export const versionOf = (pkg: string, from: string): string => {
+  try {
+    return (JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, from), "utf8")) as { version: string }).version;
+  } catch {
+    return "?";
+  }
+};
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+export function check(c: Case, sum: number, n: number, label = c.name) {
+  const per = sum / n;
+  if (!(Math.abs(per - c.expect) <= c.tol * Math.max(1, Math.abs(c.expect))))
+    throw new Error(`${label}: checksum ${per} per call, expected ${c.expect}`);
+}
+
+/** Warm a case up, then find n calls that take at least `sampleMs` (sets c.calls, c.firstMs). */
+export async function calibrate(c: Case, warmupMs: number, sampleMs: number, label = c.name): Promise<void> {
+  await c.before?.();
+  let t = performance.now();
+  check(c, c.run(1), 1, label);
+  let dt = performance.now() - t;
+  c.firstMs = dt;
+  let n = 1;
+  const t0 = performance.now();
+  while (performance.now() - t0 < warmupMs) {
+    t = performance.now();
+    check(c, c.run(n), n, label);
+    dt = performance.now() - t;
+    if (dt < sampleMs) n = Math.min(n * 2, 1 << 30);
+  }
+  for (;;) {
+    t = performance.now();
+    check(c, c.run(n), n, label);
+    dt = performance.now() - t;
+    if (dt >= sampleMs) break;
+    n = Math.ceil(n * Math.max(1.2, Math.min(8, (1.2 * sampleMs) / Math.max(dt, 0.01))));
+  }
+  c.calls = n;
+}
+
+/** `rounds` samples of every case, taken round-robin so load changes hit all cases alike. */
+export async function sample<C extends Case>(cases: C[], rounds: number, label: (c: C) => string = (c) => c.name): Promise<void> {
+  for (let r = 0; r < rounds; r++) {
+    for (const c of cases) {
+      await c.before?.();
+      const n = c.calls!;
+      const t = performance.now();
+      const sum = c.run(n);
+      const dt = performance.now() - t;
+      check(c, sum, n, label(c));
+      c.samples.push((dt * 1e6) / n); // ns per call
+    }
+  }
+}
+
+export const fmt = (ns: number) =>
+  ns < 1000 ? `${ns.toFixed(ns < 10 ? 2 : 1)} ns` : ns < 1e6 ? `${(ns / 1000).toFixed(ns < 1e4 ? 2 : 1)} µs` : `${(ns / 1e6).toFixed(ns < 1e7 ? 2 : 1)} ms`;
+export const ratio = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
