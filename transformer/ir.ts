@@ -106,13 +106,18 @@ export function blocks(s: Stmt): readonly Block[] {
   return s.kind === "if" ? [s.then, s.else] : s.kind === "while" ? [s.cond, s.body] : [];
 }
 
-/** Every variable a block defines, at any depth (loop parameters included). */
-export function allDefs(body: readonly Stmt[], out = new Set<number>()): Set<number> {
+/** Calls `f` on every variable a block defines, at any depth (loop parameters included). */
+export function forEachDef(body: readonly Stmt[], f: (v: Var) => void): void {
   for (const s of body) {
-    for (const d of defs(s)) out.add(d.id);
-    if (s.kind === "while") s.params.forEach((p) => out.add(p.id));
-    for (const b of blocks(s)) allDefs(b.body, out);
+    defs(s).forEach(f);
+    if (s.kind === "while") s.params.forEach(f);
+    for (const b of blocks(s)) forEachDef(b.body, f);
   }
+}
+
+/** The ids of every variable a block defines, at any depth (loop parameters included). */
+export function allDefs(body: readonly Stmt[], out = new Set<number>()): Set<number> {
+  forEachDef(body, (v) => out.add(v.id));
   return out;
 }
 

@@ -104,6 +104,19 @@ export class Lowerer {
     return { tree: walk(t, name, 0), arrayLike };
   }
 
+  /**
+   * The type of an expression. Where TypeScript narrows a name to `never` (a constant read in
+   * code it knows cannot run: `K || K / x` with a truthy `K`), the declared type: the code is
+   * still lowered (both sides of a select are), and the run-time guard keeps it from mattering.
+   */
+  typeAt(node: ts.Node): ts.Type {
+    const t = this.checker.getTypeAtLocation(node);
+    if (!(t.flags & ts.TypeFlags.Never)) return t;
+    const e = ts.isExpression(node) ? skipParens(node) : node;
+    const sym = ts.isIdentifier(e) ? this.checker.getSymbolAtLocation(e) : undefined;
+    return sym ? this.checker.getTypeOfSymbol(sym) : t;
+  }
+
   tyOfType(t: ts.Type): Ty {
     if (isNumberType(t)) return "num";
     return arrayTypeKind(this.checker, t) ? "arr" : "other";
@@ -118,7 +131,7 @@ export class Lowerer {
       if (!ts.isIdentifier(p.name)) this.fail(p, "destructured parameters are not supported in a differentiated function; take the object and read its fields");
       if (p.dotDotDotToken) this.fail(p, "rest parameters are not supported in a differentiated function");
       const sym = this.checker.getSymbolAtLocation(p.name)!;
-      const { tree, arrayLike } = this.paramTree(this.checker.getTypeAtLocation(p), p.name.text, p);
+      const { tree, arrayLike } = this.paramTree(this.typeAt(p), p.name.text, p);
       env.set(sym, tree);
       if (!p.initializer) return { name: p.name.text, tree, arrayLike };
       const d = this.valueOf(this.expr(p.initializer, new Map()), p.initializer);
@@ -251,7 +264,7 @@ export class Lowerer {
     const env: Env = new Map();
     const params = decl.parameters.map((p) => {
       if (!ts.isIdentifier(p.name) || p.dotDotDotToken) this.fail(p, "a recursive function's parameters must be plain names");
-      const { tree } = this.paramTree(this.checker.getTypeAtLocation(p), p.name.text, p);
+      const { tree } = this.paramTree(this.typeAt(p), p.name.text, p);
       env.set(this.checker.getSymbolAtLocation(p.name)!, tree);
       return tree;
     });
@@ -283,8 +296,8 @@ export class Lowerer {
   /** Element i of a destructured value: a tuple's kid, or a read of a run-time JS array or list. */
   private element(v: Tree<Value>, i: number, at: ts.Node): Tree<Value> {
     if (v.kind === "tup") return v.kids[i] ?? { kind: "none", v: undefined };
-    if (v.kind === "leaf" && v.v.ty === "list") return leaf(this.prim("listGet", [v.v, num(i)], at, this.tyOfType(this.checker.getTypeAtLocation(at))));
-    if (v.kind === "leaf" && v.v.ty === "other") return leaf(this.prim("prop", [v.v, num(i)], at, this.tyOfType(this.checker.getTypeAtLocation(at))));
+    if (v.kind === "leaf" && v.v.ty === "list") return leaf(this.prim("listGet", [v.v, num(i)], at, this.tyOfType(this.typeAt(at))));
+    if (v.kind === "leaf" && v.v.ty === "other") return leaf(this.prim("prop", [v.v, num(i)], at, this.tyOfType(this.typeAt(at))));
     this.fail(at, "array destructuring needs a tuple or an array value");
   }
 
@@ -372,7 +385,7 @@ export class Lowerer {
   private declInit(d: ts.VariableDeclaration, env: Env): Tree<Value> {
     const init = d.initializer!;
     const e = skipParens(init);
-    if (ts.isIdentifier(d.name) && ts.isArrayLiteralExpression(e) && this.listElementTy(this.checker.getTypeAtLocation(d.name))) {
+    if (ts.isIdentifier(d.name) && ts.isArrayLiteralExpression(e) && this.listElementTy(this.typeAt(d.name))) {
       const els = e.elements.map((x) => {
         if (ts.isSpreadElement(x) || ts.isOmittedExpression(x)) this.fail(x, "spreads and holes in array literals are not supported in a differentiated function");
         return this.leafOf(this.expr(x, env), x);
@@ -449,7 +462,7 @@ export class Lowerer {
 
   /** The element type of a JS array expression (number[] → num, Array[] → arr). */
   private elementTy(e: ts.Expression): Ty {
-    const t = this.checker.getTypeAtLocation(e);
+    const t = this.typeAt(e);
     const el = this.checker.isArrayType(t) ? this.checker.getTypeArguments(t as ts.TypeReference)[0] : undefined;
     return el ? this.tyOfType(el) : "other";
   }
@@ -489,7 +502,7 @@ export class Lowerer {
     const i = this.leafOf(this.expr(left.argumentExpression, env), left.argumentExpression);
     let v = this.leafOf(this.expr(e.right, env), e.right);
     const op = COMPOUND[e.operatorToken.kind];
-    if (op) v = this.prim(op, [this.prim("listGet", [l, i], left, this.listElementTy(this.checker.getTypeAtLocation(id)) ?? "num"), v], e);
+    if (op) v = this.prim(op, [this.prim("listGet", [l, i], left, this.listElementTy(this.typeAt(id)) ?? "num"), v], e);
     else if (e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) this.fail(e.operatorToken, `operator ${ts.tokenToString(e.operatorToken.kind)} is not supported in a differentiated function`);
     env.set(sym, leaf(this.prim("listSetAt", [l, i, v], e, "list")));
   }
@@ -564,7 +577,7 @@ export class Lowerer {
       const b = this.leafOf(this.expr(node.right, env), node.right);
       for (const [v, n] of [[a, node.left], [b, node.right]] as const)
         if (v.ty === "arr") this.fail(n, `operator ${node.operatorToken.getText()} on an Array: use jnp functions or Array methods (a.add(b), a.mul(b))`);
-      const lt = c.getTypeAtLocation(node.left), rt = c.getTypeAtLocation(node.right);
+      const lt = this.typeAt(node.left), rt = this.typeAt(node.right);
       if (!isNumberType(lt) || !isNumberType(rt))
         if (!["less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual"].includes(op))
           this.fail(node, `operator ${node.operatorToken.getText()} on ${c.typeToString(lt)} and ${c.typeToString(rt)}: only number arithmetic is differentiable`);
@@ -597,9 +610,9 @@ export class Lowerer {
         const kv = this.leafOf(this.expr(a, env), a);
         if (kv.tag === "const" && (typeof kv.value === "number" || typeof kv.value === "string")) return this.member(node, node.expression, kv.value, env);
         const obj = this.expr(node.expression, env);
-        if (obj.kind === "leaf" && obj.v.ty === "list") return leaf(this.prim("listGet", [obj.v, kv], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+        if (obj.kind === "leaf" && obj.v.ty === "list") return leaf(this.prim("listGet", [obj.v, kv], node, this.tyOfType(this.typeAt(node))));
         // A run-time index into a captured JS array (constants for AD): read it as it is.
-        if (obj.kind === "leaf" && obj.v.ty === "other") return leaf(this.prim("prop", [obj.v, kv], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+        if (obj.kind === "leaf" && obj.v.ty === "other") return leaf(this.prim("prop", [obj.v, kv], node, this.tyOfType(this.typeAt(node))));
         this.fail(a, "indexing a tuple or object with a value computed at run time is not supported; use a literal index, or jnp.take for Arrays");
       }
       return this.member(node, node.expression, k, env);
@@ -629,7 +642,7 @@ export class Lowerer {
       return c.tree;
     }
     if (node.text === "NaN" || node.text === "Infinity") return leaf(num(node.text === "NaN" ? NaN : Infinity));
-    return leaf(this.host.captured(sym, node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+    return leaf(this.host.captured(sym, node, this.tyOfType(this.typeAt(node))));
   }
 
   private member(node: ts.Expression, objExpr: ts.Expression, key: string | number, env: Env): Tree<Value> {
@@ -651,13 +664,13 @@ export class Lowerer {
     if (v.ty === "list") {
       if (key === "length") return leaf(this.prim("listLen", [v], node, "num"));
       if (typeof key !== "number") this.fail(node, `cannot read '${key}' of a local array here`);
-      return leaf(this.prim("listGet", [v, num(key)], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+      return leaf(this.prim("listGet", [v, num(key)], node, this.tyOfType(this.typeAt(node))));
     }
-    if (v.tag === "ext") return leaf({ ...v, path: [...(v.path ?? []), key], ty: this.tyOfType(this.checker.getTypeAtLocation(node)) });
+    if (v.tag === "ext") return leaf({ ...v, path: [...(v.path ?? []), key], ty: this.tyOfType(this.typeAt(node)) });
     if (v.ty === "arr" && key === "T") return leaf(this.prim("transpose", [v, lit(undefined)], node));
     if (v.ty === "arr" && (key === "shape" || key === "ndim" || key === "size" || key === "dtype"))
       return leaf(this.prim("prop", [v, lit(key)], node, key === "ndim" || key === "size" ? "num" : "other"));
-    if (v.ty === "other" && v.tag === "var") return leaf(this.prim("prop", [v, lit(key)], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+    if (v.ty === "other" && v.tag === "var") return leaf(this.prim("prop", [v, lit(key)], node, this.tyOfType(this.typeAt(node))));
     this.fail(node, `cannot read '${key}' of a ${v.ty === "num" ? "number" : "value"} in a differentiated function`);
   }
 

@@ -9,7 +9,7 @@ import { freshVar, leaf } from "./ir.js";
 import { classify, importsTsjax, isTsjaxFile, resolveAlias } from "./find.js";
 import { LowerError, Lowerer, skipParens, type LowerHost, type OuterScope } from "./lower.js";
 import { NoRuleError, TransformError, vjpFn, type VjpOptions } from "./ad/reverse.js";
-import { simplify } from "./simplify.js";
+import { dce, simplify } from "./simplify.js";
 import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
 import { printFn } from "./print.js";
@@ -97,7 +97,7 @@ class FileTransform {
     const fn = this.targetFn(target, site, outer);
     if (k.name === "jit") return fn;
     const opt = this.options(call, k.name);
-    return simplify(vjpFn(fn, opt));
+    return simplify(vjpFn(dce(fn), opt));
   }
 
   private options(call: ts.CallExpression, api: string): VjpOptions {

@@ -171,6 +171,12 @@ class Reverse {
         else if (LIST_ADJOINTS.has(s.prim) && this.active.has(s.out.id)) adjoints.push((ct) => this.listAdjoint(s, ct));
         else if (this.active.has(s.out.id) && s.prim !== "tapeNew") adjoints.push((ct) => this.primAdjoint(s, ct));
       } else if (s.kind === "call") {
+        // A call with no active argument runs the primal function: its forward half would tape
+        // values that no backward half ever pops (cube(1, 1) in a loop condition).
+        if (!s.args.some((a) => a.tag === "var" && this.active.has(a.id))) {
+          fwd.push(s);
+          continue;
+        }
         // A local (recursive) function runs its forward half, which tapes what its backward half reads.
         fwd.push({ ...s, fn: `${s.fn}_fwd` });
         adjoints.push((ct) => {
@@ -280,7 +286,10 @@ class Reverse {
   private loop(s: WhileStmt): { fwd: Stmt[]; adjoint?: (ct: Ct) => void } {
     const activeParams = s.params.map((p) => this.isActive(p));
     const inner = this.forward(s.body.body);
-    const condFwd = this.forward(s.cond.body);
+    // The condition yields a boolean: it has no adjoint, so it runs as the primal code (a loop
+    // or call inside it must not tape what nothing will pop).
+    if (this.hasActiveTapeOps(s.cond.body)) throw new Error("internal: tape operations in a loop condition");
+    const condFwd = { fwd: s.cond.body };
     const free = freeVars({ body: [...s.cond.body, ...s.body.body], results: s.body.results }).filter(
       (v) => this.isActive(v) && !s.params.some((p) => p.id === v.id),
     );
@@ -413,7 +422,8 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   // Recursive functions: a forward and a backward half each, sharing one tape of calls.
   const calls = freshVar("calls", "other");
   const locals: LocalFn[] = [];
-  for (const lf of fn.locals ?? []) locals.push(...splitLocal(lf, calls));
+  // (the primal functions stay for calls with constant arguments; the simplifier drops unused ones)
+  for (const lf of fn.locals ?? []) locals.push(lf, ...splitLocal(lf, calls));
   if (locals.length) b.body.unshift({ out: calls, prim: "tapeNew", args: [] });
   b.body.push(...fwd);
   // Input checks (JAX refuses integer and boolean inputs at differentiated positions).
