@@ -774,7 +774,6 @@ export class Lowerer {
   inlineFn(fn: Fn, args0: Tree<Value>[], node: ts.Node): Tree<Value> {
     const m = new Map<number, Value>();
     const args = [...args0.slice(0, fn.params.length - (fn.captured?.length ?? 0)), ...(fn.captured ?? [])];
-    for (const lf of fn.locals ?? []) if (!this.locals.some((l) => l.name === lf.name)) this.locals.push(lf);
     fn.params.forEach((p, i) => {
       const a = args[i];
       if (!a) this.fail(node, `missing argument '${p.name}'`);
@@ -784,7 +783,19 @@ export class Lowerer {
       pl.forEach((v, j) => m.set(v.id, al[j]));
     });
     const sub = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
-    this.b.body.push(...renameStmts(fn.body, m));
+    // Its local functions are copied with it: they read its tape of calls, renamed here.
+    const fns = new Map((fn.locals ?? []).map((lf) => [lf.name, `${lf.name.replace(/_\d+$/, "")}_${nextLocal++}`] as const));
+    this.b.body.push(...renameStmts(fn.body, m, fns));
+    for (const lf of fn.locals ?? []) {
+      const lm = new Map(m);
+      const params = lf.params.map((p) => {
+        const n = freshVar(p.name, p.ty);
+        lm.set(p.id, n);
+        return n;
+      });
+      const body = renameStmts(lf.body, lm, fns);
+      this.locals.push({ name: fns.get(lf.name)!, params, body, results: lf.results.map((v) => (v.tag === "var" ? lm.get(v.id) ?? v : v)) });
+    }
     return mapTree(fn.result, sub);
   }
 
