@@ -646,6 +646,11 @@ export class Lowerer {
   }
 
   private member(node: ts.Expression, objExpr: ts.Expression, key: string | number, env: Env): Tree<Value> {
+    // enum members are constants (a const enum has no object at run time to read them from)
+    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+      const cv = this.checker.getConstantValue(node);
+      if (cv !== undefined) return leaf(lit(cv));
+    }
     if (ts.isIdentifier(objExpr) && objExpr.text === "Math" && typeof key === "string" && key in MATH_CONSTS && this.isGlobalMath(objExpr))
       return leaf(num(MATH_CONSTS[key]));
     const obj = this.expr(objExpr, env);
@@ -738,12 +743,42 @@ export class Lowerer {
         if (k.name === "jit") return this.callValue(t.arguments[0], args, node, env);
         return this.inlineFn(this.host.transformCall(t, { lookup: (sym) => env.get(sym) }), args, node);
       }
+      return this.callReturned(t, args, node, env);
     }
     if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return this.inlineCall(t, args, node, env);
     const decl = this.functionOf(t);
     if (decl === "jnp") this.fail(t, "cannot call this jnp function value here");
     if (ts.isCallExpression(decl)) return this.callValue(decl, args, node, env);
     return this.inlineCall(decl, args, node, env);
+  }
+
+  /**
+   * Call the function a call returns (a closure factory: `const double = scaleBy(2)` with
+   * `scaleBy = (k) => (x) => x * k`): the factory's parameters are bound to its arguments, and
+   * the returned function is inlined with them in scope.
+   */
+  private callReturned(factory: ts.CallExpression, args: Tree<Value>[], node: ts.CallExpression, env: Env): Tree<Value> {
+    const f = this.functionOf(factory.expression);
+    const inner = f === "jnp" || ts.isCallExpression(f) ? undefined : returnedFunction(f);
+    if (!inner || f === "jnp" || ts.isCallExpression(f))
+      this.fail(
+        factory,
+        `cannot see at build time which function \`${factory.getText()}\` returns: a factory must return an arrow or function expression directly (\`const scaleBy = (k: number) => (x: Array) => ...\`)`,
+      );
+    if (this.stack.includes(f)) this.fail(factory, `recursive call to '${fnName(f)}' is not supported here`);
+    const fenv: Env = new Map([...env].filter(([k]) => typeof k !== "string"));
+    f.parameters.forEach((p, i) => {
+      if (p.dotDotDotToken) this.fail(p, "rest parameters are not supported in a differentiated function");
+      const a = factory.arguments[i];
+      const v = a ? this.expr(a, env) : p.initializer ? this.expr(p.initializer, fenv) : { kind: "none" as const, v: undefined };
+      this.bindPattern(p.name, v, fenv);
+    });
+    this.stack.push(f);
+    try {
+      return this.inlineCall(inner, args, node, fenv);
+    } finally {
+      this.stack.pop();
+    }
   }
 
   /** Resolve an identifier or property to the function it denotes (through const bindings). */
@@ -879,6 +914,17 @@ const CONTROL: Partial<Record<ts.SyntaxKind, string>> = {
 
 function isAssignOp(k: ts.SyntaxKind) {
   return k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
+}
+
+/** The function expression a function returns directly (`(k) => (x) => …`, `{ return (x) => …; }`). */
+function returnedFunction(f: FnLike): FnLike | undefined {
+  const isFn = (e: ts.Expression | undefined): e is ts.ArrowFunction | ts.FunctionExpression =>
+    !!e && (ts.isArrowFunction(skipParens(e)) || ts.isFunctionExpression(skipParens(e)));
+  const b = f.body;
+  if (!b) return undefined;
+  if (!ts.isBlock(b)) return isFn(b) ? (skipParens(b) as FnLike) : undefined;
+  const last = b.statements.length === 1 ? b.statements[0] : undefined;
+  return last && ts.isReturnStatement(last) && isFn(last.expression) ? (skipParens(last.expression) as FnLike) : undefined;
 }
 
 export function skipParens(e: ts.Expression): ts.Expression {

@@ -473,7 +473,12 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   const shared = sharedTapes(fn);
   const active = new Set<number>(shared);
   const wrt: Var[] = [];
-  for (const i of nums) for (const v of leaves(fn.params[i].tree)) if (v.ty !== "other") (active.add(v.id), wrt.push(v));
+  for (const i of nums) {
+    const ls = leaves(fn.params[i].tree).filter((v) => v.ty !== "other");
+    if (ls.length === 0)
+      throw new TransformError(`${opt.api}: parameter '${fn.params[i].name}' (argnums ${i}) holds no number or Array: there is nothing to differentiate with respect to`);
+    for (const v of ls) (active.add(v.id), wrt.push(v));
+  }
   markActive(fn.body, active, lc);
 
   const r = new Reverse(active, freshVar("tape", "other"), lc);
