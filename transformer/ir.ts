@@ -239,7 +239,8 @@ export class Builder {
   ) {}
 
   apply(prim: string, args: readonly Value[], name = "t", ty?: Ty): Var {
-    const out = freshVar(name, ty ?? this.typeOf(prim, args));
+    const inferred = this.typeOf(prim, args); // (also checks the primitive and its operand count)
+    const out = freshVar(name, ty ?? inferred);
     this.body.push({ out, prim, args, src: this.src });
     return out;
   }

@@ -7,7 +7,7 @@
 import ts from "./typescript.cjs";
 import type { Ext, Fn, LocalFn, Param, Tree, Ty, Value, Var } from "./ir.js";
 import { Builder, freshVar, leaf, leaves, lit, mapTree, num, tup } from "./ir.js";
-import { primTy } from "./prims.js";
+import { primTy } from "./prims/index.js";
 import { renameStmts } from "./subst.js";
 import { Flow, assignedSymbols, type Target } from "./flow.js";
 import { arrayTypeKind, classify, resolveAlias } from "./find.js";

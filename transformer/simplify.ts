@@ -4,31 +4,21 @@
 
 import type { Block, Fn, PrimStmt, Stmt, Value, Var } from "./ir.js";
 import { allDefs, blocks, forEachDef, isConst, leaves, mapTree, num, uses } from "./ir.js";
-import { PRIMS } from "./prims.js";
+import { PRIMS } from "./prims/index.js";
 
 type Def = Map<number, PrimStmt>;
 
-// Symbolic shapes: which Array values provably share a shape. Enough to drop the broadcasting
-// adjoints (unbroadcast/broadcastLike) of elementwise code, which is most of them.
-const SAME_AS_OPERANDS = new Set([
-  "neg", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
-  "sqrt", "abs", "sign", "square", "reciprocal", "floor", "ceil", "round", "trunc", "astype", "toArray",
-  "add", "sub", "mul", "div", "pow", "mod", "maximum", "minimum", "arctan2", "fma", "where", "balancedEq",
-  "less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual",
-]);
-/** Primitives whose result has the shape of operand i. */
-const SAME_AS_ARG: Record<string, number> = {
-  unbroadcast: 1, broadcastLike: 1, seed: 0, zerosLike: 0, onesLike: 0, unreduce: 1, reshapeLike: 1, maxMask: 0,
-  indexTranspose: 1, sliceTranspose: 1, takeTranspose: 1, dotGradA: 1, dotGradB: 2, matmulGradA: 1, matmulGradB: 2,
-};
-
+// Symbolic shapes: which Array values provably share a shape (each primitive's `shape` fact in
+// the registry). Enough to drop the broadcasting adjoints (unbroadcast/broadcastLike) of
+// elementwise code, which is most of them.
 function shapeRep(s: PrimStmt, rep: Map<number, number>): number | null {
   const r = (v: Value) => (v.tag === "var" ? rep.get(v.id) ?? v.id : null);
-  if (s.prim in SAME_AS_ARG) {
-    const a = s.args[SAME_AS_ARG[s.prim]];
+  const fact = PRIMS[s.prim].shape;
+  if (fact && fact !== "operands") {
+    const a = s.args[fact.arg];
     return a && a.ty === "arr" ? r(a) : null;
   }
-  if (!SAME_AS_OPERANDS.has(s.prim)) return null;
+  if (fact !== "operands") return null;
   // An operand of unknown shape (a constant list, a captured non-Array) may broadcast; boolean
   // Arrays from comparisons carry the shape of their operands.
   if (s.args.some((a) => a.ty === "other" && !(a.tag === "var" && rep.has(a.id)))) return null;

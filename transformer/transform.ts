@@ -80,7 +80,8 @@ class FileTransform {
       return ts.factory.createParenthesizedExpression(arrow);
     } catch (e) {
       if (e instanceof LowerError) this.hooks.report(diagnostic(e.node, e.message));
-      else if (e instanceof NoRuleError) this.hooks.report(diagnostic(e.stmt.src ?? call, `'${e.prim}' is not differentiable (no derivative rule)`));
+      else if (e instanceof NoRuleError)
+        this.hooks.report(diagnostic(e.stmt.src ?? call, `'${e.prim}' is not differentiable (${e.reason ?? "no derivative rule"})`));
       else if (e instanceof TransformError) this.hooks.report(diagnostic(call, e.message));
       else if (process.env.TSJAX_DEBUG_IR) throw e;
       else this.hooks.report(diagnostic(call, `internal error while transforming this call (please report it): ${(e as Error)?.stack ?? e}`));

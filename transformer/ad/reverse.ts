@@ -1,5 +1,5 @@
 // Reverse mode on the IR: the forward sweep is the primal program, the adjoint sweep walks it
-// backwards applying rules/vjp.ts. Straight-line code needs no tape: every primal value is a
+// backwards applying each primitive's rule (prims/). Straight-line code needs no tape: every primal value is a
 // named variable the adjoint sweep reads directly, and an `if` is undone by an `if` on the same
 // condition. Only loops keep a tape: each iteration pushes the values its adjoint reads, the
 // adjoint loop pops them in reverse. One tape serves every loop of a function (the adjoint
@@ -9,8 +9,7 @@
 
 import type { Block, Fn, IfStmt, LocalFn, Param, PrimStmt, Stmt, Tree, Value, Var, WhileStmt } from "../ir.js";
 import { Builder, allDefs, blocks, forEachUse, freshVar, leaf, leaves, lit, mapTree, num, tup } from "../ir.js";
-import { PRIMS, primTy } from "../prims.js";
-import { VJP, type Ops } from "../rules/vjp.js";
+import { PRIMS, primTy, vjpRule, type Ops } from "../prims/index.js";
 import { substBlock } from "../subst.js";
 import { simplifyBlock } from "../simplify.js";
 
@@ -29,6 +28,8 @@ export class NoRuleError extends Error {
   constructor(
     readonly prim: string,
     readonly stmt: Stmt,
+    /** Why the rule is missing, when the registry says. */
+    readonly reason?: string,
   ) {
     super(`no derivative rule for primitive '${prim}'`);
   }
@@ -315,8 +316,8 @@ class Reverse {
   private primAdjoint(s: PrimStmt, ct: Ct): void {
     const g = ct.get(s.out.id);
     if (!g) return;
-    const rule = VJP[s.prim];
-    if (!rule) throw new NoRuleError(s.prim, s);
+    const rule = vjpRule(s.prim);
+    if (!rule) throw new NoRuleError(s.prim, s, PRIMS[s.prim].noVjp);
     this.b.src = s.src;
     const cts = rule(this.o, g, s.out, s.args);
     s.args.forEach((a, i) => this.addCt(ct, a, cts[i]));
