@@ -9,11 +9,11 @@ import type { Ext, Fn, LocalFn, Param, Tree, Ty, Value, Var } from "./ir.js";
 import { Builder, freshVar, leaf, leaves, lit, mapTree, num, tup } from "./ir.js";
 import { primTy } from "./prims/index.js";
 import { renameStmts } from "./subst.js";
+import { nextLocal } from "./context.js";
 import { Flow, assignedSymbols, type Target } from "./flow.js";
 import { arrayTypeKind, classify, resolveAlias } from "./find.js";
 import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "./rules/lowering.js";
 
-let nextLocal = 1;
 
 export class LowerError extends Error {
   constructor(
@@ -270,7 +270,7 @@ export class Lowerer {
     });
     const sig = this.checker.getSignatureFromDeclaration(decl);
     const { tree: result } = this.paramTree(this.checker.getReturnTypeOfSignature(sig!), "ret", decl);
-    const info = { name: `${fnName(decl).replace(/\W/g, "_")}_${nextLocal++}`, params, result };
+    const info = { name: `${fnName(decl).replace(/\W/g, "_")}_${nextLocal()}`, params, result };
     this.localInfo.set(decl, info);
     this.stack.push(decl);
     const blk = this.b.block(() => {
@@ -819,7 +819,7 @@ export class Lowerer {
     });
     const sub = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
     // Its local functions are copied with it: they read its tape of calls, renamed here.
-    const fns = new Map((fn.locals ?? []).map((lf) => [lf.name, `${lf.name.replace(/_\d+$/, "")}_${nextLocal++}`] as const));
+    const fns = new Map((fn.locals ?? []).map((lf) => [lf.name, `${lf.name.replace(/_\d+$/, "")}_${nextLocal()}`] as const));
     this.b.body.push(...renameStmts(fn.body, m, fns));
     for (const lf of fn.locals ?? []) {
       const lm = new Map(m);

@@ -13,6 +13,7 @@ import { dce, simplify } from "./simplify.js";
 import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
 import { printFn } from "./print.js";
+import { beginBuild } from "./context.js";
 
 export const RT = "__tsjax_rt";
 
@@ -70,6 +71,7 @@ class FileTransform {
   ) {}
 
   transformSite(call: ts.CallExpression): ts.Expression | null {
+    beginBuild();
     try {
       const fn = this.transformCall(call, call);
       if (process.env.TSJAX_DEBUG_IR) console.error(printFn(fn));

@@ -68,3 +68,19 @@ describe("tsjax's names re-exported by a module of the project", () => {
     }
   });
 });
+
+describe("the same source emits the same code", () => {
+  it("whatever was built before it in the same process", () => {
+    const src = `${HEADER}function p(x: number, n: number): number {\n  return n <= 0 ? 1 : x * p(x, n - 1);\n}\nexport const d = grad((x: number) => {\n  let s = x;\n  for (let i = 0; i < 3; i++) s = s > 1 ? s * x : p(s, 2);\n  return s || x;\n});\n`;
+    const c = compile({ "a.ts": src, "b.ts": src.replace("s * x", "s + x") });
+    try {
+      const first = c.emit("a.ts").js;
+      c.emit("b.ts");
+      c.emit("b.ts");
+      expect(c.emit("a.ts").js).toBe(first);
+      expect(first).toMatch(/function p_1_fwd/);
+    } finally {
+      c.cleanup();
+    }
+  });
+});
