@@ -18,6 +18,7 @@ export * from "./numpy/reduce.js";
 export * from "./numpy/linalg.js";
 export * from "./numpy/shape.js";
 export { index, slice, take } from "./numpy/indexing.js";
+export { stopGradient } from "./transforms.js";
 
 type N = NDArray | number;
 

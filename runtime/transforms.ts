@@ -69,6 +69,15 @@ export function valueAndGrad<F extends AnyFn, const O extends GradOptions = {}>(
   throw new Error(MISSING("valueAndGrad"));
 }
 
+/**
+ * The value itself, with a zero derivative (JAX's lax.stop_gradient): numbers, Arrays and pytrees
+ * of them. Inside a differentiated function the transformer compiles it; outside one it is the
+ * identity.
+ */
+export function stopGradient<T>(x: T): T {
+  return x;
+}
+
 /** Marks a function for compilation. For now it runs eagerly; grad(jit(f)) differentiates f. */
 export function jit<F extends AnyFn>(f: F): F {
   if (typeof f !== "function") throw new TypeError(`jit: expected a function, got ${typeof f}`);

@@ -720,6 +720,13 @@ export class Lowerer {
     const kind = classify(c, sym);
     if (kind?.kind === "transform")
       this.fail(node, `${kind.name}(...) as a value inside a differentiated function is not supported; call the function it returns, or bind it to a const outside`);
+    if (kind?.kind === "other" && kind.name === "stopGradient") {
+      if (node.arguments.length !== 1) this.fail(node, "stopGradient takes one argument");
+      return mapTree(this.expr(node.arguments[0], env), (v) => {
+        if (v.ty === "list") this.fail(node.arguments[0], "stopGradient of a local array: apply it to the elements (or to a tuple)");
+        return v.ty === "num" || v.ty === "arr" ? this.prim("stopGradient", [v], node, v.ty) : v;
+      });
+    }
     if (kind?.kind === "numpy") {
       const rule = JNP[kind.name];
       if (!rule) this.fail(callee, `jnp.${kind.name} is not differentiable by tsjax yet`);

@@ -15,6 +15,9 @@ export const PLUMBING: Readonly<Record<string, PrimDef>> = {
   toArray: { ty: "arr", arity: 1, shape: "operands", kernel: "elementwise", vjp: (o, g, y, [x]) => [o.unbroadcast(g, x)] },
   item: { ty: "num", arity: 1, kernel: "opaque", vjp: (o, g, y, [x]) => [o.broadcastLike(g, x)] },
 
+  // the value, with a zero derivative (for numbers the identity)
+  stopGradient: { ty: { like: 0 }, arity: 1, js: { id: true }, nondiff: true, shape: { arg: 0 }, kernel: "elementwise" },
+
   // array creation: constants for AD (jnp.array of a run-time value is toArray)
   zeros: { ...C, arity: 2 },
   ones: { ...C, arity: 2 },
