@@ -69,6 +69,21 @@ export function valueAndGrad<F extends AnyFn, const O extends GradOptions = {}>(
   throw new Error(MISSING("valueAndGrad"));
 }
 
+/** The tangent type of a value type: number → number, Array → Array, pytrees mapped. */
+export type Tangent<T> = Cotangent<T>;
+/** One tangent per primal, each shaped like it. */
+export type Tangents<A extends readonly unknown[]> = { -readonly [K in keyof A]: Tangent<NonNullable<A[K]>> };
+
+/**
+ * Forward mode (JAX's jax.jvp): `[f(...primals), the derivative of f at primals along tangents]`,
+ * in one pass with no tape. `primals` and `tangents` are tuples with one entry per parameter of
+ * `f`; each tangent has its primal's structure. Compiled by the tsjax transformer.
+ */
+export function jvp<F extends AnyFn>(f: F, primals: Parameters<F>, tangents: Tangents<Parameters<F>>): [ReturnType<F>, Tangent<ReturnType<F>>] {
+  void f, primals, tangents;
+  throw new Error(MISSING("jvp"));
+}
+
 /**
  * The value itself, with a zero derivative (JAX's lax.stop_gradient): numbers, Arrays and pytrees
  * of them. Inside a differentiated function the transformer compiles it; outside one it is the

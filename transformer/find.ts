@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 export type TsjaxKind =
-  | { kind: "transform"; name: "grad" | "valueAndGrad" | "jit" }
+  | { kind: "transform"; name: "grad" | "valueAndGrad" | "jit" | "jvp" }
   | { kind: "numpy"; name: string }
   | { kind: "method"; name: string }
   | { kind: "other"; name: string };
@@ -63,7 +63,7 @@ export function classify(checker: ts.TypeChecker, sym0: ts.Symbol | undefined): 
   const file = decl.getSourceFile().fileName;
   if (!isTsjaxFile(file)) return null;
   const name = sym.getName();
-  if (/[\\/]runtime[\\/]transforms\.(d\.)?[tj]s$/.test(file) && (name === "grad" || name === "valueAndGrad" || name === "jit"))
+  if (/[\\/]runtime[\\/]transforms\.(d\.)?[tj]s$/.test(file) && (name === "grad" || name === "valueAndGrad" || name === "jit" || name === "jvp"))
     return { kind: "transform", name };
   if (/[\\/]runtime[\\/]numpy[\\/]/.test(file)) return { kind: "numpy", name };
   if (/[\\/]runtime[\\/]array\.(d\.)?[tj]s$/.test(file) && ts.isClassElement(decl)) return { kind: "method", name };

@@ -718,6 +718,16 @@ export class Lowerer {
     // tsjax: transforms, numpy functions, Array methods
     const sym = c.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
     const kind = classify(c, sym);
+    if (kind?.kind === "transform" && kind.name === "jvp") {
+      // jvp(f, primals, tangents) inside differentiated code: its derivative, inlined
+      const fn = this.host.transformCall(node, { lookup: (s) => env.get(s) });
+      const tuple = (e: ts.Expression | undefined) => {
+        const t = e && this.expr(e, env);
+        if (!t || t.kind !== "tup") this.fail(e ?? node, "jvp's primals and tangents must be tuples ([x, y])");
+        return t.kids;
+      };
+      return this.inlineFn(fn, [...tuple(node.arguments[1]), ...tuple(node.arguments[2])], node);
+    }
     if (kind?.kind === "transform")
       this.fail(node, `${kind.name}(...) as a value inside a differentiated function is not supported; call the function it returns, or bind it to a const outside`);
     if (kind?.kind === "other" && kind.name === "stopGradient") {

@@ -9,6 +9,7 @@ import { freshVar, leaf } from "./ir.js";
 import { classify, importsTsjax, isTsjaxFile, resolveAlias } from "./find.js";
 import { LowerError, Lowerer, skipParens, type LowerHost, type OuterScope } from "./lower.js";
 import { NoRuleError, TransformError, vjpFn, type VjpOptions } from "./ad/reverse.js";
+import { jvpFn } from "./ad/forward.js";
 import { dce, simplify } from "./simplify.js";
 import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
@@ -49,6 +50,13 @@ export function createTransformer(program: ts.Program, hooks: TransformHooks): t
         const k = classify(checker, checker.getSymbolAtLocation(skipParens(node.expression)));
         if (k?.kind === "transform" && k.name !== "jit") {
           const out = file.transformSite(node);
+          // jvp(f, primals, tangents) is a value: the derivative applied to the primals, then the tangents
+          if (out && k.name === "jvp")
+            return ts.factory.createCallExpression(
+              out,
+              undefined,
+              node.arguments.slice(1, 3).map((a) => ts.factory.createSpreadElement(ts.visitNode(a, visit) as ts.Expression)),
+            );
           if (out) return out;
         }
       }
@@ -99,6 +107,16 @@ class FileTransform {
     if (!target) throw new LowerError(call, `${k.name}() needs a function to transform`);
     const fn = this.targetFn(target, site, outer);
     if (k.name === "jit") return fn;
+    if (k.name === "jvp") {
+      if (call.arguments.length !== 3) throw new LowerError(call, "jvp(f, primals, tangents) takes three arguments: the function, a tuple of primals and a tuple of tangents");
+      for (const a of call.arguments.slice(1)) {
+        const e = skipParens(a);
+        const own = fn.params.length - (fn.captured?.length ?? 0);
+        if (ts.isArrayLiteralExpression(e) && e.elements.length !== own)
+          throw new LowerError(a, `jvp: '${fn.name}' takes ${own} argument(s), but this tuple has ${e.elements.length}`);
+      }
+      return simplify(jvpFn(dce(fn)));
+    }
     const opt = this.options(call, k.name);
     return simplify(vjpFn(dce(fn), opt));
   }

@@ -47,6 +47,24 @@ describe("the primitive registry", () => {
     }
   });
 
+  it.each(names)("%s: forward mode has a rule, a reason, or nothing to differentiate", (name) => {
+    const d = PRIMS[name];
+    expect(!!(d.nondiff || d.jvp || d.adjoint || d.noJvp), `${name} has no jvp rule, no reason (noJvp/adjoint) and is not nondiff`).toBe(true);
+  });
+
+  // Forward-mode rules emit only registered primitives that are themselves covered, in both modes.
+  it.each(names.filter((n) => PRIMS[n].jvp))("%s: its jvp rule emits only covered primitives", (name) => {
+    const d = PRIMS[name];
+    const b = new Builder(primTy);
+    const o = opsFor(b);
+    const args: Value[] = Array.from({ length: arityOf(d) }, (_, i) => freshVar(`x${i}`, "arr"));
+    const y = freshVar("y", primTy(name, args));
+    // all tangents present, then each alone
+    const sets = [args.map((a) => freshVar(`t_${a.tag === "var" ? a.name : "c"}`, "arr") as Value | null), ...args.map((_, k) => args.map((a, i) => (i === k ? (freshVar("t", "arr") as Value) : null)))];
+    for (const ts of sets) d.jvp!(o, ts, y, args);
+    for (const s of b.body) if (s.kind === undefined) expect(covered(PRIMS[s.prim]), `${name}'s jvp rule emits ${s.prim}`).toBe(true);
+  });
+
   it.each(names.filter((n) => !PRIMS[n].host && !PRIMS[n].numberOnly))("%s: array mode has a runtime function", (name) => {
     const fn = PRIMS[name].rt ?? name;
     expect(typeof (rt as Record<string, unknown>)[fn], `runtime/rt.ts has no '${fn}' for primitive ${name}`).toBe("function");
@@ -87,6 +105,54 @@ describe("emitted code agrees with constant folding", () => {
       const r = asArr(...xs32.map((x) => new NDArray(Float32Array.of(x), [1], "float32"))) as NDArray;
       const want32 = d.fold!(...xs32);
       expect(Number(r.data[0]), `${name}(${xs32}) in array mode (${r.dtype})`).toBe(r.dtype === "bool" ? want32 : Math.fround(want32));
+    }
+  });
+});
+
+// ---- the rules agree with each other and with finite differences (number mode) ---------------------
+/** (x0, …) => [∂y/∂x_k by the jvp rule (tangent 1 on x_k), by the vjp rule (cotangent 1)] for each k. */
+function partials(name: string, n: number): (...xs: number[]) => number[][] {
+  const d = PRIMS[name];
+  const params = Array.from({ length: n }, (_, i) => freshVar(`x${i}`, "num"));
+  const b = new Builder(primTy);
+  const o = opsFor(b);
+  const y = b.apply(name, params, "y");
+  const zeroOr = (v: Value | null | undefined): Value => v ?? { tag: "const", value: 0, ty: "num" };
+  const rows: Value[] = [];
+  for (let k = 0; k < n; k++) {
+    rows.push(zeroOr(d.jvp!(o, params.map((_, i) => (i === k ? { tag: "const", value: 1, ty: "num" } : null)), y, params)));
+    rows.push(zeroOr(d.vjp!(o, { tag: "const", value: 1, ty: "num" }, y, params)[k]));
+  }
+  const out = b.apply("listFrom", rows, "out", "list");
+  const fn: Fn = { name, params: params.map((p) => ({ name: p.name, tree: leaf(p) })), body: b.body, result: leaf(out as Var) };
+  const code = printer.printNode(ts.EmitHint.Expression, emitFn(fn, { rt: "__tsjax_rt", ext: () => ts.factory.createIdentifier("undefined"), file: SF }), SF);
+  const run = new Function("__tsjax_rt", `return ${code};`)(rt) as (...xs: number[]) => number[];
+  return (...xs) => {
+    const r = run(...xs);
+    return Array.from({ length: n }, (_, k) => [r[2 * k], r[2 * k + 1]]);
+  };
+}
+
+const smooth = names.filter((n) => PRIMS[n].ty === "ew" && PRIMS[n].fold && PRIMS[n].jvp && PRIMS[n].vjp && typeof PRIMS[n].arity === "number");
+describe("jvp and vjp rules agree with each other and with finite differences", () => {
+  it.each(smooth)("%s", (name) => {
+    const d = PRIMS[name];
+    const n = d.arity as number;
+    const p = partials(name, n);
+    // points inside every primitive's domain (arcsin/arccos need |x| < 1), away from kinks and ties
+    const points = [[0.3, 0.7, -0.4], [-0.55, 0.45, 1.3], [0.8, -0.35, 0.6]];
+    for (const xs0 of points) {
+      const xs = xs0.slice(0, n);
+      if (!Number.isFinite(d.fold!(...xs))) continue; // outside the domain (log, sqrt of a negative)
+      const got = p(...xs);
+      for (let k = 0; k < n; k++) {
+        const h = 1e-6;
+        const at = (e: number) => d.fold!(...xs.map((x, i) => (i === k ? x + e : x)));
+        const fd = (at(h) - at(-h)) / (2 * h);
+        const [fwd, rev] = got[k];
+        expect(Math.abs(fwd - rev), `${name} ∂/∂x${k} at ${xs}: jvp ${fwd} vs vjp ${rev}`).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(fwd)));
+        expect(Math.abs(fwd - fd), `${name} ∂/∂x${k} at ${xs}: jvp ${fwd} vs finite differences ${fd}`).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(fd)));
+      }
     }
   });
 });

@@ -10,6 +10,7 @@
 import type { Block, Fn, IfStmt, LocalFn, Param, PrimStmt, Stmt, Tree, Value, Var, WhileStmt } from "../ir.js";
 import { Builder, allDefs, blocks, forEachUse, freshVar, leaf, leaves, lit, mapTree, num, tup } from "../ir.js";
 import { PRIMS, primTy, vjpRule, type Ops } from "../prims/index.js";
+import { localsOf, markActive, sharedTapes, type Locals } from "./activity.js";
 import { substBlock } from "../subst.js";
 import { simplifyBlock } from "../simplify.js";
 
@@ -49,102 +50,6 @@ export function opsFor(b: Builder): Ops {
 type Ct = Map<number, Value>;
 
 /**
- * Local functions of a Fn as reverse mode sees them: the names of their two halves, and which of
- * them touch a tape (the halves of an earlier reverse pass push and pop the tape of calls).
- */
-interface Locals {
-  readonly halves: ReadonlyMap<string, { fwd: string; bwd: string }>;
-  /** Functions that push or pop a tape, directly or through a call: always active (see below). */
-  readonly tapeUsers: ReadonlySet<string>;
-}
-
-function localsOf(fn: Fn): Locals {
-  const lfs = fn.locals ?? [];
-  const taken = new Set(lfs.map((l) => l.name));
-  const uniq = (n: string) => {
-    let name = n;
-    for (let k = 2; taken.has(name); k++) name = `${n}${k}`;
-    taken.add(name);
-    return name;
-  };
-  const halves = new Map(lfs.map((l) => [l.name, { fwd: uniq(`${l.name}_fwd`), bwd: uniq(`${l.name}_bwd`) }] as const));
-  const direct = (body: readonly Stmt[]): boolean =>
-    body.some((s) => (s.kind === undefined ? s.prim === "tapePush" || s.prim === "tapePop" : blocks(s).some((b) => direct(b.body))));
-  const calls = (body: readonly Stmt[], out: string[] = []): string[] => {
-    for (const s of body) {
-      if (s.kind === "call") out.push(s.fn);
-      for (const b of blocks(s)) calls(b.body, out);
-    }
-    return out;
-  };
-  const tapeUsers = new Set(lfs.filter((l) => direct(l.body)).map((l) => l.name));
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const l of lfs) if (!tapeUsers.has(l.name) && calls(l.body).some((c) => tapeUsers.has(c))) (tapeUsers.add(l.name), (grew = true));
-  }
-  return { halves, tapeUsers };
-}
-
-/**
- * Tapes the local functions share with the enclosing function (the tape of calls of an earlier
- * reverse pass): taken as active everywhere, so that every push and pop on them gets its adjoint
- * and the tape's next channel stays balanced across the halves (higher order through recursion).
- */
-function sharedTapes(fn: Fn): Set<number> {
-  const out = new Set<number>();
-  for (const l of fn.locals ?? []) {
-    const inner = allDefs(l.body);
-    const walk = (body: readonly Stmt[]): void => {
-      for (const s of body) {
-        if (s.kind === undefined && (s.prim === "tapePush" || s.prim === "tapePop")) {
-          const t = s.args[0];
-          if (t.tag === "var" && !inner.has(t.id)) out.add(t.id);
-        }
-        for (const b of blocks(s)) walk(b.body);
-      }
-    };
-    walk(l.body);
-  }
-  return out;
-}
-
-/** Activity: forward dependence on the differentiated leaves, through branches and loops. */
-function markActive(body: readonly Stmt[], active: Set<number>, lc: Locals): void {
-  const isA = (v: Value) => v.tag === "var" && active.has(v.id);
-  for (const s of body) {
-    if (s.kind === undefined) {
-      // Tapes are channels: what is pushed comes back at the pop. A tape is active once an active
-      // value is pushed on it; then its pushes and pops take part in AD (higher order).
-      if (s.prim === "tapePush") {
-        const t = s.args[0];
-        if (s.args.slice(2).some(isA) && t.tag === "var") active.add(t.id);
-        if (isA(t)) active.add(s.out.id);
-      } else if (s.prim === "tapePop") {
-        if (isA(s.args[0])) active.add(s.out.id);
-      } else if (!PRIMS[s.prim].nondiff && s.args.some(isA)) active.add(s.out.id);
-    } else if (s.kind === "call") {
-      // (inside a local function every parameter is taken as active; a function that reads a
-      // tape may return active values whatever its arguments)
-      if (s.args.some(isA) || lc.tapeUsers.has(s.fn)) s.outs.forEach((o) => active.add(o.id));
-    } else if (s.kind === "if") {
-      markActive(s.then.body, active, lc);
-      markActive(s.else.body, active, lc);
-      s.outs.forEach((o, i) => (isA(s.then.results[i]) || isA(s.else.results[i])) && active.add(o.id));
-    } else {
-      // A loop parameter is active if its initial value or its next value is: iterate to a fixed point.
-      for (let guard = 0; guard < 1000; guard++) {
-        const before = active.size;
-        s.params.forEach((p, i) => (isA(s.init[i]) || isA(s.body.results[i])) && active.add(p.id));
-        markActive(s.cond.body, active, lc);
-        markActive(s.body.body, active, lc);
-        if (active.size === before) break;
-      }
-      s.outs.forEach((o, i) => active.has(s.params[i].id) && active.add(o.id));
-    }
-  }
-}
-
-/**
  * Free variables of a block: read inside it and defined outside it. Definitions at any depth
  * count as inside (a value made in a branch may be read after the branch: the code is emitted
  * with hoisted variables).
@@ -170,7 +75,7 @@ class Reverse {
     readonly active: Set<number>,
     /** The function's tape, shared by all its loops. */
     readonly tape: Var,
-    readonly lc: Locals,
+    readonly lc: Locals<"fwd" | "bwd">,
   ) {}
 
   /** Active and able to carry a cotangent (tapes and flags are active only as channels). */
@@ -241,7 +146,7 @@ class Reverse {
           continue;
         }
         // A local (recursive) function runs its forward half, which tapes what its backward half reads.
-        const half = this.lc.halves.get(s.fn)!;
+        const half = this.lc.derived.get(s.fn)!;
         fwd.push({ ...s, fn: half.fwd });
         adjoints.push((ct) => {
           const cts = s.args.map((a) => freshVar(`g_${a.tag === "var" ? a.name : "arg"}`, a.ty === "other" ? "num" : a.ty));
@@ -470,7 +375,7 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
     out = fn.result.v;
   }
 
-  const lc = localsOf(fn);
+  const lc = localsOf(fn, ["fwd", "bwd"] as const);
   const shared = sharedTapes(fn);
   const active = new Set<number>(shared);
   const wrt: Var[] = [];
@@ -480,7 +385,7 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
       throw new TransformError(`${opt.api}: parameter '${fn.params[i].name}' (argnums ${i}) holds no number or Array: there is nothing to differentiate with respect to`);
     for (const v of ls) (active.add(v.id), wrt.push(v));
   }
-  markActive(fn.body, active, lc);
+  markActive(fn.body, active, lc.tapeUsers);
 
   const r = new Reverse(active, freshVar("tape", "other"), lc);
   const { fwd, adjoint } = r.forward(fn.body);
@@ -548,9 +453,9 @@ function rematerialize(needed: Var[], body: readonly Stmt[], params: readonly Va
  * what the backward half reads; `f_bwd` takes the results' cotangents, pops those values
  * (calls unwind in reverse, so the stack order matches) and returns the parameters' cotangents.
  */
-function splitLocal(lf: LocalFn, calls: Var, lc: Locals, shared: ReadonlySet<number>): LocalFn[] {
+function splitLocal(lf: LocalFn, calls: Var, lc: Locals<"fwd" | "bwd">, shared: ReadonlySet<number>): LocalFn[] {
   const active = new Set<number>([...shared, ...lf.params.filter((p) => p.ty !== "other").map((p) => p.id)]);
-  markActive(lf.body, active, lc);
+  markActive(lf.body, active, lc.tapeUsers);
   // loops inside share the tape of calls: calls and iterations unwind in one reverse order
   const r = new Reverse(active, calls, lc);
   const { fwd, adjoint } = r.forward(lf.body);
@@ -572,7 +477,7 @@ function splitLocal(lf: LocalFn, calls: Var, lc: Locals, shared: ReadonlySet<num
   for (let i = needed.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [calls, num(0)] });
   const push: Stmt[] = needed.length ? [{ out: freshVar("push", "other"), prim: "tapePush", args: [calls, num(0), ...needed] }] : [];
   return [
-    { name: lc.halves.get(lf.name)!.fwd, params: lf.params, body: [...r.b.body, ...fwd, ...push], results: lf.results },
-    { name: lc.halves.get(lf.name)!.bwd, params: ctOut, body: [...pops, ...body.body], results: body.results },
+    { name: lc.derived.get(lf.name)!.fwd, params: lf.params, body: [...r.b.body, ...fwd, ...push], results: lf.results },
+    { name: lc.derived.get(lf.name)!.bwd, params: ctOut, body: [...pops, ...body.body], results: body.results },
   ];
 }

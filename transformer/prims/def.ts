@@ -18,6 +18,12 @@ export type Ops = Record<string, (...args: Value[]) => Var>;
  */
 export type VjpRule = (o: Ops, g: Value, y: Var, args: readonly Value[]) => (Value | null)[];
 
+/**
+ * A forward-mode rule: the tangent of the result given the operands' tangents (`null`: a zero
+ * tangent), written in IR ops; `null` when the result's tangent is zero.
+ */
+export type JvpRule = (o: Ops, t: readonly (Value | null)[], y: Var, args: readonly Value[]) => Value | null;
+
 /** The jit's view: a scalar function applied elementwise, a reduction, an index map, or opaque. */
 export type KernelClass = "elementwise" | "reduce" | "movement" | "opaque";
 
@@ -41,6 +47,9 @@ export interface PrimDef {
   readonly adjoint?: string;
   /** Why it has no rule yet: differentiating it is a build error that says so. */
   readonly noVjp?: string;
+  /** The forward-mode rule (required unless nondiff, or handled by ad/forward.ts itself). */
+  readonly jvp?: JvpRule;
+  readonly noJvp?: string;
   /** Only ever applied to numbers and booleans (conditions): no Array implementation. */
   readonly numberOnly?: true;
   /** Has a run-time check or effect that must survive dead-code elimination. */
@@ -54,6 +63,19 @@ export interface PrimDef {
   readonly shape?: "operands" | { readonly arg: number };
   readonly kernel: KernelClass;
 }
+
+/** A sum of tangent terms, `null` ones left out (all null: a zero tangent). */
+export function addAll(o: Ops, terms: readonly (Value | null)[]): Value | null {
+  let acc: Value | null = null;
+  for (const t of terms) if (t) acc = acc ? o.add(acc, t) : t;
+  return acc;
+}
+
+/** A rule for a primitive linear in its first operand (the others static): the same primitive of the tangent. */
+export const linear0 =
+  (name: string): JvpRule =>
+  (o, [t0], y, [, ...rest]) =>
+    t0 ? o[name](t0, ...rest) : null;
 
 export const one: Value = { tag: "const", value: 1, ty: "num" };
 export const zero: Value = { tag: "const", value: 0, ty: "num" };

@@ -12,8 +12,8 @@ export const PLUMBING: Readonly<Record<string, PrimDef>> = {
   zerosLike: { ty: { like: 0 }, arity: 1, nondiff: true, shape: { arg: 0 }, kernel: "elementwise" },
   onesLike: { ty: { like: 0 }, arity: 1, nondiff: true, shape: { arg: 0 }, kernel: "elementwise" },
   // a number (or list) as an Array, and a one-element Array as a number
-  toArray: { ty: "arr", arity: 1, shape: "operands", kernel: "elementwise", vjp: (o, g, y, [x]) => [o.unbroadcast(g, x)] },
-  item: { ty: "num", arity: 1, kernel: "opaque", vjp: (o, g, y, [x]) => [o.broadcastLike(g, x)] },
+  toArray: { ty: "arr", arity: 1, shape: "operands", kernel: "elementwise", vjp: (o, g, y, [x]) => [o.unbroadcast(g, x)], jvp: (o, [t]) => (t ? o.toArray(t) : null) },
+  item: { ty: "num", arity: 1, kernel: "opaque", vjp: (o, g, y, [x]) => [o.broadcastLike(g, x)], jvp: (o, [t]) => (t ? o.item(t) : null) },
 
   // the value, with a zero derivative (for numbers the identity)
   stopGradient: { ty: { like: 0 }, arity: 1, js: { id: true }, nondiff: true, shape: { arg: 0 }, kernel: "elementwise" },
