@@ -5,8 +5,8 @@ export type { DType } from "./dtype.js";
 export * as numpy from "./numpy/index.js";
 export * as random from "./random/index.js";
 export * as tree from "./tree.js";
-export { grad, valueAndGrad, jit, jvp, stopGradient } from "./transforms.js";
-export type { GradOptions, Cotangent, GradResult, ValueAndGradResult, Tangent, Tangents } from "./transforms.js";
+export { grad, valueAndGrad, jit, jvp, vjp, jacfwd, jacrev, hessian, stopGradient } from "./transforms.js";
+export type { GradOptions, JacOptions, Cotangent, GradResult, ValueAndGradResult, Tangent, Tangents, Jacobian } from "./transforms.js";
 export { pyrepr } from "./pyrepr.js";
 /** Internal: the helpers generated code calls. Not a public API. */
 export * as __rt from "./rt.js";

@@ -84,6 +84,66 @@ export function jvp<F extends AnyFn>(f: F, primals: Parameters<F>, tangents: Tan
   throw new Error(MISSING("jvp"));
 }
 
+/** The Jacobian type: for each output leaf, the inputs' structure of Arrays (numbers for number by number). */
+export type Jacobian<Out, In> = [Out] extends [number]
+  ? Cotangent<In>
+  : [Out] extends [NDArray]
+    ? JacobianOfArray<In>
+    : Out extends readonly unknown[]
+      ? { -readonly [K in keyof Out]: Jacobian<Out[K], In> }
+      : Out extends object
+        ? { -readonly [K in keyof Out]: Jacobian<Out[K], In> }
+        : never;
+type JacobianOfArray<In> = [In] extends [number] | [NDArray]
+  ? NDArray
+  : In extends readonly unknown[]
+    ? { -readonly [K in keyof In]: JacobianOfArray<In[K]> }
+    : In extends object
+      ? { -readonly [K in keyof In]: JacobianOfArray<In[K]> }
+      : never;
+type ArgsOf<F extends AnyFn, O> = ArgnumsOf<O> extends infer N
+  ? N extends number
+    ? NonNullable<Parameters<F>[N]>
+    : N extends readonly number[]
+      ? { -readonly [K in keyof N]: NonNullable<Parameters<F>[N[K] & number]> }
+      : never
+  : never;
+export interface JacOptions {
+  /** Which positional argument(s) to differentiate (default 0); an array gives a tuple. */
+  readonly argnums?: number | readonly number[];
+}
+
+/**
+ * Reverse mode with a cotangent (JAX's jax.vjp): `[f(...primals), pullback]`, where
+ * `pullback(ct)` (ct shaped like the output) returns one cotangent per primal. Each pullback call
+ * runs the compiled forward and adjoint passes again. Compiled by the tsjax transformer.
+ */
+export function vjp<F extends AnyFn>(f: F, ...primals: Parameters<F>): [ReturnType<F>, (ct: Tangent<ReturnType<F>>) => Tangents<Parameters<F>>] {
+  void f, primals;
+  throw new Error(MISSING("vjp"));
+}
+
+/** The Jacobian by forward mode, one tangent pass per input element (JAX's jax.jacfwd). */
+export function jacfwd<F extends AnyFn, const O extends JacOptions = {}>(f: F, opts?: O & CheckArgnums<F, O>): (...args: Parameters<F>) => Jacobian<ReturnType<F>, ArgsOf<F, O>> {
+  void f, opts;
+  throw new Error(MISSING("jacfwd"));
+}
+
+/** The Jacobian by reverse mode, one cotangent pass per output element (JAX's jax.jacrev). */
+export function jacrev<F extends AnyFn, const O extends JacOptions = {}>(f: F, opts?: O & CheckArgnums<F, O>): (...args: Parameters<F>) => Jacobian<ReturnType<F>, ArgsOf<F, O>> {
+  void f, opts;
+  throw new Error(MISSING("jacrev"));
+}
+
+/** The Hessian of a scalar function: jacfwd of its gradient (JAX's jax.hessian). */
+export function hessian<F extends AnyFn, const O extends JacOptions = {}>(
+  f: F,
+  opts?: O & CheckArgnums<F, O>,
+): (...args: Parameters<F>) => Jacobian<GradOf<Parameters<F>, ArgnumsOf<O>>, ArgsOf<F, O>> {
+  void f, opts;
+  throw new Error(MISSING("hessian"));
+}
+
 /**
  * The value itself, with a zero derivative (JAX's lax.stop_gradient): numbers, Arrays and pytrees
  * of them. Inside a differentiated function the transformer compiles it; outside one it is the

@@ -5,8 +5,12 @@ import ts from "./typescript.cjs";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+/** The transforms the transformer compiles (the run-time faces in runtime/transforms.ts). */
+export const TRANSFORMS = ["grad", "valueAndGrad", "jit", "jvp", "vjp", "jacfwd", "jacrev", "hessian"] as const;
+export type TransformName = (typeof TRANSFORMS)[number];
+
 export type TsjaxKind =
-  | { kind: "transform"; name: "grad" | "valueAndGrad" | "jit" | "jvp" }
+  | { kind: "transform"; name: TransformName }
   | { kind: "numpy"; name: string }
   | { kind: "method"; name: string }
   | { kind: "other"; name: string };
@@ -63,8 +67,8 @@ export function classify(checker: ts.TypeChecker, sym0: ts.Symbol | undefined): 
   const file = decl.getSourceFile().fileName;
   if (!isTsjaxFile(file)) return null;
   const name = sym.getName();
-  if (/[\\/]runtime[\\/]transforms\.(d\.)?[tj]s$/.test(file) && (name === "grad" || name === "valueAndGrad" || name === "jit" || name === "jvp"))
-    return { kind: "transform", name };
+  if (/[\\/]runtime[\\/]transforms\.(d\.)?[tj]s$/.test(file) && (TRANSFORMS as readonly string[]).includes(name))
+    return { kind: "transform", name: name as TransformName };
   if (/[\\/]runtime[\\/]numpy[\\/]/.test(file)) return { kind: "numpy", name };
   if (/[\\/]runtime[\\/]array\.(d\.)?[tj]s$/.test(file) && ts.isClassElement(decl)) return { kind: "method", name };
   return { kind: "other", name };

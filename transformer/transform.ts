@@ -49,14 +49,7 @@ export function createTransformer(program: ts.Program, hooks: TransformHooks): t
       if (ts.isCallExpression(node)) {
         const k = classify(checker, checker.getSymbolAtLocation(skipParens(node.expression)));
         if (k?.kind === "transform" && k.name !== "jit") {
-          const out = file.transformSite(node);
-          // jvp(f, primals, tangents) is a value: the derivative applied to the primals, then the tangents
-          if (out && k.name === "jvp")
-            return ts.factory.createCallExpression(
-              out,
-              undefined,
-              node.arguments.slice(1, 3).map((a) => ts.factory.createSpreadElement(ts.visitNode(a, visit) as ts.Expression)),
-            );
+          const out = file.transformSite(node, (e) => ts.visitNode(e, visit) as ts.Expression);
           if (out) return out;
         }
       }
@@ -65,6 +58,49 @@ export function createTransformer(program: ts.Program, hooks: TransformHooks): t
     const out = ts.visitNode(sf, visit) as ts.SourceFile;
     return file.finish(out);
   };
+}
+
+/** The transform a call site calls. */
+function apiOf(checker: ts.TypeChecker, call: ts.CallExpression): string {
+  const k = classify(checker, checker.getSymbolAtLocation(skipParens(call.expression)));
+  return k?.kind === "transform" ? k.name : "";
+}
+
+/**
+ * What replaces a transform call: the compiled function itself (grad, valueAndGrad), or that
+ * function applied at the call site (jvp), or handed to the run-time half that calls it per
+ * basis vector (vjp, jacfwd, jacrev, hessian: runtime/jacobian.ts).
+ */
+function siteExpression(
+  api: string,
+  call: ts.CallExpression,
+  code: ts.Expression,
+  visit: (e: ts.Expression) => ts.Expression,
+  argnums: (c: ts.CallExpression) => number | readonly number[],
+): ts.Expression {
+  const f = ts.factory;
+  const rt = (name: string, args: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(RT), name), undefined, args);
+  const nums = () => {
+    const a = argnums(call);
+    return typeof a === "number" ? f.createNumericLiteral(a) : f.createArrayLiteralExpression(a.map((i) => f.createNumericLiteral(i)));
+  };
+  // (only the arguments that stay in the output are visited: a grad's own argument is compiled away)
+  const args = () => call.arguments.map((a) => visit(a));
+  switch (api) {
+    case "jvp": // the primals, then the tangents
+      return f.createCallExpression(code, undefined, args().slice(1, 3).map((a) => f.createSpreadElement(a)));
+    case "vjp": {
+      const [fn, ...primals] = args(); // f runs at run time for the output value
+      return rt("vjpOf", [fn, code, f.createArrayLiteralExpression(primals)]);
+    }
+    case "jacrev":
+      return rt("jacrevOf", [visit(call.arguments[0]), code, nums()]);
+    case "jacfwd":
+    case "hessian":
+      return rt("jacfwdOf", [code, nums()]);
+    default:
+      return code;
+  }
 }
 
 /** Per-file state: runtime import, imports of captured names from other files. */
@@ -78,16 +114,18 @@ class FileTransform {
     readonly hooks: TransformHooks,
   ) {}
 
-  transformSite(call: ts.CallExpression): ts.Expression | null {
+  /** The expression replacing a transform call; `visit` transforms the arguments that stay. */
+  transformSite(call: ts.CallExpression, visit: (e: ts.Expression) => ts.Expression): ts.Expression | null {
     beginBuild();
     try {
-      const fn = this.transformCall(call, call);
+      const fn = this.transformCall(call, call, undefined, true);
       if (process.env.TSJAX_DEBUG_IR) console.error(printFn(fn));
       const arrow = emitFn(fn, { rt: RT, ext: (e) => this.extExpr(e), file: this.sf });
       ts.setSourceMapRange(arrow, { pos: call.getStart(this.sf), end: call.end });
       this.used = true;
       this.hooks.inspect?.(call, fn, arrow);
-      return ts.factory.createParenthesizedExpression(arrow);
+      const code = ts.factory.createParenthesizedExpression(arrow);
+      return siteExpression(apiOf(this.checker, call), call, code, visit, (c) => this.argnums(c));
     } catch (e) {
       if (e instanceof LowerError) this.hooks.report(diagnostic(e.node, e.message));
       else if (e instanceof NoRuleError)
@@ -99,14 +137,39 @@ class FileTransform {
     }
   }
 
+  /** The argnums option of a jacfwd/jacrev/hessian call (default 0). */
+  private argnums(call: ts.CallExpression): number | readonly number[] {
+    return this.options(call, apiOf(this.checker, call)).argnums;
+  }
+
   /** IR of grad(f)/valueAndGrad(f)/jit(f) — the transformed function, simplified. */
-  transformCall(call: ts.CallExpression, site: ts.Node, outer?: OuterScope): Fn {
+  transformCall(call: ts.CallExpression, site: ts.Node, outer?: OuterScope, top = false): Fn {
     const k = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(call.expression)));
     if (k?.kind !== "transform") throw new LowerError(call, "expected a grad, valueAndGrad or jit call");
+    // these are assembled at run time (one pass per basis vector): nothing to inline or differentiate
+    if (!top && (k.name === "vjp" || k.name === "jacfwd" || k.name === "jacrev" || k.name === "hessian"))
+      throw new LowerError(call, `${k.name}(...) inside a differentiated function (or as the function to differentiate) is not supported yet: use grad/jvp there`);
     const target = call.arguments[0];
     if (!target) throw new LowerError(call, `${k.name}() needs a function to transform`);
     const fn = this.targetFn(target, site, outer);
     if (k.name === "jit") return fn;
+    if (k.name === "vjp" || k.name === "jacrev") {
+      // the cotangent pass of every parameter (jacrev's run time picks its argnums)
+      if (k.name === "vjp" && call.arguments.length - 1 !== fn.params.length - (fn.captured?.length ?? 0))
+        throw new LowerError(call, `vjp: '${fn.name}' takes ${fn.params.length - (fn.captured?.length ?? 0)} argument(s), but ${call.arguments.length - 1} primal(s) are given`);
+      if (k.name === "jacrev") this.checkJacOptions(call, fn, k.name);
+      const all = fn.params.slice(0, fn.params.length - (fn.captured?.length ?? 0)).map((_, i) => i);
+      return simplify(vjpFn(dce(fn), { argnums: all, hasAux: false, withValue: false, api: k.name, cotangent: true }));
+    }
+    if (k.name === "jacfwd") {
+      this.checkJacOptions(call, fn, k.name);
+      return simplify(jvpFn(dce(fn)));
+    }
+    if (k.name === "hessian") {
+      // jacfwd of the gradient: forward over reverse
+      const opt = this.checkJacOptions(call, fn, k.name);
+      return simplify(jvpFn(dce(simplify(vjpFn(dce(fn), { ...opt, withValue: false })))));
+    }
     if (k.name === "jvp") {
       if (call.arguments.length !== 3) throw new LowerError(call, "jvp(f, primals, tangents) takes three arguments: the function, a tuple of primals and a tuple of tangents");
       for (const a of call.arguments.slice(1)) {
@@ -119,6 +182,16 @@ class FileTransform {
     }
     const opt = this.options(call, k.name);
     return simplify(vjpFn(dce(fn), opt));
+  }
+
+  /** jacfwd/jacrev/hessian take { argnums } (in range); not hasAux. */
+  private checkJacOptions(call: ts.CallExpression, fn: Fn, api: string): VjpOptions {
+    const opt = this.options(call, api);
+    if (opt.hasAux) throw new LowerError(call.arguments[1] ?? call, `${api}: hasAux is not supported`);
+    const own = fn.params.length - (fn.captured?.length ?? 0);
+    for (const i of typeof opt.argnums === "number" ? [opt.argnums] : opt.argnums)
+      if (!Number.isInteger(i) || i < 0 || i >= own) throw new LowerError(call.arguments[1] ?? call, `${api}: argnums ${i} is out of range for '${fn.name}' with ${own} parameter(s)`);
+    return opt;
   }
 
   private options(call: ts.CallExpression, api: string): VjpOptions {

@@ -41,3 +41,23 @@ const inRange = grad((x: number, y: number) => x * y, { argnums: [1, 0] });
 assert<Eq<ReturnType<typeof inRange>, [number, number]>>();
 const optional = grad((x: number, y?: number) => x * (y ?? 1), { argnums: 1 });
 assert<Eq<ReturnType<typeof optional>, number>>();
+
+// forward mode, vjp and Jacobians
+import { jvp, vjp, jacfwd, jacrev, hessian } from "../../runtime/index.js";
+const fj = (x: number, a: Array) => ({ s: x * 2, v: jnp.multiply(a, x) });
+const [jo, jt] = jvp(fj, [1, jnp.ones([2])], [1, jnp.ones([2])]);
+assert<Eq<typeof jo, { s: number; v: Array }>>();
+assert<Eq<typeof jt, { s: number; v: Array }>>();
+// @ts-expect-error a tangent must have its primal's structure
+jvp(fj, [1, jnp.ones([2])], [1, 2]);
+const [vo, pb] = vjp(fj, 1, jnp.ones([2]));
+assert<Eq<typeof vo, { s: number; v: Array }>>();
+assert<Eq<ReturnType<typeof pb>, [number, Array]>>();
+const jf = jacfwd((x: number, y: number) => x * y);
+assert<Eq<ReturnType<typeof jf>, number>>();
+const jr = jacrev((p: { a: number; w: Array }) => [p.a, jnp.sum(p.w)] as const);
+assert<Eq<ReturnType<typeof jr>, [{ a: number; w: Array }, { a: Array; w: Array }]>>();
+const hs = hessian((x: Array) => jnp.sum(x));
+assert<Eq<ReturnType<typeof hs>, Array>>();
+const hn = hessian((x: number, y: number) => x * y, { argnums: [0, 1] });
+assert<Eq<ReturnType<typeof hn>, [[number, number], [number, number]]>>();

@@ -22,6 +22,11 @@ export interface VjpOptions {
   withValue: boolean;
   /** The user-facing name for messages ("grad", "valueAndGrad"). */
   api: string;
+  /**
+   * vjp's pullback: the output may be any pytree, and its cotangent is a trailing parameter
+   * (after the function's own parameters) instead of the seed 1.
+   */
+  cotangent?: boolean;
 }
 
 /** A primitive has no derivative rule: the lowering reports it as a diagnostic at its source. */
@@ -363,7 +368,11 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   // Output and aux
   let out: Value;
   let aux: Tree<Value> | null = null;
-  if (opt.hasAux) {
+  let ctParam: Param | null = null;
+  if (opt.cotangent) {
+    out = lit(null); // (every output leaf is seeded by its cotangent below)
+    ctParam = { name: "ct", tree: mapTree(fn.result, (v) => freshVar(v.tag === "var" ? `ct_${v.name}` : "ct", v.ty)) };
+  } else if (opt.hasAux) {
     if (fn.result.kind !== "tup" || fn.result.kids.length !== 2)
       throw new TransformError(`${opt.api}: hasAux requires '${fn.name}' to return a pair [output, aux]`);
     aux = fn.result.kids[1];
@@ -400,10 +409,15 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   b.body.push(...fwd);
   // Input checks (JAX refuses integer and boolean inputs at differentiated positions).
   for (const v of wrt) if (v.ty === "arr") b.apply("checkGradInput", [v, lit(opt.api)], "chk");
-  // The seed also checks that the output is a float scalar.
   const ct: Ct = new Map();
-  const seed = b.apply("seed", [out, lit(opt.api)], "g");
-  if (r.isActive(out)) ct.set(out.id, seed);
+  if (ctParam) {
+    const cts = leaves(ctParam.tree);
+    leaves(fn.result).forEach((v, i) => r.addCt(ct, v, cts[i]));
+  } else {
+    // The seed also checks that the output is a float scalar.
+    const seed = b.apply("seed", [out, lit(opt.api)], "g");
+    if (r.isActive(out)) ct.set(out.id, seed);
+  }
   adjoint(ct);
   b.src = undefined;
 
@@ -415,8 +429,11 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   if (opt.withValue) result = tup([value, grads]);
   else result = aux ? tup([grads, aux]) : grads;
 
-  const prefix = opt.withValue ? "valueAndGrad" : "grad";
-  return { name: `${prefix}_${fn.name}`, params: fn.params, body: b.body, result, captured: fn.captured, locals: locals.length ? locals : undefined };
+  const prefix = opt.cotangent ? "vjp" : opt.withValue ? "valueAndGrad" : "grad";
+  // the cotangent parameter goes after the function's own (before closed-over values)
+  const nOwn = fn.params.length - (fn.captured?.length ?? 0);
+  const params = ctParam ? [...fn.params.slice(0, nOwn), ctParam, ...fn.params.slice(nOwn)] : fn.params;
+  return { name: `${prefix}_${fn.name}`, params, body: b.body, result, captured: fn.captured, locals: locals.length ? locals : undefined };
 }
 
 /** Number operations cheap enough to redo in the adjoint loop instead of taping their result. */

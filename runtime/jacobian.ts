@@ -1,0 +1,116 @@
+// The run-time halves of vjp, jacfwd, jacrev and hessian. The transformer compiles the
+// derivative code (a tangent pass J for forward mode, a cotangent pass V for reverse mode);
+// these helpers call it once per basis vector and assemble Jacobians with JAX's layout: for each
+// output leaf, an array of shape out.shape + in.shape (a number when both are numbers), arranged
+// as a pytree of the inputs inside a pytree of the outputs.
+
+import { NDArray } from "./array.js";
+import { flatten, unflatten } from "./tree.js";
+
+type AnyFn = (...args: any[]) => any;
+
+/** A leaf that has a derivative: a number or a float Array. */
+const isDiffLeaf = (x: unknown): x is number | NDArray => typeof x === "number" || x instanceof NDArray;
+const sizeOf = (x: number | NDArray) => (typeof x === "number" ? 1 : x.size);
+const shapeOf = (x: number | NDArray): readonly number[] => (typeof x === "number" ? [] : x.shape);
+/** The value of leaf element k as a number. */
+const at = (x: unknown, k: number) => (typeof x === "number" ? x : x instanceof NDArray ? Number(x.data[k]) : 0);
+
+/** A tree like `t` with zeros everywhere but element k of leaf i, which is 1 (a basis vector). */
+function basis(t: unknown, i: number, k: number): unknown {
+  const [ls, def] = flatten(t);
+  return unflatten(
+    def,
+    ls.map((l, j) => {
+      if (typeof l === "number") return j === i ? 1 : 0;
+      if (l instanceof NDArray) {
+        const d = new Float32Array(l.size);
+        if (j === i) d[k] = 1;
+        return new NDArray(d, l.shape, "float32");
+      }
+      return l;
+    }),
+  );
+}
+
+/** Assemble: entry (o, i) is the block for output leaf o and input leaf i, read by element pairs. */
+function assemble(out: unknown, ins: unknown, read: (o: number, p: number, i: number, q: number) => number): unknown {
+  const [outs, outDef] = flatten(out);
+  const [inl, inDef] = flatten(ins);
+  return unflatten(
+    outDef,
+    outs.map((ol, o) =>
+      unflatten(
+        inDef,
+        inl.map((il, i) => {
+          if (!isDiffLeaf(ol) || !isDiffLeaf(il)) return null;
+          const m = sizeOf(ol), n = sizeOf(il);
+          if (typeof ol === "number" && typeof il === "number") return read(o, 0, i, 0);
+          const d = new Float32Array(m * n);
+          for (let p = 0; p < m; p++) for (let q = 0; q < n; q++) d[p * n + q] = read(o, p, i, q);
+          return new NDArray(d, [...shapeOf(ol), ...shapeOf(il)], "float32");
+        }),
+      ),
+    ),
+  );
+}
+
+/** The differentiated arguments: one (argnums a number) or a tuple of them. */
+const pick = (args: unknown[], argnums: number | readonly number[]) => (typeof argnums === "number" ? args[argnums] : argnums.map((i) => args[i]));
+/** The full argument list with the differentiated ones replaced. */
+function place(args: unknown[], argnums: number | readonly number[], t: unknown): unknown[] {
+  const out = args.slice();
+  if (typeof argnums === "number") out[argnums] = t;
+  else argnums.forEach((i, k) => (out[i] = (t as unknown[])[k]));
+  return out;
+}
+
+/** vjp(f, ...primals) = [f(...primals), pullback]; pullback(ct) runs the cotangent pass V. */
+export function vjpOf(f: AnyFn, V: AnyFn, primals: unknown[]): [unknown, (ct: unknown) => unknown] {
+  const out = f(...primals);
+  return [out, (ct: unknown) => V(...primals, ct)];
+}
+
+/**
+ * jacfwd: one tangent pass per input element. J(...args, ...tangents) returns [out, tangentOut];
+ * tangents are zeros except the basis element (for every parameter, differentiated or not).
+ */
+export function jacfwdOf(J: AnyFn, argnums: number | readonly number[]): AnyFn {
+  return (...args: unknown[]) => {
+    const wrt = pick(args, argnums);
+    const [ls] = flatten(wrt);
+    const zeros = args.map((a) => basis(a, -1, -1));
+    let out: unknown;
+    const cols: unknown[][][] = []; // cols[i][q] = flattened tangent-out leaves
+    ls.forEach((l, i) => {
+      cols[i] = [];
+      if (!isDiffLeaf(l)) return;
+      for (let q = 0; q < sizeOf(l); q++) {
+        const t = place(zeros, argnums, basis(wrt, i, q));
+        const [o, to] = J(...args, ...t);
+        out = o;
+        cols[i][q] = flatten(to)[0];
+      }
+    });
+    if (out === undefined) out = J(...args, ...zeros)[0];
+    return assemble(out, wrt, (o, p, i, q) => at(cols[i][q][o], p));
+  };
+}
+
+/**
+ * jacrev: one cotangent pass per output element. V(...args, ct) returns the cotangents of every
+ * parameter (a tuple), f gives the output's structure.
+ */
+export function jacrevOf(f: AnyFn, V: AnyFn, argnums: number | readonly number[]): AnyFn {
+  return (...args: unknown[]) => {
+    const out = f(...args);
+    const [outs] = flatten(out);
+    const rows: unknown[][][] = []; // rows[o][p] = flattened cotangent leaves of the differentiated args
+    outs.forEach((ol, o) => {
+      rows[o] = [];
+      if (!isDiffLeaf(ol)) return;
+      for (let p = 0; p < sizeOf(ol); p++) rows[o][p] = flatten(pick(V(...args, basis(out, o, p)) as unknown[], argnums))[0];
+    });
+    return assemble(out, pick(args, argnums), (o, p, i, q) => at(rows[o][p][i], q));
+  };
+}
