@@ -72,6 +72,15 @@ export function vjpOf(f: AnyFn, V: AnyFn, primals: unknown[]): [unknown, (ct: un
 }
 
 /**
+ * linearize(f, ...primals) = [f(...primals), jvpAt], jvpAt(...tangents) the tangent of the
+ * output along them. Each call runs the compiled tangent pass J (values and tangents together).
+ */
+export function linearizeOf(f: AnyFn, J: AnyFn, primals: unknown[]): [unknown, (...tangents: unknown[]) => unknown] {
+  const out = f(...primals);
+  return [out, (...tangents: unknown[]) => J(...primals, ...tangents)[1]];
+}
+
+/**
  * jacfwd: one tangent pass per input element. J(...args, ...tangents) returns [out, tangentOut];
  * tangents are zeros except the basis element (for every parameter, differentiated or not).
  */

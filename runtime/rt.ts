@@ -19,7 +19,7 @@ export * from "./numpy/linalg.js";
 export * from "./numpy/shape.js";
 export { index, slice, take } from "./numpy/indexing.js";
 export { stopGradient } from "./transforms.js";
-export { vjpOf, jacfwdOf, jacrevOf } from "./jacobian.js";
+export { vjpOf, linearizeOf, jacfwdOf, jacrevOf } from "./jacobian.js";
 
 type N = NDArray | number;
 

@@ -123,6 +123,16 @@ export function vjp<F extends AnyFn>(f: F, ...primals: Parameters<F>): [ReturnTy
   throw new Error(MISSING("vjp"));
 }
 
+/**
+ * `[f(...primals), jvpAt]` (JAX's jax.linearize): `jvpAt(...tangents)` is the tangent of the
+ * output along tangents (one per primal), callable many times. Each call runs the compiled
+ * tangent pass (primal values included: nothing is stored between calls).
+ */
+export function linearize<F extends AnyFn>(f: F, ...primals: Parameters<F>): [ReturnType<F>, (...tangents: Tangents<Parameters<F>>) => Tangent<ReturnType<F>>] {
+  void f, primals;
+  throw new Error(MISSING("linearize"));
+}
+
 /** The Jacobian by forward mode, one tangent pass per input element (JAX's jax.jacfwd). */
 export function jacfwd<F extends AnyFn, const O extends JacOptions = {}>(f: F, opts?: O & CheckArgnums<F, O>): (...args: Parameters<F>) => Jacobian<ReturnType<F>, ArgsOf<F, O>> {
   void f, opts;

@@ -93,6 +93,10 @@ function siteExpression(
       const [fn, ...primals] = args(); // f runs at run time for the output value
       return rt("vjpOf", [fn, code, f.createArrayLiteralExpression(primals)]);
     }
+    case "linearize": {
+      const [fn, ...primals] = args();
+      return rt("linearizeOf", [fn, code, f.createArrayLiteralExpression(primals)]);
+    }
     case "jacrev":
       return rt("jacrevOf", [visit(call.arguments[0]), code, nums()]);
     case "jacfwd":
@@ -147,7 +151,7 @@ class FileTransform {
     const k = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(call.expression)));
     if (k?.kind !== "transform") throw new LowerError(call, "expected a grad, valueAndGrad or jit call");
     // these are assembled at run time (one pass per basis vector): nothing to inline or differentiate
-    if (!top && (k.name === "vjp" || k.name === "jacfwd" || k.name === "jacrev" || k.name === "hessian"))
+    if (!top && (k.name === "vjp" || k.name === "linearize" || k.name === "jacfwd" || k.name === "jacrev" || k.name === "hessian"))
       throw new LowerError(call, `${k.name}(...) inside a differentiated function (or as the function to differentiate) is not supported yet: use grad/jvp there`);
     const target = call.arguments[0];
     if (!target) throw new LowerError(call, `${k.name}() needs a function to transform`);
@@ -163,6 +167,11 @@ class FileTransform {
     }
     if (k.name === "jacfwd") {
       this.checkJacOptions(call, fn, k.name);
+      return simplify(jvpFn(dce(fn)));
+    }
+    if (k.name === "linearize") {
+      const own = fn.params.length - (fn.captured?.length ?? 0);
+      if (call.arguments.length - 1 !== own) throw new LowerError(call, `linearize: '${fn.name}' takes ${own} argument(s), but ${call.arguments.length - 1} primal(s) are given`);
       return simplify(jvpFn(dce(fn)));
     }
     if (k.name === "hessian") {

@@ -2,7 +2,7 @@
 // Jacobians for pytree inputs and outputs, numbers for number by number), against hand
 // derivations, finite differences, and each other (forward and reverse Jacobians agree).
 import { describe, expect, it } from "vitest";
-import { grad, hessian, jacfwd, jacrev, jvp, numpy as jnp, vjp } from "../../runtime/index.js";
+import { grad, hessian, jacfwd, jacrev, jvp, linearize, numpy as jnp, vjp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { expectVecClose, fd1, toVec } from "./fixtures/fd.js";
 
@@ -91,5 +91,19 @@ describe("hessian", () => {
     const q = (p: { a: number; b: number }) => p.a * p.a * p.b;
     // [[2b, 2a], [2a, 0]]
     expect(hessian(q)({ a: 3, b: 5 })).toEqual({ a: { a: 10, b: 6 }, b: { a: 6, b: 0 } });
+  });
+});
+
+describe("linearize", () => {
+  it("the linear map at a point, called many times, is linear and equals jvp", () => {
+    const f = (x: number, a: Array) => jnp.multiply(jnp.sin(jnp.multiply(a, x)), x);
+    const a = jnp.array([0.5, -1.5]);
+    const [out, lin] = linearize(f, 1.2, a);
+    expect(out.tolist()).toEqual(f(1.2, a).tolist());
+    const t1 = lin(1, jnp.zeros([2]));
+    const t2 = lin(0, jnp.array([1, 1]));
+    const t3 = lin(2, jnp.array([3, 3]));
+    expect(t1.tolist()).toEqual(jvp(f, [1.2, a], [1, jnp.zeros([2])])[1].tolist());
+    expectVecClose(toVec(t3), toVec(t1).map((v, i) => 2 * v + 3 * toVec(t2)[i]), F32, "linear");
   });
 });
