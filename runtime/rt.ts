@@ -342,6 +342,10 @@ type List = (N | undefined)[];
 export function listCtGet(l: List, i: number): N {
   return l[i] ?? 0;
 }
+/** A list as long as `like`, with `l`'s entries and zeros (of each entry's kind) where l has none. */
+export function listDense(l: List, like: List): List {
+  return like.map((x, i) => l[i] ?? (x === undefined || typeof x === "number" ? 0 : zerosLike(x)));
+}
 /** l[i] = v in place (the previous version of l is never read again). */
 export function listSetAt(l: List, i: number, v: N): List {
   if (!Number.isInteger(i) || i < 0) throw new RangeError(`list index ${i} is not a valid index`);

@@ -87,8 +87,10 @@ export class Lowerer {
         const els = c.getTypeArguments(t as ts.TypeReference);
         return tup(els.map((e, i) => walk(e, `${base}_${i}`, depth + 1)));
       }
+      // number[] / Array[]: a run-time list (its gradient a list of the same length)
+      if (c.isArrayType(t) && this.listElementTy(t)) return leaf(freshVar(base, "list"));
       if (c.isArrayType(t))
-        this.fail(at, `parameter '${name}' has an array type of unknown length (${c.typeToString(t)}); use a tuple type such as [Array, Array]`);
+        this.fail(at, `parameter '${name}' has an array type of unknown length (${c.typeToString(t)}) whose elements are not numbers or Arrays; use a tuple type such as [{ w: Array }, { w: Array }]`);
       if (t.flags & ts.TypeFlags.Object && t.getCallSignatures().length === 0) {
         if (c.getIndexInfosOfType(t).length)
           this.fail(at, `parameter '${name}' has an index signature (${c.typeToString(t)}); give its fields names, e.g. { W: Array; b: Array }`);

@@ -210,7 +210,8 @@ export function jvpFn(fn: Fn): Fn {
   const t: Tan = new Map();
   own.forEach((p, i) => {
     const vs = leaves(p.tree), ds = leaves(tparams[i].tree);
-    vs.forEach((v, k) => v.ty !== "other" && t.set(v.id, ds[k]));
+    // a list's tangent is copied (dense) before the tangent pass writes into it
+    vs.forEach((v, k) => v.ty !== "other" && t.set(v.id, v.ty === "list" ? f.b.apply("listDense", [ds[k], v], `d${v.name}`, "list") : ds[k]));
   });
   f.block(fn.body, t);
   const tout = mapTree<Value, Value>(fn.result, (v) => (v.ty === "other" ? lit(null) : f.tanOrZero(t, v)));

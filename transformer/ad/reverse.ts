@@ -422,7 +422,12 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   b.src = undefined;
 
   const gradOf = (p: Param): Tree<Value> =>
-    mapTree<Var, Value>(p.tree, (v) => ct.get(v.id) ?? (v.ty === "other" ? lit(null) : b.apply("zerosLike", [v], "zero")));
+    mapTree<Var, Value>(p.tree, (v) => {
+      const g = ct.get(v.id);
+      // a list parameter's cotangent is sparse (and may be the list it came from): dense and fresh
+      if (v.ty === "list") return b.apply("listDense", [g ?? b.apply("listNew", [], "zero", "list"), v], `g_${v.name}`, "list");
+      return g ?? (v.ty === "other" ? lit(null) : b.apply("zerosLike", [v], "zero"));
+    });
   const grads = typeof opt.argnums === "number" ? gradOf(fn.params[opt.argnums]) : tup(nums.map((i) => gradOf(fn.params[i])));
   const value: Tree<Value> = aux ? tup([leaf(out), aux]) : leaf(out);
   let result: Tree<Value>;

@@ -17,6 +17,8 @@ export const LISTS: Readonly<Record<string, PrimDef>> = {
   listSetAt: { ...LIST, ty: "list", arity: 3 },
   listAddAt: { ...LIST, ty: "list", arity: 3 },
   listMerge: { ...LIST, ty: "list", arity: 2 },
+  // a list parameter's gradient (or tangent): dense, as long as the parameter, zeros where missing
+  listDense: { ...LIST, ty: "list", arity: 2, vjp: (o, g) => [g, null], jvp: (o, [t], y, [, like]) => (t ? o.listDense(t, like) : null) },
   listLen: { ty: "num", arity: 1, nondiff: true, fresh: true, host: true, kernel: "opaque" },
   // tapes (stacks with channels): pushes and pops are active when an active value goes through them
   tapeNew: { ...TAPE, arity: 0, host: true },
