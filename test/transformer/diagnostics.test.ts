@@ -113,9 +113,9 @@ const CASES: Case[] = [
 
   // ---- parameter types ---------------------------------------------------------------------
   {
-    name: "number[] parameter",
-    src: `export const d = grad((${MARK}xs: number[]) => xs[0] * 2);\n`,
-    msg: "parameter 'xs' has an array type of unknown length (number[]); use a tuple type such as [Array, Array]",
+    name: "an array parameter of objects",
+    src: `export const d = grad((${MARK}xs: { w: number }[]) => xs[0].w * 2);\n`,
+    msg: "parameter 'xs' has an array type of unknown length ({ w: number; }[]) whose elements are not numbers or Arrays; use a tuple type such as [{ w: Array }, { w: Array }]",
   },
   {
     name: "Record<string, Array> parameter",
