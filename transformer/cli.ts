@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `tsjax inspect FILE [--tsconfig PATH]`: print the code generated for every grad/valueAndGrad
+// `tsjax inspect FILE [--tsconfig PATH]`: print the code generated for every transform (grad, jvp, …)
 // call in FILE, and any diagnostics.
 
 import ts from "./typescript.cjs";
@@ -26,7 +26,7 @@ function main(argv: string[]): number {
     console.error(formatDiagnostics(res.diagnostics));
     return 1;
   }
-  if (res.sites.length === 0) console.log("// no grad/valueAndGrad calls in this file");
+  if (res.sites.length === 0) console.log("// no grad/valueAndGrad/jvp/vjp/jacfwd/jacrev/hessian calls in this file");
   return 0;
 }
 
