@@ -155,6 +155,34 @@ export function hessian<F extends AnyFn, const O extends JacOptions = {}>(
 }
 
 /**
+ * A function with its own reverse-mode rule (JAX's custom_vjp): `fwd(...args)` returns
+ * `[output, residuals]`, `bwd(residuals, outputCotangent)` returns a tuple with one cotangent per
+ * argument. The rule, not f's own math, gives the derivative in reverse mode at every order
+ * (forward mode is refused, as in JAX). Outside a differentiated function it is f.
+ */
+export function customVjp<F extends AnyFn, R>(
+  f: F,
+  fwd: (...args: Parameters<F>) => readonly [ReturnType<F>, R],
+  bwd: (residuals: R, g: Tangent<ReturnType<F>>) => Tangents<Parameters<F>>,
+): F {
+  void fwd, bwd;
+  return f;
+}
+
+/**
+ * A function with its own forward-mode rule (JAX's custom_jvp): `rule(primals, tangents)`
+ * returns `[output, outputTangent]`, linear in the tangents. Forward mode uses the rule; reverse
+ * mode transposes its tangent part. Outside a differentiated function it is f.
+ */
+export function customJvp<F extends AnyFn>(
+  f: F,
+  rule: (primals: Parameters<F>, tangents: Tangents<Parameters<F>>) => readonly [ReturnType<F>, Tangent<ReturnType<F>>],
+): F {
+  void rule;
+  return f;
+}
+
+/**
  * The value itself, with a zero derivative (JAX's lax.stop_gradient): numbers, Arrays and pytrees
  * of them. Inside a differentiated function the transformer compiles it; outside one it is the
  * identity.

@@ -93,7 +93,16 @@ export interface LocalFn {
   readonly params: readonly Var[];
   readonly body: readonly Stmt[];
   readonly results: readonly Value[];
+  /** The user's derivative rule (customVjp / customJvp), by the names of other local functions. */
+  readonly custom?: CustomRule;
 }
+
+/**
+ * customVjp: `fwd(params) → [...outs, ...residuals]` and `bwd(...residuals, ...output
+ * cotangents) → parameter cotangents`. customJvp: `rule(...params, ...tangents) → [...outs,
+ * ...tangents of outs]`.
+ */
+export type CustomRule = { readonly kind: "vjp"; readonly fwd: string; readonly bwd: string } | { readonly kind: "jvp"; readonly rule: string };
 
 export type Stmt = PrimStmt | IfStmt | WhileStmt | CallStmt;
 

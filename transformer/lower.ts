@@ -10,6 +10,7 @@ import { Builder, freshVar, leaf, leaves, lit, mapTree, num, tup } from "./ir.js
 import { primTy } from "./prims/index.js";
 import { renameStmts } from "./subst.js";
 import { nextLocal } from "./context.js";
+import { CustomRules } from "./custom.js";
 import { Flow, assignedSymbols, type Target } from "./flow.js";
 import { arrayTypeKind, classify, resolveAlias } from "./find.js";
 import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "./rules/lowering.js";
@@ -24,7 +25,7 @@ export class LowerError extends Error {
   }
 }
 
-type FnLike = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | ts.MethodDeclaration;
+export type FnLike = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | ts.MethodDeclaration;
 
 export interface LowerHost {
   checker: ts.TypeChecker;
@@ -153,6 +154,15 @@ export class Lowerer {
     };
   }
 
+  /** A customVjp/customJvp function as the target of a transform: a call of its local function. */
+  lowerCustomTop(def: ts.CallExpression, kind: "customVjp" | "customJvp", name: string): Fn {
+    const f = def.arguments[0] ? this.functionOf(def.arguments[0]) : undefined;
+    if (!f || f === "jnp" || ts.isCallExpression(f)) this.fail(def, `${kind}'s function must be one whose source tsjax can see`);
+    const params: Param[] = f.parameters.map((p, i) => ({ name: ts.isIdentifier(p.name) ? p.name.text : `arg${i}`, tree: this.paramTree(this.typeAt(p), `arg${i}`, p).tree }));
+    const result = this.customs.call(kind, def, params.map((p) => p.tree), def);
+    return { name, params, body: this.b.body, result, locals: this.locals.length ? [...this.locals] : undefined };
+  }
+
   /**
    * Inline a call: bind the callee's parameters to the argument trees and lower its body. A
    * function declared inside the differentiated code is a closure: it sees the caller's current
@@ -200,6 +210,8 @@ export class Lowerer {
   private localInfo = new Map<ts.Node, { name: string; params: Tree<Var>[]; result: Tree<Var> }>();
   /** Local functions of the Fn being lowered (recursive user functions, lowered once each). */
   readonly locals: LocalFn[] = [];
+  /** Functions with the user's derivative rules (customVjp, customJvp). */
+  private readonly customs = new CustomRules(this);
 
   /** Whether a function can reach itself through calls (directly or mutually). */
   isRecursive(decl: FnLike): boolean {
@@ -283,6 +295,29 @@ export class Lowerer {
     this.stack.pop();
     this.locals.push({ name: info.name, params: params.flatMap((t) => leaves(t)), body: blk.body, results: blk.results });
     return info;
+  }
+
+  /**
+   * Lower a (non-recursive) function as a local function of the Fn: parameters from their
+   * declared types, flattened; the results are the leaves of what its body returns.
+   */
+  lowerLocal(decl: FnLike, base: string): { lf: LocalFn; params: Tree<Var>[]; result: Tree<Value> } {
+    if (!decl.body) this.fail(decl, `'${fnName(decl)}' has no body`);
+    this.host.dependsOn(decl.getSourceFile().fileName);
+    const env: Env = new Map();
+    const params = decl.parameters.map((p) => {
+      if (p.dotDotDotToken) this.fail(p, "rest parameters are not supported in a differentiated function");
+      const { tree } = this.paramTree(this.typeAt(p), ts.isIdentifier(p.name) ? p.name.text : "arg", p);
+      this.bindPattern(p.name, tree, env);
+      return tree;
+    });
+    let result: Tree<Value> = { kind: "none", v: undefined };
+    this.stack.push(decl);
+    const blk = this.b.block(() => leaves((result = this.lowerBody(decl, env))));
+    this.stack.pop();
+    const lf: LocalFn = { name: `${base.replace(/\W/g, "_")}_${nextLocal()}`, params: params.flatMap((t) => leaves(t)), body: blk.body, results: blk.results };
+    this.locals.push(lf);
+    return { lf, params, result };
   }
 
   /** Zeros/undefined shaped like the enclosing function's return type (for loops that return). */
@@ -762,6 +797,8 @@ export class Lowerer {
         if (k.name === "jit") return this.callValue(t.arguments[0], args, node, env);
         return this.inlineFn(this.host.transformCall(t, { lookup: (sym) => env.get(sym) }), args, node);
       }
+      const custom = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(t.expression)));
+      if (custom?.kind === "other" && (custom.name === "customVjp" || custom.name === "customJvp")) return this.customs.call(custom.name, t, args, node);
       return this.callReturned(t, args, node, env);
     }
     if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return this.inlineCall(t, args, node, env);
@@ -848,7 +885,9 @@ export class Lowerer {
         return n;
       });
       const body = renameStmts(lf.body, lm, fns);
-      this.locals.push({ name: fns.get(lf.name)!, params, body, results: lf.results.map((v) => (v.tag === "var" ? lm.get(v.id) ?? v : v)) });
+      const c = lf.custom;
+      const custom = !c ? undefined : c.kind === "vjp" ? { ...c, fwd: fns.get(c.fwd)!, bwd: fns.get(c.bwd)! } : { ...c, rule: fns.get(c.rule)! };
+      this.locals.push({ name: fns.get(lf.name)!, params, body, results: lf.results.map((v) => (v.tag === "var" ? lm.get(v.id) ?? v : v)), custom });
     }
     return mapTree(fn.result, sub);
   }

@@ -236,7 +236,11 @@ class FileTransform {
     if (k?.kind === "numpy") return this.primitiveFn(k.name, sym!, t);
     const decl = ts.isArrowFunction(t) || ts.isFunctionExpression(t) ? t : lw.functionOf(t);
     if (decl === "jnp") throw new LowerError(t, "internal: unresolved jnp function");
-    if (ts.isCallExpression(decl)) return this.transformCall(decl, site, outer);
+    if (ts.isCallExpression(decl)) {
+      const ck = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(decl.expression)));
+      if (ck?.kind === "other" && (ck.name === "customVjp" || ck.name === "customJvp")) return lw.lowerCustomTop(decl, ck.name, nameOf(t));
+      return this.transformCall(decl, site, outer);
+    }
     // Lowered afresh for each call site: what a captured name refers to depends on the site.
     return lw.lowerTop(decl, nameOf(t));
   }

@@ -12,7 +12,7 @@ import type { Block, Fn, LocalFn, Param, PrimStmt, Stmt, Value, Var } from "../i
 import { Builder, freshVar, leaves, lit, mapTree, num, tup } from "../ir.js";
 import { PRIMS, primTy } from "../prims/index.js";
 import { localsOf, markActive, sharedTapes, type Locals } from "./activity.js";
-import { NoRuleError, opsFor } from "./reverse.js";
+import { NoRuleError, TransformError, opsFor } from "./reverse.js";
 
 /** Tangents ride on the tape channel this far above their values' channel. */
 const TANGENT_CHANNEL = 64;
@@ -25,6 +25,8 @@ class Forward {
   constructor(
     readonly active: Set<number>,
     readonly lc: Locals<"jvp">,
+    /** Local functions whose tangent version a call needs (built afterwards). */
+    readonly needed: Set<string>,
   ) {}
 
   private isActive(v: Value): v is Var {
@@ -67,6 +69,7 @@ class Forward {
       this.b.body.push(s);
       return;
     }
+    this.needed.add(s.fn);
     const targs = s.args.filter((a) => this.carries(a)).map((a) => this.tanOrZero(t, a));
     const touts = s.outs.filter((o) => this.carries(o)).map((o) => freshVar(`d${o.name}`, o.ty));
     this.b.body.push({ kind: "call", fn: d.jvp, args: [...s.args, ...targs], outs: [...s.outs, ...touts], src: s.src });
@@ -173,17 +176,25 @@ class Forward {
 }
 
 /** A local function's tangent version: its parameters, then theirs tangents; its results, then theirs. */
-function jvpLocal(lf: LocalFn, lc: Locals<"jvp">, shared: ReadonlySet<number>): LocalFn {
+function jvpLocal(lf: LocalFn, lc: Locals<"jvp">, shared: ReadonlySet<number>, needed: Set<string>): LocalFn {
   const carried = lf.params.filter((p) => p.ty === "num" || p.ty === "arr" || p.ty === "list");
+  const tparams = carried.map((p) => freshVar(`d${p.name}`, p.ty));
+  const name = lc.derived.get(lf.name)!.jvp;
+  if (lf.custom?.kind === "vjp") throw new TransformError("forward mode (jvp) of a customVjp function is not supported, as in JAX: give it a customJvp rule");
+  if (lf.custom?.kind === "jvp") {
+    // the user's rule: (...params, ...tangents) → [...outs, ...output tangents]
+    const outs = lf.results.map((r) => freshVar(r.tag === "var" ? r.name : "out", r.ty));
+    const touts = lf.results.map((r) => freshVar(`d${r.tag === "var" ? r.name : "out"}`, r.ty));
+    return { name, params: [...lf.params, ...tparams], body: [{ kind: "call", fn: lf.custom.rule, args: [...lf.params, ...tparams], outs: [...outs, ...touts] }], results: [...outs, ...touts] };
+  }
   const active = new Set<number>([...shared, ...carried.map((p) => p.id)]);
   activity(lf.body, active, lc);
-  const f = new Forward(active, lc);
+  const f = new Forward(active, lc, needed);
   const t: Tan = new Map();
-  const tparams = carried.map((p) => freshVar(`d${p.name}`, p.ty));
   carried.forEach((p, i) => t.set(p.id, tparams[i]));
   f.block(lf.body, t);
   const outs = lf.results.filter((r) => r.ty === "num" || r.ty === "arr" || r.ty === "list").map((r) => f.tanOrZero(t, r));
-  return { name: lc.derived.get(lf.name)!.jvp, params: [...lf.params, ...tparams], body: f.b.body, results: [...lf.results, ...outs] };
+  return { name, params: [...lf.params, ...tparams], body: f.b.body, results: [...lf.results, ...outs] };
 }
 
 /**
@@ -206,7 +217,8 @@ export function jvpFn(fn: Fn): Fn {
     }),
   }));
   activity(fn.body, active, lc);
-  const f = new Forward(active, lc);
+  const needed = new Set<string>();
+  const f = new Forward(active, lc, needed);
   const t: Tan = new Map();
   own.forEach((p, i) => {
     const vs = leaves(p.tree), ds = leaves(tparams[i].tree);
@@ -215,7 +227,18 @@ export function jvpFn(fn: Fn): Fn {
   });
   f.block(fn.body, t);
   const tout = mapTree<Value, Value>(fn.result, (v) => (v.ty === "other" ? lit(null) : f.tanOrZero(t, v)));
-  const locals = (fn.locals ?? []).flatMap((lf) => [lf, jvpLocal(lf, lc, shared)]);
+  // tangent versions of the local functions something calls actively (and of those they call)
+  const locals: LocalFn[] = [...(fn.locals ?? [])];
+  const built = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const lf of fn.locals ?? [])
+      if (needed.has(lf.name) && !built.has(lf.name)) {
+        built.add(lf.name);
+        locals.push(jvpLocal(lf, lc, shared, needed));
+        grew = true;
+      }
+  }
   return {
     name: `jvp_${fn.name}`,
     params: [...own, ...tparams, ...fn.params.slice(nOwn)],

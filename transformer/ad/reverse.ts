@@ -11,8 +11,8 @@ import type { Block, Fn, IfStmt, LocalFn, Param, PrimStmt, Stmt, Tree, Value, Va
 import { Builder, allDefs, blocks, forEachUse, freshVar, leaf, leaves, lit, mapTree, num, tup } from "../ir.js";
 import { PRIMS, primTy, vjpRule, type Ops } from "../prims/index.js";
 import { localsOf, markActive, sharedTapes, type Locals } from "./activity.js";
-import { substBlock } from "../subst.js";
-import { simplifyBlock } from "../simplify.js";
+import { renameStmts, substBlock } from "../subst.js";
+import { simplify, simplifyBlock } from "../simplify.js";
 
 export interface VjpOptions {
   /** Which parameters to differentiate; a number gives a bare gradient, an array a tuple. */
@@ -404,7 +404,8 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   const calls = freshVar("calls", "other");
   const locals: LocalFn[] = [];
   // (the primal functions stay for calls with constant arguments; the simplifier drops unused ones)
-  for (const lf of fn.locals ?? []) locals.push(lf, ...splitLocal(lf, calls, lc, shared));
+  const byName = new Map((fn.locals ?? []).map((l) => [l.name, l] as const));
+  for (const lf of fn.locals ?? []) locals.push(lf, ...(lf.custom ? splitCustom(lf, calls, lc, byName) : splitLocal(lf, calls, lc, shared)));
   if (locals.length) b.body.unshift({ out: calls, prim: "tapeNew", args: [] });
   b.body.push(...fwd);
   // Input checks (JAX refuses integer and boolean inputs at differentiated positions).
@@ -468,6 +469,70 @@ function rematerialize(needed: Var[], body: readonly Stmt[], params: readonly Va
     for (const a of d.args) if (a.tag === "var" && isParam(a)) add(a);
   }
   return { needed: keep, remat };
+}
+
+/**
+ * The two halves of a function with the user's rule. customVjp: the forward half runs fwd and
+ * tapes its residuals, the backward half pops them and runs bwd. customJvp: the forward half runs
+ * the function and tapes its arguments; the backward half pops them and runs the transpose of the
+ * rule's tangent map (reverse mode of `t ↦ rule(x, t)[1]`, which is linear in t, at t = 0).
+ */
+function splitCustom(lf: LocalFn, calls: Var, lc: Locals<"fwd" | "bwd">, byName: ReadonlyMap<string, LocalFn>): LocalFn[] {
+  const c = lf.custom!;
+  const names = lc.derived.get(lf.name)!;
+  const nOut = lf.results.length;
+  const ctOut = lf.results.map((v) => freshVar(`g_${v.tag === "var" ? v.name : "out"}`, v.ty === "other" ? "num" : v.ty));
+  const pushPop = (vals: readonly Value[]) => {
+    const popped = vals.map((v) => freshVar(v.tag === "var" ? v.name : "res", v.ty));
+    const push: Stmt[] = vals.length ? [{ out: freshVar("push", "other"), prim: "tapePush", args: [calls, num(0), ...vals] }] : [];
+    const pops: Stmt[] = [];
+    for (let i = vals.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [calls, num(0)] });
+    return { push, pops, popped };
+  };
+  if (c.kind === "vjp") {
+    const fwdFn = byName.get(c.fwd)!;
+    const outs = fwdFn.results.map((v) => freshVar(v.tag === "var" ? v.name : "out", v.ty));
+    const { push, pops, popped } = pushPop(outs.slice(nOut));
+    const cts = lf.params.map((p) => freshVar(`g_${p.name}`, p.ty));
+    return [
+      { name: names.fwd, params: lf.params, body: [{ kind: "call", fn: c.fwd, args: lf.params, outs }, ...push], results: outs.slice(0, nOut) },
+      { name: names.bwd, params: ctOut, body: [...pops, { kind: "call", fn: c.bwd, args: [...popped, ...ctOut], outs: cts }], results: cts },
+    ];
+  }
+  const rule = byName.get(c.rule)!;
+  if (rule.body.some((s) => s.kind === "call")) throw new TransformError("a customJvp rule that calls recursive functions cannot be transposed for reverse mode yet");
+  const nIn = lf.params.length;
+  const ruleFn: Fn = {
+    name: rule.name,
+    params: rule.params.map((v) => ({ name: v.name, tree: leaf(v) })),
+    body: rule.body,
+    result: tup(rule.results.slice(nOut).map((v) => leaf(v))),
+  };
+  const tangents = rule.params.map((_, i) => i).slice(nIn);
+  const V = simplify(vjpFn(ruleFn, { argnums: tangents, hasAux: false, withValue: false, api: "customJvp", cotangent: true }));
+  if (V.locals?.length) throw new TransformError("a customJvp rule with recursion cannot be transposed for reverse mode yet");
+  const { push, pops, popped } = pushPop(lf.params);
+  // V(x..., t..., ct): x the popped arguments, t zeros (the map is linear), ct the output cotangents
+  const m = new Map<number, Value>();
+  const zeroStmts: Stmt[] = [];
+  V.params.forEach((p, i) => {
+    const v = leaves(p.tree);
+    if (i < nIn) m.set(v[0].id, popped[i]);
+    else if (i < 2 * nIn) {
+      const like = popped[i - nIn];
+      if (like.ty === "arr") {
+        const z = freshVar("zero", "arr");
+        zeroStmts.push({ out: z, prim: "zerosLike", args: [like] });
+        m.set(v[0].id, z);
+      } else m.set(v[0].id, num(0));
+    } else v.forEach((ctv, k) => m.set(ctv.id, ctOut[k]));
+  });
+  const body = renameStmts(V.body, m);
+  const sub = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
+  return [
+    { name: names.fwd, params: lf.params, body: [...lf.body, ...push], results: lf.results },
+    { name: names.bwd, params: ctOut, body: [...pops, ...zeroStmts, ...body], results: leaves(V.result).map(sub) },
+  ];
 }
 
 /**
