@@ -183,6 +183,15 @@ export function customJvp<F extends AnyFn>(
 }
 
 /**
+ * f, differentiated by recomputing its intermediates in the adjoint pass instead of storing them
+ * (JAX's jax.checkpoint / remat): the same numbers, with only f's arguments kept per call between
+ * the forward and the adjoint sweep. Outside a differentiated function it is f.
+ */
+export function checkpoint<F extends AnyFn>(f: F): F {
+  return f;
+}
+
+/**
  * The value itself, with a zero derivative (JAX's lax.stop_gradient): numbers, Arrays and pytrees
  * of them. Inside a differentiated function the transformer compiles it; outside one it is the
  * identity.

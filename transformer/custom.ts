@@ -1,5 +1,5 @@
 // The user's own derivative rules: `customVjp(f, fwd, bwd)` and `customJvp(f, rule)` (JAX's
-// custom_vjp and custom_jvp). A call of such a function becomes a call of a local function whose
+// custom_vjp and custom_jvp), and `checkpoint(f)` (recompute f in the adjoint instead of taping). A call of such a function becomes a call of a local function whose
 // body is f (the primal, for calls nothing differentiates) and which names the local functions
 // holding the rule: reverse mode and forward mode use the rule instead of f's own derivative
 // (ad/reverse.ts splitLocal, ad/forward.ts jvpLocal), in every order.
@@ -9,7 +9,7 @@ import type { LocalFn, Tree, Value, Var } from "./ir.js";
 import { freshVar, leaves, mapTree } from "./ir.js";
 import type { FnLike, Lowerer } from "./lower.js";
 
-type Kind = "customVjp" | "customJvp";
+type Kind = "customVjp" | "customJvp" | "checkpoint";
 
 const count = (ts_: readonly Tree<unknown>[]) => ts_.reduce((n, t) => n + leaves(t).length, 0);
 
@@ -50,13 +50,14 @@ export class CustomRules {
     const saved = lw.b.body;
     lw.b.body = [];
     try {
-      const F = lw.lowerLocal(f, `${kind === "customVjp" ? "cvjp" : "cjvp"}`);
+      const F = lw.lowerLocal(f, kind === "customVjp" ? "cvjp" : kind === "customJvp" ? "cjvp" : "remat");
       const nOut = leaves(F.result).length;
       const nIn = count(F.params);
       const diff = F.lf.params.filter((p) => p.ty === "num" || p.ty === "arr");
-      if (diff.length !== F.lf.params.length) lw.fail(def.arguments[0], `a ${kind} function's parameters must be numbers, Arrays or pytrees of them`);
+      if (diff.length !== F.lf.params.length && kind !== "checkpoint") lw.fail(def.arguments[0], `a ${kind} function's parameters must be numbers, Arrays or pytrees of them`);
       let custom: LocalFn["custom"];
-      if (kind === "customVjp") {
+      if (kind === "checkpoint") custom = { kind: "remat" };
+      else if (kind === "customVjp") {
         const fwdDecl = this.fnArg(def, 1, "customVjp's fwd");
         const bwdDecl = this.fnArg(def, 2, "customVjp's bwd");
         const fwd = lw.lowerLocal(fwdDecl, "cvjp_fwd");

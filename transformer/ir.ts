@@ -102,7 +102,11 @@ export interface LocalFn {
  * cotangents) → parameter cotangents`. customJvp: `rule(...params, ...tangents) → [...outs,
  * ...tangents of outs]`.
  */
-export type CustomRule = { readonly kind: "vjp"; readonly fwd: string; readonly bwd: string } | { readonly kind: "jvp"; readonly rule: string };
+export type CustomRule =
+  | { readonly kind: "vjp"; readonly fwd: string; readonly bwd: string }
+  | { readonly kind: "jvp"; readonly rule: string }
+  /** checkpoint: reverse mode tapes only the arguments and recomputes the rest in the adjoint. */
+  | { readonly kind: "remat" };
 
 export type Stmt = PrimStmt | IfStmt | WhileStmt | CallStmt;
 

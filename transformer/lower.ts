@@ -155,7 +155,7 @@ export class Lowerer {
   }
 
   /** A customVjp/customJvp function as the target of a transform: a call of its local function. */
-  lowerCustomTop(def: ts.CallExpression, kind: "customVjp" | "customJvp", name: string): Fn {
+  lowerCustomTop(def: ts.CallExpression, kind: "customVjp" | "customJvp" | "checkpoint", name: string): Fn {
     const f = def.arguments[0] ? this.functionOf(def.arguments[0]) : undefined;
     if (!f || f === "jnp" || ts.isCallExpression(f)) this.fail(def, `${kind}'s function must be one whose source tsjax can see`);
     const params: Param[] = f.parameters.map((p, i) => ({ name: ts.isIdentifier(p.name) ? p.name.text : `arg${i}`, tree: this.paramTree(this.typeAt(p), `arg${i}`, p).tree }));
@@ -798,7 +798,7 @@ export class Lowerer {
         return this.inlineFn(this.host.transformCall(t, { lookup: (sym) => env.get(sym) }), args, node);
       }
       const custom = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(t.expression)));
-      if (custom?.kind === "other" && (custom.name === "customVjp" || custom.name === "customJvp")) return this.customs.call(custom.name, t, args, node);
+      if (custom?.kind === "other" && (custom.name === "customVjp" || custom.name === "customJvp" || custom.name === "checkpoint")) return this.customs.call(custom.name, t, args, node);
       return this.callReturned(t, args, node, env);
     }
     if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return this.inlineCall(t, args, node, env);
@@ -886,7 +886,7 @@ export class Lowerer {
       });
       const body = renameStmts(lf.body, lm, fns);
       const c = lf.custom;
-      const custom = !c ? undefined : c.kind === "vjp" ? { ...c, fwd: fns.get(c.fwd)!, bwd: fns.get(c.bwd)! } : { ...c, rule: fns.get(c.rule)! };
+      const custom = !c || c.kind === "remat" ? c : c.kind === "vjp" ? { ...c, fwd: fns.get(c.fwd)!, bwd: fns.get(c.bwd)! } : { ...c, rule: fns.get(c.rule)! };
       this.locals.push({ name: fns.get(lf.name)!, params, body, results: lf.results.map((v) => (v.tag === "var" ? lm.get(v.id) ?? v : v)), custom });
     }
     return mapTree(fn.result, sub);

@@ -238,7 +238,7 @@ class FileTransform {
     if (decl === "jnp") throw new LowerError(t, "internal: unresolved jnp function");
     if (ts.isCallExpression(decl)) {
       const ck = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(decl.expression)));
-      if (ck?.kind === "other" && (ck.name === "customVjp" || ck.name === "customJvp")) return lw.lowerCustomTop(decl, ck.name, nameOf(t));
+      if (ck?.kind === "other" && (ck.name === "customVjp" || ck.name === "customJvp" || ck.name === "checkpoint")) return lw.lowerCustomTop(decl, ck.name, nameOf(t));
       return this.transformCall(decl, site, outer);
     }
     // Lowered afresh for each call site: what a captured name refers to depends on the site.

@@ -405,7 +405,11 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
   const locals: LocalFn[] = [];
   // (the primal functions stay for calls with constant arguments; the simplifier drops unused ones)
   const byName = new Map((fn.locals ?? []).map((l) => [l.name, l] as const));
-  for (const lf of fn.locals ?? []) locals.push(lf, ...(lf.custom ? splitCustom(lf, calls, lc, byName) : splitLocal(lf, calls, lc, shared)));
+  for (const lf of fn.locals ?? [])
+    locals.push(
+      lf,
+      ...(lf.custom?.kind === "remat" ? splitRemat(lf, calls, lc, shared) : lf.custom ? splitCustom(lf, calls, lc, byName) : splitLocal(lf, calls, lc, shared)),
+    );
   if (locals.length) b.body.unshift({ out: calls, prim: "tapeNew", args: [] });
   b.body.push(...fwd);
   // Input checks (JAX refuses integer and boolean inputs at differentiated positions).
@@ -472,6 +476,39 @@ function rematerialize(needed: Var[], body: readonly Stmt[], params: readonly Va
 }
 
 /**
+ * checkpoint(f)'s halves: the forward half runs f and tapes only its arguments; the backward half
+ * pops them and runs f's ordinary halves back to back (the forward one tapes what the backward
+ * one reads, right before it reads it), so the tape holds the arguments per call, not f's
+ * intermediates, between the two sweeps.
+ */
+function splitRemat(lf: LocalFn, calls: Var, lc: Locals<"fwd" | "bwd">, shared: ReadonlySet<number>): LocalFn[] {
+  const names = lc.derived.get(lf.name)!;
+  const inner = { fwd: `${names.fwd}_again`, bwd: `${names.bwd}_again` };
+  const [fwdAgain, bwdAgain] = splitLocal(lf, calls, { ...lc, derived: new Map([...lc.derived, [lf.name, inner]]) }, shared);
+  const popped = lf.params.map((p) => freshVar(p.name, p.ty));
+  const pops: Stmt[] = [];
+  for (let i = lf.params.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [calls, num(0)] });
+  const push: Stmt[] = lf.params.length ? [{ out: freshVar("push", "other"), prim: "tapePush", args: [calls, num(0), ...lf.params] }] : [];
+  const ctOut = bwdAgain.params.map((p) => freshVar(p.name, p.ty));
+  const cts = bwdAgain.results.map((r) => freshVar(r.tag === "var" ? r.name : "g", r.ty === "other" ? "num" : r.ty));
+  return [
+    fwdAgain,
+    bwdAgain,
+    { name: names.fwd, params: lf.params, body: [...lf.body, ...push], results: lf.results },
+    {
+      name: names.bwd,
+      params: ctOut,
+      body: [
+        ...pops,
+        { kind: "call", fn: inner.fwd, args: popped, outs: lf.results.map((r) => freshVar("again", r.ty)) },
+        { kind: "call", fn: inner.bwd, args: ctOut, outs: cts },
+      ],
+      results: cts,
+    },
+  ];
+}
+
+/**
  * The two halves of a function with the user's rule. customVjp: the forward half runs fwd and
  * tapes its residuals, the backward half pops them and runs bwd. customJvp: the forward half runs
  * the function and tapes its arguments; the backward half pops them and runs the transpose of the
@@ -499,6 +536,7 @@ function splitCustom(lf: LocalFn, calls: Var, lc: Locals<"fwd" | "bwd">, byName:
       { name: names.bwd, params: ctOut, body: [...pops, { kind: "call", fn: c.bwd, args: [...popped, ...ctOut], outs: cts }], results: cts },
     ];
   }
+  if (c.kind !== "jvp") throw new Error("internal: splitCustom of a checkpoint");
   const rule = byName.get(c.rule)!;
   if (rule.body.some((s) => s.kind === "call")) throw new TransformError("a customJvp rule that calls recursive functions cannot be transposed for reverse mode yet");
   const nIn = lf.params.length;
