@@ -11,7 +11,7 @@
 // stencils move the inputs far less than δ.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { grad, numpy as jnp } from "../../runtime/index.js";
+import { grad, jvp, numpy as jnp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { expectVecClose, toVec, type Tolerance } from "./fixtures/fd.js";
 import { relax } from "./fixtures/cf-helpers.js";
@@ -220,6 +220,7 @@ const Q16 = (x: number, y: number, n: number, t: number, u: number) => {
 type Q = (x: number, y: number, n: number, t: number, u: number) => number;
 type QG = (x: number, y: number, n: number, t: number, u: number) => [number, number];
 type QH = (x: number, y: number, n: number, t: number, u: number, vx: number, vy: number) => [number, number];
+type QJ = (x: number, y: number, n: number, t: number, u: number, vx: number, vy: number) => number;
 
 // gradient in (x, y) and Hessian-vector product (vx, vy) ↦ H·(vx, vy) of each program
 const G01 = grad(Q01, { argnums: [0, 1] }), H01 = grad((x: number, y: number, n: number, t: number, u: number, vx: number, vy: number) => { const g = G01(x, y, n, t, u); return g[0] * vx + g[1] * vy; }, { argnums: [0, 1] });
@@ -239,36 +240,59 @@ const G14 = grad(Q14, { argnums: [0, 1] }), H14 = grad((x: number, y: number, n:
 const G15 = grad(Q15, { argnums: [0, 1] }), H15 = grad((x: number, y: number, n: number, t: number, u: number, vx: number, vy: number) => { const g = G15(x, y, n, t, u); return g[0] * vx + g[1] * vy; }, { argnums: [0, 1] });
 const G16 = grad(Q16, { argnums: [0, 1] }), H16 = grad((x: number, y: number, n: number, t: number, u: number, vx: number, vy: number) => { const g = G16(x, y, n, t, u); return g[0] * vx + g[1] * vy; }, { argnums: [0, 1] });
 
+// forward mode: the directional derivative (jvp) and forward-over-reverse Hessian-vector products
+const J01: QJ = (x, y, n, t, u, vx, vy) => jvp(Q01, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH01: QH = (x, y, n, t, u, vx, vy) => jvp(G01, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J02: QJ = (x, y, n, t, u, vx, vy) => jvp(Q02, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH02: QH = (x, y, n, t, u, vx, vy) => jvp(G02, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J03: QJ = (x, y, n, t, u, vx, vy) => jvp(Q03, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH03: QH = (x, y, n, t, u, vx, vy) => jvp(G03, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J04: QJ = (x, y, n, t, u, vx, vy) => jvp(Q04, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH04: QH = (x, y, n, t, u, vx, vy) => jvp(G04, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J05: QJ = (x, y, n, t, u, vx, vy) => jvp(Q05, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH05: QH = (x, y, n, t, u, vx, vy) => jvp(G05, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J06: QJ = (x, y, n, t, u, vx, vy) => jvp(Q06, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH06: QH = (x, y, n, t, u, vx, vy) => jvp(G06, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J07: QJ = (x, y, n, t, u, vx, vy) => jvp(Q07, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH07: QH = (x, y, n, t, u, vx, vy) => jvp(G07, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J08: QJ = (x, y, n, t, u, vx, vy) => jvp(Q08, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH08: QH = (x, y, n, t, u, vx, vy) => jvp(G08, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J09: QJ = (x, y, n, t, u, vx, vy) => jvp(Q09, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH09: QH = (x, y, n, t, u, vx, vy) => jvp(G09, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J10: QJ = (x, y, n, t, u, vx, vy) => jvp(Q10, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH10: QH = (x, y, n, t, u, vx, vy) => jvp(G10, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J11: QJ = (x, y, n, t, u, vx, vy) => jvp(Q11, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH11: QH = (x, y, n, t, u, vx, vy) => jvp(G11, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J12: QJ = (x, y, n, t, u, vx, vy) => jvp(Q12, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH12: QH = (x, y, n, t, u, vx, vy) => jvp(G12, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J13: QJ = (x, y, n, t, u, vx, vy) => jvp(Q13, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH13: QH = (x, y, n, t, u, vx, vy) => jvp(G13, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J14: QJ = (x, y, n, t, u, vx, vy) => jvp(Q14, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH14: QH = (x, y, n, t, u, vx, vy) => jvp(G14, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J15: QJ = (x, y, n, t, u, vx, vy) => jvp(Q15, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH15: QH = (x, y, n, t, u, vx, vy) => jvp(G15, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+const J16: QJ = (x, y, n, t, u, vx, vy) => jvp(Q16, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH16: QH = (x, y, n, t, u, vx, vy) => jvp(G16, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
+
 interface NumProgram {
   name: string;
   f: Q;
   g: QG;
   h: QH;
+  /** jvp along (vx, vy), and jvp of the gradient (forward over reverse). */
+  j: QJ;
+  fh: QH;
   /** Largest trip-count parameter drawn. */
   nMax?: number;
 }
 const NUM_PROGRAMS: NumProgram[] = [
-  { name: "Q01 loop with if/else", f: Q01, g: G01, h: H01 },
-  { name: "Q02 while, data-dependent exit", f: Q02, g: G02, h: H02 },
-  { name: "Q03 nested loops with break", f: Q03, g: G03, h: H03 },
-  { name: "Q04 early return in a loop", f: Q04, g: G04, h: H04 },
-  { name: "Q05 do-while to a tolerance", f: Q05, g: G05, h: H05 },
-  { name: "Q06 switch with fallthrough in a loop", f: Q06, g: G06, h: H06 },
-  { name: "Q07 ternary chain in a loop", f: Q07, g: G07, h: H07 },
-  { name: "Q08 labelled continue/break", f: Q08, g: G08, h: H08 },
-  { name: "Q09 helper with a branch in a loop", f: Q09, g: G09, h: H09 },
-  { name: "Q10 Newton iterations, then a branch", f: Q10, g: G10, h: H10 },
-  { name: "Q11 && / || values in a loop", f: Q11, g: G11, h: H11 },
-  { name: "Q12 loop-carried object", f: Q12, g: G12, h: H12 },
-  { name: "Q13 bisection-like bracket", f: Q13, g: G13, h: H13 },
-  { name: "Q14 accumulate until a threshold", f: Q14, g: G14, h: H14 },
-  { name: "Q15 nested grad of a branchy function in a loop", f: Q15, g: G15, h: H15 },
+  { name: "Q01 loop with if/else", f: Q01, g: G01, h: H01, j: J01, fh: FH01 },
+  { name: "Q02 while, data-dependent exit", f: Q02, g: G02, h: H02, j: J02, fh: FH02 },
+  { name: "Q03 nested loops with break", f: Q03, g: G03, h: H03, j: J03, fh: FH03 },
+  { name: "Q04 early return in a loop", f: Q04, g: G04, h: H04, j: J04, fh: FH04 },
+  { name: "Q05 do-while to a tolerance", f: Q05, g: G05, h: H05, j: J05, fh: FH05 },
+  { name: "Q06 switch with fallthrough in a loop", f: Q06, g: G06, h: H06, j: J06, fh: FH06 },
+  { name: "Q07 ternary chain in a loop", f: Q07, g: G07, h: H07, j: J07, fh: FH07 },
+  { name: "Q08 labelled continue/break", f: Q08, g: G08, h: H08, j: J08, fh: FH08 },
+  { name: "Q09 helper with a branch in a loop", f: Q09, g: G09, h: H09, j: J09, fh: FH09 },
+  { name: "Q10 Newton iterations, then a branch", f: Q10, g: G10, h: H10, j: J10, fh: FH10 },
+  { name: "Q11 && / || values in a loop", f: Q11, g: G11, h: H11, j: J11, fh: FH11 },
+  { name: "Q12 loop-carried object", f: Q12, g: G12, h: H12, j: J12, fh: FH12 },
+  { name: "Q13 bisection-like bracket", f: Q13, g: G13, h: H13, j: J13, fh: FH13 },
+  { name: "Q14 accumulate until a threshold", f: Q14, g: G14, h: H14, j: J14, fh: FH14 },
+  { name: "Q15 nested grad of a branchy function in a loop", f: Q15, g: G15, h: H15, j: J15, fh: FH15 },
 ];
 
-const NUM_PROGRAMS_NESTED: NumProgram[] = [{ name: "Q16 loops inside both branches of an if", f: Q16, g: G16, h: H16 }];
+const NUM_PROGRAMS_NESTED: NumProgram[] = [{ name: "Q16 loops inside both branches of an if", f: Q16, g: G16, h: H16, j: J16, fh: FH16 }];
 
 const NUM_FIRST: Tolerance = { rtol: 1e-6, atol: 1e-8, floor: 1e-6 };
 const NUM_SECOND: Tolerance = { rtol: 1e-4, atol: 1e-6, floor: 1e-4 };
+/** Two AD modes on the same float64 program: the same up to rounding order. */
+const AD_AGREE: Tolerance = { rtol: 1e-10, atol: 1e-12 };
 
 function checkNumProgram(p: NumProgram) {
   const xy = real(-2, 2), th = real(-2, 3), dir = real(-1, 1);
@@ -282,6 +306,9 @@ function checkNumProgram(p: NumProgram) {
       expectVecClose(g, fdVec((w) => p.f(w[0], w[1], n, t, u), [x, y]), NUM_FIRST, `${p.name}: ∇ at x=${x}, y=${y}, n=${n}, t=${t}, u=${u}`);
       const hv = p.h(x, y, n, t, u, vx, vy);
       expectVecClose(hv, fdDir((w) => p.g(w[0], w[1], n, t, u), [x, y], [vx, vy]), NUM_SECOND, `${p.name}: H·(${vx}, ${vy}) at x=${x}, y=${y}, n=${n}, t=${t}, u=${u}`);
+      // forward mode agrees with reverse mode to rounding: jvp = ∇·v, jvp(∇) = H·v
+      expectVecClose([p.j(x, y, n, t, u, vx, vy)], [g[0] * vx + g[1] * vy], AD_AGREE, `${p.name}: jvp along (${vx}, ${vy})`);
+      expectVecClose(p.fh(x, y, n, t, u, vx, vy), hv, AD_AGREE, `${p.name}: jvp(∇) along (${vx}, ${vy})`);
     }),
     { numRuns: RUNS, maxSkipsPerRun: 200 },
   );
