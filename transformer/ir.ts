@@ -120,6 +120,19 @@ export function blocks(s: Stmt): readonly Block[] {
   return s.kind === "if" ? [s.then, s.else] : s.kind === "while" ? [s.cond, s.body] : [];
 }
 
+/** Calls `f` on every statement of a block, at any depth (a statement before those inside it). */
+export function walk(body: readonly Stmt[], f: (s: Stmt) => void): void {
+  for (const s of body) {
+    f(s);
+    for (const b of blocks(s)) walk(b.body, f);
+  }
+}
+
+/** Whether any statement of a block, at any depth, satisfies `pred`. */
+export function someStmt(body: readonly Stmt[], pred: (s: Stmt) => boolean): boolean {
+  return body.some((s) => pred(s) || blocks(s).some((b) => someStmt(b.body, pred)));
+}
+
 /** Calls `f` on every variable a block defines, at any depth (loop parameters included). */
 export function forEachDef(body: readonly Stmt[], f: (v: Var) => void): void {
   for (const s of body) {

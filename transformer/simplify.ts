@@ -3,7 +3,7 @@
 // turns grad(grad(grad(grad(cubic)))) into `return 0`.
 
 import type { Block, Fn, PrimStmt, Stmt, Value, Var } from "./ir.js";
-import { allDefs, blocks, forEachDef, isConst, leaves, mapTree, num, uses } from "./ir.js";
+import { allDefs, forEachDef, isConst, leaves, mapTree, num, someStmt, uses, walk } from "./ir.js";
 import { PRIMS } from "./prims/index.js";
 
 type Def = Map<number, PrimStmt>;
@@ -211,17 +211,8 @@ function definedIn(body: readonly Stmt[], id: number): boolean {
   return allDefs(body).has(id);
 }
 
-function hasEffect(body: readonly Stmt[]): boolean {
-  return body.some((s) =>
-    s.kind === undefined
-      ? !!PRIMS[s.prim].effect
-      : s.kind === "call"
-        ? true
-        : s.kind === "if"
-          ? hasEffect(s.then.body) || hasEffect(s.else.body)
-          : hasEffect(s.cond.body) || hasEffect(s.body.body),
-  );
-}
+/** Whether a block has a run-time effect (a check, a tape operation, a call) at any depth. */
+const hasEffect = (body: readonly Stmt[]): boolean => someStmt(body, (s) => (s.kind === undefined ? !!PRIMS[s.prim].effect : s.kind === "call"));
 
 /** Dead code: keep what `live` (the results after this block) or an effect needs. */
 function dceBlock(body: readonly Stmt[], live: Set<number>, sc: { changed: boolean }): Stmt[] {
@@ -357,16 +348,19 @@ export function simplify(fn: Fn): Fn {
   });
   // only the local functions something calls (reverse mode keeps every primal function)
   const called = new Set<string>();
-  const visit = (body: readonly Stmt[]): void => {
-    for (const s of body) {
-      if (s.kind === "call" && !called.has(s.fn)) {
-        called.add(s.fn);
-        const lf = locals.find((l) => l.name === s.fn);
-        if (lf) visit(lf.body);
+  const visit = (body: readonly Stmt[]): void =>
+    walk(body, (s) => {
+      if (s.kind !== "call" || called.has(s.fn)) return;
+      called.add(s.fn);
+      const lf = locals.find((l) => l.name === s.fn);
+      if (lf) visit(lf.body);
+      // a function with the user's rule uses the local functions holding it
+      const c = lf?.custom;
+      for (const n of !c || c.kind === "remat" ? [] : c.kind === "vjp" ? [c.fwd, c.bwd] : [c.rule]) {
+        const r = locals.find((l) => l.name === n);
+        if (r && !called.has(n)) (called.add(n), visit(r.body));
       }
-      for (const b of blocks(s)) visit(b.body);
-    }
-  };
+    });
   visit(cur.body);
   const used = locals.filter((lf) => called.has(lf.name));
   return { ...cur, locals: used.length ? used : undefined };

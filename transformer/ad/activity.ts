@@ -3,7 +3,7 @@
 // which local functions touch a tape, and fresh names for the local functions they derive.
 
 import type { Fn, Stmt, Value } from "../ir.js";
-import { allDefs, blocks } from "../ir.js";
+import { allDefs, someStmt, walk } from "../ir.js";
 import { PRIMS } from "../prims/index.js";
 
 /**
@@ -27,13 +27,10 @@ export function localsOf<K extends string>(fn: Fn, suffixes: readonly K[]): Loca
     return name;
   };
   const derived = new Map(lfs.map((l) => [l.name, Object.fromEntries(suffixes.map((x) => [x, uniq(`${l.name}_${x}`)])) as Record<K, string>] as const));
-  const direct = (body: readonly Stmt[]): boolean =>
-    body.some((s) => (s.kind === undefined ? s.prim === "tapePush" || s.prim === "tapePop" : blocks(s).some((b) => direct(b.body))));
-  const calls = (body: readonly Stmt[], out: string[] = []): string[] => {
-    for (const s of body) {
-      if (s.kind === "call") out.push(s.fn);
-      for (const b of blocks(s)) calls(b.body, out);
-    }
+  const direct = (body: readonly Stmt[]) => someStmt(body, (s) => s.kind === undefined && (s.prim === "tapePush" || s.prim === "tapePop"));
+  const calls = (body: readonly Stmt[]) => {
+    const out: string[] = [];
+    walk(body, (s) => s.kind === "call" && out.push(s.fn));
     return out;
   };
   const tapeUsers = new Set(lfs.filter((l) => direct(l.body)).map((l) => l.name));
@@ -54,16 +51,11 @@ export function sharedTapes(fn: Fn): Set<number> {
   const out = new Set<number>();
   for (const l of fn.locals ?? []) {
     const inner = allDefs(l.body);
-    const walk = (body: readonly Stmt[]): void => {
-      for (const s of body) {
-        if (s.kind === undefined && (s.prim === "tapePush" || s.prim === "tapePop")) {
-          const t = s.args[0];
-          if (t.tag === "var" && !inner.has(t.id)) out.add(t.id);
-        }
-        for (const b of blocks(s)) walk(b.body);
-      }
-    };
-    walk(l.body);
+    walk(l.body, (s) => {
+      if (s.kind !== undefined || (s.prim !== "tapePush" && s.prim !== "tapePop")) return;
+      const t = s.args[0];
+      if (t.tag === "var" && !inner.has(t.id)) out.add(t.id);
+    });
   }
   return out;
 }

@@ -8,7 +8,7 @@
 // first written.
 
 import type { Block, Fn, IfStmt, LocalFn, Param, PrimStmt, Stmt, Tree, Value, Var, WhileStmt } from "../ir.js";
-import { Builder, allDefs, blocks, forEachUse, freshVar, leaf, leaves, lit, mapTree, num, tup } from "../ir.js";
+import { Builder, allDefs, forEachUse, freshVar, leaf, leaves, lit, mapTree, num, someStmt, tup } from "../ir.js";
 import { PRIMS, primTy, vjpRule, type Ops } from "../prims/index.js";
 import { localsOf, markActive, sharedTapes, type Locals } from "./activity.js";
 import { renameStmts, substBlock } from "../subst.js";
@@ -90,15 +90,7 @@ class Reverse {
 
   /** Whether a block pushes or pops on an active tape (whose adjoint must run to keep it aligned). */
   hasActiveTapeOps(body: readonly Stmt[]): boolean {
-    return body.some((s) =>
-      s.kind === undefined
-        ? (s.prim === "tapePush" || s.prim === "tapePop") && this.active.has(s.out.id)
-        : s.kind === "if"
-          ? this.hasActiveTapeOps(s.then.body) || this.hasActiveTapeOps(s.else.body)
-          : s.kind === "while"
-            ? this.hasActiveTapeOps(s.cond.body) || this.hasActiveTapeOps(s.body.body)
-            : false,
-    );
+    return someStmt(body, (s) => s.kind === undefined && (s.prim === "tapePush" || s.prim === "tapePop") && this.active.has(s.out.id));
   }
 
   /** Add a cotangent contribution to `v` (numbers get numbers even when Arrays met them). */
