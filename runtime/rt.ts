@@ -344,11 +344,15 @@ export function listCtGet(l: List, i: number): N {
 }
 /** A list as long as `like`, with `l`'s entries and zeros (of each entry's kind) where l has none. */
 export function listDense(l: List, like: List): List {
-  return like.map((x, i) => l[i] ?? (x === undefined || typeof x === "number" ? 0 : zerosLike(x)));
+  const zero = (x: N | undefined) => (x === undefined || typeof x === "number" ? 0 : zerosLike(x));
+  if (Array.isArray(like)) return like.map((x, i) => l[i] ?? zero(x));
+  // a Record<string, number | Array> parameter: the same keys
+  const byKey = l as unknown as Record<string, N>, likeKeys = like as unknown as Record<string, N>;
+  return Object.fromEntries(Object.keys(likeKeys).map((k) => [k, byKey[k] ?? zero(likeKeys[k])])) as unknown as List;
 }
 /** l[i] = v in place (the previous version of l is never read again). */
 export function listSetAt(l: List, i: number, v: N): List {
-  if (!Number.isInteger(i) || i < 0) throw new RangeError(`list index ${i} is not a valid index`);
+  if (typeof i === "number" && (!Number.isInteger(i) || i < 0)) throw new RangeError(`list index ${i} is not a valid index`);
   l[i] = v;
   return l;
 }
@@ -360,8 +364,12 @@ export function listAddAt(l: List, i: number, v: N): List {
 }
 /** Elementwise sum of two cotangent lists (a new list). */
 export function listMerge(a: List, b: List): List {
-  const out: List = a.slice();
-  b.forEach((v, i) => v !== undefined && listAddAt(out, i, v));
+  // (string keys too: the cotangent of a Record parameter)
+  const out = Object.assign(a.slice(), a) as List;
+  for (const k of Object.keys(b)) {
+    const v = (b as unknown as Record<string, N>)[k];
+    if (v !== undefined) listAddAt(out, (/^\d+$/.test(k) ? Number(k) : k) as number, v);
+  }
   return out;
 }
 

@@ -93,8 +93,10 @@ export class Lowerer {
       if (c.isArrayType(t))
         this.fail(at, `parameter '${name}' has an array type of unknown length (${c.typeToString(t)}) whose elements are not numbers or Arrays; use a tuple type such as [{ w: Array }, { w: Array }]`);
       if (t.flags & ts.TypeFlags.Object && t.getCallSignatures().length === 0) {
+        // Record<string, number | Array>: a run-time map (a list with string keys)
+        if (c.getIndexInfosOfType(t).length && this.recordElementTy(t) && c.getPropertiesOfType(t).length === 0) return leaf(freshVar(base, "list"));
         if (c.getIndexInfosOfType(t).length)
-          this.fail(at, `parameter '${name}' has an index signature (${c.typeToString(t)}); give its fields names, e.g. { W: Array; b: Array }`);
+          this.fail(at, `parameter '${name}' has an index signature (${c.typeToString(t)}) with values that are not numbers or Arrays, or named fields beside it; give its fields names, e.g. { W: Array; b: Array }`);
         const props = c.getPropertiesOfType(t).map((p) => p.getName()).sort();
         return {
           kind: "obj",
@@ -433,6 +435,13 @@ export class Lowerer {
   }
 
   /** For a JS array type (not a tuple) of numbers or Arrays, the element's type. */
+  /** The value type of a string index signature (Record<string, T>), if numbers or Arrays. */
+  recordElementTy(t: ts.Type): Ty | null {
+    const info = this.checker.getIndexInfoOfType(t, ts.IndexKind.String);
+    const ty = info ? this.tyOfType(info.type) : null;
+    return ty === "num" || ty === "arr" ? ty : null;
+  }
+
   listElementTy(t: ts.Type): Ty | null {
     if (!this.checker.isArrayType(t) || this.checker.isTupleType(t)) return null;
     const el = this.checker.getTypeArguments(t as ts.TypeReference)[0];
@@ -704,9 +713,10 @@ export class Lowerer {
     if (obj.kind === "none") this.fail(node, `reading '${key}' of ${String(obj.v)}`);
     const v = obj.v;
     if (v.ty === "list") {
-      if (key === "length") return leaf(this.prim("listLen", [v], node, "num"));
-      if (typeof key !== "number") this.fail(node, `cannot read '${key}' of a local array here`);
-      return leaf(this.prim("listGet", [v, num(key)], node, this.tyOfType(this.typeAt(node))));
+      const rec = this.recordElementTy(this.typeAt(objExpr));
+      if (key === "length" && !rec) return leaf(this.prim("listLen", [v], node, "num"));
+      if (typeof key !== "number" && !rec) this.fail(node, `cannot read '${key}' of a local array here`);
+      return leaf(this.prim("listGet", [v, typeof key === "number" ? num(key) : lit(key)], node, this.tyOfType(this.typeAt(node))));
     }
     if (v.tag === "ext") return leaf({ ...v, path: [...(v.path ?? []), key], ty: this.tyOfType(this.typeAt(node)) });
     if (v.ty === "arr" && key === "T") return leaf(this.prim("transpose", [v, lit(undefined)], node));

@@ -67,3 +67,24 @@ describe("Array[] parameters and lists inside pytrees", () => {
     expect(grad(f)({ xs: [1, 2], k: 3 })).toEqual({ xs: [6, 12], k: 5 });
   });
 });
+
+describe("Record<string, Array> parameters", () => {
+  it("fields read by name and by a run-time key; the gradient has the same keys", () => {
+    const layers = ["a", "b"];
+    const f = (p: Record<string, Array>, x: Array) => {
+      let h = jnp.multiply(p.a, x);
+      for (const k of layers) h = jnp.tanh(jnp.add(h, p[k]));
+      return jnp.sum(jnp.multiply(h, p["b"]));
+    };
+    const p = { a: jnp.array([0.5, -1]), b: jnp.array([0.25, 2]) };
+    const x = jnp.array([1, 3]);
+    const g = grad(f)(p, x);
+    expect(Object.keys(g).sort()).toEqual(["a", "b"]);
+    const h = 1e-3;
+    const bump = (d: number) => f({ a: jnp.array([0.5, -1 + d]), b: p.b }, x).item() as number;
+    expect(g.a.tolist()[1]).toBeCloseTo((bump(h) - bump(-h)) / (2 * h), 3);
+    // keys nothing reads get zeros
+    const only = grad((q: Record<string, number>) => q.w * q.w)({ w: 3, unused: 1 });
+    expect(only).toEqual({ w: 6, unused: 0 });
+  });
+});
