@@ -212,7 +212,7 @@ export function checkOne(p: Prog, mod: Record<string, unknown>, x: number, y: nu
   ];
   if (withOrder2) {
     const hv = d1[ord.h];
-    const hx = hv === "x" ? { xx: o.xx, xy: o.xy } : { yx: o.xy, yy: o.yy };
+    const hx: Record<string, number> = hv === "x" ? { xx: o.xx, xy: o.xy } : { yx: o.xy, yy: o.yy };
     checks.push([`h (grad of valueAndGrad's ∂${hv}, argnums [0, 1])`, () => {
       const r = run("h") as [number, number];
       const ks = Object.keys(hx);
@@ -267,30 +267,41 @@ export async function runBatch(progs: Prog[], opts: RunOptions, stats: Stats): P
   const t1 = Date.now();
   progs.forEach((p, i) => {
     stats.programs++;
-    if (b.invalid.has(i)) {
-      stats.invalid++;
-      stats.failures.push({ id: p.id, kind: "invalid", detail: b.invalid.get(i)!, sig: `invalid: ${normalize(b.invalid.get(i)!.replace(/^TS\d+ line \d+: /, ""))}` });
-      return;
+    const r = judge(p, b, i, opts.seed, opts.order2 ?? defaultOrder2);
+    if (r === "skipped") stats.skipped++;
+    else {
+      if (r === undefined || r.kind === "wrong" || r.kind === "crash") stats.checked++;
+      if (r?.kind === "invalid") stats.invalid++;
+      if (r) stats.failures.push(r);
     }
-    if (b.refused.has(i)) {
-      const m = b.refused.get(i)!;
-      stats.failures.push({ id: p.id, kind: "refused", detail: m, sig: `refused: ${normalize(m)}` });
-      return;
-    }
-    const pt = pickPoint(p, opts.seed);
-    if (pt === "oracle") {
-      stats.failures.push({ id: p.id, kind: "oracle", detail: "oracle error", sig: "oracle error" });
-      return;
-    }
-    if (!pt) {
-      stats.skipped++;
-      return;
-    }
-    stats.checked++;
-    const f = checkOne(p, b.mod!, pt.x, pt.y, pt.o.out, (opts.order2 ?? defaultOrder2)(p));
-    if (f) stats.failures.push(f);
   });
   stats.runMs += Date.now() - t1;
+}
+
+/**
+ * The verdict on program `i` of a built batch: undefined when it agrees with the oracle, "skipped"
+ * when no input point is usable, else the failure. `at` fixes the point (for the reducer).
+ */
+export function judge(p: Prog, b: Built, i: number, seed: number, order2: (p: Prog) => boolean, at?: { x: number; y: number }): Failure | "skipped" | undefined {
+  if (b.fatal) return { id: p.id, kind: "crash", detail: b.fatal, sig: `crash build: ${normalize(b.fatal.replace(/^[^:]*: /, ""))}` };
+  if (b.invalid.has(i)) return { id: p.id, kind: "invalid", detail: b.invalid.get(i)!, sig: `invalid: ${normalize(b.invalid.get(i)!.replace(/^TS\d+ line \d+: /, ""))}` };
+  if (b.refused.has(i)) {
+    const m = b.refused.get(i)!;
+    return { id: p.id, kind: "refused", detail: m, sig: `refused: ${normalize(m)}` };
+  }
+  let pt: ReturnType<typeof pickPoint>;
+  if (at) {
+    try {
+      const o = evaluate(p, at.x, at.y);
+      pt = o.margin >= MARGIN && finiteAndModerate(o.out) ? { ...at, o } : undefined;
+    } catch (e) {
+      if (!(e instanceof OracleError)) throw e;
+      pt = "oracle";
+    }
+  } else pt = pickPoint(p, seed);
+  if (pt === "oracle") return { id: p.id, kind: "oracle", detail: "oracle error", sig: "oracle error" };
+  if (!pt) return "skipped";
+  return checkOne(p, b.mod!, pt.x, pt.y, pt.o.out, order2(p));
 }
 
 export const newStats = (): Stats => ({ programs: 0, checked: 0, skipped: 0, invalid: 0, failures: [], compileMs: 0, runMs: 0 });
