@@ -11,14 +11,14 @@
 //   node test/fuzz/run.mjs --count 50000 --seed 7          (long runs in chunks, see that file)
 //
 // Environment: TSJAX_FUZZ_SEED, TSJAX_FUZZ_COUNT, TSJAX_FUZZ_START (first program id),
-// TSJAX_FUZZ_BATCH (programs per file), TSJAX_FUZZ_OFF (features to leave out, e.g. "same,narrow";
+// TSJAX_FUZZ_BATCH (programs per file), TSJAX_FUZZ_WORKERS (compiling threads, default 2), TSJAX_FUZZ_OFF (features to leave out, e.g. "same,narrow";
 // see FEATURES in gen.ts), TSJAX_FUZZ_REDUCE_MS (total time for reductions), TSJAX_FUZZ_REPORT
 // (write a JSON report to this path).
 import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import type { Expr, Prog, Stmt } from "./fuzz/ast.js";
 import { generate } from "./fuzz/gen.js";
-import { MARGIN, newStats, pickPoint, runBatch } from "./fuzz/harness.js";
+import { MARGIN, closePool, newStats, pickPoint, runBatches } from "./fuzz/harness.js";
 import { evaluate, value } from "./fuzz/oracle.js";
 import { formatReport, reduceClasses } from "./fuzz/report.js";
 
@@ -28,6 +28,7 @@ const COUNT = Number(env.TSJAX_FUZZ_COUNT ?? 2500);
 const START = Number(env.TSJAX_FUZZ_START ?? 0);
 const BATCH = Number(env.TSJAX_FUZZ_BATCH ?? 100);
 const OFF = new Set((env.TSJAX_FUZZ_OFF ?? "").split(",").filter(Boolean));
+const WORKERS = Number(env.TSJAX_FUZZ_WORKERS ?? 2);
 const REDUCE_MS = Number(env.TSJAX_FUZZ_REDUCE_MS ?? 40_000);
 
 // ---- tiny builders for hand-written programs ----------------------------------------------------
@@ -149,14 +150,21 @@ describe("fuzz: generated programs through the transformer vs the hyper-dual ora
     const progs = new Map<number, Prog>();
     const progOf = (id: number) => progs.get(id) ?? generate(SEED, id, OFF);
     const stats = newStats();
+    const t0 = Date.now();
+    const batches: Prog[][] = [];
     for (let s = START; s < START + COUNT; s += BATCH) {
       const batch: Prog[] = [];
       for (let id = s; id < Math.min(s + BATCH, START + COUNT); id++) batch.push(generate(SEED, id, OFF));
-      await runBatch(batch, { seed: SEED }, stats);
+      batches.push(batch);
     }
+    await runBatches(batches, { seed: SEED, workers: WORKERS }, stats);
+    closePool();
+    const fuzzMs = Date.now() - t0;
     const reps = await reduceClasses(stats.failures, progOf, SEED, { maxClasses: 20, totalMs: REDUCE_MS, perClassMs: 15_000 });
     const report = formatReport(stats, SEED, reps, progOf);
-    if (env.TSJAX_FUZZ_REPORT) fs.writeFileSync(env.TSJAX_FUZZ_REPORT, JSON.stringify({ seed: SEED, start: START, count: COUNT, off: [...OFF], stats: { ...stats, failures: undefined }, failures: stats.failures, classes: reps }, null, 1));
+    if (env.TSJAX_FUZZ_REPORT)
+      fs.writeFileSync(env.TSJAX_FUZZ_REPORT, JSON.stringify({ seed: SEED, start: START, count: COUNT, off: [...OFF], fuzzMs, stats: { ...stats, failures: undefined }, failures: stats.failures, classes: reps }, null, 1));
+    console.log(`fuzz: ${stats.programs} programs in ${fuzzMs} ms (${stats.checked} compared, ${stats.skipped} skipped, ${stats.failures.length} failures)`);
     if (stats.failures.length) console.log(report);
     expect(stats.skipped, "programs without a usable input point (a generator problem)").toBeLessThan(COUNT * 0.2);
     expect(stats.failures.length, report).toBe(0);

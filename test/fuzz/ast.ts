@@ -228,3 +228,25 @@ export function printProg(p: Prog, opts: { order2?: boolean } = {}): string {
   }
   return parts.join("\n") + "\n";
 }
+
+/** Throws SAME at a construct with the same thing on both sides (c ? v : v, v || v, if (c) return v; else return v). */
+function scanSame(p: Prog): boolean {
+  const s = JSON.stringify(p, (k, v) => {
+    if (v && typeof v === "object" && "k" in v) {
+      if ((v.k === "cond" || v.k === "log" || v.k === "nullish") && printExpr(v.a) === printExpr(v.b)) throw SAME;
+      if (v.k === "if" && v.f && v.t.length === 1 && v.f.length === 1 && v.t[0].k === "ret" && v.f[0].k === "ret" && printExpr(v.t[0].e) === printExpr(v.f[0].e)) throw SAME;
+    }
+    return v;
+  });
+  return s === undefined;
+}
+const SAME = new Error("same");
+export function hasSame(p: Prog): boolean {
+  try {
+    scanSame(p);
+    return false;
+  } catch (e) {
+    if (e === SAME) return true;
+    throw e;
+  }
+}

@@ -6,7 +6,7 @@
 // is infinite. Every loop is capped by a counter; values are kept moderate (squashing functions,
 // divisions by 1 + z², square roots of z² + 1), and the harness skips points where the oracle
 // reports a non-finite or huge value anyway.
-import type { CmpOp, Expr, Fn, M1, Prog, Stmt } from "./ast.js";
+import { type CmpOp, type Expr, type Fn, type M1, type Prog, type Stmt, hasSame } from "./ast.js";
 
 /** mulberry32 */
 export function rng(seed: number): () => number {
@@ -467,7 +467,11 @@ function endsFn(ss: Stmt[]): boolean {
 }
 
 export function generate(seed: number, id: number, off: ReadonlySet<string> = new Set()): Prog {
-  return new Gen(rng(progSeed(seed, id)), id, off).program();
+  // with "same" off, also avoid the equal sides that random choice produces (`c ? y : y`)
+  for (let k = 0; ; k++) {
+    const p = new Gen(rng(progSeed(seed, id) + k * 0x9e3779b1), id, off).program();
+    if (!off.has("same") || !hasSame(p) || k > 50) return p;
+  }
 }
 
 /** Inputs for program `id`, attempt `k`: x and y uniform in [-2, 2]. */

@@ -3,11 +3,12 @@
 // derivative with the hyper-dual oracle. A transformer crash or a module that will not load is
 // bisected down to the program responsible.
 import ts from "typescript";
+import { Worker } from "node:worker_threads";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { emitFile } from "../../dist/transformer/program.js";
+import { type CompileJob, type CompileResult, compileBatch } from "./compile.mjs";
 import { type Prog, names, order2, printProg } from "./ast.js";
 import { type OracleResult, OracleError, evaluate } from "./oracle.js";
 import { inputs } from "./gen.js";
@@ -15,16 +16,6 @@ import type { HD } from "./hd.js";
 
 export const RUNTIME = fileURLToPath(new URL("../../dist/runtime/index.js", import.meta.url));
 export const HEADER = `import { grad, valueAndGrad } from ${JSON.stringify(RUNTIME)};\n`;
-
-const OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  strict: true,
-  skipLibCheck: true,
-  types: [],
-  lib: ["lib.es2023.d.ts"],
-};
 
 /** Relative and absolute tolerance (float64 on both sides; only the order of operations differs). */
 export const RTOL = 1e-9;
@@ -59,27 +50,6 @@ export interface Stats {
 
 // ---- compilation ------------------------------------------------------------------------------
 
-const cache = new Map<string, ts.SourceFile>();
-const baseHost = ts.createCompilerHost(OPTIONS);
-function hostFor(files: Map<string, string>): ts.CompilerHost {
-  return {
-    ...baseHost,
-    getSourceFile(name, lang) {
-      const text = files.get(name);
-      if (text !== undefined) return ts.createSourceFile(name, text, lang, true);
-      let sf = cache.get(name);
-      if (!sf) {
-        sf = baseHost.getSourceFile(name, lang);
-        if (sf) cache.set(name, sf);
-      }
-      return sf;
-    },
-    fileExists: (n) => files.has(n) || baseHost.fileExists(n),
-    readFile: (n) => files.get(n) ?? baseHost.readFile(n),
-    writeFile: () => {},
-  };
-}
-
 let tmp: string | undefined;
 let fileNo = 0;
 function tmpDir() {
@@ -113,44 +83,74 @@ export function batchSource(progs: Prog[], opts: { order2?: (p: Prog) => boolean
 }
 
 export const timing = { typecheck: 0, emit: 0 };
-const msg = (d: ts.Diagnostic) => ts.flattenDiagnosticMessageText(d.messageText, "\n");
 
-export async function build(progs: Prog[], opts: { order2?: (p: Prog) => boolean; typecheck?: boolean } = {}): Promise<Built> {
+/** Worker threads running compile.mjs (one per spare core), started on first use. */
+class Pool {
+  private workers: { w: Worker; busy: boolean }[] = [];
+  private queue: { job: CompileJob; resolve: (r: CompileResult) => void }[] = [];
+  private pending = new Map<number, (r: CompileResult) => void>();
+  private next = 0;
+  constructor(private size: number) {}
+  run(job: CompileJob): Promise<CompileResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ job, resolve });
+      this.pump();
+    });
+  }
+  private pump() {
+    while (this.queue.length) {
+      let slot = this.workers.find((w) => !w.busy);
+      if (!slot && this.workers.length < this.size) {
+        const w = new Worker(new URL("./compile.mjs", import.meta.url));
+        w.unref();
+        w.on("message", ({ id, res }: { id: number; res: CompileResult }) => {
+          const done = this.pending.get(id)!;
+          this.pending.delete(id);
+          const s = this.workers.find((x) => x.w === w)!;
+          s.busy = false;
+          done(res);
+          this.pump();
+        });
+        slot = { w, busy: false };
+        this.workers.push(slot);
+      }
+      if (!slot) return;
+      const { job, resolve } = this.queue.shift()!;
+      const id = this.next++;
+      this.pending.set(id, resolve);
+      slot.busy = true;
+      slot.w.postMessage({ id, job });
+    }
+  }
+  close() {
+    for (const { w } of this.workers) void w.terminate();
+    this.workers = [];
+  }
+}
+let pool: Pool | undefined;
+export function closePool() {
+  pool?.close();
+  pool = undefined;
+}
+
+export async function build(progs: Prog[], opts: { order2?: (p: Prog) => boolean; typecheck?: boolean; workers?: number } = {}): Promise<Built> {
   const { text, ranges } = batchSource(progs, opts);
   const file = path.join(tmpDir(), `b${fileNo++}.ts`);
-  const files = new Map([[file, text]]);
-  const program = ts.createProgram([file], OPTIONS, hostFor(files));
-  const sf = program.getSourceFile(file)!;
-  const owner = (pos: number | undefined) => {
-    const i = ranges.findIndex(([a, b]) => pos !== undefined && pos >= a && pos < b);
-    return i;
-  };
-  const out: Built = { invalid: new Map(), refused: new Map() };
-  const tc0 = Date.now();
-  if (opts.typecheck !== false) {
-    for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
-      const i = owner(d.start);
-      const line = sf.getLineAndCharacterOfPosition(d.start ?? 0).line + 1;
-      out.invalid.set(i, (out.invalid.get(i) ?? "") + `TS${d.code} line ${line}: ${msg(d)}\n`);
-    }
-  }
-  timing.typecheck += Date.now() - tc0;
-  const te0 = Date.now();
-  let js: string;
-  try {
-    const res = emitFile(program, file);
-    for (const d of res.diagnostics) {
-      const i = owner(d.start);
-      out.refused.set(i, (out.refused.get(i) ? out.refused.get(i) + "\n" : "") + msg(d));
-    }
-    js = res.js;
-  } catch (e) {
-    out.fatal = `transformer threw: ${(e as Error).stack ?? e}`;
+  const job: CompileJob = { file, text, ranges, typecheck: opts.typecheck !== false };
+  let res: CompileResult;
+  if (opts.workers && opts.workers > 0) {
+    pool ??= new Pool(opts.workers);
+    res = await pool.run(job);
+  } else res = compileBatch(job);
+  timing.typecheck += res.typecheckMs;
+  timing.emit += res.emitMs;
+  const out: Built = { invalid: new Map(res.invalid), refused: new Map(res.refused) };
+  if (res.fatal !== undefined || res.js === undefined) {
+    out.fatal = res.fatal ?? "no output";
     return out;
   }
-  timing.emit += Date.now() - te0;
   const jsFile = file.replace(/\.ts$/, ".mjs");
-  fs.writeFileSync(jsFile, js);
+  fs.writeFileSync(jsFile, res.js);
   try {
     out.mod = (await import(/* @vite-ignore */ pathToFileURL(jsFile).href)) as Record<string, unknown>;
   } catch (e) {
@@ -158,6 +158,9 @@ export async function build(progs: Prog[], opts: { order2?: (p: Prog) => boolean
   }
   return out;
 }
+
+const msg = (d: ts.Diagnostic) => ts.flattenDiagnosticMessageText(d.messageText, "\n");
+void msg;
 
 // ---- checking ---------------------------------------------------------------------------------
 
@@ -244,6 +247,8 @@ export const defaultOrder2 = (p: Prog) => !p.helpers.some((h) => h.rec);
 
 export interface RunOptions {
   seed: number;
+  /** worker threads compiling batches (0: in this thread) */
+  workers?: number;
   /** programs with second-order exports (default: all) */
   order2?: (p: Prog) => boolean;
 }
@@ -251,8 +256,12 @@ export interface RunOptions {
 /** Builds `progs` as one file (bisecting when the whole batch fails) and checks each. */
 export async function runBatch(progs: Prog[], opts: RunOptions, stats: Stats): Promise<void> {
   const t0 = Date.now();
-  const b = await build(progs, { order2: opts.order2 ?? defaultOrder2 });
+  const b = await build(progs, { order2: opts.order2 ?? defaultOrder2, workers: opts.workers });
   stats.compileMs += Date.now() - t0;
+  await checkBatch(progs, b, opts, stats);
+}
+
+async function checkBatch(progs: Prog[], b: Built, opts: RunOptions, stats: Stats): Promise<void> {
   if (b.fatal) {
     if (progs.length === 1) {
       stats.programs++;
@@ -260,8 +269,8 @@ export async function runBatch(progs: Prog[], opts: RunOptions, stats: Stats): P
       return;
     }
     const h = progs.length >> 1;
-    await runBatch(progs.slice(0, h), opts, stats);
-    await runBatch(progs.slice(h), opts, stats);
+    await runBatch(progs.slice(0, h), { ...opts, workers: 0 }, stats);
+    await runBatch(progs.slice(h), { ...opts, workers: 0 }, stats);
     return;
   }
   const t1 = Date.now();
@@ -276,6 +285,29 @@ export async function runBatch(progs: Prog[], opts: RunOptions, stats: Stats): P
     }
   });
   stats.runMs += Date.now() - t1;
+}
+
+/** Runs many batches, compiling up to `workers` of them at once on worker threads. */
+export async function runBatches(batches: Prog[][], opts: RunOptions, stats: Stats): Promise<void> {
+  const workers = opts.workers ?? 0;
+  if (!workers) {
+    for (const b of batches) await runBatch(b, opts, stats);
+    return;
+  }
+  const t0 = Date.now();
+  // keep at most workers + 1 builds in flight; check them in order
+  const inflight: Promise<Built>[] = [];
+  let next = 0;
+  const launch = () => {
+    if (next < batches.length) inflight.push(build(batches[next++], { order2: opts.order2 ?? defaultOrder2, workers }));
+  };
+  for (let k = 0; k <= workers; k++) launch();
+  for (let i = 0; i < batches.length; i++) {
+    const b = await inflight.shift()!;
+    launch();
+    await checkBatch(batches[i], b, opts, stats);
+  }
+  stats.compileMs += Date.now() - t0 - stats.runMs;
 }
 
 /**

@@ -12,6 +12,8 @@ const NORMAL: Completion = { t: "normal" };
 
 export interface OracleResult {
   out: HD;
+  /** Whether any value or derivative computed along the way was NaN or infinite (used or not). */
+  nonFinite: boolean;
   /** Smallest relative distance of a data-dependent decision from switching (Infinity if none). */
   margin: number;
   steps: number;
@@ -27,7 +29,10 @@ export function truthy(v: Val): boolean {
   return v.v !== 0 && !Number.isNaN(v.v);
 }
 
+const finite = (h: HD) => Number.isFinite(h.v) && Number.isFinite(h.x) && Number.isFinite(h.y) && Number.isFinite(h.xx) && Number.isFinite(h.xy) && Number.isFinite(h.yy);
+
 class Interp {
+  nonFinite = false;
   margin = Infinity;
   steps = 0;
   depth = 0;
@@ -47,6 +52,11 @@ class Interp {
     return v;
   }
   expr(e: Expr, env: Map<string, unknown>): Val {
+    const r = this.expr1(e, env);
+    if (r !== undefined && typeof r !== "boolean" && !finite(r)) this.nonFinite = true;
+    return r;
+  }
+  expr1(e: Expr, env: Map<string, unknown>): Val {
     if (++this.steps > 2e6) throw new OracleError("step limit");
     switch (e.k) {
       case "num":
@@ -251,7 +261,7 @@ export function evaluate(p: Prog, x: number, y: number): OracleResult {
   const fns = new Map<string, Fn>(p.helpers.map((h) => [h.name, h]));
   const it = new Interp(fns);
   const out = it.call(p.main, [hd(x, 1, 0), hd(y, 0, 1)]);
-  return { out, margin: it.margin, steps: it.steps };
+  return { out, margin: it.margin, steps: it.steps, nonFinite: it.nonFinite };
 }
 
 /** Plain float64 evaluation of main (for finite differences). */

@@ -2,7 +2,8 @@
 // statements, unwrap branches, loops and switches, shrink loop bounds, replace a subexpression by
 // one of its children or a constant), rebuilding only that program at each step and keeping a
 // candidate when it still fails with the same signature (at the same input point).
-import type { Expr, Prog, Stmt } from "./ast.js";
+import { type Expr, type Prog, type Stmt, hasSame, printProg } from "./ast.js";
+import { evaluate } from "./oracle.js";
 import { type Failure, build, defaultOrder2, judge } from "./harness.js";
 
 type Path = (string | number)[];
@@ -182,6 +183,15 @@ function* candidates(p: Prog): Generator<Prog> {
   }
 }
 
+function nonFinite(p: Prog, at?: { x: number; y: number }) {
+  if (!at) return false;
+  try {
+    return evaluate(p, at.x, at.y).nonFinite;
+  } catch {
+    return false;
+  }
+}
+
 export interface Reduced {
   prog: Prog;
   failure: Failure;
@@ -200,7 +210,17 @@ export async function reduce(p: Prog, f: Failure, seed: number, opts: { maxTries
   let curF = f;
   let tried = 0;
   let accepted = 0;
+  // keep the reduction from sliding into another known class: no new same-on-both-sides
+  // constructs, no new NaN/infinite intermediate values, where the original had none
+  const origSame = hasSame(p);
+  const origNonFinite = nonFinite(p, point);
+  const seen = new Set<string>([printProg(p)]);
   const test = async (q: Prog): Promise<Failure | undefined> => {
+    const src = printProg(q);
+    if (seen.has(src)) return undefined;
+    seen.add(src);
+    if (!origSame && hasSame(q)) return undefined;
+    if (!origNonFinite && nonFinite(q, point)) return undefined;
     const b = await build([q], { order2: defaultOrder2 });
     let r: Failure | "skipped" | undefined;
     try {
