@@ -13,7 +13,7 @@
 // Environment: TSJAX_FUZZ_SEED, TSJAX_FUZZ_COUNT, TSJAX_FUZZ_START (first program id),
 // TSJAX_FUZZ_BATCH (programs per file), TSJAX_FUZZ_WORKERS (compiling threads, default 2), TSJAX_FUZZ_OFF (features to leave out, e.g. "same,narrow";
 // see FEATURES in gen.ts), TSJAX_FUZZ_REDUCE_MS (total time for reductions), TSJAX_FUZZ_REPORT
-// (write a JSON report to this path).
+// (write a JSON report to this path), TSJAX_FUZZ_KNOWN (JSON list of class signatures not to reduce).
 import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import type { Expr, Prog, Stmt } from "./fuzz/ast.js";
@@ -160,7 +160,9 @@ describe("fuzz: generated programs through the transformer vs the hyper-dual ora
     await runBatches(batches, { seed: SEED, workers: WORKERS }, stats);
     closePool();
     const fuzzMs = Date.now() - t0;
-    const reps = await reduceClasses(stats.failures, progOf, SEED, { maxClasses: 20, totalMs: REDUCE_MS, perClassMs: 15_000 });
+    // classes already reduced by an earlier chunk of a long run (test/fuzz/run.mjs)
+    const known = new Set<string>(env.TSJAX_FUZZ_KNOWN ? JSON.parse(fs.readFileSync(env.TSJAX_FUZZ_KNOWN, "utf8")) : []);
+    const reps = await reduceClasses(stats.failures, progOf, SEED, { maxClasses: 20, totalMs: REDUCE_MS, perClassMs: 15_000, skip: known });
     const report = formatReport(stats, SEED, reps, progOf);
     if (env.TSJAX_FUZZ_REPORT)
       fs.writeFileSync(env.TSJAX_FUZZ_REPORT, JSON.stringify({ seed: SEED, start: START, count: COUNT, off: [...OFF], fuzzMs, stats: { ...stats, failures: undefined }, failures: stats.failures, classes: reps }, null, 1));

@@ -27,7 +27,7 @@ export async function reduceClasses(
   failures: Failure[],
   progOf: (id: number) => Prog,
   seed: number,
-  opts: { maxClasses: number; totalMs: number; perClassMs: number },
+  opts: { maxClasses: number; totalMs: number; perClassMs: number; skip?: ReadonlySet<string> },
 ): Promise<ClassReport[]> {
   const out: ClassReport[] = [];
   const t0 = Date.now();
@@ -35,7 +35,7 @@ export async function reduceClasses(
   for (const [sig, fs] of cls) {
     const rep: ClassReport = { sig, count: fs.length, id: fs[0].id, original: fs[0] };
     const left = opts.totalMs - (Date.now() - t0);
-    if (out.filter((r) => r.reduced).length < opts.maxClasses && left > 1000 && fs[0].kind !== "invalid") {
+    if (out.filter((r) => r.reduced).length < opts.maxClasses && left > 1000 && fs[0].kind !== "invalid" && !opts.skip?.has(sig)) {
       // reduce the smallest program of the class
       const f = fs.map((f) => [f, printProg(progOf(f.id)).length] as const).sort((a, b) => a[1] - b[1])[0][0];
       rep.id = f.id;
