@@ -206,33 +206,74 @@ export function takeTranspose(g: N, x: N, indices: ArrayLike, axis?: number | nu
   return ix.takeTranspose(g, indices, axis, asArray(x).shape);
 }
 
-/** For prod's adjoint: at each element, the product of the others along `axis` (exact with zeros). */
-export function prodOthers(x: N, axis?: Axis): NDArray {
-  const xa = f32(asArray(x));
-  const axes = normAxes("prod", axis, xa.shape);
-  const kept = xa.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+/**
+ * Runs `f` on each fiber of `arrays` (same shape) along `axis`: the fibers' elements are
+ * contiguous in the copies `f` gets (offset b, length n); what `f` writes to `out` comes back in
+ * the arrays' layout.
+ */
+function alongAxes(name: string, arrays: NDArray[], axis: Axis | undefined, f: (src: Float32Array[], out: Float32Array, b: number, n: number) => void): NDArray {
+  const shape = arrays[0].shape;
+  const size = arrays[0].size;
+  const axes = normAxes(name, axis, shape);
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const perm = [...kept, ...axes];
-  const moved = transpose(xa, perm);
-  const n = axes.reduce((p, a) => p * xa.shape[a], 1);
-  const rows = n === 0 ? 0 : xa.size / n;
-  const src = moved.data.length === xa.size ? Float32Array.from(reshape(moved, [xa.size]).data as Float32Array) : new Float32Array(0);
-  const out = new Float32Array(xa.size);
-  for (let r = 0; r < rows; r++) {
-    const b = r * n;
-    let acc = 1;
-    for (let k = 0; k < n; k++) {
-      out[b + k] = acc; // product of the elements before k
-      acc *= src[b + k];
-    }
-    acc = 1;
-    for (let k = n - 1; k >= 0; k--) {
-      out[b + k] = out[b + k] * acc; // times the product of those after k
-      acc *= src[b + k];
-    }
-  }
+  const moved = arrays.map((a) => transpose(a, perm));
+  const n = axes.reduce((p, a) => p * shape[a], 1);
+  const rows = n === 0 ? 0 : size / n;
+  const src = moved.map((m) => (size ? Float32Array.from(reshape(m, [size]).data as Float32Array) : new Float32Array(0)));
+  const out = new Float32Array(size);
+  for (let r = 0; r < rows; r++) f(src, out, r * n, n);
   const inv = new Array<number>(perm.length);
   perm.forEach((p, i) => (inv[p] = i));
-  return transpose(new NDArray(out, moved.shape, "float32"), inv);
+  return transpose(new NDArray(out, moved[0].shape, "float32"), inv);
+}
+
+/** out[b+k] = the product of v[b+j] for j ≠ k, by prefix and suffix products (exact with zeros). */
+function othersProduct(v: Float32Array, out: Float32Array, b: number, n: number): void {
+  let acc = 1;
+  for (let k = 0; k < n; k++) {
+    out[b + k] = acc; // product of the elements before k
+    acc *= v[b + k];
+  }
+  acc = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    out[b + k] = out[b + k] * acc; // times the product of those after k
+    acc *= v[b + k];
+  }
+}
+
+/**
+ * JS's Math.round elementwise (halves toward +∞): the Array form of the `Math.round` primitive.
+ * Not NumPy's round (halves to even), so not part of jnp. Integer dtypes are unchanged.
+ */
+export function jsRound(x: N): NDArray {
+  const a = asArray(x);
+  return a.dtype === "float32" ? new NDArray((a.data as Float32Array).map(Math.round), a.shape, "float32") : a;
+}
+
+/** For prod's adjoint: at each element, the product of the others along `axis` (exact with zeros). */
+export function prodOthers(x: N, axis?: Axis): NDArray {
+  return alongAxes("prod", [f32(asArray(x))], axis, ([v], out, b, n) => othersProduct(v, out, b, n));
+}
+
+/**
+ * The adjoint of prodOthers: ct_k = Σ_{i≠k} g_i ∏_{j∉{i,k}} x_j along `axis` (prod's second
+ * derivative). For each k, the products of the others with x_k set to 1; O(n²) per fiber.
+ */
+export function prodOthersVjp(g: N, x: N, axis?: Axis): NDArray {
+  const xa = f32(asArray(x));
+  const ga = f32(broadcastTo(asArray(g), xa.shape));
+  return alongAxes("prod", [xa, ga], axis, ([v, gv], out, b, n) => {
+    const w = new Float32Array(n), others = new Float32Array(n);
+    for (let k = 0; k < n; k++) {
+      w.set(v.subarray(b, b + n));
+      w[k] = 1;
+      othersProduct(w, others, 0, n);
+      let acc = 0;
+      for (let i = 0; i < n; i++) if (i !== k) acc += gv[b + i] * others[i];
+      out[b + k] = acc;
+    }
+  });
 }
 
 // ---- tapes (loops in reverse mode) -------------------------------------------------------

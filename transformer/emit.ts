@@ -5,7 +5,7 @@
 import ts from "./typescript.cjs";
 import type { Block, Ext, Fn, PrimStmt, Stmt, Tree, Value, Var } from "./ir.js";
 import { forEachUse, leaves, uses } from "./ir.js";
-import { PRIMS } from "./prims.js";
+import { PRIMS } from "./prims/index.js";
 
 const f = ts.factory;
 

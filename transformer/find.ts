@@ -92,6 +92,22 @@ export function importsTsjax(sf: ts.SourceFile, checker: ts.TypeChecker): boolea
     const m = checker.getSymbolAtLocation(spec);
     const d = m?.declarations?.[0];
     if (d && ts.isSourceFile(d) && isTsjaxFile(d.fileName)) return true;
+    // tsjax's names re-exported by a module of the project (`export { grad } from "tsjax"`)
+    if (ts.isImportDeclaration(st) && reexportsTsjax(st, checker)) return true;
+  }
+  return false;
+}
+
+function reexportsTsjax(st: ts.ImportDeclaration, checker: ts.TypeChecker): boolean {
+  const fromTsjax = (sym: ts.Symbol | undefined) => {
+    const decl = resolveAlias(checker, sym)?.declarations?.[0];
+    return !!decl && isTsjaxFile(decl.getSourceFile().fileName);
+  };
+  const b = st.importClause?.namedBindings;
+  if (b && ts.isNamedImports(b)) return b.elements.some((e) => fromTsjax(checker.getSymbolAtLocation(e.name)));
+  if (b && ts.isNamespaceImport(b)) {
+    const m = checker.getSymbolAtLocation(st.moduleSpecifier);
+    return !!m && checker.getExportsOfModule(m).some((e) => fromTsjax(e));
   }
   return false;
 }

@@ -6,6 +6,7 @@
 import ts from "./typescript.cjs";
 import type { Tree, Ty, Value, Var } from "./ir.js";
 import { freshVar, leaf, leaves, lit, mapTree, num } from "./ir.js";
+import { nextKey } from "./context.js";
 import type { Env, Lowerer } from "./lower.js";
 
 /** A loop or switch that `break` (and for loops `continue`) can target. */
@@ -15,7 +16,6 @@ export interface Target {
   cont?: string;
 }
 
-let nextTarget = 1;
 
 const isFlag = (k: ts.Symbol | string) => typeof k === "string" && (k.startsWith("$brk") || k.startsWith("$cont") || k === "$returned");
 
@@ -89,9 +89,17 @@ export class Flow {
     const merged: [ts.Symbol | string, Tree<Value>][] = [];
     for (const k of keys) {
       let vt = envT.get(k), ve = envE.get(k);
-      if (vt === ve) continue;
+      if (vt === ve) {
+        // the same value on both paths: nothing to join, but a key first set inside the
+        // branches (a selected value, the return value) still leaves them
+        if (!env.has(k)) merged.push([k, vt!]);
+        continue;
+      }
       if (!vt) vt = placeholder(ve!);
       if (!ve) ve = placeholder(vt);
+      // `undefined` on one path and a value on the other (`c ? undefined : x * x`): one leaf
+      if (vt.kind === "none" && ve.kind === "leaf") vt = leaf(lit(vt.v));
+      if (ve.kind === "none" && vt.kind === "leaf") ve = leaf(lit(ve.v));
       if (!sameShape(vt, ve))
         this.lw.fail(node, `${typeof k !== "string" ? `'${k.getName()}'` : k === "$ret" ? "the return value" : "this value"} has a different structure on the two paths`);
       const lt = leaves(vt), le = leaves(ve);
@@ -120,7 +128,7 @@ export class Flow {
 
   /** A value computed lazily under a condition (`c ? a : b`, `a && b`, `a || b`). */
   select(c: Value, thenF: () => Tree<Value>, elseF: () => Tree<Value>, env: Env, node: ts.Node): Tree<Value> {
-    const key = `$sel${nextTarget++}`;
+    const key = `$sel${nextKey()}`;
     this.branch(c, (e) => e.set(key, thenF()), (e) => e.set(key, elseF()), env, node);
     const out = env.get(key)!;
     env.delete(key);
@@ -175,24 +183,27 @@ export class Flow {
 
   switchStmt(st: ts.SwitchStatement, env: Env, targets: Target[], label?: string): void {
     const d = this.lw.leafOf(this.lw.expr(st.expression, env), st.expression);
-    const t: Target = { label, brk: `$brk${nextTarget++}` };
+    const k = nextKey();
+    const t: Target = { label, brk: `$brk${k}` };
+    // fall: whether an earlier clause ran and did not break (JS fallthrough); one per switch,
+    // so a switch nested in a case leaves the outer one's alone
+    const fallKey = `$fall${k}`;
     env.set(t.brk, leaf(lit(false)));
     const clauses = st.caseBlock.clauses;
     const matches = clauses.map((c) => (ts.isCaseClause(c) ? this.lw.prim("equal", [d, this.lw.leafOf(this.lw.expr(c.expression, env), c.expression)], c, "other") : null));
     let any: Value = lit(false);
     for (const m of matches) if (m) any = this.or(any, m, st);
     const noneMatched = this.not(any, st);
-    // fall: whether an earlier clause ran and did not break (JS fallthrough)
-    env.set("$fall", leaf(lit(false)));
+    env.set(fallKey, leaf(lit(false)));
     for (let i = 0; i < clauses.length; i++) {
       const c = clauses[i];
-      const fall = this.lw.leafOf(env.get("$fall")!, c);
+      const fall = this.lw.leafOf(env.get(fallKey)!, c);
       const run = this.or(fall, matches[i] ?? noneMatched, c);
       const go = this.lw.leafOf(this.select(this.exited(env, c), () => leaf(lit(false)), () => leaf(run), env, c), c);
       this.branch(
         go,
         (e) => {
-          e.set("$fall", leaf(lit(true)));
+          e.set(fallKey, leaf(lit(true)));
           this.stmts(c.statements, e, [...targets, t]);
         },
         () => {},
@@ -200,7 +211,7 @@ export class Flow {
         c,
       );
     }
-    env.delete("$fall");
+    env.delete(fallKey);
     env.delete(t.brk);
   }
 
@@ -208,8 +219,8 @@ export class Flow {
 
   /** A loop over n elements known at build time, unrolled; each copy runs only if no exit happened. */
   unrolled(node: ts.Node, env: Env, targets: Target[], label: string | undefined, n: number, bodyK: (env: Env, targets: Target[], k: number) => void): void {
-    const t: Target = { label, brk: `$brk${nextTarget}`, cont: `$cont${nextTarget}` };
-    nextTarget++;
+    const k = nextKey();
+    const t: Target = { label, brk: `$brk${k}`, cont: `$cont${k}` };
     env.set(t.brk, leaf(lit(false)));
     const iterate = (k: number, e: Env): void => {
       if (k === n) return;
@@ -242,8 +253,8 @@ export class Flow {
       doWhile?: boolean;
     },
   ): void {
-    const t: Target = { label, brk: `$brk${nextTarget}`, cont: `$cont${nextTarget}` };
-    nextTarget++;
+    const k = nextKey();
+    const t: Target = { label, brk: `$brk${k}`, cont: `$cont${k}` };
     for (const [k, v] of parts.extra ?? []) env.set(k, v);
     const assigned = assignedSymbols(node, this.lw.checker);
     const exits = containsExit(node);

@@ -8,6 +8,7 @@
 // writes at run-time indices), `other` anything non-differentiable (booleans, options, dtypes).
 
 import type ts from "./typescript.cjs";
+import { nextVarId } from "./context.js";
 
 export type Ty = "num" | "arr" | "list" | "other";
 
@@ -106,13 +107,18 @@ export function blocks(s: Stmt): readonly Block[] {
   return s.kind === "if" ? [s.then, s.else] : s.kind === "while" ? [s.cond, s.body] : [];
 }
 
-/** Every variable a block defines, at any depth (loop parameters included). */
-export function allDefs(body: readonly Stmt[], out = new Set<number>()): Set<number> {
+/** Calls `f` on every variable a block defines, at any depth (loop parameters included). */
+export function forEachDef(body: readonly Stmt[], f: (v: Var) => void): void {
   for (const s of body) {
-    for (const d of defs(s)) out.add(d.id);
-    if (s.kind === "while") s.params.forEach((p) => out.add(p.id));
-    for (const b of blocks(s)) allDefs(b.body, out);
+    defs(s).forEach(f);
+    if (s.kind === "while") s.params.forEach(f);
+    for (const b of blocks(s)) forEachDef(b.body, f);
   }
+}
+
+/** The ids of every variable a block defines, at any depth (loop parameters included). */
+export function allDefs(body: readonly Stmt[], out = new Set<number>()): Set<number> {
+  forEachDef(body, (v) => out.add(v.id));
   return out;
 }
 
@@ -216,10 +222,9 @@ export const lit = (value: unknown): Const => ({ tag: "const", value, ty: typeof
 export const isConst = (v: Value, value?: unknown): v is Const =>
   v.tag === "const" && (value === undefined || v.value === value);
 
-/** Fresh variable ids across the whole build, so inlined and re-transformed code never clashes. */
-let nextId = 1;
+/** Fresh variable ids across the whole build (context.ts), so inlined and re-transformed code never clashes. */
 export function freshVar(name: string, ty: Ty): Var {
-  return { tag: "var", id: nextId++, name, ty };
+  return { tag: "var", id: nextVarId(), name, ty };
 }
 
 /**
@@ -234,7 +239,8 @@ export class Builder {
   ) {}
 
   apply(prim: string, args: readonly Value[], name = "t", ty?: Ty): Var {
-    const out = freshVar(name, ty ?? this.typeOf(prim, args));
+    const inferred = this.typeOf(prim, args); // (also checks the primitive and its operand count)
+    const out = freshVar(name, ty ?? inferred);
     this.body.push({ out, prim, args, src: this.src });
     return out;
   }

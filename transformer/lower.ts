@@ -7,13 +7,13 @@
 import ts from "./typescript.cjs";
 import type { Ext, Fn, LocalFn, Param, Tree, Ty, Value, Var } from "./ir.js";
 import { Builder, freshVar, leaf, leaves, lit, mapTree, num, tup } from "./ir.js";
-import { primTy } from "./prims.js";
+import { primTy } from "./prims/index.js";
 import { renameStmts } from "./subst.js";
+import { nextLocal } from "./context.js";
 import { Flow, assignedSymbols, type Target } from "./flow.js";
 import { arrayTypeKind, classify, resolveAlias } from "./find.js";
 import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "./rules/lowering.js";
 
-let nextLocal = 1;
 
 export class LowerError extends Error {
   constructor(
@@ -104,6 +104,19 @@ export class Lowerer {
     return { tree: walk(t, name, 0), arrayLike };
   }
 
+  /**
+   * The type of an expression. Where TypeScript narrows a name to `never` (a constant read in
+   * code it knows cannot run: `K || K / x` with a truthy `K`), the declared type: the code is
+   * still lowered (both sides of a select are), and the run-time guard keeps it from mattering.
+   */
+  typeAt(node: ts.Node): ts.Type {
+    const t = this.checker.getTypeAtLocation(node);
+    if (!(t.flags & ts.TypeFlags.Never)) return t;
+    const e = ts.isExpression(node) ? skipParens(node) : node;
+    const sym = ts.isIdentifier(e) ? this.checker.getSymbolAtLocation(e) : undefined;
+    return sym ? this.checker.getTypeOfSymbol(sym) : t;
+  }
+
   tyOfType(t: ts.Type): Ty {
     if (isNumberType(t)) return "num";
     return arrayTypeKind(this.checker, t) ? "arr" : "other";
@@ -118,7 +131,7 @@ export class Lowerer {
       if (!ts.isIdentifier(p.name)) this.fail(p, "destructured parameters are not supported in a differentiated function; take the object and read its fields");
       if (p.dotDotDotToken) this.fail(p, "rest parameters are not supported in a differentiated function");
       const sym = this.checker.getSymbolAtLocation(p.name)!;
-      const { tree, arrayLike } = this.paramTree(this.checker.getTypeAtLocation(p), p.name.text, p);
+      const { tree, arrayLike } = this.paramTree(this.typeAt(p), p.name.text, p);
       env.set(sym, tree);
       if (!p.initializer) return { name: p.name.text, tree, arrayLike };
       const d = this.valueOf(this.expr(p.initializer, new Map()), p.initializer);
@@ -251,13 +264,13 @@ export class Lowerer {
     const env: Env = new Map();
     const params = decl.parameters.map((p) => {
       if (!ts.isIdentifier(p.name) || p.dotDotDotToken) this.fail(p, "a recursive function's parameters must be plain names");
-      const { tree } = this.paramTree(this.checker.getTypeAtLocation(p), p.name.text, p);
+      const { tree } = this.paramTree(this.typeAt(p), p.name.text, p);
       env.set(this.checker.getSymbolAtLocation(p.name)!, tree);
       return tree;
     });
     const sig = this.checker.getSignatureFromDeclaration(decl);
     const { tree: result } = this.paramTree(this.checker.getReturnTypeOfSignature(sig!), "ret", decl);
-    const info = { name: `${fnName(decl).replace(/\W/g, "_")}_${nextLocal++}`, params, result };
+    const info = { name: `${fnName(decl).replace(/\W/g, "_")}_${nextLocal()}`, params, result };
     this.localInfo.set(decl, info);
     this.stack.push(decl);
     const blk = this.b.block(() => {
@@ -283,8 +296,8 @@ export class Lowerer {
   /** Element i of a destructured value: a tuple's kid, or a read of a run-time JS array or list. */
   private element(v: Tree<Value>, i: number, at: ts.Node): Tree<Value> {
     if (v.kind === "tup") return v.kids[i] ?? { kind: "none", v: undefined };
-    if (v.kind === "leaf" && v.v.ty === "list") return leaf(this.prim("listGet", [v.v, num(i)], at, this.tyOfType(this.checker.getTypeAtLocation(at))));
-    if (v.kind === "leaf" && v.v.ty === "other") return leaf(this.prim("prop", [v.v, num(i)], at, this.tyOfType(this.checker.getTypeAtLocation(at))));
+    if (v.kind === "leaf" && v.v.ty === "list") return leaf(this.prim("listGet", [v.v, num(i)], at, this.tyOfType(this.typeAt(at))));
+    if (v.kind === "leaf" && v.v.ty === "other") return leaf(this.prim("prop", [v.v, num(i)], at, this.tyOfType(this.typeAt(at))));
     this.fail(at, "array destructuring needs a tuple or an array value");
   }
 
@@ -372,7 +385,7 @@ export class Lowerer {
   private declInit(d: ts.VariableDeclaration, env: Env): Tree<Value> {
     const init = d.initializer!;
     const e = skipParens(init);
-    if (ts.isIdentifier(d.name) && ts.isArrayLiteralExpression(e) && this.listElementTy(this.checker.getTypeAtLocation(d.name))) {
+    if (ts.isIdentifier(d.name) && ts.isArrayLiteralExpression(e) && this.listElementTy(this.typeAt(d.name))) {
       const els = e.elements.map((x) => {
         if (ts.isSpreadElement(x) || ts.isOmittedExpression(x)) this.fail(x, "spreads and holes in array literals are not supported in a differentiated function");
         return this.leafOf(this.expr(x, env), x);
@@ -449,7 +462,7 @@ export class Lowerer {
 
   /** The element type of a JS array expression (number[] → num, Array[] → arr). */
   private elementTy(e: ts.Expression): Ty {
-    const t = this.checker.getTypeAtLocation(e);
+    const t = this.typeAt(e);
     const el = this.checker.isArrayType(t) ? this.checker.getTypeArguments(t as ts.TypeReference)[0] : undefined;
     return el ? this.tyOfType(el) : "other";
   }
@@ -489,7 +502,7 @@ export class Lowerer {
     const i = this.leafOf(this.expr(left.argumentExpression, env), left.argumentExpression);
     let v = this.leafOf(this.expr(e.right, env), e.right);
     const op = COMPOUND[e.operatorToken.kind];
-    if (op) v = this.prim(op, [this.prim("listGet", [l, i], left, this.listElementTy(this.checker.getTypeAtLocation(id)) ?? "num"), v], e);
+    if (op) v = this.prim(op, [this.prim("listGet", [l, i], left, this.listElementTy(this.typeAt(id)) ?? "num"), v], e);
     else if (e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) this.fail(e.operatorToken, `operator ${ts.tokenToString(e.operatorToken.kind)} is not supported in a differentiated function`);
     env.set(sym, leaf(this.prim("listSetAt", [l, i, v], e, "list")));
   }
@@ -564,7 +577,7 @@ export class Lowerer {
       const b = this.leafOf(this.expr(node.right, env), node.right);
       for (const [v, n] of [[a, node.left], [b, node.right]] as const)
         if (v.ty === "arr") this.fail(n, `operator ${node.operatorToken.getText()} on an Array: use jnp functions or Array methods (a.add(b), a.mul(b))`);
-      const lt = c.getTypeAtLocation(node.left), rt = c.getTypeAtLocation(node.right);
+      const lt = this.typeAt(node.left), rt = this.typeAt(node.right);
       if (!isNumberType(lt) || !isNumberType(rt))
         if (!["less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual"].includes(op))
           this.fail(node, `operator ${node.operatorToken.getText()} on ${c.typeToString(lt)} and ${c.typeToString(rt)}: only number arithmetic is differentiable`);
@@ -597,9 +610,9 @@ export class Lowerer {
         const kv = this.leafOf(this.expr(a, env), a);
         if (kv.tag === "const" && (typeof kv.value === "number" || typeof kv.value === "string")) return this.member(node, node.expression, kv.value, env);
         const obj = this.expr(node.expression, env);
-        if (obj.kind === "leaf" && obj.v.ty === "list") return leaf(this.prim("listGet", [obj.v, kv], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+        if (obj.kind === "leaf" && obj.v.ty === "list") return leaf(this.prim("listGet", [obj.v, kv], node, this.tyOfType(this.typeAt(node))));
         // A run-time index into a captured JS array (constants for AD): read it as it is.
-        if (obj.kind === "leaf" && obj.v.ty === "other") return leaf(this.prim("prop", [obj.v, kv], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+        if (obj.kind === "leaf" && obj.v.ty === "other") return leaf(this.prim("prop", [obj.v, kv], node, this.tyOfType(this.typeAt(node))));
         this.fail(a, "indexing a tuple or object with a value computed at run time is not supported; use a literal index, or jnp.take for Arrays");
       }
       return this.member(node, node.expression, k, env);
@@ -629,10 +642,15 @@ export class Lowerer {
       return c.tree;
     }
     if (node.text === "NaN" || node.text === "Infinity") return leaf(num(node.text === "NaN" ? NaN : Infinity));
-    return leaf(this.host.captured(sym, node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+    return leaf(this.host.captured(sym, node, this.tyOfType(this.typeAt(node))));
   }
 
   private member(node: ts.Expression, objExpr: ts.Expression, key: string | number, env: Env): Tree<Value> {
+    // enum members are constants (a const enum has no object at run time to read them from)
+    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+      const cv = this.checker.getConstantValue(node);
+      if (cv !== undefined) return leaf(lit(cv));
+    }
     if (ts.isIdentifier(objExpr) && objExpr.text === "Math" && typeof key === "string" && key in MATH_CONSTS && this.isGlobalMath(objExpr))
       return leaf(num(MATH_CONSTS[key]));
     const obj = this.expr(objExpr, env);
@@ -651,13 +669,13 @@ export class Lowerer {
     if (v.ty === "list") {
       if (key === "length") return leaf(this.prim("listLen", [v], node, "num"));
       if (typeof key !== "number") this.fail(node, `cannot read '${key}' of a local array here`);
-      return leaf(this.prim("listGet", [v, num(key)], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+      return leaf(this.prim("listGet", [v, num(key)], node, this.tyOfType(this.typeAt(node))));
     }
-    if (v.tag === "ext") return leaf({ ...v, path: [...(v.path ?? []), key], ty: this.tyOfType(this.checker.getTypeAtLocation(node)) });
+    if (v.tag === "ext") return leaf({ ...v, path: [...(v.path ?? []), key], ty: this.tyOfType(this.typeAt(node)) });
     if (v.ty === "arr" && key === "T") return leaf(this.prim("transpose", [v, lit(undefined)], node));
     if (v.ty === "arr" && (key === "shape" || key === "ndim" || key === "size" || key === "dtype"))
       return leaf(this.prim("prop", [v, lit(key)], node, key === "ndim" || key === "size" ? "num" : "other"));
-    if (v.ty === "other" && v.tag === "var") return leaf(this.prim("prop", [v, lit(key)], node, this.tyOfType(this.checker.getTypeAtLocation(node))));
+    if (v.ty === "other" && v.tag === "var") return leaf(this.prim("prop", [v, lit(key)], node, this.tyOfType(this.typeAt(node))));
     this.fail(node, `cannot read '${key}' of a ${v.ty === "num" ? "number" : "value"} in a differentiated function`);
   }
 
@@ -725,12 +743,42 @@ export class Lowerer {
         if (k.name === "jit") return this.callValue(t.arguments[0], args, node, env);
         return this.inlineFn(this.host.transformCall(t, { lookup: (sym) => env.get(sym) }), args, node);
       }
+      return this.callReturned(t, args, node, env);
     }
     if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return this.inlineCall(t, args, node, env);
     const decl = this.functionOf(t);
     if (decl === "jnp") this.fail(t, "cannot call this jnp function value here");
     if (ts.isCallExpression(decl)) return this.callValue(decl, args, node, env);
     return this.inlineCall(decl, args, node, env);
+  }
+
+  /**
+   * Call the function a call returns (a closure factory: `const double = scaleBy(2)` with
+   * `scaleBy = (k) => (x) => x * k`): the factory's parameters are bound to its arguments, and
+   * the returned function is inlined with them in scope.
+   */
+  private callReturned(factory: ts.CallExpression, args: Tree<Value>[], node: ts.CallExpression, env: Env): Tree<Value> {
+    const f = this.functionOf(factory.expression);
+    const inner = f === "jnp" || ts.isCallExpression(f) ? undefined : returnedFunction(f);
+    if (!inner || f === "jnp" || ts.isCallExpression(f))
+      this.fail(
+        factory,
+        `cannot see at build time which function \`${factory.getText()}\` returns: a factory must return an arrow or function expression directly (\`const scaleBy = (k: number) => (x: Array) => ...\`)`,
+      );
+    if (this.stack.includes(f)) this.fail(factory, `recursive call to '${fnName(f)}' is not supported here`);
+    const fenv: Env = new Map([...env].filter(([k]) => typeof k !== "string"));
+    f.parameters.forEach((p, i) => {
+      if (p.dotDotDotToken) this.fail(p, "rest parameters are not supported in a differentiated function");
+      const a = factory.arguments[i];
+      const v = a ? this.expr(a, env) : p.initializer ? this.expr(p.initializer, fenv) : { kind: "none" as const, v: undefined };
+      this.bindPattern(p.name, v, fenv);
+    });
+    this.stack.push(f);
+    try {
+      return this.inlineCall(inner, args, node, fenv);
+    } finally {
+      this.stack.pop();
+    }
   }
 
   /** Resolve an identifier or property to the function it denotes (through const bindings). */
@@ -761,7 +809,6 @@ export class Lowerer {
   inlineFn(fn: Fn, args0: Tree<Value>[], node: ts.Node): Tree<Value> {
     const m = new Map<number, Value>();
     const args = [...args0.slice(0, fn.params.length - (fn.captured?.length ?? 0)), ...(fn.captured ?? [])];
-    for (const lf of fn.locals ?? []) if (!this.locals.some((l) => l.name === lf.name)) this.locals.push(lf);
     fn.params.forEach((p, i) => {
       const a = args[i];
       if (!a) this.fail(node, `missing argument '${p.name}'`);
@@ -771,7 +818,19 @@ export class Lowerer {
       pl.forEach((v, j) => m.set(v.id, al[j]));
     });
     const sub = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
-    this.b.body.push(...renameStmts(fn.body, m));
+    // Its local functions are copied with it: they read its tape of calls, renamed here.
+    const fns = new Map((fn.locals ?? []).map((lf) => [lf.name, `${lf.name.replace(/_\d+$/, "")}_${nextLocal()}`] as const));
+    this.b.body.push(...renameStmts(fn.body, m, fns));
+    for (const lf of fn.locals ?? []) {
+      const lm = new Map(m);
+      const params = lf.params.map((p) => {
+        const n = freshVar(p.name, p.ty);
+        lm.set(p.id, n);
+        return n;
+      });
+      const body = renameStmts(lf.body, lm, fns);
+      this.locals.push({ name: fns.get(lf.name)!, params, body, results: lf.results.map((v) => (v.tag === "var" ? lm.get(v.id) ?? v : v)) });
+    }
     return mapTree(fn.result, sub);
   }
 
@@ -855,6 +914,17 @@ const CONTROL: Partial<Record<ts.SyntaxKind, string>> = {
 
 function isAssignOp(k: ts.SyntaxKind) {
   return k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
+}
+
+/** The function expression a function returns directly (`(k) => (x) => …`, `{ return (x) => …; }`). */
+function returnedFunction(f: FnLike): FnLike | undefined {
+  const isFn = (e: ts.Expression | undefined): e is ts.ArrowFunction | ts.FunctionExpression =>
+    !!e && (ts.isArrowFunction(skipParens(e)) || ts.isFunctionExpression(skipParens(e)));
+  const b = f.body;
+  if (!b) return undefined;
+  if (!ts.isBlock(b)) return isFn(b) ? (skipParens(b) as FnLike) : undefined;
+  const last = b.statements.length === 1 ? b.statements[0] : undefined;
+  return last && ts.isReturnStatement(last) && isFn(last.expression) ? (skipParens(last.expression) as FnLike) : undefined;
 }
 
 export function skipParens(e: ts.Expression): ts.Expression {

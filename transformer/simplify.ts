@@ -3,32 +3,22 @@
 // turns grad(grad(grad(grad(cubic)))) into `return 0`.
 
 import type { Block, Fn, PrimStmt, Stmt, Value, Var } from "./ir.js";
-import { allDefs, isConst, leaves, mapTree, num, uses } from "./ir.js";
-import { PRIMS } from "./prims.js";
+import { allDefs, blocks, forEachDef, isConst, leaves, mapTree, num, uses } from "./ir.js";
+import { PRIMS } from "./prims/index.js";
 
 type Def = Map<number, PrimStmt>;
 
-// Symbolic shapes: which Array values provably share a shape. Enough to drop the broadcasting
-// adjoints (unbroadcast/broadcastLike) of elementwise code, which is most of them.
-const SAME_AS_OPERANDS = new Set([
-  "neg", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
-  "sqrt", "abs", "sign", "square", "reciprocal", "floor", "ceil", "round", "trunc", "astype", "toArray",
-  "add", "sub", "mul", "div", "pow", "mod", "maximum", "minimum", "arctan2", "fma", "where", "balancedEq",
-  "less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual",
-]);
-/** Primitives whose result has the shape of operand i. */
-const SAME_AS_ARG: Record<string, number> = {
-  unbroadcast: 1, broadcastLike: 1, seed: 0, zerosLike: 0, onesLike: 0, unreduce: 1, reshapeLike: 1, maxMask: 0,
-  indexTranspose: 1, sliceTranspose: 1, takeTranspose: 1, dotGradA: 1, dotGradB: 2, matmulGradA: 1, matmulGradB: 2,
-};
-
+// Symbolic shapes: which Array values provably share a shape (each primitive's `shape` fact in
+// the registry). Enough to drop the broadcasting adjoints (unbroadcast/broadcastLike) of
+// elementwise code, which is most of them.
 function shapeRep(s: PrimStmt, rep: Map<number, number>): number | null {
   const r = (v: Value) => (v.tag === "var" ? rep.get(v.id) ?? v.id : null);
-  if (s.prim in SAME_AS_ARG) {
-    const a = s.args[SAME_AS_ARG[s.prim]];
+  const fact = PRIMS[s.prim].shape;
+  if (fact && fact !== "operands") {
+    const a = s.args[fact.arg];
     return a && a.ty === "arr" ? r(a) : null;
   }
-  if (!SAME_AS_OPERANDS.has(s.prim)) return null;
+  if (fact !== "operands") return null;
   // An operand of unknown shape (a constant list, a captured non-Array) may broadcast; boolean
   // Arrays from comparisons carry the shape of their operands.
   if (s.args.some((a) => a.ty === "other" && !(a.tag === "var" && rep.has(a.id)))) return null;
@@ -145,6 +135,9 @@ function forwardBlock(body: readonly Stmt[], sc: Scope): Stmt[] {
         // A branch known at build time (flags from early returns often are): inline it.
         sc.changed = true;
         const taken = cond.value ? s0.then : s0.else;
+        // Values of the branch that never runs may still be read after it (a tape push of the
+        // forward pass reads a branch's hoisted locals): at run time they would be undefined.
+        forEachDef((cond.value ? s0.else : s0.then).body, (v) => sc.subst.set(v.id, { tag: "const", value: undefined, ty: v.ty }));
         const blk = forwardBlock(taken.body, sc);
         out.push(...blk);
         s0.outs.forEach((o, i) => sc.subst.set(o.id, sub(taken.results[i])));
@@ -273,19 +266,32 @@ function dceBlock(body: readonly Stmt[], live: Set<number>, sc: { changed: boole
         continue;
       }
       // Loop bodies: everything the results, the condition or an effect needs, iterated since the
-      // next iteration reads the parameters.
-      const l = new Set(live);
+      // next iteration reads the parameters. A parameter is live when its out is, or when live
+      // code in the loop reads it; the others go (a value nothing reads, even one carried from
+      // iteration to iteration, must not reach the adjoint: its local derivative may be inf).
+      const liveP = s.params.map((p, i) => live.has(s.outs[i].id) || live.has(p.id));
+      let l = new Set(live);
       let cond: Block = s.cond, bodyB: Block = s.body;
-      for (let guard = 0; guard < 4; guard++) {
+      for (let guard = 0; guard < s.params.length + 4; guard++) {
         const before = l.size;
-        s.body.results.forEach((r) => r.tag === "var" && l.add(r.id));
+        s.body.results.forEach((r, i) => liveP[i] && r.tag === "var" && l.add(r.id));
         s.cond.results.forEach((r) => r.tag === "var" && l.add(r.id));
         const sink = { changed: false };
         bodyB = { body: dceBlock(s.body.body, l, sink), results: s.body.results };
         cond = { body: dceBlock(s.cond.body, l, sink), results: s.cond.results };
-        if (l.size === before) break;
+        let grew = false;
+        s.params.forEach((p, i) => !liveP[i] && l.has(p.id) && (liveP[i] = grew = true));
+        if (grew) l = new Set([...live, ...l]);
+        else if (l.size === before) break;
       }
       l.forEach((id) => live.add(id));
+      if (liveP.some((k) => !k)) {
+        sc.changed = true;
+        const pick = <T,>(xs: readonly T[]) => xs.filter((_, i) => liveP[i]);
+        s.init.forEach((v, i) => liveP[i] && mark(v));
+        kept.push({ ...s, params: pick(s.params), init: pick(s.init), outs: pick(s.outs), cond, body: { body: bodyB.body, results: pick(bodyB.results) } });
+        continue;
+      }
       s.init.forEach(mark);
       kept.push({ ...s, cond, body: bodyB });
     }
@@ -308,6 +314,29 @@ function onePass(fn: Fn): { fn: Fn; changed: boolean } {
   return { fn: { ...fn, body: kept, result }, changed: sc.changed };
 }
 
+/**
+ * Dead code elimination alone (no rewrites), to a fixed point: run before reverse mode, so a value
+ * nothing reads never gets an adjoint (whose 0 · ∞ would be NaN inside a loop).
+ */
+export function dce(fn: Fn): Fn {
+  const prune = (body: readonly Stmt[], results: readonly Value[], extra: readonly Value[] = []): Stmt[] => {
+    let cur = [...body];
+    for (let i = 0; i < 50; i++) {
+      const live = new Set<number>();
+      for (const v of [...results, ...extra]) if (v.tag === "var") live.add(v.id);
+      const sc = { changed: false };
+      cur = dceBlock(cur, live, sc);
+      if (!sc.changed) break;
+    }
+    return cur;
+  };
+  // what the local functions read from the enclosing function stays
+  const outer: Value[] = [];
+  for (const lf of fn.locals ?? []) for (const s of lf.body) outer.push(...uses(s));
+  const locals = fn.locals?.map((lf) => ({ ...lf, body: prune(lf.body, lf.results) }));
+  return { ...fn, body: prune(fn.body, leaves(fn.result), outer), locals };
+}
+
 /** Simplify a nested block on its own (a loop's adjoint before choosing what to tape). */
 export function simplifyBlock(b: Block): Block {
   const fn = simplify({ name: "block", params: [], body: b.body, result: { kind: "tup", kids: b.results.map((v) => ({ kind: "leaf", v })) } });
@@ -326,5 +355,19 @@ export function simplify(fn: Fn): Fn {
     const b = simplifyBlock({ body: lf.body, results: lf.results });
     return { ...lf, body: b.body, results: b.results };
   });
-  return { ...cur, locals };
+  // only the local functions something calls (reverse mode keeps every primal function)
+  const called = new Set<string>();
+  const visit = (body: readonly Stmt[]): void => {
+    for (const s of body) {
+      if (s.kind === "call" && !called.has(s.fn)) {
+        called.add(s.fn);
+        const lf = locals.find((l) => l.name === s.fn);
+        if (lf) visit(lf.body);
+      }
+      for (const b of blocks(s)) visit(b.body);
+    }
+  };
+  visit(cur.body);
+  const used = locals.filter((lf) => called.has(lf.name));
+  return { ...cur, locals: used.length ? used : undefined };
 }

@@ -16,15 +16,18 @@ function substStmt(s: Stmt, sv: (v: Value) => Value): Stmt {
   return { ...s, init: s.init.map(sv), cond: blk(s.cond), body: blk(s.body) };
 }
 
-/** A copy of statements with every defined variable renamed fresh (for inlining twice). */
-export function renameStmts(body: readonly Stmt[], m: Map<number, Value>): Stmt[] {
+/**
+ * A copy of statements with every defined variable renamed fresh (for inlining twice), and calls
+ * of local functions renamed by `fns` (their copies).
+ */
+export function renameStmts(body: readonly Stmt[], m: Map<number, Value>, fns?: ReadonlyMap<string, string>): Stmt[] {
   const def = (v: Var): Var => {
     const n = freshVar(v.name, v.ty);
     m.set(v.id, n);
     return n;
   };
   const sv = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
-  const blk = (b: Block): Block => ({ body: renameStmts(b.body, m), results: b.results.map(sv) });
+  const blk = (b: Block): Block => ({ body: renameStmts(b.body, m, fns), results: b.results.map(sv) });
   return body.map((s): Stmt => {
     if (s.kind === undefined) {
       const args = s.args.map(sv);
@@ -32,7 +35,7 @@ export function renameStmts(body: readonly Stmt[], m: Map<number, Value>): Stmt[
     }
     if (s.kind === "call") {
       const args = s.args.map(sv);
-      return { ...s, args, outs: s.outs.map(def) };
+      return { ...s, fn: fns?.get(s.fn) ?? s.fn, args, outs: s.outs.map(def) };
     }
     if (s.kind === "if") {
       const cond = sv(s.cond);

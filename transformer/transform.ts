@@ -9,10 +9,11 @@ import { freshVar, leaf } from "./ir.js";
 import { classify, importsTsjax, isTsjaxFile, resolveAlias } from "./find.js";
 import { LowerError, Lowerer, skipParens, type LowerHost, type OuterScope } from "./lower.js";
 import { NoRuleError, TransformError, vjpFn, type VjpOptions } from "./ad/reverse.js";
-import { simplify } from "./simplify.js";
+import { dce, simplify } from "./simplify.js";
 import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
 import { printFn } from "./print.js";
+import { beginBuild } from "./context.js";
 
 export const RT = "__tsjax_rt";
 
@@ -70,6 +71,7 @@ class FileTransform {
   ) {}
 
   transformSite(call: ts.CallExpression): ts.Expression | null {
+    beginBuild();
     try {
       const fn = this.transformCall(call, call);
       if (process.env.TSJAX_DEBUG_IR) console.error(printFn(fn));
@@ -80,7 +82,8 @@ class FileTransform {
       return ts.factory.createParenthesizedExpression(arrow);
     } catch (e) {
       if (e instanceof LowerError) this.hooks.report(diagnostic(e.node, e.message));
-      else if (e instanceof NoRuleError) this.hooks.report(diagnostic(e.stmt.src ?? call, `'${e.prim}' is not differentiable (no derivative rule)`));
+      else if (e instanceof NoRuleError)
+        this.hooks.report(diagnostic(e.stmt.src ?? call, `'${e.prim}' is not differentiable (${e.reason ?? "no derivative rule"})`));
       else if (e instanceof TransformError) this.hooks.report(diagnostic(call, e.message));
       else if (process.env.TSJAX_DEBUG_IR) throw e;
       else this.hooks.report(diagnostic(call, `internal error while transforming this call (please report it): ${(e as Error)?.stack ?? e}`));
@@ -97,7 +100,7 @@ class FileTransform {
     const fn = this.targetFn(target, site, outer);
     if (k.name === "jit") return fn;
     const opt = this.options(call, k.name);
-    return simplify(vjpFn(fn, opt));
+    return simplify(vjpFn(dce(fn), opt));
   }
 
   private options(call: ts.CallExpression, api: string): VjpOptions {

@@ -126,6 +126,10 @@ const SPECS = {
   sinh: spec("sinh", 1, "inexact", { f: Math.sinh }),
   cosh: spec("cosh", 1, "inexact", { f: Math.cosh }),
   logicalNot: spec("logicalNot", 1, "raw", { all: (a) => (a === 0 ? 1 : 0) }, { out: "bool" }),
+  // rounding: integers are already whole
+  floor: spec("floor", 1, "same", { f: Math.floor, i: (a) => a }),
+  ceil: spec("ceil", 1, "same", { f: Math.ceil, i: (a) => a }),
+  trunc: spec("trunc", 1, "same", { f: Math.trunc, i: (a) => a }),
 
   // binary arithmetic (bool add is or, bool multiply is and, as jnp does)
   add: spec("add", 2, "same", { f: (a, b) => a + b, i: (a, b) => a + b, b: (a, b) => a | b }),
@@ -136,6 +140,9 @@ const SPECS = {
   arctan2: spec("arctan2", 2, "inexact", { f: Math.atan2 }),
   maximum: spec("maximum", 2, "same", { all: Math.max }),
   minimum: spec("minimum", 2, "same", { all: Math.min }),
+  // C's fmod (JS %): the result has the dividend's sign; an integer divisor of 0 gives 0
+  fmod: spec("fmod", 2, "same", { f: (a, b) => a % b, i: (a, b) => (b === 0 ? 0 : a % b) }),
+  hypot: spec("hypot", 2, "inexact", { f: Math.hypot }),
 
   // comparisons → bool
   equal: spec("equal", 2, "same", { all: (a, b) => (a === b ? 1 : 0) }, { out: "bool" }),
@@ -518,6 +525,18 @@ export function sinh(a: ArrayLike): NDArray {
 export function cosh(a: ArrayLike): NDArray {
   return applyOp(SPECS.cosh, [a]);
 }
+/** Rounds down; integer dtypes unchanged. */
+export function floor(a: ArrayLike): NDArray {
+  return applyOp(SPECS.floor, [a]);
+}
+/** Rounds up; integer dtypes unchanged. */
+export function ceil(a: ArrayLike): NDArray {
+  return applyOp(SPECS.ceil, [a]);
+}
+/** Rounds toward zero; integer dtypes unchanged. */
+export function trunc(a: ArrayLike): NDArray {
+  return applyOp(SPECS.trunc, [a]);
+}
 /** True where a is zero (NaN is nonzero). Any dtype. */
 export function logicalNot(a: ArrayLike): NDArray {
   return applyOp(SPECS.logicalNot, [a]);
@@ -551,6 +570,14 @@ export function power(a: ArrayLike, b: ArrayLike): NDArray {
 /** atan2(a, b) in float32. */
 export function arctan2(a: ArrayLike, b: ArrayLike): NDArray {
   return applyOp(SPECS.arctan2, [a, b]);
+}
+/** C's fmod (JS's %): the remainder with the dividend's sign, as jnp.fmod. */
+export function fmod(a: ArrayLike, b: ArrayLike): NDArray {
+  return applyOp(SPECS.fmod, [a, b]);
+}
+/** √(a² + b²) without overflow, in float32. */
+export function hypot(a: ArrayLike, b: ArrayLike): NDArray {
+  return applyOp(SPECS.hypot, [a, b]);
 }
 /** Elementwise max; NaN propagates (as jnp.maximum). */
 export function maximum(a: ArrayLike, b: ArrayLike): NDArray {

@@ -54,7 +54,7 @@ describe("rollup + tsjax/rollup", () => {
     expect(ran.code).toBe(0);
     // loss = 2.5·Σ(w·x − y)², w=[1,−2,.5], x=[2,1,4], y=1: ∂/∂w = 5·(w·x − y)·x = [10, −15, 20]
     // cube = 2.5·x³ at 2: 20, derivative 7.5·x² = 30
-    expect(ran.stdout).toBe("dloss/dw [ 10. -15.  20.]\ncube 20 30\n");
+    expect(ran.stdout).toBe("dloss/dw [ 10. -15.  20.]\ncube 20 30\nsquare 9\n");
   });
 
   it("emits a source map whose sources are the .ts files", () => {

@@ -15,7 +15,7 @@ let tmp: string;
 const ROOT = path.join(FIXTURES, "bundle");
 const MAIN = path.join(ROOT, "main.ts");
 const MODEL = path.join(ROOT, "model.ts");
-const EXPECTED = ["dloss/dw [ 10. -15.  20.]", "cube 20 30"];
+const EXPECTED = ["dloss/dw [ 10. -15.  20.]", "cube 20 30", "square 9"];
 
 beforeAll(async () => {
   await ensureBuilt();

@@ -270,6 +270,16 @@ const CASES: Case[] = [
     msg: /^'f' does not (end with a return statement|return a value)$/,
     tsError: true,
   },
+  {
+    name: "a parameter with nothing differentiable in it (a string)",
+    src: `export const d = ${MARK}grad((x: string) => x.length * 1.0);\n`,
+    msg: "grad: parameter 'x' (argnums 0) holds no number or Array: there is nothing to differentiate with respect to",
+  },
+  {
+    name: "a factory whose returned function is not visible at build time",
+    src: `const make = (k: number) => {\n  const h = (x: number) => x * k;\n  return h;\n};\nconst triple = make(3);\nexport const d = grad((x: number) => ${MARK}make(3)(x) + triple(x));\n`,
+    msg: /^cannot see at build time which function `make\(3\)` returns/,
+  },
 ];
 
 let dir = "";

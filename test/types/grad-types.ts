@@ -31,3 +31,13 @@ assert<Eq<ReturnType<typeof gg>, number>>();
 // the gradient's parameters are the function's
 // @ts-expect-error: a string is not a number
 g0("1", jnp.zeros([3]), { a: jnp.zeros([3]), b: [1, jnp.zeros([])] });
+
+// argnums out of range is a type error (and a build diagnostic of the transformer)
+// @ts-expect-error argnums 5 on a two-parameter function
+grad((x: number, y: number) => x * y, { argnums: 5 });
+// @ts-expect-error argnums [0, 2] on a two-parameter function
+valueAndGrad((x: number, y: number) => x * y, { argnums: [0, 2] });
+const inRange = grad((x: number, y: number) => x * y, { argnums: [1, 0] });
+assert<Eq<ReturnType<typeof inRange>, [number, number]>>();
+const optional = grad((x: number, y?: number) => x * (y ?? 1), { argnums: 1 });
+assert<Eq<ReturnType<typeof optional>, number>>();

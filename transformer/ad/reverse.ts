@@ -1,5 +1,5 @@
 // Reverse mode on the IR: the forward sweep is the primal program, the adjoint sweep walks it
-// backwards applying rules/vjp.ts. Straight-line code needs no tape: every primal value is a
+// backwards applying each primitive's rule (prims/). Straight-line code needs no tape: every primal value is a
 // named variable the adjoint sweep reads directly, and an `if` is undone by an `if` on the same
 // condition. Only loops keep a tape: each iteration pushes the values its adjoint reads, the
 // adjoint loop pops them in reverse. One tape serves every loop of a function (the adjoint
@@ -8,9 +8,8 @@
 // first written.
 
 import type { Block, Fn, IfStmt, LocalFn, Param, PrimStmt, Stmt, Tree, Value, Var, WhileStmt } from "../ir.js";
-import { Builder, allDefs, forEachUse, freshVar, leaf, leaves, lit, mapTree, num, tup } from "../ir.js";
-import { PRIMS, primTy } from "../prims.js";
-import { VJP, type Ops } from "../rules/vjp.js";
+import { Builder, allDefs, blocks, forEachUse, freshVar, leaf, leaves, lit, mapTree, num, tup } from "../ir.js";
+import { PRIMS, primTy, vjpRule, type Ops } from "../prims/index.js";
 import { substBlock } from "../subst.js";
 import { simplifyBlock } from "../simplify.js";
 
@@ -29,6 +28,8 @@ export class NoRuleError extends Error {
   constructor(
     readonly prim: string,
     readonly stmt: Stmt,
+    /** Why the rule is missing, when the registry says. */
+    readonly reason?: string,
   ) {
     super(`no derivative rule for primitive '${prim}'`);
   }
@@ -47,8 +48,68 @@ export function opsFor(b: Builder): Ops {
 
 type Ct = Map<number, Value>;
 
+/**
+ * Local functions of a Fn as reverse mode sees them: the names of their two halves, and which of
+ * them touch a tape (the halves of an earlier reverse pass push and pop the tape of calls).
+ */
+interface Locals {
+  readonly halves: ReadonlyMap<string, { fwd: string; bwd: string }>;
+  /** Functions that push or pop a tape, directly or through a call: always active (see below). */
+  readonly tapeUsers: ReadonlySet<string>;
+}
+
+function localsOf(fn: Fn): Locals {
+  const lfs = fn.locals ?? [];
+  const taken = new Set(lfs.map((l) => l.name));
+  const uniq = (n: string) => {
+    let name = n;
+    for (let k = 2; taken.has(name); k++) name = `${n}${k}`;
+    taken.add(name);
+    return name;
+  };
+  const halves = new Map(lfs.map((l) => [l.name, { fwd: uniq(`${l.name}_fwd`), bwd: uniq(`${l.name}_bwd`) }] as const));
+  const direct = (body: readonly Stmt[]): boolean =>
+    body.some((s) => (s.kind === undefined ? s.prim === "tapePush" || s.prim === "tapePop" : blocks(s).some((b) => direct(b.body))));
+  const calls = (body: readonly Stmt[], out: string[] = []): string[] => {
+    for (const s of body) {
+      if (s.kind === "call") out.push(s.fn);
+      for (const b of blocks(s)) calls(b.body, out);
+    }
+    return out;
+  };
+  const tapeUsers = new Set(lfs.filter((l) => direct(l.body)).map((l) => l.name));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const l of lfs) if (!tapeUsers.has(l.name) && calls(l.body).some((c) => tapeUsers.has(c))) (tapeUsers.add(l.name), (grew = true));
+  }
+  return { halves, tapeUsers };
+}
+
+/**
+ * Tapes the local functions share with the enclosing function (the tape of calls of an earlier
+ * reverse pass): taken as active everywhere, so that every push and pop on them gets its adjoint
+ * and the tape's next channel stays balanced across the halves (higher order through recursion).
+ */
+function sharedTapes(fn: Fn): Set<number> {
+  const out = new Set<number>();
+  for (const l of fn.locals ?? []) {
+    const inner = allDefs(l.body);
+    const walk = (body: readonly Stmt[]): void => {
+      for (const s of body) {
+        if (s.kind === undefined && (s.prim === "tapePush" || s.prim === "tapePop")) {
+          const t = s.args[0];
+          if (t.tag === "var" && !inner.has(t.id)) out.add(t.id);
+        }
+        for (const b of blocks(s)) walk(b.body);
+      }
+    };
+    walk(l.body);
+  }
+  return out;
+}
+
 /** Activity: forward dependence on the differentiated leaves, through branches and loops. */
-function markActive(body: readonly Stmt[], active: Set<number>): void {
+function markActive(body: readonly Stmt[], active: Set<number>, lc: Locals): void {
   const isA = (v: Value) => v.tag === "var" && active.has(v.id);
   for (const s of body) {
     if (s.kind === undefined) {
@@ -62,19 +123,20 @@ function markActive(body: readonly Stmt[], active: Set<number>): void {
         if (isA(s.args[0])) active.add(s.out.id);
       } else if (!PRIMS[s.prim].nondiff && s.args.some(isA)) active.add(s.out.id);
     } else if (s.kind === "call") {
-      // (inside a local function every parameter is taken as active)
-      if (s.args.some(isA)) s.outs.forEach((o) => active.add(o.id));
+      // (inside a local function every parameter is taken as active; a function that reads a
+      // tape may return active values whatever its arguments)
+      if (s.args.some(isA) || lc.tapeUsers.has(s.fn)) s.outs.forEach((o) => active.add(o.id));
     } else if (s.kind === "if") {
-      markActive(s.then.body, active);
-      markActive(s.else.body, active);
+      markActive(s.then.body, active, lc);
+      markActive(s.else.body, active, lc);
       s.outs.forEach((o, i) => (isA(s.then.results[i]) || isA(s.else.results[i])) && active.add(o.id));
     } else {
       // A loop parameter is active if its initial value or its next value is: iterate to a fixed point.
       for (let guard = 0; guard < 1000; guard++) {
         const before = active.size;
         s.params.forEach((p, i) => (isA(s.init[i]) || isA(s.body.results[i])) && active.add(p.id));
-        markActive(s.cond.body, active);
-        markActive(s.body.body, active);
+        markActive(s.cond.body, active, lc);
+        markActive(s.body.body, active, lc);
         if (active.size === before) break;
       }
       s.outs.forEach((o, i) => active.has(s.params[i].id) && active.add(o.id));
@@ -108,6 +170,7 @@ class Reverse {
     readonly active: Set<number>,
     /** The function's tape, shared by all its loops. */
     readonly tape: Var,
+    readonly lc: Locals,
   ) {}
 
   /** Active and able to carry a cotangent (tapes and flags are active only as channels). */
@@ -171,11 +234,18 @@ class Reverse {
         else if (LIST_ADJOINTS.has(s.prim) && this.active.has(s.out.id)) adjoints.push((ct) => this.listAdjoint(s, ct));
         else if (this.active.has(s.out.id) && s.prim !== "tapeNew") adjoints.push((ct) => this.primAdjoint(s, ct));
       } else if (s.kind === "call") {
+        // A call with no active argument runs the primal function: its forward half would tape
+        // values that no backward half ever pops (cube(1, 1) in a loop condition).
+        if (!s.args.some((a) => a.tag === "var" && this.active.has(a.id)) && !this.lc.tapeUsers.has(s.fn)) {
+          fwd.push(s);
+          continue;
+        }
         // A local (recursive) function runs its forward half, which tapes what its backward half reads.
-        fwd.push({ ...s, fn: `${s.fn}_fwd` });
+        const half = this.lc.halves.get(s.fn)!;
+        fwd.push({ ...s, fn: half.fwd });
         adjoints.push((ct) => {
           const cts = s.args.map((a) => freshVar(`g_${a.tag === "var" ? a.name : "arg"}`, a.ty === "other" ? "num" : a.ty));
-          this.b.body.push({ kind: "call", fn: `${s.fn}_bwd`, args: s.outs.map((o) => ct.get(o.id) ?? this.zero(o)), outs: cts, src: s.src });
+          this.b.body.push({ kind: "call", fn: half.bwd, args: s.outs.map((o) => ct.get(o.id) ?? this.zero(o)), outs: cts, src: s.src });
           s.args.forEach((a, i) => this.addCt(ct, a, cts[i]));
         });
       } else if (s.kind === "if") {
@@ -246,8 +316,8 @@ class Reverse {
   private primAdjoint(s: PrimStmt, ct: Ct): void {
     const g = ct.get(s.out.id);
     if (!g) return;
-    const rule = VJP[s.prim];
-    if (!rule) throw new NoRuleError(s.prim, s);
+    const rule = vjpRule(s.prim);
+    if (!rule) throw new NoRuleError(s.prim, s, PRIMS[s.prim].noVjp);
     this.b.src = s.src;
     const cts = rule(this.o, g, s.out, s.args);
     s.args.forEach((a, i) => this.addCt(ct, a, cts[i]));
@@ -280,7 +350,10 @@ class Reverse {
   private loop(s: WhileStmt): { fwd: Stmt[]; adjoint?: (ct: Ct) => void } {
     const activeParams = s.params.map((p) => this.isActive(p));
     const inner = this.forward(s.body.body);
-    const condFwd = this.forward(s.cond.body);
+    // The condition yields a boolean: it has no adjoint, so it runs as the primal code (a loop
+    // or call inside it must not tape what nothing will pop).
+    if (this.hasActiveTapeOps(s.cond.body)) throw new Error("internal: tape operations in a loop condition");
+    const condFwd = { fwd: s.cond.body };
     const free = freeVars({ body: [...s.cond.body, ...s.body.body], results: s.body.results }).filter(
       (v) => this.isActive(v) && !s.params.some((p) => p.id === v.id),
     );
@@ -397,23 +470,27 @@ export function vjpFn(fn: Fn, opt: VjpOptions): Fn {
     out = fn.result.v;
   }
 
-  if (fn.locals?.some((l) => l.name.endsWith("_bwd")))
-    throw new TransformError(
-      `${opt.api}: '${fn.name}' is itself a derivative through a recursive function; higher-order derivatives through recursion are not supported yet (rewrite the recursion as a loop)`,
-    );
-  const active = new Set<number>();
+  const lc = localsOf(fn);
+  const shared = sharedTapes(fn);
+  const active = new Set<number>(shared);
   const wrt: Var[] = [];
-  for (const i of nums) for (const v of leaves(fn.params[i].tree)) if (v.ty !== "other") (active.add(v.id), wrt.push(v));
-  markActive(fn.body, active);
+  for (const i of nums) {
+    const ls = leaves(fn.params[i].tree).filter((v) => v.ty !== "other");
+    if (ls.length === 0)
+      throw new TransformError(`${opt.api}: parameter '${fn.params[i].name}' (argnums ${i}) holds no number or Array: there is nothing to differentiate with respect to`);
+    for (const v of ls) (active.add(v.id), wrt.push(v));
+  }
+  markActive(fn.body, active, lc);
 
-  const r = new Reverse(active, freshVar("tape", "other"));
+  const r = new Reverse(active, freshVar("tape", "other"), lc);
   const { fwd, adjoint } = r.forward(fn.body);
   const b = r.b;
   if (r.usedTape) b.body.push({ out: r.tape, prim: "tapeNew", args: [] });
   // Recursive functions: a forward and a backward half each, sharing one tape of calls.
   const calls = freshVar("calls", "other");
   const locals: LocalFn[] = [];
-  for (const lf of fn.locals ?? []) locals.push(...splitLocal(lf, calls));
+  // (the primal functions stay for calls with constant arguments; the simplifier drops unused ones)
+  for (const lf of fn.locals ?? []) locals.push(lf, ...splitLocal(lf, calls, lc, shared));
   if (locals.length) b.body.unshift({ out: calls, prim: "tapeNew", args: [] });
   b.body.push(...fwd);
   // Input checks (JAX refuses integer and boolean inputs at differentiated positions).
@@ -471,11 +548,11 @@ function rematerialize(needed: Var[], body: readonly Stmt[], params: readonly Va
  * what the backward half reads; `f_bwd` takes the results' cotangents, pops those values
  * (calls unwind in reverse, so the stack order matches) and returns the parameters' cotangents.
  */
-function splitLocal(lf: LocalFn, calls: Var): LocalFn[] {
-  const active = new Set<number>(lf.params.filter((p) => p.ty !== "other").map((p) => p.id));
-  markActive(lf.body, active);
+function splitLocal(lf: LocalFn, calls: Var, lc: Locals, shared: ReadonlySet<number>): LocalFn[] {
+  const active = new Set<number>([...shared, ...lf.params.filter((p) => p.ty !== "other").map((p) => p.id)]);
+  markActive(lf.body, active, lc);
   // loops inside share the tape of calls: calls and iterations unwind in one reverse order
-  const r = new Reverse(active, calls);
+  const r = new Reverse(active, calls, lc);
   const { fwd, adjoint } = r.forward(lf.body);
   const ctOut = lf.results.map((v) => freshVar(`g_${v.tag === "var" ? v.name : "out"}`, v.ty === "other" ? "num" : v.ty));
   const adj = simplifyBlock(
@@ -495,7 +572,7 @@ function splitLocal(lf: LocalFn, calls: Var): LocalFn[] {
   for (let i = needed.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [calls, num(0)] });
   const push: Stmt[] = needed.length ? [{ out: freshVar("push", "other"), prim: "tapePush", args: [calls, num(0), ...needed] }] : [];
   return [
-    { name: `${lf.name}_fwd`, params: lf.params, body: [...r.b.body, ...fwd, ...push], results: lf.results },
-    { name: `${lf.name}_bwd`, params: ctOut, body: [...pops, ...body.body], results: body.results },
+    { name: lc.halves.get(lf.name)!.fwd, params: lf.params, body: [...r.b.body, ...fwd, ...push], results: lf.results },
+    { name: lc.halves.get(lf.name)!.bwd, params: ctOut, body: [...pops, ...body.body], results: body.results },
   ];
 }

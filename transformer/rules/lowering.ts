@@ -61,11 +61,13 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   power: direct("pow", 2),
   negative: direct("neg", 1),
   ...Object.fromEntries(
-    ["square", "sqrt", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "abs", "sign", "reciprocal"].map(
+    ["square", "sqrt", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "abs", "sign", "reciprocal", "floor", "ceil", "trunc"].map(
       (n) => [n, direct(n, 1)],
     ),
   ),
   arctan2: direct("arctan2", 2),
+  hypot: direct("hypot", 2),
+  fmod: direct("mod", 2),
   maximum: direct("maximum", 2),
   minimum: direct("minimum", 2),
   fma: direct("fma", 3),

@@ -1,0 +1,92 @@
+// The primitive registry is complete: every primitive has what each consumer needs, or says why
+// not. Reverse mode needs a rule (or a stated reason, or nondiff), and every primitive a rule
+// emits must itself be differentiable again (higher order); array mode needs a runtime function;
+// number mode's emitted JS and array mode's runtime function agree with the constant folder.
+import { describe, expect, it } from "vitest";
+import ts from "typescript";
+import { PRIMS, primTy, type PrimDef } from "../../dist/transformer/prims/index.js";
+import { Builder, freshVar, leaf, type Fn, type Value, type Var } from "../../dist/transformer/ir.js";
+import { opsFor } from "../../dist/transformer/ad/reverse.js";
+import { emitFn } from "../../dist/transformer/emit.js";
+import * as rt from "../../runtime/rt.js";
+import { NDArray } from "../../runtime/array.js";
+
+const names = Object.keys(PRIMS);
+const arityOf = (d: PrimDef) => (typeof d.arity === "number" ? d.arity : d.arity.min + 1);
+/** Differentiable again, or honest about it. */
+const covered = (d: PrimDef) => !!(d.nondiff || d.vjp || d.adjoint || d.noVjp);
+
+describe("the primitive registry", () => {
+  it("has about the primitives the runtime and the rules use", () => {
+    expect(names.length).toBeGreaterThan(100);
+  });
+
+  it.each(names)("%s: reverse mode has a rule, a reason, or nothing to differentiate", (name) => {
+    expect(covered(PRIMS[name]), `${name} has no vjp rule, no reason (noVjp/adjoint) and is not nondiff`).toBe(true);
+  });
+
+  // Run each rule on placeholder operands: the primitives it emits must exist, take the operand
+  // counts they are given, and be differentiable again (closure under transposition).
+  const withRules = names.filter((n) => PRIMS[n].vjp);
+  it.each(withRules)("%s: its rule emits only registered primitives that are themselves covered", (name) => {
+    const d = PRIMS[name];
+    const b = new Builder(primTy);
+    const o = opsFor(b);
+    for (const ty of ["arr", "num"] as const) {
+      if (ty === "num" && d.ty !== "ew") continue;
+      b.body = [];
+      const args: Value[] = Array.from({ length: arityOf(d) }, (_, i) => freshVar(`x${i}`, ty));
+      const y = freshVar("y", primTy(name, args));
+      const g = freshVar("g", y.ty);
+      const cts = d.vjp!(o, g, y, args);
+      expect(cts.length).toBe(args.length);
+      for (const s of b.body) {
+        if (s.kind !== undefined) continue;
+        expect(covered(PRIMS[s.prim]), `${name}'s rule emits ${s.prim}, which reverse mode cannot differentiate again`).toBe(true);
+      }
+    }
+  });
+
+  it.each(names.filter((n) => !PRIMS[n].host && !PRIMS[n].numberOnly))("%s: array mode has a runtime function", (name) => {
+    const fn = PRIMS[name].rt ?? name;
+    expect(typeof (rt as Record<string, unknown>)[fn], `runtime/rt.ts has no '${fn}' for primitive ${name}`).toBe("function");
+  });
+});
+
+// ---- emitted code agrees with the folder, in number mode and array mode -------------------------
+const SF = ts.createSourceFile("coverage.ts", "", ts.ScriptTarget.ES2022);
+const printer = ts.createPrinter();
+
+/** The JS function `(x0, x1, …) => prim(x0, x1, …)` that tsjax emits, for operands of type `ty`. */
+function emitted(name: string, n: number, ty: "num" | "arr"): (...xs: unknown[]) => unknown {
+  const params = Array.from({ length: n }, (_, i) => freshVar(`x${i}`, ty));
+  const b = new Builder(primTy);
+  const out = b.apply(name, params, "y");
+  const fn: Fn = { name, params: params.map((p) => ({ name: p.name, tree: leaf(p) })), body: b.body, result: leaf(out as Var) };
+  const code = printer.printNode(ts.EmitHint.Expression, emitFn(fn, { rt: "__tsjax_rt", ext: () => ts.factory.createIdentifier("undefined"), file: SF }), SF);
+  return new Function("__tsjax_rt", `return ${code};`)(rt) as (...xs: unknown[]) => unknown;
+}
+
+const SAMPLES = [-1.75, -0.5, 0, 0.3, 0.5, 1.25, 2.5];
+const folding = names.filter((n) => PRIMS[n].fold && typeof PRIMS[n].arity === "number");
+
+describe("emitted code agrees with constant folding", () => {
+  it.each(folding)("%s", (name) => {
+    const d = PRIMS[name];
+    const n = d.arity as number;
+    const asNum = emitted(name, n, "num");
+    const asArr = d.numberOnly ? null : emitted(name, n, "arr");
+    const tuples = SAMPLES.map((s, k) => Array.from({ length: n }, (_, i) => SAMPLES[(k + 3 * i) % SAMPLES.length] * (i ? 1.5 : 1) || s));
+    for (const xs of tuples) {
+      const want = d.fold!(...xs);
+      const got = asNum(...xs);
+      expect(Number(got), `${name}(${xs}) in number mode`).toBe(want);
+      if (!asArr) continue;
+      // float32 operands: one rounding of the float64 result
+      const xs32 = xs.map(Math.fround);
+      const r = asArr(...xs32.map((x) => new NDArray(Float32Array.of(x), [1], "float32"))) as NDArray;
+      const want32 = d.fold!(...xs32);
+      expect(Number(r.data[0]), `${name}(${xs32}) in array mode (${r.dtype})`).toBe(r.dtype === "bool" ? want32 : Math.fround(want32));
+    }
+  });
+});

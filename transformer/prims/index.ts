@@ -1,0 +1,51 @@
+// The primitive registry: every family's definitions in one table, by name. The IR names a
+// primitive by its key here; nothing else defines one (test/transformer/prims-coverage.test.ts).
+
+import type { Ty, Value } from "../ir.js";
+import type { PrimDef, VjpRule } from "./def.js";
+import { ELEMENTWISE } from "./elementwise.js";
+import { REDUCE } from "./reduce.js";
+import { LINALG } from "./linalg.js";
+import { MOVEMENT } from "./movement.js";
+import { INDEXING } from "./indexing.js";
+import { PLUMBING } from "./plumbing.js";
+import { LISTS } from "./lists.js";
+
+export type { KernelClass, Ops, PrimDef, VjpRule } from "./def.js";
+
+const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS };
+
+function join(): Readonly<Record<string, PrimDef>> {
+  const out: Record<string, PrimDef> = {};
+  for (const [family, defs] of Object.entries(FAMILIES))
+    for (const [name, def] of Object.entries(defs)) {
+      if (name in out) throw new Error(`internal: primitive '${name}' is defined twice (again in ${family})`);
+      out[name] = def;
+    }
+  return out;
+}
+
+export const PRIMS: Readonly<Record<string, PrimDef>> = join();
+
+/** The primitive's definition; an unknown name is an internal error. */
+export function prim(name: string): PrimDef {
+  const d = PRIMS[name];
+  if (!d) throw new Error(`internal: unknown primitive ${name}`);
+  return d;
+}
+
+/** The reverse-mode rule of a primitive, if it has one. */
+export function vjpRule(name: string): VjpRule | undefined {
+  return prim(name).vjp;
+}
+
+/** The result type of a primitive applied to `args` (an operand count it does not take is an internal error). */
+export function primTy(name: string, args: readonly Value[]): Ty {
+  const d = prim(name);
+  const ok = typeof d.arity === "number" ? args.length === d.arity : args.length >= d.arity.min;
+  if (!ok) throw new Error(`internal: primitive ${name} applied to ${args.length} operand(s), takes ${typeof d.arity === "number" ? d.arity : `at least ${d.arity.min}`}`);
+  const r = d.ty;
+  if (r === "ew") return args.some((a) => a.ty === "arr") ? "arr" : "num";
+  if (typeof r === "object") return args[r.like].ty;
+  return r;
+}

@@ -1,0 +1,29 @@
+// AD plumbing (seeds, zeros, input checks, number ↔ Array), array creation, and the host
+// operations emit.ts writes inline (property reads, nullish tests).
+
+import type { PrimDef } from "./def.js";
+
+const C = { ty: "arr", nondiff: true, kernel: "opaque" } as const;
+
+export const PLUMBING: Readonly<Record<string, PrimDef>> = {
+  // the output cotangent 1, after JAX's checks that the output is a float scalar
+  seed: { ty: { like: 0 }, arity: 2, nondiff: true, effect: true, shape: { arg: 0 }, kernel: "opaque" },
+  checkGradInput: { ty: "other", arity: 2, nondiff: true, effect: true, kernel: "opaque" },
+  zerosLike: { ty: { like: 0 }, arity: 1, nondiff: true, shape: { arg: 0 }, kernel: "elementwise" },
+  onesLike: { ty: { like: 0 }, arity: 1, nondiff: true, shape: { arg: 0 }, kernel: "elementwise" },
+  // a number (or list) as an Array, and a one-element Array as a number
+  toArray: { ty: "arr", arity: 1, shape: "operands", kernel: "elementwise", vjp: (o, g, y, [x]) => [o.unbroadcast(g, x)] },
+  item: { ty: "num", arity: 1, kernel: "opaque", vjp: (o, g, y, [x]) => [o.broadcastLike(g, x)] },
+
+  // array creation: constants for AD (jnp.array of a run-time value is toArray)
+  zeros: { ...C, arity: 2 },
+  ones: { ...C, arity: 2 },
+  full: { ...C, arity: 3 },
+  arange: { ...C, arity: { min: 1 } },
+  linspace: { ...C, arity: { min: 2 } },
+  eye: { ...C, arity: { min: 1 } },
+  array: { ...C, arity: 2 },
+
+  prop: { ty: "other", arity: 2, nondiff: true, host: true, kernel: "opaque" },
+  isNullish: { ty: "other", arity: 1, nondiff: true, host: true, kernel: "opaque" },
+};
