@@ -27,8 +27,8 @@ const num = (v: number): Expr => ({ k: "num", v });
 const v = (n: string): Expr => ({ k: "var", n });
 const bin = (op: "+" | "-" | "*" | "/", a: Expr, b: Expr): Expr => ({ k: "bin", op, a, b });
 const m1 = (f: M1, a: Expr): Expr => ({ k: "m1", f, a });
-/** TypeScript rejects a literal as the left operand of && || ?? (always truthy/falsy). */
-const noLit = (e: Expr): Expr => (e.k === "num" ? { k: "m2", f: "min", a: e, b: e } : e);
+/** TypeScript rejects a literal (also one behind ?: or ||) as the left operand of && || (always truthy/falsy). */
+const noLit = (e: Expr): Expr => (e.k === "num" ? { k: "m2", f: "min", a: e, b: e } : e.k === "cond" || e.k === "nullish" || e.k === "log" ? { k: "bin", op: "*", a: e, b: { k: "num", v: 1 } } : e);
 const cmp = (op: CmpOp, a: Expr, b: Expr): Expr => ({ k: "cmp", op, a, b });
 
 interface Arr {
@@ -191,7 +191,7 @@ export class Gen {
       // against `(2 as number)` or another variable: a literal would narrow the variable's type
       [1, () => cmp(this.pick(["===", "!=="] as const), v(this.pick(nums)), this.chance(0.7) ? { k: "wide", v: this.pick([0, 1, 2, 0.5]) } : v(this.pick(nums)))],
       [1, () => (this.chance(0.5) ? m1("floor", e()) : bin("-", e(), this.konst()))],
-      [d > 0 ? 1.5 : 0, () => ({ k: "log", op: this.pick(["&&", "||"] as const), a: noLit(this.cond(c, d - 1)), b: this.cond(c, d - 1) })],
+      [d > 0 ? 1.5 : 0, () => ({ k: "log", op: this.pick(["&&", "||"] as const), a: this.cond(c, d - 1), b: this.cond(c, d - 1) })],
       [0.5, () => ({ k: "not", a: this.cond(c, d - 1) })],
       [1, () => this.constCond()],
       [c.helpers.length ? 1 : 0, () => cmp(this.pick(["<", ">"] as const), this.call(c, Math.max(d - 1, 0)), this.konst())],

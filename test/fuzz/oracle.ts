@@ -41,6 +41,15 @@ class Interp {
   near(m: number) {
     if (m < this.margin) this.margin = m;
   }
+  /**
+   * How close a comparison (or min/max) of a and b is to switching. Where a − b does not move with
+   * x, y (e.g. `s >= s`, `max(y, y)`) the outcome is the same in any evaluation, unless the values
+   * differ by rounding only (then the transformer's forward pass might order operations otherwise).
+   */
+  tie(a: HD, b: HD) {
+    if (a.x !== b.x || a.y !== b.y) this.near(rel(a.v, b.v));
+    else if (a.v !== b.v && rel(a.v, b.v) < 1e-12) this.near(0);
+  }
   /** A truthiness test on a number: switching means crossing 0. */
   test(v: Val): boolean {
     if (v !== undefined && typeof v !== "boolean" && active(v)) this.near(Math.abs(v.v) / (1 + Math.abs(v.v)));
@@ -86,14 +95,14 @@ class Interp {
       }
       case "m2": {
         const a = this.num(e.a, env), b = this.num(e.b, env);
-        if (active(a) || active(b)) this.near(rel(a.v, b.v));
+        this.tie(a, b);
         return math2(e.f, a, b);
       }
       case "pow":
         return powi(this.num(e.a, env), e.n);
       case "cmp": {
         const a = this.num(e.a, env), b = this.num(e.b, env);
-        if (active(a) || active(b)) this.near(rel(a.v, b.v));
+        this.tie(a, b);
         switch (e.op) {
           case "<":
             return a.v < b.v;
