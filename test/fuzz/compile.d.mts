@@ -1,4 +1,6 @@
 import type ts from "typescript";
+/** dist/runtime/index.js of the build under test */
+export declare const RUNTIME: string;
 export declare const OPTIONS: ts.CompilerOptions;
 export interface CompileJob {
   file: string;

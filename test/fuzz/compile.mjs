@@ -3,7 +3,10 @@
 // that it also runs as a worker thread (test/fuzz/harness.ts keeps two busy on two cores).
 import ts from "typescript";
 import { isMainThread, parentPort } from "node:worker_threads";
-import { emitFile } from "../../dist/transformer/program.js";
+// TSJAX_FUZZ_DIST: fuzz another build of tsjax (a dist/ directory); default this checkout's
+const DIST = process.env.TSJAX_FUZZ_DIST ? new URL(`file://${process.env.TSJAX_FUZZ_DIST.replace(/\/?$/, "/")}`) : new URL("../../dist/", import.meta.url);
+const { emitFile } = await import(new URL("transformer/program.js", DIST).href);
+export const RUNTIME = new URL("runtime/index.js", DIST).pathname;
 
 export const OPTIONS = {
   target: ts.ScriptTarget.ES2022,

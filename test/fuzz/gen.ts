@@ -34,6 +34,8 @@ const cmp = (op: CmpOp, a: Expr, b: Expr): Expr => ({ k: "cmp", op, a, b });
 interface Arr {
   n: string;
   len: number;
+  /** an element only ever written with dead values (never read): index 0 */
+  dead0?: boolean;
 }
 interface Scope {
   /** readable number variables (parameters, locals, loop counters) */
@@ -118,7 +120,7 @@ export class Gen {
   }
   arrRead(a: Arr): Expr {
     if (this.chance(0.3)) return { k: "idx", arr: a.n, i: bin("-", { k: "len", arr: a.n }, num(1)) };
-    return { k: "idx", arr: a.n, i: num(this.int(0, a.len - 1)) };
+    return { k: "idx", arr: a.n, i: num(this.int(a.dead0 ? 1 : 0, a.len - 1)) };
   }
 
   /** A number-valued expression. */
@@ -128,14 +130,20 @@ export class Gen {
     const { ks, nums } = c.sc;
     return this.choose<Expr>([
       [6, () => bin(this.pick(["+", "-", "*"] as const), e(), e())],
-      [1.2, () => bin("/", e(), bin("+", num(1), bin("*", e(), e())))],
+      [1.2, () => {
+        const z = e();
+        return bin("/", e(), bin("+", num(1), bin("*", z, z)));
+      }],
       [0.6, () => bin("/", e(), num(this.pick([2, -4, 0.5])))],
       [0.8, () => ({ k: "neg", a: e() })],
       [3, () => m1(this.pick(["sin", "cos", "tanh"] as const), e())],
       [0.8, () => m1("abs", e())],
       [0.8, () => m1("floor", e())],
       [0.8, () => m1("exp", m1("tanh", e()))],
-      [0.8, () => m1("sqrt", bin("+", bin("*", e(), e()), num(1)))],
+      [0.8, () => {
+        const z = e();
+        return m1("sqrt", bin("+", bin("*", z, z), num(1)));
+      }],
       [1.2, () => ({ k: "m2", f: this.pick(["min", "max"] as const), a: e(), b: e() })],
       [0.8, () => ({ k: "pow", a: e(), n: this.pick([2, 3]) })],
       [2, () => ({ k: "cond", c: this.cond(c, d - 1), a: e(), b: e() })],
@@ -279,12 +287,12 @@ export class Gen {
       [this.w("array", 1.2), () => {
         const n = this.fresh("v");
         const es = Array.from({ length: this.int(1, 3) }, () => this.expr(c, 2));
-        sc.arrs.push({ n, len: es.length });
+        sc.arrs.push({ n, len: es.length, dead0: es.length >= 2 && !this.off.has("dead") && this.chance(0.3) });
         return [{ k: "arr", n, es }];
       }],
       [sc.arrs.length ? 1.5 : 0, () => {
         const a = this.pick(sc.arrs);
-        return [{ k: "aset", n: a.n, i: num(this.int(0, a.len - 1)), e: this.rhs(c, inLoop) }];
+        return [{ k: "aset", n: a.n, i: num(this.int(a.dead0 ? 1 : 0, a.len - 1)), e: this.rhs(c, inLoop) }];
       }],
       [sc.arrs.length ? 1 : 0, () => [{ k: "push", n: this.pick(sc.arrs).n, e: this.expr(c, 2) }]],
       [this.w("dead", 0.8), () => this.dead(c)],
@@ -308,6 +316,11 @@ export class Gen {
         const n = this.fresh("u");
         sc.deads.push(n);
         return [{ k: "let", n, e: num(0) }];
+      }],
+      [sc.arrs.some((a) => a.dead0) ? 1.5 : 0, () => {
+        // element 0 of a live array, never read
+        const a = this.pick(sc.arrs.filter((a) => a.dead0));
+        return [{ k: "aset", n: a.n, i: num(0), e: bad() }];
       }],
       [sc.deadArrs.length ? 1.5 : 0, () => {
         const a = this.pick(sc.deadArrs);

@@ -7,14 +7,13 @@ import { Worker } from "node:worker_threads";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { type CompileJob, type CompileResult, compileBatch } from "./compile.mjs";
+import { pathToFileURL } from "node:url";
+import { type CompileJob, type CompileResult, RUNTIME, compileBatch } from "./compile.mjs";
 import { type Prog, names, order2, printProg } from "./ast.js";
 import { type OracleResult, OracleError, evaluate } from "./oracle.js";
 import { inputs } from "./gen.js";
 import type { HD } from "./hd.js";
 
-export const RUNTIME = fileURLToPath(new URL("../../dist/runtime/index.js", import.meta.url));
 export const HEADER = `import { grad, valueAndGrad } from ${JSON.stringify(RUNTIME)};\n`;
 
 /** Relative and absolute tolerance (float64 on both sides; only the order of operations differs). */

@@ -90,7 +90,11 @@ function collect(p: Prog) {
       }
     });
   };
-  p.helpers.forEach((h, i) => stmts(["helpers", i, "body"], h.body));
+  // recursive helpers stay as generated (edits could remove the base case or the decreasing
+  // argument and make the recursion endless, a different program than the one that failed)
+  p.helpers.forEach((h, i) => {
+    if (!h.rec) stmts(["helpers", i, "body"], h.body);
+  });
   stmts(["main", "body"], p.main.body);
   return { lists, exprs };
 }
