@@ -351,7 +351,12 @@ export class Gen {
     const n = this.int(1, 4);
     const inner = this.child(c, { loops: [...c.loops, { label }], breakables: c.breakables + 1, counters: [...c.counters, i] });
     inner.sc.nums.push(i);
-    const extra = this.chance(0.35) ? this.cond(inner, 2) : undefined;
+    // a data-dependent exit; often through a helper call (the helper may itself loop or recurse)
+    const extra = this.chance(0.35)
+      ? inner.helpers.length && this.chance(0.4)
+        ? cmp(this.pick(["<", ">"] as const), this.call(inner, 1), this.konst())
+        : this.cond(inner, 2)
+      : undefined;
     const body = this.block(inner, this.int(1, 4));
     return [{ k: kind, label, i, n, extra, body }];
   }
