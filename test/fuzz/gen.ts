@@ -185,7 +185,8 @@ export class Gen {
     const f = this.pick(c.helpers);
     if (f.rec) {
       const depth: Expr = c.counters.length && this.chance(0.4) ? v(this.pick(c.counters)) : num(this.int(0, 3));
-      return { k: "call", f: f.name, args: [this.expr(c, d), depth] };
+      // constant arguments now and then (a call that needs no derivative, e.g. inside a loop)
+      return { k: "call", f: f.name, args: [this.chance(0.3) ? this.konst() : this.expr(c, d), depth] };
     }
     return { k: "call", f: f.name, args: f.params.map(() => (this.chance(0.25) ? this.konst() : this.expr(c, d))) };
   }

@@ -235,7 +235,9 @@ export function checkOne(p: Prog, mod: Record<string, unknown>, x: number, y: nu
     const bad = Object.keys(expected).filter((c) => !close(got[c], expected[c]));
     if (bad.length) {
       const order = bad.some((c) => c.length === 2) ? "2nd order" : bad.includes("v") ? "value" : "1st order";
-      return { ...base, kind: "wrong", detail: `${what}: ${bad.join(", ")} differ`, sig: `wrong ${order}`, expected, got };
+      // NaN where the oracle is finite (typically an infinite local derivative leaking) apart from finite wrong numbers
+      const how = bad.some((c) => Number.isNaN(got[c])) ? "NaN" : bad.some((c) => !Number.isFinite(got[c])) ? "non-finite" : "finite";
+      return { ...base, kind: "wrong", detail: `${what}: ${bad.join(", ")} differ`, sig: `wrong ${order} (${how})`, expected, got };
     }
   }
   return undefined;
