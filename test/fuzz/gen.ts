@@ -375,7 +375,9 @@ export class Gen {
     if (this.chance(0.6)) cases.splice(this.int(0, cases.length), 0, { t: null, body: [] });
     for (const cs of cases) {
       const inner = this.child(c, { breakables: c.breakables + 1 });
-      cs.body = this.block(inner, this.int(0, 2));
+      // a switch nested in a case (then falling through or not, like any case)
+      const nestedSwitch = c.depth < 2 && this.chance(0.15) ? this.switch(inner) : [];
+      cs.body = [...nestedSwitch, ...this.block(inner, this.int(0, 2))];
       const last = cs.body[cs.body.length - 1];
       if (this.chance(0.55) && !(last && (last.k === "ret" || last.k === "brk" || last.k === "cont"))) cs.body.push({ k: "brk" });
     }

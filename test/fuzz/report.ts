@@ -9,6 +9,8 @@ export interface ClassReport {
   /** the first failing program's id */
   id: number;
   reduced?: { src: string; failure: Failure; tried: number; ms: number };
+  /** further reduced programs of the same class that came out different */
+  more?: { id: number; src: string; failure: Failure; tried: number; ms: number }[];
   original: Failure;
 }
 
@@ -27,7 +29,7 @@ export async function reduceClasses(
   failures: Failure[],
   progOf: (id: number) => Prog,
   seed: number,
-  opts: { maxClasses: number; totalMs: number; perClassMs: number; skip?: ReadonlySet<string> },
+  opts: { maxClasses: number; totalMs: number; perClassMs: number; skip?: ReadonlySet<string>; perClass?: number },
 ): Promise<ClassReport[]> {
   const out: ClassReport[] = [];
   const t0 = Date.now();
@@ -36,12 +38,24 @@ export async function reduceClasses(
     const rep: ClassReport = { sig, count: fs.length, id: fs[0].id, original: fs[0] };
     const left = opts.totalMs - (Date.now() - t0);
     if (out.filter((r) => r.reduced).length < opts.maxClasses && left > 1000 && fs[0].kind !== "invalid" && !opts.skip?.has(sig)) {
-      // reduce the smallest program of the class
-      const f = fs.map((f) => [f, printProg(progOf(f.id)).length] as const).sort((a, b) => a[1] - b[1])[0][0];
-      rep.id = f.id;
-      rep.original = f;
-      const r = await reduce(progOf(f.id), f, seed, { maxMs: Math.min(opts.perClassMs, left) });
-      rep.reduced = { src: printProg(r.prog, { order2: defaultOrder2(r.prog) }), failure: r.failure, tried: r.tried, ms: r.ms };
+      // reduce the smallest programs of the class (a class can hide more than one cause)
+      const bySize = fs.map((f) => [f, printProg(progOf(f.id)).length] as const).sort((a, b) => a[1] - b[1]);
+      const picks = [bySize[0], bySize[Math.floor(bySize.length / 2)], bySize[bySize.length - 1]].filter((p, i, a) => a.findIndex((q) => q[0].id === p[0].id) === i).slice(0, opts.perClass ?? 2);
+      const seen = new Set<string>();
+      for (const [f] of picks) {
+        const left2 = opts.totalMs - (Date.now() - t0);
+        if (left2 <= 1000) break;
+        const r = await reduce(progOf(f.id), f, seed, { maxMs: Math.min(opts.perClassMs, left2) });
+        const src = printProg(r.prog, { order2: defaultOrder2(r.prog) });
+        const shape = src.replace(/\b([fghk]|p)\d+/g, "$1");
+        if (seen.has(shape)) continue;
+        seen.add(shape);
+        if (!rep.reduced) {
+          rep.id = f.id;
+          rep.original = f;
+          rep.reduced = { src, failure: r.failure, tried: r.tried, ms: r.ms };
+        } else (rep.more ??= []).push({ id: f.id, src, failure: r.failure, tried: r.tried, ms: r.ms });
+      }
     }
     out.push(rep);
   }
@@ -64,6 +78,11 @@ export function formatReport(stats: Stats, seed: number, reps: ClassReport[], pr
     if (f.expected) lines.push(`expected (oracle): ${fmt(f.expected)}`, `got (tsjax):       ${fmt(f.got)}`);
     if (r.reduced) lines.push(`reduced (${r.reduced.tried} tries, ${r.reduced.ms} ms):`, r.reduced.src.trimEnd());
     else lines.push(`(not reduced) source:`, printProg(progOf(r.id), { order2: defaultOrder2(progOf(r.id)) }).trimEnd());
+    for (const m of r.more ?? []) {
+      lines.push(`another program of this class, id ${m.id}` + (m.failure.x !== undefined ? ` at x=${m.failure.x} y=${m.failure.y}` : "") + `: ${m.failure.detail.split("\n")[0].slice(0, 200)}`);
+      if (m.failure.expected) lines.push(`expected (oracle): ${fmt(m.failure.expected)}`, `got (tsjax):       ${fmt(m.failure.got)}`);
+      lines.push(m.src.trimEnd());
+    }
   }
   return lines.join("\n");
 }

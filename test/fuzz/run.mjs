@@ -75,6 +75,11 @@ for (const c of [...classes.values()].sort((a, b) => b.count - a.count)) {
   lines.push(`detail: ${f.detail.split("\n")[0].slice(0, 300)}`);
   if (f.expected) lines.push(`expected (oracle): ${fmt(f.expected)}`, `got (tsjax):       ${fmt(f.got)}`);
   if (c.reduced) lines.push("```ts", c.reduced.src.trimEnd(), "```");
+  for (const m of c.more ?? []) {
+    lines.push(`another program of this class, id ${m.id}${m.failure.x !== undefined ? ` at x=${m.failure.x} y=${m.failure.y}` : ""}: ${m.failure.detail.split("\n")[0].slice(0, 200)}`);
+    if (m.failure.expected) lines.push(`expected (oracle): ${fmt(m.failure.expected)}`, `got (tsjax):       ${fmt(m.failure.got)}`);
+    lines.push("```ts", m.src.trimEnd(), "```");
+  }
 }
 const text = lines.join("\n");
 console.log(text);
