@@ -90,9 +90,9 @@ export class Flow {
     for (const k of keys) {
       let vt = envT.get(k), ve = envE.get(k);
       if (vt === ve) {
-        // the same value on both paths: nothing to join, but a key first set inside the
-        // branches (a selected value, the return value) still leaves them
-        if (!env.has(k)) merged.push([k, vt!]);
+        // the same value on both paths: no phi, but the value leaves the branches when they set
+        // it (a selected value, a return value set on both sides after an earlier return)
+        if (env.get(k) !== vt) merged.push([k, vt!]);
         continue;
       }
       if (!vt) vt = placeholder(ve!);

@@ -8,7 +8,7 @@ import ts from "./typescript.cjs";
 import type { Ext, Fn, LocalFn, Param, Tree, Ty, Value, Var } from "./ir.js";
 import { Builder, freshVar, leaf, leaves, lit, mapTree, num, tup } from "./ir.js";
 import { primTy } from "./prims/index.js";
-import { renameStmts } from "./subst.js";
+import { renameStmts, replaced } from "./subst.js";
 import { nextLocal } from "./context.js";
 import { CustomRules } from "./custom.js";
 import { Flow, assignedSymbols, type Target } from "./flow.js";
@@ -883,7 +883,7 @@ export class Lowerer {
       if (pl.length !== al.length) this.fail(node, `argument '${p.name}' does not have the structure the function expects`);
       pl.forEach((v, j) => m.set(v.id, al[j]));
     });
-    const sub = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
+    const sub = (v: Value): Value => replaced(v, m);
     // Its local functions are copied with it: they read its tape of calls, renamed here.
     const fns = new Map((fn.locals ?? []).map((lf) => [lf.name, `${lf.name.replace(/_\d+$/, "")}_${nextLocal()}`] as const));
     this.b.body.push(...renameStmts(fn.body, m, fns));
@@ -897,7 +897,7 @@ export class Lowerer {
       const body = renameStmts(lf.body, lm, fns);
       const c = lf.custom;
       const custom = !c || c.kind === "remat" ? c : c.kind === "vjp" ? { ...c, fwd: fns.get(c.fwd)!, bwd: fns.get(c.bwd)! } : { ...c, rule: fns.get(c.rule)! };
-      this.locals.push({ name: fns.get(lf.name)!, params, body, results: lf.results.map((v) => (v.tag === "var" ? lm.get(v.id) ?? v : v)), custom });
+      this.locals.push({ name: fns.get(lf.name)!, params, body, results: lf.results.map((v) => replaced(v, lm)), custom });
     }
     return mapTree(fn.result, sub);
   }

@@ -5,6 +5,8 @@
 import type { Block, Fn, PrimStmt, Stmt, Value, Var } from "./ir.js";
 import { allDefs, forEachDef, isConst, leaves, mapTree, num, someStmt, uses, walk } from "./ir.js";
 import { PRIMS } from "./prims/index.js";
+import { deadElements } from "./dead-elements.js";
+import { replaced } from "./subst.js";
 
 type Def = Map<number, PrimStmt>;
 
@@ -121,7 +123,7 @@ interface Scope {
 /** Forward pass over a block: substitution, rewrites, constant branches, CSE (scoped to the block). */
 function forwardBlock(body: readonly Stmt[], sc: Scope): Stmt[] {
   const out: Stmt[] = [];
-  const sub = (v: Value): Value => (v.tag === "var" ? sc.subst.get(v.id) ?? v : v);
+  const sub = (v: Value): Value => replaced(v, sc.subst);
   const inner = (b: Block): Block => {
     const child: Scope = { ...sc, seen: new Map(sc.seen) };
     const res = forwardBlock(b.body, child);
@@ -140,7 +142,7 @@ function forwardBlock(body: readonly Stmt[], sc: Scope): Stmt[] {
         forEachDef((cond.value ? s0.else : s0.then).body, (v) => sc.subst.set(v.id, { tag: "const", value: undefined, ty: v.ty }));
         const blk = forwardBlock(taken.body, sc);
         out.push(...blk);
-        s0.outs.forEach((o, i) => sc.subst.set(o.id, sub(taken.results[i])));
+        s0.outs.forEach((o, i) => sc.subst.set(o.id, asTy(o, sub(taken.results[i]))));
         continue;
       }
       const then = inner(s0.then), els = inner(s0.else);
@@ -148,8 +150,8 @@ function forwardBlock(body: readonly Stmt[], sc: Scope): Stmt[] {
       const keep: number[] = [];
       s0.outs.forEach((o, i) => {
         const a = then.results[i], b = els.results[i];
-        if (sameVal(a, b) && (a.tag !== "var" || !definedIn(then.body, a.id))) sc.subst.set(o.id, a);
-        else if (cond.ty === "other" && isConst(a, true) && isConst(b, false)) sc.subst.set(o.id, cond);
+        if (sameVal(a, b) && (a.tag !== "var" || !definedIn(then.body, a.id))) sc.subst.set(o.id, asTy(o, a));
+        else if (cond.ty === "other" && isConst(a, true) && isConst(b, false)) sc.subst.set(o.id, asTy(o, cond));
         else return void keep.push(i);
         sc.changed = true;
       });
@@ -202,6 +204,16 @@ function forwardBlock(body: readonly Stmt[], sc: Scope): Stmt[] {
     out.push(s);
   }
   return out;
+}
+
+/**
+ * A value standing for `o`, read as o's kind where one is a number and the other a boolean
+ * (`0 || false` joins as a number): reverse mode has already typed the tape pops that will read
+ * o back, and a push must use the same stack.
+ */
+function asTy(o: Var, v: Value): Value {
+  const mixed = (o.ty === "num" && v.ty === "other") || (o.ty === "other" && v.ty === "num");
+  return mixed ? ({ ...v, ty: o.ty } as Value) : v;
 }
 
 const sameVal = (a: Value, b: Value) =>
@@ -295,7 +307,7 @@ function dceBlock(body: readonly Stmt[], live: Set<number>, sc: { changed: boole
 function onePass(fn: Fn): { fn: Fn; changed: boolean } {
   const sc: Scope = { subst: new Map(), def: new Map(), seen: new Map(), rep: new Map(), changed: false };
   const body = forwardBlock(fn.body, sc);
-  const sub = (v: Value): Value => (v.tag === "var" ? sc.subst.get(v.id) ?? v : v);
+  const sub = (v: Value): Value => replaced(v, sc.subst);
   const result = mapTree(fn.result, sub);
   const live = new Set<number>();
   for (const v of leaves(result)) if (v.tag === "var") live.add(v.id);
@@ -324,8 +336,10 @@ export function dce(fn: Fn): Fn {
   // what the local functions read from the enclosing function stays
   const outer: Value[] = [];
   for (const lf of fn.locals ?? []) for (const s of lf.body) outer.push(...uses(s));
-  const locals = fn.locals?.map((lf) => ({ ...lf, body: prune(lf.body, lf.results) }));
-  return { ...fn, body: prune(fn.body, leaves(fn.result), outer), locals };
+  // (a list parameter is the caller's array: its elements stay)
+  const params = fn.params.flatMap((p) => leaves(p.tree));
+  const locals = fn.locals?.map((lf) => ({ ...lf, body: prune(deadElements(lf.body, [...lf.results, ...lf.params]), lf.results) }));
+  return { ...fn, body: prune(deadElements(fn.body, [...leaves(fn.result), ...outer, ...params]), leaves(fn.result), outer), locals };
 }
 
 /** Simplify a nested block on its own (a loop's adjoint before choosing what to tape). */

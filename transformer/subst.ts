@@ -3,9 +3,21 @@
 import type { Block, Fn, Stmt, Value, Var } from "./ir.js";
 import { freshVar, mapTree } from "./ir.js";
 
+/**
+ * The replacement of a variable reference. A reference may read its variable as another kind
+ * (a boolean read as a number, after the simplifier joined them): the replacement keeps the
+ * reference's kind, which is what a tape push of it was typed by.
+ */
+export function replaced(v: Value, m: ReadonlyMap<number, Value>): Value {
+  if (v.tag !== "var") return v;
+  const r = m.get(v.id);
+  if (!r) return v;
+  return r.ty !== v.ty && (r.ty === "other" || v.ty === "other") ? ({ ...r, ty: v.ty } as Value) : r;
+}
+
 /** Replace free occurrences of variables by values (definitions inside keep their ids). */
 export function substBlock(b: Block, m: ReadonlyMap<number, Value>): Block {
-  const sv = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
+  const sv = (v: Value): Value => replaced(v, m);
   return { body: b.body.map((s) => substStmt(s, sv)), results: b.results.map(sv) };
 }
 
@@ -26,7 +38,7 @@ export function renameStmts(body: readonly Stmt[], m: Map<number, Value>, fns?: 
     m.set(v.id, n);
     return n;
   };
-  const sv = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
+  const sv = (v: Value): Value => replaced(v, m);
   const blk = (b: Block): Block => ({ body: renameStmts(b.body, m, fns), results: b.results.map(sv) });
   return body.map((s): Stmt => {
     if (s.kind === undefined) {
@@ -54,5 +66,5 @@ export function renameFn(fn: Fn): Fn {
   const m = new Map<number, Value>();
   const params = fn.params.map((p) => ({ ...p, tree: mapTree(p.tree, (v) => { const n = freshVar(v.name, v.ty); m.set(v.id, n); return n; }) }));
   const body = renameStmts(fn.body, m);
-  return { ...fn, params, body, result: mapTree(fn.result, (v) => (v.tag === "var" ? m.get(v.id) ?? v : v)) };
+  return { ...fn, params, body, result: mapTree(fn.result, (v) => replaced(v, m)) };
 }

@@ -11,7 +11,7 @@ import type { Block, Fn, IfStmt, LocalFn, Param, PrimStmt, Stmt, Tree, Value, Va
 import { Builder, allDefs, forEachUse, freshVar, leaf, leaves, lit, mapTree, num, someStmt, tup } from "../ir.js";
 import { PRIMS, primTy, vjpRule, type Ops } from "../prims/index.js";
 import { localsOf, markActive, sharedTapes, type Locals } from "./activity.js";
-import { renameStmts, substBlock } from "../subst.js";
+import { renameStmts, replaced, substBlock } from "../subst.js";
 import { simplify, simplifyBlock } from "../simplify.js";
 
 export interface VjpOptions {
@@ -91,6 +91,17 @@ class Reverse {
   /** Whether a block pushes or pops on an active tape (whose adjoint must run to keep it aligned). */
   hasActiveTapeOps(body: readonly Stmt[]): boolean {
     return someStmt(body, (s) => s.kind === undefined && (s.prim === "tapePush" || s.prim === "tapePop") && this.active.has(s.out.id));
+  }
+
+  /**
+   * Whether a block's adjoint must run even with no cotangent to carry: it pushes or pops an
+   * active tape, or calls a forward half (whose backward half must pop what it taped).
+   */
+  needsAdjoint(body: readonly Stmt[]): boolean {
+    return (
+      this.hasActiveTapeOps(body) ||
+      someStmt(body, (s) => s.kind === "call" && (this.lc.tapeUsers.has(s.fn) || s.args.some((a) => a.tag === "var" && this.active.has(a.id))))
+    );
   }
 
   /** Add a cotangent contribution to `v` (numbers get numbers even when Arrays met them). */
@@ -259,7 +270,7 @@ class Reverse {
     const free = freeVars({ body: [...s.cond.body, ...s.body.body], results: s.body.results }).filter(
       (v) => this.isActive(v) && !s.params.some((p) => p.id === v.id),
     );
-    if (!activeParams.some(Boolean) && free.length === 0 && !this.hasActiveTapeOps(s.body.body)) {
+    if (!activeParams.some(Boolean) && free.length === 0 && !this.needsAdjoint(s.body.body)) {
       return { fwd: [{ ...s, cond: { body: condFwd.fwd, results: s.cond.results }, body: { body: inner.fwd, results: s.body.results } }] };
     }
 
@@ -558,7 +569,7 @@ function splitCustom(lf: LocalFn, calls: Var, lc: Locals<"fwd" | "bwd">, byName:
     } else v.forEach((ctv, k) => m.set(ctv.id, ctOut[k]));
   });
   const body = renameStmts(V.body, m);
-  const sub = (v: Value): Value => (v.tag === "var" ? m.get(v.id) ?? v : v);
+  const sub = (v: Value): Value => replaced(v, m);
   return [
     { name: names.fwd, params: lf.params, body: [...lf.body, ...push], results: lf.results },
     { name: names.bwd, params: ctOut, body: [...pops, ...zeroStmts, ...body], results: leaves(V.result).map(sub) },
