@@ -73,7 +73,8 @@ const primalRef = logistic(X0, R, STEPS);
 const tanRef = dLogistic(X0, R, STEPS);
 const xs = X.tolist() as number[];
 const manyRef = xs.reduce((a, x) => a + Math.sin(x) + x * Math.cos(x), 0);
-const oneRef = Array.from({ length: 100 }, (_, i) => (i + 1) * Math.cos((i + 1) * 0.7)).reduce((a, b) => a + b, 0);
+let oneRef = 0;
+for (let k = 1; k <= 100; k++) oneRef += k * Math.cos(k * 0.7);
 
 const sumOf = (a: Array) => (a.tolist() as number[]).flat(2).reduce((p: number, q) => p + (q as number), 0);
 const loop = (f: () => number) => (n: number) => {

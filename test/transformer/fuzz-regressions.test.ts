@@ -91,6 +91,7 @@ describe("constants narrowed to never in unreachable code", () => {
   });
   it("(K === 1) ? 1 * K : 1", () => {
     const K = -1.5;
+    // @ts-expect-error TypeScript sees the comparison is always false (so K is `never` after it): the point of the test
     const f = (x: number) => ((K === 1 ? 1 * K : 1) + x) * x;
     expect(valueAndGrad(f)(2)).toEqual([6, 5]);
   });
@@ -205,6 +206,7 @@ describe("nested switch and fall-through", () => {
       switch (Math.floor(x)) {
         case 0: {
           switch (2) {
+            // @ts-expect-error TypeScript sees that 2 is never 1: the inner switch does nothing, the point of the test
             case 1: {
               break;
             }

@@ -14,7 +14,7 @@ const field = (x: Array) => {
   let s = jnp.multiply(x, 0.5);
   for (let i = 0; i < 3; i++) s = jnp.tanh(jnp.add(s, jnp.multiply(x, i + 1)));
   const a = jnp.sum(jnp.multiply(s, x));
-  const b = jnp.max(s).item() > 0.5 ? jnp.prod(x) : jnp.sum(jnp.square(s));
+  const b = (jnp.max(s).item() as number) > 0.5 ? jnp.prod(x) : jnp.sum(jnp.square(s));
   return jnp.stack([a, b]);
 };
 

@@ -136,7 +136,7 @@ describe("jvp of Array code", () => {
     for (let k = 0; k < 4; k++) {
       const e = jnp.array([0, 1, 2, 3].map((i) => (i === k ? 1 : 0)));
       const [, t] = jvp(f, [x], [e]);
-      expectVecClose([t.item() as number], [g.tolist()[k] as number], { rtol: 1e-5, atol: 1e-6 }, `∂/∂x${k}`);
+      expectVecClose([t.item() as number], [(g.tolist() as number[])[k]], { rtol: 1e-5, atol: 1e-6 }, `∂/∂x${k}`);
     }
   });
   it("a pytree output: the tangent has its structure", () => {

@@ -60,7 +60,7 @@ describe("Array[] parameters and lists inside pytrees", () => {
     // check one entry against central differences
     const h = 1e-3;
     const bump = (d: number) => f([jnp.array([0.5 + d, 1]), ws[1]], jnp.array([1, 1])).item() as number;
-    expect(g[0].tolist()[0]).toBeCloseTo((bump(h) - bump(-h)) / (2 * h), 3);
+    expect((g[0].tolist() as number[])[0]).toBeCloseTo((bump(h) - bump(-h)) / (2 * h), 3);
   });
   it("{ xs: number[]; k: number }", () => {
     const f = (p: { xs: number[]; k: number }) => p.k * sumSq(p.xs);
@@ -82,7 +82,7 @@ describe("Record<string, Array> parameters", () => {
     expect(Object.keys(g).sort()).toEqual(["a", "b"]);
     const h = 1e-3;
     const bump = (d: number) => f({ a: jnp.array([0.5, -1 + d]), b: p.b }, x).item() as number;
-    expect(g.a.tolist()[1]).toBeCloseTo((bump(h) - bump(-h)) / (2 * h), 3);
+    expect((g.a.tolist() as number[])[1]).toBeCloseTo((bump(h) - bump(-h)) / (2 * h), 3);
     // keys nothing reads get zeros
     const only = grad((q: Record<string, number>) => q.w * q.w)({ w: 3, unused: 1 });
     expect(only).toEqual({ w: 6, unused: 0 });
