@@ -223,3 +223,60 @@ describe("nested switch and fall-through", () => {
     expect(g).toBeCloseTo(0.6, 15);
   });
 });
+
+// ---- found by the project's own fuzzer (test/fuzz/) after the seven above were fixed ----------------
+function r(a: number, n: number): number {
+  return 0 >= n ? 1 : r(a, n - 1) * a;
+}
+describe("fuzzer findings", () => {
+  it("A: a return on both sides after an earlier return replaces the earlier placeholder", () => {
+    const f = (x: number, y: number) => {
+      if (x > 5) return x * y;
+      if (y > 0) return x;
+      else return x;
+    };
+    expect(valueAndGrad(f, { argnums: [0, 1] })(-1.2968, -0.4153)).toEqual([-1.2968, [1, 0]]);
+  });
+  it("B: an element nothing reads (also through length) with an infinite derivative", () => {
+    const f = (x: number, y: number) => {
+      const v0: number[] = [x, y, x];
+      v0[0] = 1 / (x - x);
+      return v0[v0.length - 1] * y;
+    };
+    // v0[2] · y = x y
+    expect(valueAndGrad(f, { argnums: [0, 1] })(1.5, 0.5)).toEqual([0.75, [0.5, 1.5]]);
+  });
+  it("C, D: second order through recursion called in a loop whose values nothing reads", () => {
+    const f = (x: number, y: number) => {
+      for (let w = 0; w < 1; w++) {
+        const s2 = r(x, 0) + r(y, 3); // read by nothing
+      }
+      return r(x, 1) * y;
+    };
+    const g = valueAndGrad(f, { argnums: [0, 1] });
+    // f = x y: ∂x = y, ∂x∂y = 1, ∂xx = 0
+    expect(grad((x: number, y: number) => g(x, y)[1][0], { argnums: [0, 1] })(-0.7323, -0.1356)).toEqual([0, 1]);
+  });
+  it("H: a boolean-valued || joined as a number, taped in a loop", () => {
+    const f = (x: number, y: number) => {
+      let s0 = y;
+      for (let i = 0; i < 2; i++) {
+        if (Math.floor(0.5) || 0 > 1) s0 -= y * Math.min(s0, 0.5);
+      }
+      return s0;
+    };
+    expect(valueAndGrad(f, { argnums: [0, 1] })(0.5432, 0.1061)).toEqual([0.1061, [0, 1]]);
+  });
+  it("the same, inside a recursive function differentiated twice (a tape pop typed by the join)", () => {
+    function h1(a: number, n: number): number {
+      if (0 >= n) return Math.min(1, 1) && 0.25 >= a ? a : 2;
+      return h1(a, n - 1) + Math.sin(a);
+    }
+    const g3 = grad((x: number, y: number) => {
+      const s4 = h1(x, 1); // read by nothing
+      return y * h1(x, 0);
+    });
+    // h1(x, 0) = 2 for x > 0.25: f = 2y, ∂x = 0 everywhere near 1.5
+    expect(grad((x: number, y: number) => g3(x, y))(1.5122, 0.2766)).toBe(0);
+  });
+});
