@@ -21,14 +21,9 @@ import { __rt, checkpoint, grad, jacfwd, jacrev, jvp, numpy as jnp } from "../ru
 import type { Array } from "../runtime/index.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Case, calibrate, fmt, median, ratio, sample } from "./harness.js";
+import { type Case, calibrate, fmt, median, ratio, sample, benchArgs } from "./harness.js";
 
-const QUICK = process.argv.includes("--quick");
-const jsonIdx = process.argv.indexOf("--json");
-const JSON_OUT = jsonIdx > 0 ? process.argv[jsonIdx + 1] : undefined;
-const SAMPLE_MS = QUICK ? 15 : 40;
-const ROUNDS = QUICK ? 5 : 15;
-const WARMUP_MS = QUICK ? 150 : 600;
+const { QUICK, JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 const STEPS = 1000;
 
 function logistic(x0: number, r: number, steps: number): number {

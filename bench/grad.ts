@@ -26,14 +26,9 @@
 import { grad, valueAndGrad, jit, numpy as jnp, random } from "../runtime/index.js";
 import type { Array, ArrayLike } from "../runtime/index.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg } from "./harness.js";
+import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs } from "./harness.js";
 
-const QUICK = process.argv.includes("--quick");
-const jsonIdx = process.argv.indexOf("--json");
-const JSON_OUT = jsonIdx > 0 ? process.argv[jsonIdx + 1] : undefined;
-const SAMPLE_MS = QUICK ? 15 : 40;
-const ROUNDS = QUICK ? 7 : 21;
-const WARMUP_MS = QUICK ? 150 : 600;
+const { QUICK, JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 21, quick: 7 });
 
 // ---------------------------------------------------------------------------------------------
 // (a) the cubic

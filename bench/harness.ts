@@ -89,3 +89,16 @@ export async function sample<C extends Case>(cases: C[], rounds: number, label: 
 export const fmt = (ns: number) =>
   ns < 1000 ? `${ns.toFixed(ns < 10 ? 2 : 1)} ns` : ns < 1e6 ? `${(ns / 1000).toFixed(ns < 1e4 ? 2 : 1)} µs` : `${(ns / 1e6).toFixed(ns < 1e7 ? 2 : 1)} ms`;
 export const ratio = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+/** The command line every bench takes: `--quick` (fewer, shorter samples) and `--json FILE`. */
+export function benchArgs(rounds: { full: number; quick: number }) {
+  const quick = process.argv.includes("--quick");
+  const jsonIdx = process.argv.indexOf("--json");
+  return {
+    QUICK: quick,
+    JSON_OUT: jsonIdx > 0 ? process.argv[jsonIdx + 1] : undefined,
+    SAMPLE_MS: quick ? 15 : 40,
+    ROUNDS: quick ? rounds.quick : rounds.full,
+    WARMUP_MS: quick ? 150 : 600,
+  };
+}

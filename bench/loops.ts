@@ -37,14 +37,9 @@
 import { grad } from "../runtime/index.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg } from "./harness.js";
+import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs } from "./harness.js";
 
-const QUICK = process.argv.includes("--quick");
-const jsonIdx = process.argv.indexOf("--json");
-const JSON_OUT = jsonIdx > 0 ? process.argv[jsonIdx + 1] : undefined;
-const SAMPLE_MS = QUICK ? 15 : 40;
-const ROUNDS = QUICK ? 5 : 15;
-const WARMUP_MS = QUICK ? 150 : 600;
+const { QUICK, JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 const VERBOSE = process.argv.includes("--verbose"); // progress on stderr
 const NO_PEERS = process.argv.includes("--no-peers"); // tsjax, primal and hand-written only
 
