@@ -257,6 +257,22 @@ describe("fuzzer findings", () => {
     // f = x y: ∂x = y, ∂x∂y = 1, ∂xx = 0
     expect(grad((x: number, y: number) => g(x, y)[1][0], { argnums: [0, 1] })(-0.7323, -0.1356)).toEqual([0, 1]);
   });
+  it("B: an element read only by a comparison, and an index past a push", () => {
+    const f1 = (x: number, y: number) => {
+      const v2: number[] = [x, x];
+      v2[0] = Math.sqrt(y - y);
+      if (v2[1 - 1] >= x) return v2[1];
+      return x;
+    };
+    expect(valueAndGrad(f1, { argnums: [0, 1] })(0.988, 0.676)).toEqual([0.988, [1, 0]]);
+    const f2 = (x: number, y: number) => {
+      const v5: number[] = [x, -2];
+      v5.push(y);
+      v5[0] = 1 / (y - y);
+      return v5[v5.length - 1] * x;
+    };
+    expect(valueAndGrad(f2, { argnums: [0, 1] })(0.5, -0.5)).toEqual([-0.25, [-0.5, 0.5]]);
+  });
   it("H: a boolean-valued || joined as a number, taped in a loop", () => {
     const f = (x: number, y: number) => {
       let s0 = y;
