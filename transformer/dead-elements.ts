@@ -27,26 +27,75 @@ export function deadElements(body: readonly Stmt[], escaping: readonly Value[]):
     if (ra !== rb) parent.set(ra, rb);
   };
 
-  // index arithmetic evaluated at build time: constants, + − ·, and lengths of list versions
+  // index arithmetic evaluated at build time, as the set of values an index may take (null: not
+  // known): constants, + − ·, and the lengths of list versions (a branch joins its sides' lengths)
   const def = new Map<number, PrimStmt>();
-  walk(body, (s) => s.kind === undefined && def.set(s.out.id, s));
-  const constOf = (v: Value, depth = 0): number | null => {
-    if (v.tag === "const") return typeof v.value === "number" ? v.value : null;
-    const d = v.tag === "var" ? def.get(v.id) : undefined;
-    if (!d || depth > 40) return null;
-    if (d.prim === "listLen") return lengthOf(d.args[0], depth + 1);
-    const [a, b] = d.args.map((x) => (x ? constOf(x, depth + 1) : null));
-    if (a === null || b === null) return null;
-    return d.prim === "add" ? a + b : d.prim === "sub" ? a - b : d.prim === "mul" ? a * b : null;
+  const phi = new Map<number, [Value, Value]>();
+  const carried = new Map<number, [Value, Value]>(); // loop parameter (and out) → [initial, next]
+  walk(body, (s) => {
+    if (s.kind === undefined) def.set(s.out.id, s);
+    else if (s.kind === "if") s.outs.forEach((o, k) => phi.set(o.id, [s.then.results[k], s.else.results[k]]));
+    else if (s.kind === "while")
+      s.params.forEach((p, k) => {
+        carried.set(p.id, [s.init[k], s.body.results[k]]);
+        carried.set(s.outs[k].id, [s.init[k], s.body.results[k]]);
+      });
+  });
+  // a loop's list: the lengths it starts with, grown by what one iteration does, to a fixed point
+  const assumed = new Map<number, Set<number>>();
+  type Vals = Set<number> | null;
+  const cap = (xs: Set<number>): Vals => (xs.size > 16 ? null : xs);
+  const valuesOf = (v: Value, depth = 0): Vals => {
+    if (v.tag === "const") return typeof v.value === "number" ? new Set([v.value]) : null;
+    if (v.tag !== "var" || depth > 40) return null;
+    const d = def.get(v.id);
+    if (!d) return null;
+    if (d.prim === "listLen") return lengthsOf(d.args[0], depth + 1);
+    const op = d.prim === "add" ? (a: number, b: number) => a + b : d.prim === "sub" ? (a: number, b: number) => a - b : d.prim === "mul" ? (a: number, b: number) => a * b : null;
+    if (!op) return null;
+    const a = valuesOf(d.args[0], depth + 1), b = valuesOf(d.args[1], depth + 1);
+    if (!a || !b) return null;
+    const out = new Set<number>();
+    for (const x of a) for (const y of b) out.add(op(x, y));
+    return cap(out);
   };
-  const lengthOf = (l: Value, depth: number): number | null => {
-    const d = l.tag === "var" ? def.get(l.id) : undefined;
-    if (!d || depth > 40) return null;
-    if (d.prim === "listFrom") return d.args.length;
-    if (d.prim === "listNew") return 0;
+  const lengthsOf = (l: Value, depth: number): Vals => {
+    if (l.tag !== "var" || depth > 40) return null;
+    const p = phi.get(l.id);
+    if (p) {
+      const a = lengthsOf(p[0], depth + 1), b = lengthsOf(p[1], depth + 1);
+      return a && b ? cap(new Set([...a, ...b])) : null;
+    }
+    const c = carried.get(l.id);
+    if (c) {
+      const mine = assumed.get(l.id);
+      if (mine) return mine; // (inside its own iteration: the current assumption)
+      let cur = lengthsOf(c[0], depth + 1);
+      for (let round = 0; cur && round < 8; round++) {
+        assumed.set(l.id, cur);
+        const next = lengthsOf(c[1], depth + 1);
+        assumed.delete(l.id);
+        if (!next) return null;
+        const joined = cap(new Set([...cur, ...next]));
+        if (!joined || joined.size === cur.size) return joined;
+        cur = joined;
+      }
+      return null;
+    }
+    const d = def.get(l.id);
+    if (!d) return null;
+    if (d.prim === "listFrom") return new Set([d.args.length]);
+    if (d.prim === "listNew") return new Set([0]);
     if (d.prim !== "listSetAt" && d.prim !== "listAddAt") return null;
-    const n = lengthOf(d.args[0], depth + 1), i = constOf(d.args[1], depth + 1);
-    return n === null || i === null ? null : i < n ? n : i === n ? n + 1 : null;
+    const ns = lengthsOf(d.args[0], depth + 1), is = valuesOf(d.args[1], depth + 1);
+    if (!ns || !is) return null;
+    const out = new Set<number>();
+    for (const n of ns)
+      for (const i of is) {
+        if (i > n || !Number.isInteger(i) || i < 0) return null;
+        out.add(i < n ? n : n + 1);
+      }
+    return cap(out);
   };
 
   // how each value is used: only by non-differentiable operations, or also otherwise
@@ -83,24 +132,27 @@ export function deadElements(body: readonly Stmt[], escaping: readonly Value[]):
     const r = find(id);
     const cur = readAt.get(r);
     if (cur === null) continue;
-    const k = constOf(i);
-    if (k === null) {
+    const ks = valuesOf(i);
+    if (ks === null) {
       readAt.set(r, null);
       continue;
     }
     const at = cur ?? { any: new Set<number>(), diff: new Set<number>() };
-    at.any.add(k);
-    if (diffUse.has(out)) at.diff.add(k);
+    for (const k of ks) {
+      at.any.add(k);
+      if (diffUse.has(out)) at.diff.add(k);
+    }
     readAt.set(r, at);
   }
   /** "dead": nothing reads it; "value": read, but never differentiably; null: keep. */
   const fate = (l: Value, i: Value): "dead" | "value" | null => {
-    const k = constOf(i);
-    if (l.tag !== "var" || k === null) return null;
+    const ks = valuesOf(i);
+    if (l.tag !== "var" || ks === null) return null;
     const r = find(l.id);
     const at = readAt.get(r);
     if (escaped.has(r) || at === null) return null;
-    return !at?.any.has(k) ? "dead" : !at.diff.has(k) ? "value" : null;
+    const all = [...ks];
+    return all.every((k) => !at?.any.has(k)) ? "dead" : all.every((k) => !at?.diff.has(k)) ? "value" : null;
   };
   const moving = (v: Value) => v.tag === "var" && v.ty !== "list";
   const rewrite = (b: readonly Stmt[]): Stmt[] =>

@@ -273,6 +273,29 @@ describe("fuzzer findings", () => {
     };
     expect(valueAndGrad(f2, { argnums: [0, 1] })(0.5, -0.5)).toEqual([-0.25, [-0.5, 0.5]]);
   });
+  it("B: lengths through a branch (a push in a switch) and through a loop", () => {
+    const f = (x: number, y: number) => {
+      const v0: number[] = [y, 0.25];
+      v0[0] = Math.sqrt(x - x);
+      switch (x) {
+        case 0:
+        default:
+          v0.push(x);
+      }
+      return v0[v0.length - 1];
+    };
+    expect(valueAndGrad(f, { argnums: [0, 1] })(0.73, 0.81)).toEqual([0.73, [1, 0]]);
+    const g = (x: number, y: number) => {
+      let s5 = -0.7;
+      const v6: number[] = [y, s5, y];
+      for (let i = 0; i < 1; i++) {
+        v6[0] = 1 / (x - x);
+        if (-2 > v6[v6.length - 1]) s5 = i;
+      }
+      return s5 + v6[2] * x;
+    };
+    expect(valueAndGrad(g, { argnums: [0, 1] })(0.73, 0.81)).toEqual([-0.7 + 0.81 * 0.73, [0.81, 0.73]]);
+  });
   it("H: a boolean-valued || joined as a number, taped in a loop", () => {
     const f = (x: number, y: number) => {
       let s0 = y;
