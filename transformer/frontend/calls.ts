@@ -1,0 +1,347 @@
+// Calls: jnp functions, Array methods and Math (by the tables in rules/lowering.ts), user
+// functions (inlined, or local functions when recursive), closure factories, nested transforms
+// (inlined with their local functions), and the user's rules (custom.ts).
+
+import ts from "../typescript.cjs";
+import type { Fn, LocalFn, Param, Tree, Ty, Value, Var } from "../ir.js";
+import { freshVar, leaf, leaves, lit, mapTree, num, tup } from "../ir.js";
+import { renameStmts, replaced } from "../subst.js";
+import { nextLocal } from "../context.js";
+import { assignedSymbols, type Target } from "../flow.js";
+import { arrayTypeKind, classify, resolveAlias } from "../find.js";
+import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "../rules/lowering.js";
+import type { Lowerer } from "../lower.js";
+import type { Env, FnLike } from "./context.js";
+import { BINARY, COMPOUND, CONTROL, LOGICAL, fnName, isAssignOp, isIncDec, isNested, isNumberType, nameHint, propKey, returnedFunction, skipParens } from "./syntax.js";
+
+/**
+ * Inline a call: bind the callee's parameters to the argument trees and lower its body. A
+ * function declared inside the differentiated code is a closure: it sees the caller's current
+ * variables, and what it assigns to them is written back.
+ */
+export function inlineCall(lw: Lowerer, decl: FnLike, args: Tree<Value>[], call: ts.Node, callerEnv?: Env): Tree<Value> {
+  if (decl.body && lw.isRecursive(decl)) return lw.callLocal(decl, args, call);
+  if (lw.stack.includes(decl)) lw.fail(call, `recursive call to '${fnName(decl)}' is not supported in a differentiated function yet`);
+  if (!decl.body) lw.fail(call, `cannot differentiate through '${fnName(decl)}': it has no body (a declaration only)`);
+  lw.host.dependsOn(decl.getSourceFile().fileName);
+  const local = callerEnv && isNested(decl);
+  const env: Env = local ? new Map([...callerEnv].filter(([k]) => typeof k !== "string")) : new Map();
+  decl.parameters.forEach((p, i) => {
+    if (p.dotDotDotToken) lw.fail(p, "rest parameters are not supported in a differentiated function");
+    let v = args[i];
+    if (!v) v = p.initializer ? lw.expr(p.initializer, env) : { kind: "none", v: undefined };
+    lw.bindPattern(p.name, v, env);
+  });
+  lw.stack.push(decl);
+  try {
+    const r = lw.lowerBody(decl, env);
+    if (local) for (const k of assignedSymbols(decl.body, lw.checker)) if (callerEnv.has(k) && env.has(k)) callerEnv.set(k, env.get(k)!);
+    return r;
+  } finally {
+    lw.stack.pop();
+  }
+}
+
+export function lowerBody(lw: Lowerer, decl: FnLike, env: Env): Tree<Value> {
+  if (decl.asteriskToken) lw.fail(decl, `'${fnName(decl)}' is a generator: generators cannot be differentiated`);
+  if (decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword))
+    lw.fail(decl, `'${fnName(decl)}' is async: async functions cannot be differentiated (await the data first, then differentiate a synchronous function)`);
+  const body = decl.body!;
+  if (!ts.isBlock(body)) return lw.expr(body, env);
+  env.set("$returned", leaf(lit(false)));
+  lw.flow.stmts(body.statements, env, []);
+  const r = env.get("$ret");
+  if (!r) lw.fail(decl, `'${fnName(decl)}' does not return a value`);
+  return r;
+}
+
+/** Whether a function can reach itself through calls (directly or mutually). */
+export function isRecursive(lw: Lowerer, decl: FnLike): boolean {
+  const known = lw.recursive.get(decl);
+  if (known !== undefined) return known;
+  const seen = new Set<ts.Node>();
+  const reaches = (fn: ts.Node): boolean => {
+    let hit = false;
+    const walk = (n: ts.Node): void => {
+      if (hit) return;
+      if (ts.isCallExpression(n)) {
+        const d = lw.calleeDecl(n.expression);
+        if (d === decl) hit = true;
+        else if (d && !seen.has(d)) {
+          seen.add(d);
+          if (reaches(d)) hit = true;
+        }
+      }
+      ts.forEachChild(n, walk);
+    };
+    walk(fn);
+    return hit;
+  };
+  const r = decl.body ? reaches(decl.body) : false;
+  lw.recursive.set(decl, r);
+  return r;
+}
+
+/** The user function a callee expression denotes, if it is one with source (no failure). */
+export function calleeDecl(lw: Lowerer, e0: ts.Expression): FnLike | undefined {
+  const e = skipParens(e0);
+  const sym = resolveAlias(lw.checker, lw.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e));
+  const d = sym?.valueDeclaration;
+  if (!d || d.getSourceFile().isDeclarationFile) return undefined;
+  if (ts.isFunctionDeclaration(d) && d.body) return d;
+  if (ts.isVariableDeclaration(d) && d.initializer && (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer))) return d.initializer;
+  return undefined;
+}
+
+/**
+ * A call of a recursive function: lowered once as a local function of the Fn (reverse mode
+ * splits it into a forward and a backward half), called here with flattened arguments.
+ */
+export function callLocal(lw: Lowerer, decl: FnLike, args: Tree<Value>[], call: ts.Node): Tree<Value> {
+  const info = lw.localFor(decl);
+  const flat: Value[] = [];
+  info.params.forEach((pt, i) => {
+    const a = args[i];
+    if (!a) lw.fail(call, `a recursive function's arguments must all be given (missing '${decl.parameters[i]?.name.getText()}')`);
+    const al = a.kind === "leaf" ? [a.v] : leaves(a);
+    if (al.length !== leaves(pt).length) lw.fail(call, `argument ${i + 1} does not have the structure '${fnName(decl)}' declares`);
+    flat.push(...al);
+  });
+  const outs = leaves(info.result).map((v) => freshVar(v.name, v.ty));
+  lw.b.body.push({ kind: "call", fn: info.name, args: flat, outs, src: call });
+  let k = 0;
+  return mapTree(info.result, () => outs[k++]);
+}
+
+export function localFor(lw: Lowerer, decl: FnLike): { name: string; params: Tree<Var>[]; result: Tree<Var> } {
+  const known = lw.localInfo.get(decl);
+  if (known) return known;
+  lw.host.dependsOn(decl.getSourceFile().fileName);
+  const env: Env = new Map();
+  const params = decl.parameters.map((p) => {
+    if (!ts.isIdentifier(p.name) || p.dotDotDotToken) lw.fail(p, "a recursive function's parameters must be plain names");
+    const { tree } = lw.paramTree(lw.typeAt(p), p.name.text, p);
+    env.set(lw.checker.getSymbolAtLocation(p.name)!, tree);
+    return tree;
+  });
+  const sig = lw.checker.getSignatureFromDeclaration(decl);
+  const { tree: result } = lw.paramTree(lw.checker.getReturnTypeOfSignature(sig!), "ret", decl);
+  const info = { name: `${fnName(decl).replace(/\W/g, "_")}_${nextLocal()}`, params, result };
+  lw.localInfo.set(decl, info);
+  lw.stack.push(decl);
+  const blk = lw.b.block(() => {
+    const r = lw.lowerBody(decl, env);
+    if (leaves(r).length !== leaves(result).length) lw.fail(decl, `'${fnName(decl)}' returns a value whose structure differs from its declared return type`);
+    return leaves(r);
+  });
+  lw.stack.pop();
+  lw.locals.push({ name: info.name, params: params.flatMap((t) => leaves(t)), body: blk.body, results: blk.results });
+  return info;
+}
+
+/**
+ * Lower a (non-recursive) function as a local function of the Fn: parameters from their
+ * declared types, flattened; the results are the leaves of what its body returns.
+ */
+export function lowerLocal(lw: Lowerer, decl: FnLike, base: string): { lf: LocalFn; params: Tree<Var>[]; result: Tree<Value> } {
+  if (!decl.body) lw.fail(decl, `'${fnName(decl)}' has no body`);
+  lw.host.dependsOn(decl.getSourceFile().fileName);
+  const env: Env = new Map();
+  const params = decl.parameters.map((p) => {
+    if (p.dotDotDotToken) lw.fail(p, "rest parameters are not supported in a differentiated function");
+    const { tree } = lw.paramTree(lw.typeAt(p), ts.isIdentifier(p.name) ? p.name.text : "arg", p);
+    lw.bindPattern(p.name, tree, env);
+    return tree;
+  });
+  let result: Tree<Value> = { kind: "none", v: undefined };
+  lw.stack.push(decl);
+  const blk = lw.b.block(() => leaves((result = lw.lowerBody(decl, env))));
+  lw.stack.pop();
+  const lf: LocalFn = { name: `${base.replace(/\W/g, "_")}_${nextLocal()}`, params: params.flatMap((t) => leaves(t)), body: blk.body, results: blk.results };
+  lw.locals.push(lf);
+  return { lf, params, result };
+}
+
+export function call(lw: Lowerer, node: ts.CallExpression, env: Env): Tree<Value> {
+  const c = lw.checker;
+  const callee = skipParens(node.expression);
+  const argTrees = () =>
+    node.arguments.map((a) => {
+      if (ts.isSpreadElement(a)) lw.fail(a, "spread arguments are not supported in a differentiated function");
+      return lw.expr(a, env);
+    });
+
+  // Math.*
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === "Math" && lw.isGlobalMath(callee.expression)) {
+    const rule = MATH[callee.name.text];
+    if (!rule) lw.fail(callee, `Math.${callee.name.text} is not differentiable`);
+    return lw.applyLowering(rule, argTrees(), node, "num");
+  }
+  // push onto a local list (returns the new length, as JS does)
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === "push" && ts.isIdentifier(callee.expression)) {
+    const sym = c.getSymbolAtLocation(callee.expression);
+    const cur = sym && env.get(sym);
+    if (sym && cur?.kind === "leaf" && cur.v.ty === "list") {
+      let l: Value = cur.v;
+      let n: Value = num(0);
+      for (const a of node.arguments) {
+        n = lw.prim("listLen", [l], node, "num");
+        l = lw.prim("listSetAt", [l, n, lw.leafOf(lw.expr(a as ts.Expression, env), a)], node, "list");
+      }
+      env.set(sym, leaf(l));
+      return leaf(lw.prim("add", [n, num(1)], node));
+    }
+    if (sym && cur) lw.fail(callee, "push needs a local array of numbers or Arrays (declared with an array type such as number[])");
+  }
+  // tsjax: transforms, numpy functions, Array methods
+  const sym = c.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+  const kind = classify(c, sym);
+  if (kind?.kind === "transform" && kind.name === "jvp") {
+    // jvp(f, primals, tangents) inside differentiated code: its derivative, inlined
+    const fn = lw.host.transformCall(node, { lookup: (s) => env.get(s) });
+    const tuple = (e: ts.Expression | undefined) => {
+      const t = e && lw.expr(e, env);
+      if (!t || t.kind !== "tup") lw.fail(e ?? node, "jvp's primals and tangents must be tuples ([x, y])");
+      return t.kids;
+    };
+    return lw.inlineFn(fn, [...tuple(node.arguments[1]), ...tuple(node.arguments[2])], node);
+  }
+  if (kind?.kind === "transform")
+    lw.fail(node, `${kind.name}(...) as a value inside a differentiated function is not supported; call the function it returns, or bind it to a const outside`);
+  if (kind?.kind === "other" && kind.name === "stopGradient") {
+    if (node.arguments.length !== 1) lw.fail(node, "stopGradient takes one argument");
+    return mapTree(lw.expr(node.arguments[0], env), (v) => {
+      if (v.ty === "list") lw.fail(node.arguments[0], "stopGradient of a local array: apply it to the elements (or to a tuple)");
+      return v.ty === "num" || v.ty === "arr" ? lw.prim("stopGradient", [v], node, v.ty) : v;
+    });
+  }
+  if (kind?.kind === "numpy") {
+    const rule = JNP[kind.name];
+    if (!rule) lw.fail(callee, `jnp.${kind.name} is not differentiable by tsjax yet`);
+    return lw.applyLowering(rule, argTrees(), node, "arr");
+  }
+  if (kind?.kind === "method" && ts.isPropertyAccessExpression(callee)) {
+    const rule = METHODS[kind.name];
+    if (!rule) lw.fail(callee.name, `Array.${kind.name}() is not differentiable by tsjax`);
+    const self = lw.expr(callee.expression, env);
+    return lw.applyLowering(rule, [self, ...argTrees()], node, "arr");
+  }
+  return lw.callValue(callee, argTrees(), node, env);
+}
+
+/** Call of a user function, a const-bound function, or a grad/jit result. */
+export function callValue(lw: Lowerer, target: ts.Expression, args: Tree<Value>[], node: ts.CallExpression, env: Env): Tree<Value> {
+  const t = skipParens(target);
+  if (ts.isCallExpression(t)) {
+    const k = classify(lw.checker, lw.checker.getSymbolAtLocation(skipParens(t.expression)));
+    if (k?.kind === "transform") {
+      if (k.name === "jit") return lw.callValue(t.arguments[0], args, node, env);
+      return lw.inlineFn(lw.host.transformCall(t, { lookup: (sym) => env.get(sym) }), args, node);
+    }
+    const custom = classify(lw.checker, lw.checker.getSymbolAtLocation(skipParens(t.expression)));
+    if (custom?.kind === "other" && (custom.name === "customVjp" || custom.name === "customJvp" || custom.name === "checkpoint")) return lw.customs.call(custom.name, t, args, node);
+    return lw.callReturned(t, args, node, env);
+  }
+  if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return lw.inlineCall(t, args, node, env);
+  const decl = lw.functionOf(t);
+  if (decl === "jnp") lw.fail(t, "cannot call lw jnp function value here");
+  if (ts.isCallExpression(decl)) return lw.callValue(decl, args, node, env);
+  return lw.inlineCall(decl, args, node, env);
+}
+
+/**
+ * Call the function a call returns (a closure factory: `const double = scaleBy(2)` with
+ * `scaleBy = (k) => (x) => x * k`): the factory's parameters are bound to its arguments, and
+ * the returned function is inlined with them in scope.
+ */
+export function callReturned(lw: Lowerer, factory: ts.CallExpression, args: Tree<Value>[], node: ts.CallExpression, env: Env): Tree<Value> {
+  const f = lw.functionOf(factory.expression);
+  const inner = f === "jnp" || ts.isCallExpression(f) ? undefined : returnedFunction(f);
+  if (!inner || f === "jnp" || ts.isCallExpression(f))
+    lw.fail(
+      factory,
+      `cannot see at build time which function \`${factory.getText()}\` returns: a factory must return an arrow or function expression directly (\`const scaleBy = (k: number) => (x: Array) => ...\`)`,
+    );
+  if (lw.stack.includes(f)) lw.fail(factory, `recursive call to '${fnName(f)}' is not supported here`);
+  const fenv: Env = new Map([...env].filter(([k]) => typeof k !== "string"));
+  f.parameters.forEach((p, i) => {
+    if (p.dotDotDotToken) lw.fail(p, "rest parameters are not supported in a differentiated function");
+    const a = factory.arguments[i];
+    const v = a ? lw.expr(a, env) : p.initializer ? lw.expr(p.initializer, fenv) : { kind: "none" as const, v: undefined };
+    lw.bindPattern(p.name, v, fenv);
+  });
+  lw.stack.push(f);
+  try {
+    return lw.inlineCall(inner, args, node, fenv);
+  } finally {
+    lw.stack.pop();
+  }
+}
+
+/** Resolve an identifier or property to the function it denotes (through const bindings). */
+export function functionOf(lw: Lowerer, t: ts.Expression): FnLike | ts.CallExpression | "jnp" {
+  const c = lw.checker;
+  const e = skipParens(t);
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
+  if (ts.isCallExpression(e)) return e;
+  const sym = resolveAlias(c, c.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e));
+  const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
+  if (!sym || !decl) lw.fail(e, `cannot resolve the function '${e.getText()}'`);
+  if (classify(c, sym)?.kind === "numpy") return "jnp";
+  if (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) {
+    const impl = sym.declarations?.find((d) => (ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && d.body) as FnLike | undefined;
+    if (!impl) lw.fail(e, `cannot differentiate through '${sym.getName()}': no source is available (declared in ${decl.getSourceFile().fileName})`);
+    return impl;
+  }
+  if (ts.isVariableDeclaration(decl)) {
+    const list = decl.parent;
+    if (!(list.flags & ts.NodeFlags.Const)) lw.fail(e, `'${sym.getName()}' is not a const binding: tsjax needs to know which function it is at build time`);
+    if (!decl.initializer) lw.fail(e, `'${sym.getName()}' has no initializer`);
+    return lw.functionOf(decl.initializer);
+  }
+  lw.fail(e, `cannot differentiate through '${sym.getName()}': it is not a function tsjax can see the source of`);
+}
+
+/** Substitute an already-lowered function (a nested transform) at a call site. */
+export function inlineFn(lw: Lowerer, fn: Fn, args0: Tree<Value>[], node: ts.Node): Tree<Value> {
+  const m = new Map<number, Value>();
+  const args = [...args0.slice(0, fn.params.length - (fn.captured?.length ?? 0)), ...(fn.captured ?? [])];
+  fn.params.forEach((p, i) => {
+    const a = args[i];
+    if (!a) lw.fail(node, `missing argument '${p.name}'`);
+    const pl = leaves(p.tree);
+    const al = a.kind === "leaf" ? [a.v] : leaves(a);
+    if (pl.length !== al.length) lw.fail(node, `argument '${p.name}' does not have the structure the function expects`);
+    pl.forEach((v, j) => m.set(v.id, al[j]));
+  });
+  const sub = (v: Value): Value => replaced(v, m);
+  // Its local functions are copied with it: they read its tape of calls, renamed here.
+  const fns = new Map((fn.locals ?? []).map((lf) => [lf.name, `${lf.name.replace(/_\d+$/, "")}_${nextLocal()}`] as const));
+  lw.b.body.push(...renameStmts(fn.body, m, fns));
+  for (const lf of fn.locals ?? []) {
+    const lm = new Map(m);
+    const params = lf.params.map((p) => {
+      const n = freshVar(p.name, p.ty);
+      lm.set(p.id, n);
+      return n;
+    });
+    const body = renameStmts(lf.body, lm, fns);
+    const c = lf.custom;
+    const custom = !c || c.kind === "remat" ? c : c.kind === "vjp" ? { ...c, fwd: fns.get(c.fwd)!, bwd: fns.get(c.bwd)! } : { ...c, rule: fns.get(c.rule)! };
+    lw.locals.push({ name: fns.get(lf.name)!, params, body, results: lf.results.map((v) => replaced(v, lm)), custom });
+  }
+  return mapTree(fn.result, sub);
+}
+
+export function applyLowering(lw: Lowerer, rule: CallLowering, args: Tree<Value>[], node: ts.CallExpression, mode: Ty): Tree<Value> {
+  return rule(
+    {
+      prim: (p, a, ty) => lw.prim(p, a, node, ty),
+      leaf: (i) => (args[i] ? lw.valueOf(args[i], node.arguments[i] ?? node) : lit(undefined)),
+      tree: (i) => args[i],
+      nargs: args.length,
+      fail: (msg) => lw.fail(node, msg),
+    },
+    mode,
+  );
+}
