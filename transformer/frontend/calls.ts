@@ -3,16 +3,16 @@
 // (inlined with their local functions), and the user's rules (custom.ts).
 
 import ts from "../typescript.cjs";
-import type { Fn, LocalFn, Param, Tree, Ty, Value, Var } from "../ir.js";
-import { freshVar, leaf, leaves, lit, mapTree, num, tup } from "../ir.js";
+import type { Fn, LocalFn, Tree, Ty, Value, Var } from "../ir.js";
+import { freshVar, leaf, leaves, lit, mapTree, num } from "../ir.js";
 import { renameStmts, replaced } from "../subst.js";
 import { nextLocal } from "../context.js";
-import { assignedSymbols, type Target } from "../flow.js";
-import { arrayTypeKind, classify, resolveAlias } from "../find.js";
-import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "../rules/lowering.js";
+import { assignedSymbols } from "../flow.js";
+import { classify, resolveAlias } from "../find.js";
+import { JNP, MATH, METHODS, type CallLowering } from "../rules/lowering.js";
 import type { Lowerer } from "../lower.js";
 import type { Env, FnLike } from "./context.js";
-import { BINARY, COMPOUND, CONTROL, LOGICAL, fnName, isAssignOp, isIncDec, isNested, isNumberType, nameHint, propKey, returnedFunction, skipParens } from "./syntax.js";
+import { fnName, isNested, returnedFunction, skipParens } from "./syntax.js";
 
 /**
  * Inline a call: bind the callee's parameters to the argument trees and lower its body. A

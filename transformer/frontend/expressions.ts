@@ -2,16 +2,12 @@
 // array literals, and the primitive applications they become.
 
 import ts from "../typescript.cjs";
-import type { Fn, LocalFn, Param, Tree, Ty, Value, Var } from "../ir.js";
-import { freshVar, leaf, leaves, lit, mapTree, num, tup } from "../ir.js";
-import { renameStmts, replaced } from "../subst.js";
-import { nextLocal } from "../context.js";
-import { assignedSymbols, type Target } from "../flow.js";
-import { arrayTypeKind, classify, resolveAlias } from "../find.js";
-import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "../rules/lowering.js";
+import type { Tree, Ty, Value, Var } from "../ir.js";
+import { freshVar, leaf, lit, mapTree, num, tup } from "../ir.js";
+import { MATH_CONSTS } from "../rules/lowering.js";
 import type { Lowerer } from "../lower.js";
-import type { Env, FnLike } from "./context.js";
-import { BINARY, COMPOUND, CONTROL, LOGICAL, fnName, isAssignOp, isIncDec, isNested, isNumberType, nameHint, propKey, returnedFunction, skipParens } from "./syntax.js";
+import type { Env } from "./context.js";
+import { BINARY, LOGICAL, isAssignOp, isIncDec, isNumberType, nameHint, propKey, skipParens } from "./syntax.js";
 
 // ---- expressions --------------------------------------------------------------------
 export function leafOf(lw: Lowerer, t: Tree<Value>, node: ts.Node): Value {

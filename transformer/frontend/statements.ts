@@ -2,16 +2,12 @@
 // for...of, and the dispatch of control flow to flow.ts.
 
 import ts from "../typescript.cjs";
-import type { Fn, LocalFn, Param, Tree, Ty, Value, Var } from "../ir.js";
-import { freshVar, leaf, leaves, lit, mapTree, num, tup } from "../ir.js";
-import { renameStmts, replaced } from "../subst.js";
-import { nextLocal } from "../context.js";
-import { assignedSymbols, type Target } from "../flow.js";
-import { arrayTypeKind, classify, resolveAlias } from "../find.js";
-import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "../rules/lowering.js";
+import type { Tree, Ty, Value } from "../ir.js";
+import { leaf, lit, mapTree, num } from "../ir.js";
+import type { Target } from "../flow.js";
 import type { Lowerer } from "../lower.js";
-import type { Env, FnLike } from "./context.js";
-import { BINARY, COMPOUND, CONTROL, LOGICAL, fnName, isAssignOp, isIncDec, isNested, isNumberType, nameHint, propKey, returnedFunction, skipParens } from "./syntax.js";
+import type { Env } from "./context.js";
+import { COMPOUND, CONTROL, isAssignOp, isIncDec, propKey, skipParens } from "./syntax.js";
 
 /** Zeros/undefined shaped like the enclosing function's return type (for loops that return). */
 export function retPlaceholder(lw: Lowerer, node: ts.Node): Tree<Value> {

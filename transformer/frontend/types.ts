@@ -2,16 +2,11 @@
 // declared type where TypeScript narrowed a name to never.
 
 import ts from "../typescript.cjs";
-import type { Fn, LocalFn, Param, Tree, Ty, Value, Var } from "../ir.js";
-import { freshVar, leaf, leaves, lit, mapTree, num, tup } from "../ir.js";
-import { renameStmts, replaced } from "../subst.js";
-import { nextLocal } from "../context.js";
-import { assignedSymbols, type Target } from "../flow.js";
-import { arrayTypeKind, classify, resolveAlias } from "../find.js";
-import { JNP, MATH, MATH_CONSTS, METHODS, type CallLowering } from "../rules/lowering.js";
+import type { Tree, Ty, Var } from "../ir.js";
+import { freshVar, leaf, tup } from "../ir.js";
+import { arrayTypeKind } from "../find.js";
 import type { Lowerer } from "../lower.js";
-import type { Env, FnLike } from "./context.js";
-import { BINARY, COMPOUND, CONTROL, LOGICAL, fnName, isAssignOp, isIncDec, isNested, isNumberType, nameHint, propKey, returnedFunction, skipParens } from "./syntax.js";
+import { isNumberType, skipParens } from "./syntax.js";
 
 // ---- types --------------------------------------------------------------------------
 /** The pytree of leaf types a parameter of type `t` flattens to. */
