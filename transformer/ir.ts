@@ -8,7 +8,7 @@
 // writes at run-time indices), `other` anything non-differentiable (booleans, options, dtypes).
 
 import type ts from "./typescript.cjs";
-import { nextVarId } from "./context.js";
+import { nextVarId } from "./counters.js";
 
 export type Ty = "num" | "arr" | "list" | "other";
 
@@ -248,7 +248,7 @@ export const lit = (value: unknown): Const => ({ tag: "const", value, ty: typeof
 export const isConst = (v: Value, value?: unknown): v is Const =>
   v.tag === "const" && (value === undefined || v.value === value);
 
-/** Fresh variable ids across the whole build (context.ts), so inlined and re-transformed code never clashes. */
+/** Fresh variable ids across the whole build (counters.ts), so inlined and re-transformed code never clashes. */
 export function freshVar(name: string, ty: Ty): Var {
   return { tag: "var", id: nextVarId(), name, ty };
 }

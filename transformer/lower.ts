@@ -6,14 +6,14 @@
 //
 // The Lowerer holds the state of one lowering (the builder, the call stack, captured names,
 // local functions); its methods are the frontend's pieces in frontend/ (types, statements,
-// expressions, calls) and flow.ts (control flow), each a function of it.
+// expressions, calls, flow), each a function of it.
 
 import ts from "./typescript.cjs";
 import type { Fn, LocalFn, Param, Tree, Ty, Value, Var } from "./ir.js";
 import { Builder } from "./ir.js";
 import { primTy } from "./prims/index.js";
 import { CustomRules } from "./custom.js";
-import { Flow, type Target } from "./flow.js";
+import type { Target } from "./frontend/flow.js";
 import type { CallLowering } from "./rules/lowering.js";
 import { LowerError, type Env, type FnLike, type LowerHost, type OuterScope } from "./frontend/context.js";
 import * as types from "./frontend/types.js";
@@ -30,7 +30,6 @@ export class Lowerer {
   stack: ts.Node[] = [];
   /** Closed-over locals of the enclosing function: the param trees standing for them, and their values. */
   captures = new Map<ts.Symbol, { tree: Tree<Var>; value: Tree<Value> }>();
-  readonly flow = new Flow(this);
   constructor(
     readonly host: LowerHost,
     readonly outer?: OuterScope,

@@ -14,7 +14,7 @@ import { dce, simplify } from "./simplify.js";
 import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
 import { printFn } from "./print.js";
-import { beginBuild } from "./context.js";
+import { beginBuild } from "./counters.js";
 
 export const RT = "__tsjax_rt";
 

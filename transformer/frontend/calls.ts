@@ -6,11 +6,12 @@ import ts from "../typescript.cjs";
 import type { Fn, LocalFn, Tree, Ty, Value, Var } from "../ir.js";
 import { freshVar, leaf, leaves, lit, mapTree, num } from "../ir.js";
 import { renameStmts, replaced } from "../subst.js";
-import { nextLocal } from "../context.js";
-import { assignedSymbols } from "../flow.js";
+import { nextLocal } from "../counters.js";
+import { assignedSymbols } from "./flow.js";
 import { classify, resolveAlias } from "../find.js";
 import { JNP, MATH, METHODS, type CallLowering } from "../rules/lowering.js";
 import type { Lowerer } from "../lower.js";
+import * as flow from "./flow.js";
 import type { Env, FnLike } from "./context.js";
 import { fnName, isNested, returnedFunction, skipParens } from "./syntax.js";
 
@@ -49,7 +50,7 @@ export function lowerBody(lw: Lowerer, decl: FnLike, env: Env): Tree<Value> {
   const body = decl.body!;
   if (!ts.isBlock(body)) return lw.expr(body, env);
   env.set("$returned", leaf(lit(false)));
-  lw.flow.stmts(body.statements, env, []);
+  flow.stmts(lw, body.statements, env, []);
   const r = env.get("$ret");
   if (!r) lw.fail(decl, `'${fnName(decl)}' does not return a value`);
   return r;

@@ -6,6 +6,7 @@ import type { Tree, Ty, Value, Var } from "../ir.js";
 import { freshVar, leaf, lit, mapTree, num, tup } from "../ir.js";
 import { MATH_CONSTS } from "../rules/lowering.js";
 import type { Lowerer } from "../lower.js";
+import * as flow from "./flow.js";
 import type { Env } from "./context.js";
 import { BINARY, LOGICAL, isAssignOp, isIncDec, isNumberType, nameHint, propKey, skipParens } from "./syntax.js";
 
@@ -49,7 +50,7 @@ export function expr(lw: Lowerer, node: ts.Expression, env: Env): Tree<Value> {
   if (ts.isIdentifier(node)) return lw.ident(node, env);
   if (isIncDec(node)) return leaf(lw.incDec(node, env));
   if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken)
-    return leaf(lw.flow.not(lw.leafOf(lw.expr(node.operand, env), node.operand), node));
+    return leaf(flow.not(lw, lw.leafOf(lw.expr(node.operand, env), node.operand), node));
   if (ts.isPrefixUnaryExpression(node)) {
     const x = lw.leafOf(lw.expr(node.operand, env), node.operand);
     if (node.operator === ts.SyntaxKind.MinusToken) return leaf(x.tag === "const" && typeof x.value === "number" ? num(-x.value) : lw.prim("neg", [x], node));
@@ -64,9 +65,9 @@ export function expr(lw: Lowerer, node: ts.Expression, env: Env): Tree<Value> {
     const k = node.operatorToken.kind;
     const c = k === ts.SyntaxKind.QuestionQuestionToken ? lw.prim("isNullish", [av], node, "other") : av;
     const right = () => lw.expr(node.right, env);
-    if (k === ts.SyntaxKind.AmpersandAmpersandToken) return lw.flow.select(c, right, () => a, env, node);
-    if (k === ts.SyntaxKind.BarBarToken) return lw.flow.select(c, () => a, right, env, node);
-    return lw.flow.select(c, right, () => a, env, node);
+    if (k === ts.SyntaxKind.AmpersandAmpersandToken) return flow.select(lw, c, right, () => a, env, node);
+    if (k === ts.SyntaxKind.BarBarToken) return flow.select(lw, c, () => a, right, env, node);
+    return flow.select(lw, c, right, () => a, env, node);
   }
   if (ts.isBinaryExpression(node)) {
     const op = BINARY[node.operatorToken.kind];
@@ -121,8 +122,8 @@ export function expr(lw: Lowerer, node: ts.Expression, env: Env): Tree<Value> {
   }
   if (ts.isCallExpression(node)) return lw.call(node, env);
   if (ts.isConditionalExpression(node)) {
-    const c = lw.flow.cond(node.condition, env);
-    return lw.flow.select(c, () => lw.expr(node.whenTrue, env), () => lw.expr(node.whenFalse, env), env, node);
+    const c = flow.cond(lw, node.condition, env);
+    return flow.select(lw, c, () => lw.expr(node.whenTrue, env), () => lw.expr(node.whenFalse, env), env, node);
   }
   if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) lw.fail(node, "functions as values inside a differentiated function are not supported yet");
   if (ts.isTemplateExpression(node)) lw.fail(node, "template strings are not differentiable");

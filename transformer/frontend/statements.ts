@@ -4,8 +4,9 @@
 import ts from "../typescript.cjs";
 import type { Tree, Ty, Value } from "../ir.js";
 import { leaf, lit, mapTree, num } from "../ir.js";
-import type { Target } from "../flow.js";
+import type { Target } from "./flow.js";
 import type { Lowerer } from "../lower.js";
+import * as flow from "./flow.js";
 import type { Env } from "./context.js";
 import { COMPOUND, CONTROL, isAssignOp, isIncDec, propKey, skipParens } from "./syntax.js";
 
@@ -73,13 +74,13 @@ export function stmt(lw: Lowerer, st: ts.Statement, env: Env, targets: Target[] 
     if (ts.isCallExpression(e)) return void lw.expr(e, env);
     lw.fail(st, "an expression statement in a differentiated function has effects tsjax cannot differentiate (only assignments and calls are allowed)");
   }
-  if (ts.isBlock(st)) return lw.flow.stmts(st.statements, env, targets);
-  if (ts.isIfStatement(st)) return lw.flow.ifStmt(st, env, targets);
+  if (ts.isBlock(st)) return flow.stmts(lw, st.statements, env, targets);
+  if (ts.isIfStatement(st)) return flow.ifStmt(lw, st, env, targets);
   if (ts.isLabeledStatement(st)) return lw.stmt(st.statement, env, targets, st.label.text);
-  if (ts.isSwitchStatement(st)) return lw.flow.switchStmt(st, env, targets, label);
-  const body = (s: ts.Statement) => (e: Env, t: Target[]) => lw.flow.stmts(ts.isBlock(s) ? s.statements : [s], e, t);
-  if (ts.isWhileStatement(st)) return lw.flow.loop(st, env, targets, label, { test: (e) => lw.flow.cond(st.expression, e), body: body(st.statement) });
-  if (ts.isDoStatement(st)) return lw.flow.loop(st, env, targets, label, { test: (e) => lw.flow.cond(st.expression, e), body: body(st.statement), doWhile: true });
+  if (ts.isSwitchStatement(st)) return flow.switchStmt(lw, st, env, targets, label);
+  const body = (s: ts.Statement) => (e: Env, t: Target[]) => flow.stmts(lw, ts.isBlock(s) ? s.statements : [s], e, t);
+  if (ts.isWhileStatement(st)) return flow.loop(lw, st, env, targets, label, { test: (e) => flow.cond(lw, st.expression, e), body: body(st.statement) });
+  if (ts.isDoStatement(st)) return flow.loop(lw, st, env, targets, label, { test: (e) => flow.cond(lw, st.expression, e), body: body(st.statement), doWhile: true });
   if (ts.isForStatement(st)) {
     if (st.initializer) {
       if (ts.isVariableDeclarationList(st.initializer))
@@ -90,8 +91,8 @@ export function stmt(lw: Lowerer, st: ts.Statement, env: Env, targets: Target[] 
       else lw.expr(st.initializer, env);
     }
     const inc = st.incrementor;
-    return lw.flow.loop(st, env, targets, label, {
-      test: st.condition ? (e) => lw.flow.cond(st.condition!, e) : undefined,
+    return flow.loop(lw, st, env, targets, label, {
+      test: st.condition ? (e) => flow.cond(lw, st.condition!, e) : undefined,
       body: body(st.statement),
       update: inc ? (e) => lw.effectExpr(inc, e) : undefined,
     });
@@ -146,10 +147,10 @@ export function forOf(lw: Lowerer, st: ts.ForOfStatement, env: Env, targets: Tar
   if (!ts.isVariableDeclarationList(decl) || decl.declarations.length !== 1) lw.fail(st.initializer, "for...of needs one `const`/`let` binding");
   const name = decl.declarations[0].name;
   const seq = lw.expr(st.expression, env);
-  const body = (e: Env, t: Target[]) => lw.flow.stmts(ts.isBlock(st.statement) ? st.statement.statements : [st.statement], e, t);
+  const body = (e: Env, t: Target[]) => flow.stmts(lw, ts.isBlock(st.statement) ? st.statement.statements : [st.statement], e, t);
   if (seq.kind === "tup")
     // A tuple known at build time: unrolled, one guarded copy of the body per element.
-    return lw.flow.unrolled(st, env, targets, label, seq.kids.length, (e, t, k) => {
+    return flow.unrolled(lw, st, env, targets, label, seq.kids.length, (e, t, k) => {
       lw.bindPattern(name, seq.kids[k], e);
       body(e, t);
     });
@@ -162,7 +163,7 @@ export function forOf(lw: Lowerer, st: ts.ForOfStatement, env: Env, targets: Tar
       : v.ty === "list"
         ? lw.prim("listLen", [v], st, "num")
         : lw.prim("prop", [v, lit("length")], st, "num");
-  return lw.flow.loop(st, env, targets, label, {
+  return flow.loop(lw, st, env, targets, label, {
     test: (e) => lw.prim("less", [lw.leafOf(e.get(key)!, st), len], st, "other"),
     body: (e, t) => {
       const i = lw.leafOf(e.get(key)!, st);
