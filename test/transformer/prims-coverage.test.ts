@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import ts from "typescript";
 import { PRIMS, primTy, type PrimDef } from "../../dist/transformer/prims/index.js";
 import { Builder, freshVar, leaf, type Fn, type Value, type Var } from "../../dist/transformer/ir.js";
-import { opsFor } from "../../dist/transformer/ad/reverse.js";
+import { opsFor } from "../../dist/transformer/ad/adjoint.js";
 import { emitFn } from "../../dist/transformer/emit.js";
 import * as rt from "../../runtime/rt.js";
 import { NDArray } from "../../runtime/array.js";

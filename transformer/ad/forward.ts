@@ -12,7 +12,7 @@ import type { Block, Fn, LocalFn, Param, PrimStmt, Stmt, Value, Var } from "../i
 import { Builder, freshVar, leaves, lit, mapTree, num, tup } from "../ir.js";
 import { PRIMS, primTy } from "../prims/index.js";
 import { localsOf, markActive, sharedTapes, type Locals } from "./activity.js";
-import { NoRuleError, TransformError, opsFor } from "./reverse.js";
+import { NoRuleError, TransformError, opsFor } from "./adjoint.js";
 
 /** Tangents ride on the tape channel this far above their values' channel. */
 const TANGENT_CHANNEL = 64;
