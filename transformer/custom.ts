@@ -6,7 +6,7 @@
 
 import ts from "./typescript.cjs";
 import type { LocalFn, Tree, Value, Var } from "./ir.js";
-import { freshVar, leaves, mapTree } from "./ir.js";
+import { freshVar, leaves, mapTree, srcOf } from "./ir.js";
 import type { FnLike, Lowerer } from "./lower.js";
 
 type Kind = "customVjp" | "customJvp" | "checkpoint";
@@ -31,7 +31,7 @@ export class CustomRules {
       flat.push(...al);
     });
     const outs = leaves(info.result).map((v) => freshVar(v.tag === "var" ? v.name : "out", v.ty));
-    this.lw.b.body.push({ kind: "call", fn: info.name, args: flat, outs, src: node });
+    this.lw.b.body.push({ kind: "call", fn: info.name, args: flat, outs, src: srcOf(node) });
     let k = 0;
     return mapTree(info.result, () => outs[k++]);
   }

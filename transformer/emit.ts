@@ -3,7 +3,7 @@
 // no tape: the output reads like hand-written forward and adjoint code.
 
 import ts from "./typescript.cjs";
-import type { Block, Ext, Fn, PrimStmt, Stmt, Tree, Value, Var } from "./ir.js";
+import type { Block, Ext, Fn, PrimStmt, Stmt, Tree, Value, Var, SrcRef } from "./ir.js";
 import { forEachUse, leaves, uses } from "./ir.js";
 import { PRIMS } from "./prims/index.js";
 
@@ -16,6 +16,8 @@ export interface EmitOptions {
   ext: (e: Ext) => ts.Expression;
   /** Source file of the call site, to attach cross-file source-map ranges correctly. */
   file?: ts.SourceFile;
+  /** The text of another source file (statements inlined from it map into it). */
+  sourceText?: (fileName: string) => string | undefined;
 }
 
 export function literal(v: unknown): ts.Expression {
@@ -230,7 +232,7 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
         st = f.createWhileStatement(f.createTrue(), f.createBlock([...condS, exit, ...bodyS, ...next], true));
         s.outs.forEach((o, i) => names.alias(o.id, pn[i]));
       }
-      if (s.src) setMapRange(st, s.src, opt.file);
+      if (s.src) setMapRange(st, s.src, opt);
       out.push(st);
     }
     return out;
@@ -272,11 +274,14 @@ function constStmt(name: string, init: ts.Expression): ts.Statement {
   );
 }
 
-function setMapRange(node: ts.Node, src: ts.Node, file?: ts.SourceFile) {
-  const sf = src.getSourceFile?.();
-  if (!sf || src.pos < 0) return;
-  const range: ts.SourceMapRange = { pos: src.getStart(sf), end: src.end };
-  if (file && sf !== file) range.source = ts.createSourceMapSource(sf.fileName, sf.text);
+function setMapRange(node: ts.Node, src: SrcRef, opt: EmitOptions) {
+  const range: ts.SourceMapRange = { pos: src.pos, end: src.end };
+  // a statement inlined from another file maps into that file
+  if (opt.file && src.file !== opt.file.fileName) {
+    const text = opt.sourceText?.(src.file);
+    if (text === undefined) return;
+    range.source = ts.createSourceMapSource(src.file, text);
+  }
   ts.setSourceMapRange(node, range);
 }
 

@@ -37,6 +37,23 @@ export interface Ext {
 }
 export type Value = Var | Const | Ext;
 
+/**
+ * Where a statement came from in the user's source (source maps, diagnostics): a file and an
+ * offset range, so the IR holds no TypeScript node.
+ */
+export interface SrcRef {
+  readonly file: string;
+  readonly pos: number;
+  readonly end: number;
+}
+
+/** The source reference of a node (none for a synthesized one). */
+export function srcOf(node: ts.Node): SrcRef | undefined {
+  const sf = node.getSourceFile?.();
+  if (!sf || node.pos < 0) return undefined;
+  return { file: sf.fileName, pos: node.getStart(sf), end: node.end };
+}
+
 /** One primitive application. */
 export interface PrimStmt {
   readonly kind?: undefined;
@@ -44,7 +61,7 @@ export interface PrimStmt {
   readonly prim: string;
   readonly args: readonly Value[];
   /** The user's expression this came from, for source maps and diagnostics. */
-  readonly src?: ts.Node;
+  readonly src?: SrcRef;
 }
 
 /** A nested sequence of statements and the values it yields. */
@@ -60,7 +77,7 @@ export interface IfStmt {
   readonly then: Block;
   readonly else: Block;
   readonly outs: readonly Var[];
-  readonly src?: ts.Node;
+  readonly src?: SrcRef;
 }
 
 /**
@@ -75,7 +92,7 @@ export interface WhileStmt {
   readonly cond: Block;
   readonly body: Block;
   readonly outs: readonly Var[];
-  readonly src?: ts.Node;
+  readonly src?: SrcRef;
 }
 
 /** A call of a local function of the enclosing Fn (recursion): flattened arguments and results. */
@@ -84,7 +101,7 @@ export interface CallStmt {
   readonly fn: string;
   readonly args: readonly Value[];
   readonly outs: readonly Var[];
-  readonly src?: ts.Node;
+  readonly src?: SrcRef;
 }
 
 /** A function local to a Fn (a recursive user function, or its forward/backward halves). */
@@ -261,7 +278,7 @@ export class Builder {
   body: Stmt[] = [];
   constructor(
     private readonly typeOf: (prim: string, args: readonly Value[]) => Ty,
-    public src?: ts.Node,
+    public src?: SrcRef,
   ) {}
 
   apply(prim: string, args: readonly Value[], name = "t", ty?: Ty): Var {

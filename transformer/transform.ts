@@ -4,7 +4,7 @@
 
 import ts from "./typescript.cjs";
 import * as path from "node:path";
-import type { Ext, Fn, Tree, Ty, Value, Var } from "./ir.js";
+import type { Ext, Fn, Tree, Ty, Value, Var, SrcRef } from "./ir.js";
 import { freshVar, leaf } from "./ir.js";
 import { classify, importsTsjax, isTsjaxFile, resolveAlias } from "./find.js";
 import { LowerError, Lowerer, skipParens, type LowerHost, type OuterScope } from "./lower.js";
@@ -29,12 +29,16 @@ export interface TransformHooks {
 
 export function diagnostic(node: ts.Node, message: string): ts.Diagnostic {
   const sf = node.getSourceFile();
+  return diagnosticIn(sf, node.getStart(sf), node.getEnd(), message);
+}
+
+function diagnosticIn(sf: ts.SourceFile, start: number, end: number, message: string): ts.Diagnostic {
   return {
     category: ts.DiagnosticCategory.Error,
     code: 99001,
     file: sf,
-    start: node.getStart(sf),
-    length: Math.max(1, node.getEnd() - node.getStart(sf)),
+    start,
+    length: Math.max(1, end - start),
     messageText: `tsjax: ${message}`,
     source: "tsjax",
   };
@@ -44,7 +48,7 @@ export function createTransformer(program: ts.Program, hooks: TransformHooks): t
   const checker = program.getTypeChecker();
   return (ctx) => (sf) => {
     if (sf.isDeclarationFile || !importsTsjax(sf, checker)) return sf;
-    const file = new FileTransform(sf, checker, hooks);
+    const file = new FileTransform(sf, program, hooks);
     const visit = (node: ts.Node): ts.Node => {
       if (ts.isCallExpression(node)) {
         const k = classify(checker, checker.getSymbolAtLocation(skipParens(node.expression)));
@@ -112,11 +116,20 @@ class FileTransform {
   private used = false;
   private imports = new Map<string, { spec: string; names: Map<string, string> }>();
 
+  readonly checker: ts.TypeChecker;
   constructor(
     readonly sf: ts.SourceFile,
-    readonly checker: ts.TypeChecker,
+    readonly program: ts.Program,
     readonly hooks: TransformHooks,
-  ) {}
+  ) {
+    this.checker = program.getTypeChecker();
+  }
+
+  /** A diagnostic where an IR statement came from (or at the call when it has no source). */
+  private diagnosticAt(src: SrcRef | undefined, call: ts.Node, message: string): ts.Diagnostic {
+    const sf = src && this.program.getSourceFile(src.file);
+    return sf && src ? diagnosticIn(sf, src.pos, src.end, message) : diagnostic(call, message);
+  }
 
   /** The expression replacing a transform call; `visit` transforms the arguments that stay. */
   transformSite(call: ts.CallExpression, visit: (e: ts.Expression) => ts.Expression): ts.Expression | null {
@@ -124,7 +137,7 @@ class FileTransform {
     try {
       const fn = this.transformCall(call, call, undefined, true);
       if (process.env.TSJAX_DEBUG_IR) console.error(printFn(fn));
-      const arrow = emitFn(fn, { rt: RT, ext: (e) => this.extExpr(e), file: this.sf });
+      const arrow = emitFn(fn, { rt: RT, ext: (e) => this.extExpr(e), file: this.sf, sourceText: (f) => this.program.getSourceFile(f)?.text });
       ts.setSourceMapRange(arrow, { pos: call.getStart(this.sf), end: call.end });
       this.used = true;
       this.hooks.inspect?.(call, fn, arrow);
@@ -133,7 +146,7 @@ class FileTransform {
     } catch (e) {
       if (e instanceof LowerError) this.hooks.report(diagnostic(e.node, e.message));
       else if (e instanceof NoRuleError)
-        this.hooks.report(diagnostic(e.stmt.src ?? call, `'${e.prim}' is not differentiable (${e.reason ?? "no derivative rule"})`));
+        this.hooks.report(this.diagnosticAt(e.stmt.src, call, `'${e.prim}' is not differentiable (${e.reason ?? "no derivative rule"})`));
       else if (e instanceof TransformError) this.hooks.report(diagnostic(call, e.message));
       else if (process.env.TSJAX_DEBUG_IR) throw e;
       else this.hooks.report(diagnostic(call, `internal error while transforming this call (please report it): ${(e as Error)?.stack ?? e}`));

@@ -4,7 +4,7 @@
 
 import ts from "../typescript.cjs";
 import type { Fn, LocalFn, Tree, Ty, Value, Var } from "../ir.js";
-import { freshVar, leaf, leaves, lit, mapTree, num } from "../ir.js";
+import { freshVar, leaf, leaves, lit, mapTree, num, srcOf } from "../ir.js";
 import { renameStmts, replaced } from "../subst.js";
 import { nextLocal } from "../counters.js";
 import { assignedSymbols } from "./flow.js";
@@ -109,7 +109,7 @@ export function callLocal(lw: Lowerer, decl: FnLike, args: Tree<Value>[], call: 
     flat.push(...al);
   });
   const outs = leaves(info.result).map((v) => freshVar(v.name, v.ty));
-  lw.b.body.push({ kind: "call", fn: info.name, args: flat, outs, src: call });
+  lw.b.body.push({ kind: "call", fn: info.name, args: flat, outs, src: srcOf(call) });
   let k = 0;
   return mapTree(info.result, () => outs[k++]);
 }

@@ -3,7 +3,7 @@
 
 import ts from "../typescript.cjs";
 import type { Tree, Ty, Value, Var } from "../ir.js";
-import { freshVar, leaf, lit, mapTree, num, tup } from "../ir.js";
+import { freshVar, leaf, lit, mapTree, num, tup, srcOf } from "../ir.js";
 import { MATH_CONSTS } from "../rules/lowering.js";
 import type { Lowerer } from "../lower.js";
 import * as flow from "./flow.js";
@@ -34,7 +34,7 @@ export function valueOf(lw: Lowerer, t: Tree<Value>, node: ts.Node): Value {
 }
 
 export function prim(lw: Lowerer, prim: string, args: Value[], node: ts.Node, ty?: Ty): Var {
-  lw.b.src = node;
+  lw.b.src = srcOf(node);
   return lw.b.apply(prim, args, nameHint(node), ty);
 }
 

@@ -5,7 +5,7 @@
 
 import ts from "../typescript.cjs";
 import type { Tree, Ty, Value, Var } from "../ir.js";
-import { freshVar, leaf, leaves, lit, mapTree, num } from "../ir.js";
+import { freshVar, leaf, leaves, lit, mapTree, num, srcOf } from "../ir.js";
 import { nextKey } from "../counters.js";
 import type { Lowerer } from "../lower.js";
 import type { Env } from "./context.js";
@@ -119,7 +119,7 @@ export function branch(lw: Lowerer, c: Value, thenF: (env: Env) => void, elseF: 
     then: { body: tb.body, results: tRes },
     else: { body: eb.body, results: eRes },
     outs,
-    src: node,
+    src: srcOf(node),
   });
   for (const [k, t] of merged) env.set(k, t);
 }
@@ -335,7 +335,7 @@ export function loop(
       cond: condBlk,
       body: bodyBlk,
       outs,
-      src: node,
+      src: srcOf(node),
     });
     let o = 0;
     keys.forEach((k) => env.set(k, mapTree(env.get(k)!, () => outs[o++])));
