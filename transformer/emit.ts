@@ -18,6 +18,8 @@ export interface EmitOptions {
   file?: ts.SourceFile;
   /** The text of another source file (statements inlined from it map into it). */
   sourceText?: (fileName: string) => string | undefined;
+  /** Whether the call site shadows `Math` (the generated code then reads globalThis.Math). */
+  mathShadowed?: boolean;
 }
 
 export function literal(v: unknown): ts.Expression {
@@ -185,7 +187,7 @@ export function emitFn(fn: Fn, opt: EmitOptions): ts.ArrowFunction {
         continue;
       }
       if (s.kind === undefined) {
-        const e = emitStmt(s, val, rtCall, opt.rt, tapes);
+        const e = emitStmt(s, val, rtCall, opt.rt, tapes, !!opt.mathShadowed);
         if (!used.has(s.out.id) && PRIMS[s.prim].effect) st = f.createExpressionStatement(e);
         else if (top) st = constStmt(names.bind(s.out.id, s.out.name), e);
         else st = assign(hoist(s.out), e);
@@ -313,6 +315,7 @@ function emitStmt(
   rtCall: (name: string, args: ts.Expression[]) => ts.Expression,
   rtName: string,
   tapes: ReadonlyMap<number, TapeLocals>,
+  mathShadowed: boolean,
 ): ts.Expression {
   const def = PRIMS[s.prim];
   const args = s.args.map(val);
@@ -367,7 +370,8 @@ function emitStmt(
       return f.createPrefixUnaryExpression(js.un === "!" ? ts.SyntaxKind.ExclamationToken : ts.SyntaxKind.MinusToken, paren(args[0]));
     if (js && "fn" in js) {
       const [obj, name] = js.fn.split(".");
-      return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(obj), name), undefined, args);
+      const target = obj === "Math" && mathShadowed ? f.createPropertyAccessExpression(f.createIdentifier("globalThis"), obj) : f.createIdentifier(obj);
+      return f.createCallExpression(f.createPropertyAccessExpression(target, name), undefined, args);
     }
     if (js && "fma" in js)
       return f.createBinaryExpression(

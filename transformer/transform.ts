@@ -137,7 +137,10 @@ class FileTransform {
     try {
       const fn = this.transformCall(call, call, undefined, true);
       if (process.env.TSJAX_DEBUG_IR) console.error(printFn(fn));
-      const arrow = emitFn(fn, { rt: RT, ext: (e) => this.extExpr(e), file: this.sf, sourceText: (f) => this.program.getSourceFile(f)?.text });
+      // a `Math` of the user's own in scope at the call site must not capture the generated Math.cos
+      const math = this.checker.resolveName("Math", call, ts.SymbolFlags.Value, false);
+      const mathShadowed = !!math?.declarations?.some((d) => !d.getSourceFile().isDeclarationFile);
+      const arrow = emitFn(fn, { rt: RT, ext: (e) => this.extExpr(e), file: this.sf, sourceText: (f) => this.program.getSourceFile(f)?.text, mathShadowed });
       ts.setSourceMapRange(arrow, { pos: call.getStart(this.sf), end: call.end });
       this.used = true;
       this.hooks.inspect?.(call, fn, arrow);

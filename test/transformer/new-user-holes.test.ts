@@ -84,3 +84,15 @@ describe("the same source emits the same code", () => {
     }
   });
 });
+
+const sinTwice = (x: number) => Math.sin(x) * 2;
+describe("a Math of the user's own at the call site", () => {
+  it("the generated derivative still calls the global Math.cos", () => {
+    const run = () => {
+      const Math = { cos: () => 42, sin: () => 0 };
+      void Math.cos;
+      return grad(sinTwice)(0.5);
+    };
+    expect(run()).toBe(2 * Math.cos(0.5));
+  });
+});
