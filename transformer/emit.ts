@@ -320,6 +320,7 @@ function emitStmt(
   const def = PRIMS[s.prim];
   const args = s.args.map(val);
   if (s.prim === "prop") return f.createElementAccessExpression(paren(args[0]), args[1]);
+  if (s.prim === "propOpt") return f.createElementAccessChain(paren(args[0]), f.createToken(ts.SyntaxKind.QuestionDotToken), args[1]);
   if (s.prim === "isNullish") return f.createBinaryExpression(paren(args[0]), ts.SyntaxKind.EqualsEqualsToken, f.createNull());
   // Tapes are JS arrays used as stacks.
   // Local arrays are JS arrays.

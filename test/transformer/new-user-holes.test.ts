@@ -96,3 +96,14 @@ describe("a Math of the user's own at the call site", () => {
     expect(run()).toBe(2 * Math.cos(0.5));
   });
 });
+
+type Cfg = { k?: number; inner?: { w: number } } | undefined;
+const noCfg = undefined as Cfg;
+const someCfg = { k: 3, inner: { w: 0.5 } } as Cfg;
+describe("optional chaining on captured values", () => {
+  it("cfg?.k ?? 2 with cfg undefined, and with a value", () => {
+    expect(grad((x: number) => x * x * (noCfg?.k ?? 2))(1.5)).toBe(6);
+    expect(grad((x: number) => x * x * (someCfg?.k ?? 2))(1.5)).toBe(9);
+    expect(grad((x: number) => x * (someCfg?.inner?.w ?? 1) + x * (noCfg?.inner?.w ?? 1))(2)).toBe(1.5);
+  });
+});

@@ -175,6 +175,8 @@ export function member(lw: Lowerer, node: ts.Expression, objExpr: ts.Expression,
     if (typeof key !== "number" && !rec) lw.fail(node, `cannot read '${key}' of a local array here`);
     return leaf(lw.prim("listGet", [v, typeof key === "number" ? num(key) : lit(key)], node, lw.tyOfType(lw.typeAt(node))));
   }
+  // `cfg?.k`: in an optional chain a nullish object gives undefined (JS short-circuits the chain)
+  if (ts.isOptionalChain(node) && (v.tag === "ext" || v.ty === "other")) return leaf(lw.prim("propOpt", [v, lit(key)], node, lw.tyOfType(lw.typeAt(node))));
   if (v.tag === "ext") return leaf({ ...v, path: [...(v.path ?? []), key], ty: lw.tyOfType(lw.typeAt(node)) });
   if (v.ty === "arr" && key === "T") return leaf(lw.prim("transpose", [v, lit(undefined)], node));
   if (v.ty === "arr" && (key === "shape" || key === "ndim" || key === "size" || key === "dtype"))

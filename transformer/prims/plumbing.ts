@@ -28,5 +28,6 @@ export const PLUMBING: Readonly<Record<string, PrimDef>> = {
   array: { ...C, arity: 2 },
 
   prop: { ty: "other", arity: 2, nondiff: true, host: true, kernel: "opaque" },
+  propOpt: { ty: "other", arity: 2, nondiff: true, host: true, kernel: "opaque" },
   isNullish: { ty: "other", arity: 1, nondiff: true, host: true, kernel: "opaque" },
 };
