@@ -19,6 +19,12 @@ export * from "./numpy/linalg.js";
 export * from "./numpy/shape.js";
 export { index, slice, take } from "./numpy/indexing.js";
 export { stopGradient } from "./transforms.js";
+
+/** `throw new <name>(...args)` from generated code (a global error class: Error, TypeError, RangeError). */
+export function raise(name: string, ...args: unknown[]): never {
+  const Ctor = (globalThis as unknown as Record<string, new (...a: unknown[]) => Error>)[name];
+  throw new Ctor(...args);
+}
 export { vjpOf, linearizeOf, jacfwdOf, jacrevOf } from "./jacobian.js";
 
 type N = NDArray | number;

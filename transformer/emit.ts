@@ -66,11 +66,13 @@ const paren = (e: ts.Expression) =>
     ? e
     : f.createParenthesizedExpression(e);
 
-/** Words a generated variable may not be named (a name hint can come from a callee such as jnp.var). */
+/** Words a generated variable may not be named (a name hint can come from a callee such as jnp.var or String). */
 const RESERVED = new Set(
   ("break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +
     "instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package " +
-    "private protected public await arguments eval undefined NaN Infinity").split(" "),
+    "private protected public await arguments eval undefined NaN Infinity " +
+    // globals the generated code itself calls
+    "Math String console globalThis").split(" "),
 );
 
 /** Readable, unique local names: the user's names first, then `name_1`, `name_2`. */
@@ -320,6 +322,10 @@ function emitStmt(
   const def = PRIMS[s.prim];
   const args = s.args.map(val);
   if (s.prim === "prop") return f.createElementAccessExpression(paren(args[0]), args[1]);
+  if (s.prim === "consoleCall") return f.createCallExpression(f.createElementAccessExpression(f.createIdentifier("console"), args[0]), undefined, args.slice(1));
+  if (s.prim === "str") return f.createCallExpression(f.createIdentifier("String"), undefined, args);
+  if (s.prim === "concat")
+    return args.map((a, i) => (s.args[i].tag === "const" ? a : f.createCallExpression(f.createIdentifier("String"), undefined, [a]))).reduce((p, q) => f.createBinaryExpression(p, ts.SyntaxKind.PlusToken, q));
   if (s.prim === "propOpt") return f.createElementAccessChain(paren(args[0]), f.createToken(ts.SyntaxKind.QuestionDotToken), args[1]);
   if (s.prim === "isNullish") return f.createBinaryExpression(paren(args[0]), ts.SyntaxKind.EqualsEqualsToken, f.createNull());
   // Tapes are JS arrays used as stacks.

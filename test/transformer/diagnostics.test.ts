@@ -39,10 +39,9 @@ const CASES: Case[] = [
     msg: /^`try` inside a differentiated function is not supported/,
   },
   {
-    name: "throw",
-    src: `export const d = grad((x: number) => {\n  const y = x * 2;\n  ${MARK}throw new Error("no");\n});\n`,
-    msg: /^`throw` inside a differentiated function is not supported/,
-    tsError: true,
+    name: "throw of something other than an Error",
+    src: `export const d = grad((x: number) => {\n  if (x > 1) ${MARK}throw x;\n  return x * 2;\n});\n`,
+    msg: /^only `throw new Error\(\.\.\.\)` \(or TypeError, RangeError\) is supported in a differentiated function/,
   },
   {
     name: "a local class",

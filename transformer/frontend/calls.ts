@@ -194,6 +194,14 @@ export function call(lw: Lowerer, node: ts.CallExpression, env: Env): Tree<Value
     }
     if (sym && cur) lw.fail(callee, "push needs a local array of numbers or Arrays (declared with an array type such as number[])");
   }
+  // debugging in the forward pass: console.log(...) and String(x) (globals only)
+  if (isGlobal(lw, callee, "console") && ts.isPropertyAccessExpression(callee)) {
+    const args = node.arguments.map((a) => lw.leafOf(lw.expr(a, env), a));
+    lw.prim("consoleCall", [lit(callee.name.text), ...args], node, "other");
+    return leaf(lit(undefined));
+  }
+  if (ts.isIdentifier(callee) && callee.text === "String" && isGlobal(lw, callee, "String") && node.arguments.length === 1)
+    return leaf(lw.prim("str", [lw.leafOf(lw.expr(node.arguments[0], env), node.arguments[0])], node, "other"));
   // tsjax: transforms, numpy functions, Array methods
   const sym = c.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
   const kind = classify(c, sym);
@@ -345,4 +353,12 @@ export function applyLowering(lw: Lowerer, rule: CallLowering, args: Tree<Value>
     },
     mode,
   );
+}
+
+/** Whether `e` (or the object of `e.x`) is the global `name`, not a binding of the user's. */
+function isGlobal(lw: Lowerer, e: ts.Expression, name: string): boolean {
+  const id = ts.isPropertyAccessExpression(e) ? e.expression : e;
+  if (!ts.isIdentifier(id) || id.text !== name) return false;
+  const d = lw.checker.getSymbolAtLocation(id)?.declarations?.[0];
+  return !!d && d.getSourceFile().isDeclarationFile;
 }

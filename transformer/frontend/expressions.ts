@@ -126,7 +126,12 @@ export function expr(lw: Lowerer, node: ts.Expression, env: Env): Tree<Value> {
     return flow.select(lw, c, () => lw.expr(node.whenTrue, env), () => lw.expr(node.whenFalse, env), env, node);
   }
   if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) lw.fail(node, "functions as values inside a differentiated function are not supported yet");
-  if (ts.isTemplateExpression(node)) lw.fail(node, "template strings are not differentiable");
+  if (ts.isTemplateExpression(node)) {
+    // a string for a message: its pieces in order (no derivative)
+    const parts: Value[] = [lit(node.head.text)];
+    for (const span of node.templateSpans) parts.push(lw.leafOf(lw.expr(span.expression, env), span.expression), lit(span.literal.text));
+    return leaf(lw.prim("concat", parts, node, "other"));
+  }
   if (ts.isAwaitExpression(node)) lw.fail(node, "`await` inside a differentiated function is not supported");
   if (ts.isYieldExpression(node)) lw.fail(node, "`yield` inside a differentiated function is not supported");
   lw.fail(node, `unsupported expression (${ts.SyntaxKind[node.kind]}) in a differentiated function`);

@@ -8,6 +8,7 @@ import type { Tree, Ty, Value, Var } from "../ir.js";
 import { freshVar, leaf, leaves, lit, mapTree, num, srcOf } from "../ir.js";
 import { nextKey } from "../counters.js";
 import type { Lowerer } from "../lower.js";
+import { skipParens } from "./syntax.js";
 import type { Env } from "./context.js";
 
 /** A loop or switch that `break` (and for loops `continue`) can target. */
@@ -142,6 +143,15 @@ export function stmts(lw: Lowerer, list: readonly ts.Statement[], env: Env, targ
     if (ts.isReturnStatement(st)) {
       env.set("$ret", st.expression ? lw.expr(st.expression, env) : { kind: "none", v: undefined });
       env.set("$returned", leaf(lit(true)));
+      return;
+    }
+    if (ts.isThrowStatement(st)) {
+      // `throw new Error(...)` in the forward pass; what follows on this path never runs
+      const e = skipParens(st.expression);
+      const ctor = ts.isNewExpression(e) && ts.isIdentifier(e.expression) ? e.expression.text : "";
+      if (!/^(Error|TypeError|RangeError)$/.test(ctor)) lw.fail(st, "only `throw new Error(...)` (or TypeError, RangeError) is supported in a differentiated function");
+      const args = ((e as ts.NewExpression).arguments ?? []).map((a) => lw.leafOf(lw.expr(a, env), a));
+      lw.prim("raise", [lit(ctor), ...args], st, "other");
       return;
     }
     if (ts.isBreakStatement(st) || ts.isContinueStatement(st)) {

@@ -28,6 +28,12 @@ export const PLUMBING: Readonly<Record<string, PrimDef>> = {
   array: { ...C, arity: 2 },
 
   prop: { ty: "other", arity: 2, nondiff: true, host: true, kernel: "opaque" },
+  // debugging in the forward pass (no adjoint): console[method](...), String(x), template
+  // strings, and throwing an Error
+  consoleCall: { ty: "other", arity: { min: 1 }, nondiff: true, effect: true, fresh: true, host: true, kernel: "opaque" },
+  str: { ty: "other", arity: 1, nondiff: true, host: true, kernel: "opaque" },
+  concat: { ty: "other", arity: { min: 1 }, nondiff: true, host: true, kernel: "opaque" },
+  raise: { ty: "other", arity: { min: 1 }, nondiff: true, effect: true, fresh: true, kernel: "opaque" },
   propOpt: { ty: "other", arity: 2, nondiff: true, host: true, kernel: "opaque" },
   isNullish: { ty: "other", arity: 1, nondiff: true, host: true, kernel: "opaque" },
 };
