@@ -3,13 +3,14 @@
 import ts from "./typescript.cjs";
 import * as path from "node:path";
 import { createTransformer } from "./transform.js";
+import { printFn } from "./print.js";
 import type { Fn } from "./ir.js";
 
 export interface EmitResult {
   js: string;
   map?: string;
   diagnostics: ts.Diagnostic[];
-  sites: { line: number; column: number; text: string; name: string; code: string }[];
+  sites: { line: number; column: number; text: string; name: string; code: string; ir: string }[];
   /** Files whose functions were inlined into this one (watch dependencies). */
   dependencies: Set<string>;
   /** Whether any call was transformed (otherwise the file needs no rewriting). */
@@ -30,7 +31,7 @@ export function emitFile(program: ts.Program, fileName: string): EmitResult {
       res.transformed = true;
       const { line, character } = sf.getLineAndCharacterOfPosition(site.getStart(sf));
       const text = printer.printNode(ts.EmitHint.Expression, code, sf);
-      res.sites.push({ line: line + 1, column: character + 1, text: site.getText(sf), name: fn.name, code: text });
+      res.sites.push({ line: line + 1, column: character + 1, text: site.getText(sf), name: fn.name, code: text, ir: printFn(fn) });
     },
   });
   program.emit(

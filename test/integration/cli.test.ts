@@ -1,4 +1,5 @@
-// The CLI: `tsjax inspect FILE` prints the code generated for every grad/valueAndGrad call.
+// The CLI: `tsjax inspect FILE` prints the code generated for every transform call (and its IR
+// with --ir); --help, --version, and usage errors.
 
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -7,15 +8,19 @@ import { ensureBuilt, FIXTURES, ROOT, run, type RunResult } from "./helpers.js";
 
 const CLI = path.join(ROOT, "dist/transformer/cli.js");
 const TUTORIAL = "examples/autodiff-tutorial.ts";
-let ok: RunResult, bad: RunResult, usage: RunResult;
+let ok: RunResult, bad: RunResult, usage: RunResult, help: RunResult, version: RunResult, unknown: RunResult, ir: RunResult;
 
 beforeAll(async () => {
   await ensureBuilt();
   const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000 });
-  [ok, bad, usage] = await Promise.all([
+  [ok, bad, usage, help, version, unknown, ir] = await Promise.all([
     cli("inspect", TUTORIAL),
     cli("inspect", path.relative(ROOT, path.join(FIXTURES, "bundle-diag/noisy.ts"))),
     cli("inspect"),
+    cli("--help"),
+    cli("--version"),
+    cli("inspect", TUTORIAL, "--bogus"),
+    cli("inspect", TUTORIAL, "--ir"),
   ]);
 }, 120_000);
 
@@ -66,5 +71,20 @@ describe("tsjax inspect", () => {
   it("usage error: exit 2", () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/usage: tsjax inspect FILE/);
+  });
+
+  it("--help and --version exit 0; an unknown option is a usage error", () => {
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: tsjax inspect FILE/);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--bogus'/);
+  });
+
+  it("--ir prints each call's IR before its code", () => {
+    expect(ir.code).toBe(0);
+    expect(ir.stdout).toMatch(/^\/\/ fn grad_tanh\(x: x#\d+\)\n\/\/ {3}t#\d+:arr = tanh\(x#\d+\)/m);
+    expect(ir.stdout.match(/^\/\/ fn /gm)?.length).toBe(ok.stdout.match(/^const /gm)?.length);
   });
 });
