@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { emitFile } from "../../dist/transformer/program.js";
+import { OPTIONS } from "./fixtures/compile.js";
 
 const RUNTIME = fileURLToPath(new URL("../../runtime/index.ts", import.meta.url)).replace(/\.ts$/, ".js");
 const HEADER = `import { grad, valueAndGrad, jit, numpy as jnp } from ${JSON.stringify(RUNTIME)};\nimport type { Array } from ${JSON.stringify(RUNTIME)};\n`;
@@ -293,16 +294,7 @@ beforeAll(() => {
     for (const [name, text] of Object.entries(c.files ?? {})) fs.writeFileSync(path.join(d, name), text);
   });
   fs.writeFileSync(path.join(dir, "plain.ts"), PLAIN);
-  const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    strict: true,
-    skipLibCheck: true,
-    types: [],
-    lib: ["lib.es2023.d.ts"],
-  };
-  program = ts.createProgram([...CASES.map((_, i) => mainOf(i)), path.join(dir, "plain.ts")], options);
+  program = ts.createProgram([...CASES.map((_, i) => mainOf(i)), path.join(dir, "plain.ts")], OPTIONS);
 });
 
 afterAll(() => {
