@@ -67,9 +67,15 @@ export class Lowerer {
   lowerTop(decl: FnLike, name: string): Fn {
     this.host.dependsOn(decl.getSourceFile().fileName);
     const env: Env = new Map();
-    const params: Param[] = decl.parameters.map((p) => {
-      if (!ts.isIdentifier(p.name)) this.fail(p, "destructured parameters are not supported in a differentiated function; take the object and read its fields");
+    const params: Param[] = decl.parameters.map((p, i) => {
       if (p.dotDotDotToken) this.fail(p, "rest parameters are not supported in a differentiated function");
+      // a destructured parameter (`({ W, b }: Params) => …`) is the whole pytree, its names bound to its parts
+      if (!ts.isIdentifier(p.name)) {
+        if (p.initializer) this.fail(p.initializer, "a destructured parameter of a differentiated function cannot have a default value");
+        const { tree, arrayLike } = this.paramTree(this.typeAt(p), `arg${i}`, p);
+        this.bindPattern(p.name, tree, env);
+        return { name: `arg${i}`, tree, arrayLike };
+      }
       const sym = this.checker.getSymbolAtLocation(p.name)!;
       const { tree, arrayLike } = this.paramTree(this.typeAt(p), p.name.text, p);
       env.set(sym, tree);

@@ -132,11 +132,6 @@ const CASES: Case[] = [
     src: `export const d = grad((x: number, ${MARK}f: (y: number) => number) => x * 2);\n`,
     msg: "parameter 'f' has type (y: number) => number, which tsjax cannot differentiate (expected number, Array, or objects/tuples of them)",
   },
-  {
-    name: "destructured top-level parameter",
-    src: `export const d = grad((${MARK}{ a }: { a: number }) => a * 2);\n`,
-    msg: "destructured parameters are not supported in a differentiated function; take the object and read its fields",
-  },
 
   // ---- captured state ----------------------------------------------------------------------
   {

@@ -107,3 +107,17 @@ describe("optional chaining on captured values", () => {
     expect(grad((x: number) => x * (someCfg?.inner?.w ?? 1) + x * (noCfg?.inner?.w ?? 1))(2)).toBe(1.5);
   });
 });
+
+type Layer = { W: Array; b: Array };
+describe("destructured parameters", () => {
+  it("({ W, b }: Layer) and ([a, b]: [number, number]): the gradient has the parameter's structure", () => {
+    const lin = ({ W, b }: Layer, x: Array) => jnp.sum(jnp.add(jnp.multiply(W, x), b));
+    const g = grad(lin)({ W: jnp.array([1, 2]), b: jnp.array([0.5, 0.5]) }, jnp.array([3, 4]));
+    expect(g.W.tolist()).toEqual([3, 4]);
+    expect(g.b.tolist()).toEqual([1, 1]);
+    const pair = ([a, b]: [number, number]) => a * a * b;
+    expect(valueAndGrad(pair)([3, 2])).toEqual([18, [12, 9]]);
+    const nested = ({ p: [u, v], k }: { p: [number, number]; k: number }) => (u + v) * k;
+    expect(grad(nested)({ p: [1, 2], k: 4 })).toEqual({ k: 3, p: [4, 4] });
+  });
+});
