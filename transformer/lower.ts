@@ -125,6 +125,8 @@ export class Lowerer {
   localInfo = new Map<ts.Node, { name: string; params: Tree<Var>[]; result: Tree<Var> }>();
   /** Local functions of the Fn being lowered (recursive user functions, lowered once each). */
   readonly locals: LocalFn[] = [];
+  /** A forEach callback being inlined: it may return nothing. */
+  voidCallback: FnLike | undefined;
   /** Functions with the user's derivative rules (customVjp, customJvp). */
   readonly customs = new CustomRules(this);
 

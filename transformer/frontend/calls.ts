@@ -4,7 +4,7 @@
 
 import ts from "../typescript.cjs";
 import type { Fn, LocalFn, Tree, Ty, Value, Var } from "../ir.js";
-import { freshVar, leaf, leaves, lit, mapTree, num, srcOf } from "../ir.js";
+import { freshVar, leaf, leaves, lit, mapTree, num, srcOf, tup } from "../ir.js";
 import { renameStmts, replaced } from "../subst.js";
 import { nextLocal } from "../counters.js";
 import { assignedSymbols } from "./flow.js";
@@ -52,7 +52,11 @@ export function lowerBody(lw: Lowerer, decl: FnLike, env: Env): Tree<Value> {
   env.set("$returned", leaf(lit(false)));
   flow.stmts(lw, body.statements, env, []);
   const r = env.get("$ret");
-  if (!r) lw.fail(decl, `'${fnName(decl)}' does not return a value`);
+  if (!r) {
+    // a callback run for its effects (forEach) may return nothing
+    if (lw.voidCallback === decl) return { kind: "none", v: undefined };
+    lw.fail(decl, `'${fnName(decl)}' does not return a value`);
+  }
   return r;
 }
 
@@ -177,6 +181,11 @@ export function call(lw: Lowerer, node: ts.CallExpression, env: Env): Tree<Value
     const rule = MATH[callee.name.text];
     if (!rule) lw.fail(callee, `Math.${callee.name.text} is not differentiable`);
     return lw.applyLowering(rule, argTrees(), node, "num");
+  }
+  // xs.map(f), xs.reduce(f, init), xs.forEach(f) over a tuple or a local array, f a function tsjax sees
+  if (ts.isPropertyAccessExpression(callee) && ARRAY_METHODS.has(callee.name.text) && node.arguments[0]) {
+    const seq = lw.expr(callee.expression, env);
+    if (seq.kind === "tup" || (seq.kind === "leaf" && seq.v.ty === "list")) return arrayMethod(lw, node, callee, seq, env);
   }
   // push onto a local list (returns the new length, as JS does)
   if (ts.isPropertyAccessExpression(callee) && callee.name.text === "push" && ts.isIdentifier(callee.expression)) {
@@ -361,4 +370,65 @@ function isGlobal(lw: Lowerer, e: ts.Expression, name: string): boolean {
   if (!ts.isIdentifier(id) || id.text !== name) return false;
   const d = lw.checker.getSymbolAtLocation(id)?.declarations?.[0];
   return !!d && d.getSourceFile().isDeclarationFile;
+}
+
+const ARRAY_METHODS = new Set(["map", "reduce", "forEach"]);
+
+/**
+ * map / reduce / forEach with a callback: unrolled over a tuple (its length is known at build
+ * time), a loop over a local array (its length is known at run time) with the callback inlined in
+ * the body. A callback may assign the caller's variables (a closure): they are carried.
+ */
+function arrayMethod(lw: Lowerer, node: ts.CallExpression, callee: ts.PropertyAccessExpression, seq: Tree<Value>, env: Env): Tree<Value> {
+  const method = callee.name.text;
+  const f = lw.functionOf(node.arguments[0]);
+  if (f === "jnp" || ts.isCallExpression(f)) lw.fail(node.arguments[0], `${method}'s callback must be a function tsjax can see the source of`);
+  const call = (args: Tree<Value>[], e: Env) => {
+    const saved = lw.voidCallback;
+    lw.voidCallback = method === "forEach" ? f : undefined;
+    try {
+      return lw.inlineCall(f, args, node, e);
+    } finally {
+      lw.voidCallback = saved;
+    }
+  };
+  const hasInit = method === "reduce" && node.arguments.length > 1;
+  if (seq.kind === "tup") {
+    const out: Tree<Value>[] = [];
+    let acc: Tree<Value> | undefined = hasInit ? lw.expr(node.arguments[1], env) : undefined;
+    seq.kids.forEach((el, i) => {
+      if (method === "reduce" && acc === undefined) return void (acc = el);
+      if (method === "reduce") acc = call([acc!, el, leaf(num(i)), seq], env);
+      else out.push(call([el, leaf(num(i)), seq], env));
+    });
+    if (method === "reduce") return acc ?? lw.fail(node, "reduce of an empty tuple with no initial value");
+    return method === "map" ? tup(out) : { kind: "none", v: undefined };
+  }
+  const l = (seq as { v: Value }).v;
+  if (method === "reduce" && !hasInit) lw.fail(node, "reduce over a local array needs an initial value (reduce(f, init))");
+  const k = nextLocal();
+  const iKey = `$i_${k}`, outKey = `$out_${k}`;
+  const extra = new Map<string, Tree<Value>>([[iKey, leaf(num(0))]]);
+  if (method === "reduce") extra.set(outKey, lw.expr(node.arguments[1], env));
+  if (method === "map") extra.set(outKey, leaf(lw.prim("listNew", [], node, "list")));
+  const len = lw.prim("listLen", [l], node, "num");
+  const elTy = lw.elementTy(callee.expression);
+  const carry = new Set([...assignedSymbols(f, lw.checker)].filter((s) => env.has(s)));
+  flow.loop(lw, node, env, [], undefined, {
+    test: (e) => lw.prim("less", [lw.leafOf(e.get(iKey)!, node), len], node, "other"),
+    body: (e) => {
+      const i = lw.leafOf(e.get(iKey)!, node);
+      const el = leaf(lw.prim("listGet", [l, i], node, elTy));
+      const r = call(method === "reduce" ? [e.get(outKey)!, el, leaf(i), seq] : [el, leaf(i), seq], e);
+      if (method === "reduce") e.set(outKey, r);
+      if (method === "map") e.set(outKey, leaf(lw.prim("listSetAt", [lw.leafOf(e.get(outKey)!, node), i, lw.leafOf(r, node)], node, "list")));
+    },
+    update: (e) => e.set(iKey, leaf(lw.prim("add", [lw.leafOf(e.get(iKey)!, node), num(1)], node))),
+    extra,
+    keep: [outKey],
+    carry,
+  });
+  const out = env.get(outKey);
+  env.delete(outKey);
+  return method === "forEach" || !out ? { kind: "none", v: undefined } : out;
 }

@@ -259,6 +259,10 @@ export function loop(
     update?: (env: Env) => void;
     /** Extra carried state (a counter for for...of). */
     extra?: Map<string, Tree<Value>>;
+    /** Extra state that stays in the environment after the loop (a reduction's accumulator). */
+    keep?: readonly string[];
+    /** Variables assigned by code the loop runs but `node` does not contain (an inlined callback). */
+    carry?: ReadonlySet<ts.Symbol>;
     doWhile?: boolean;
   },
 ): void {
@@ -276,7 +280,7 @@ export function loop(
   const jumpsOut = containsLabelledJump(node);
   const keys = [...env.keys()].filter(
     (k) =>
-      (typeof k !== "string" && assigned.has(k)) ||
+      (typeof k !== "string" && (assigned.has(k) || !!parts.carry?.has(k))) ||
       (typeof k === "string" &&
         (k === t.brk ||
           (returns && (k === "$returned" || k === "$ret")) ||
@@ -353,7 +357,7 @@ export function loop(
   }
   env.delete(t.brk);
   env.delete("$first");
-  for (const k of parts.extra?.keys() ?? []) env.delete(k);
+  for (const k of parts.extra?.keys() ?? []) if (!parts.keep?.includes(k)) env.delete(k);
 }
 
 /**
