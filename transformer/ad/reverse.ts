@@ -108,10 +108,7 @@ function splitRemat(lf: LocalFn, calls: Var, lc: Locals<"fwd" | "bwd">, shared: 
   const names = lc.derived.get(lf.name)!;
   const inner = { fwd: `${names.fwd}_again`, bwd: `${names.bwd}_again` };
   const [fwdAgain, bwdAgain] = splitLocal(lf, calls, { ...lc, derived: new Map([...lc.derived, [lf.name, inner]]) }, shared);
-  const popped = lf.params.map((p) => freshVar(p.name, p.ty));
-  const pops: Stmt[] = [];
-  for (let i = lf.params.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [calls, num(0)] });
-  const push: Stmt[] = lf.params.length ? [{ out: freshVar("push", "other"), prim: "tapePush", args: [calls, num(0), ...lf.params] }] : [];
+  const { push, pops, popped } = roundTrip(calls, lf.params);
   const ctOut = bwdAgain.params.map((p) => freshVar(p.name, p.ty));
   const cts = bwdAgain.results.map((r) => freshVar(r.tag === "var" ? r.name : "g", r.ty === "other" ? "num" : r.ty));
   return [
@@ -142,17 +139,10 @@ function splitCustom(lf: LocalFn, calls: Var, lc: Locals<"fwd" | "bwd">, byName:
   const names = lc.derived.get(lf.name)!;
   const nOut = lf.results.length;
   const ctOut = lf.results.map((v) => freshVar(`g_${v.tag === "var" ? v.name : "out"}`, v.ty === "other" ? "num" : v.ty));
-  const pushPop = (vals: readonly Value[]) => {
-    const popped = vals.map((v) => freshVar(v.tag === "var" ? v.name : "res", v.ty));
-    const push: Stmt[] = vals.length ? [{ out: freshVar("push", "other"), prim: "tapePush", args: [calls, num(0), ...vals] }] : [];
-    const pops: Stmt[] = [];
-    for (let i = vals.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [calls, num(0)] });
-    return { push, pops, popped };
-  };
   if (c.kind === "vjp") {
     const fwdFn = byName.get(c.fwd)!;
     const outs = fwdFn.results.map((v) => freshVar(v.tag === "var" ? v.name : "out", v.ty));
-    const { push, pops, popped } = pushPop(outs.slice(nOut));
+    const { push, pops, popped } = roundTrip(calls, outs.slice(nOut));
     const cts = lf.params.map((p) => freshVar(`g_${p.name}`, p.ty));
     return [
       { name: names.fwd, params: lf.params, body: [{ kind: "call", fn: c.fwd, args: lf.params, outs }, ...push], results: outs.slice(0, nOut) },
@@ -172,7 +162,7 @@ function splitCustom(lf: LocalFn, calls: Var, lc: Locals<"fwd" | "bwd">, byName:
   const tangents = rule.params.map((_, i) => i).slice(nIn);
   const V = simplify(vjpFn(ruleFn, { argnums: tangents, hasAux: false, withValue: false, api: "customJvp", cotangent: true }));
   if (V.locals?.length) throw new TransformError("a customJvp rule with recursion cannot be transposed for reverse mode yet");
-  const { push, pops, popped } = pushPop(lf.params);
+  const { push, pops, popped } = roundTrip(calls, lf.params);
   // V(x..., t..., ct): x the popped arguments, t zeros (the map is linear), ct the output cotangents
   const m = new Map<number, Value>();
   const zeroStmts: Stmt[] = [];
@@ -219,13 +209,22 @@ function splitLocal(lf: LocalFn, calls: Var, lc: Locals<"fwd" | "bwd">, shared: 
   const local = allDefs(fwd);
   lf.params.forEach((p) => local.add(p.id));
   const needed = freeVars(adj).filter((v) => local.has(v.id));
-  const popped = needed.map((v) => freshVar(v.name, v.ty));
+  const { push, pops, popped } = roundTrip(calls, needed);
   const body = substBlock(adj, new Map(needed.map((v, i) => [v.id, popped[i]] as const)));
-  const pops: Stmt[] = [];
-  for (let i = needed.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [calls, num(0)] });
-  const push: Stmt[] = needed.length ? [{ out: freshVar("push", "other"), prim: "tapePush", args: [calls, num(0), ...needed] }] : [];
   return [
     { name: lc.derived.get(lf.name)!.fwd, params: lf.params, body: [...r.b.body, ...fwd, ...push], results: lf.results },
     { name: lc.derived.get(lf.name)!.bwd, params: ctOut, body: [...pops, ...body.body], results: body.results },
   ];
+}
+
+/**
+ * Values a forward half keeps for its backward half on the tape of calls: one push at the end of
+ * the forward half, and the pops (in reverse order, into fresh variables) that start the backward half.
+ */
+function roundTrip(calls: Var, vals: readonly Value[]): { push: Stmt[]; pops: Stmt[]; popped: Var[] } {
+  const popped = vals.map((v) => freshVar(v.tag === "var" ? v.name : "res", v.ty));
+  const push: Stmt[] = vals.length ? [{ out: freshVar("push", "other"), prim: "tapePush", args: [calls, num(0), ...vals] }] : [];
+  const pops: Stmt[] = [];
+  for (let i = vals.length - 1; i >= 0; i--) pops.push({ out: popped[i], prim: "tapePop", args: [calls, num(0)] });
+  return { push, pops, popped };
 }
