@@ -123,3 +123,49 @@ export function jacrevOf(f: AnyFn, V: AnyFn, argnums: number | readonly number[]
     return assemble(out, pick(args, argnums), (o, p, i, q) => at(rows[o][p][i], q));
   };
 }
+
+// ---- the pieces of a Jacobian built inside a differentiated function (transformer/ad/jacobian.ts)
+
+/** The element count of a number (1) or an Array. */
+export function jacSize(x: number | NDArray): number {
+  return sizeOf(x);
+}
+
+/** Zeros shaped like x with a 1 at flat index k. */
+export function jacBasis(x: number | NDArray, k: number): NDArray {
+  const d = new Float32Array(sizeOf(x));
+  d[k] = 1;
+  return new NDArray(d, shapeOf(x), "float32");
+}
+
+type Entry = number | NDArray | undefined;
+/** Element k of a list entry (a number stands for an Array filled with it; a missing one for zeros). */
+const entryAt = (e: Entry, k: number) => (e === undefined ? 0 : typeof e === "number" ? e : Number(e.data[k]));
+
+/**
+ * Stack the passes of a Jacobian into shape out.shape + x.shape: "fwd" has one entry per element
+ * q of x (shaped like out: column q), "rev" one entry per element p of out (shaped like x: row p).
+ */
+export function jacStack(l: readonly Entry[], out: number | NDArray, x: number | NDArray, mode: "fwd" | "rev"): NDArray {
+  const m = sizeOf(out), n = sizeOf(x);
+  const d = new Float32Array(m * n);
+  for (let p = 0; p < m; p++) for (let q = 0; q < n; q++) d[p * n + q] = mode === "fwd" ? entryAt(l[q], p) : entryAt(l[p], q);
+  return new NDArray(d, [...shapeOf(out), ...shapeOf(x)], "float32");
+}
+
+/** The transpose of jacStack: the columns ("fwd") or rows ("rev") of g, as a list. */
+export function jacUnstack(g: NDArray, out: number | NDArray, x: number | NDArray, mode: "fwd" | "rev"): (number | NDArray)[] {
+  const m = sizeOf(out), n = sizeOf(x);
+  const [count, like] = mode === "fwd" ? [n, out] : [m, x];
+  const res: (number | NDArray)[] = [];
+  for (let k = 0; k < count; k++) {
+    const at = (j: number) => Number(g.data[mode === "fwd" ? j * n + k : k * n + j]);
+    if (typeof like === "number") res.push(at(0));
+    else {
+      const d = new Float32Array(like.size);
+      for (let j = 0; j < like.size; j++) d[j] = at(j);
+      res.push(new NDArray(d, like.shape, "float32"));
+    }
+  }
+  return res;
+}

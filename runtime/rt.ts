@@ -25,7 +25,7 @@ export function raise(name: string, ...args: unknown[]): never {
   const Ctor = (globalThis as unknown as Record<string, new (...a: unknown[]) => Error>)[name];
   throw new Ctor(...args);
 }
-export { vjpOf, linearizeOf, jacfwdOf, jacrevOf } from "./jacobian.js";
+export { vjpOf, linearizeOf, jacfwdOf, jacrevOf, jacSize, jacBasis, jacStack, jacUnstack } from "./jacobian.js";
 
 type N = NDArray | number;
 

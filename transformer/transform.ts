@@ -10,6 +10,7 @@ import { classify, importsTsjax, isTsjaxFile, resolveAlias } from "./find.js";
 import { LowerError, Lowerer, skipParens, type LowerHost, type OuterScope } from "./lower.js";
 import { NoRuleError, TransformError, vjpFn, type VjpOptions } from "./ad/reverse.js";
 import { jvpFn } from "./ad/forward.js";
+import { jacobianFn } from "./ad/jacobian.js";
 import { dce, simplify } from "./simplify.js";
 import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
@@ -167,12 +168,18 @@ class FileTransform {
     const k = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(call.expression)));
     if (k?.kind !== "transform") throw new LowerError(call, "expected a grad, valueAndGrad or jit call");
     // these are assembled at run time (one pass per basis vector): nothing to inline or differentiate
-    if (!top && (k.name === "vjp" || k.name === "linearize" || k.name === "jacfwd" || k.name === "jacrev" || k.name === "hessian"))
+    if (!top && (k.name === "vjp" || k.name === "linearize"))
       throw new LowerError(call, `${k.name}(...) inside a differentiated function (or as the function to differentiate) is not supported yet: use grad/jvp there`);
     const target = call.arguments[0];
     if (!target) throw new LowerError(call, `${k.name}() needs a function to transform`);
     const fn = this.targetFn(target, site, outer);
     if (k.name === "jit") return fn;
+    if (!top && (k.name === "jacfwd" || k.name === "jacrev" || k.name === "hessian")) {
+      // nested in another transform: the passes are IR too (ad/jacobian.ts)
+      const opt = this.checkJacOptions(call, fn, k.name);
+      if (k.name === "hessian") return simplify(jacobianFn(simplify(vjpFn(dce(fn), { ...opt, withValue: false })), "fwd", opt.argnums, k.name));
+      return simplify(jacobianFn(fn, k.name === "jacfwd" ? "fwd" : "rev", opt.argnums, k.name));
+    }
     if (k.name === "vjp" || k.name === "jacrev") {
       // the cotangent pass of every parameter (jacrev's run time picks its argnums)
       if (k.name === "vjp" && call.arguments.length - 1 !== fn.params.length - (fn.captured?.length ?? 0))

@@ -10,10 +10,11 @@ import { MOVEMENT } from "./movement.js";
 import { INDEXING } from "./indexing.js";
 import { PLUMBING } from "./plumbing.js";
 import { LISTS } from "./lists.js";
+import { JACOBIAN } from "./jacobian.js";
 
 export type { KernelClass, Ops, PrimDef, VjpRule } from "./def.js";
 
-const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS };
+const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN };
 
 function join(): Readonly<Record<string, PrimDef>> {
   const out: Record<string, PrimDef> = {};
