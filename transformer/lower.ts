@@ -30,6 +30,8 @@ export class Lowerer {
   stack: ts.Node[] = [];
   /** Closed-over locals of the enclosing function: the param trees standing for them, and their values. */
   captures = new Map<ts.Symbol, { tree: Tree<Var>; value: Tree<Value> }>();
+  /** vjp/linearize calls lowered so far: the derivative pass their returned function runs, at their primals. */
+  pairs = new Map<ts.CallExpression, { api: string; fn: Fn; primals: Tree<Value>[] }>();
   constructor(
     readonly host: LowerHost,
     readonly outer?: OuterScope,

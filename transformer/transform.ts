@@ -158,6 +158,17 @@ class FileTransform {
     }
   }
 
+  /**
+   * vjp and linearize return a pair with a function in it, not a function: inside differentiated
+   * code they are taken apart (`const [y, pullback] = vjp(f, x)`, frontend/calls.ts).
+   */
+  private notPair(call: ts.CallExpression): ts.CallExpression {
+    const name = apiOf(this.checker, call);
+    if (name === "vjp" || name === "linearize")
+      throw new LowerError(call, `${name}(...) returns a pair [value, function], not a function to differentiate: differentiate a function that calls it instead`);
+    return call;
+  }
+
   /** The argnums option of a jacfwd/jacrev/hessian call (default 0). */
   private argnums(call: ts.CallExpression): number | readonly number[] {
     return this.options(call, apiOf(this.checker, call)).argnums;
@@ -168,8 +179,6 @@ class FileTransform {
     const k = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(call.expression)));
     if (k?.kind !== "transform") throw new LowerError(call, "expected a grad, valueAndGrad or jit call");
     // these are assembled at run time (one pass per basis vector): nothing to inline or differentiate
-    if (!top && (k.name === "vjp" || k.name === "linearize"))
-      throw new LowerError(call, `${k.name}(...) inside a differentiated function (or as the function to differentiate) is not supported yet: use grad/jvp there`);
     const target = call.arguments[0];
     if (!target) throw new LowerError(call, `${k.name}() needs a function to transform`);
     const fn = this.targetFn(target, site, outer);
@@ -252,7 +261,7 @@ class FileTransform {
   private targetFn(target: ts.Expression, site: ts.Node, outer?: OuterScope): Fn {
     const t = skipParens(target);
     const host = this.host(site);
-    if (ts.isCallExpression(t)) return this.transformCall(t, site, outer);
+    if (ts.isCallExpression(t)) return this.transformCall(this.notPair(t), site, outer);
     const lw = new Lowerer(host, outer);
     const sym = resolveAlias(this.checker, this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(t) ? t.name : t));
     const k = classify(this.checker, sym);
@@ -262,7 +271,7 @@ class FileTransform {
     if (ts.isCallExpression(decl)) {
       const ck = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(decl.expression)));
       if (ck?.kind === "other" && (ck.name === "customVjp" || ck.name === "customJvp" || ck.name === "checkpoint")) return lw.lowerCustomTop(decl, ck.name, nameOf(t));
-      return this.transformCall(decl, site, outer);
+      return this.transformCall(this.notPair(decl), site, outer);
     }
     // Lowered afresh for each call site: what a captured name refers to depends on the site.
     return lw.lowerTop(decl, nameOf(t));
@@ -299,6 +308,7 @@ class FileTransform {
       checker: this.checker,
       site,
       transformCall: (call, outer) => this.transformCall(call, site, outer),
+      targetOf: (call, outer) => this.targetFn(call.arguments[0], site, outer),
       captured: (sym, node, ty) => this.captured(sym, node, ty, site),
       dependsOn: (file) => this.hooks.dependsOn?.(file),
     };

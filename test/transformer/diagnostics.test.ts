@@ -274,6 +274,38 @@ const CASES: Case[] = [
     src: `const make = (k: number) => {\n  const h = (x: number) => x * k;\n  return h;\n};\nconst triple = make(3);\nexport const d = grad((x: number) => ${MARK}make(3)(x) + triple(x));\n`,
     msg: /^cannot see at build time which function `make\(3\)` returns/,
   },
+  // ---- vjp and linearize return pairs; nested Jacobians need tuples or Arrays ---------------
+  {
+    name: "vjp as the function to differentiate",
+    src: `import { vjp } from ${JSON.stringify(RUNTIME)};
+const f = (x: number) => x * x;
+export const d = grad(${MARK}vjp(f, 2) as unknown as (x: number) => number);
+`,
+    msg: "vjp(...) returns a pair [value, function], not a function to differentiate: differentiate a function that calls it instead",
+    innerSites: 1, // (the vjp/jacfwd call is a site of its own)
+  },
+  {
+    name: "calling the value vjp returns",
+    src: `import { vjp } from ${JSON.stringify(RUNTIME)};
+const f = (x: number) => x * x;
+export const d = grad((x: number) => {
+  const [y, pb] = vjp(f, x);
+  const [g] = pb(1);
+  return g * (${MARK}y as unknown as (t: number) => number)(1);
+});
+`,
+    msg: /cannot|not a function|is the value vjp returns/,
+    innerSites: 1, // (the vjp/jacfwd call is a site of its own)
+  },
+  {
+    name: "a nested Jacobian with respect to a local array",
+    src: `import { jacfwd } from ${JSON.stringify(RUNTIME)};
+const f = (xs: number[]) => xs[0] * xs[1];
+export const d = ${MARK}grad((x: number) => jacfwd(f)([x, 2])[0]);
+`,
+    msg: "jacfwd inside another transform: parameter 'xs' holds a local array (number[] or Array[]); pass a tuple or an Array instead",
+    innerSites: 1, // (the vjp/jacfwd call is a site of its own)
+  },
 ];
 
 let dir = "";

@@ -3,7 +3,7 @@
 // nested passes are IR (transformer/ad/jacobian.ts); checked against hand derivations, against
 // the top-level run-time assembly (hessian), and against each other.
 import { describe, expect, it } from "vitest";
-import { grad, hessian, jacfwd, jacrev, jvp, numpy as jnp } from "../../runtime/index.js";
+import { grad, hessian, jacfwd, jacrev, jvp, linearize, numpy as jnp, vjp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { expectVecClose, fd1, toVec } from "./fixtures/fd.js";
 
@@ -105,5 +105,55 @@ describe("transforms of functions that build Jacobians", () => {
     const [, hv] = jvp(g, [x], [t]);
     const H = handH(x.tolist() as number[]);
     expectVecClose(toVec(hv), H.map((r) => r.reduce((a, c, k) => a + c * [1, 2, -1][k], 0)), F32);
+  });
+});
+
+describe("vjp and linearize inside differentiated code", () => {
+  const f = (x: Array) => jnp.multiply(jnp.sin(x), x);
+  it("grad of a function that pulls a cotangent back: ∇ₓ ⟨v, J(x)ᵀ c⟩ by hand", () => {
+    // g(x) = Σ pullback(c)·w where J = diag(cos x·x + sin x): Σ (x cos x + sin x) c w
+    const c = jnp.array([1, -2, 0.5]), w = jnp.array([0.3, 0.1, -1]);
+    const g = (x: Array) => {
+      const [y, pullback] = vjp(f, x);
+      const [xb] = pullback(c);
+      return jnp.add(jnp.sum(jnp.multiply(xb, w)), jnp.sum(y));
+    };
+    const x = jnp.array([0.4, 1.3, -0.8]);
+    const xs = x.tolist() as number[], cs = [1, -2, 0.5], ws = [0.3, 0.1, -1];
+    // d/dx [(x cos x + sin x) c w + x sin x] = (2 cos x − x sin x) c w + sin x + x cos x
+    expectVecClose(toVec(grad(g)(x)), xs.map((v, i) => (2 * Math.cos(v) - v * Math.sin(v)) * cs[i] * ws[i] + Math.sin(v) + v * Math.cos(v)), F32);
+    expect(g(x).item()).toBeCloseTo(xs.reduce((a, v, i) => a + (v * Math.cos(v) + Math.sin(v)) * cs[i] * ws[i] + v * Math.sin(v), 0), 5);
+  });
+  it("a cotangent that depends on the output (⟨y, J⟩: the gradient of ½|f|²), through jvp too", () => {
+    const half = (x: Array) => {
+      const [y, pullback] = vjp(f, x);
+      const [xb] = pullback(y);
+      return jnp.sum(xb);
+    };
+    const x = jnp.array([0.4, 1.3]);
+    const xs = x.tolist() as number[];
+    // Σ y·y' with y = x sin x: d/dx (y y') = y'² + y y''
+    const want = xs.map((v) => {
+      const y = v * Math.sin(v), y1 = Math.sin(v) + v * Math.cos(v), y2 = 2 * Math.cos(v) - v * Math.sin(v);
+      return y1 * y1 + y * y2;
+    });
+    expectVecClose(toVec(grad(half)(x)), want, F32);
+    const [, t] = jvp(half, [x], [jnp.array([1, 0])]);
+    expect(t.item()).toBeCloseTo(want[0], 5);
+  });
+  it("linearize inside: the returned function called twice, differentiated", () => {
+    const g = (x: Array) => {
+      const [y, at] = linearize(f, x);
+      return jnp.add(jnp.sum(at(jnp.onesLike(x))), jnp.sum(jnp.multiply(at(x), y)));
+    };
+    const x = jnp.array([0.2, -0.9]);
+    const xs = x.tolist() as number[];
+    // Σ y' + Σ y'·x·y with y = x sin x
+    const val = (v: number) => {
+      const y = v * Math.sin(v), y1 = Math.sin(v) + v * Math.cos(v);
+      return y1 + y1 * v * y;
+    };
+    expect(g(x).item()).toBeCloseTo(xs.reduce((a, v) => a + val(v), 0), 5);
+    expectVecClose(toVec(grad(g)(x)), xs.map((v) => fd1(val, v)), { rtol: 1e-3, atol: 1e-4 });
   });
 });

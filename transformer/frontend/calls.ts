@@ -224,6 +224,7 @@ export function call(lw: Lowerer, node: ts.CallExpression, env: Env): Tree<Value
     };
     return lw.inlineFn(fn, [...tuple(node.arguments[1]), ...tuple(node.arguments[2])], node);
   }
+  if (kind?.kind === "transform" && (kind.name === "vjp" || kind.name === "linearize")) return pairCall(lw, node, kind.name, env);
   if (kind?.kind === "transform")
     lw.fail(node, `${kind.name}(...) as a value inside a differentiated function is not supported; call the function it returns, or bind it to a const outside`);
   if (kind?.kind === "other" && kind.name === "stopGradient") {
@@ -261,11 +262,58 @@ export function callValue(lw: Lowerer, target: ts.Expression, args: Tree<Value>[
     return lw.callReturned(t, args, node, env);
   }
   if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return lw.inlineCall(t, args, node, env);
+  const pair = pairOf(lw, t);
+  if (pair) return callPair(lw, pair, args, node);
   const decl = lw.functionOf(t);
   if (decl === "jnp") lw.fail(t, "cannot call lw jnp function value here");
   if (ts.isCallExpression(decl)) return lw.callValue(decl, args, node, env);
   return lw.inlineCall(decl, args, node, env);
 }
+
+/**
+ * `vjp(f, ...primals)` / `linearize(f, ...primals)` inside differentiated code: the value f has at
+ * the primals, and (remembered for the returned function's calls) the cotangent or tangent pass.
+ */
+function pairCall(lw: Lowerer, node: ts.CallExpression, api: string, env: Env): Tree<Value> {
+  const outer = { lookup: (s: ts.Symbol) => env.get(s) };
+  const f = lw.host.targetOf(node, outer);
+  const fn = lw.host.transformCall(node, outer);
+  const primals = node.arguments.slice(1).map((a) => {
+    if (ts.isSpreadElement(a)) lw.fail(a, `spread arguments are not supported in ${api}`);
+    return lw.expr(a, env);
+  });
+  lw.pairs.set(node, { api, fn, primals });
+  return { kind: "tup", kids: [lw.inlineFn(f, primals, node), { kind: "none", v: undefined }] };
+}
+
+/** The vjp/linearize call whose returned function `t` names (`const [y, pullback] = vjp(f, x)`). */
+function pairOf(lw: Lowerer, t: ts.Expression): ts.CallExpression | undefined {
+  if (!ts.isIdentifier(t)) return undefined;
+  const d = lw.checker.getSymbolAtLocation(t)?.valueDeclaration;
+  if (!d || !ts.isBindingElement(d) || !ts.isArrayBindingPattern(d.parent) || !ts.isVariableDeclaration(d.parent.parent)) return undefined;
+  const init = d.parent.parent.initializer && skipParens(d.parent.parent.initializer);
+  if (!init || !ts.isCallExpression(init)) return undefined;
+  const k = classify(lw.checker, lw.checker.getSymbolAtLocation(skipParens(init.expression)));
+  if (k?.kind !== "transform" || (k.name !== "vjp" && k.name !== "linearize")) return undefined;
+  if (d.parent.elements.indexOf(d) !== 1) lw.fail(t, `'${t.text}' is the value ${k.name} returns, not its function`);
+  return init;
+}
+
+/** A call of the pullback of vjp (the cotangents of the primals) or of linearize's function (the output's tangent). */
+function callPair(lw: Lowerer, call: ts.CallExpression, args: Tree<Value>[], node: ts.CallExpression): Tree<Value> {
+  const rec = lw.pairs.get(call);
+  if (!rec) lw.fail(node, `this function comes from a ${apiOf(lw, call)}(...) that has not run here: call it after that line, in the same function`);
+  if (rec.api === "vjp") {
+    if (args.length !== 1) lw.fail(node, `the pullback of vjp takes one cotangent (shaped like the output), not ${args.length}`);
+    return lw.inlineFn(rec.fn, [...rec.primals, args[0]], node);
+  }
+  if (args.length !== rec.primals.length) lw.fail(node, `linearize's function takes one tangent per primal (${rec.primals.length}), not ${args.length}`);
+  const r = lw.inlineFn(rec.fn, [...rec.primals, ...args], node);
+  if (r.kind !== "tup") lw.fail(node, "internal: linearize's tangent pass returned no pair");
+  return r.kids[1];
+}
+
+const apiOf = (lw: Lowerer, call: ts.CallExpression) => classify(lw.checker, lw.checker.getSymbolAtLocation(skipParens(call.expression)))?.name ?? "?";
 
 /**
  * Call the function a call returns (a closure factory: `const double = scaleBy(2)` with

@@ -26,6 +26,8 @@ export interface LowerHost {
    * up locals of the enclosing differentiated function, which the nested one may close over.
    */
   transformCall(call: ts.CallExpression, outer?: OuterScope): Fn;
+  /** The function a transform call transforms, lowered as it is (vjp and linearize need its value). */
+  targetOf(call: ts.CallExpression, outer?: OuterScope): Fn;
   /** Resolves an ext from another file (import it) or reports why it cannot be reached. */
   captured(sym: ts.Symbol, node: ts.Node, ty: Ty): Ext;
   dependsOn(file: string): void;
