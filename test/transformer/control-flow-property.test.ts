@@ -11,7 +11,7 @@
 // stencils move the inputs far less than δ.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { grad, jvp, numpy as jnp } from "../../runtime/index.js";
+import { grad, hessian, jacfwd, jacrev, jvp, numpy as jnp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { expectVecClose, toVec, type Tolerance } from "./fixtures/fd.js";
 import { relax } from "./fixtures/cf-helpers.js";
@@ -221,6 +221,8 @@ type Q = (x: number, y: number, n: number, t: number, u: number) => number;
 type QG = (x: number, y: number, n: number, t: number, u: number) => [number, number];
 type QH = (x: number, y: number, n: number, t: number, u: number, vx: number, vy: number) => [number, number];
 type QJ = (x: number, y: number, n: number, t: number, u: number, vx: number, vy: number) => number;
+/** A 2×2 Hessian in (x, y). */
+type QHs = (x: number, y: number, n: number, t: number, u: number) => [[number, number], [number, number]];
 
 // gradient in (x, y) and Hessian-vector product (vx, vy) ↦ H·(vx, vy) of each program
 const G01 = grad(Q01, { argnums: [0, 1] }), H01 = grad((x: number, y: number, n: number, t: number, u: number, vx: number, vy: number) => { const g = G01(x, y, n, t, u); return g[0] * vx + g[1] * vy; }, { argnums: [0, 1] });
@@ -258,6 +260,24 @@ const J14: QJ = (x, y, n, t, u, vx, vy) => jvp(Q14, [x, y, n, t, u], [vx, vy, 0,
 const J15: QJ = (x, y, n, t, u, vx, vy) => jvp(Q15, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH15: QH = (x, y, n, t, u, vx, vy) => jvp(G15, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
 const J16: QJ = (x, y, n, t, u, vx, vy) => jvp(Q16, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1], FH16: QH = (x, y, n, t, u, vx, vy) => jvp(G16, [x, y, n, t, u], [vx, vy, 0, 0, 0])[1];
 
+// the Hessian two ways: hessian (forward over reverse at run time) and jacfwd(jacrev) nested at build time
+const HS01: QHs = hessian(Q01, { argnums: [0, 1] }), JJ01: QHs = jacfwd(jacrev(Q01, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS02: QHs = hessian(Q02, { argnums: [0, 1] }), JJ02: QHs = jacfwd(jacrev(Q02, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS03: QHs = hessian(Q03, { argnums: [0, 1] }), JJ03: QHs = jacfwd(jacrev(Q03, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS04: QHs = hessian(Q04, { argnums: [0, 1] }), JJ04: QHs = jacfwd(jacrev(Q04, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS05: QHs = hessian(Q05, { argnums: [0, 1] }), JJ05: QHs = jacfwd(jacrev(Q05, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS06: QHs = hessian(Q06, { argnums: [0, 1] }), JJ06: QHs = jacfwd(jacrev(Q06, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS07: QHs = hessian(Q07, { argnums: [0, 1] }), JJ07: QHs = jacfwd(jacrev(Q07, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS08: QHs = hessian(Q08, { argnums: [0, 1] }), JJ08: QHs = jacfwd(jacrev(Q08, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS09: QHs = hessian(Q09, { argnums: [0, 1] }), JJ09: QHs = jacfwd(jacrev(Q09, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS10: QHs = hessian(Q10, { argnums: [0, 1] }), JJ10: QHs = jacfwd(jacrev(Q10, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS11: QHs = hessian(Q11, { argnums: [0, 1] }), JJ11: QHs = jacfwd(jacrev(Q11, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS12: QHs = hessian(Q12, { argnums: [0, 1] }), JJ12: QHs = jacfwd(jacrev(Q12, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS13: QHs = hessian(Q13, { argnums: [0, 1] }), JJ13: QHs = jacfwd(jacrev(Q13, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS14: QHs = hessian(Q14, { argnums: [0, 1] }), JJ14: QHs = jacfwd(jacrev(Q14, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS15: QHs = hessian(Q15, { argnums: [0, 1] }), JJ15: QHs = jacfwd(jacrev(Q15, { argnums: [0, 1] }), { argnums: [0, 1] });
+const HS16: QHs = hessian(Q16, { argnums: [0, 1] }), JJ16: QHs = jacfwd(jacrev(Q16, { argnums: [0, 1] }), { argnums: [0, 1] });
+
 interface NumProgram {
   name: string;
   f: Q;
@@ -266,28 +286,31 @@ interface NumProgram {
   /** jvp along (vx, vy), and jvp of the gradient (forward over reverse). */
   j: QJ;
   fh: QH;
+  /** hessian, and jacfwd(jacrev). */
+  hs: QHs;
+  jj: QHs;
   /** Largest trip-count parameter drawn. */
   nMax?: number;
 }
 const NUM_PROGRAMS: NumProgram[] = [
-  { name: "Q01 loop with if/else", f: Q01, g: G01, h: H01, j: J01, fh: FH01 },
-  { name: "Q02 while, data-dependent exit", f: Q02, g: G02, h: H02, j: J02, fh: FH02 },
-  { name: "Q03 nested loops with break", f: Q03, g: G03, h: H03, j: J03, fh: FH03 },
-  { name: "Q04 early return in a loop", f: Q04, g: G04, h: H04, j: J04, fh: FH04 },
-  { name: "Q05 do-while to a tolerance", f: Q05, g: G05, h: H05, j: J05, fh: FH05 },
-  { name: "Q06 switch with fallthrough in a loop", f: Q06, g: G06, h: H06, j: J06, fh: FH06 },
-  { name: "Q07 ternary chain in a loop", f: Q07, g: G07, h: H07, j: J07, fh: FH07 },
-  { name: "Q08 labelled continue/break", f: Q08, g: G08, h: H08, j: J08, fh: FH08 },
-  { name: "Q09 helper with a branch in a loop", f: Q09, g: G09, h: H09, j: J09, fh: FH09 },
-  { name: "Q10 Newton iterations, then a branch", f: Q10, g: G10, h: H10, j: J10, fh: FH10 },
-  { name: "Q11 && / || values in a loop", f: Q11, g: G11, h: H11, j: J11, fh: FH11 },
-  { name: "Q12 loop-carried object", f: Q12, g: G12, h: H12, j: J12, fh: FH12 },
-  { name: "Q13 bisection-like bracket", f: Q13, g: G13, h: H13, j: J13, fh: FH13 },
-  { name: "Q14 accumulate until a threshold", f: Q14, g: G14, h: H14, j: J14, fh: FH14 },
-  { name: "Q15 nested grad of a branchy function in a loop", f: Q15, g: G15, h: H15, j: J15, fh: FH15 },
+  { name: "Q01 loop with if/else", f: Q01, g: G01, h: H01, j: J01, fh: FH01, hs: HS01, jj: JJ01 },
+  { name: "Q02 while, data-dependent exit", f: Q02, g: G02, h: H02, j: J02, fh: FH02, hs: HS02, jj: JJ02 },
+  { name: "Q03 nested loops with break", f: Q03, g: G03, h: H03, j: J03, fh: FH03, hs: HS03, jj: JJ03 },
+  { name: "Q04 early return in a loop", f: Q04, g: G04, h: H04, j: J04, fh: FH04, hs: HS04, jj: JJ04 },
+  { name: "Q05 do-while to a tolerance", f: Q05, g: G05, h: H05, j: J05, fh: FH05, hs: HS05, jj: JJ05 },
+  { name: "Q06 switch with fallthrough in a loop", f: Q06, g: G06, h: H06, j: J06, fh: FH06, hs: HS06, jj: JJ06 },
+  { name: "Q07 ternary chain in a loop", f: Q07, g: G07, h: H07, j: J07, fh: FH07, hs: HS07, jj: JJ07 },
+  { name: "Q08 labelled continue/break", f: Q08, g: G08, h: H08, j: J08, fh: FH08, hs: HS08, jj: JJ08 },
+  { name: "Q09 helper with a branch in a loop", f: Q09, g: G09, h: H09, j: J09, fh: FH09, hs: HS09, jj: JJ09 },
+  { name: "Q10 Newton iterations, then a branch", f: Q10, g: G10, h: H10, j: J10, fh: FH10, hs: HS10, jj: JJ10 },
+  { name: "Q11 && / || values in a loop", f: Q11, g: G11, h: H11, j: J11, fh: FH11, hs: HS11, jj: JJ11 },
+  { name: "Q12 loop-carried object", f: Q12, g: G12, h: H12, j: J12, fh: FH12, hs: HS12, jj: JJ12 },
+  { name: "Q13 bisection-like bracket", f: Q13, g: G13, h: H13, j: J13, fh: FH13, hs: HS13, jj: JJ13 },
+  { name: "Q14 accumulate until a threshold", f: Q14, g: G14, h: H14, j: J14, fh: FH14, hs: HS14, jj: JJ14 },
+  { name: "Q15 nested grad of a branchy function in a loop", f: Q15, g: G15, h: H15, j: J15, fh: FH15, hs: HS15, jj: JJ15 },
 ];
 
-const NUM_PROGRAMS_NESTED: NumProgram[] = [{ name: "Q16 loops inside both branches of an if", f: Q16, g: G16, h: H16, j: J16, fh: FH16 }];
+const NUM_PROGRAMS_NESTED: NumProgram[] = [{ name: "Q16 loops inside both branches of an if", f: Q16, g: G16, h: H16, j: J16, fh: FH16, hs: HS16, jj: JJ16 }];
 
 const NUM_FIRST: Tolerance = { rtol: 1e-6, atol: 1e-8, floor: 1e-6 };
 const NUM_SECOND: Tolerance = { rtol: 1e-4, atol: 1e-6, floor: 1e-4 };
@@ -309,6 +332,11 @@ function checkNumProgram(p: NumProgram) {
       // forward mode agrees with reverse mode to rounding: jvp = ∇·v, jvp(∇) = H·v
       expectVecClose([p.j(x, y, n, t, u, vx, vy)], [g[0] * vx + g[1] * vy], AD_AGREE, `${p.name}: jvp along (${vx}, ${vy})`);
       expectVecClose(p.fh(x, y, n, t, u, vx, vy), hv, AD_AGREE, `${p.name}: jvp(∇) along (${vx}, ${vy})`);
+      // the Hessian: symmetric, H·v as above, and jacfwd(jacrev) the same matrix
+      const H = p.hs(x, y, n, t, u);
+      expectVecClose([H[0][1]], [H[1][0]], AD_AGREE, `${p.name}: hessian symmetric`);
+      expectVecClose([H[0][0] * vx + H[0][1] * vy, H[1][0] * vx + H[1][1] * vy], hv, AD_AGREE, `${p.name}: hessian·v`);
+      expectVecClose(p.jj(x, y, n, t, u).flat(), H.flat(), AD_AGREE, `${p.name}: jacfwd(jacrev) = hessian`);
     }),
     { numRuns: RUNS, maxSkipsPerRun: 200 },
   );
