@@ -8,10 +8,8 @@ import type { Ext, Fn, Tree, Ty, Value, Var, SrcRef } from "./ir.js";
 import { freshVar, leaf } from "./ir.js";
 import { classify, importsTsjax, isTsjaxFile, resolveAlias } from "./find.js";
 import { LowerError, Lowerer, skipParens, type LowerHost, type OuterScope } from "./lower.js";
-import { NoRuleError, TransformError, vjpFn, type VjpOptions } from "./ad/reverse.js";
-import { jvpFn } from "./ad/forward.js";
-import { jacobianFn } from "./ad/jacobian.js";
-import { dce, simplify } from "./simplify.js";
+import { NoRuleError, TransformError, type VjpOptions } from "./ad/reverse.js";
+import { checked, forward, jacobian, reverse } from "./pipeline.js";
 import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
 import { printFn } from "./print.js";
@@ -181,13 +179,13 @@ class FileTransform {
     // these are assembled at run time (one pass per basis vector): nothing to inline or differentiate
     const target = call.arguments[0];
     if (!target) throw new LowerError(call, `${k.name}() needs a function to transform`);
-    const fn = this.targetFn(target, site, outer);
+    const fn = checked(this.targetFn(target, site, outer), "lowering");
     if (k.name === "jit") return fn;
     if (!top && (k.name === "jacfwd" || k.name === "jacrev" || k.name === "hessian")) {
       // nested in another transform: the passes are IR too (ad/jacobian.ts)
       const opt = this.checkJacOptions(call, fn, k.name);
-      if (k.name === "hessian") return simplify(jacobianFn(simplify(vjpFn(dce(fn), { ...opt, withValue: false })), "fwd", opt.argnums, k.name));
-      return simplify(jacobianFn(fn, k.name === "jacfwd" ? "fwd" : "rev", opt.argnums, k.name));
+      if (k.name === "hessian") return jacobian(reverse(fn, { ...opt, withValue: false }), "fwd", opt.argnums, k.name);
+      return jacobian(fn, k.name === "jacfwd" ? "fwd" : "rev", opt.argnums, k.name);
     }
     if (k.name === "vjp" || k.name === "jacrev") {
       // the cotangent pass of every parameter (jacrev's run time picks its argnums)
@@ -195,21 +193,21 @@ class FileTransform {
         throw new LowerError(call, `vjp: '${fn.name}' takes ${fn.params.length - (fn.captured?.length ?? 0)} argument(s), but ${call.arguments.length - 1} primal(s) are given`);
       if (k.name === "jacrev") this.checkJacOptions(call, fn, k.name);
       const all = fn.params.slice(0, fn.params.length - (fn.captured?.length ?? 0)).map((_, i) => i);
-      return simplify(vjpFn(dce(fn), { argnums: all, hasAux: false, withValue: false, api: k.name, cotangent: true }));
+      return reverse(fn, { argnums: all, hasAux: false, withValue: false, api: k.name, cotangent: true });
     }
     if (k.name === "jacfwd") {
       this.checkJacOptions(call, fn, k.name);
-      return simplify(jvpFn(dce(fn)));
+      return forward(fn);
     }
     if (k.name === "linearize") {
       const own = fn.params.length - (fn.captured?.length ?? 0);
       if (call.arguments.length - 1 !== own) throw new LowerError(call, `linearize: '${fn.name}' takes ${own} argument(s), but ${call.arguments.length - 1} primal(s) are given`);
-      return simplify(jvpFn(dce(fn)));
+      return forward(fn);
     }
     if (k.name === "hessian") {
       // jacfwd of the gradient: forward over reverse
       const opt = this.checkJacOptions(call, fn, k.name);
-      return simplify(jvpFn(dce(simplify(vjpFn(dce(fn), { ...opt, withValue: false })))));
+      return forward(reverse(fn, { ...opt, withValue: false }));
     }
     if (k.name === "jvp") {
       if (call.arguments.length !== 3) throw new LowerError(call, "jvp(f, primals, tangents) takes three arguments: the function, a tuple of primals and a tuple of tangents");
@@ -219,10 +217,9 @@ class FileTransform {
         if (ts.isArrayLiteralExpression(e) && e.elements.length !== own)
           throw new LowerError(a, `jvp: '${fn.name}' takes ${own} argument(s), but this tuple has ${e.elements.length}`);
       }
-      return simplify(jvpFn(dce(fn)));
+      return forward(fn);
     }
-    const opt = this.options(call, k.name);
-    return simplify(vjpFn(dce(fn), opt));
+    return reverse(fn, this.options(call, k.name));
   }
 
   /** jacfwd/jacrev/hessian take { argnums } (in range); not hasAux. */

@@ -10,10 +10,7 @@ import { Builder, freshVar, leaves, lit, mapTree, num, tup } from "../ir.js";
 import { nextLocal } from "../counters.js";
 import { primTy } from "../prims/index.js";
 import { renameStmts, replaced } from "../subst.js";
-import { dce, simplify } from "../simplify.js";
-import { jvpFn } from "./forward.js";
-import { vjpFn } from "./reverse.js";
-import { TransformError } from "./adjoint.js";
+import { TransformError, type VjpOptions } from "./adjoint.js";
 
 export type JacMode = "fwd" | "rev";
 
@@ -88,7 +85,13 @@ const pick = <T>(ts: readonly Tree<T>[], argnums: number | readonly number[]): T
  * (its captured ones included): for each output leaf a tree like the differentiated parameters,
  * whose leaves are blocks of shape out.shape + in.shape (null where either has no derivative).
  */
-export function jacobianFn(fn: Fn, mode: JacMode, argnums: number | readonly number[], api: string): Fn {
+/** The derivative passes, as the pipeline builds them (checked and simplified). */
+export interface Passes {
+  forward(fn: Fn): Fn;
+  reverse(fn: Fn, opt: VjpOptions): Fn;
+}
+
+export function jacobianFn(fn: Fn, mode: JacMode, argnums: number | readonly number[], api: string, passes: Passes): Fn {
   const nOwn = fn.params.length - (fn.captured?.length ?? 0);
   const own = fn.params.slice(0, nOwn).map((p) => p.tree as Tree<Value>);
   const captured = fn.params.slice(nOwn).map((p) => p.tree as Tree<Value>);
@@ -107,7 +110,7 @@ export function jacobianFn(fn: Fn, mode: JacMode, argnums: number | readonly num
   const blocks: Value[][] = outs.map(() => ins.map(() => lit(null) as Value));
 
   if (mode === "fwd") {
-    const J = simplify(jvpFn(dce(fn)));
+    const J = passes.forward(fn);
     const zeros = own.map((t) => zerosTree(b, t));
     ins.forEach((x, i) => {
       if (!diff(x)) return;
@@ -137,7 +140,7 @@ export function jacobianFn(fn: Fn, mode: JacMode, argnums: number | readonly num
     });
   } else {
     const all = own.map((_, i) => i);
-    const V = simplify(vjpFn(dce(fn), { argnums: all, hasAux: false, withValue: false, api, cotangent: true }));
+    const V = passes.reverse(fn, { argnums: all, hasAux: false, withValue: false, api, cotangent: true });
     const ctZeros = zerosTree(b, out);
     outs.forEach((o, oi) => {
       if (!diff(o)) return;

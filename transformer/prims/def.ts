@@ -1,10 +1,11 @@
-// What a primitive is, in one definition: its result type (abstract evaluation at the level the
-// IR tracks today: number, Array, list or other, and which operand's shape it keeps), how it is
+// What a primitive is, in one definition: its result type (number, Array, list or other), its
+// abstract evaluation (dtype and shape: avals.ts), how it is
 // emitted for JS numbers and for Arrays, how it folds, its reverse-mode rule, and its kernel class
 // for the jit. The families (elementwise.ts, reduce.ts, ...) hold the definitions; index.ts joins
 // them into the registry, and test/transformer/prims-coverage.test.ts checks it is complete.
 
 import type { Ty, Value, Var } from "../ir.js";
+import type { AvalRule } from "../avals.js";
 
 /** How the result type is found: `ew` elementwise (arr if any operand is arr), or fixed, or "like argument i". */
 export type TyRule = "ew" | "arr" | "num" | "list" | "other" | { like: number };
@@ -61,6 +62,11 @@ export interface PrimDef {
    * operands (`operands`), or the shape of operand i.
    */
   readonly shape?: "operands" | { readonly arg: number };
+  /**
+   * Abstract evaluation (dtype and shape from the operands' and the constant operands'): where
+   * absent, derived from `ty` and `shape` (avals.ts derivedAval).
+   */
+  readonly aval?: AvalRule;
   readonly kernel: KernelClass;
 }
 

@@ -1,6 +1,7 @@
 // Elementwise primitives: arithmetic, unary math, rounding, comparisons, logic, selection.
 // Each maps to JS operators/Math for numbers and to a runtime function for Arrays.
 
+import { dtypeConst } from "../avals.js";
 import { num } from "../ir.js";
 import type { JvpRule, Ops, PrimDef, VjpRule } from "./def.js";
 import { addAll, one, zero } from "./def.js";
@@ -188,5 +189,5 @@ export const ELEMENTWISE: Readonly<Record<string, PrimDef>> = {
   logicalOr: { ty: "other", arity: 2, js: { bin: "||" }, nondiff: true, numberOnly: true, kernel: "elementwise" },
   logicalNot: { ty: "other", arity: 1, js: { un: "!" }, nondiff: true, numberOnly: true, kernel: "elementwise" },
   // dtype conversion (the dtype is a static operand)
-  astype: { ty: "arr", arity: 2, vjp: (o, g) => [g, null], jvp: (o, [t]) => t ?? null, shape: "operands", kernel: "elementwise" },
+  astype: { ty: "arr", arity: 2, aval: ({ args: [x], consts: [, d] }) => ({ dtype: dtypeConst(d), shape: x.shape }), vjp: (o, g) => [g, null], jvp: (o, [t]) => t ?? null, shape: "operands", kernel: "elementwise" },
 };

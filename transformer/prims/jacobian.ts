@@ -4,18 +4,20 @@
 // Stacking is linear in the list, so it differentiates again; sizes and bases have no derivative.
 
 import type { PrimDef } from "./def.js";
+import { jacStackAval } from "../avals.js";
 
 export const JACOBIAN: Readonly<Record<string, PrimDef>> = {
   // the element count of a number (1) or an Array
   jacSize: { ty: "num", arity: 1, nondiff: true, kernel: "opaque" },
   // zeros shaped like x with a 1 at flat index k
-  jacBasis: { ty: "arr", arity: 2, nondiff: true, kernel: "opaque" },
+  jacBasis: { ty: "arr", arity: 2, nondiff: true, shape: { arg: 0 }, kernel: "opaque" },
   // jacStack(list, out, x, mode): "fwd" lists one tangent of `out` per element of x, "rev" one
   // cotangent of x per element of out; the result has shape out.shape + x.shape
   jacStack: {
     ty: "arr",
     arity: 4,
     kernel: "movement",
+    aval: jacStackAval,
     vjp: (o, g, y, [, out, x, mode]) => [o.jacUnstack(g, out, x, mode), null, null, null],
     jvp: (o, [t], y, [, out, x, mode]) => (t ? o.jacStack(t, out, x, mode) : null),
   },

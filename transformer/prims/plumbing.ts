@@ -2,6 +2,7 @@
 // operations emit.ts writes inline (property reads, nullish tests).
 
 import type { PrimDef } from "./def.js";
+import { dtypeConst, rankN, shapeConst } from "../avals.js";
 
 const C = { ty: "arr", nondiff: true, kernel: "opaque" } as const;
 
@@ -19,12 +20,12 @@ export const PLUMBING: Readonly<Record<string, PrimDef>> = {
   stopGradient: { ty: { like: 0 }, arity: 1, js: { id: true }, nondiff: true, shape: { arg: 0 }, kernel: "elementwise" },
 
   // array creation: constants for AD (jnp.array of a run-time value is toArray)
-  zeros: { ...C, arity: 2 },
-  ones: { ...C, arity: 2 },
-  full: { ...C, arity: 3 },
-  arange: { ...C, arity: { min: 1 } },
-  linspace: { ...C, arity: { min: 2 } },
-  eye: { ...C, arity: { min: 1 } },
+  zeros: { ...C, arity: 2, aval: ({ consts: [s, d], fresh }) => ({ dtype: dtypeConst(d), shape: shapeConst(s, fresh) }) },
+  ones: { ...C, arity: 2, aval: ({ consts: [s, d], fresh }) => ({ dtype: dtypeConst(d), shape: shapeConst(s, fresh) }) },
+  full: { ...C, arity: 3, aval: ({ consts: [s, , d], fresh }) => ({ dtype: dtypeConst(d), shape: shapeConst(s, fresh) }) },
+  arange: { ...C, arity: { min: 1 }, aval: ({ fresh }) => rankN(1, fresh) },
+  linspace: { ...C, arity: { min: 2 }, aval: ({ fresh }) => rankN(1, fresh) },
+  eye: { ...C, arity: { min: 1 }, aval: ({ fresh }) => rankN(2, fresh) },
   array: { ...C, arity: 2 },
 
   prop: { ty: "other", arity: 2, nondiff: true, host: true, kernel: "opaque" },

@@ -4,6 +4,7 @@ import { lit, num } from "../ir.js";
 import type { JvpRule, Ops, PrimDef } from "./def.js";
 import { linear0 } from "./def.js";
 import type { Value } from "../ir.js";
+import { reduceAval } from "../avals.js";
 
 /** Forward mode of a reduction whose local derivative is `d`: the reduction (sum) of t · d. */
 const weighted =
@@ -11,7 +12,7 @@ const weighted =
   (o, [t], y, [x, ax, opts]) =>
     t ? o.sum(o.mul(t, d(o, x, y, ax, opts)), ax, opts) : null;
 
-const R = { ty: "arr", arity: 3, kernel: "reduce" } as const;
+const R = { ty: "arr", arity: 3, kernel: "reduce", aval: reduceAval() } as const;
 
 export const REDUCE: Readonly<Record<string, PrimDef>> = {
   sum: { ...R, vjp: (o, g, y, [x, ax, opts]) => [o.unreduce(g, x, ax, opts), null, null], jvp: (o, [t], y, [, ax, opts]) => (t ? o.sum(t, ax, opts) : null) },
@@ -39,8 +40,8 @@ export const REDUCE: Readonly<Record<string, PrimDef>> = {
     ],
     jvp: weighted((o, x, y, ax, opts) => o.div(o.mul(num(2), o.sub(x, o.mean(x, ax, lit({ keepdims: true })))), o.sub(o.reduceCount(x, ax), o.ddofOf(opts)))),
   },
-  argmax: { ...R, nondiff: true },
-  argmin: { ...R, nondiff: true },
+  argmax: { ...R, nondiff: true, aval: reduceAval("i32") },
+  argmin: { ...R, nondiff: true, aval: reduceAval("i32") },
 
   // the adjoint of a reduction: g re-expanded over x's shape (linear in g; its adjoint is the sum)
   unreduce: { ty: "arr", arity: 4, shape: { arg: 1 }, kernel: "movement", vjp: (o, g, y, [, , ax, opts]) => [o.sum(g, ax, opts), null, null, null], jvp: linear0("unreduce") },
