@@ -3,7 +3,7 @@
 // nested passes are IR (transformer/ad/jacobian.ts); checked against hand derivations, against
 // the top-level run-time assembly (hessian), and against each other.
 import { describe, expect, it } from "vitest";
-import { grad, hessian, jacfwd, jacrev, jvp, linearize, numpy as jnp, vjp } from "../../runtime/index.js";
+import { grad, hessian, jacfwd, jacrev, jit, jvp, linearize, numpy as jnp, vjp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { expectVecClose, fd1, toVec } from "./fixtures/fd.js";
 
@@ -62,6 +62,12 @@ describe("Jacobians of Jacobians", () => {
       return i === 2 ? 6 - Math.cos(1.1) : 6;
     });
     expectVecClose(v, want, F32);
+  });
+  it("jit around and inside: jit(hessian(f)), hessian(jit(f)), jit(jacfwd(jacrev(f)))", () => {
+    const ref = toVec(hessian(cubic)(x));
+    expectVecClose(toVec(jit(hessian(cubic))(x)), ref, F32);
+    expectVecClose(toVec(hessian(jit(cubic))(x)), ref, F32);
+    expectVecClose(toVec(jit(jacfwd(jacrev(cubic)))(x)), ref, F32);
   });
   it("a pytree input: jacfwd(jacrev(f)) has hessian's nested layout", () => {
     const f = (p: { a: Array; b: number }) => jnp.sum(jnp.multiply(jnp.square(p.a), p.b));

@@ -65,6 +65,18 @@ describe("the primitive registry", () => {
     for (const s of b.body) if (s.kind === undefined) expect(covered(PRIMS[s.prim]), `${name}'s jvp rule emits ${s.prim}`).toBe(true);
   });
 
+  // Abstract evaluation: a rule of its own, or derived from the result type and shape fact; a
+  // rule gives an aval for operands of known and of unknown rank
+  it.each(names.filter((n) => PRIMS[n].aval))("%s: its aval rule gives a dtype and a shape", (name) => {
+    const d = PRIMS[name];
+    for (const shape of [[2, 3], "x#1"] as const) {
+      const args = Array.from({ length: arityOf(d) }, () => ({ dtype: "f32" as const, shape }));
+      const a = d.aval!({ args, consts: args.map(() => undefined), fresh: "?t" });
+      expect(["f32", "i32", "bool", "f64"]).toContain(a.dtype);
+      expect(typeof a.shape === "string" || Array.isArray(a.shape)).toBe(true);
+    }
+  });
+
   it.each(names.filter((n) => !PRIMS[n].host && !PRIMS[n].numberOnly))("%s: array mode has a runtime function", (name) => {
     const fn = PRIMS[name].rt ?? name;
     expect(typeof (rt as Record<string, unknown>)[fn], `runtime/rt.ts has no '${fn}' for primitive ${name}`).toBe("function");
