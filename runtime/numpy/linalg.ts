@@ -1,7 +1,9 @@
 // Products: dot, matmul, vdot, outer. Float products accumulate in float64 (every product of two
-// float32 values is exact in float64) and round once to float32 on store. Large float32 matrix
-// products go through a packed, register-blocked kernel; every path sums k in ascending order,
-// so the result does not depend on which path ran.
+// float32 values is exact in float64) and round once to float32 on store, up to WASM_MIN_WORK
+// multiply-adds (a packed, register-blocked kernel from PACK_MIN_WORK on; both sum k in ascending
+// order, so the result does not depend on which ran). Larger float32 products run on the
+// WebAssembly SIMD kernel (runtime/jit/matmul.ts), summing in float32 in blocks of k: the error
+// bound is in DESIGN.md ("Numerics").
 
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
@@ -9,6 +11,7 @@ import { alloc, promoteTypes, promoteWeak } from "../dtype.js";
 import type { DType, TypedArray } from "../dtype.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
+import { gemmWasm, WASM_MIN_WORK } from "../jit/matmul.js";
 
 // ---- dtype handling -------------------------------------------------------------------------
 
@@ -59,6 +62,8 @@ function gemmF32(
     }
     return;
   }
+  // large products: the WebAssembly SIMD kernel on every core (float32 sums, runtime/jit/matmul.ts)
+  if (M * N * K >= WASM_MIN_WORK && B instanceof Float32Array && A instanceof Float32Array && gemmWasm(A, aOff, B, bOff, M, K, N, C, cOff)) return;
   if (M < MR || N < NR || M * N * K < PACK_MIN_WORK) {
     gemmSimple(A, aOff, B, bOff, M, K, N, C, cOff);
     return;

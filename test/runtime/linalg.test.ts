@@ -85,11 +85,11 @@ function naive(a: NDArray, b: NDArray, M: number, K: number, N: number, ao = 0, 
 }
 
 describe("matrix kernel", () => {
-  it("every path (simple, matvec, packed with ragged edges and column blocks) equals the float64 loop bit for bit", () => {
+  it("every path below the WebAssembly kernel (simple, matvec, packed with ragged edges) equals the float64 loop bit for bit", () => {
+    // (from 2^18 multiply-adds on, the WebAssembly kernel sums in float32: test/runtime/matmul-kernel.test.ts)
     const sizes: [number, number, number][] = [
-      [4, 3, 1], [1, 5, 7], [2, 9, 3], [3, 4, 4], [33, 65, 17], [64, 64, 64], [97, 130, 71], [10, 1000, 9],
-      [5, 3, 200], [128, 7, 130], [200, 300, 1],
-      [4, 20000, 70], // K large: B is packed in two column blocks (52 + 18 columns)
+      [4, 3, 1], [1, 5, 7], [2, 9, 3], [3, 4, 4], [33, 65, 17], [63, 64, 64], [97, 13, 71], [10, 1000, 9],
+      [5, 3, 200], [128, 7, 130], [200, 300, 1], [4, 900, 70],
     ];
     for (const [M, K, N] of sizes) {
       const a = rand([M, K], M * 131 + K);

@@ -1,0 +1,149 @@
+// The matmul micro-kernel, generated: `strip{mr}` computes an mr×8 tile of C for each of `np`
+// packed panels of B (k-major, 8 columns a row), over kl steps of k, with f32x4 accumulators
+// (2 a row) held in locals for the whole kl loop: per k, two loads of B, one splat load of A per
+// row, 2·mr multiplies and adds. mr = 6 keeps 12 accumulators + 2 B vectors + 1 A splat in the
+// 16 SIMD registers of x64; strips of 1-5 rows finish the edges. Node 20's Wasm has no FMA
+// (relaxed SIMD is behind a flag), so a multiply and an add it is.
+
+import { Code, I32, V128, type FuncDef } from "./wasm.js";
+
+export const MR = 6;
+export const NR = 8;
+
+/**
+ * strip{mr}(a, b, bstride, c, cstride, kl, acc, np): for panel p < np, the tile
+ * C[c + p·32 + r·cstride, 8 floats] (+)= Σ_k A[a + 4(k·mr + r)] · B[b + p·bstride + 32k, 8 floats],
+ * A being the strip packed k-major (mr floats a step of k). Byte addresses and strides; `acc` ≠ 0
+ * adds to C (a later block of k), else overwrites it.
+ */
+export function stripKernel(mr: number): FuncDef {
+  const P = { a: 0, b: 1, bstride: 2, c: 3, cstride: 4, kl: 5, acc: 6, np: 7 };
+  const f = new Code(Array(8).fill(I32));
+  const accs = Array.from({ length: mr }, () => [f.local(V128), f.local(V128)]);
+  const b0 = f.local(V128), b1 = f.local(V128), t = f.local(V128);
+  const ap = f.local(I32), bp = f.local(I32), cp = f.local(I32), k = f.local(I32), p = f.local(I32);
+
+  f.i32(0).set(p);
+  f.get(P.c).set(cp);
+  f.block(() =>
+    f.loop(() => {
+      // while (p < np)
+      f.get(p).get(P.np).i32GeS().brIf(1);
+      // accumulators: C's tile (a later block of k) or zero
+      f.get(P.acc).i32Eqz();
+      f.if(
+        () => accs.forEach(([x, y]) => (f.f32x4Const(0).set(x), f.f32x4Const(0).set(y))),
+        () =>
+          accs.forEach(([x, y], r) => {
+            f.get(cp).get(P.cstride).i32(r).i32Mul().i32Add().v128Load(0).set(x);
+            f.get(cp).get(P.cstride).i32(r).i32Mul().i32Add().v128Load(16).set(y);
+          }),
+      );
+      // the packed strip of A from its start, this panel's pointer into B
+      f.get(P.a).set(ap);
+      f.get(P.b).get(P.bstride).get(p).i32Mul().i32Add().set(bp);
+      f.get(P.kl).set(k);
+      f.get(k).if(() =>
+        f.loop(() => {
+          f.get(bp).v128Load(0).set(b0);
+          f.get(bp).v128Load(16).set(b1);
+          accs.forEach(([x, y], r) => {
+            f.get(ap).load32Splat(4 * r).set(t);
+            f.get(x).get(t).get(b0).simd(0xe6).simd(0xe4).set(x);
+            f.get(y).get(t).get(b1).simd(0xe6).simd(0xe4).set(y);
+          });
+          f.get(ap).i32(4 * mr).i32Add().set(ap);
+          f.get(bp).i32(32).i32Add().set(bp);
+          f.get(k).i32(1).i32Sub().tee(k).brIf(0);
+        }),
+      );
+      accs.forEach(([x, y], r) => {
+        f.get(cp).get(P.cstride).i32(r).i32Mul().i32Add().get(x).v128Store(0);
+        f.get(cp).get(P.cstride).i32(r).i32Mul().i32Add().get(y).v128Store(16);
+      });
+      f.get(cp).i32(32).i32Add().set(cp);
+      f.get(p).i32(1).i32Add().set(p);
+      f.br(0);
+    }),
+  );
+  return { name: `strip${mr}`, code: f };
+}
+
+/** Rows of k per block: a 6-row strip of A (6 KiB) stays in L1 while B's panels stream past. */
+export const KC = 256;
+
+/**
+ * gemmRows(a, bp, c, K, Np, i0, i1, pack): rows [i0, i1) of C (row stride Np floats) = A (row-major,
+ * K columns) · B packed in Np/8 panels of K×8, in blocks of KC steps of k (so each element is
+ * summed in the same order whichever thread computes its row). Each strip of A is packed k-major
+ * into `pack` (MR·KC floats, the calling thread's own), then strip{mr} (functions 0..MR-1) runs.
+ */
+function gemmRowsKernel(): FuncDef {
+  const P = { a: 0, bp: 1, c: 2, K: 3, Np: 4, i0: 5, i1: 6, pack: 7 };
+  const f = new Code(Array(8).fill(I32));
+  const kb = f.local(I32), kl = f.local(I32), i = f.local(I32), mr = f.local(I32);
+  const kk = f.local(I32), r = f.local(I32), src = f.local(I32), dst = f.local(I32);
+  f.i32(0).set(kb);
+  f.block(() =>
+    f.loop(() => {
+      f.get(kb).get(P.K).i32GeS().brIf(1);
+      // kl = min(KC, K − kb)
+      f.i32(KC).get(P.K).get(kb).i32Sub().tee(kl).get(kl).i32(KC).i32GtS().select().set(kl);
+      f.get(P.i0).set(i);
+      f.block(() =>
+        f.loop(() => {
+          f.get(i).get(P.i1).i32GeS().brIf(1);
+          f.i32(MR).get(P.i1).get(i).i32Sub().tee(mr).get(mr).i32(MR).i32GtS().select().set(mr);
+          // pack rows i..i+mr, steps kb..kb+kl of A: dst[kk·mr + r] = A[(i + r)·K + kb + kk]
+          f.get(P.pack).set(dst);
+          f.i32(0).set(kk);
+          f.block(() =>
+            f.loop(() => {
+              f.get(kk).get(kl).i32GeS().brIf(1);
+              f.get(P.a).get(i).get(P.K).i32Mul().get(kb).i32Add().get(kk).i32Add().i32(4).i32Mul().i32Add().set(src);
+              f.i32(0).set(r);
+              f.loop(() => {
+                f.get(dst).get(src).f32Load(0).f32Store(0);
+                f.get(dst).i32(4).i32Add().set(dst);
+                f.get(src).get(P.K).i32(4).i32Mul().i32Add().set(src);
+                f.get(r).i32(1).i32Add().tee(r).get(mr).i32LtS().brIf(0);
+              });
+              f.get(kk).i32(1).i32Add().set(kk);
+              f.br(0);
+            }),
+          );
+          const args = () => {
+            f.get(P.pack);
+            f.get(P.bp).get(kb).i32(32).i32Mul().i32Add();
+            f.get(P.K).i32(32).i32Mul();
+            f.get(P.c).get(i).get(P.Np).i32Mul().i32(4).i32Mul().i32Add();
+            f.get(P.Np).i32(4).i32Mul();
+            f.get(kl).get(kb).get(P.Np).i32(3).i32ShrU();
+          };
+          // call strip{mr}: a chain of tests, the full height first
+          const chain = (h: number): void => {
+            if (h === 1) {
+              args();
+              f.call(0);
+              return;
+            }
+            f.get(mr).i32(h).i32Eq();
+            f.if(
+              () => (args(), f.call(h - 1)),
+              () => chain(h - 1),
+            );
+          };
+          chain(MR);
+          f.get(i).get(mr).i32Add().set(i);
+          f.br(0);
+        }),
+      );
+      f.get(kb).i32(KC).i32Add().set(kb);
+      f.br(0);
+    }),
+  );
+  return { name: "gemmRows", code: f };
+}
+
+/** The module's functions: strip1..strip{MR}, then gemmRows. */
+export const gemmKernels = (): FuncDef[] => [...Array.from({ length: MR }, (_, i) => stripKernel(i + 1)), gemmRowsKernel()];

@@ -1,0 +1,78 @@
+// Float32 matrix products on the kernel machine: A copied into the machine's memory, B packed
+// into panels of 8 columns (k-major, zero-padded), the rows of C split between this thread and
+// the ready workers (whole 6-row strips each), then C copied out. Every element of C is summed in
+// the same order (blocks of KC steps of k) whichever thread computes it, so results do not
+// depend on the thread count. Sums are float32 (error bound in DESIGN.md, "Numerics").
+
+import { f32, machine, scratch } from "./machine.js";
+import { KC, MR, NR } from "./gemm-kernel.js";
+
+/** Below this many multiply-adds the float64 JavaScript loops are as fast (and tiny products stay exact). */
+export const WASM_MIN_WORK = 1 << 18;
+
+/** C[cOff..] (M×N, row-major) = A[aOff..] (M×K) · B[bOff..] (K×N); false where there is no machine. */
+export function gemmWasm(A: Float32Array, aOff: number, B: Float32Array, bOff: number, M: number, K: number, N: number, C: Float32Array, cOff: number, maxThreads = Infinity): boolean {
+  const m = machine();
+  if (!m) return false;
+  if (M === 0 || N === 0) return true;
+  if (K === 0) {
+    C.fill(0, cOff, cOff + M * N);
+    return true;
+  }
+  const Np = Math.ceil(N / NR) * NR;
+  // A, packed B, C, then one strip-packing buffer a thread
+  const workers = (m.pool?.ready() ?? []).slice(0, Math.max(0, maxThreads - 1));
+  const PACK = MR * KC * 4;
+  const base = scratch(m, (M * K + K * Np + M * Np) * 4 + PACK * (workers.length + 1));
+  const mem = f32(m);
+  const a = base, bp = a + M * K * 4, c = bp + K * Np * 4, pack = c + M * Np * 4;
+  mem.set(A.subarray(aOff, aOff + M * K), a >> 2);
+  packB(mem, bp >> 2, B, bOff, K, N, Np);
+  // rows: whole strips to each ready worker, the rest here
+  const parts = workers.length + 1;
+  const chunk = Math.ceil(M / parts / MR) * MR;
+  const posted: number[] = [];
+  let i0 = 0;
+  for (const [n, w] of workers.entries()) {
+    if (i0 + chunk >= M) break;
+    m.pool!.post(w, "gemmRows", [a, bp, c, K, Np, i0, i0 + chunk, pack + PACK * (n + 1)]);
+    posted.push(w);
+    i0 += chunk;
+  }
+  let failed: unknown;
+  try {
+    m.exports.gemmRows(a, bp, c, K, Np, i0, M, pack);
+  } catch (e) {
+    failed = e;
+  }
+  for (const w of posted) m.pool!.wait(w);
+  if (failed) throw failed;
+  const c4 = c >> 2;
+  for (let i = 0; i < M; i++) C.set(mem.subarray(c4 + i * Np, c4 + i * Np + N), cOff + i * N);
+  return true;
+}
+
+/** B (K×N) as Np/8 panels of K rows of 8 floats, the last panel zero-padded. */
+function packB(mem: Float32Array, dst0: number, B: Float32Array, bOff: number, K: number, N: number, Np: number): void {
+  for (let p = 0; p < Np; p += NR) {
+    const w = Math.min(NR, N - p);
+    let dst = dst0 + p * K;
+    for (let k = 0; k < K; k++, dst += NR) {
+      const src = bOff + k * N + p;
+      if (w === NR) {
+        mem[dst] = B[src];
+        mem[dst + 1] = B[src + 1];
+        mem[dst + 2] = B[src + 2];
+        mem[dst + 3] = B[src + 3];
+        mem[dst + 4] = B[src + 4];
+        mem[dst + 5] = B[src + 5];
+        mem[dst + 6] = B[src + 6];
+        mem[dst + 7] = B[src + 7];
+      } else {
+        let j = 0;
+        for (; j < w; j++) mem[dst + j] = B[src + j];
+        for (; j < NR; j++) mem[dst + j] = 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+// The WebAssembly SIMD matmul kernel (runtime/jit/): against float64 within its stated bound,
+// around the tile edges (6-row strips, 8-column panels, blocks of 256 steps of k), with one and
+// with two threads (identical results), through jnp.matmul above the size threshold, a kernel that
+// traps on a worker (an error, not a deadlock), flat memory over many calls, and a runtime with no
+// SharedArrayBuffer (one thread, unshared memory).
+import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { gemmWasm, WASM_MIN_WORK } from "../../runtime/jit/matmul.js";
+import { machine } from "../../runtime/jit/machine.js";
+import { NDArray } from "../../runtime/array.js";
+import * as la from "../../runtime/numpy/linalg.js";
+
+function rand(n: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** max over C of |C − C64| / (Σ_k |a||b|): the float32 summation bound is (K + 1)·2⁻²⁴ of it. */
+function relErr(A: Float32Array, B: Float32Array, C: Float32Array, M: number, K: number, N: number): number {
+  let worst = 0;
+  for (let i = 0; i < M; i++)
+    for (let j = 0; j < N; j++) {
+      let s = 0, m = 0;
+      for (let k = 0; k < K; k++) {
+        s += A[i * K + k] * B[k * N + j];
+        m += Math.abs(A[i * K + k] * B[k * N + j]);
+      }
+      if (m > 0) worst = Math.max(worst, Math.abs(C[i * N + j] - s) / m);
+    }
+  return worst;
+}
+
+/** Let the worker threads start (they come up asynchronously; until then the caller works alone). */
+async function workersReady(): Promise<void> {
+  const m = machine();
+  for (let i = 0; i < 100 && m?.pool && m.pool.ready().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe("the WebAssembly matmul kernel", () => {
+  const SIZES: [number, number, number][] = [
+    [1, 1, 1], [6, 8, 8], [7, 9, 5], [13, 17, 12], [5, 300, 3], [12, 256, 16], [11, 257, 17], [25, 513, 31], [70, 40, 130], [0, 5, 3], [4, 0, 6], [3, 5, 0],
+  ];
+  it.each(SIZES)("%i×%i · %i×… is within (K+1)·2⁻²⁴ of float64, the same on one and on two threads", async (M, K, N) => {
+    await workersReady();
+    const A = rand(M * K, M + 7 * K), B = rand(K * N, N + 3);
+    const C1 = new Float32Array(M * N).fill(NaN), C2 = new Float32Array(M * N).fill(NaN);
+    expect(gemmWasm(A, 0, B, 0, M, K, N, C1, 0, 1)).toBe(true);
+    expect(gemmWasm(A, 0, B, 0, M, K, N, C2, 0)).toBe(true);
+    expect(relErr(A, B, C1, M, K, N)).toBeLessThanOrEqual((K + 1) * 2 ** -24);
+    expect(C2).toEqual(C1);
+    if (K === 0) expect([...C1].every((v) => v === 0)).toBe(true);
+  });
+
+  it("offsets into larger buffers are honoured", () => {
+    const M = 9, K = 10, N = 11;
+    const A = rand(M * K + 5, 1), B = rand(K * N + 3, 2), C = new Float32Array(M * N + 4).fill(7);
+    gemmWasm(A, 5, B, 3, M, K, N, C, 4);
+    expect([...C.subarray(0, 4)]).toEqual([7, 7, 7, 7]);
+    expect(relErr(A.subarray(5), B.subarray(3), C.subarray(4), M, K, N)).toBeLessThanOrEqual((K + 1) * 2 ** -24);
+  });
+
+  it("jnp.matmul uses it above the threshold: a 96×128 · 128×100 product within the bound", async () => {
+    await workersReady();
+    const M = 96, K = 128, N = 100;
+    expect(M * K * N).toBeGreaterThanOrEqual(WASM_MIN_WORK);
+    const A = rand(M * K, 5), B = rand(K * N, 6);
+    const C = la.matmul(new NDArray(A, [M, K], "float32"), new NDArray(B, [K, N], "float32"));
+    expect(C.shape).toEqual([M, N]);
+    expect(relErr(A, B, C.data as Float32Array, M, K, N)).toBeLessThanOrEqual((K + 1) * 2 ** -24);
+  });
+
+  it("a kernel that traps on a worker is an error on the caller, and the worker serves the next job", async () => {
+    await workersReady();
+    const m = machine()!;
+    if (!m.pool || m.pool.ready().length === 0) return; // one core: nothing to test here
+    const w = m.pool.ready()[0];
+    m.pool.post(w, "gemmRows", [0x7ffffff0, 0x7ffffff0, 0x7ffffff0, 64, 64, 0, 6, 0x7ffffff0]);
+    expect(() => m.pool!.wait(w)).toThrow(/a kernel failed on a worker thread/);
+    const A = rand(600 * 30, 1), B = rand(30 * 40, 2), C = new Float32Array(600 * 40);
+    gemmWasm(A, 0, B, 0, 600, 30, 40, C, 0);
+    expect(relErr(A, B, C, 600, 30, 40)).toBeLessThanOrEqual(31 * 2 ** -24);
+  });
+
+  it("memory stays flat over many calls of one size", () => {
+    const M = 64, K = 64, N = 64;
+    const A = rand(M * K, 1), B = rand(K * N, 2), C = new Float32Array(M * N);
+    gemmWasm(A, 0, B, 0, M, K, N, C, 0);
+    const size = machine()!.memory.buffer.byteLength;
+    for (let r = 0; r < 500; r++) gemmWasm(A, 0, B, 0, M, K, N, C, 0);
+    expect(machine()!.memory.buffer.byteLength).toBe(size);
+  });
+
+  it("runs without SharedArrayBuffer: one thread on unshared memory", () => {
+    const url = new URL("../../dist/runtime/jit/matmul.js", import.meta.url).href;
+    const script = `
+      const { gemmWasm } = await import(${JSON.stringify(url)});
+      const A = new Float32Array(40 * 30).fill(0.5), B = new Float32Array(30 * 20).fill(2), C = new Float32Array(40 * 20);
+      const ok = gemmWasm(A, 0, B, 0, 40, 30, 20, C, 0);
+      console.log(JSON.stringify({ sab: typeof SharedArrayBuffer, ok, c: C[17] }));`;
+    const out = execFileSync(process.execPath, ["--no-harmony-sharedarraybuffer", "--input-type=module", "-e", script], { encoding: "utf8", cwd: fileURLToPath(new URL("../..", import.meta.url)) });
+    expect(JSON.parse(out.trim())).toEqual({ sab: "undefined", ok: true, c: 30 });
+  });
+});
