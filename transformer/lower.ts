@@ -66,9 +66,10 @@ export class Lowerer {
 
   // ---- functions ----------------------------------------------------------------------
   /** Lower a function as the top-level target of a transform: parameters from their types. */
-  lowerTop(decl: FnLike, name: string): Fn {
+  lowerTop(decl: FnLike, name: string, self?: Tree<Value>): Fn {
     this.host.dependsOn(decl.getSourceFile().fileName);
     const env: Env = new Map();
+    if (self) env.set("$this", self);
     const params: Param[] = decl.parameters.map((p, i) => {
       if (p.dotDotDotToken) this.fail(p, "rest parameters are not supported in a differentiated function");
       // a destructured parameter (`({ W, b }: Params) => …`) is the whole pytree, its names bound to its parts
@@ -113,8 +114,8 @@ export class Lowerer {
    * function declared inside the differentiated code is a closure: it sees the caller's current
    * variables, and what it assigns to them is written back.
    */
-  inlineCall(decl: FnLike, args: Tree<Value>[], call: ts.Node, callerEnv?: Env): Tree<Value> {
-    return calls.inlineCall(this, decl, args, call, callerEnv);
+  inlineCall(decl: FnLike, args: Tree<Value>[], call: ts.Node, callerEnv?: Env, self?: Tree<Value>): Tree<Value> {
+    return calls.inlineCall(this, decl, args, call, callerEnv, self);
   }
 
   lowerBody(decl: FnLike, env: Env): Tree<Value> {

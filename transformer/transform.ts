@@ -10,6 +10,7 @@ import { classify, importsTsjax, isTsjaxFile, resolveAlias } from "./find.js";
 import { LowerError, Lowerer, skipParens, type LowerHost, type OuterScope } from "./lower.js";
 import { NoRuleError, TransformError, type VjpOptions } from "./ad/reverse.js";
 import { checked, forward, jacobian, reverse } from "./pipeline.js";
+import { methodTarget } from "./frontend/methods.js";
 import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
 import { printFn } from "./print.js";
@@ -263,6 +264,11 @@ class FileTransform {
     const sym = resolveAlias(this.checker, this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(t) ? t.name : t));
     const k = classify(this.checker, sym);
     if (k?.kind === "numpy") return this.primitiveFn(k.name, sym!, t);
+    // grad(model.loss): the method the object has, `this` bound to the object (a constant)
+    if (ts.isPropertyAccessExpression(t)) {
+      const m = methodTarget(lw, t);
+      if (m) return lw.lowerTop(m.decl, nameOf(t), m.self);
+    }
     const decl = ts.isArrowFunction(t) || ts.isFunctionExpression(t) ? t : lw.functionOf(t);
     if (decl === "jnp") throw new LowerError(t, "internal: unresolved jnp function");
     if (ts.isCallExpression(decl)) {
@@ -306,9 +312,44 @@ class FileTransform {
       site,
       transformCall: (call, outer) => this.transformCall(call, site, outer),
       targetOf: (call, outer) => this.targetFn(call.arguments[0], site, outer),
+      overriders: (cls, name) => this.overriders(cls, name),
       captured: (sym, node, ty) => this.captured(sym, node, ty, site),
       dependsOn: (file) => this.hooks.dependsOn?.(file),
     };
+  }
+
+  private subclasses?: Map<ts.ClassLikeDeclaration, ts.ClassLikeDeclaration[]>;
+  /**
+   * Classes of the program that derive from `cls` (at any depth) and declare `name` themselves:
+   * a call of cls's `name` on a value typed cls may run one of theirs.
+   */
+  private overriders(cls: ts.ClassLikeDeclaration, name: string): string[] {
+    if (!this.subclasses) {
+      // direct subclasses of every class of the program's own sources, found once per file
+      const m = new Map<ts.ClassLikeDeclaration, ts.ClassLikeDeclaration[]>();
+      const visit = (n: ts.Node): void => {
+        if (ts.isClassLike(n))
+          for (const h of n.heritageClauses ?? [])
+            if (h.token === ts.SyntaxKind.ExtendsKeyword)
+              for (const t of h.types) {
+                const sym = resolveAlias(this.checker, this.checker.getSymbolAtLocation(t.expression));
+                const base = sym?.declarations?.find(ts.isClassLike);
+                if (base) m.set(base, [...(m.get(base) ?? []), n]);
+              }
+        ts.forEachChild(n, visit);
+      };
+      for (const sf of this.program.getSourceFiles()) if (!sf.isDeclarationFile && !sf.fileName.includes("/node_modules/")) visit(sf);
+      this.subclasses = m;
+    }
+    const out: string[] = [];
+    const walk = (c: ts.ClassLikeDeclaration) => {
+      for (const d of this.subclasses!.get(c) ?? []) {
+        if (d.members.some((mb) => mb.name && ts.isIdentifier(mb.name) && mb.name.text === name)) out.push(d.name?.text ?? "(an anonymous class)");
+        walk(d);
+      }
+    };
+    walk(cls);
+    return out;
   }
 
   /** A name captured by the differentiated code: visible at the call site, or imported. */
@@ -351,7 +392,7 @@ class FileTransform {
   }
 
   extExpr(e: Ext): ts.Expression {
-    let x: ts.Expression = ts.factory.createIdentifier(e.name);
+    let x: ts.Expression = e.name === "this" ? ts.factory.createThis() : ts.factory.createIdentifier(e.name);
     for (const k of e.path ?? [])
       x =
         typeof k === "string" && /^[A-Za-z_$][\w$]*$/.test(k)

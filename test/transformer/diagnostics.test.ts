@@ -274,6 +274,22 @@ const CASES: Case[] = [
     src: `const make = (k: number) => {\n  const h = (x: number) => x * k;\n  return h;\n};\nconst triple = make(3);\nexport const d = grad((x: number) => ${MARK}make(3)(x) + triple(x));\n`,
     msg: /^cannot see at build time which function `make\(3\)` returns/,
   },
+  // ---- classes: the method that runs must be known at build time ------------------------------
+  {
+    name: "a virtual call on a value typed with a base class some subclass overrides",
+    src: `class Base {\n  f(x: number) { return 2 * x; }\n}\nclass Derived extends Base {\n  override f(x: number) { return 3 * x; }\n}\nconst make = (): Base => new Derived();\nconst o = make();\nexport const d = grad((x: number) => ${MARK}o.f(x));\n`,
+    msg: "cannot tell at build time which 'f' this calls: `o` is typed Base, and Derived overrides 'f'. Bind the object with `const o = new Derived(...)` so its class is known, or call a function instead",
+  },
+  {
+    name: "a decorated method",
+    src: `function twice(f: (this: unknown, x: number) => number, _c: ClassMethodDecoratorContext) {\n  return function (this: unknown, x: number) { return 2 * f.call(this, x); };\n}\nclass D {\n  @twice\n  g(x: number) { return 3 * x; }\n}\nconst o = new D();\nexport const d = grad((x: number) => ${MARK}o.g(x));\n`,
+    msg: "'g' is decorated (@twice): tsjax cannot see at build time what a decorator does to a method; differentiate an undecorated function (the decorator may call it)",
+  },
+  {
+    name: "this in a plain function",
+    src: `function h(this: { k: number } | void, x: number) { return x * (${MARK}this as { k: number }).k; }\nexport const d = grad((x: number) => h(x));\n`,
+    msg: "`this` here is not known at build time: call the method on an object (`o.m(x)`), or pass what it needs as arguments",
+  },
   // ---- vjp and linearize return pairs; nested Jacobians need tuples or Arrays ---------------
   {
     name: "vjp as the function to differentiate",

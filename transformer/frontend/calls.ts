@@ -14,19 +14,22 @@ import type { Lowerer } from "../lower.js";
 import * as flow from "./flow.js";
 import type { Env, FnLike } from "./context.js";
 import { fnName, isNested, returnedFunction, skipParens } from "./syntax.js";
+import { methodCall } from "./methods.js";
 
 /**
  * Inline a call: bind the callee's parameters to the argument trees and lower its body. A
  * function declared inside the differentiated code is a closure: it sees the caller's current
  * variables, and what it assigns to them is written back.
  */
-export function inlineCall(lw: Lowerer, decl: FnLike, args: Tree<Value>[], call: ts.Node, callerEnv?: Env): Tree<Value> {
+export function inlineCall(lw: Lowerer, decl: FnLike, args: Tree<Value>[], call: ts.Node, callerEnv?: Env, self?: Tree<Value>): Tree<Value> {
   if (decl.body && lw.isRecursive(decl)) return lw.callLocal(decl, args, call);
   if (lw.stack.includes(decl)) lw.fail(call, `recursive call to '${fnName(decl)}' is not supported in a differentiated function yet`);
   if (!decl.body) lw.fail(call, `cannot differentiate through '${fnName(decl)}': it has no body (a declaration only)`);
   lw.host.dependsOn(decl.getSourceFile().fileName);
   const local = callerEnv && isNested(decl);
-  const env: Env = local ? new Map([...callerEnv].filter(([k]) => typeof k !== "string")) : new Map();
+  // (an arrow function keeps its caller's `this`; a method gets its receiver)
+  const env: Env = local ? new Map([...callerEnv].filter(([k]) => typeof k !== "string" || (k === "$this" && ts.isArrowFunction(decl)))) : new Map();
+  if (self) env.set("$this", self);
   decl.parameters.forEach((p, i) => {
     if (p.dotDotDotToken) lw.fail(p, "rest parameters are not supported in a differentiated function");
     let v = args[i];
@@ -264,6 +267,10 @@ export function callValue(lw: Lowerer, target: ts.Expression, args: Tree<Value>[
   if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return lw.inlineCall(t, args, node, env);
   const pair = pairOf(lw, t);
   if (pair) return callPair(lw, pair, args, node);
+  if (ts.isPropertyAccessExpression(t)) {
+    const m = methodCall(lw, t, args, node, env);
+    if (m) return m;
+  }
   const decl = lw.functionOf(t);
   if (decl === "jnp") lw.fail(t, "cannot call lw jnp function value here");
   if (ts.isCallExpression(decl)) return lw.callValue(decl, args, node, env);

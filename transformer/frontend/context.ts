@@ -28,6 +28,8 @@ export interface LowerHost {
   transformCall(call: ts.CallExpression, outer?: OuterScope): Fn;
   /** The function a transform call transforms, lowered as it is (vjp and linearize need its value). */
   targetOf(call: ts.CallExpression, outer?: OuterScope): Fn;
+  /** Classes deriving from `cls` that declare their own `name` (virtual calls: frontend/methods.ts). */
+  overriders(cls: ts.ClassLikeDeclaration, name: string): string[];
   /** Resolves an ext from another file (import it) or reports why it cannot be reached. */
   captured(sym: ts.Symbol, node: ts.Node, ty: Ty): Ext;
   dependsOn(file: string): void;

@@ -9,6 +9,7 @@ import type { Lowerer } from "../lower.js";
 import * as flow from "./flow.js";
 import type { Env } from "./context.js";
 import { BINARY, LOGICAL, isAssignOp, isIncDec, isNumberType, nameHint, propKey, skipParens } from "./syntax.js";
+import { getterRead, thisValue } from "./methods.js";
 
 // ---- expressions --------------------------------------------------------------------
 export function leafOf(lw: Lowerer, t: Tree<Value>, node: ts.Node): Value {
@@ -134,6 +135,7 @@ export function expr(lw: Lowerer, node: ts.Expression, env: Env): Tree<Value> {
   }
   if (ts.isAwaitExpression(node)) lw.fail(node, "`await` inside a differentiated function is not supported");
   if (ts.isYieldExpression(node)) lw.fail(node, "`yield` inside a differentiated function is not supported");
+  if (node.kind === ts.SyntaxKind.ThisKeyword) return thisValue(lw, node, env);
   lw.fail(node, `unsupported expression (${ts.SyntaxKind[node.kind]}) in a differentiated function`);
 }
 
@@ -162,6 +164,10 @@ export function member(lw: Lowerer, node: ts.Expression, objExpr: ts.Expression,
   if (ts.isIdentifier(objExpr) && objExpr.text === "Math" && typeof key === "string" && key in MATH_CONSTS && lw.isGlobalMath(objExpr))
     return leaf(num(MATH_CONSTS[key]));
   const obj = lw.expr(objExpr, env);
+  if (obj.kind === "obj" && !obj.keys.includes(String(key)) && ts.isPropertyAccessExpression(node)) {
+    const g = getterRead(lw, node, obj, env);
+    if (g) return g;
+  }
   if (obj.kind === "obj") {
     const i = obj.keys.indexOf(String(key));
     if (i < 0) lw.fail(node, `no field '${key}' here (fields: ${obj.keys.join(", ") || "none"})`);

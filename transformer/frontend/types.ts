@@ -7,6 +7,7 @@ import { freshVar, leaf, tup } from "../ir.js";
 import { arrayTypeKind } from "../find.js";
 import type { Lowerer } from "../lower.js";
 import { isNumberType, skipParens } from "./syntax.js";
+import { isBehaviour } from "./methods.js";
 
 // ---- types --------------------------------------------------------------------------
 /** The pytree of leaf types a parameter of type `t` flattens to. */
@@ -37,7 +38,8 @@ export function paramTree(lw: Lowerer, t: ts.Type, name: string, at: ts.Node): {
       if (c.getIndexInfosOfType(t).length && lw.recordElementTy(t) && c.getPropertiesOfType(t).length === 0) return leaf(freshVar(base, "list"));
       if (c.getIndexInfosOfType(t).length)
         lw.fail(at, `parameter '${name}' has an index signature (${c.typeToString(t)}) with values that are not numbers or Arrays, or named fields beside it; give its fields names, e.g. { W: Array; b: Array }`);
-      const props = c.getPropertiesOfType(t).map((p) => p.getName()).sort();
+      // (methods and accessors are behaviour, not data: a class instance's pytree is its fields)
+      const props = c.getPropertiesOfType(t).filter((p) => !isBehaviour(p)).map((p) => p.getName()).sort();
       return {
         kind: "obj",
         keys: props,
