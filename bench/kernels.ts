@@ -1,6 +1,8 @@
 // (c) float32 matrix products, GFLOP/s: tsjax's jnp.matmul (the WebAssembly SIMD kernel of
 // runtime/jit/, on every core) against @jax-js/jax (jit(matmul), wasm backend) and TensorFlow.js
 // (wasm backend), all in this one process, n×n · n×n for n = 256, 512, 1024.
+// (e) y = tanh(x·1.1 + 0.3)·exp(−x²) + sin(x) on 1M float32: tsjax eager and jit (one fused
+// kernel), @jax-js/jax jit, TF.js wasm; and the gradient of Σy the same ways.
 //
 // Built through the tsjax rollup plugin like the others, then run:
 //   npm run build && (cd bench && npm ci) && node node_modules/rollup/dist/bin/rollup -c bench/rollup.config.mjs
@@ -8,7 +10,8 @@
 // or simply `bash bench/run.sh`. Every call reads its result back (a checksum of a few elements,
 // checked against tsjax's own product within 1e-3).
 
-import { numpy as jnp, Array as TArray } from "../runtime/index.js";
+import { grad, jit, numpy as jnp, Array as TArray } from "../runtime/index.js";
+import type { Array } from "../runtime/index.js";
 import { writeFileSync } from "node:fs";
 import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs } from "./harness.js";
 
@@ -58,6 +61,24 @@ for (const n of SIZES) {
   });
 }
 
+// ---- (e) the elementwise chain
+const E_N = 1 << 20;
+const chain = (x: Array) => jnp.add(jnp.multiply(jnp.tanh(jnp.add(jnp.multiply(x, 1.1), 0.3)), jnp.exp(jnp.negative(jnp.multiply(x, x)))), jnp.sin(x));
+const chainJ = jit(chain);
+const chainGrad = grad((x: Array) => jnp.sum(chain(x)));
+const chainGradJ = jit(grad((x: Array) => jnp.sum(chain(x))));
+const XE_DATA = rand(E_N, 99);
+const XE = new TArray(XE_DATA, [E_N], "float32");
+const eProbe = (d: ArrayLike<number>) => d[0] + d[E_N >> 1] + d[E_N - 1];
+const E_Y = eProbe(chain(XE).data), E_G = eProbe(chainGrad(XE).data);
+const eCases: (Case & { kind: "y" | "grad" })[] = [];
+const eCase = (name: string, kind: "y" | "grad", run: () => ArrayLike<number>) =>
+  eCases.push({ name, kind, expect: kind === "y" ? E_Y : E_G, tol: 1e-4, samples: [], run: (k) => { let s = 0; for (let i = 0; i < k; i++) s += eProbe(run()); return s; } });
+eCase("tsjax eager", "y", () => chain(XE).data);
+eCase("tsjax jit (fused)", "y", () => chainJ(XE).data);
+eCase("tsjax grad, eager", "grad", () => chainGrad(XE).data);
+eCase("tsjax jit(grad) (fused)", "grad", () => chainGradJ(XE).data);
+
 let jaxVersion = "not loaded";
 try {
   const jax: Any = await load("@jax-js/jax");
@@ -81,6 +102,12 @@ try {
       },
     });
   }
+  const chainJx = (x: Any) => np.add(np.multiply(np.tanh(np.add(np.multiply(x.ref, 1.1), 0.3)), np.exp(np.negative(np.multiply(x.ref, x.ref)))), np.sin(x));
+  const yJ = jax.jit(chainJx);
+  const gJ = jax.jit(jax.grad((x: Any) => np.sum(chainJx(x))));
+  const XJ = np.array(XE_DATA, { shape: [E_N] });
+  eCase("@jax-js/jax jit", "y", () => yJ(XJ.ref).dataSync());
+  eCase("@jax-js/jax jit(grad)", "grad", () => gJ(XJ.ref).dataSync());
 } catch (e) {
   skipped.push({ name: "@jax-js/jax", why: String((e as Error)?.message ?? e).split("\n")[0] });
 }
@@ -111,6 +138,17 @@ try {
       },
     });
   }
+  const XT = tf.tensor1d(XE_DATA);
+  const chainT = (x: Any) => tf.add(tf.mul(tf.tanh(tf.add(tf.mul(x, 1.1), 0.3)), tf.exp(tf.neg(tf.mul(x, x)))), tf.sin(x));
+  const gT = tf.grad((x: Any) => tf.sum(chainT(x)));
+  const tfRun = (f: () => Any) => () => {
+    const r = f();
+    const d = r.dataSync();
+    r.dispose();
+    return d;
+  };
+  eCase("TF.js wasm", "y", tfRun(() => tf.tidy(() => chainT(XT))));
+  eCase("TF.js wasm tf.grad", "grad", tfRun(() => tf.tidy(() => gT(XT))));
 } catch (e) {
   skipped.push({ name: "@tensorflow/tfjs wasm", why: String((e as Error)?.message ?? e).split("\n")[0] });
 }
@@ -121,6 +159,18 @@ for (const s of skipped) console.log(`skipped ${s.name}: ${s.why}`);
 for (const c of cases) await calibrate(c, WARMUP_MS, SAMPLE_MS);
 await sample(cases, ROUNDS);
 
+for (const c of eCases) await calibrate(c, WARMUP_MS, SAMPLE_MS);
+await sample(eCases, ROUNDS);
+const eMs = (name: string) => {
+  const c = eCases.find((x) => x.name === name);
+  return c ? median(c.samples) / 1e6 : NaN;
+};
+console.log(`\n(e) y = tanh(x*1.1+0.3)*exp(-x*x)+sin(x), ${E_N} float32 (${(E_N * 8) / 1e6} MB read + written per pass)`);
+for (const kind of ["y", "grad"] as const)
+  for (const c of eCases.filter((x) => x.kind === kind)) {
+    const ms = median(c.samples) / 1e6;
+    console.log(`  ${(kind === "y" ? "forward  " : "gradient ") + c.name.padEnd(28)} ${ms.toFixed(2).padStart(8)} ms  ${((E_N * 8) / ms / 1e6).toFixed(2).padStart(6)} GB/s`);
+  }
 const gflops = (c: MCase) => (2 * c.n ** 3) / median(c.samples);
 const results: Record<string, { gflops: number; ms: number }> = {};
 for (const n of SIZES) {
@@ -137,4 +187,9 @@ const t = at("tsjax jnp.matmul 1024²"), j = at("@jax-js/jax jit(matmul) 1024²"
 console.log("");
 if (f) console.log(`  ${t >= 1.5 * f ? "MET   " : "MISSED"} (c) matmul 1024²: ${ratio(t / f)}x TF.js-wasm's GFLOP/s (target >= 1.5)`);
 if (j) console.log(`  ${t >= 2 * j ? "MET   " : "MISSED"} (c) matmul 1024²: ${ratio(t / j)}x @jax-js/jax's GFLOP/s (target >= 2)`);
+for (const [mine, peer, what] of [["tsjax jit (fused)", "@jax-js/jax jit", "forward"], ["tsjax jit(grad) (fused)", "@jax-js/jax jit(grad)", "gradient"]] as const) {
+  const r = eMs(mine) / eMs(peer);
+  if (Number.isFinite(r)) console.log(`  ${r <= 0.1 ? "MET   " : "MISSED"} (e) ${what}: tsjax ${eMs(mine).toFixed(2)} ms = ${ratio(r)}x @jax-js/jax's ${eMs(peer).toFixed(2)} ms (target <= 0.1)`);
+}
+for (const c of eCases) results[`(e) ${c.kind} ${c.name}`] = { gflops: NaN, ms: median(c.samples) / 1e6 };
 if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ node: process.version, jax: jaxVersion, tf: tfVersion, results }, null, 2));

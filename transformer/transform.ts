@@ -11,6 +11,7 @@ import { LowerError, Lowerer, skipParens, type LowerHost, type OuterScope } from
 import { NoRuleError, TransformError, type VjpOptions } from "./ad/reverse.js";
 import { checked, forward, jacobian, reverse } from "./pipeline.js";
 import { methodTarget } from "./frontend/methods.js";
+import { fuse } from "./jit/fuse.js";
 import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
 import { printFn } from "./print.js";
@@ -52,7 +53,7 @@ export function createTransformer(program: ts.Program, hooks: TransformHooks): t
     const visit = (node: ts.Node): ts.Node => {
       if (ts.isCallExpression(node)) {
         const k = classify(checker, checker.getSymbolAtLocation(skipParens(node.expression)));
-        if (k?.kind === "transform" && k.name !== "jit") {
+        if (k?.kind === "transform") {
           const out = file.transformSite(node, (e) => ts.visitNode(e, visit) as ts.Expression);
           if (out) return out;
         }
@@ -117,6 +118,8 @@ class FileTransform {
   private imports = new Map<string, { spec: string; names: Map<string, string> }>();
 
   readonly checker: ts.TypeChecker;
+  /** Whether the call site being transformed involves jit (then its kernels are fused). */
+  private jitted = false;
   constructor(
     readonly sf: ts.SourceFile,
     readonly program: ts.Program,
@@ -133,9 +136,18 @@ class FileTransform {
 
   /** The expression replacing a transform call; `visit` transforms the arguments that stay. */
   transformSite(call: ts.CallExpression, visit: (e: ts.Expression) => ts.Expression): ts.Expression | null {
+    // jit(f) of a function tsjax cannot compile stays what it was: f, run eagerly (as before jit
+    // compiled anything); nothing is wrong with it, it is only not faster
+    return this.compileSite(call, visit, apiOf(this.checker, call) === "jit");
+  }
+
+  private compileSite(call: ts.CallExpression, visit: (e: ts.Expression) => ts.Expression, quiet: boolean): ts.Expression | null {
     beginBuild();
+    this.jitted = false;
     try {
-      const fn = this.transformCall(call, call, undefined, true);
+      let fn = this.transformCall(call, call, undefined, true);
+      // jit anywhere in the composition: elementwise chains become fused kernels
+      if (this.jitted) fn = checked(fuse(fn), "fuse");
       if (process.env.TSJAX_DEBUG_IR) console.error(printFn(fn));
       // a `Math` of the user's own in scope at the call site must not capture the generated Math.cos
       const math = this.checker.resolveName("Math", call, ts.SymbolFlags.Value, false);
@@ -147,6 +159,7 @@ class FileTransform {
       const code = ts.factory.createParenthesizedExpression(arrow);
       return siteExpression(apiOf(this.checker, call), call, code, visit, (c) => this.argnums(c));
     } catch (e) {
+      if (quiet && (e instanceof LowerError || e instanceof NoRuleError || e instanceof TransformError)) return null;
       if (e instanceof LowerError) this.hooks.report(diagnostic(e.node, e.message));
       else if (e instanceof NoRuleError)
         this.hooks.report(this.diagnosticAt(e.stmt.src, call, `'${e.prim}' is not differentiable (${e.reason ?? "no derivative rule"})`));
@@ -181,7 +194,10 @@ class FileTransform {
     const target = call.arguments[0];
     if (!target) throw new LowerError(call, `${k.name}() needs a function to transform`);
     const fn = checked(this.targetFn(target, site, outer), "lowering");
-    if (k.name === "jit") return fn;
+    if (k.name === "jit") {
+      this.jitted = true;
+      return fn;
+    }
     if (!top && (k.name === "jacfwd" || k.name === "jacrev" || k.name === "hessian")) {
       // nested in another transform: the passes are IR too (ad/jacobian.ts)
       const opt = this.checkJacOptions(call, fn, k.name);

@@ -194,36 +194,60 @@ export interface FuncDef {
   readonly results?: readonly ValType[];
 }
 
-/** A module importing one memory (`env.memory`, shared when asked) and exporting the functions. */
-export function moduleBytes(funcs: readonly FuncDef[], memory: { shared: boolean; min: number; max: number }): Uint8Array {
+/** A function the module imports from `env` (JavaScript: Math.tanh, a runtime scalar function). */
+export interface ImportDef {
+  readonly name: string;
+  readonly params: readonly ValType[];
+  readonly results: readonly ValType[];
+}
+
+/**
+ * A module importing one memory (`env.memory`, shared when asked) and the functions `imports`
+ * (function indices 0..m-1), and exporting `funcs` (indices m, m+1, …).
+ */
+export function moduleBytes(funcs: readonly FuncDef[], memory: { shared: boolean; min: number; max: number }, imports: readonly ImportDef[] = []): Uint8Array {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  // one type per function (simple; duplicates are allowed)
-  const types = funcs.map((f) => {
+  const m = imports.length;
+  // one type per function, imports first (duplicates are allowed)
+  const sig = (params: readonly ValType[], results: readonly ValType[]) => {
     const t = [0x60];
-    vec(f.code.params.map((p) => [p]), t);
-    vec((f.results ?? []).map((r) => [r]), t);
+    vec(params.map((p) => [p]), t);
+    vec(results.map((r) => [r]), t);
     return t;
-  });
+  };
+  const types = [...imports.map((im) => sig(im.params, im.results)), ...funcs.map((f) => sig(f.code.params, f.results ?? []))];
   const tsec: number[] = [];
   vec(types, tsec);
   section(1, tsec, out);
+  const name = (s: string, b: number[]) => {
+    const bs = bytesOf(s);
+    uleb(bs.length, b);
+    b.push(...bs);
+  };
+  const entries: number[][] = [];
+  imports.forEach((im, i) => {
+    const e: number[] = [];
+    name("env", e);
+    name(im.name, e);
+    e.push(0x00);
+    uleb(i, e);
+    entries.push(e);
+  });
+  const mem: number[] = [];
+  name("env", mem);
+  name("memory", mem);
+  mem.push(0x02, memory.shared ? 0x03 : 0x01);
+  uleb(memory.min, mem);
+  uleb(memory.max, mem);
+  entries.push(mem);
   const imp: number[] = [];
-  const limits: number[] = [memory.shared ? 0x03 : 0x01];
-  uleb(memory.min, limits);
-  uleb(memory.max, limits);
-  const m = bytesOf("env"), n = bytesOf("memory");
-  const entry: number[] = [];
-  uleb(m.length, entry);
-  entry.push(...m);
-  uleb(n.length, entry);
-  entry.push(...n, 0x02, ...limits);
-  vec([entry], imp);
+  vec(entries, imp);
   section(2, imp, out);
   const fsec: number[] = [];
   vec(
     funcs.map((_, i) => {
       const b: number[] = [];
-      uleb(i, b);
+      uleb(m + i, b);
       return b;
     }),
     fsec,
@@ -232,11 +256,10 @@ export function moduleBytes(funcs: readonly FuncDef[], memory: { shared: boolean
   const esec: number[] = [];
   vec(
     funcs.map((f, i) => {
-      const nm = bytesOf(f.name);
       const b: number[] = [];
-      uleb(nm.length, b);
-      b.push(...nm, 0x00);
-      uleb(i, b);
+      name(f.name, b);
+      b.push(0x00);
+      uleb(m + i, b);
       return b;
     }),
     esec,

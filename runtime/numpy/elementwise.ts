@@ -161,6 +161,11 @@ const SPECS = {
   fma: spec("fma", 3, "inexact", { f: (a, b, c) => a * b + c }),
 } as const;
 
+/** The float32 scalar function of an elementwise op (what a fused kernel computes per element). */
+export function scalarF32(name: string): ((...xs: number[]) => number) | undefined {
+  return (SPECS as Record<string, OpSpec>)[name]?.f;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Kernels
 
@@ -222,7 +227,8 @@ return function broadcast_${k}(out, shape, ${params}) {
       idx[d] = 0;
     }
   }
-};`;
+};
+`;
   const compiled = compile(src, fn);
   if (compiled) return compiled;
   return (out: TypedArray, shape: number[], ...xs: (TypedArray | number[])[]) => {

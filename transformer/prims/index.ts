@@ -11,10 +11,11 @@ import { INDEXING } from "./indexing.js";
 import { PLUMBING } from "./plumbing.js";
 import { LISTS } from "./lists.js";
 import { JACOBIAN } from "./jacobian.js";
+import { JIT } from "./jit.js";
 
 export type { KernelClass, Ops, PrimDef, VjpRule } from "./def.js";
 
-const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN };
+const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT };
 
 function join(): Readonly<Record<string, PrimDef>> {
   const out: Record<string, PrimDef> = {};

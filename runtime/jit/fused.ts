@@ -1,0 +1,108 @@
+// The run-time half of fused kernels: `fused(program, ...inputs)` is what a jit'd function's
+// elementwise chain became at build time (transformer/jit/fuse.ts). Small inputs, or inputs that
+// are not all float32, are interpreted op by op with the eager functions (the same numbers, and
+// no start-up cost: the tutorial's 4-element arrays stay as fast as eager code). From
+// FUSED_MIN_SIZE elements on, one WebAssembly pass computes the whole chain (fused-kernel.ts),
+// compiled once per program and operand pattern, equal to the eager result bit for bit.
+
+import { NDArray } from "../array.js";
+import * as ew from "../numpy/elementwise.js";
+import { broadcastTo } from "../numpy/shape.js";
+import { broadcastShapes, sizeOf } from "../shape.js";
+import { f32, machine, scratch } from "./machine.js";
+import { allSimd, fusedKernel, importedOps, type Program } from "./fused-kernel.js";
+import { F64, moduleBytes, WA, type WasmExports } from "./wasm.js";
+
+/** Below this many elements the chain is interpreted with the eager functions. */
+export const FUSED_MIN_SIZE = 2048;
+
+type Input = NDArray | number;
+type EwFn = (...xs: Input[]) => NDArray;
+
+interface Compiled {
+  readonly program: Program;
+  readonly variants: Map<string, WasmExports["kern"]>;
+}
+const programs = new Map<string, Compiled>();
+
+function compiled(src: string): Compiled {
+  let c = programs.get(src);
+  if (!c) programs.set(src, (c = { program: JSON.parse(src) as Program, variants: new Map() }));
+  return c;
+}
+
+/** The chain op by op with the eager functions (exactly what the unfused code computes). */
+function interpret(p: Program, inputs: readonly Input[]): NDArray {
+  const vals: Input[] = inputs.slice();
+  for (const [op, ...args] of p.ops) {
+    const fn = (ew as unknown as Record<string, EwFn>)[op];
+    if (!fn) throw new Error(`tsjax: fused kernel: unknown op '${op}'`);
+    vals.push(fn(...args.map((a) => (typeof a === "object" ? a.c : vals[a]))));
+  }
+  return vals[vals.length - 1] as NDArray;
+}
+
+/** The WebAssembly function for a program and operand pattern ("v"/"s" per input). */
+function variant(c: Compiled, modes: string): WasmExports["kern"] | null {
+  const hit = c.variants.get(modes);
+  if (hit) return hit;
+  const m = machine();
+  if (!m) return null;
+  const imports = importedOps(c.program);
+  const fns = imports.map((op) => ew.scalarF32(op));
+  if (fns.some((f) => !f)) return null;
+  const arity = (op: string) => c.program.ops.find((o) => o[0] === op)!.length - 1;
+  const bytes = moduleBytes(
+    [fusedKernel(c.program, modes)],
+    { shared: m.shared, min: 16, max: 16384 },
+    imports.map((op) => ({ name: op, params: Array(arity(op)).fill(F64), results: [F64] })),
+  );
+  const env: Record<string, unknown> = { memory: m.memory };
+  imports.forEach((op, k) => (env[op] = fns[k]));
+  const kern = new WA.Instance(new WA.Module(bytes), { env }).exports.kern;
+  c.variants.set(modes, kern);
+  return kern;
+}
+
+export function fused(src: string, ...inputs: Input[]): NDArray {
+  const c = compiled(src);
+  const p = c.program;
+  // the output's shape; every Array input float32, or the eager functions decide
+  const shapes: (readonly number[])[] = [];
+  for (const x of inputs) {
+    if (x instanceof NDArray) {
+      if (x.dtype !== "float32") return interpret(p, inputs);
+      shapes.push(x.shape);
+    } else if (typeof x !== "number") return interpret(p, inputs);
+  }
+  const shape = broadcastShapes("fused", ...shapes);
+  const n = sizeOf(shape);
+  if (n < FUSED_MIN_SIZE) return interpret(p, inputs);
+  // scalars: numbers (weak, rounded to float32 as eager code does) and one-element Arrays
+  let modes = "";
+  const vals: (Float32Array | number)[] = inputs.map((x) => {
+    if (typeof x === "number") return (modes += "s"), Math.fround(x);
+    if (x.size === 1) return (modes += "s"), x.data[0] as number;
+    modes += "v";
+    const full = x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i]) ? x : broadcastTo(x, shape);
+    return full.data as Float32Array;
+  });
+  const kern = variant(c, modes);
+  const m = machine();
+  if (!kern || !m) return interpret(p, inputs);
+  const vecs = vals.filter((v): v is Float32Array => typeof v !== "number");
+  const base = scratch(m, (vecs.length + 1) * n * 4);
+  const mem = f32(m);
+  let at = base;
+  const args = vals.map((v) => {
+    if (typeof v === "number") return v;
+    mem.set(v.subarray(0, n), at >> 2);
+    const ptr = at;
+    at += n * 4;
+    return ptr;
+  });
+  kern(...args, at, n);
+  return new NDArray(mem.slice(at >> 2, (at >> 2) + n), shape, "float32");
+}
+
+export { allSimd };

@@ -1,0 +1,90 @@
+// jit fuses elementwise chains into one kernel (transformer/jit/fuse.ts → runtime/jit/fused.ts):
+// results equal the eager code's bit for bit, below the size threshold (interpreted with the
+// eager functions) and above it (one WebAssembly pass: f32x4 lanes for arithmetic chains, the
+// runtime's scalar functions for transcendental ones), with broadcasting, scalars, one-element
+// and zero-size Arrays, odd sizes around the SIMD width, through grad, and in loops.
+import { describe, expect, it } from "vitest";
+import { grad, jit, valueAndGrad, numpy as jnp, Array as TArray } from "../../runtime/index.js";
+import type { Array } from "../../runtime/index.js";
+import { FUSED_MIN_SIZE } from "../../runtime/jit/fused.js";
+
+function rand(shape: number[], seed: number, lo = -2, hi = 2): Array {
+  let s = seed >>> 0 || 1;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const d = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    d[i] = lo + ((hi - lo) * s) / 2 ** 32;
+  }
+  return new TArray(d, shape, "float32");
+}
+
+/** The same function, eager and jit'd. */
+const chain = (x: Array) => jnp.add(jnp.multiply(jnp.tanh(jnp.add(jnp.multiply(x, 1.1), 0.3)), jnp.exp(jnp.negative(jnp.multiply(x, x)))), jnp.sin(x));
+const chainJ = jit(chain);
+const arith = (x: Array, y: Array) => jnp.divide(jnp.subtract(jnp.multiply(x, x), jnp.maximum(y, 0.5)), jnp.add(jnp.abs(y), 1.25));
+const arithJ = jit(arith);
+const bcast = (x: Array, b: Array, k: number) => jnp.sqrt(jnp.add(jnp.square(jnp.subtract(x, b)), k));
+const bcastJ = jit(bcast);
+
+/** The float32 bit patterns (every NaN as one: its sign and payload are not part of the result). */
+const bits = (a: Array) => [...new Uint32Array(new Float32Array(a.data as Float32Array).buffer)].map((b) => ((b & 0x7f800000) === 0x7f800000 && b & 0x7fffff ? 0x7fc00000 : b));
+
+describe("fused kernels equal eager code bit for bit", () => {
+  it("jit'd code calls fused kernels", () => {
+    expect(String(chainJ)).toContain("fused(");
+    expect(String(arithJ)).toContain("fused(");
+  });
+  const SIZES = [0, 1, 3, 4, 5, 100, FUSED_MIN_SIZE - 1, FUSED_MIN_SIZE, FUSED_MIN_SIZE + 1, FUSED_MIN_SIZE + 3, 10007];
+  it.each(SIZES)("a transcendental chain on %i elements", (n) => {
+    const x = rand([n], n + 1, -3, 3);
+    expect(bits(chainJ(x))).toEqual(bits(chain(x)));
+    expect(chainJ(x).shape).toEqual([n]);
+  });
+  it.each(SIZES)("an arithmetic chain (f32x4 lanes) on %i elements", (n) => {
+    const x = rand([n], n + 2), y = rand([n], n + 3);
+    expect(bits(arithJ(x, y))).toEqual(bits(arith(x, y)));
+  });
+  it.each([
+    [[64, 64], [64]],
+    [[64, 64], [64, 1]],
+    [[3, 1000], [1]],
+    [[2, 3, 700], [3, 1]],
+    [[2500], []],
+  ])("broadcasting %j against %j, with a number", (xs, bs) => {
+    const x = rand(xs as number[], 7), b = rand(bs as number[], 8);
+    expect(bits(bcastJ(x, b, 0.7))).toEqual(bits(bcast(x, b, 0.7)));
+    expect(bits(bcastJ(b, x, 2))).toEqual(bits(bcast(b, x, 2)));
+  });
+  it("special values: NaN, ±Infinity, ±0, and tiny numbers", () => {
+    const d = new Float32Array(4096);
+    const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-38, 3.4e38, -3.4e38, 1, -1];
+    for (let i = 0; i < d.length; i++) d[i] = specials[i % specials.length] * (i % 3 === 0 ? 1 : 0.5);
+    const x = new TArray(d, [4096], "float32"), y = new TArray(d.slice().reverse(), [4096], "float32");
+    expect(bits(arithJ(x, y))).toEqual(bits(arith(x, y)));
+    expect(bits(chainJ(x))).toEqual(bits(chain(x)));
+  });
+});
+
+describe("fused kernels under differentiation and control flow", () => {
+  const loss = (w: Array, x: Array) => jnp.sum(jnp.square(jnp.subtract(jnp.tanh(jnp.multiply(x, w)), jnp.multiply(x, 0.5))));
+  const w = rand([5000], 11, -1, 1), x = rand([5000], 12);
+  it("jit(grad(f)), grad(jit(f)) and jit(valueAndGrad(f)) give the eager gradient bit for bit", () => {
+    const g = grad(loss)(w, x);
+    expect(bits(jit(grad(loss))(w, x))).toEqual(bits(g));
+    expect(bits(grad(jit(loss))(w, x))).toEqual(bits(g));
+    const [v, g2] = jit(valueAndGrad(loss))(w, x);
+    expect(v.item()).toBe(loss(w, x).item());
+    expect(bits(g2)).toEqual(bits(g));
+  });
+  it("a loop with a run-time trip count inside jit", () => {
+    const f = (x: Array, n: number) => {
+      let h = x;
+      for (let i = 0; i < n; i++) h = jnp.add(jnp.multiply(jnp.tanh(h), 0.9), jnp.multiply(x, 0.1));
+      return h;
+    };
+    const x = rand([3000], 5);
+    expect(bits(jit(f)(x, 7))).toEqual(bits(f(x, 7)));
+    expect(bits(jit(grad((x: Array, n: number) => jnp.sum(f(x, n))))(x, 4))).toEqual(bits(grad((x: Array, n: number) => jnp.sum(f(x, n)))(x, 4)));
+  });
+});
