@@ -3,11 +3,14 @@
 // input as a byte address, a scalar one as an f32. Each op reproduces the eager float32 result
 // bit for bit: + − × ÷ √, min, max, |x|, −x, floor, ceil, trunc are float32 instructions
 // (correctly rounded, so equal to JavaScript's float64 result rounded to float32), with f32x4
-// SIMD when the whole chain is made of them; fma is computed in float64 as JavaScript does; every
-// other op calls the runtime's own scalar function (Math.tanh, …), imported, on the float64
-// value, and rounds its result to float32 as the eager loop's store does.
+// lanes when the whole chain is made of them. Otherwise the chain runs on f64x2 lanes, each op's
+// result rounded to float32 as the eager loop's store does: the same instructions in float64, fma
+// as JavaScript computes it, exp and tanh as vector polynomials (vmath.ts: eager code on large
+// Arrays runs them too), and every other op through the runtime's own scalar function (Math.sin,
+// …), imported and called per lane.
 
-import { Code, F32, F64, I32, V128, type FuncDef, type ValType } from "./wasm.js";
+import { Code, F32, I32, V128, type FuncDef, type ValType } from "./wasm.js";
+import { emitExp, emitTanh, f64x2Const, F64X2, vmathLocals } from "./vmath.js";
 
 export interface Program {
   /** Number of inputs. */
@@ -37,107 +40,143 @@ const SIMD_OK = new Set([...Object.keys(NATIVE), "square", "reciprocal"]);
 /** Whether the whole program runs on f32x4 lanes. */
 export const allSimd = (p: Program) => p.ops.every((o) => SIMD_OK.has(o[0]));
 
+/** Ops computed in f64x2 lanes without a call. */
+const VECTOR_F64 = new Set([...SIMD_OK, "fma", "exp", "tanh"]);
+/** f64x2 opcodes of the native ops. */
+const NATIVE64: Record<string, number> = {
+  add: 0xf0, subtract: 0xf1, multiply: 0xf2, divide: 0xf3, minimum: 0xf4, maximum: 0xf5,
+  negative: 0xed, abs: 0xec, sqrt: 0xef, ceil: 0x74, floor: 0x75, trunc: 0x7a,
+};
+
 /** The ops that call an imported scalar function (in import order). */
-export const importedOps = (p: Program): string[] => [...new Set(p.ops.map((o) => o[0]).filter((op) => !SIMD_OK.has(op) && op !== "fma"))];
+export const importedOps = (p: Program): string[] => [...new Set(p.ops.map((o) => o[0]).filter((op) => !VECTOR_F64.has(op)))];
 
 /**
  * kern(x_0 … x_{in-1}, out, n): `modes[k]` is "v" (input k is a byte address of n floats) or "s"
  * (an f32 value). Imported functions are 0..m-1 (importedOps order), so this function is m.
+ * In f64x2 mode the last pair may run one element past n: inputs and output have a float of
+ * padding (fused.ts allocates it).
  */
 export function fusedKernel(p: Program, modes: string): FuncDef {
   const params: ValType[] = [...[...modes].map((m): ValType => (m === "v" ? I32 : F32)), I32, I32];
   const f = new Code(params);
   const OUT = p.in, N = p.in + 1;
-  const imports = importedOps(p);
   const i = f.local(I32);
-  const simd = allSimd(p);
-
-  // one element's chain, in f32 locals: `at` gives an operand's value on the stack
-  const scalarChain = (load: (k: number) => void): number => {
-    const vals: number[] = [];
-    const push = (a: number | { c: number }) => {
-      if (typeof a === "object") f.op(0x43, ...new Uint8Array(new Float32Array([a.c]).buffer));
-      else if (a < p.in) load(a);
-      else f.get(vals[a - p.in]);
-    };
-    for (const [op, ...args] of p.ops) {
-      const r = f.local(F32);
-      const nat = NATIVE[op];
-      if (nat) {
-        args.forEach(push);
-        f.op(nat.s);
-      } else if (op === "square") {
-        push(args[0]);
-        push(args[0]);
-        f.op(0x94);
-      } else if (op === "reciprocal") {
-        f.op(0x43, ...new Uint8Array(new Float32Array([1]).buffer));
-        push(args[0]);
-        f.op(0x95);
-      } else if (op === "fma") {
-        // a·b + c in float64, rounded once (as JavaScript computes it)
-        push(args[0]);
-        f.op(0xbb);
-        push(args[1]);
-        f.op(0xbb, 0xa2);
-        push(args[2]);
-        f.op(0xbb, 0xa0, 0xb6);
-      } else {
-        for (const a of args) (push(a), f.op(0xbb));
-        f.call(imports.indexOf(op)).op(0xb6);
-      }
-      f.set(r);
-      vals.push(r);
-    }
-    return vals[vals.length - 1];
-  };
-
-  const scalarLoad = (k: number) => {
-    if (modes[k] === "v") f.get(k).get(i).i32(4).i32Mul().i32Add().f32Load(0);
-    else f.get(k);
-  };
-
   f.i32(0).set(i);
-  if (simd) {
-    // f32x4 over the first n − n mod 4 elements; scalar inputs splatted once
-    const splat = [...modes].map((m, k) => (m === "s" ? f.local(V128) : -1));
-    splat.forEach((l, k) => l >= 0 && f.get(k).simd(0x13).set(l));
-    const n4 = f.local(I32);
-    f.get(N).i32(-4).op(0x71).set(n4); // i32.and
-    f.block(() =>
-      f.loop(() => {
-        f.get(i).get(n4).i32GeS().brIf(1);
-        const vals: number[] = [];
-        const push = (a: number | { c: number }) => {
-          if (typeof a === "object") f.f32x4Const(a.c);
-          else if (a < p.in) {
-            if (modes[a] === "v") f.get(a).get(i).i32(4).i32Mul().i32Add().v128Load(0);
-            else f.get(splat[a]);
-          } else f.get(vals[a - p.in]);
-        };
-        for (const [op, ...args] of p.ops) {
-          const r = f.local(V128);
-          if (op === "square") (push(args[0]), push(args[0]), f.simd(0xe6));
-          else if (op === "reciprocal") (f.f32x4Const(1), push(args[0]), f.simd(0xe7));
-          else (args.forEach(push), f.simd(NATIVE[op].v));
-          f.set(r);
-          vals.push(r);
-        }
-        f.get(OUT).get(i).i32(4).i32Mul().i32Add().get(vals[vals.length - 1]).v128Store(0);
-        f.get(i).i32(4).i32Add().set(i);
-        f.br(0);
-      }),
-    );
-  }
-  // the scalar loop (all of it, or the tail after the lanes)
+  if (allSimd(p)) f32x4Loop(f, p, modes, i, OUT, N);
+  else f64x2Loop(f, p, modes, i, OUT, N, importedOps(p));
+  return { name: "kern", code: f };
+}
+
+const addr = (f: Code, base: number, i: number) => f.get(base).get(i).i32(4).i32Mul().i32Add();
+
+/** f32x4 lanes over n − n mod 4 elements, then one element at a time. */
+function f32x4Loop(f: Code, p: Program, modes: string, i: number, OUT: number, N: number): void {
+  const splat = [...modes].map((m, k) => (m === "s" ? f.local(V128) : -1));
+  splat.forEach((l, k) => l >= 0 && f.get(k).simd(0x13).set(l));
+  const n4 = f.local(I32);
+  f.get(N).i32(-4).op(0x71).set(n4); // i32.and
+  f.block(() =>
+    f.loop(() => {
+      f.get(i).get(n4).i32GeS().brIf(1);
+      const vals: number[] = [];
+      const push = (a: number | { c: number }) => {
+        if (typeof a === "object") f.f32x4Const(a.c);
+        else if (a < p.in) (modes[a] === "v" ? addr(f, a, i).v128Load(0) : f.get(splat[a]));
+        else f.get(vals[a - p.in]);
+      };
+      for (const [op, ...args] of p.ops) {
+        const r = f.local(V128);
+        if (op === "square") (push(args[0]), push(args[0]), f.simd(0xe6));
+        else if (op === "reciprocal") (f.f32x4Const(1), push(args[0]), f.simd(0xe7));
+        else (args.forEach(push), f.simd(NATIVE[op].v));
+        f.set(r);
+        vals.push(r);
+      }
+      addr(f, OUT, i).get(vals[vals.length - 1]).v128Store(0);
+      f.get(i).i32(4).i32Add().set(i);
+      f.br(0);
+    }),
+  );
+  // the tail, one element at a time
   f.block(() =>
     f.loop(() => {
       f.get(i).get(N).i32GeS().brIf(1);
-      const r = scalarChain(scalarLoad);
-      f.get(OUT).get(i).i32(4).i32Mul().i32Add().get(r).f32Store(0);
+      const vals: number[] = [];
+      const push = (a: number | { c: number }) => {
+        if (typeof a === "object") f.op(0x43, ...new Uint8Array(new Float32Array([a.c]).buffer));
+        else if (a < p.in) (modes[a] === "v" ? addr(f, a, i).f32Load(0) : f.get(a));
+        else f.get(vals[a - p.in]);
+      };
+      for (const [op, ...args] of p.ops) {
+        const r = f.local(F32);
+        if (op === "square") (push(args[0]), push(args[0]), f.op(0x94));
+        else if (op === "reciprocal") (f.op(0x43, ...new Uint8Array(new Float32Array([1]).buffer)), push(args[0]), f.op(0x95));
+        else (args.forEach(push), f.op(NATIVE[op].s));
+        f.set(r);
+        vals.push(r);
+      }
+      addr(f, OUT, i).get(vals[vals.length - 1]).f32Store(0);
       f.get(i).i32(1).i32Add().set(i);
       f.br(0);
     }),
   );
-  return { name: "kern", code: f };
+}
+
+/** f64x2 lanes, two elements a step (the last step may be half padding), each op rounded to float32. */
+function f64x2Loop(f: Code, p: Program, modes: string, i: number, OUT: number, N: number, imports: string[]): void {
+  const S = F64X2;
+  const round = () => f.simd(0x5e).simd(0x5f); // f32x4.demote_f64x2_zero, f64x2.promote_low_f32x4
+  const splat = [...modes].map((m, k) => (m === "s" ? f.local(V128) : -1));
+  splat.forEach((l, k) => l >= 0 && f.get(k).op(0xbb).simd(S.f64x2Splat).set(l));
+  const tmp = vmathLocals(f);
+  f.block(() =>
+    f.loop(() => {
+      f.get(i).get(N).i32GeS().brIf(1);
+      const vals: number[] = [];
+      const push = (a: number | { c: number }) => {
+        if (typeof a === "object") f64x2Const(f, Math.fround(a.c));
+        else if (a < p.in) {
+          // two floats into the low lanes (v128.load64_zero), widened
+          if (modes[a] === "v") addr(f, a, i).simd(0x5d).op(3, 0).simd(0x5f);
+          else f.get(splat[a]);
+        } else f.get(vals[a - p.in]);
+      };
+      for (const [op, ...args] of p.ops) {
+        const r = f.local(V128);
+        if (NATIVE64[op] !== undefined) (args.forEach(push), f.simd(NATIVE64[op]));
+        else if (op === "square") (push(args[0]), push(args[0]), f.simd(S.mul));
+        else if (op === "reciprocal") (f64x2Const(f, 1), push(args[0]), f.simd(S.div));
+        else if (op === "fma") (push(args[0]), push(args[1]), f.simd(S.mul), push(args[2]), f.simd(S.add));
+        else if (op === "exp" || op === "tanh") {
+          push(args[0]);
+          f.set(tmp.big);
+          const x = f.local(V128);
+          f.get(tmp.big).set(x);
+          if (op === "exp") emitExp(f, x, tmp);
+          else emitTanh(f, x, tmp);
+        } else {
+          // the runtime's scalar function, lane by lane
+          const ins = args.map(() => f.local(V128));
+          args.forEach((a, k) => (push(a), f.set(ins[k])));
+          f64x2Const(f, 0);
+          for (const lane of [0, 1]) {
+            for (const l of ins) f.get(l).simd(S.extract).op(lane);
+            f.call(imports.indexOf(op));
+            // (the vector under construction is below the call's result: replace its lane)
+            const t = f.local(V128);
+            const v = f.local(0x7c);
+            f.set(v).set(t).get(t).get(v).simd(S.replace).op(lane);
+          }
+        }
+        round();
+        f.set(r);
+        vals.push(r);
+      }
+      // store the two floats (v128.store64_lane, lane 0)
+      addr(f, OUT, i).get(vals[vals.length - 1]).simd(0x5e).simd(0x5b).op(3, 0, 0);
+      f.get(i).i32(2).i32Add().set(i);
+      f.br(0);
+    }),
+  );
 }

@@ -60,6 +60,11 @@ function variant(c: Compiled, modes: string): WasmExports["kern"] | null {
   const env: Record<string, unknown> = { memory: m.memory };
   imports.forEach((op, k) => (env[op] = fns[k]));
   const kern = new WA.Instance(new WA.Module(bytes), { env }).exports.kern;
+  // a few short runs first: V8 optimises a WebAssembly function once it has run enough, and a
+  // long first call would otherwise run all of its elements unoptimised
+  const base = scratch(m, 64 * 4 * (c.program.in + 1));
+  const warm = [...modes].map((md, k) => (md === "v" ? base + 256 * k : 0.5));
+  for (let r = 0; r < 300; r++) kern(...warm, base + 256 * c.program.in, 16);
   c.variants.set(modes, kern);
   return kern;
 }
@@ -91,18 +96,29 @@ export function fused(src: string, ...inputs: Input[]): NDArray {
   const m = machine();
   if (!kern || !m) return interpret(p, inputs);
   const vecs = vals.filter((v): v is Float32Array => typeof v !== "number");
-  const base = scratch(m, (vecs.length + 1) * n * 4);
+  // each region n floats and a little padding (the f64x2 loop's last pair may run one past n)
+  const region = (n + 4) * 4;
+  const base = scratch(m, (vecs.length + 1) * region);
   const mem = f32(m);
   let at = base;
   const args = vals.map((v) => {
     if (typeof v === "number") return v;
     mem.set(v.subarray(0, n), at >> 2);
     const ptr = at;
-    at += n * 4;
+    at += region;
     return ptr;
   });
   kern(...args, at, n);
   return new NDArray(mem.slice(at >> 2, (at >> 2) + n), shape, "float32");
 }
 
-export { allSimd };
+const ONE_OP: Record<string, string> = {};
+/**
+ * Eager exp/tanh on a float32 Array of FUSED_MIN_SIZE elements or more: the fused kernel's vector
+ * polynomial (vmath.ts), so eager and jit'd code give the same bits; null otherwise (the caller's
+ * Math.exp/Math.tanh loop).
+ */
+export function vectorMath(op: "exp" | "tanh", a: unknown): NDArray | null {
+  if (!(a instanceof NDArray) || a.dtype !== "float32" || a.size < FUSED_MIN_SIZE || !machine()) return null;
+  return fused((ONE_OP[op] ??= JSON.stringify({ in: 1, ops: [[op, 0]] })), a);
+}

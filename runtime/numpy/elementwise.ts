@@ -19,6 +19,7 @@ import { alloc, castScalar, promoteTypes, promoteWeak } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { broadcastShapes, fmtShape, sameShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
+import { vectorMath } from "../jit/fused.js";
 
 type ScalarFn = (...xs: number[]) => number;
 
@@ -492,8 +493,9 @@ export function reciprocal(a: ArrayLike): NDArray {
 export function sqrt(a: ArrayLike): NDArray {
   return applyOp(SPECS.sqrt, [a]);
 }
+// (large float32 Arrays: the jit's vector kernel, so eager and jit'd results are the same bits)
 export function exp(a: ArrayLike): NDArray {
-  return applyOp(SPECS.exp, [a]);
+  return vectorMath("exp", a) ?? applyOp(SPECS.exp, [a]);
 }
 export function log(a: ArrayLike): NDArray {
   return applyOp(SPECS.log, [a]);
@@ -505,7 +507,7 @@ export function expm1(a: ArrayLike): NDArray {
   return applyOp(SPECS.expm1, [a]);
 }
 export function tanh(a: ArrayLike): NDArray {
-  return applyOp(SPECS.tanh, [a]);
+  return vectorMath("tanh", a) ?? applyOp(SPECS.tanh, [a]);
 }
 export function sin(a: ArrayLike): NDArray {
   return applyOp(SPECS.sin, [a]);

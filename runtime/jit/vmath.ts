@@ -1,0 +1,149 @@
+// Vector math in float64 lanes (f64x2) for fused kernels: exp and tanh, accurate to a few float64
+// ulps, so that their values rounded to float32 are the correctly rounded float32 results except
+// where the exact value lies within ~1e-15 (relative) of a float32 rounding boundary. Eager code
+// on Arrays of FUSED_MIN_SIZE elements or more runs these same kernels, so jit'd and eager
+// results stay equal bit for bit at every size (below it, both use Math.exp / Math.tanh).
+//
+// exp: x clamped to [−104, 89] (beyond, the float32 result is 0 or ∞ anyway), n = round(x·log₂e),
+// r = x − n·ln2 in two parts (Cody–Waite, fdlibm's constants; |r| ≤ 0.35), e^r by its Taylor
+// series to r¹³ (remainder < 4e-18), times 2ⁿ built from its bits.
+// tanh: |x| ≥ 0.3: 1 − 2/(e^{2|x|} + 1) (no cancellation there); below, expm1(2|x|) by its Taylor
+// series to r¹⁷ and e/(e + 2); the sign of x put back (tanh(−0) = −0).
+
+import type { Code } from "./wasm.js";
+import { V128 } from "./wasm.js";
+
+const S = {
+  f64x2Splat: 0x14,
+  extract: 0x21,
+  replace: 0x22,
+  f64x2Lt: 0x49,
+  f64x2Ge: 0x4c,
+  and: 0x4e,
+  or: 0x50,
+  bitselect: 0x52,
+  i64x2Shl: 0xcb,
+  nearest: 0x94,
+  abs: 0xec,
+  add: 0xf0,
+  sub: 0xf1,
+  mul: 0xf2,
+  div: 0xf3,
+  min: 0xf4,
+  max: 0xf5,
+} as const;
+
+/** v128.const of two equal float64 lanes. */
+export function f64x2Const(f: Code, x: number): Code {
+  f.simd(0x0c);
+  f.op(...new Uint8Array(new Float64Array([x, x]).buffer));
+  return f;
+}
+const constBits = (f: Code, hi: number, lo: number) => {
+  f.simd(0x0c);
+  const b = new Uint8Array(16);
+  const dv = new DataView(b.buffer);
+  dv.setUint32(0, lo, true);
+  dv.setUint32(4, hi, true);
+  dv.setUint32(8, lo, true);
+  dv.setUint32(12, hi, true);
+  f.op(...b);
+};
+
+const INV_FACT = Array.from({ length: 20 }, (_, n) => {
+  let p = 1;
+  for (let k = 2; k <= n; k++) p *= k;
+  return 1 / p;
+});
+
+/**
+ * Σ_{k=lo}^{hi} r^k/k! for r in local `r`, on the stack, by Estrin's scheme (pairs c + c'·r, then
+ * pairs of those with r², r⁴, …): a short dependency chain, where Horner's would be as long as
+ * the degree (each step waiting for the last multiply and add).
+ */
+function taylor(f: Code, r: number, lo: number, hi: number): void {
+  const V = 0x7b;
+  let terms: (() => void)[] = [];
+  for (let k = lo; k <= hi; k += 2) {
+    const c0 = INV_FACT[k], c1 = k + 1 <= hi ? INV_FACT[k + 1] : 0;
+    terms.push(() => {
+      if (c1 === 0) f64x2Const(f, c0);
+      else (f64x2Const(f, c1), f.get(r).simd(S.mul), f64x2Const(f, c0).simd(S.add));
+    });
+  }
+  // powers r², r⁴, … in locals
+  let pw = f.local(V);
+  f.get(r).get(r).simd(S.mul).set(pw);
+  while (terms.length > 1) {
+    const next: (() => void)[] = [];
+    const p = pw;
+    for (let j = 0; j < terms.length; j += 2) {
+      const a = terms[j], b = terms[j + 1];
+      const t = f.local(V);
+      if (b) (b(), f.get(p).simd(S.mul), a(), f.simd(S.add));
+      else a();
+      f.set(t);
+      next.push(() => f.get(t));
+    }
+    terms = next;
+    if (terms.length > 1) {
+      const q = f.local(V);
+      f.get(p).get(p).simd(S.mul).set(q);
+      pw = q;
+    }
+  }
+  terms[0]();
+  // times r^lo
+  for (let k = 0; k < lo; k++) f.get(r).simd(S.mul);
+}
+
+/** e^x for x in local `x` (f64x2); the result on the stack. Needs 3 scratch v128 locals. */
+export function emitExp(f: Code, x: number, tmp: { n: number; r: number; t: number }): void {
+  // clamp, n = nearest(x·log2e)
+  f.get(x);
+  f64x2Const(f, 89).simd(S.min);
+  f64x2Const(f, -104).simd(S.max).set(tmp.t);
+  f.get(tmp.t);
+  f64x2Const(f, 1.4426950408889634).simd(S.mul).simd(S.nearest).set(tmp.n);
+  // r = (x − n·ln2hi) − n·ln2lo
+  f.get(tmp.t).get(tmp.n);
+  f64x2Const(f, 6.93147180369123816490e-1).simd(S.mul).simd(S.sub);
+  f.get(tmp.n);
+  f64x2Const(f, 1.90821492927058770002e-10).simd(S.mul).simd(S.sub).set(tmp.r);
+  // p(r) = Σ_{k≤13} r^k/k!, then · 2^n: bits of (n + 2^52 + 1023) shifted left by 52
+  taylor(f, tmp.r, 0, 13);
+  f.get(tmp.n);
+  f64x2Const(f, 4503599627370496 + 1023).simd(S.add);
+  f.i32(52).simd(S.i64x2Shl);
+  f.simd(S.mul);
+}
+
+/** tanh(x) for x in local `x`; the result on the stack. */
+export function emitTanh(f: Code, x: number, tmp: { a: number; e: number; n: number; r: number; t: number; big: number }): void {
+  f.get(x).simd(S.abs).set(tmp.a);
+  // big: 1 − 2/(e^{2a} + 1)
+  f.get(tmp.a).get(tmp.a).simd(S.add).set(tmp.e);
+  emitExp(f, tmp.e, tmp);
+  f64x2Const(f, 1).simd(S.add).set(tmp.e);
+  f64x2Const(f, 1);
+  f64x2Const(f, 2).get(tmp.e).simd(S.div).simd(S.sub).set(tmp.big);
+  // small: e = expm1(2a) = Σ_{1≤k≤17} (2a)^k/k!, then e/(e + 2)
+  f.get(tmp.a).get(tmp.a).simd(S.add).set(tmp.r);
+  taylor(f, tmp.r, 1, 17);
+  f.set(tmp.e);
+  f.get(tmp.e).get(tmp.e);
+  f64x2Const(f, 2).simd(S.add).simd(S.div);
+  // small where a < 0.3, else big; then the sign of x
+  f.get(tmp.big).get(tmp.a);
+  f64x2Const(f, 0.3).simd(S.f64x2Lt).simd(S.bitselect);
+  f.get(x);
+  constBits(f, 0x80000000, 0);
+  f.simd(S.and).simd(S.or);
+}
+
+/** The scratch locals emitExp / emitTanh use. */
+export function vmathLocals(f: Code) {
+  return { a: f.local(V128), e: f.local(V128), n: f.local(V128), r: f.local(V128), t: f.local(V128), big: f.local(V128) };
+}
+
+export const F64X2 = S;
