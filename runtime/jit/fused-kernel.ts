@@ -10,7 +10,7 @@
 // …), imported and called per lane.
 
 import { Code, F32, I32, V128, type FuncDef, type ValType } from "./wasm.js";
-import { emitExp, emitTanh, f64x2Const, F64X2, vmathLocals } from "./vmath.js";
+import { emitExp, emitSinCos, emitTanh, f64x2Const, F64X2, TRIG_LIMIT, vmathLocals } from "./vmath.js";
 
 export interface Program {
   /** Number of inputs. */
@@ -41,7 +41,9 @@ const SIMD_OK = new Set([...Object.keys(NATIVE), "square", "reciprocal"]);
 export const allSimd = (p: Program) => p.ops.every((o) => SIMD_OK.has(o[0]));
 
 /** Ops computed in f64x2 lanes without a call. */
-const VECTOR_F64 = new Set([...SIMD_OK, "fma", "exp", "tanh"]);
+const VECTOR_F64 = new Set([...SIMD_OK, "fma", "exp", "tanh", "sin", "cos"]);
+/** Vector ops that fall back to the scalar function for some inputs (sin/cos of large |x|). */
+const FALLBACK = new Set(["sin", "cos"]);
 /** f64x2 opcodes of the native ops. */
 const NATIVE64: Record<string, number> = {
   add: 0xf0, subtract: 0xf1, multiply: 0xf2, divide: 0xf3, minimum: 0xf4, maximum: 0xf5,
@@ -49,7 +51,7 @@ const NATIVE64: Record<string, number> = {
 };
 
 /** The ops that call an imported scalar function (in import order). */
-export const importedOps = (p: Program): string[] => [...new Set(p.ops.map((o) => o[0]).filter((op) => !VECTOR_F64.has(op)))];
+export const importedOps = (p: Program): string[] => [...new Set(p.ops.map((o) => o[0]).filter((op) => !VECTOR_F64.has(op) || FALLBACK.has(op)))];
 
 /**
  * kern(x_0 … x_{in-1}, out, n): `modes[k]` is "v" (input k is a byte address of n floats) or "s"
@@ -149,25 +151,30 @@ function f64x2Loop(f: Code, p: Program, modes: string, i: number, OUT: number, N
         else if (op === "reciprocal") (f64x2Const(f, 1), push(args[0]), f.simd(S.div));
         else if (op === "fma") (push(args[0]), push(args[1]), f.simd(S.mul), push(args[2]), f.simd(S.add));
         else if (op === "exp" || op === "tanh") {
-          push(args[0]);
-          f.set(tmp.big);
           const x = f.local(V128);
-          f.get(tmp.big).set(x);
+          push(args[0]);
+          f.set(x);
           if (op === "exp") emitExp(f, x, tmp);
           else emitTanh(f, x, tmp);
+        } else if (op === "sin" || op === "cos") {
+          const x = f.local(V128), res = f.local(V128), big = f.local(V128);
+          push(args[0]);
+          f.set(x);
+          emitSinCos(f, x, op === "cos", tmp);
+          f.set(res);
+          // lanes beyond the reduction's range: Math.sin / Math.cos
+          f.get(x).simd(S.abs);
+          f64x2Const(f, TRIG_LIMIT).simd(0x4a).tee(big); // f64x2.gt
+          f.simd(0x53); // v128.any_true
+          f.if(() => {
+            laneCall(f, op, [x], imports);
+            f.get(res).get(big).simd(S.bitselect).set(res);
+          });
+          f.get(res);
         } else {
-          // the runtime's scalar function, lane by lane
           const ins = args.map(() => f.local(V128));
           args.forEach((a, k) => (push(a), f.set(ins[k])));
-          f64x2Const(f, 0);
-          for (const lane of [0, 1]) {
-            for (const l of ins) f.get(l).simd(S.extract).op(lane);
-            f.call(imports.indexOf(op));
-            // (the vector under construction is below the call's result: replace its lane)
-            const t = f.local(V128);
-            const v = f.local(0x7c);
-            f.set(v).set(t).get(t).get(v).simd(S.replace).op(lane);
-          }
+          laneCall(f, op, ins, imports);
         }
         round();
         f.set(r);
@@ -179,4 +186,18 @@ function f64x2Loop(f: Code, p: Program, modes: string, i: number, OUT: number, N
       f.br(0);
     }),
   );
+}
+
+/** The runtime's scalar function of `op` on each lane of the inputs: the vector on the stack. */
+function laneCall(f: Code, op: string, ins: readonly number[], imports: readonly string[]): void {
+  const S = F64X2;
+  f64x2Const(f, 0);
+  for (const lane of [0, 1]) {
+    for (const l of ins) f.get(l).simd(S.extract).op(lane);
+    f.call(imports.indexOf(op));
+    // (the vector under construction is below the call's result: replace its lane)
+    const t = f.local(V128);
+    const v = f.local(0x7c);
+    f.set(v).set(t).get(t).get(v).simd(S.replace).op(lane);
+  }
 }

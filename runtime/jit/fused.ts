@@ -114,11 +114,11 @@ export function fused(src: string, ...inputs: Input[]): NDArray {
 
 const ONE_OP: Record<string, string> = {};
 /**
- * Eager exp/tanh on a float32 Array of FUSED_MIN_SIZE elements or more: the fused kernel's vector
+ * Eager exp/tanh/sin/cos on a float32 Array of FUSED_MIN_SIZE elements or more: the fused kernel's vector
  * polynomial (vmath.ts), so eager and jit'd code give the same bits; null otherwise (the caller's
- * Math.exp/Math.tanh loop).
+ * Math.* loop).
  */
-export function vectorMath(op: "exp" | "tanh", a: unknown): NDArray | null {
+export function vectorMath(op: "exp" | "tanh" | "sin" | "cos", a: unknown): NDArray | null {
   if (!(a instanceof NDArray) || a.dtype !== "float32" || a.size < FUSED_MIN_SIZE || !machine()) return null;
   return fused((ONE_OP[op] ??= JSON.stringify({ in: 1, ops: [[op, 0]] })), a);
 }

@@ -1,4 +1,4 @@
-// Vector math in float64 lanes (f64x2) for fused kernels: exp and tanh, accurate to a few float64
+// Vector math in float64 lanes (f64x2) for fused kernels: exp, tanh, sin and cos, accurate to a few float64
 // ulps, so that their values rounded to float32 are the correctly rounded float32 results except
 // where the exact value lies within ~1e-15 (relative) of a float32 rounding boundary. Eager code
 // on Arrays of FUSED_MIN_SIZE elements or more runs these same kernels, so jit'd and eager
@@ -57,45 +57,90 @@ const INV_FACT = Array.from({ length: 20 }, (_, n) => {
 });
 
 /**
- * Σ_{k=lo}^{hi} r^k/k! for r in local `r`, on the stack, by Estrin's scheme (pairs c + c'·r, then
- * pairs of those with r², r⁴, …): a short dependency chain, where Horner's would be as long as
- * the degree (each step waiting for the last multiply and add).
+ * Σ_k c[k]·z^k for z in local `z`, on the stack, by Estrin's scheme (pairs c + c'·z, then pairs
+ * of those with z², z⁴, …): a short dependency chain, where Horner's is as long as the degree.
  */
-function taylor(f: Code, r: number, lo: number, hi: number): void {
+function poly(f: Code, z: number, c: readonly number[]): void {
   const V = 0x7b;
   let terms: (() => void)[] = [];
-  for (let k = lo; k <= hi; k += 2) {
-    const c0 = INV_FACT[k], c1 = k + 1 <= hi ? INV_FACT[k + 1] : 0;
+  for (let k = 0; k < c.length; k += 2) {
+    const c0 = c[k], c1 = c[k + 1];
     terms.push(() => {
-      if (c1 === 0) f64x2Const(f, c0);
-      else (f64x2Const(f, c1), f.get(r).simd(S.mul), f64x2Const(f, c0).simd(S.add));
+      if (c1 === undefined) f64x2Const(f, c0);
+      else (f64x2Const(f, c1), f.get(z).simd(S.mul), f64x2Const(f, c0).simd(S.add));
     });
   }
-  // powers r², r⁴, … in locals
-  let pw = f.local(V);
-  f.get(r).get(r).simd(S.mul).set(pw);
+  let pw = z;
   while (terms.length > 1) {
+    const q = f.local(V);
+    f.get(pw).get(pw).simd(S.mul).set(q);
+    pw = q;
     const next: (() => void)[] = [];
-    const p = pw;
     for (let j = 0; j < terms.length; j += 2) {
       const a = terms[j], b = terms[j + 1];
       const t = f.local(V);
-      if (b) (b(), f.get(p).simd(S.mul), a(), f.simd(S.add));
+      if (b) (b(), f.get(pw).simd(S.mul), a(), f.simd(S.add));
       else a();
       f.set(t);
       next.push(() => f.get(t));
     }
     terms = next;
-    if (terms.length > 1) {
-      const q = f.local(V);
-      f.get(p).get(p).simd(S.mul).set(q);
-      pw = q;
-    }
   }
   terms[0]();
-  // times r^lo
+}
+
+/** Σ_{k=lo}^{hi} r^k/k! for r in local `r`, on the stack. */
+function taylor(f: Code, r: number, lo: number, hi: number): void {
+  poly(f, r, INV_FACT.slice(lo, hi + 1));
   for (let k = 0; k < lo; k++) f.get(r).simd(S.mul);
 }
+
+/**
+ * sin(x) (or cos(x)) for x in local `x` with |x| ≤ TRIG_LIMIT: n = round(x·2/π), r = x − n·π/2
+ * in three parts (fdlibm's, exact products for |n| < 2¹⁹), sin r and cos r by their Taylor series
+ * to r¹⁷ / r¹⁸, chosen and signed by n mod 4. Larger |x| is the caller's (Math.sin per lane).
+ */
+export function emitSinCos(f: Code, x: number, cos: boolean, tmp: { n: number; r: number; t: number; a: number; e: number; big: number }): void {
+  f.get(x);
+  f64x2Const(f, 6.36619772367581382433e-1).simd(S.mul).simd(S.nearest).set(tmp.n);
+  f.get(x).get(tmp.n);
+  f64x2Const(f, 1.57079632673412561417e0).simd(S.mul).simd(S.sub);
+  f.get(tmp.n);
+  f64x2Const(f, 6.07710050630396597660e-11).simd(S.mul).simd(S.sub);
+  f.get(tmp.n);
+  f64x2Const(f, 2.02226624871116645580e-21).simd(S.mul).simd(S.sub).set(tmp.r);
+  f.get(tmp.r).get(tmp.r).simd(S.mul).set(tmp.t); // z = r²
+  // s = r·Σ (−z)^k/(2k+1)!, c = Σ (−z)^k/(2k)!
+  poly(f, tmp.t, Array.from({ length: 9 }, (_, k) => (k % 2 ? -1 : 1) * INV_FACT[2 * k + 1]));
+  f.get(tmp.r).simd(S.mul).set(tmp.a);
+  poly(f, tmp.t, Array.from({ length: 10 }, (_, k) => (k % 2 ? -1 : 1) * INV_FACT[2 * k]));
+  f.set(tmp.e);
+  // q = (n + 1 for cos) mod 4: swap sin and cos where q is odd, negate where q ≥ 2
+  f.get(tmp.n);
+  if (cos) f64x2Const(f, 1).simd(S.add);
+  f.set(tmp.big);
+  f.get(tmp.big).get(tmp.big);
+  f64x2Const(f, 0.25).simd(S.mul).simd(0x75); // floor(q/4)
+  f64x2Const(f, 4).simd(S.mul).simd(S.sub).set(tmp.big); // q mod 4
+  // bitselect(c, s, odd)
+  f.get(tmp.e).get(tmp.a).get(tmp.big);
+  f64x2Const(f, 1).simd(0x47); // f64x2.eq
+  f.get(tmp.big);
+  f64x2Const(f, 3).simd(0x47).simd(S.or).simd(S.bitselect);
+  // ^ (sign bit where q ≥ 2)
+  f.get(tmp.big);
+  f64x2Const(f, 2).simd(S.f64x2Ge);
+  constBits(f, 0x80000000, 0);
+  f.simd(S.and).simd(0x51); // v128.xor
+  // sin(±0) = ±0 (the reduction's x − n·π/2 turns −0 into +0)
+  if (!cos) {
+    f.set(tmp.t).get(x).get(tmp.t).get(x);
+    f64x2Const(f, 0).simd(0x47).simd(S.bitselect);
+  }
+}
+
+/** Beyond this |x|, sin and cos reduce with Math.sin/Math.cos (per lane). */
+export const TRIG_LIMIT = 823549.6;
 
 /** e^x for x in local `x` (f64x2); the result on the stack. Needs 3 scratch v128 locals. */
 export function emitExp(f: Code, x: number, tmp: { n: number; r: number; t: number }): void {

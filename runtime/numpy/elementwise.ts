@@ -510,10 +510,10 @@ export function tanh(a: ArrayLike): NDArray {
   return vectorMath("tanh", a) ?? applyOp(SPECS.tanh, [a]);
 }
 export function sin(a: ArrayLike): NDArray {
-  return applyOp(SPECS.sin, [a]);
+  return vectorMath("sin", a) ?? applyOp(SPECS.sin, [a]);
 }
 export function cos(a: ArrayLike): NDArray {
-  return applyOp(SPECS.cos, [a]);
+  return vectorMath("cos", a) ?? applyOp(SPECS.cos, [a]);
 }
 export function tan(a: ArrayLike): NDArray {
   return applyOp(SPECS.tan, [a]);
