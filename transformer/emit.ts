@@ -326,6 +326,22 @@ function emitStmt(
   if (s.prim === "str") return f.createCallExpression(f.createIdentifier("String"), undefined, args);
   if (s.prim === "concat")
     return args.map((a, i) => (s.args[i].tag === "const" ? a : f.createCallExpression(f.createIdentifier("String"), undefined, [a]))).reduce((p, q) => f.createBinaryExpression(p, ts.SyntaxKind.PlusToken, q));
+  // A fused kernel (transformer/jit/fuse.ts) runs only for large Arrays: below the runtime's
+  // FUSED_MIN_SIZE the chain is emitted as the eager calls it was (no overhead on tiny inputs)
+  if (s.prim === "fused") {
+    const prog = JSON.parse(String((s.args[0] as { value: unknown }).value)) as { ops: [string, ...(number | { c: number })[]][] };
+    const ins = args.slice(1);
+    const vals = [...ins];
+    for (const [op, ...as] of prog.ops) vals.push(rtCall(op, as.map((a) => (typeof a === "object" ? literal(a.c) : vals[a]))));
+    const big = s.args
+      .slice(1)
+      .map((v, i) => [v, ins[i]] as const)
+      .filter(([v]) => v.ty === "arr")
+      .map(([, e]) => f.createBinaryExpression(f.createPropertyAccessExpression(paren(e), "size"), ts.SyntaxKind.GreaterThanEqualsToken, f.createPropertyAccessExpression(f.createIdentifier(rtName), "FUSED_MIN_SIZE")));
+    if (!big.length) return vals[vals.length - 1];
+    const cond = big.reduce((p, q) => f.createBinaryExpression(p, ts.SyntaxKind.BarBarToken, q));
+    return f.createConditionalExpression(cond, undefined, rtCall("fused", args), undefined, vals[vals.length - 1]);
+  }
   if (s.prim === "propOpt") return f.createElementAccessChain(paren(args[0]), f.createToken(ts.SyntaxKind.QuestionDotToken), args[1]);
   if (s.prim === "isNullish") return f.createBinaryExpression(paren(args[0]), ts.SyntaxKind.EqualsEqualsToken, f.createNull());
   // Tapes are JS arrays used as stacks.

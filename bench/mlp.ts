@@ -1,0 +1,175 @@
+// (d) one training step of an MLP 784-256-256-10 (tanh, softmax cross-entropy, batch 128, SGD):
+// tsjax (the whole step, valueAndGrad and the SGD update, jit'd: compiled at build time) against
+// @jax-js/jax (the whole step jit'd) and TensorFlow.js (wasm backend, tf.variableGrads + SGD), in one process.
+//
+// Built through the tsjax rollup plugin like the others, then run:
+//   node node_modules/rollup/dist/bin/rollup -c bench/rollup.config.mjs && node bench/dist/mlp.mjs [--quick] [--json FILE]
+// or `bash bench/run.sh`. Every step reads its loss back; each case trains its own copy of the
+// same initial parameters, so checksums are losses (checked to be finite and decreasing).
+
+import { jit, valueAndGrad, numpy as jnp, Array as TArray } from "../runtime/index.js";
+import type { Array } from "../runtime/index.js";
+import { writeFileSync } from "node:fs";
+import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs } from "./harness.js";
+
+const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
+const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
+
+const B = 128, SIZES = [784, 256, 256, 10];
+const LR = 0.01;
+
+function rand(n: number, seed: number, scale: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = (s / 2 ** 32 - 0.5) * 2 * scale;
+  }
+  return out;
+}
+// data: inputs in [-1, 1], one-hot labels
+const X = rand(B * 784, 1, 1);
+const LABELS = globalThis.Array.from({ length: B }, (_, i) => (i * 7) % 10);
+const Y = new Float32Array(B * 10);
+LABELS.forEach((l, i) => (Y[i * 10 + l] = 1));
+// Glorot-uniform-like initial weights, zero biases
+const INIT = SIZES.slice(1).map((n, k) => ({ W: rand(SIZES[k] * n, 10 + k, Math.sqrt(6 / (SIZES[k] + n))), b: new Float32Array(n) }));
+
+interface Params {
+  W1: Array; b1: Array; W2: Array; b2: Array; W3: Array; b3: Array;
+}
+const loss = (p: Params, x: Array, y: Array) => {
+  const h1 = jnp.tanh(jnp.add(jnp.matmul(x, p.W1), p.b1));
+  const h2 = jnp.tanh(jnp.add(jnp.matmul(h1, p.W2), p.b2));
+  const logits = jnp.add(jnp.matmul(h2, p.W3), p.b3);
+  return jnp.mean(jnp.subtract(jnp.logsumexp(logits, 1), jnp.sum(jnp.multiply(logits, y), 1)));
+};
+const sgd = (w: Array, g: Array) => jnp.subtract(w, jnp.multiply(g, LR));
+// the whole step compiled at build time: the gradient and the update
+const step = jit((p: Params, x: Array, y: Array): [Array, Params] => {
+  const [l, g] = valueAndGrad(loss)(p, x, y);
+  return [l, { W1: sgd(p.W1, g.W1), b1: sgd(p.b1, g.b1), W2: sgd(p.W2, g.W2), b2: sgd(p.b2, g.b2), W3: sgd(p.W3, g.W3), b3: sgd(p.b3, g.b3) }];
+});
+
+const cases: Case[] = [];
+const skipped: { name: string; why: string }[] = [];
+// A case's run(n) does n steps and returns the sum of the losses; the harness checks the sum per
+// step against `expect`: the first loss (≈ log 10), within 50% (training lowers it slowly).
+const FIRST = Math.log(10);
+
+{
+  const xs = new TArray(X, [B, 784], "float32"), ys = new TArray(Y, [B, 10], "float32");
+  let p: Params = {
+    W1: new TArray(INIT[0].W.slice(), [784, 256], "float32"), b1: new TArray(INIT[0].b.slice(), [256], "float32"),
+    W2: new TArray(INIT[1].W.slice(), [256, 256], "float32"), b2: new TArray(INIT[1].b.slice(), [256], "float32"),
+    W3: new TArray(INIT[2].W.slice(), [256, 10], "float32"), b3: new TArray(INIT[2].b.slice(), [10], "float32"),
+  };
+  cases.push({
+    name: "tsjax jit(step)",
+    expect: FIRST,
+    tol: 0.5,
+    samples: [],
+    run(n) {
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const [l, next] = step(p, xs, ys);
+        p = next;
+        s += l.item() as number;
+      }
+      return s;
+    },
+  });
+}
+
+let jaxVersion = "not loaded";
+try {
+  const jax: Any = await load("@jax-js/jax");
+  await jax.init("wasm");
+  jaxVersion = `${versionOf("@jax-js/jax")} (${jax.defaultDevice()})`;
+  const np = jax.numpy, nn = jax.nn;
+  const lossJ = (p: Any, x: Any, y: Any) => {
+    const h1 = np.tanh(np.add(np.matmul(x, p.W1), p.b1));
+    const h2 = np.tanh(np.add(np.matmul(h1, p.W2), p.b2));
+    const logits = np.add(np.matmul(h2, p.W3), p.b3);
+    return np.mean(np.subtract(nn.logsumexp(logits.ref, 1), np.sum(np.multiply(logits, y), 1)));
+  };
+  const step = jax.jit((p: Any, x: Any, y: Any) => {
+    // (every op consumes its arguments: the loss gets references, the update the parameters)
+    const [l, g] = jax.valueAndGrad(lossJ)(jax.tree.map((w: Any) => w.ref, p), x, y);
+    return [l, jax.tree.map((w: Any, gw: Any) => np.subtract(w, np.multiply(gw, LR)), p, g)];
+  });
+  const xs = np.array(X, { shape: [B, 784] }), ys = np.array(Y, { shape: [B, 10] });
+  let p: Any = {
+    W1: np.array(INIT[0].W, { shape: [784, 256] }), b1: np.array(INIT[0].b, { shape: [256] }),
+    W2: np.array(INIT[1].W, { shape: [256, 256] }), b2: np.array(INIT[1].b, { shape: [256] }),
+    W3: np.array(INIT[2].W, { shape: [256, 10] }), b3: np.array(INIT[2].b, { shape: [10] }),
+  };
+  cases.push({
+    name: "@jax-js/jax jit(step)",
+    expect: FIRST,
+    tol: 0.5,
+    samples: [],
+    run(n) {
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const [l, np2] = step(p, xs.ref, ys.ref);
+        p = np2;
+        s += l.item();
+      }
+      return s;
+    },
+  });
+} catch (e) {
+  skipped.push({ name: "@jax-js/jax", why: String((e as Error)?.message ?? e).split("\n")[0] });
+}
+
+let tfVersion = "not loaded";
+try {
+  const tf: Any = await load("@tensorflow/tfjs");
+  await load("@tensorflow/tfjs-backend-wasm");
+  if (!(await tf.setBackend("wasm"))) throw new Error("setBackend('wasm') returned false");
+  tfVersion = `${versionOf("@tensorflow/tfjs")} (wasm)`;
+  const v = INIT.map((l, k) => ({ W: tf.variable(tf.tensor2d(l.W, [SIZES[k], SIZES[k + 1]])), b: tf.variable(tf.tensor1d(l.b)) }));
+  const xs = tf.tensor2d(X, [B, 784]), ys = tf.tensor2d(Y, [B, 10]);
+  const opt = tf.train.sgd(LR);
+  const lossT = () => {
+    const h1 = tf.tanh(tf.add(tf.matMul(xs, v[0].W), v[0].b));
+    const h2 = tf.tanh(tf.add(tf.matMul(h1, v[1].W), v[1].b));
+    const logits = tf.add(tf.matMul(h2, v[2].W), v[2].b);
+    return tf.mean(tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(logits, ys), 1)));
+  };
+  cases.push({
+    name: "TF.js wasm optimizer.minimize",
+    expect: FIRST,
+    tol: 0.5,
+    samples: [],
+    run(n) {
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const l = opt.minimize(lossT, true);
+        s += l.dataSync()[0];
+        l.dispose();
+      }
+      return s;
+    },
+  });
+} catch (e) {
+  skipped.push({ name: "@tensorflow/tfjs wasm", why: String((e as Error)?.message ?? e).split("\n")[0] });
+}
+
+console.log(`node ${process.version}; @jax-js/jax ${jaxVersion}; @tensorflow/tfjs ${tfVersion}`);
+console.log(`MLP 784-256-256-10, tanh, batch ${B}, softmax cross-entropy, SGD lr ${LR}: one step per call`);
+console.log(`median of ${ROUNDS} samples (each ≥ ${SAMPLE_MS} ms of steps) taken round-robin after warm-up`);
+for (const s of skipped) console.log(`skipped ${s.name}: ${s.why}`);
+for (const c of cases) await calibrate(c, WARMUP_MS, SAMPLE_MS);
+await sample(cases, ROUNDS);
+const ms = (c: Case) => median(c.samples) / 1e6;
+const mine = cases[0];
+const results: Record<string, number> = {};
+for (const c of cases) {
+  results[c.name] = ms(c);
+  console.log(`  ${c.name.padEnd(34)} ${ms(c).toFixed(2).padStart(7)} ms/step${c === mine ? "" : `   tsjax = ${ratio(ms(mine) / ms(c))}x this`}`);
+}
+const jx = cases.find((c) => c.name.startsWith("@jax-js"));
+if (jx) console.log(`  ${ms(mine) <= 0.5 * ms(jx) ? "MET   " : "MISSED"} (d) MLP step: ${ratio(ms(mine) / ms(jx))}x @jax-js/jax's time (target <= 0.5)`);
+if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ node: process.version, jax: jaxVersion, tf: tfVersion, results }, null, 2));
