@@ -3,7 +3,7 @@
 // @jax-js/jax (the whole step jit'd) and TensorFlow.js (wasm backend, tf.variableGrads + SGD), in one process.
 //
 // Built through the tsjax rollup plugin like the others, then run:
-//   node node_modules/rollup/dist/bin/rollup -c bench/rollup.config.mjs && node bench/dist/mlp.mjs [--quick] [--json FILE]
+//   node node_modules/rollup/dist/bin/rollup -c bench/rollup.config.mjs && node bench/dist/mlp.mjs [--quick] [--json FILE] [--no-peers]
 // or `bash bench/run.sh`. Every step reads its loss back; each case trains its own copy of the
 // same initial parameters, so checksums are losses (checked to be finite and decreasing).
 
@@ -53,9 +53,9 @@ const step = jit((p: Params, x: Array, y: Array): [Array, Params] => {
 
 const cases: Case[] = [];
 const skipped: { name: string; why: string }[] = [];
-// A case's run(n) does n steps and returns the sum of the losses; the harness checks the sum per
-// step against `expect`: the first loss (≈ log 10), within 50% (training lowers it slowly).
-const FIRST = Math.log(10);
+// A case's run(n) does n steps and returns the sum of the losses; the harness checks the mean
+// loss per step: finite, and between 0 and the first loss (≈ log 10) as training lowers it.
+const FIRST = Math.log(10) / 2;
 
 {
   const xs = new TArray(X, [B, 784], "float32"), ys = new TArray(Y, [B, 10], "float32");
@@ -67,7 +67,7 @@ const FIRST = Math.log(10);
   cases.push({
     name: "tsjax jit(step)",
     expect: FIRST,
-    tol: 0.5,
+    tol: 1.1,
     samples: [],
     run(n) {
       let s = 0;
@@ -81,8 +81,10 @@ const FIRST = Math.log(10);
   });
 }
 
+const NO_PEERS = process.argv.includes("--no-peers");
 let jaxVersion = "not loaded";
 try {
+  if (NO_PEERS) throw new Error("--no-peers");
   const jax: Any = await load("@jax-js/jax");
   await jax.init("wasm");
   jaxVersion = `${versionOf("@jax-js/jax")} (${jax.defaultDevice()})`;
@@ -107,7 +109,7 @@ try {
   cases.push({
     name: "@jax-js/jax jit(step)",
     expect: FIRST,
-    tol: 0.5,
+    tol: 1.1,
     samples: [],
     run(n) {
       let s = 0;
@@ -125,6 +127,7 @@ try {
 
 let tfVersion = "not loaded";
 try {
+  if (NO_PEERS) throw new Error("--no-peers");
   const tf: Any = await load("@tensorflow/tfjs");
   await load("@tensorflow/tfjs-backend-wasm");
   if (!(await tf.setBackend("wasm"))) throw new Error("setBackend('wasm') returned false");
@@ -141,7 +144,7 @@ try {
   cases.push({
     name: "TF.js wasm optimizer.minimize",
     expect: FIRST,
-    tol: 0.5,
+    tol: 1.1,
     samples: [],
     run(n) {
       let s = 0;

@@ -6,7 +6,7 @@
 #
 # Installs what is missing (the root toolchain, and bench/'s own dependencies: the peers
 # @jax-js/jax and TensorFlow.js, kept out of the root install), builds tsjax (dist/), builds the
-# grad, loops, forward and kernels benches through the tsjax rollup plugin (bench/dist/), compiles
+# grad, loops, forward, kernels and mlp benches through the tsjax rollup plugin (bench/dist/), compiles
 # elementwise/matmul with tsc as their headers say, runs elementwise, matmul, grad, loops and
 # build-cost, and prints a summary.
 # Full outputs are kept in bench/dist/results/.
@@ -59,6 +59,7 @@ run grad node bench/dist/grad.mjs $QUICK --json "$OUT/grad.json"
 run loops node --stack-size=4000 bench/dist/loops.mjs $QUICK --json "$OUT/loops.json"
 run forward node bench/dist/forward.mjs $QUICK --json "$OUT/forward.json"
 run kernels node bench/dist/kernels.mjs $QUICK --json "$OUT/kernels.json"
+run mlp node bench/dist/mlp.mjs $QUICK --json "$OUT/mlp.json"
 run build-cost node bench/build-cost.mjs $QUICK --json "$OUT/build-cost.json"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (at end)" | tee -a "$OUT/machine.txt"
 
@@ -66,4 +67,4 @@ echo
 echo "== summary"
 awk 'NR > 2 && NF >= 4 { r = $NF; v = (r <= 1.5) ? "MET   " : "MISSED"; printf "  %s elementwise %-26s %s x hand-written loop (target <= 1.5)\n", v, substr($0, 1, 26), r }' "$OUT/elementwise.txt"
 awk '/GFLOP\/s/ { g = $(NF-1); v = (g >= 3) ? "MET   " : "MISSED"; printf "  %s matmul: %s GFLOP/s (target >= 3)\n", v, g }' "$OUT/matmul.txt"
-grep -h -e '^  MET' -e '^  MISSED' "$OUT/grad.txt" "$OUT/loops.txt" "$OUT/forward.txt" "$OUT/kernels.txt" "$OUT/build-cost.txt"
+grep -h -e '^  MET' -e '^  MISSED' "$OUT/grad.txt" "$OUT/loops.txt" "$OUT/forward.txt" "$OUT/kernels.txt" "$OUT/mlp.txt" "$OUT/build-cost.txt"

@@ -1,19 +1,23 @@
 #!/usr/bin/env node
-// `tsjax inspect FILE [--tsconfig PATH] [--ir]`: print the code generated for every transform
-// (grad, jvp, …) call in FILE (with --ir, the IR it was emitted from), and any diagnostics.
+// `tsjax inspect FILE [--tsconfig PATH] [--ir] [--kernels]`: print the code generated for every
+// transform (grad, jit, jvp, …) call in FILE (with --ir, the IR it was emitted from; with
+// --kernels, each fused kernel of a jit'd call), and any diagnostics.
 
 import ts from "./typescript.cjs";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { allSimd, fusedKernel, importedOps, type Program } from "../runtime/jit/fused-kernel.js";
+import { F64, moduleBytes } from "../runtime/jit/wasm.js";
 import { emitFile, formatDiagnostics, loadOptions } from "./program.js";
 
-const USAGE = `usage: tsjax inspect FILE [--tsconfig PATH] [--ir]
+const USAGE = `usage: tsjax inspect FILE [--tsconfig PATH] [--ir] [--kernels]
 
   inspect FILE      print the code generated for each grad/valueAndGrad/jvp/vjp/jacfwd/jacrev/hessian
                     call in FILE, under a file:line:col header, and any build diagnostics
   --tsconfig PATH   the tsconfig.json to compile with (default: the nearest one above FILE)
   --ir              print the IR of each call as well (the program the code is emitted from)
+  --kernels         print each fused kernel of a jit'd call: its inputs, its ops, how it runs
   --help, -h        this text
   --version, -v     tsjax's version`;
 
@@ -28,7 +32,7 @@ function main(argv: string[]): number {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { tsconfig: { type: "string" }, ir: { type: "boolean" }, help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "v" } },
+      options: { tsconfig: { type: "string" }, ir: { type: "boolean" }, kernels: { type: "boolean" }, help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "v" } },
     });
   } catch (e) {
     console.error(`tsjax: ${(e as Error).message}\n\n${USAGE}`);
@@ -53,13 +57,33 @@ function main(argv: string[]): number {
     console.log(`// ${path.relative(process.cwd(), file)}:${s.line}:${s.column}  ${s.text.replace(/\s+/g, " ")}`);
     if (values.ir) console.log(s.ir.replace(/^/gm, "// "));
     console.log(`const ${s.name} = ${s.code};\n`);
+    if (values.kernels) console.log(describeKernels(s.code));
   }
   if (res.diagnostics.length) {
     console.error(formatDiagnostics(res.diagnostics));
     return 1;
   }
-  if (res.sites.length === 0) console.log("// no grad/valueAndGrad/jvp/vjp/jacfwd/jacrev/hessian calls in this file");
+  if (res.sites.length === 0) console.log("// no grad/valueAndGrad/jit/jvp/vjp/jacfwd/jacrev/hessian calls in this file");
   return 0;
+}
+
+/** The fused kernels in a call's generated code, one paragraph each (as comments). */
+function describeKernels(code: string): string {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const m of code.matchAll(/fused\("((?:[^"\\]|\\.)*)"/g)) {
+    const src = JSON.parse(`"${m[1]}"`) as string;
+    if (seen.has(src)) continue;
+    seen.add(src);
+    const p = JSON.parse(src) as Program;
+    const vals = Array.from({ length: p.in }, (_, i) => `in${i}`);
+    for (const [op, ...args] of p.ops) vals.push(`${op}(${args.map((a) => (typeof a === "object" ? String(a.c) : vals[a])).join(", ")})`);
+    const calls = importedOps(p);
+    const how = allSimd(p) ? "f32x4 lanes (float32 instructions)" : `f64x2 lanes, each op rounded to float32${calls.length ? `; per lane through ${calls.map((c) => `the runtime's ${c}`).join(", ")}` : ""}`;
+    const bytes = moduleBytes([fusedKernel(p, "v".repeat(p.in))], { shared: false, min: 1, max: 1 }, calls.map((c) => ({ name: c, params: [F64], results: [F64] }))).length;
+    out.push(`// kernel ${seen.size}: ${p.in} input(s), ${p.ops.length} op(s), one pass over the data`, `//   out = ${vals[vals.length - 1]}`, `//   runs on ${how}; WebAssembly module ${bytes} bytes (all inputs full Arrays)`);
+  }
+  return out.length ? out.join("\n") + "\n" : "// no fused kernels in this call\n";
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -8,12 +8,12 @@ import { ensureBuilt, FIXTURES, ROOT, run, type RunResult } from "./helpers.js";
 
 const CLI = path.join(ROOT, "dist/transformer/cli.js");
 const TUTORIAL = "examples/autodiff-tutorial.ts";
-let ok: RunResult, bad: RunResult, usage: RunResult, help: RunResult, version: RunResult, unknown: RunResult, ir: RunResult;
+let ok: RunResult, bad: RunResult, usage: RunResult, help: RunResult, version: RunResult, unknown: RunResult, ir: RunResult, kernels: RunResult;
 
 beforeAll(async () => {
   await ensureBuilt();
   const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000 });
-  [ok, bad, usage, help, version, unknown, ir] = await Promise.all([
+  [ok, bad, usage, help, version, unknown, ir, kernels] = await Promise.all([
     cli("inspect", TUTORIAL),
     cli("inspect", path.relative(ROOT, path.join(FIXTURES, "bundle-diag/noisy.ts"))),
     cli("inspect"),
@@ -21,6 +21,7 @@ beforeAll(async () => {
     cli("--version"),
     cli("inspect", TUTORIAL, "--bogus"),
     cli("inspect", TUTORIAL, "--ir"),
+    cli("inspect", TUTORIAL, "--kernels"),
   ]);
 }, 120_000);
 
@@ -83,6 +84,13 @@ describe("tsjax inspect", () => {
     expect(unknown.stderr).toMatch(/Unknown option '--bogus'/);
   });
 
+  it("--kernels prints each fused kernel of the jit'd calls: its ops, lanes and module size", () => {
+    expect(kernels.code).toBe(0);
+    // the tutorial's sigmoid: one kernel over dot(inputs, W) and b
+    expect(kernels.stdout).toContain("//   out = multiply(0.5, add(tanh(divide(add(in0, in1), 2)), 1))");
+    expect(kernels.stdout).toMatch(/^\/\/ {3}runs on f64x2 lanes, each op rounded to float32; WebAssembly module \d+ bytes/m);
+    expect(kernels.stdout).toMatch(/per lane through the runtime's log/);
+  });
   it("--ir prints each call's IR before its code", () => {
     expect(ir.code).toBe(0);
     expect(ir.stdout).toMatch(/^\/\/ fn grad_tanh\(x: x#\d+\)\n\/\/ {3}t#\d+:arr = tanh\(x#\d+\)/m);
