@@ -88,3 +88,22 @@ describe("fused kernels under differentiation and control flow", () => {
     expect(bits(jit(grad((x: Array, n: number) => jnp.sum(f(x, n))))(x, 4))).toEqual(bits(grad((x: Array, n: number) => jnp.sum(f(x, n)))(x, 4)));
   });
 });
+
+describe("memory", () => {
+  it("a jit'd training step runs thousands of times in flat memory (kernel memory does not grow)", async () => {
+    const { machine } = await import("../../runtime/jit/machine.js");
+    const loss = (w: Array, x: Array) => jnp.mean(jnp.square(jnp.tanh(jnp.matmul(x, w))));
+    const step = jit((w: Array, x: Array) => jnp.subtract(w, jnp.multiply(grad(loss)(w, x), 0.1)));
+    let w = rand([64, 64], 3, -0.1, 0.1);
+    const x = rand([64, 64], 4);
+    for (let i = 0; i < 50; i++) w = step(w, x);
+    const kernelBytes = machine()!.memory.buffer.byteLength;
+    const heap0 = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 3000; i++) w = step(w, x);
+    expect(machine()!.memory.buffer.byteLength).toBe(kernelBytes);
+    // (garbage-collected Arrays: the heap may hold some not yet collected; 3000 steps allocate
+    // about 500 MB in all, and a leak of even a tenth of it would show)
+    expect(process.memoryUsage().heapUsed - heap0).toBeLessThan(48 * 2 ** 20);
+    expect(Number.isFinite(w.data[0])).toBe(true);
+  });
+});
