@@ -11,7 +11,8 @@ import { broadcastTo } from "../numpy/shape.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import { f32, machine, scratch } from "./machine.js";
 import { allSimd, fusedKernel, importedOps, type Program } from "./fused-kernel.js";
-import { F64, moduleBytes, WA, type WasmExports } from "./wasm.js";
+import { F64, moduleBytes, WA, type WasmExports, type WasmModule } from "./wasm.js";
+import { MAX_ARGS } from "./pool.js";
 
 /** Below this many elements the chain is interpreted with the eager functions. */
 export const FUSED_MIN_SIZE = 2048;
@@ -19,10 +20,29 @@ export const FUSED_MIN_SIZE = 2048;
 type Input = NDArray | number;
 type EwFn = (...xs: Input[]) => NDArray;
 
+/** A compiled variant: the function here, and what a worker needs to instantiate it too. */
+interface Variant {
+  readonly kern: WasmExports["kern"];
+  readonly id: number;
+  readonly module: WasmModule;
+  readonly imports: [string, { math?: string; src?: string }][];
+  /** Per argument, whether it is a float32 (a scalar input). */
+  readonly floats: boolean[];
+}
 interface Compiled {
   readonly program: Program;
-  readonly variants: Map<string, WasmExports["kern"]>;
+  readonly variants: Map<string, Variant>;
 }
+let nextId = 0;
+
+/** How a worker gets a scalar function: a Math function by name, or its source. */
+function importDesc(f: (...xs: number[]) => number): { math?: string; src?: string } {
+  const math = Object.getOwnPropertyNames(Math).find((k) => (Math as unknown as Record<string, unknown>)[k] === f);
+  return math ? { math } : { src: f.toString() };
+}
+
+/** From this many elements on, a kernel is split between this thread and the workers. */
+const PARALLEL_MIN_SIZE = 1 << 15;
 const programs = new Map<string, Compiled>();
 
 function compiled(src: string): Compiled {
@@ -43,7 +63,7 @@ function interpret(p: Program, inputs: readonly Input[]): NDArray {
 }
 
 /** The WebAssembly function for a program and operand pattern ("v"/"s" per input). */
-function variant(c: Compiled, modes: string): WasmExports["kern"] | null {
+function variant(c: Compiled, modes: string): Variant | null {
   const hit = c.variants.get(modes);
   if (hit) return hit;
   const m = machine();
@@ -59,14 +79,16 @@ function variant(c: Compiled, modes: string): WasmExports["kern"] | null {
   );
   const env: Record<string, unknown> = { memory: m.memory };
   imports.forEach((op, k) => (env[op] = fns[k]));
-  const kern = new WA.Instance(new WA.Module(bytes), { env }).exports.kern;
+  const module = new WA.Module(bytes);
+  const kern = new WA.Instance(module, { env }).exports.kern;
   // a few short runs first: V8 optimises a WebAssembly function once it has run enough, and a
   // long first call would otherwise run all of its elements unoptimised
   const base = scratch(m, 64 * 4 * (c.program.in + 1));
   const warm = [...modes].map((md, k) => (md === "v" ? base + 256 * k : 0.5));
   for (let r = 0; r < 300; r++) kern(...warm, base + 256 * c.program.in, 16);
-  c.variants.set(modes, kern);
-  return kern;
+  const v: Variant = { kern, id: nextId++, module, imports: imports.map((op, k) => [op, importDesc(fns[k]!)]), floats: [...[...modes].map((md) => md === "s"), false, false] };
+  c.variants.set(modes, v);
+  return v;
 }
 
 export function fused(src: string, ...inputs: Input[]): NDArray {
@@ -92,9 +114,9 @@ export function fused(src: string, ...inputs: Input[]): NDArray {
     const full = x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i]) ? x : broadcastTo(x, shape);
     return full.data as Float32Array;
   });
-  const kern = variant(c, modes);
+  const v = variant(c, modes);
   const m = machine();
-  if (!kern || !m) return interpret(p, inputs);
+  if (!v || !m) return interpret(p, inputs);
   const vecs = vals.filter((v): v is Float32Array => typeof v !== "number");
   // each region n floats and a little padding (the f64x2 loop's last pair may run one past n)
   const region = (n + 4) * 4;
@@ -108,7 +130,28 @@ export function fused(src: string, ...inputs: Input[]): NDArray {
     at += region;
     return ptr;
   });
-  kern(...args, at, n);
+  // large: whole multiples of 4 elements to each ready worker (so no f64x2 pair runs into the
+  // next share), the rest here
+  const workers = n >= PARALLEL_MIN_SIZE && m.pool && args.length + 2 <= MAX_ARGS ? m.pool.ready() : [];
+  const chunk = Math.ceil(n / (workers.length + 1) / 4) * 4;
+  const part = (start: number, count: number) => [...args.map((a, k) => (modes[k] === "v" ? a + start * 4 : a)), at + start * 4, count];
+  const posted: number[] = [];
+  let start = 0;
+  for (const w of workers) {
+    if (start + chunk >= n) break;
+    m.pool!.load(w, v.id, v.module, v.imports, v.floats);
+    m.pool!.postKernel(w, v.id, part(start, chunk), v.floats);
+    posted.push(w);
+    start += chunk;
+  }
+  let failed: unknown;
+  try {
+    v.kern(...part(start, n - start));
+  } catch (e) {
+    failed = e;
+  }
+  for (const w of posted) m.pool!.wait(w);
+  if (failed) throw failed;
   return new NDArray(mem.slice(at >> 2, (at >> 2) + n), shape, "float32");
 }
 

@@ -66,6 +66,18 @@ describe("fused kernels equal eager code bit for bit", () => {
   });
 });
 
+describe("large Arrays: the kernel split across threads", () => {
+  it("100003 elements through jit equal the eager chain run on slices small enough for Math.* (per element)", () => {
+    const n = 100003;
+    const x = rand([n], 77, -6, 6);
+    const whole = chainJ(x).data as Float32Array;
+    const d = x.data as Float32Array;
+    const parts: number[] = [];
+    for (let i = 0; i < n; i += 1000) parts.push(...(chain(new TArray(d.slice(i, Math.min(n, i + 1000)), [Math.min(n, i + 1000) - i], "float32")).data as Float32Array));
+    expect(bits(new TArray(whole, [n], "float32"))).toEqual(bits(new TArray(Float32Array.from(parts), [n], "float32")));
+  });
+});
+
 describe("fused kernels under differentiation and control flow", () => {
   const loss = (w: Array, x: Array) => jnp.sum(jnp.square(jnp.subtract(jnp.tanh(jnp.multiply(x, w)), jnp.multiply(x, 0.5))));
   const w = rand([5000], 11, -1, 1), x = rand([5000], 12);
