@@ -102,3 +102,18 @@ export function benchArgs(rounds: { full: number; quick: number }) {
     WARMUP_MS: quick ? 150 : 600,
   };
 }
+
+/** Deterministic float32 inputs in [-1, 1): xorshift32 from `seed`. */
+export function xorshift(n: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[i] = s / 2147483648 - 1;
+  }
+  return out;
+}

@@ -1,7 +1,8 @@
 // Renaming and substitution over structured IR (inlining, loop templates, fresh copies).
 
-import type { Block, Fn, Stmt, Value, Var } from "./ir.js";
+import type { Block, Fn, LocalFn, Stmt, Value, Var } from "./ir.js";
 import { freshVar, mapTree } from "./ir.js";
+import { nextLocal } from "./counters.js";
 
 /**
  * The replacement of a variable reference. A reference may read its variable as another kind
@@ -67,4 +68,26 @@ export function renameFn(fn: Fn): Fn {
   const params = fn.params.map((p) => ({ ...p, tree: mapTree(p.tree, (v) => { const n = freshVar(v.name, v.ty); m.set(v.id, n); return n; }) }));
   const body = renameStmts(fn.body, m);
   return { ...fn, params, body, result: mapTree(fn.result, (v) => replaced(v, m)) };
+}
+
+/**
+ * A function's body and local functions, copied for one application of it (an inlined call):
+ * `m` maps its parameters to the arguments; its local functions get fresh names (they may read
+ * its parameters, so each copy has its own). Returns the statements and the copied locals.
+ */
+export function inlineBody(fn: Fn, m: Map<number, Value>): { body: Stmt[]; locals: LocalFn[] } {
+  const fns = new Map((fn.locals ?? []).map((lf) => [lf.name, `${lf.name.replace(/_\d+$/, "")}_${nextLocal()}`] as const));
+  const body = renameStmts(fn.body, m, fns);
+  const locals = (fn.locals ?? []).map((lf): LocalFn => {
+    const lm = new Map(m);
+    const params = lf.params.map((p) => {
+      const n = freshVar(p.name, p.ty);
+      lm.set(p.id, n);
+      return n;
+    });
+    const c = lf.custom;
+    const custom = !c || c.kind === "remat" ? c : c.kind === "vjp" ? { ...c, fwd: fns.get(c.fwd)!, bwd: fns.get(c.bwd)! } : { ...c, rule: fns.get(c.rule)! };
+    return { name: fns.get(lf.name)!, params, body: renameStmts(lf.body, lm, fns), results: lf.results.map((v) => replaced(v, lm)), custom };
+  });
+  return { body, locals };
 }

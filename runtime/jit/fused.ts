@@ -10,7 +10,7 @@ import * as ew from "../numpy/elementwise.js";
 import { broadcastTo } from "../numpy/shape.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import { f32, machine, scratch } from "./machine.js";
-import { allSimd, fusedKernel, importedOps, type Program } from "./fused-kernel.js";
+import { fusedKernel, importedOps, type Program } from "./fused-kernel.js";
 import { F64, moduleBytes, WA, type WasmExports, type WasmModule } from "./wasm.js";
 import { MAX_ARGS } from "./pool.js";
 

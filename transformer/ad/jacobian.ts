@@ -7,9 +7,8 @@
 
 import type { Fn, LocalFn, Stmt, Tree, Value } from "../ir.js";
 import { Builder, freshVar, leaves, lit, mapTree, num, tup } from "../ir.js";
-import { nextLocal } from "../counters.js";
 import { primTy } from "../prims/index.js";
-import { renameStmts, replaced } from "../subst.js";
+import { replaced, inlineBody } from "../subst.js";
 import { TransformError, type VjpOptions } from "./adjoint.js";
 
 export type JacMode = "fwd" | "rev";
@@ -27,19 +26,9 @@ class JacBuilder {
       pl.forEach((v, j) => m.set(v.id, al[j]));
     });
     // its local functions are copied with it (their bodies may read its parameters)
-    const fns = new Map((g.locals ?? []).map((lf) => [lf.name, `${lf.name.replace(/_\d+$/, "")}_${nextLocal()}`] as const));
-    this.b.body.push(...renameStmts(g.body, m, fns));
-    for (const lf of g.locals ?? []) {
-      const lm = new Map(m);
-      const params = lf.params.map((p) => {
-        const n = freshVar(p.name, p.ty);
-        lm.set(p.id, n);
-        return n;
-      });
-      const c = lf.custom;
-      const custom = !c || c.kind === "remat" ? c : c.kind === "vjp" ? { ...c, fwd: fns.get(c.fwd)!, bwd: fns.get(c.bwd)! } : { ...c, rule: fns.get(c.rule)! };
-      this.locals.push({ name: fns.get(lf.name)!, params, body: renameStmts(lf.body, lm, fns), results: lf.results.map((v) => replaced(v, lm)), custom });
-    }
+    const copy = inlineBody(g, m);
+    this.b.body.push(...copy.body);
+    this.locals.push(...copy.locals);
     return mapTree(g.result, (v) => replaced(v, m));
   }
 

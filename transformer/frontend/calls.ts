@@ -5,7 +5,7 @@
 import ts from "../typescript.cjs";
 import type { Fn, LocalFn, Tree, Ty, Value, Var } from "../ir.js";
 import { freshVar, leaf, leaves, lit, mapTree, num, srcOf, tup } from "../ir.js";
-import { renameStmts, replaced } from "../subst.js";
+import { replaced, inlineBody } from "../subst.js";
 import { nextLocal } from "../counters.js";
 import { assignedSymbols } from "./flow.js";
 import { classify, resolveAlias } from "../find.js";
@@ -389,20 +389,9 @@ export function inlineFn(lw: Lowerer, fn: Fn, args0: Tree<Value>[], node: ts.Nod
   });
   const sub = (v: Value): Value => replaced(v, m);
   // Its local functions are copied with it: they read its tape of calls, renamed here.
-  const fns = new Map((fn.locals ?? []).map((lf) => [lf.name, `${lf.name.replace(/_\d+$/, "")}_${nextLocal()}`] as const));
-  lw.b.body.push(...renameStmts(fn.body, m, fns));
-  for (const lf of fn.locals ?? []) {
-    const lm = new Map(m);
-    const params = lf.params.map((p) => {
-      const n = freshVar(p.name, p.ty);
-      lm.set(p.id, n);
-      return n;
-    });
-    const body = renameStmts(lf.body, lm, fns);
-    const c = lf.custom;
-    const custom = !c || c.kind === "remat" ? c : c.kind === "vjp" ? { ...c, fwd: fns.get(c.fwd)!, bwd: fns.get(c.bwd)! } : { ...c, rule: fns.get(c.rule)! };
-    lw.locals.push({ name: fns.get(lf.name)!, params, body, results: lf.results.map((v) => replaced(v, lm)), custom });
-  }
+  const copy = inlineBody(fn, m);
+  lw.b.body.push(...copy.body);
+  lw.locals.push(...copy.locals);
   return mapTree(fn.result, sub);
 }
 
