@@ -201,3 +201,33 @@ function laneCall(f: Code, op: string, ins: readonly number[], imports: readonly
     f.set(v).set(t).get(t).get(v).simd(S.replace).op(lane);
   }
 }
+
+/** Elements a thread takes at a time in kernShared (a multiple of 4). */
+export const FUSED_CHUNK = 16384;
+
+/**
+ * kernShared(x_0 … x_{in-1}, out, n, counter): runs kern (function m) on chunks of FUSED_CHUNK
+ * elements taken from a counter in memory (i32.atomic.rmw.add) until all n are done. Every
+ * thread runs it on the same call: the work balances itself whenever each thread starts.
+ * (Chunks are multiples of 4 elements, so no f64x2 pair runs into another thread's chunk.)
+ */
+export function sharedKernel(p: Program, modes: string, kernIndex: number): FuncDef {
+  const params: ValType[] = [...[...modes].map((m): ValType => (m === "v" ? I32 : F32)), I32, I32, I32];
+  const f = new Code(params);
+  const OUT = p.in, N = p.in + 1, COUNTER = p.in + 2;
+  const s = f.local(I32), cnt = f.local(I32);
+  f.block(() =>
+    f.loop(() => {
+      f.get(COUNTER).i32(FUSED_CHUNK).op(0xfe, 0x1e, 2, 0).set(s);
+      f.get(s).get(N).i32GeS().brIf(1);
+      // cnt = min(FUSED_CHUNK, n − s)
+      f.get(N).get(s).i32Sub().set(cnt);
+      f.i32(FUSED_CHUNK).get(cnt).get(cnt).i32(FUSED_CHUNK).i32GtS().select().set(cnt);
+      [...modes].forEach((m, k) => (m === "v" ? f.get(k).get(s).i32(4).i32Mul().i32Add() : f.get(k)));
+      f.get(OUT).get(s).i32(4).i32Mul().i32Add();
+      f.get(cnt).call(kernIndex);
+      f.br(0);
+    }),
+  );
+  return { name: "kernShared", code: f };
+}

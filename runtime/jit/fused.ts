@@ -10,7 +10,7 @@ import * as ew from "../numpy/elementwise.js";
 import { broadcastTo } from "../numpy/shape.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import { f32, machine, scratch } from "./machine.js";
-import { fusedKernel, importedOps, type Program } from "./fused-kernel.js";
+import { FUSED_CHUNK, fusedKernel, importedOps, sharedKernel, type Program } from "./fused-kernel.js";
 import { F64, moduleBytes, WA, type WasmExports, type WasmModule } from "./wasm.js";
 import { MAX_ARGS } from "./pool.js";
 
@@ -23,6 +23,8 @@ type EwFn = (...xs: Input[]) => NDArray;
 /** A compiled variant: the function here, and what a worker needs to instantiate it too. */
 interface Variant {
   readonly kern: WasmExports["kern"];
+  /** kern over chunks taken from a shared counter (every thread runs it on the same call). */
+  readonly shared: WasmExports["kern"];
   readonly id: number;
   readonly module: WasmModule;
   readonly imports: [string, { math?: string; src?: string }][];
@@ -42,7 +44,9 @@ function importDesc(f: (...xs: number[]) => number): { math?: string; src?: stri
 }
 
 /** From this many elements on, a kernel is split between this thread and the workers. */
-const PARALLEL_MIN_SIZE = 1 << 15;
+const PARALLEL_MIN_SIZE = 2 * FUSED_CHUNK;
+/** The byte address of the chunk counter kernShared's threads share (below the scratch region). */
+const COUNTER = 8;
 const programs = new Map<string, Compiled>();
 
 function compiled(src: string): Compiled {
@@ -73,20 +77,21 @@ function variant(c: Compiled, modes: string): Variant | null {
   if (fns.some((f) => !f)) return null;
   const arity = (op: string) => c.program.ops.find((o) => o[0] === op)!.length - 1;
   const bytes = moduleBytes(
-    [fusedKernel(c.program, modes)],
+    [fusedKernel(c.program, modes), sharedKernel(c.program, modes, imports.length)],
     { shared: m.shared, min: 16, max: 16384 },
     imports.map((op) => ({ name: op, params: Array(arity(op)).fill(F64), results: [F64] })),
   );
   const env: Record<string, unknown> = { memory: m.memory };
   imports.forEach((op, k) => (env[op] = fns[k]));
   const module = new WA.Module(bytes);
-  const kern = new WA.Instance(module, { env }).exports.kern;
+  const inst = new WA.Instance(module, { env }).exports;
+  const kern = inst.kern;
   // a few short runs first: V8 optimises a WebAssembly function once it has run enough, and a
   // long first call would otherwise run all of its elements unoptimised
   const base = scratch(m, 64 * 4 * (c.program.in + 1));
   const warm = [...modes].map((md, k) => (md === "v" ? base + 256 * k : 0.5));
   for (let r = 0; r < 300; r++) kern(...warm, base + 256 * c.program.in, 16);
-  const v: Variant = { kern, id: nextId++, module, imports: imports.map((op, k) => [op, importDesc(fns[k]!)]), floats: [...[...modes].map((md) => md === "s"), false, false] };
+  const v: Variant = { kern, shared: inst.kernShared, id: nextId++, module, imports: imports.map((op, k) => [op, importDesc(fns[k]!)]), floats: [...[...modes].map((md) => md === "s"), false, false, false] };
   c.variants.set(modes, v);
   return v;
 }
@@ -130,23 +135,22 @@ export function fused(src: string, ...inputs: Input[]): NDArray {
     at += region;
     return ptr;
   });
-  // large: whole multiples of 4 elements to each ready worker (so no f64x2 pair runs into the
-  // next share), the rest here
-  const workers = n >= PARALLEL_MIN_SIZE && m.pool && args.length + 2 <= MAX_ARGS ? m.pool.ready() : [];
-  const chunk = Math.ceil(n / (workers.length + 1) / 4) * 4;
-  const part = (start: number, count: number) => [...args.map((a, k) => (modes[k] === "v" ? a + start * 4 : a)), at + start * 4, count];
+  // large: every ready worker and this thread take chunks from a shared counter until none are
+  // left (the split balances itself however late a worker wakes)
+  const workers = n >= PARALLEL_MIN_SIZE && m.pool && args.length + 3 <= MAX_ARGS ? m.pool.ready() : [];
   const posted: number[] = [];
-  let start = 0;
-  for (const w of workers) {
-    if (start + chunk >= n) break;
-    m.pool!.load(w, v.id, v.module, v.imports, v.floats);
-    m.pool!.postKernel(w, v.id, part(start, chunk), v.floats);
-    posted.push(w);
-    start += chunk;
+  if (workers.length) {
+    Atomics.store(new Int32Array(m.memory.buffer as ArrayBuffer, COUNTER, 1), 0, 0);
+    for (const w of workers) {
+      m.pool!.load(w, v.id, v.module, v.imports, v.floats);
+      m.pool!.postKernel(w, v.id, [...args, at, n, COUNTER], v.floats);
+      posted.push(w);
+    }
   }
   let failed: unknown;
   try {
-    v.kern(...part(start, n - start));
+    if (posted.length) v.shared(...args, at, n, COUNTER);
+    else v.kern(...args, at, n);
   } catch (e) {
     failed = e;
   }

@@ -145,5 +145,33 @@ function gemmRowsKernel(): FuncDef {
   return { name: "gemmRows", code: f };
 }
 
-/** The module's functions: strip1..strip{MR}, then gemmRows. */
-export const gemmKernels = (): FuncDef[] => [...Array.from({ length: MR }, (_, i) => stripKernel(i + 1)), gemmRowsKernel()];
+/** Rows a thread takes at a time in gemmShared (a few strips: B's panels are reused across them). */
+export const CHUNK_ROWS = 4 * MR;
+
+/**
+ * gemmShared(a, bp, c, K, Np, M, pack, counter): rows of C taken CHUNK_ROWS at a time from a
+ * counter in memory (i32.atomic.rmw.add) until all M are done, each chunk by gemmRows (function
+ * MR). Every thread runs it on the same product: the work balances itself, whenever each
+ * thread starts (a worker woken late simply takes fewer chunks).
+ */
+function gemmSharedKernel(): FuncDef {
+  const P = { a: 0, bp: 1, c: 2, K: 3, Np: 4, M: 5, pack: 6, counter: 7 };
+  const f = new Code(Array(8).fill(I32));
+  const i0 = f.local(I32), i1 = f.local(I32);
+  f.block(() =>
+    f.loop(() => {
+      // i0 = atomic fetch-add(counter, CHUNK_ROWS)
+      f.get(P.counter).i32(CHUNK_ROWS).op(0xfe, 0x1e, 2, 0).set(i0);
+      f.get(i0).get(P.M).i32GeS().brIf(1);
+      // i1 = min(i0 + CHUNK_ROWS, M)
+      f.get(i0).i32(CHUNK_ROWS).i32Add().set(i1);
+      f.get(P.M).get(i1).get(i1).get(P.M).i32GtS().select().set(i1);
+      f.get(P.a).get(P.bp).get(P.c).get(P.K).get(P.Np).get(i0).get(i1).get(P.pack).call(MR);
+      f.br(0);
+    }),
+  );
+  return { name: "gemmShared", code: f };
+}
+
+/** The module's functions: strip1..strip{MR}, then gemmRows, then gemmShared. */
+export const gemmKernels = (): FuncDef[] => [...Array.from({ length: MR }, (_, i) => stripKernel(i + 1)), gemmRowsKernel(), gemmSharedKernel()];

@@ -5,7 +5,10 @@
 // depend on the thread count. Sums are float32 (error bound in DESIGN.md, "Numerics").
 
 import { f32, machine, scratch } from "./machine.js";
-import { KC, MR, NR } from "./gemm-kernel.js";
+import { CHUNK_ROWS, KC, MR, NR } from "./gemm-kernel.js";
+
+/** The byte address of the row counter gemmShared's threads share (below the scratch region). */
+const COUNTER = 0;
 
 /** Below this many multiply-adds the float64 JavaScript loops are as fast (and tiny products stay exact). */
 export const WASM_MIN_WORK = 1 << 18;
@@ -28,20 +31,21 @@ export function gemmWasm(A: Float32Array, aOff: number, B: Float32Array, bOff: n
   const a = base, bp = a + M * K * 4, c = bp + K * Np * 4, pack = c + M * Np * 4;
   mem.set(A.subarray(aOff, aOff + M * K), a >> 2);
   packB(mem, bp >> 2, B, bOff, K, N, Np);
-  // rows: whole strips to each ready worker, the rest here
-  const parts = workers.length + 1;
-  const chunk = Math.ceil(M / parts / MR) * MR;
+  // rows: every ready worker and this thread take chunks of rows from a shared counter until
+  // none are left (the split balances itself however late a worker wakes)
   const posted: number[] = [];
-  let i0 = 0;
-  for (const [n, w] of workers.entries()) {
-    if (i0 + chunk >= M) break;
-    m.pool!.post(w, "gemmRows", [a, bp, c, K, Np, i0, i0 + chunk, pack + PACK * (n + 1)]);
-    posted.push(w);
-    i0 += chunk;
+  if (workers.length && M > CHUNK_ROWS) {
+    const mem32 = new Int32Array(m.memory.buffer as ArrayBuffer, COUNTER, 1);
+    Atomics.store(mem32, 0, 0);
+    for (const [n, w] of workers.entries()) {
+      m.pool!.post(w, "gemmShared", [a, bp, c, K, Np, M, pack + PACK * (n + 1), COUNTER]);
+      posted.push(w);
+    }
   }
   let failed: unknown;
   try {
-    m.exports.gemmRows(a, bp, c, K, Np, i0, M, pack);
+    if (posted.length) m.exports.gemmShared(a, bp, c, K, Np, M, pack, COUNTER);
+    else m.exports.gemmRows(a, bp, c, K, Np, 0, M, pack);
   } catch (e) {
     failed = e;
   }

@@ -39,7 +39,7 @@ for (;;) {
       const m = receiveMessageOnPort(port).message;
       const env = { memory };
       for (const [name, d] of m.imports) env[name] = importOf(d);
-      kernels[m.id] = { f: new WebAssembly.Instance(m.module, { env }).exports.kern, floats: m.floats };
+      kernels[m.id] = { f: new WebAssembly.Instance(m.module, { env }).exports.kernShared, floats: m.floats };
     } else if (fn <= ${RUN}) {
       const k = kernels[${RUN} - fn];
       const a = [];
@@ -120,7 +120,7 @@ export class Pool {
   }
 
   /**
-   * Make run-time kernel `id` (a module exporting `kern`) available on worker `slot`: sent once
+   * Make run-time kernel `id` (a module exporting `kernShared`) available on worker `slot`: sent once
    * through its port, instantiated there with its imports (Math functions by name, or a scalar
    * function's source). `floats[k]`: argument k is a float32.
    */
