@@ -4,7 +4,7 @@
 
 import { NDArray } from "./array.js";
 import type { ArrayLike, Axis, ReduceOpts, SliceSpec } from "./array.js";
-import { fmtShape, normAxes, sameShape, sizeOf } from "./shape.js";
+import { broadcastShapes, fmtShape, normAxes, sameShape, sizeOf } from "./shape.js";
 import { asArray, astype, ones, zeros } from "./numpy/creation.js";
 import { add, divide, equal, multiply, where } from "./numpy/elementwise.js";
 import { sum, sumToShape } from "./numpy/reduce.js";
@@ -189,7 +189,9 @@ function promoted(g: N, a: N, b: N): [NDArray, NDArray, NDArray] {
   let [A, B] = [asArray(a), asArray(b)];
   if (A.ndim === 1) A = reshape(A, [1, A.shape[0]]);
   if (B.ndim === 1) B = reshape(B, [B.shape[0], 1]);
-  const G = reshape(asArray(g), matmul(A, B).shape);
+  // (the product's shape: batch dimensions broadcast, then M × N; g has that many elements)
+  const batch = broadcastShapes("matmul", A.shape.slice(0, -2), B.shape.slice(0, -2));
+  const G = reshape(asArray(g), [...batch, A.shape[A.ndim - 2], B.shape[B.ndim - 1]]);
   return [G, A, B];
 }
 

@@ -9,7 +9,7 @@ import { NDArray } from "../array.js";
 import * as ew from "../numpy/elementwise.js";
 import { broadcastTo } from "../numpy/shape.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
-import { f32, machine, scratch } from "./machine.js";
+import { f32, i32, machine, scratch } from "./machine.js";
 import { FUSED_CHUNK, fusedKernel, importedOps, sharedKernel, type Program } from "./fused-kernel.js";
 import { F64, moduleBytes, WA, type WasmExports, type WasmModule } from "./wasm.js";
 import { MAX_ARGS } from "./pool.js";
@@ -140,7 +140,7 @@ export function fused(src: string, ...inputs: Input[]): NDArray {
   const workers = n >= PARALLEL_MIN_SIZE && m.pool && args.length + 3 <= MAX_ARGS ? m.pool.ready() : [];
   const posted: number[] = [];
   if (workers.length) {
-    Atomics.store(new Int32Array(m.memory.buffer as ArrayBuffer, COUNTER, 1), 0, 0);
+    Atomics.store(i32(m), COUNTER >> 2, 0);
     for (const w of workers) {
       m.pool!.load(w, v.id, v.module, v.imports, v.floats);
       m.pool!.postKernel(w, v.id, [...args, at, n, COUNTER], v.floats);

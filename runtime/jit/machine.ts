@@ -60,6 +60,13 @@ export function f32(m: Machine): Float32Array {
   return view;
 }
 
+let view32 = new Int32Array(0);
+/** The memory as int32 (counters shared by the threads of one kernel call). */
+export function i32(m: Machine): Int32Array {
+  if (view32.buffer !== m.memory.buffer || view32.length * 4 !== m.memory.buffer.byteLength) view32 = new Int32Array(m.memory.buffer as ArrayBuffer);
+  return view32;
+}
+
 /** The scratch region, at least `bytes` long: its byte address (one kernel call owns it at a time). */
 export function scratch(m: Machine, bytes: number): number {
   const need = Math.ceil((BASE + bytes) / 65536);

@@ -4,7 +4,7 @@
 // the same order (blocks of KC steps of k) whichever thread computes it, so results do not
 // depend on the thread count. Sums are float32 (error bound in DESIGN.md, "Numerics").
 
-import { f32, machine, scratch } from "./machine.js";
+import { f32, i32, machine, scratch } from "./machine.js";
 import { CHUNK_ROWS, KC, MR, NR } from "./gemm-kernel.js";
 
 /** The byte address of the row counter gemmShared's threads share (below the scratch region). */
@@ -35,8 +35,7 @@ export function gemmWasm(A: Float32Array, aOff: number, B: Float32Array, bOff: n
   // none are left (the split balances itself however late a worker wakes)
   const posted: number[] = [];
   if (workers.length && M > CHUNK_ROWS) {
-    const mem32 = new Int32Array(m.memory.buffer as ArrayBuffer, COUNTER, 1);
-    Atomics.store(mem32, 0, 0);
+    Atomics.store(i32(m), COUNTER >> 2, 0);
     for (const [n, w] of workers.entries()) {
       m.pool!.post(w, "gemmShared", [a, bp, c, K, Np, M, pack + PACK * (n + 1), COUNTER]);
       posted.push(w);
@@ -52,7 +51,8 @@ export function gemmWasm(A: Float32Array, aOff: number, B: Float32Array, bOff: n
   for (const w of posted) m.pool!.wait(w);
   if (failed) throw failed;
   const c4 = c >> 2;
-  for (let i = 0; i < M; i++) C.set(mem.subarray(c4 + i * Np, c4 + i * Np + N), cOff + i * N);
+  if (N === Np) C.set(mem.subarray(c4, c4 + M * N), cOff);
+  else for (let i = 0; i < M; i++) C.set(mem.subarray(c4 + i * Np, c4 + i * Np + N), cOff + i * N);
   return true;
 }
 
