@@ -8,7 +8,7 @@ import { broadcastShapes, fmtShape, normAxes, sameShape, sizeOf } from "./shape.
 import { asArray, astype, ones, zeros } from "./numpy/creation.js";
 import { add, divide, equal, multiply, where } from "./numpy/elementwise.js";
 import { sum, sumToShape } from "./numpy/reduce.js";
-import { matmul } from "./numpy/linalg.js";
+import { matmul, matmul2dT } from "./numpy/linalg.js";
 import { broadcastTo, concatenate, expandDims, reshape, stack, transpose } from "./numpy/shape.js";
 import * as ix from "./numpy/indexing.js";
 
@@ -195,13 +195,18 @@ function promoted(g: N, a: N, b: N): [NDArray, NDArray, NDArray] {
   return [G, A, B];
 }
 
+/** Plain float32 matrices: the adjoints read their transposed operand in place (matmul2dT). */
+const plain2d = (...xs: NDArray[]) => xs.every((x) => x.ndim === 2 && x.dtype === "float32");
+
 export function matmulGradA(g: N, a: N, b: N): NDArray {
   const [G, A, B] = promoted(g, a, b);
+  if (plain2d(G, A, B)) return reshape(matmul2dT(G, B, false, true), asArray(a).shape);
   return reshape(sumToShape(matmul(G, swapLast(B)), A.shape), asArray(a).shape);
 }
 
 export function matmulGradB(g: N, a: N, b: N): NDArray {
   const [G, A, B] = promoted(g, a, b);
+  if (plain2d(G, A, B)) return reshape(matmul2dT(A, G, true, false), asArray(b).shape);
   return reshape(sumToShape(matmul(swapLast(A), G), B.shape), asArray(b).shape);
 }
 

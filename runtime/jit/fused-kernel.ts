@@ -203,7 +203,7 @@ function laneCall(f: Code, op: string, ins: readonly number[], imports: readonly
 }
 
 /** Elements a thread takes at a time in kernShared (a multiple of 4). */
-export const FUSED_CHUNK = 16384;
+export const FUSED_CHUNK = 8192;
 
 /**
  * kernShared(x_0 … x_{in-1}, out, n, counter): runs kern (function m) on chunks of FUSED_CHUNK

@@ -73,14 +73,15 @@ export function stripKernel(mr: number): FuncDef {
 export const KC = 256;
 
 /**
- * gemmRows(a, bp, c, K, Np, i0, i1, pack): rows [i0, i1) of C (row stride Np floats) = A (row-major,
- * K columns) · B packed in Np/8 panels of K×8, in blocks of KC steps of k (so each element is
+ * gemmRows(a, bp, c, K, Np, i0, i1, pack, rs, cs): rows [i0, i1) of C (row stride Np floats) =
+ * A · B packed in Np/8 panels of K×8, A's element (i, k) at a + i·rs + k·cs (bytes: rs = 4K,
+ * cs = 4 for a row-major A; rs = 4, cs = 4M for A stored transposed), in blocks of KC steps of k (so each element is
  * summed in the same order whichever thread computes its row). Each strip of A is packed k-major
  * into `pack` (MR·KC floats, the calling thread's own), then strip{mr} (functions 0..MR-1) runs.
  */
 function gemmRowsKernel(): FuncDef {
-  const P = { a: 0, bp: 1, c: 2, K: 3, Np: 4, i0: 5, i1: 6, pack: 7 };
-  const f = new Code(Array(8).fill(I32));
+  const P = { a: 0, bp: 1, c: 2, K: 3, Np: 4, i0: 5, i1: 6, pack: 7, rs: 8, cs: 9 };
+  const f = new Code(Array(10).fill(I32));
   const kb = f.local(I32), kl = f.local(I32), i = f.local(I32), mr = f.local(I32);
   const kk = f.local(I32), r = f.local(I32), src = f.local(I32), dst = f.local(I32);
   f.i32(0).set(kb);
@@ -94,18 +95,18 @@ function gemmRowsKernel(): FuncDef {
         f.loop(() => {
           f.get(i).get(P.i1).i32GeS().brIf(1);
           f.i32(MR).get(P.i1).get(i).i32Sub().tee(mr).get(mr).i32(MR).i32GtS().select().set(mr);
-          // pack rows i..i+mr, steps kb..kb+kl of A: dst[kk·mr + r] = A[(i + r)·K + kb + kk]
+          // pack rows i..i+mr, steps kb..kb+kl of A: dst[kk·mr + r] = A(i + r, kb + kk)
           f.get(P.pack).set(dst);
           f.i32(0).set(kk);
           f.block(() =>
             f.loop(() => {
               f.get(kk).get(kl).i32GeS().brIf(1);
-              f.get(P.a).get(i).get(P.K).i32Mul().get(kb).i32Add().get(kk).i32Add().i32(4).i32Mul().i32Add().set(src);
+              f.get(P.a).get(i).get(P.rs).i32Mul().i32Add().get(kb).get(kk).i32Add().get(P.cs).i32Mul().i32Add().set(src);
               f.i32(0).set(r);
               f.loop(() => {
                 f.get(dst).get(src).f32Load(0).f32Store(0);
                 f.get(dst).i32(4).i32Add().set(dst);
-                f.get(src).get(P.K).i32(4).i32Mul().i32Add().set(src);
+                f.get(src).get(P.rs).i32Add().set(src);
                 f.get(r).i32(1).i32Add().tee(r).get(mr).i32LtS().brIf(0);
               });
               f.get(kk).i32(1).i32Add().set(kk);
@@ -146,17 +147,17 @@ function gemmRowsKernel(): FuncDef {
 }
 
 /** Rows a thread takes at a time in gemmShared (a few strips: B's panels are reused across them). */
-export const CHUNK_ROWS = 4 * MR;
+export const CHUNK_ROWS = 2 * MR;
 
 /**
- * gemmShared(a, bp, c, K, Np, M, pack, counter): rows of C taken CHUNK_ROWS at a time from a
+ * gemmShared(a, bp, c, K, Np, M, pack, counter, rs, cs): rows of C taken CHUNK_ROWS at a time from a
  * counter in memory (i32.atomic.rmw.add) until all M are done, each chunk by gemmRows (function
  * MR). Every thread runs it on the same product: the work balances itself, whenever each
  * thread starts (a worker woken late simply takes fewer chunks).
  */
 function gemmSharedKernel(): FuncDef {
-  const P = { a: 0, bp: 1, c: 2, K: 3, Np: 4, M: 5, pack: 6, counter: 7 };
-  const f = new Code(Array(8).fill(I32));
+  const P = { a: 0, bp: 1, c: 2, K: 3, Np: 4, M: 5, pack: 6, counter: 7, rs: 8, cs: 9 };
+  const f = new Code(Array(10).fill(I32));
   const i0 = f.local(I32), i1 = f.local(I32);
   f.block(() =>
     f.loop(() => {
@@ -166,7 +167,7 @@ function gemmSharedKernel(): FuncDef {
       // i1 = min(i0 + CHUNK_ROWS, M)
       f.get(i0).i32(CHUNK_ROWS).i32Add().set(i1);
       f.get(P.M).get(i1).get(i1).get(P.M).i32GtS().select().set(i1);
-      f.get(P.a).get(P.bp).get(P.c).get(P.K).get(P.Np).get(i0).get(i1).get(P.pack).call(MR);
+      f.get(P.a).get(P.bp).get(P.c).get(P.K).get(P.Np).get(i0).get(i1).get(P.pack).get(P.rs).get(P.cs).call(MR);
       f.br(0);
     }),
   );

@@ -13,8 +13,14 @@ const COUNTER = 0;
 /** Below this many multiply-adds the float64 JavaScript loops are as fast (and tiny products stay exact). */
 export const WASM_MIN_WORK = 1 << 18;
 
-/** C[cOff..] (M×N, row-major) = A[aOff..] (M×K) · B[bOff..] (K×N); false where there is no machine. */
-export function gemmWasm(A: Float32Array, aOff: number, B: Float32Array, bOff: number, M: number, K: number, N: number, C: Float32Array, cOff: number, maxThreads = Infinity): boolean {
+/**
+ * C[cOff..] (M×N, row-major) = A · B, A stored from aOff as M×K (or K×M with transA: Aᵀ is
+ * stored), B from bOff as K×N (or N×K with transB); false where there is no machine.
+ */
+export function gemmWasm(
+  A: Float32Array, aOff: number, B: Float32Array, bOff: number, M: number, K: number, N: number, C: Float32Array, cOff: number,
+  maxThreads = Infinity, transA = false, transB = false,
+): boolean {
   const m = machine();
   if (!m) return false;
   if (M === 0 || N === 0) return true;
@@ -30,21 +36,22 @@ export function gemmWasm(A: Float32Array, aOff: number, B: Float32Array, bOff: n
   const mem = f32(m);
   const a = base, bp = a + M * K * 4, c = bp + K * Np * 4, pack = c + M * Np * 4;
   mem.set(A.subarray(aOff, aOff + M * K), a >> 2);
-  packB(mem, bp >> 2, B, bOff, K, N, Np);
+  packB(mem, bp >> 2, B, bOff, K, N, Np, transB);
+  const [rs, cs] = transA ? [4, M * 4] : [K * 4, 4];
   // rows: every ready worker and this thread take chunks of rows from a shared counter until
   // none are left (the split balances itself however late a worker wakes)
   const posted: number[] = [];
   if (workers.length && M > CHUNK_ROWS) {
     Atomics.store(i32(m), COUNTER >> 2, 0);
     for (const [n, w] of workers.entries()) {
-      m.pool!.post(w, "gemmShared", [a, bp, c, K, Np, M, pack + PACK * (n + 1), COUNTER]);
+      m.pool!.post(w, "gemmShared", [a, bp, c, K, Np, M, pack + PACK * (n + 1), COUNTER, rs, cs]);
       posted.push(w);
     }
   }
   let failed: unknown;
   try {
-    if (posted.length) m.exports.gemmShared(a, bp, c, K, Np, M, pack, COUNTER);
-    else m.exports.gemmRows(a, bp, c, K, Np, 0, M, pack);
+    if (posted.length) m.exports.gemmShared(a, bp, c, K, Np, M, pack, COUNTER, rs, cs);
+    else m.exports.gemmRows(a, bp, c, K, Np, 0, M, pack, rs, cs);
   } catch (e) {
     failed = e;
   }
@@ -56,8 +63,21 @@ export function gemmWasm(A: Float32Array, aOff: number, B: Float32Array, bOff: n
   return true;
 }
 
-/** B (K×N) as Np/8 panels of K rows of 8 floats, the last panel zero-padded. */
-function packB(mem: Float32Array, dst0: number, B: Float32Array, bOff: number, K: number, N: number, Np: number): void {
+/** B (K×N; stored N×K when `trans`) as Np/8 panels of K rows of 8 floats, the last panel zero-padded. */
+function packB(mem: Float32Array, dst0: number, B: Float32Array, bOff: number, K: number, N: number, Np: number, trans: boolean): void {
+  if (trans) {
+    // column j of B is row j of what is stored: each panel reads 8 stored rows, one k at a time
+    for (let p = 0; p < Np; p += NR) {
+      const w = Math.min(NR, N - p);
+      const dst = dst0 + p * K;
+      for (let j = 0; j < NR; j++) {
+        const src = bOff + (p + j) * K;
+        if (j < w) for (let k = 0; k < K; k++) mem[dst + k * NR + j] = B[src + k];
+        else for (let k = 0; k < K; k++) mem[dst + k * NR + j] = 0;
+      }
+    }
+    return;
+  }
   for (let p = 0; p < Np; p += NR) {
     const w = Math.min(NR, N - p);
     let dst = dst0 + p * K;

@@ -385,3 +385,23 @@ export function outer(a: ArrayLike, b: ArrayLike): NDArray {
   gemm(dtype, x.data, 0, y.data, 0, M, 1, N, out, 0);
   return new NDArray(out, [M, N], dtype);
 }
+
+/**
+ * A · B for 2-D float32 Arrays with either operand used transposed (the matmul adjoints' G·Bᵀ
+ * and Aᵀ·G) without materialising the transpose: the WebAssembly kernel reads it in place.
+ */
+export function matmul2dT(a: NDArray, b: NDArray, transA: boolean, transB: boolean): NDArray {
+  const [M, K] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const [K2, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+  if (K !== K2) throw new TypeError(`matmul: shapes ${fmtShape(a.shape)}${transA ? "ᵀ" : ""} and ${fmtShape(b.shape)}${transB ? "ᵀ" : ""} not aligned: ${K} != ${K2}`);
+  const out = new Float32Array(M * N);
+  if (M * N * K >= WASM_MIN_WORK && gemmWasm(a.data as Float32Array, 0, b.data as Float32Array, 0, M, K, N, out, 0, Infinity, transA, transB)) return new NDArray(out, [M, N], "float32");
+  const t = (x: NDArray) => new NDArray(transpose2d(x.data as Float32Array, x.shape[0], x.shape[1]), [x.shape[1], x.shape[0]], "float32");
+  return matmul(transA ? t(a) : a, transB ? t(b) : b);
+}
+
+function transpose2d(x: Float32Array, r: number, c: number): Float32Array {
+  const out = new Float32Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x[i * c + j];
+  return out;
+}

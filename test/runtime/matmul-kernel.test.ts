@@ -10,6 +10,7 @@ import { gemmWasm, WASM_MIN_WORK } from "../../runtime/jit/matmul.js";
 import { machine } from "../../runtime/jit/machine.js";
 import { NDArray } from "../../runtime/array.js";
 import * as la from "../../runtime/numpy/linalg.js";
+import * as rt from "../../runtime/rt.js";
 
 function rand(n: number, seed: number): Float32Array {
   let s = seed >>> 0 || 1;
@@ -57,6 +58,38 @@ describe("the WebAssembly matmul kernel", () => {
     if (K === 0) expect([...C1].every((v) => v === 0)).toBe(true);
   });
 
+  it.each([
+    [false, true],
+    [true, false],
+    [true, true],
+  ])("operands read transposed in place (transA %s, transB %s): within the bound", async (ta, tb) => {
+    await workersReady();
+    const M = 37, K = 300, N = 29;
+    const A = rand(M * K, 21), B = rand(K * N, 22);
+    // store the transposes where asked: logical A(i, k) = At[k·M + i], B(k, j) = Bt[j·K + k]
+    const At = new Float32Array(M * K), Bt = new Float32Array(K * N);
+    for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) At[k * M + i] = A[i * K + k];
+    for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) Bt[j * K + k] = B[k * N + j];
+    const C = new Float32Array(M * N), C0 = new Float32Array(M * N);
+    gemmWasm(ta ? At : A, 0, tb ? Bt : B, 0, M, K, N, C, 0, Infinity, ta, tb);
+    gemmWasm(A, 0, B, 0, M, K, N, C0, 0);
+    expect(relErr(A, B, C, M, K, N)).toBeLessThanOrEqual((K + 1) * 2 ** -24);
+    expect(C).toEqual(C0); // the same sums in the same order
+  });
+
+  it("the matmul adjoints of large 2-D operands (G·Bᵀ, Aᵀ·G read in place) against float64", () => {
+    const M = 70, K = 64, N = 90;
+    const A = new NDArray(rand(M * K, 31), [M, K], "float32"), B = new NDArray(rand(K * N, 32), [K, N], "float32"), G = new NDArray(rand(M * N, 33), [M, N], "float32");
+    const gA = rt.matmulGradA(G, A, B), gB = rt.matmulGradB(G, A, B);
+    expect(gA.shape).toEqual([M, K]);
+    expect(gB.shape).toEqual([K, N]);
+    const Bt = new Float32Array(N * K), At = new Float32Array(K * M);
+    for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) Bt[j * K + k] = (B.data as Float32Array)[k * N + j];
+    for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) At[k * M + i] = (A.data as Float32Array)[i * K + k];
+    expect(relErr(G.data as Float32Array, Bt, gA.data as Float32Array, M, N, K)).toBeLessThanOrEqual((N + 1) * 2 ** -24);
+    expect(relErr(At, G.data as Float32Array, gB.data as Float32Array, K, M, N)).toBeLessThanOrEqual((M + 1) * 2 ** -24);
+  });
+
   it("offsets into larger buffers are honoured", () => {
     const M = 9, K = 10, N = 11;
     const A = rand(M * K + 5, 1), B = rand(K * N + 3, 2), C = new Float32Array(M * N + 4).fill(7);
@@ -80,7 +113,7 @@ describe("the WebAssembly matmul kernel", () => {
     const m = machine()!;
     if (!m.pool || m.pool.ready().length === 0) return; // one core: nothing to test here
     const w = m.pool.ready()[0];
-    m.pool.post(w, "gemmRows", [0x7ffffff0, 0x7ffffff0, 0x7ffffff0, 64, 64, 0, 6, 0x7ffffff0]);
+    m.pool.post(w, "gemmRows", [0x7ffffff0, 0x7ffffff0, 0x7ffffff0, 64, 64, 0, 6, 0x7ffffff0, 256, 4]);
     expect(() => m.pool!.wait(w)).toThrow(/a kernel failed on a worker thread/);
     const A = rand(600 * 30, 1), B = rand(30 * 40, 2), C = new Float32Array(600 * 40);
     gemmWasm(A, 0, B, 0, 600, 30, 40, C, 0);
