@@ -17,6 +17,8 @@ const LOAD = -1, RUN = -2;
 /** Most arguments a job takes. */
 export const MAX_ARGS = SLOT - ARGS;
 const IDLE = 0, BUSY = 1, EXIT = 2;
+/** Polls of its control word a worker makes before it sleeps (tens of microseconds). */
+const SPIN = 20000;
 
 // The worker: instantiate, say ready, then serve jobs until told to exit.
 const WORKER = `
@@ -30,6 +32,8 @@ const kernels = [];
 const importOf = (d) => (d.math ? Math[d.math] : new Function("return (" + d.src + ")")());
 Atomics.store(c, base + ${READY}, 1);
 for (;;) {
+  // a short spin before sleeping: a step's kernels come in bursts, and a sleeping thread wakes late
+  for (let i = 0; i < ${SPIN} && Atomics.load(c, base + ${STATE}) === ${IDLE}; i++);
   Atomics.wait(c, base + ${STATE}, ${IDLE});
   const st = Atomics.load(c, base + ${STATE});
   if (st === ${EXIT}) break;
