@@ -343,6 +343,7 @@ function emitStmt(
     return f.createConditionalExpression(cond, undefined, rtCall("fused", args), undefined, vals[vals.length - 1]);
   }
   if (s.prim === "propOpt") return f.createElementAccessChain(paren(args[0]), f.createToken(ts.SyntaxKind.QuestionDotToken), args[1]);
+  if (s.prim === "typeOf") return f.createTypeOfExpression(paren(args[0]));
   if (s.prim === "isNullish") return f.createBinaryExpression(paren(args[0]), ts.SyntaxKind.EqualsEqualsToken, f.createNull());
   // Tapes are JS arrays used as stacks.
   // Local arrays are JS arrays.

@@ -274,6 +274,17 @@ const CASES: Case[] = [
     src: `const make = (k: number) => {\n  const h = (x: number) => x * k;\n  return h;\n};\nconst triple = make(3);\nexport const d = grad((x: number) => ${MARK}make(3)(x) + triple(x));\n`,
     msg: /^cannot see at build time which function `make\(3\)` returns/,
   },
+  // ---- constructs named in plain words, never by their syntax-tree kind ----------------------
+  {
+    name: "new inside a differentiated function",
+    src: `export const d = grad((x: number) => {\n  const m = ${MARK}new Map<string, number>();\n  return x * m.size;\n});\n`,
+    msg: "`new` (constructing an object) is not supported inside a differentiated function",
+  },
+  {
+    name: "a call of a built-in object's method (a regular expression's test)",
+    src: `export const d = grad((x: number) => (${MARK}/a+/.test("aa") ? x : 2 * x));\n`,
+    msg: "cannot differentiate through 'test': it is not a function tsjax can see the source of",
+  },
   // ---- classes: the method that runs must be known at build time ------------------------------
   {
     name: "a virtual call on a value typed with a base class some subclass overrides",

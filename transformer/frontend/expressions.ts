@@ -8,7 +8,7 @@ import { MATH_CONSTS } from "../rules/lowering.js";
 import type { Lowerer } from "../lower.js";
 import * as flow from "./flow.js";
 import type { Env } from "./context.js";
-import { BINARY, LOGICAL, isAssignOp, isIncDec, isNumberType, nameHint, propKey, skipParens } from "./syntax.js";
+import { BINARY, LOGICAL, constructName, isAssignOp, isIncDec, isNumberType, nameHint, propKey, skipParens } from "./syntax.js";
 import { getterRead, thisValue } from "./methods.js";
 
 // ---- expressions --------------------------------------------------------------------
@@ -85,6 +85,10 @@ export function expr(lw: Lowerer, node: ts.Expression, env: Env): Tree<Value> {
     if (!isNumberType(lt) || !isNumberType(rt))
       if (!["less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual"].includes(op))
         lw.fail(node, `operator ${node.operatorToken.getText()} on ${c.typeToString(lt)} and ${c.typeToString(rt)}: only number arithmetic is differentiable`);
+    // comparing constants that are not numbers (`typeof x === "number"`, string tags): decided
+    // here, so a branch on it is lowered only where it runs
+    if ((op === "equal" || op === "notEqual") && a.tag === "const" && b.tag === "const" && (typeof a.value !== "number" || typeof b.value !== "number"))
+      return leaf(lit(op === "equal" ? a.value === b.value : a.value !== b.value));
     return leaf(lw.prim(op, [a, b], node));
   }
   if (ts.isObjectLiteralExpression(node)) {
@@ -136,7 +140,17 @@ export function expr(lw: Lowerer, node: ts.Expression, env: Env): Tree<Value> {
   if (ts.isAwaitExpression(node)) lw.fail(node, "`await` inside a differentiated function is not supported");
   if (ts.isYieldExpression(node)) lw.fail(node, "`yield` inside a differentiated function is not supported");
   if (node.kind === ts.SyntaxKind.ThisKeyword) return thisValue(lw, node, env);
-  lw.fail(node, `unsupported expression (${ts.SyntaxKind[node.kind]}) in a differentiated function`);
+  // typeof: known at build time for numbers, Arrays and structures (a polymorphic helper's branch
+  // folds away); asked at run time for other values
+  if (ts.isTypeOfExpression(node)) {
+    const t = lw.expr(node.expression, env);
+    if (t.kind === "none") return leaf(lit(t.v === null ? "object" : "undefined"));
+    if (t.kind !== "leaf") return leaf(lit("object"));
+    if (t.v.ty === "num") return leaf(lit("number"));
+    if (t.v.ty === "arr" || t.v.ty === "list") return leaf(lit("object"));
+    return leaf(lw.prim("typeOf", [t.v], node, "other"));
+  }
+  lw.fail(node, `${constructName(node)} is not supported inside a differentiated function`);
 }
 
 export function ident(lw: Lowerer, node: ts.Identifier, env: Env, symbol?: ts.Symbol): Tree<Value> {

@@ -8,7 +8,7 @@ import type { Target } from "./flow.js";
 import type { Lowerer } from "../lower.js";
 import * as flow from "./flow.js";
 import type { Env } from "./context.js";
-import { COMPOUND, CONTROL, isAssignOp, isIncDec, propKey, skipParens } from "./syntax.js";
+import { COMPOUND, CONTROL, constructName, isAssignOp, isIncDec, propKey, skipParens } from "./syntax.js";
 
 /** Zeros/undefined shaped like the enclosing function's return type (for loops that return). */
 export function retPlaceholder(lw: Lowerer, node: ts.Node): Tree<Value> {
@@ -101,7 +101,7 @@ export function stmt(lw: Lowerer, st: ts.Statement, env: Env, targets: Target[] 
   if (ts.isEmptyStatement(st) || ts.isTypeAliasDeclaration(st) || ts.isInterfaceDeclaration(st)) return;
   const what = CONTROL[st.kind];
   if (what) lw.fail(st, `\`${what}\` inside a differentiated function is not supported`);
-  lw.fail(st, `unsupported statement (${ts.SyntaxKind[st.kind]}) in a differentiated function`);
+  lw.fail(st, `${constructName(st)} is not supported inside a differentiated function`);
 }
 
 /**

@@ -21,8 +21,19 @@ export const BINARY: Partial<Record<ts.SyntaxKind, string>> = {
   [ts.SyntaxKind.PercentToken]: "mod",
 };
 /** number, a number literal, or a union of them (`1 | 2 | 3`). */
+/**
+ * A number: `number`, number literals and unions of them, a branded number (`number & { __b: 1 }`),
+ * or a type parameter constrained to one (`T extends number`).
+ */
 export function isNumberType(t: ts.Type): boolean {
-  return !!(t.flags & ts.TypeFlags.NumberLike) || (t.isUnion() && t.types.every((x) => x.flags & ts.TypeFlags.NumberLike));
+  if (t.flags & ts.TypeFlags.NumberLike) return true;
+  if (t.isUnion()) return t.types.every((x) => isNumberType(x));
+  if (t.isIntersection()) return t.types.some((x) => isNumberType(x));
+  if (t.flags & ts.TypeFlags.TypeParameter) {
+    const c = t.getConstraint();
+    return !!c && isNumberType(c);
+  }
+  return false;
 }
 
 export const LOGICAL = new Set([ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken]);
@@ -42,6 +53,38 @@ export const COMPOUND: Partial<Record<ts.SyntaxKind, string>> = {
   [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: "pow",
   [ts.SyntaxKind.PercentEqualsToken]: "mod",
 };
+/** Constructs tsjax does not lower, in the user's words (diagnostics never name AST kinds). */
+const CONSTRUCTS: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.DeleteExpression]: "`delete`",
+  [ts.SyntaxKind.VoidExpression]: "`void`",
+  [ts.SyntaxKind.NewExpression]: "`new` (constructing an object)",
+  [ts.SyntaxKind.RegularExpressionLiteral]: "a regular expression",
+  [ts.SyntaxKind.TaggedTemplateExpression]: "a tagged template",
+  [ts.SyntaxKind.ClassExpression]: "a class expression",
+  [ts.SyntaxKind.SpreadElement]: "a spread (`...x`)",
+  [ts.SyntaxKind.MetaProperty]: "`import.meta` / `new.target`",
+  [ts.SyntaxKind.SuperKeyword]: "`super`",
+  [ts.SyntaxKind.BigIntLiteral]: "a BigInt",
+  [ts.SyntaxKind.JsxElement]: "JSX",
+  [ts.SyntaxKind.JsxSelfClosingElement]: "JSX",
+  [ts.SyntaxKind.JsxFragment]: "JSX",
+  [ts.SyntaxKind.WithStatement]: "`with`",
+  [ts.SyntaxKind.DebuggerStatement]: "`debugger`",
+  [ts.SyntaxKind.ImportDeclaration]: "an import",
+  [ts.SyntaxKind.ExportDeclaration]: "an export",
+  [ts.SyntaxKind.ModuleDeclaration]: "a namespace",
+  [ts.SyntaxKind.EnumDeclaration]: "an enum declaration",
+  [ts.SyntaxKind.ForInStatement]: "`for...in`",
+};
+
+/** A construct in plain words: the table above, else the node's kind split into words. */
+export function constructName(node: ts.Node): string {
+  const known = CONSTRUCTS[node.kind];
+  if (known) return known;
+  const words = ts.SyntaxKind[node.kind].replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return `this ${words.replace(/ (expression|statement|declaration|keyword)$/, " $1")} (\`${node.getText().slice(0, 40)}\`)`;
+}
+
 export const CONTROL: Partial<Record<ts.SyntaxKind, string>> = {
   [ts.SyntaxKind.IfStatement]: "if",
   [ts.SyntaxKind.ForStatement]: "for",

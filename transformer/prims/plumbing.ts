@@ -37,4 +37,5 @@ export const PLUMBING: Readonly<Record<string, PrimDef>> = {
   raise: { ty: "other", arity: { min: 1 }, nondiff: true, effect: true, fresh: true, kernel: "opaque" },
   propOpt: { ty: "other", arity: 2, nondiff: true, host: true, kernel: "opaque" },
   isNullish: { ty: "other", arity: 1, nondiff: true, host: true, kernel: "opaque" },
+  typeOf: { ty: "other", arity: 1, nondiff: true, host: true, kernel: "opaque" },
 };

@@ -1,0 +1,28 @@
+// Code people really write (issue "the code people really write"): polymorphic helpers that
+// branch on `typeof`, generic helpers over `T extends number`, branded numbers.
+import { describe, expect, it } from "vitest";
+import { grad, numpy as jnp } from "../../runtime/index.js";
+import type { Array } from "../../runtime/index.js";
+import { toVec } from "./fixtures/fd.js";
+
+/** A helper for numbers and Arrays alike: `typeof` is known at build time, so each call keeps one branch. */
+function scale(x: number | Array, k: number): number | Array {
+  if (typeof x === "number") return x * k;
+  return jnp.multiply(x, k);
+}
+const twice = <T extends number>(x: T): number => x * 2;
+type Meters = number & { readonly __unit: "m" };
+const area = (w: Meters, h: Meters) => w * h;
+
+describe("code people write", () => {
+  it("a typeof-polymorphic helper, called with a number and with an Array", () => {
+    expect(grad((x: number) => (scale(x, 3) as number) * x)(2)).toBe(12);
+    expect(toVec(grad((x: Array) => jnp.sum(scale(x, 3) as Array))(jnp.array([1, 2])))).toEqual([3, 3]);
+    // typeof of an Array is "object", as in JavaScript
+    expect(grad((x: Array) => (typeof x === "object" ? jnp.sum(x) : jnp.sum(jnp.square(x))))(jnp.array([1, 2])).tolist()).toEqual([1, 1]);
+  });
+  it("a generic helper over T extends number, and branded numbers", () => {
+    expect(grad((x: number) => twice(x) * x)(3)).toBe(12);
+    expect(grad((w: number) => area(w as Meters, 4 as Meters))(2)).toBe(4);
+  });
+});
