@@ -23,7 +23,13 @@ export function checkDType(x: unknown, op: string): DType {
 }
 
 export function alloc(dtype: DType, size: number): TypedArray {
-  return new STORAGE[dtype](size);
+  try {
+    return new STORAGE[dtype](size);
+  } catch (e) {
+    // (the engine says only "Invalid typed array length")
+    if (e instanceof RangeError) throw new RangeError(`cannot allocate an Array of ${size} ${dtype} elements (${size * STORAGE[dtype].BYTES_PER_ELEMENT} bytes): too large, or not a whole number of elements`);
+    throw e;
+  }
 }
 
 export const isFloat = (d: DType) => d === "float32";

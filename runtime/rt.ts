@@ -90,7 +90,7 @@ export function seed(y: N, api = "grad"): N {
   if (y.ndim !== 0)
     throw new TypeError(`${api}: Gradient only defined for scalar-output functions. Output had shape: ${fmtShape(y.shape)}.`);
   if (y.dtype !== "float32")
-    throw new TypeError(`${api} requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got ${y.dtype}.`);
+    throw new TypeError(`${api} needs a float32 output to differentiate, but the function returned ${y.dtype} (convert it with .astype("float32"), or return a float value).`);
   return new NDArray(Float32Array.of(1), [], "float32");
 }
 
@@ -100,8 +100,8 @@ export function checkGradInput(x: unknown, api = "grad"): void {
   if (!(x instanceof NDArray)) throw new TypeError(`${api}: expected a number or an Array at a differentiated position, got ${describe(x)}`);
   if (x.dtype !== "float32")
     throw new TypeError(
-      `${api} requires real- or complex-valued inputs (input dtype that is a sub-dtype of np.inexact), but got ${x.dtype}. ` +
-        `If you want to use Boolean- or integer-valued inputs, convert them with .astype("float32").`,
+      `${api} differentiates with respect to float32 Arrays and numbers, but got ${x.dtype.startsWith("i") ? "an" : "a"} ${x.dtype} Array. ` +
+        `To differentiate at integer or boolean values, convert them with .astype("float32").`,
     );
 }
 

@@ -178,7 +178,12 @@ function optDtype(opts: DTypeOpts | undefined, op: string, dflt: DType): DType {
 function filled(shape: number[], value: number | boolean, dtype: DType, op: string): NDArray {
   if (typeof value !== "number" && typeof value !== "boolean")
     throw new TypeError(`${op}: fill value must be a number or boolean, got ${describe(value)}`);
-  const data = alloc(dtype, sizeOf(shape));
+  let data: ReturnType<typeof alloc>;
+  try {
+    data = alloc(dtype, sizeOf(shape));
+  } catch (e) {
+    throw e instanceof RangeError ? new RangeError(`${op}: shape ${fmtShape(shape)}: ${e.message}`) : e;
+  }
   const v = castScalar(typeof value === "boolean" ? +value : value, dtype);
   if (v !== 0) data.fill(v);
   return new NDArray(data, shape, dtype);

@@ -36,17 +36,17 @@ describe("non-scalar outputs", () => {
 describe("integer and boolean Arrays at differentiated positions", () => {
   const f = (x: Array) => jnp.sum(x.mul(x));
   const msg = (dt: string) =>
-    `grad requires real- or complex-valued inputs (input dtype that is a sub-dtype of np.inexact), but got ${dt}. ` +
-    `If you want to use Boolean- or integer-valued inputs, convert them with .astype("float32").`;
-  it("int32 and bool inputs are refused with JAX's message", () => {
+    `grad differentiates with respect to float32 Arrays and numbers, but got ${dt.startsWith("i") ? "an" : "a"} ${dt} Array. ` +
+    `To differentiate at integer or boolean values, convert them with .astype("float32").`;
+  it("int32 and bool inputs are refused, saying what to do", () => {
     expect(() => grad(f)(jnp.array([1, 2], { dtype: "int32" }))).toThrow(msg("int32"));
-    expect(() => grad(f)(jnp.array([true, false]))).toThrow(/but got bool\./);
-    expect(() => grad(f)(jnp.array([1, 2], { dtype: "uint32" }))).toThrow(/but got uint32\./);
-    expect(() => valueAndGrad(f)(jnp.array([1, 2], { dtype: "int32" }))).toThrow(/^valueAndGrad requires real- or complex-valued inputs/);
+    expect(() => grad(f)(jnp.array([true, false]))).toThrow(/but got a bool Array\./);
+    expect(() => grad(f)(jnp.array([1, 2], { dtype: "uint32" }))).toThrow(/but got a uint32 Array\./);
+    expect(() => valueAndGrad(f)(jnp.array([1, 2], { dtype: "int32" }))).toThrow(/^valueAndGrad differentiates with respect to float32 Arrays/);
   });
   it("inside a pytree", () => {
     const h = grad((p: { a: Array; b: Array }) => jnp.sum(p.a.mul(p.b)));
-    expect(() => h({ a: jnp.array([1.5]), b: jnp.array([1], { dtype: "int32" }) })).toThrow(/but got int32/);
+    expect(() => h({ a: jnp.array([1.5]), b: jnp.array([1], { dtype: "int32" }) })).toThrow(/but got an int32 Array/);
   });
   it("allowed at positions that are not differentiated", () => {
     const h = grad((x: Array, k: Array) => jnp.sum(x.mul(k)));
@@ -64,10 +64,10 @@ describe("integer and boolean Arrays at differentiated positions", () => {
 describe("integer and boolean outputs", () => {
   it("an int32 output is refused with JAX's message", () => {
     const g = grad((x: Array) => jnp.sum(x).astype("int32"));
-    expect(() => g(x3)).toThrow("grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got int32.");
+    expect(() => g(x3)).toThrow('grad needs a float32 output to differentiate, but the function returned int32 (convert it with .astype("float32"), or return a float value).');
   });
   it("a bool output is refused", () => {
-    expect(() => grad((x: Array) => jnp.greater(jnp.sum(x), 0))(x3)).toThrow(/requires real-valued outputs .* but got bool\./);
+    expect(() => grad((x: Array) => jnp.greater(jnp.sum(x), 0))(x3)).toThrow(/needs a float32 output to differentiate, but the function returned bool/);
   });
 });
 
@@ -97,5 +97,11 @@ describe("the runtime faces without the transformer", () => {
     expect(jit(f)(1)).toBe(2);
     const j: any = jit;
     expect(() => j(3)).toThrow("jit: expected a function, got number");
+  });
+});
+
+describe("allocation", () => {
+  it("an Array too large to allocate names the op, the shape and the bytes", () => {
+    expect(() => jnp.zeros([100000, 100000])).toThrow("zeros: shape (100000, 100000): cannot allocate an Array of 10000000000 float32 elements (40000000000 bytes): too large, or not a whole number of elements");
   });
 });
