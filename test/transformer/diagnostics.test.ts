@@ -274,6 +274,11 @@ const CASES: Case[] = [
     src: `const make = (k: number) => {\n  const h = (x: number) => x * k;\n  return h;\n};\nconst triple = make(3);\nexport const d = grad((x: number) => ${MARK}make(3)(x) + triple(x));\n`,
     msg: /^cannot see at build time which function `make\(3\)` returns/,
   },
+  {
+    name: "push onto an array outside the function",
+    src: `const history: number[] = [];\nexport const d = grad((x: number) => {\n  ${MARK}history.push(x);\n  return x * 2;\n});\n`,
+    msg: "'history.push(...)' changes 'history', which lives outside the differentiated function (mutation of captured state): collect values in a local array and return them, or log them with console.log",
+  },
   // ---- constructs named in plain words, never by their syntax-tree kind ----------------------
   {
     name: "new inside a differentiated function",

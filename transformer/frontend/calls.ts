@@ -206,6 +206,16 @@ export function call(lw: Lowerer, node: ts.CallExpression, env: Env): Tree<Value
     }
     if (sym && cur) lw.fail(callee, "push needs a local array of numbers or Arrays (declared with an array type such as number[])");
   }
+  // changing an array (or map, set) that lives outside the differentiated function
+  if (ts.isPropertyAccessExpression(callee) && MUTATORS.has(callee.name.text) && ts.isIdentifier(callee.expression)) {
+    const sym = c.getSymbolAtLocation(callee.expression);
+    const t = sym && !env.has(sym) ? c.getTypeAtLocation(callee.expression) : undefined;
+    if (t && (c.isArrayType(t) || /^(Map|Set|WeakMap|WeakSet)</.test(c.typeToString(t))))
+      lw.fail(
+        callee,
+        `'${callee.expression.text}.${callee.name.text}(...)' changes '${callee.expression.text}', which lives outside the differentiated function (mutation of captured state): collect values in a local array and return them, or log them with console.log`,
+      );
+  }
   // debugging in the forward pass: console.log(...) and String(x) (globals only)
   if (isGlobal(lw, callee, "console") && ts.isPropertyAccessExpression(callee)) {
     const args = node.arguments.map((a) => lw.leafOf(lw.expr(a, env), a));
@@ -417,6 +427,8 @@ function isGlobal(lw: Lowerer, e: ts.Expression, name: string): boolean {
 }
 
 const ARRAY_METHODS = new Set(["map", "reduce", "forEach"]);
+/** Methods that change the array (map, set) they are called on. */
+const MUTATORS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin", "set", "add", "delete", "clear"]);
 
 /**
  * map / reduce / forEach with a callback: unrolled over a tuple (its length is known at build
