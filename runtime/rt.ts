@@ -419,3 +419,29 @@ export function concatPartT(gi: N, g: NDArray, axis: number | undefined, i: numb
   const [ax, a, b] = concatRange(g, axis, i, xs);
   return ix.sliceTranspose(gi, g.shape, g.shape.map((_, d) => (d === ax ? ([a, b] as const) : null)));
 }
+
+// ---- generic trainers (transformer/generic.ts) ------------------------------------------------
+
+const COMPILED = Symbol.for("tsjax.compiled");
+type WithCompiled = { [COMPILED]?: Map<string, unknown> };
+
+/** The function `f`, carrying `compiled` (its derivative for the generic site `key`). */
+export function attach<F>(f: F, key: string, compiled: unknown): F {
+  if (typeof f !== "function") return f;
+  const g = f as unknown as WithCompiled;
+  if (!g[COMPILED]) Object.defineProperty(g, COMPILED, { value: new Map(), enumerable: false });
+  g[COMPILED]!.set(key, compiled);
+  return f;
+}
+
+/** The derivative a generic site's caller compiled for `f`. */
+export function specialized(f: unknown, key: string, what: string): unknown {
+  const c = typeof f === "function" ? (f as WithCompiled)[COMPILED]?.get(key) : undefined;
+  if (c === undefined)
+    throw new Error(
+      `${what}: the function it was given was not compiled where it was passed in. tsjax compiles such derivatives at each call ` +
+        `whose argument is a function it can see, in files built with the tsjax plugin (a file that mentions neither tsjax nor grad is not); ` +
+        `pass the function directly (not through another variable or parameter), or differentiate it where it is defined`,
+    );
+  return c;
+}

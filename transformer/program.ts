@@ -27,6 +27,7 @@ export function emitFile(program: ts.Program, fileName: string): EmitResult {
   const factory = createTransformer(program, {
     report: (d) => res.diagnostics.push(d),
     dependsOn: (f) => res.dependencies.add(f),
+    rewritten: () => (res.transformed = true),
     inspect: (site, fn: Fn, code) => {
       res.transformed = true;
       const { line, character } = sf.getLineAndCharacterOfPosition(site.getStart(sf));

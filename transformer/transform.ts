@@ -12,6 +12,7 @@ import { NoRuleError, TransformError, type VjpOptions } from "./ad/reverse.js";
 import { checked, forward, jacobian, reverse } from "./pipeline.js";
 import { methodTarget } from "./frontend/methods.js";
 import { fuse } from "./jit/fuse.js";
+import { calledFunction, genericSites, genericTarget } from "./generic.js";
 import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
 import { printFn } from "./print.js";
@@ -26,6 +27,8 @@ export interface TransformHooks {
   dependsOn?(file: string): void;
   /** Called with the emitted code of each transformed call (tsjax inspect). */
   inspect?(site: ts.CallExpression, fn: Fn, code: ts.ArrowFunction): void;
+  /** Called once when the file was rewritten (a call compiled, or a generic trainer's site). */
+  rewritten?(): void;
 }
 
 export function diagnostic(node: ts.Node, message: string): ts.Diagnostic {
@@ -55,6 +58,10 @@ export function createTransformer(program: ts.Program, hooks: TransformHooks): t
         const k = classify(checker, checker.getSymbolAtLocation(skipParens(node.expression)));
         if (k?.kind === "transform") {
           const out = file.transformSite(node, (e) => ts.visitNode(e, visit) as ts.Expression);
+          if (out) return out;
+        } else {
+          // a call of a generic trainer: the derivatives it takes of its function arguments, compiled here
+          const out = file.instantiate(node, (e) => ts.visitNode(e, visit) as ts.Expression);
           if (out) return out;
         }
       }
@@ -141,21 +148,61 @@ class FileTransform {
     return this.compileSite(call, visit, apiOf(this.checker, call) === "jit");
   }
 
-  private compileSite(call: ts.CallExpression, visit: (e: ts.Expression) => ts.Expression, quiet: boolean): ts.Expression | null {
+  /**
+   * `fit(myLoss, p)` where fit takes derivatives of its parameter (generic.ts): each such argument
+   * wrapped as `__rt.attach(arg, key, compiled)`, the derivative compiled at this call.
+   */
+  instantiate(call: ts.CallExpression, visit: (e: ts.Expression) => ts.Expression): ts.Expression | null {
+    const fn = calledFunction(this.checker, call);
+    const sites = fn ? genericSites(this.checker, fn) : [];
+    if (!sites.length) return null;
+    const args = call.arguments.map((a) => visit(a));
+    let changed = false;
+    for (const site of sites) {
+      const arg = call.arguments[site.index];
+      // (an argument that is itself a parameter passes the caller's function on: its caller compiles)
+      const argDecl = arg && ts.isIdentifier(skipParens(arg)) ? this.checker.getSymbolAtLocation(skipParens(arg))?.valueDeclaration : undefined;
+      if (!arg || ts.isSpreadElement(arg) || (argDecl && ts.isParameter(argDecl))) continue;
+      const code = this.compileSite(site.call, visit, false, { target: arg, site: call });
+      if (!code) continue;
+      const f = ts.factory;
+      args[site.index] = f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(RT), "attach"), undefined, [args[site.index], f.createStringLiteral(site.key), code]);
+      changed = true;
+    }
+    if (!changed) return null;
+    this.used = true;
+    return ts.factory.updateCallExpression(call, ts.visitNode(call.expression, visit) as ts.Expression, call.typeArguments, args);
+  }
+
+  private compileSite(
+    call: ts.CallExpression,
+    visit: (e: ts.Expression) => ts.Expression,
+    quiet: boolean,
+    instance?: { target: ts.Expression; site: ts.CallExpression },
+  ): ts.Expression | null {
+    // inside a generic trainer: the derivative its caller compiled and attached (generic.ts)
+    const generic = instance ? undefined : genericTarget(this.checker, call);
+    if (generic) {
+      const [site] = genericSites(this.checker, generic.fn).filter((g) => g.call === call);
+      const f = ts.factory;
+      this.used = true;
+      return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(RT), "specialized"), undefined, [visit(call.arguments[0]), f.createStringLiteral(site.key), f.createStringLiteral(site.what)]);
+    }
     beginBuild();
     this.jitted = false;
     try {
-      let fn = this.transformCall(call, call, undefined, true);
+      let fn = this.transformCall(call, instance?.site ?? call, undefined, true, instance?.target);
       // jit anywhere in the composition: elementwise chains become fused kernels
       if (this.jitted) fn = checked(fuse(fn), "fuse");
       if (process.env.TSJAX_DEBUG_IR) console.error(printFn(fn));
       // a `Math` of the user's own in scope at the call site must not capture the generated Math.cos
-      const math = this.checker.resolveName("Math", call, ts.SymbolFlags.Value, false);
+      const at = instance?.site ?? call; // where the code goes
+      const math = this.checker.resolveName("Math", at, ts.SymbolFlags.Value, false);
       const mathShadowed = !!math?.declarations?.some((d) => !d.getSourceFile().isDeclarationFile);
       const arrow = emitFn(fn, { rt: RT, ext: (e) => this.extExpr(e), file: this.sf, sourceText: (f) => this.program.getSourceFile(f)?.text, mathShadowed });
-      ts.setSourceMapRange(arrow, { pos: call.getStart(this.sf), end: call.end });
+      ts.setSourceMapRange(arrow, { pos: at.getStart(this.sf), end: at.end });
       this.used = true;
-      this.hooks.inspect?.(call, fn, arrow);
+      this.hooks.inspect?.(at, fn, arrow);
       const code = ts.factory.createParenthesizedExpression(arrow);
       return siteExpression(apiOf(this.checker, call), call, code, visit, (c) => this.argnums(c));
     } catch (e) {
@@ -187,11 +234,11 @@ class FileTransform {
   }
 
   /** IR of grad(f)/valueAndGrad(f)/jit(f) — the transformed function, simplified. */
-  transformCall(call: ts.CallExpression, site: ts.Node, outer?: OuterScope, top = false): Fn {
+  transformCall(call: ts.CallExpression, site: ts.Node, outer?: OuterScope, top = false, targetOverride?: ts.Expression): Fn {
     const k = classify(this.checker, this.checker.getSymbolAtLocation(skipParens(call.expression)));
     if (k?.kind !== "transform") throw new LowerError(call, "expected a grad, valueAndGrad or jit call");
     // these are assembled at run time (one pass per basis vector): nothing to inline or differentiate
-    const target = call.arguments[0];
+    const target = targetOverride ?? call.arguments[0];
     if (!target) throw new LowerError(call, `${k.name}() needs a function to transform`);
     const fn = checked(this.targetFn(target, site, outer), "lowering");
     if (k.name === "jit") {
@@ -431,6 +478,7 @@ class FileTransform {
 
   finish(sf: ts.SourceFile): ts.SourceFile {
     if (!this.used) return sf;
+    this.hooks.rewritten?.();
     const f = ts.factory;
     const imp = (spec: string, names: [string, string][]) =>
       f.createImportDeclaration(
