@@ -111,3 +111,35 @@ describe("rollup: tsjax diagnostics reject the build", () => {
     expect(e.message).not.toMatch(/capture\.ts \(5:14\)/);
   });
 });
+
+describe("plain rollup compiles files without tsjax calls as the project's tsconfig says", () => {
+  let dir: string;
+  let out: RunResult;
+  beforeAll(async () => {
+    dir = makeTmp("rollup-tsconfig");
+    fs.writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { target: "es2019", module: "esnext", moduleResolution: "bundler", experimentalDecorators: true, jsx: "react", jsxFactory: "h", strict: true } }),
+    );
+    // a legacy (experimentalDecorators) decorator: as new-style decorators it would throw
+    fs.writeFileSync(
+      path.join(dir, "deco.ts"),
+      `function twice(_t: object, _k: string, d: PropertyDescriptor) {\n  const f = d.value;\n  d.value = function (this: unknown, x: number) { return 2 * f.call(this, x); };\n}\nexport class K {\n  @twice\n  f(x: number) { return x + 1; }\n}\n`,
+    );
+    // JSX with the project's factory: the bundle would not parse if it stayed JSX
+    fs.writeFileSync(path.join(dir, "view.tsx"), `export function h(tag: string, _p: unknown, ...kids: unknown[]) { return \`<\${tag}>\${kids.join("")}</\${tag}>\`; }\nexport const view = (n: number) => <b>{n}</b>;\n`);
+    fs.writeFileSync(
+      path.join(dir, "main.ts"),
+      `import { grad } from "tsjax";\nimport { K } from "./deco.js";\nimport { view } from "./view.js";\nconst d = grad((x: number) => x * x);\nconsole.log(new K().f(1), view(d(3)));\n`,
+    );
+    const bundle = await rollup({ input: path.join(dir, "main.ts"), external: ["tsjax"], plugins: [tsjax({ tsconfig: path.join(dir, "tsconfig.json") })], onwarn });
+    await bundle.write({ file: path.join(dir, "out.js"), format: "es" });
+    await bundle.close();
+    out = await runNode(path.join(dir, "out.js"));
+  }, 120_000);
+  afterAll(() => removeTmp(dir));
+  it("legacy decorators stay legacy, JSX goes through the configured factory", () => {
+    expect(out.stderr).toBe("");
+    expect(out.stdout.trim()).toBe("4 <b>6</b>");
+  });
+});

@@ -39,9 +39,12 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
   // ids already transformed by our `load` (plain rollup)
   const loaded = new Set<string>();
 
+  /** The project's compiler options (its tsconfig.json), for every file: transformed or not. */
+  const projectOptions = (file: string) => (options ??= loadOptions(file, opts.tsconfig));
+
   const getService = (file: string) => {
     if (service) return service;
-    options = loadOptions(file, opts.tsconfig);
+    projectOptions(file);
     const host: ts.LanguageServiceHost = {
       getScriptFileNames: () => [...roots],
       getScriptVersion: (f) => String(texts.get(f)?.version ?? diskVersions.get(f) ?? 0),
@@ -68,7 +71,7 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
     if (!TS_FILE.test(file) || file.includes(`${path.sep}node_modules${path.sep}`) || file.endsWith(".d.ts")) return null;
     // Cheap textual gate before any type checking: only files that mention a transform.
     // a cheap filter before the LanguageService (the names may come re-exported through a module of the project)
-    if (!/\b(grad|valueAndGrad|jit|jvp|vjp|linearize|jacfwd|jacrev|hessian)\b/.test(code)) return underVite ? null : transpile(code, file);
+    if (!/\b(grad|valueAndGrad|jit|jvp|vjp|linearize|jacfwd|jacrev|hessian)\b/.test(code)) return underVite ? null : transpile(code, file, projectOptions(file));
     const prev = texts.get(file);
     if (!prev || prev.text !== code) texts.set(file, { version: (prev?.version ?? 0) + 1, text: code });
     roots.add(file);
@@ -94,7 +97,7 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
       if (!s) dependents.set(dep, (s = new Set()));
       s.add(file);
     }
-    if (!res.transformed) return underVite ? null : transpile(code, file);
+    if (!res.transformed) return underVite ? null : transpile(code, file, projectOptions(file));
     return { code: res.js, map: res.map ? absoluteSources(JSON.parse(res.map), file) : null };
   }
 
@@ -109,7 +112,7 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
     resolveId(source: string, importer?: string) {
       if (underVite || !importer || !source.startsWith(".") || !TS_FILE.test(importer.split("?")[0])) return null;
       const base = path.resolve(path.dirname(importer.split("?")[0]), source);
-      for (const cand of [base.replace(/\.([cm]?)js$/, ".$1ts"), base + ".ts", path.join(base, "index.ts")])
+      for (const cand of [base.replace(/\.([cm]?)js$/, ".$1ts"), base.replace(/\.js$/, ".tsx"), base + ".ts", base + ".tsx", path.join(base, "index.ts")])
         if (cand !== base && ts.sys.fileExists(cand)) return cand;
       return null;
     },
@@ -126,7 +129,7 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
       const code = ts.sys.readFile(id);
       if (code === undefined) return null;
       loaded.add(id);
-      return run.call(this, code, id) ?? transpile(code, id);
+      return run.call(this, code, id) ?? transpile(code, id, projectOptions(id));
     },
 
     transform(this: PluginContext, code: string, id: string) {
@@ -165,10 +168,14 @@ function absoluteSources(map: RawSourceMap, file: string): RawSourceMap {
   return map;
 }
 
-function transpile(code: string, file: string) {
+/**
+ * A file with nothing to transform, compiled as the project's tsconfig says (its target, JSX,
+ * decorators, tslib helpers), as ES modules for the bundler.
+ */
+function transpile(code: string, file: string, project: ts.CompilerOptions) {
   const out = ts.transpileModule(code, {
     fileName: file,
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true, inlineSources: true },
+    compilerOptions: { ...project, module: ts.ModuleKind.ESNext, sourceMap: true, inlineSources: true, inlineSourceMap: false, declaration: false },
   });
   return { code: out.outputText.replace(/\n\/\/# sourceMappingURL=.*$/, ""), map: out.sourceMapText ? absoluteSources(JSON.parse(out.sourceMapText), file) : null };
 }
