@@ -488,7 +488,38 @@ class FileTransform {
       );
     const extra = [imp(this.runtimeSpec(), [["__rt", RT]])];
     for (const { spec, names } of this.imports.values()) extra.push(imp(spec, [...names.entries()]));
-    return f.updateSourceFile(sf, [...extra, ...sf.statements]);
+    return f.updateSourceFile(sf, [...extra, ...this.withoutDeadImports(sf.statements)]);
+  }
+
+  /**
+   * The file's statements with the imports of transforms that no call uses any more dropped
+   * (every `grad(…)` was compiled away: bundlers would warn of an unused import).
+   */
+  private withoutDeadImports(stmts: readonly ts.Statement[]): ts.Statement[] {
+    const used = new Set<string>();
+    const walk = (n: ts.Node): void => {
+      if (ts.isIdentifier(n)) used.add(n.text);
+      ts.forEachChild(n, walk);
+    };
+    for (const st of stmts) if (!ts.isImportDeclaration(st)) walk(st);
+    const f = ts.factory;
+    const out: ts.Statement[] = [];
+    for (const st of stmts) {
+      const clause = ts.isImportDeclaration(st) ? st.importClause : undefined;
+      const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings : undefined;
+      if (!ts.isImportDeclaration(st) || !clause || !named || clause.isTypeOnly) {
+        out.push(st);
+        continue;
+      }
+      const keep = named.elements.filter((el) => {
+        if (el.isTypeOnly || used.has(el.name.text)) return true;
+        return classify(this.checker, this.checker.getSymbolAtLocation(el.name))?.kind !== "transform";
+      });
+      if (keep.length === named.elements.length) out.push(st);
+      else if (keep.length || clause.name)
+        out.push(f.updateImportDeclaration(st, st.modifiers, f.updateImportClause(clause, false, clause.name, keep.length ? f.updateNamedImports(named, keep) : undefined), st.moduleSpecifier, st.attributes));
+    }
+    return out;
   }
 }
 
