@@ -223,19 +223,20 @@ const CASES: Case[] = [
 
   // ---- syntax tsjax does not differentiate -------------------------------------------------
   {
-    name: "spread argument",
-    src: `const h = (a: number, b: number) => a * b;\nexport const d = grad((x: number) => {\n  const t: [number, number] = [x, x];\n  return h(${MARK}...t);\n});\n`,
-    msg: "spread arguments are not supported in a differentiated function",
+    name: "spread argument of a local array (run-time length)",
+    src: `const h = (a: number, b: number) => a * b;\nexport const d = grad((x: number) => {\n  const t: number[] = [x, x];\n  return h(${MARK}...t);\n});\n`,
+    msg: "spread arguments need a tuple whose length tsjax knows at build time",
+    tsError: true, // (TypeScript refuses it too: the parameters are not a rest parameter)
   },
   {
-    name: "spread in an array literal",
-    src: `export const d = grad((x: [number, number]) => {\n  const t = [${MARK}...x, 1];\n  return t[0];\n});\n`,
-    msg: "spreads and holes in array literals are not supported in a differentiated function",
+    name: "spread into a local array",
+    src: `export const d = grad((x: [number, number]) => {\n  const t: number[] = [${MARK}...x, 1];\n  return t[0];\n});\n`,
+    msg: "a spread or a hole in a local array's initial value is not supported; push the elements in a loop instead",
   },
   {
-    name: "spread in an object literal",
-    src: `export const d = grad((p: { a: number }) => {\n  const q = { ${MARK}...p, b: 1 };\n  return q.a;\n});\n`,
-    msg: "spreads, methods and accessors in object literals are not supported in a differentiated function",
+    name: "a method in an object literal",
+    src: `export const d = grad((x: number) => {\n  const q = { ${MARK}f() { return 1; }, b: x };\n  return q.b;\n});\n`,
+    msg: "methods and accessors in object literals are not supported in a differentiated function",
   },
   {
     name: "an arithmetic operator on Arrays",

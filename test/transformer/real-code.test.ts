@@ -26,3 +26,16 @@ describe("code people write", () => {
     expect(grad((w: number) => area(w as Meters, 4 as Meters))(2)).toBe(4);
   });
 });
+
+describe("spreads of structures known at build time", () => {
+  it("{ ...params, W } replaces a field; [...t, y] extends a tuple; h(...t) spreads arguments", () => {
+    const f = (p: { a: number; b: number }) => {
+      const q = { ...p, b: p.b * 3 };
+      const t = [...([p.a, q.b] as const), 2] as const;
+      const h = (x: number, y: number, z: number) => x * y * z;
+      return h(...t) + q.a;
+    };
+    // f = a·3b·2 + a: ∂a = 6b + 1, ∂b = 6a
+    expect(grad(f)({ a: 2, b: 5 })).toEqual({ a: 31, b: 12 });
+  });
+});

@@ -174,9 +174,12 @@ export function call(lw: Lowerer, node: ts.CallExpression, env: Env): Tree<Value
   const c = lw.checker;
   const callee = skipParens(node.expression);
   const argTrees = () =>
-    node.arguments.map((a) => {
-      if (ts.isSpreadElement(a)) lw.fail(a, "spread arguments are not supported in a differentiated function");
-      return lw.expr(a, env);
+    node.arguments.flatMap((a) => {
+      if (!ts.isSpreadElement(a)) return [lw.expr(a, env)];
+      // `h(...t)` with a tuple known at build time: its elements as the arguments
+      const t = lw.expr(a.expression, env);
+      if (t.kind !== "tup") lw.fail(a, "spread arguments need a tuple whose length tsjax knows at build time");
+      return t.kids;
     });
 
   // Math.*

@@ -99,16 +99,30 @@ export function expr(lw: Lowerer, node: ts.Expression, env: Env): Tree<Value> {
         if (k === null) lw.fail(p.name, "computed property names are not supported in a differentiated function");
         entries.push([k, lw.expr(p.initializer, env)]);
       } else if (ts.isShorthandPropertyAssignment(p)) entries.push([p.name.text, lw.ident(p.name, env, lw.checker.getShorthandAssignmentValueSymbol(p))]);
-      else lw.fail(p, "spreads, methods and accessors in object literals are not supported in a differentiated function");
+      else if (ts.isSpreadAssignment(p)) {
+        // `{ ...params, W }`: the fields of a structure known at build time, later ones winning
+        const t = lw.expr(p.expression, env);
+        if (t.kind === "none") continue;
+        if (t.kind !== "obj") lw.fail(p, "a spread in an object literal needs an object whose fields tsjax knows at build time (a pytree parameter or an object literal)");
+        t.keys.forEach((k, i) => entries.push([k, t.kids[i]]));
+      } else lw.fail(p, "methods and accessors in object literals are not supported in a differentiated function");
     }
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return { kind: "obj", keys: entries.map((e) => e[0]), kids: entries.map((e) => e[1]) };
+    // (a later entry of a key replaces an earlier one, as in JavaScript)
+    const byKey = new Map(entries);
+    const keys = [...byKey.keys()].sort();
+    return { kind: "obj", keys, kids: keys.map((k) => byKey.get(k)!) };
   }
   if (ts.isArrayLiteralExpression(node)) {
-    return tup(node.elements.map((e) => {
-      if (ts.isSpreadElement(e) || ts.isOmittedExpression(e)) lw.fail(e, "spreads and holes in array literals are not supported in a differentiated function");
-      return lw.expr(e, env);
-    }));
+    return tup(
+      node.elements.flatMap((e) => {
+        if (ts.isOmittedExpression(e)) lw.fail(e, "holes in array literals are not supported in a differentiated function");
+        if (!ts.isSpreadElement(e)) return [lw.expr(e, env)];
+        // `[...xs, y]`: the elements of a tuple known at build time
+        const t = lw.expr(e.expression, env);
+        if (t.kind !== "tup") lw.fail(e, "a spread in an array literal needs a tuple whose length tsjax knows at build time (a local array of run-time length cannot be spread here)");
+        return t.kids;
+      }),
+    );
   }
   if (ts.isPropertyAccessExpression(node)) return lw.member(node, node.expression, node.name.text, env);
   if (ts.isElementAccessExpression(node)) {

@@ -114,7 +114,7 @@ export function declInit(lw: Lowerer, d: ts.VariableDeclaration, env: Env): Tree
   const e = skipParens(init);
   if (ts.isIdentifier(d.name) && ts.isArrayLiteralExpression(e) && lw.listElementTy(lw.typeAt(d.name))) {
     const els = e.elements.map((x) => {
-      if (ts.isSpreadElement(x) || ts.isOmittedExpression(x)) lw.fail(x, "spreads and holes in array literals are not supported in a differentiated function");
+      if (ts.isSpreadElement(x) || ts.isOmittedExpression(x)) lw.fail(x, "a spread or a hole in a local array's initial value is not supported; push the elements in a loop instead");
       return lw.leafOf(lw.expr(x, env), x);
     });
     return leaf(lw.prim("listFrom", els, init, "list"));
