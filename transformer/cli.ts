@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { allSimd, fusedKernel, importedOps, type Program } from "../runtime/jit/fused-kernel.js";
 import { F64, moduleBytes } from "../runtime/jit/wasm.js";
-import { emitFile, formatDiagnostics, loadOptions } from "./program.js";
+import { emitFile, formatDiagnosticsWithFrames, loadOptions } from "./program.js";
 
 const USAGE = `usage: tsjax inspect FILE [--tsconfig PATH] [--ir] [--kernels]
 
@@ -60,7 +60,7 @@ function main(argv: string[]): number {
     if (values.kernels) console.log(describeKernels(s.code));
   }
   if (res.diagnostics.length) {
-    console.error(formatDiagnostics(res.diagnostics));
+    console.error(formatDiagnosticsWithFrames(res.diagnostics));
     return 1;
   }
   if (res.sites.length === 0) console.log("// no grad/valueAndGrad/jit/jvp/vjp/jacfwd/jacrev/hessian calls in this file");

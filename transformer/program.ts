@@ -48,6 +48,29 @@ export function emitFile(program: ts.Program, fileName: string): EmitResult {
   return res;
 }
 
+/**
+ * The source around a diagnostic, the way compilers show it: the line before, the line, and a
+ * row of `~` under the offending code (no colors: it reads the same in a log).
+ */
+export function codeFrame(d: ts.Diagnostic): string {
+  if (!d.file || d.start === undefined) return "";
+  const sf = d.file;
+  const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
+  const lines = sf.text.split(/\r?\n/);
+  const width = String(line + 1).length;
+  const row = (n: number) => `${String(n + 1).padStart(width)} | ${lines[n]}`;
+  const len = Math.max(1, Math.min(d.length ?? 1, lines[line].length - character));
+  const out = [];
+  if (line > 0) out.push(row(line - 1));
+  out.push(row(line), `${" ".repeat(width)} | ${" ".repeat(character)}${"~".repeat(len)}`);
+  return out.join("\n");
+}
+
+/** Diagnostics as tsc prints them, each followed by its code frame. */
+export function formatDiagnosticsWithFrames(ds: readonly ts.Diagnostic[]): string {
+  return ds.map((d) => `${formatDiagnostics([d]).trimEnd()}\n${codeFrame(d)}\n`).join("\n");
+}
+
 export function formatDiagnostics(ds: readonly ts.Diagnostic[]): string {
   return ts.formatDiagnostics(ds, {
     getCanonicalFileName: (f) => f,

@@ -67,6 +67,8 @@ describe("tsjax inspect", () => {
   it("exits 1 and prints the diagnostic of a non-differentiable function", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/test\/integration\/fixtures\/bundle-diag\/noisy\.ts\(6,14\): error TS99001: tsjax: Math\.random is not differentiable/);
+    // and a code frame under it: the line and a mark under the call
+    expect(bad.stderr).toContain("6 |   return y + Math.random() * x;\n  |              ~~~~~~~~~~~");
     expect(bad.stdout).toBe("");
   });
 

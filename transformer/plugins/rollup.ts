@@ -5,7 +5,7 @@
 
 import ts from "../typescript.cjs";
 import * as path from "node:path";
-import { emitFile, formatDiagnostics, loadOptions } from "../program.js";
+import { codeFrame, emitFile, formatDiagnostics, loadOptions } from "../program.js";
 
 export interface TsjaxPluginOptions {
   /** tsconfig.json to take compiler options from (default: the nearest one to each file). */
@@ -13,7 +13,7 @@ export interface TsjaxPluginOptions {
 }
 
 interface PluginContext {
-  error(e: { message: string; id?: string; loc?: { file?: string; line: number; column: number } } | string): never;
+  error(e: { message: string; id?: string; loc?: { file?: string; line: number; column: number }; frame?: string } | string): never;
   addWatchFile(id: string): void;
 }
 
@@ -88,6 +88,7 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
         message: formatDiagnostics(res.diagnostics).trim(),
         id: d.file?.fileName ?? file,
         loc: pos && here ? { file: d.file!.fileName, line: pos.line + 1, column: pos.character } : undefined,
+        frame: codeFrame(d),
       });
     }
     for (const dep of res.dependencies) {
