@@ -17,7 +17,8 @@
 // Method as bench/harness.ts: warm-up, calibration to SAMPLE_MS per sample, round-robin samples,
 // medians; every call's result is read back into a checked checksum.
 
-import { __rt, checkpoint, grad, jacfwd, jacrev, jvp, numpy as jnp } from "../runtime/index.js";
+import { checkpoint, grad, jacfwd, jacrev, jvp, numpy as jnp } from "../runtime/index.js";
+import * as __rt from "../runtime/rt.js";
 import type { Array } from "../runtime/index.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

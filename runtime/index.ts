@@ -8,5 +8,3 @@ export * as tree from "./tree.js";
 export { grad, valueAndGrad, jit, jvp, vjp, linearize, jacfwd, jacrev, hessian, stopGradient, customVjp, customJvp, checkpoint } from "./transforms.js";
 export type { GradOptions, JacOptions, Cotangent, GradResult, ValueAndGradResult, Tangent, Tangents, Jacobian } from "./transforms.js";
 export { pyrepr } from "./pyrepr.js";
-/** Internal: the helpers generated code calls. Not a public API. */
-export * as __rt from "./rt.js";

@@ -10,7 +10,7 @@ import { PRIMS } from "./prims/index.js";
 const f = ts.factory;
 
 export interface EmitOptions {
-  /** Identifier of the runtime namespace (`import { __rt as <rt> } from "tsjax"`). */
+  /** Identifier of the runtime namespace (`import * as <rt> from "tsjax/internal"`). */
   rt: string;
   /** Expression for a captured name (inlined functions from other files are imported under an alias). */
   ext: (e: Ext) => ts.Expression;

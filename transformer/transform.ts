@@ -464,16 +464,19 @@ class FileTransform {
     return x;
   }
 
-  /** The module specifier the file uses for tsjax's main entry (its runtime namespace lives there). */
+  /**
+   * The module specifier of tsjax's internal runtime (what generated code calls), from how the
+   * file imports tsjax: "tsjax" → "tsjax/internal"; a path to the runtime's index → its rt.
+   */
   private runtimeSpec(): string {
     for (const st of this.sf.statements) {
       if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
       const spec = st.moduleSpecifier.text;
-      if (spec === "tsjax") return spec;
+      if (spec === "tsjax") return "tsjax/internal";
       const d = this.checker.getSymbolAtLocation(st.moduleSpecifier)?.declarations?.[0];
-      if (d && ts.isSourceFile(d) && /[\\/]runtime[\\/]index\.(d\.)?[cm]?[tj]s$/.test(d.fileName) && isTsjaxFile(d.fileName)) return spec;
+      if (d && ts.isSourceFile(d) && /[\\/]runtime[\\/]index\.(d\.)?[cm]?[tj]s$/.test(d.fileName) && isTsjaxFile(d.fileName)) return spec.replace(/index((\.[cm]?[jt]s)?)$/, "rt$1");
     }
-    return "tsjax";
+    return "tsjax/internal";
   }
 
   finish(sf: ts.SourceFile): ts.SourceFile {
@@ -486,7 +489,7 @@ class FileTransform {
         f.createImportClause(undefined, undefined, f.createNamedImports(names.map(([n, a]) => f.createImportSpecifier(false, f.createIdentifier(n), f.createIdentifier(a))))),
         f.createStringLiteral(spec),
       );
-    const extra = [imp(this.runtimeSpec(), [["__rt", RT]])];
+    const extra: ts.Statement[] = [f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamespaceImport(f.createIdentifier(RT))), f.createStringLiteral(this.runtimeSpec()))];
     for (const { spec, names } of this.imports.values()) extra.push(imp(spec, [...names.entries()]));
     return f.updateSourceFile(sf, [...extra, ...this.withoutDeadImports(sf.statements)]);
   }

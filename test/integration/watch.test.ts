@@ -48,7 +48,7 @@ describe("rollup.watch", () => {
     const events: RollupWatcherEvent[] = [];
     watcher = watch({
       input: path.join(dir, "main.ts"),
-      external: ["tsjax"],
+      external: (id: string) => id === "tsjax" || id.startsWith("tsjax/"),
       plugins: [tsjax()],
       onwarn: () => {},
       output: { file: out, format: "es" },

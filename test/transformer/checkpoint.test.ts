@@ -3,7 +3,8 @@
 // buffer size is read after each gradient; this file runs in its own process, so the buffer pool
 // starts empty and the checkpointed gradient runs first.
 import { describe, expect, it } from "vitest";
-import { __rt, checkpoint, grad, jvp, valueAndGrad } from "../../runtime/index.js";
+import { checkpoint, grad, jvp, valueAndGrad } from "../../runtime/index.js";
+import * as __rt from "../../runtime/rt.js";
 
 /** 50 steps of a contraction: taped per step when differentiated as it is. */
 const heavy = (x: number) => {

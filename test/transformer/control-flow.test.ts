@@ -9,7 +9,8 @@
 // regressions (minimal repros of bugs found here), build diagnostics, and the loop tapes of the
 // generated code (what is pushed per iteration, and that it is all popped again).
 import { describe, expect, it } from "vitest";
-import { __rt, grad, numpy as jnp, valueAndGrad } from "../../runtime/index.js";
+import { grad, numpy as jnp, valueAndGrad } from "../../runtime/index.js";
+import * as __rt from "../../runtime/rt.js";
 import type { Array } from "../../runtime/index.js";
 import { NDArray } from "../../runtime/array.js";
 import { expectVecClose, fd1, fdGrad, toVec, type Tolerance } from "./fixtures/fd.js";

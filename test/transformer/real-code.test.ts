@@ -39,3 +39,11 @@ describe("spreads of structures known at build time", () => {
     expect(grad(f)({ a: 2, b: 5 })).toEqual({ a: 31, b: 12 });
   });
 });
+
+describe("the public module", () => {
+  it("exposes no internals: generated code imports them from tsjax/internal", async () => {
+    const pub = await import("../../runtime/index.js");
+    expect(Object.keys(pub).filter((k) => k.startsWith("_"))).toEqual([]);
+    expect(String(grad((x: number) => x * x))).not.toContain("__rt");
+  });
+});

@@ -3,7 +3,8 @@
 // over the same tape of calls (its next channel carries the popped values' cotangents back).
 // Every expected value is an analytic derivative.
 import { describe, expect, it } from "vitest";
-import { __rt, grad, numpy as jnp, valueAndGrad } from "../../runtime/index.js";
+import { grad, numpy as jnp, valueAndGrad } from "../../runtime/index.js";
+import * as __rt from "../../runtime/rt.js";
 import type { Array } from "../../runtime/index.js";
 import { expectVecClose, fd1 } from "./fixtures/fd.js";
 
