@@ -30,6 +30,11 @@ export class Lowerer {
   stack: ts.Node[] = [];
   /** Closed-over locals of the enclosing function: the param trees standing for them, and their values. */
   captures = new Map<ts.Symbol, { tree: Tree<Var>; value: Tree<Value> }>();
+  /**
+   * Parameters of inlined functions bound to function arguments (`apply((y) => y * y, x)`): the
+   * function expression and the environment it was written in (its closure).
+   */
+  fnArgs = new Map<ts.Symbol, { target: ts.Expression; env: Env }>();
   /** vjp/linearize calls lowered so far: the derivative pass their returned function runs, at their primals. */
   pairs = new Map<ts.CallExpression, { api: string; fn: Fn; primals: Tree<Value>[] }>();
   constructor(
@@ -114,8 +119,8 @@ export class Lowerer {
    * function declared inside the differentiated code is a closure: it sees the caller's current
    * variables, and what it assigns to them is written back.
    */
-  inlineCall(decl: FnLike, args: Tree<Value>[], call: ts.Node, callerEnv?: Env, self?: Tree<Value>): Tree<Value> {
-    return calls.inlineCall(this, decl, args, call, callerEnv, self);
+  inlineCall(decl: FnLike, args: Tree<Value>[], call: ts.Node, callerEnv?: Env, self?: Tree<Value>, argExprs?: readonly ts.Expression[]): Tree<Value> {
+    return calls.inlineCall(this, decl, args, call, callerEnv, self, argExprs);
   }
 
   lowerBody(decl: FnLike, env: Env): Tree<Value> {

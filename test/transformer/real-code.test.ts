@@ -47,3 +47,21 @@ describe("the public module", () => {
     expect(String(grad((x: number) => x * x))).not.toContain("__rt");
   });
 });
+
+describe("functions passed to helpers", () => {
+  const apply = (f: (x: number) => number, x: number) => f(x) + f(2 * x);
+  const sq = (y: number) => y * y;
+  function twiceThen(g: (a: Array) => Array, a: Array) {
+    return g(g(a));
+  }
+  it("an inline arrow closing over the differentiated variable, and a named function", () => {
+    // apply(y ↦ y²x, x) + apply(sq, x) = 5x³ + 5x²: derivative 15x² + 10x
+    expect(grad((x: number) => apply((y) => y * y * x, x) + apply(sq, x))(1)).toBe(25);
+    expect(grad((x: number) => apply((y) => y * y * x, x) + apply(sq, x))(2)).toBe(80);
+  });
+  it("an Array function applied twice", () => {
+    const g = grad((a: Array) => jnp.sum(twiceThen((b) => jnp.multiply(b, b), a)));
+    // (a²)² = a⁴: 4a³
+    expect(toVec(g(jnp.array([1, 2])))).toEqual([4, 32]);
+  });
+});

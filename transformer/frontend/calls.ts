@@ -21,7 +21,15 @@ import { methodCall } from "./methods.js";
  * function declared inside the differentiated code is a closure: it sees the caller's current
  * variables, and what it assigns to them is written back.
  */
-export function inlineCall(lw: Lowerer, decl: FnLike, args: Tree<Value>[], call: ts.Node, callerEnv?: Env, self?: Tree<Value>): Tree<Value> {
+export function inlineCall(
+  lw: Lowerer,
+  decl: FnLike,
+  args: Tree<Value>[],
+  call: ts.Node,
+  callerEnv?: Env,
+  self?: Tree<Value>,
+  argExprs?: readonly ts.Expression[],
+): Tree<Value> {
   if (decl.body && lw.isRecursive(decl)) return lw.callLocal(decl, args, call);
   if (lw.stack.includes(decl)) lw.fail(call, `recursive call to '${fnName(decl)}' is not supported in a differentiated function yet`);
   if (!decl.body) lw.fail(call, `cannot differentiate through '${fnName(decl)}': it has no body (a declaration only)`);
@@ -30,8 +38,18 @@ export function inlineCall(lw: Lowerer, decl: FnLike, args: Tree<Value>[], call:
   // (an arrow function keeps its caller's `this`; a method gets its receiver)
   const env: Env = local ? new Map([...callerEnv].filter(([k]) => typeof k !== "string" || (k === "$this" && ts.isArrowFunction(decl)))) : new Map();
   if (self) env.set("$this", self);
+  // function arguments (`apply((y) => y * y, x)`): the parameter stands for that function
+  const callArgs = argExprs && !argExprs.some(ts.isSpreadElement) ? argExprs : undefined;
+  const bound: [ts.Symbol, { target: ts.Expression; env: Env } | undefined][] = [];
   decl.parameters.forEach((p, i) => {
     if (p.dotDotDotToken) lw.fail(p, "rest parameters are not supported in a differentiated function");
+    const a = callArgs?.[i];
+    const sym = ts.isIdentifier(p.name) ? lw.checker.getSymbolAtLocation(p.name) : undefined;
+    if (a && sym && isFunctionArg(lw, a)) {
+      bound.push([sym, lw.fnArgs.get(sym)]);
+      lw.fnArgs.set(sym, { target: a, env: callerEnv ?? new Map() });
+      return;
+    }
     let v = args[i];
     if (!v) v = p.initializer ? lw.expr(p.initializer, env) : { kind: "none", v: undefined };
     lw.bindPattern(p.name, v, env);
@@ -43,7 +61,17 @@ export function inlineCall(lw: Lowerer, decl: FnLike, args: Tree<Value>[], call:
     return r;
   } finally {
     lw.stack.pop();
+    for (const [sym, prev] of bound) prev ? lw.fnArgs.set(sym, prev) : lw.fnArgs.delete(sym);
   }
+}
+
+/** An argument that is a function (an arrow, a function expression, or a name of one). */
+function isFunctionArg(lw: Lowerer, a: ts.Expression): boolean {
+  const e = skipParens(a);
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return true;
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return false;
+  const t = lw.checker.getTypeAtLocation(e);
+  return t.getCallSignatures().length > 0 && !classify(lw.checker, lw.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e));
 }
 
 export function lowerBody(lw: Lowerer, decl: FnLike, env: Env): Tree<Value> {
@@ -174,12 +202,14 @@ export function call(lw: Lowerer, node: ts.CallExpression, env: Env): Tree<Value
   const c = lw.checker;
   const callee = skipParens(node.expression);
   const argTrees = () =>
-    node.arguments.flatMap((a) => {
+    node.arguments.flatMap((a): Tree<Value>[] => {
+      // (a function passed to a helper is bound by name when the helper is inlined: inlineCall)
+      if (ts.isArrowFunction(skipParens(a)) || ts.isFunctionExpression(skipParens(a))) return [{ kind: "none", v: undefined }];
       if (!ts.isSpreadElement(a)) return [lw.expr(a, env)];
       // `h(...t)` with a tuple known at build time: its elements as the arguments
       const t = lw.expr(a.expression, env);
       if (t.kind !== "tup") lw.fail(a, "spread arguments need a tuple whose length tsjax knows at build time");
-      return t.kids;
+      return [...t.kids];
     });
 
   // Math.*
@@ -277,7 +307,13 @@ export function callValue(lw: Lowerer, target: ts.Expression, args: Tree<Value>[
     if (custom?.kind === "other" && (custom.name === "customVjp" || custom.name === "customJvp" || custom.name === "checkpoint")) return lw.customs.call(custom.name, t, args, node);
     return lw.callReturned(t, args, node, env);
   }
-  if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return lw.inlineCall(t, args, node, env);
+  if (ts.isArrowFunction(t) || ts.isFunctionExpression(t)) return lw.inlineCall(t, args, node, env, undefined, node.arguments);
+  // a parameter standing for a function argument: that function, in the scope it was written in
+  const fa = ts.isIdentifier(t) ? lw.fnArgs.get(lw.checker.getSymbolAtLocation(t)!) : undefined;
+  if (fa) {
+    const f = skipParens(fa.target);
+    return ts.isArrowFunction(f) || ts.isFunctionExpression(f) ? lw.inlineCall(f, args, node, fa.env, undefined, node.arguments) : lw.callValue(f, args, node, fa.env);
+  }
   const pair = pairOf(lw, t);
   if (pair) return callPair(lw, pair, args, node);
   if (ts.isPropertyAccessExpression(t)) {
@@ -287,7 +323,7 @@ export function callValue(lw: Lowerer, target: ts.Expression, args: Tree<Value>[
   const decl = lw.functionOf(t);
   if (decl === "jnp") lw.fail(t, "cannot call lw jnp function value here");
   if (ts.isCallExpression(decl)) return lw.callValue(decl, args, node, env);
-  return lw.inlineCall(decl, args, node, env);
+  return lw.inlineCall(decl, args, node, env, undefined, node.arguments);
 }
 
 /**

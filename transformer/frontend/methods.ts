@@ -73,7 +73,7 @@ export function methodCall(lw: Lowerer, callee: ts.PropertyAccessExpression, arg
   if (!decl) return undefined;
   if (!decl.body) lw.fail(node, `cannot differentiate through '${callee.name.text}': it has no body (abstract, or a declaration only)`);
   const self = lw.expr(callee.expression, env);
-  return lw.inlineCall(decl as FnLike, args, node, env, self);
+  return lw.inlineCall(decl as FnLike, args, node, env, self, node.arguments);
 }
 
 /** `grad(o.m)`: the method o has, and o (captured: a constant) as its `this`. */
