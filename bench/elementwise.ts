@@ -10,24 +10,15 @@
 
 import { add, exp, multiply, tanh } from "../runtime/numpy/elementwise.js";
 import { NDArray } from "../runtime/array.js";
+import { xorshift } from "./harness.js";
 
 const N = 1_000_000;
 const WARMUP = 30;
 const REPEATS = 60;
 
+/** Deterministic inputs in [lo, hi) (xorshift32). */
 function rand(n: number, lo: number, hi: number, seed: number): Float32Array {
-  // xorshift32: deterministic inputs
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = lo + ((hi - lo) * s) / 4294967296;
-  }
-  return out;
+  return xorshift(n, seed).map((v) => lo + ((hi - lo) * (v + 1)) / 2);
 }
 
 // Hand-written baselines: the same math, one rounding per element, output allocated per call.

@@ -9,21 +9,9 @@
 
 import { NDArray } from "../runtime/array.js";
 import { dot, matmul } from "../runtime/numpy/linalg.js";
+import { xorshift } from "./harness.js";
 
-function rand(n: number, seed: number): Float32Array {
-  // xorshift32: deterministic inputs in [-1, 1)
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = s / 2147483648 - 1;
-  }
-  return out;
-}
+const rand = xorshift;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
