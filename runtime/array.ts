@@ -13,8 +13,8 @@ import { astype } from "./numpy/creation.js";
 import { repr, str } from "./format.js";
 
 /** Anything jnp functions accept where an array is expected. */
-export type ArrayLike = NDArray | number | boolean | NestedList;
-export interface NestedList extends ReadonlyArray<number | boolean | NDArray | NestedList> {}
+export type ArrayLike = Array | number | boolean | NestedList;
+export interface NestedList extends ReadonlyArray<number | boolean | Array | NestedList> {}
 
 export type Axis = number | readonly number[] | null | undefined;
 export interface ReduceOpts {
@@ -27,7 +27,9 @@ type Nested = number | boolean | Nested[];
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
-export class NDArray {
+// (declared as `Array` so that TypeScript's messages name it as users know it; modules of the
+// runtime import it as Array, which leaves the global Array to them)
+export class Array {
   /** Row-major storage. Never mutate: arrays are values. */
   readonly data: TypedArray;
   readonly shape: number[];
@@ -70,91 +72,91 @@ export class NDArray {
     return build(0);
   }
 
-  astype(dtype: DType): NDArray {
+  astype(dtype: DType): Array {
     return astype(this, dtype);
   }
-  get T(): NDArray {
+  get T(): Array {
     return sh.transpose(this);
   }
-  reshape(...shape: number[] | [readonly number[]]): NDArray {
+  reshape(...shape: number[] | [readonly number[]]): Array {
     const s = shape.length === 1 && typeof shape[0] !== "number" ? shape[0] : (shape as number[]);
     return sh.reshape(this, s);
   }
-  transpose(axes?: readonly number[]): NDArray {
+  transpose(axes?: readonly number[]): Array {
     return sh.transpose(this, axes);
   }
-  ravel(): NDArray {
+  ravel(): Array {
     return sh.ravel(this);
   }
-  flatten(): NDArray {
+  flatten(): Array {
     return sh.ravel(this);
   }
-  squeeze(axis?: Axis): NDArray {
+  squeeze(axis?: Axis): Array {
     return sh.squeeze(this, axis);
   }
 
-  add(b: ArrayLike): NDArray {
+  add(b: ArrayLike): Array {
     return ew.add(this, b);
   }
-  sub(b: ArrayLike): NDArray {
+  sub(b: ArrayLike): Array {
     return ew.subtract(this, b);
   }
-  mul(b: ArrayLike): NDArray {
+  mul(b: ArrayLike): Array {
     return ew.multiply(this, b);
   }
-  div(b: ArrayLike): NDArray {
+  div(b: ArrayLike): Array {
     return ew.divide(this, b);
   }
-  pow(b: ArrayLike): NDArray {
+  pow(b: ArrayLike): Array {
     return ew.power(this, b);
   }
-  neg(): NDArray {
+  neg(): Array {
     return ew.negative(this);
   }
 
-  dot(b: ArrayLike): NDArray {
+  dot(b: ArrayLike): Array {
     return la.dot(this, b);
   }
-  matmul(b: ArrayLike): NDArray {
+  matmul(b: ArrayLike): Array {
     return la.matmul(this, b);
   }
 
-  sum(axis?: Axis, opts?: ReduceOpts): NDArray {
+  sum(axis?: Axis, opts?: ReduceOpts): Array {
     return red.sum(this, axis, opts);
   }
-  mean(axis?: Axis, opts?: ReduceOpts): NDArray {
+  mean(axis?: Axis, opts?: ReduceOpts): Array {
     return red.mean(this, axis, opts);
   }
-  max(axis?: Axis, opts?: ReduceOpts): NDArray {
+  max(axis?: Axis, opts?: ReduceOpts): Array {
     return red.max(this, axis, opts);
   }
-  min(axis?: Axis, opts?: ReduceOpts): NDArray {
+  min(axis?: Axis, opts?: ReduceOpts): Array {
     return red.min(this, axis, opts);
   }
-  prod(axis?: Axis, opts?: ReduceOpts): NDArray {
+  prod(axis?: Axis, opts?: ReduceOpts): Array {
     return red.prod(this, axis, opts);
   }
-  argmax(axis?: number): NDArray {
+  argmax(axis?: number): Array {
     return red.argmax(this, axis);
   }
-  argmin(axis?: number): NDArray {
+  argmin(axis?: number): Array {
     return red.argmin(this, axis);
   }
 
   /** Integer index on the first axis (negative counts from the end), like `a[i]`. */
-  at(i: number): NDArray {
+  at(i: number): Array {
     return ix.index(this, i);
   }
   /** NumPy basic slicing, one spec per leading axis: `a.slice(0, [1, null], null)` is `a[0, 1:, :]`. */
-  slice(...specs: SliceSpec[]): NDArray {
+  slice(...specs: SliceSpec[]): Array {
     return ix.slice(this, ...specs);
   }
-  take(indices: ArrayLike, axis?: number): NDArray {
+  take(indices: ArrayLike, axis?: number): Array {
     return ix.take(this, indices, axis);
   }
 
   /** Iterates over the first axis, as JAX arrays do (`const [a, b] = x`). */
-  *[Symbol.iterator](): Iterator<NDArray> {
+  *[Symbol.iterator](): Iterator<Array> {
     if (this.ndim === 0) throw new TypeError("iteration over a 0-d array");
     for (let i = 0; i < this.shape[0]; i++) yield ix.index(this, i);
   }
@@ -172,4 +174,4 @@ export class NDArray {
   }
 }
 
-export { NDArray as Array };
+export { Array as NDArray };

@@ -79,7 +79,8 @@ export function arrayTypeKind(checker: ts.TypeChecker, t: ts.Type): "arr" | "arr
   const isArr = (x: ts.Type) => {
     const s = x.getSymbol();
     const d = s?.declarations?.[0];
-    return !!s && s.getName() === "NDArray" && !!d && isTsjaxFile(d.getSourceFile().fileName);
+    // (the class is declared as `Array` in runtime/array.ts; the runtime imports it as NDArray)
+    return !!s && !!d && ts.isClassDeclaration(d) && s.getName() === "Array" && /[\\/]runtime[\\/]array\.(d\.)?[cm]?[tj]s$/.test(d.getSourceFile().fileName) && isTsjaxFile(d.getSourceFile().fileName);
   };
   if (isArr(t)) return "arr";
   if (t.isUnion() && t.types.some(isArr)) return "arraylike";

@@ -167,7 +167,7 @@ describe("map", () => {
     expect(() => tree.map(f, { a: null }, { a: 1 })).toThrow("tree.map: structure mismatch at ['a']: expected null, got number 1");
     expect(() => tree.map(f, [undefined], [null])).toThrow("at [0]: expected undefined, got null");
     expect(() => tree.map(f, { W: { x: 1 } }, { W: arr(1, 2) })).toThrow(
-      "at ['W']: expected an object with keys ['x'], got a leaf NDArray of shape (2,)",
+      "at ['W']: expected an object with keys ['x'], got a leaf Array of shape (2,)",
     );
     expect(() => tree.map(f, [1], [1], { 0: 1 })).toThrow("at the root: expected an array of length 1, got an object with keys ['0']");
     expect(() => tree.map(3 as any, [1])).toThrow("tree.map: f must be a function, got number 3");
