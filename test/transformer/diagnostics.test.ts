@@ -280,6 +280,11 @@ const CASES: Case[] = [
     src: `const history: number[] = [];\nexport const d = grad((x: number) => {\n  ${MARK}history.push(x);\n  return x * 2;\n});\n`,
     msg: "'history.push(...)' changes 'history', which lives outside the differentiated function (mutation of captured state): collect values in a local array and return them, or log them with console.log",
   },
+  {
+    name: "an optional field of a parameter",
+    src: `export const d = grad((p: { W: Array; ${MARK}b?: Array }) => jnp.sum(p.W));\n`,
+    msg: "field 'b' of parameter 'p' is optional (Array | undefined): tsjax differentiates every field of a parameter, so each must be present; make it required, or pass it as an argument of its own",
+  },
   // ---- constructs named in plain words, never by their syntax-tree kind ----------------------
   {
     name: "new inside a differentiated function",

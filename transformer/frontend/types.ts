@@ -39,7 +39,14 @@ export function paramTree(lw: Lowerer, t: ts.Type, name: string, at: ts.Node): {
       if (c.getIndexInfosOfType(t).length)
         lw.fail(at, `parameter '${name}' has an index signature (${c.typeToString(t)}) with values that are not numbers or Arrays, or named fields beside it; give its fields names, e.g. { W: Array; b: Array }`);
       // (methods and accessors are behaviour, not data: a class instance's pytree is its fields)
-      const props = c.getPropertiesOfType(t).filter((p) => !isBehaviour(p)).map((p) => p.getName()).sort();
+      const data = c.getPropertiesOfType(t).filter((p) => !isBehaviour(p));
+      for (const p of data)
+        if (p.flags & ts.SymbolFlags.Optional)
+          lw.fail(
+            p.valueDeclaration && p.valueDeclaration.getSourceFile() === at.getSourceFile() ? p.valueDeclaration : at,
+            `field '${p.getName()}' of parameter '${name}' is optional (${c.typeToString(c.getTypeOfSymbolAtLocation(p, at))}): tsjax differentiates every field of a parameter, so each must be present; make it required, or pass it as an argument of its own`,
+          );
+      const props = data.map((p) => p.getName()).sort();
       return {
         kind: "obj",
         keys: props,

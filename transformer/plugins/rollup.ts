@@ -71,7 +71,8 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
     if (!TS_FILE.test(file) || file.includes(`${path.sep}node_modules${path.sep}`) || file.endsWith(".d.ts")) return null;
     // Cheap textual gate before any type checking: only files that mention a transform.
     // a cheap filter before the LanguageService (the names may come re-exported through a module of the project)
-    if (!/\b(grad|valueAndGrad|jit|jvp|vjp|linearize|jacfwd|jacrev|hessian)\b/.test(code)) return underVite ? null : transpile(code, file, projectOptions(file));
+    // (a call of one: a long file that merely contains the word is not type-checked)
+    if (!/\b(grad|valueAndGrad|jit|jvp|vjp|linearize|jacfwd|jacrev|hessian)\s*[(<]/.test(code)) return underVite ? null : transpile(code, file, projectOptions(file));
     const prev = texts.get(file);
     if (!prev || prev.text !== code) texts.set(file, { version: (prev?.version ?? 0) + 1, text: code });
     roots.add(file);
