@@ -52,17 +52,37 @@ export function siteKey(call: ts.CallExpression): string {
 
 const cache = new WeakMap<ts.Node, readonly GenericSite[]>();
 
-/** The transform calls in `fn`'s body whose target is one of its parameters. */
-export function genericSites(checker: ts.TypeChecker, fn: FnLike): readonly GenericSite[] {
+/**
+ * The transform calls that take a derivative of one of `fn`'s parameters: in its body, or in a
+ * generic function it passes the parameter on to (`pass(g) { return slope(g, 1) }`: slope's site,
+ * for pass's parameter g). The derivative is compiled at fn's callers and travels with the
+ * function value to wherever the site is.
+ */
+export function genericSites(checker: ts.TypeChecker, fn: FnLike, seen: Set<ts.Node> = new Set()): readonly GenericSite[] {
   const hit = cache.get(fn);
   if (hit) return hit;
+  if (seen.has(fn)) return []; // (a cycle of generic functions: each one's own sites suffice)
+  seen.add(fn);
   const out: GenericSite[] = [];
+  const paramIndex = (e: ts.Expression): number => {
+    const d = ts.isIdentifier(skipParens(e)) ? checker.getSymbolAtLocation(skipParens(e))?.valueDeclaration : undefined;
+    return d && ts.isParameter(d) && d.parent === fn ? fn.parameters.indexOf(d) : -1;
+  };
   const visit = (n: ts.Node): void => {
     if (ts.isCallExpression(n)) {
       const g = genericTarget(checker, n);
       if (g && g.fn === fn) {
         const name = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name.text : "(anonymous)";
         out.push({ call: n, index: g.index, key: siteKey(n), what: `${n.getText().replace(/\s+/g, " ").slice(0, 60)} in ${name}` });
+      } else if (!g) {
+        // a parameter passed on to another generic function: its sites are this function's too
+        const callee = calledFunction(checker, n);
+        if (callee && callee !== fn)
+          for (const site of genericSites(checker, callee, seen)) {
+            const a = n.arguments[site.index];
+            const i = a && !ts.isSpreadElement(a) ? paramIndex(a) : -1;
+            if (i >= 0) out.push({ ...site, index: i });
+          }
       }
     }
     ts.forEachChild(n, visit);
