@@ -59,11 +59,13 @@ function main(argv: string[]): number {
     console.log(`const ${s.name} = ${s.code};\n`);
     if (values.kernels) console.log(describeKernels(s.code));
   }
+  for (const e of res.eager)
+    console.log(`// ${path.relative(process.cwd(), file)}:${e.line}:${e.column}  ${e.text.replace(/\s+/g, " ").slice(0, 80)}\n// not compiled, runs eagerly: ${e.reason}\n`);
   if (res.diagnostics.length) {
     console.error(formatDiagnosticsWithFrames(res.diagnostics));
     return 1;
   }
-  if (res.sites.length === 0) console.log("// no grad/valueAndGrad/jit/jvp/vjp/jacfwd/jacrev/hessian calls in this file");
+  if (res.sites.length === 0 && res.eager.length === 0) console.log("// no grad/valueAndGrad/jit/jvp/vjp/jacfwd/jacrev/hessian calls in this file");
   return 0;
 }
 

@@ -15,6 +15,8 @@ export interface EmitResult {
   dependencies: Set<string>;
   /** Whether any call was transformed (otherwise the file needs no rewriting). */
   transformed: boolean;
+  /** jit calls left to run eagerly, and why. */
+  eager: { line: number; column: number; text: string; reason: string }[];
 }
 
 const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
@@ -23,11 +25,15 @@ const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
 export function emitFile(program: ts.Program, fileName: string): EmitResult {
   const sf = program.getSourceFile(fileName);
   if (!sf) throw new Error(`tsjax: ${fileName} is not part of the program`);
-  const res: EmitResult = { js: "", diagnostics: [], sites: [], dependencies: new Set(), transformed: false };
+  const res: EmitResult = { js: "", diagnostics: [], sites: [], dependencies: new Set(), transformed: false, eager: [] };
   const factory = createTransformer(program, {
     report: (d) => res.diagnostics.push(d),
     dependsOn: (f) => res.dependencies.add(f),
     rewritten: () => (res.transformed = true),
+    eager: (site, reason) => {
+      const { line, character } = sf.getLineAndCharacterOfPosition(site.getStart(sf));
+      res.eager.push({ line: line + 1, column: character + 1, text: site.getText(sf), reason });
+    },
     inspect: (site, fn: Fn, code) => {
       res.transformed = true;
       const { line, character } = sf.getLineAndCharacterOfPosition(site.getStart(sf));

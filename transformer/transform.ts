@@ -29,6 +29,8 @@ export interface TransformHooks {
   inspect?(site: ts.CallExpression, fn: Fn, code: ts.ArrowFunction): void;
   /** Called once when the file was rewritten (a call compiled, or a generic trainer's site). */
   rewritten?(): void;
+  /** A jit call left as it was (it runs eagerly), and why (tsjax inspect shows it). */
+  eager?(site: ts.CallExpression, reason: string): void;
 }
 
 export function diagnostic(node: ts.Node, message: string): ts.Diagnostic {
@@ -206,7 +208,10 @@ class FileTransform {
       const code = ts.factory.createParenthesizedExpression(arrow);
       return siteExpression(apiOf(this.checker, call), call, code, visit, (c) => this.argnums(c));
     } catch (e) {
-      if (quiet && (e instanceof LowerError || e instanceof NoRuleError || e instanceof TransformError)) return null;
+      if (quiet && (e instanceof LowerError || e instanceof NoRuleError || e instanceof TransformError)) {
+        this.hooks.eager?.(call, e instanceof NoRuleError ? `'${e.prim}' is not differentiable` : e.message);
+        return null;
+      }
       if (e instanceof LowerError) this.hooks.report(diagnostic(e.node, e.message));
       else if (e instanceof NoRuleError)
         this.hooks.report(this.diagnosticAt(e.stmt.src, call, `'${e.prim}' is not differentiable (${e.reason ?? "no derivative rule"})`));

@@ -8,12 +8,12 @@ import { ensureBuilt, FIXTURES, ROOT, run, type RunResult } from "./helpers.js";
 
 const CLI = path.join(ROOT, "dist/transformer/cli.js");
 const TUTORIAL = "examples/autodiff-tutorial.ts";
-let ok: RunResult, bad: RunResult, usage: RunResult, help: RunResult, version: RunResult, unknown: RunResult, ir: RunResult, kernels: RunResult;
+let ok: RunResult, bad: RunResult, usage: RunResult, help: RunResult, version: RunResult, unknown: RunResult, ir: RunResult, kernels: RunResult, eager: RunResult;
 
 beforeAll(async () => {
   await ensureBuilt();
   const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000 });
-  [ok, bad, usage, help, version, unknown, ir, kernels] = await Promise.all([
+  [ok, bad, usage, help, version, unknown, ir, kernels, eager] = await Promise.all([
     cli("inspect", TUTORIAL),
     cli("inspect", path.relative(ROOT, path.join(FIXTURES, "bundle-diag/noisy.ts"))),
     cli("inspect"),
@@ -22,6 +22,7 @@ beforeAll(async () => {
     cli("inspect", TUTORIAL, "--bogus"),
     cli("inspect", TUTORIAL, "--ir"),
     cli("inspect", TUTORIAL, "--kernels"),
+    cli("inspect", path.relative(ROOT, path.join(FIXTURES, "jit-eager/eager.ts"))),
   ]);
 }, 120_000);
 
@@ -92,6 +93,11 @@ describe("tsjax inspect", () => {
     expect(kernels.stdout).toContain("//   out = multiply(0.5, add(tanh(divide(add(in0, in1), 2)), 1))");
     expect(kernels.stdout).toMatch(/^\/\/ {3}runs on f64x2 lanes, each op rounded to float32; WebAssembly module \d+ bytes/m);
     expect(kernels.stdout).toMatch(/per lane through the runtime's log/);
+  });
+  it("a jit'd function it cannot compile: says it runs eagerly, and why (exit 0)", () => {
+    expect(eager.code).toBe(0);
+    expect(eager.stdout).toMatch(/eager\.ts:5:18 {2}jit\(\(x: Array\) => \{/);
+    expect(eager.stdout).toContain("// not compiled, runs eagerly: `try` inside a differentiated function is not supported");
   });
   it("--ir prints each call's IR before its code", () => {
     expect(ir.code).toBe(0);
