@@ -35,6 +35,12 @@ LABELS.forEach((l, i) => (Y[i * 10 + l] = 1));
 // Glorot-uniform-like initial weights, zero biases
 const INIT = SIZES.slice(1).map((n, k) => ({ W: rand(SIZES[k] * n, 10 + k, Math.sqrt(6 / (SIZES[k] + n))), b: new Float32Array(n) }));
 
+/** The initial parameters, made by each library's constructor from fresh copies of INIT. */
+function initial<T>(make: (data: Float32Array, shape: number[]) => T): { W1: T; b1: T; W2: T; b2: T; W3: T; b3: T } {
+  const [l1, l2, l3] = INIT.map((l, k) => ({ W: make(l.W.slice(), [SIZES[k], SIZES[k + 1]]), b: make(l.b.slice(), [SIZES[k + 1]]) }));
+  return { W1: l1.W, b1: l1.b, W2: l2.W, b2: l2.b, W3: l3.W, b3: l3.b };
+}
+
 interface Params {
   W1: Array; b1: Array; W2: Array; b2: Array; W3: Array; b3: Array;
 }
@@ -59,11 +65,7 @@ const FIRST = Math.log(10) / 2;
 
 {
   const xs = new TArray(X, [B, 784], "float32"), ys = new TArray(Y, [B, 10], "float32");
-  let p: Params = {
-    W1: new TArray(INIT[0].W.slice(), [784, 256], "float32"), b1: new TArray(INIT[0].b.slice(), [256], "float32"),
-    W2: new TArray(INIT[1].W.slice(), [256, 256], "float32"), b2: new TArray(INIT[1].b.slice(), [256], "float32"),
-    W3: new TArray(INIT[2].W.slice(), [256, 10], "float32"), b3: new TArray(INIT[2].b.slice(), [10], "float32"),
-  };
+  let p: Params = initial((d, shape) => new TArray(d, shape, "float32"));
   cases.push({
     name: "tsjax jit(step)",
     expect: FIRST,
@@ -101,11 +103,7 @@ try {
     return [l, jax.tree.map((w: Any, gw: Any) => np.subtract(w, np.multiply(gw, LR)), p, g)];
   });
   const xs = np.array(X, { shape: [B, 784] }), ys = np.array(Y, { shape: [B, 10] });
-  let p: Any = {
-    W1: np.array(INIT[0].W, { shape: [784, 256] }), b1: np.array(INIT[0].b, { shape: [256] }),
-    W2: np.array(INIT[1].W, { shape: [256, 256] }), b2: np.array(INIT[1].b, { shape: [256] }),
-    W3: np.array(INIT[2].W, { shape: [256, 10] }), b3: np.array(INIT[2].b, { shape: [10] }),
-  };
+  let p: Any = initial((d, shape) => np.array(d, { shape }));
   cases.push({
     name: "@jax-js/jax jit(step)",
     expect: FIRST,

@@ -28,9 +28,9 @@ const constAval = (v: Value & { tag: "const" }): Aval => (typeof v.value === "nu
 const fits = (val: Var["ty"], slot: Var["ty"]) => val === slot || (slot === "arr" && val === "num") || val === "other";
 
 class Verifier {
-  readonly avals = new Map<number, Aval>();
-  readonly tys = new Map<number, Var["ty"]>();
-  private readonly defined = new Set<number>();
+  avals = new Map<number, Aval>();
+  tys = new Map<number, Var["ty"]>();
+  private defined = new Set<number>();
   constructor(
     private readonly where: string,
     private readonly locals: ReadonlyMap<string, LocalFn>,
@@ -164,15 +164,7 @@ class Verifier {
     return { avals: new Map(this.avals), tys: new Map(this.tys), defined: new Set(this.defined) };
   }
   private restore(s: ReturnType<Verifier["snapshot"]>) {
-    for (const [m, from] of [
-      [this.avals, s.avals],
-      [this.tys, s.tys],
-    ] as const) {
-      (m as Map<number, unknown>).clear();
-      for (const [k, v] of from as Map<number, unknown>) (m as Map<number, unknown>).set(k, v);
-    }
-    this.defined.clear();
-    for (const k of s.defined) this.defined.add(k);
+    ({ avals: this.avals, tys: this.tys, defined: this.defined } = s);
   }
 }
 
@@ -204,8 +196,8 @@ export function verifyFn(fn: Fn, stage: string, same: readonly Pair[] = [], alia
     for (const p of lf.params) lv.param(p, inner);
     lv.block({ body: lf.body, results: lf.results }, inner);
   }
-  const res = leaves(fn.result).map((x) => v.aval(x, scope));
-  void res;
+  // (every value the function returns is defined)
+  for (const x of leaves(fn.result)) v.aval(x, scope);
   for (const [a, b, what] of same) {
     const [x, y] = [v.aval(a, scope), v.aval(b, scope)];
     if (x.dtype === "other" || y.dtype === "other" || x.dtype === "list" || y.dtype === "list") continue;

@@ -9,7 +9,7 @@
 // Arrays runs them too), and every other op through the runtime's own scalar function (Math.sin,
 // …), imported and called per lane.
 
-import { Code, F32, I32, V128, type FuncDef, type ValType } from "./wasm.js";
+import { Code, F32, I32, SIMD, V128, type FuncDef, type ValType } from "./wasm.js";
 import { emitExp, emitSinCos, emitTanh, f64x2Const, F64X2, TRIG_LIMIT, vmathLocals } from "./vmath.js";
 
 export interface Program {
@@ -19,20 +19,20 @@ export interface Program {
   readonly ops: readonly (readonly [string, ...(number | { c: number })[]])[];
 }
 
-/** Float32 instructions by op: [scalar opcode, f32x4 opcode (0xfd prefix)], arity. */
-const NATIVE: Record<string, { s: number; v: number; n: number }> = {
-  add: { s: 0x92, v: 0xe4, n: 2 },
-  subtract: { s: 0x93, v: 0xe5, n: 2 },
-  multiply: { s: 0x94, v: 0xe6, n: 2 },
-  divide: { s: 0x95, v: 0xe7, n: 2 },
-  minimum: { s: 0x96, v: 0xe8, n: 2 },
-  maximum: { s: 0x97, v: 0xe9, n: 2 },
-  negative: { s: 0x8c, v: 0xe1, n: 1 },
-  abs: { s: 0x8b, v: 0xe0, n: 1 },
-  sqrt: { s: 0x91, v: 0xe3, n: 1 },
-  ceil: { s: 0x8d, v: 0x67, n: 1 },
-  floor: { s: 0x8e, v: 0x68, n: 1 },
-  trunc: { s: 0x8f, v: 0x69, n: 1 },
+/** Float32 instructions by op: scalar opcode, f32x4 opcode (0xfd prefix). */
+const NATIVE: Record<string, { s: number; v: number }> = {
+  add: { s: 0x92, v: SIMD.f32x4Add },
+  subtract: { s: 0x93, v: SIMD.f32x4Sub },
+  multiply: { s: 0x94, v: SIMD.f32x4Mul },
+  divide: { s: 0x95, v: SIMD.f32x4Div },
+  minimum: { s: 0x96, v: SIMD.f32x4Min },
+  maximum: { s: 0x97, v: SIMD.f32x4Max },
+  negative: { s: 0x8c, v: SIMD.f32x4Neg },
+  abs: { s: 0x8b, v: SIMD.f32x4Abs },
+  sqrt: { s: 0x91, v: SIMD.f32x4Sqrt },
+  ceil: { s: 0x8d, v: 0x67 },
+  floor: { s: 0x8e, v: 0x68 },
+  trunc: { s: 0x8f, v: 0x69 },
 };
 /** Ops written with native instructions (square: x·x, reciprocal: 1 ÷ x). */
 const SIMD_OK = new Set([...Object.keys(NATIVE), "square", "reciprocal"]);
@@ -72,57 +72,68 @@ export function fusedKernel(p: Program, modes: string): FuncDef {
 
 const addr = (f: Code, base: number, i: number) => f.get(base).get(i).i32(4).i32Mul().i32Add();
 
+/** How one loop of the float32 chain reads, computes and writes: four lanes or one. */
+interface F32Lanes {
+  readonly ty: ValType;
+  /** Elements a step. */
+  readonly step: number;
+  konst(c: number): void;
+  /** Input k at element i. */
+  load(k: number): void;
+  /** The op's instruction (NATIVE's opcode for this width). */
+  native(op: string): void;
+  /** The value on the stack to the output at element i. */
+  store(v: number): void;
+}
+
+/** While i < end: the chain over `lanes` elements, written out, i advanced. */
+function f32Loop(f: Code, p: Program, i: number, end: () => void, L: F32Lanes): void {
+  f.block(() =>
+    f.loop(() => {
+      f.get(i);
+      end();
+      f.i32GeS().brIf(1);
+      const vals: number[] = [];
+      const push = (a: number | { c: number }) => (typeof a === "object" ? L.konst(a.c) : a < p.in ? L.load(a) : f.get(vals[a - p.in]));
+      for (const [op, ...args] of p.ops) {
+        const r = f.local(L.ty);
+        // square: x·x, reciprocal: 1 ÷ x
+        if (op === "square") (push(args[0]), push(args[0]), L.native("multiply"));
+        else if (op === "reciprocal") (L.konst(1), push(args[0]), L.native("divide"));
+        else (args.forEach(push), L.native(op));
+        f.set(r);
+        vals.push(r);
+      }
+      L.store(vals[vals.length - 1]);
+      f.get(i).i32(L.step).i32Add().set(i);
+      f.br(0);
+    }),
+  );
+}
+
 /** f32x4 lanes over n − n mod 4 elements, then one element at a time. */
 function f32x4Loop(f: Code, p: Program, modes: string, i: number, OUT: number, N: number): void {
   const splat = [...modes].map((m, k) => (m === "s" ? f.local(V128) : -1));
-  splat.forEach((l, k) => l >= 0 && f.get(k).simd(0x13).set(l));
+  splat.forEach((l, k) => l >= 0 && f.get(k).simd(SIMD.f32x4Splat).set(l));
   const n4 = f.local(I32);
   f.get(N).i32(-4).op(0x71).set(n4); // i32.and
-  f.block(() =>
-    f.loop(() => {
-      f.get(i).get(n4).i32GeS().brIf(1);
-      const vals: number[] = [];
-      const push = (a: number | { c: number }) => {
-        if (typeof a === "object") f.f32x4Const(a.c);
-        else if (a < p.in) (modes[a] === "v" ? addr(f, a, i).v128Load(0) : f.get(splat[a]));
-        else f.get(vals[a - p.in]);
-      };
-      for (const [op, ...args] of p.ops) {
-        const r = f.local(V128);
-        if (op === "square") (push(args[0]), push(args[0]), f.simd(0xe6));
-        else if (op === "reciprocal") (f.f32x4Const(1), push(args[0]), f.simd(0xe7));
-        else (args.forEach(push), f.simd(NATIVE[op].v));
-        f.set(r);
-        vals.push(r);
-      }
-      addr(f, OUT, i).get(vals[vals.length - 1]).v128Store(0);
-      f.get(i).i32(4).i32Add().set(i);
-      f.br(0);
-    }),
-  );
-  // the tail, one element at a time
-  f.block(() =>
-    f.loop(() => {
-      f.get(i).get(N).i32GeS().brIf(1);
-      const vals: number[] = [];
-      const push = (a: number | { c: number }) => {
-        if (typeof a === "object") f.op(0x43, ...new Uint8Array(new Float32Array([a.c]).buffer));
-        else if (a < p.in) (modes[a] === "v" ? addr(f, a, i).f32Load(0) : f.get(a));
-        else f.get(vals[a - p.in]);
-      };
-      for (const [op, ...args] of p.ops) {
-        const r = f.local(F32);
-        if (op === "square") (push(args[0]), push(args[0]), f.op(0x94));
-        else if (op === "reciprocal") (f.op(0x43, ...new Uint8Array(new Float32Array([1]).buffer)), push(args[0]), f.op(0x95));
-        else (args.forEach(push), f.op(NATIVE[op].s));
-        f.set(r);
-        vals.push(r);
-      }
-      addr(f, OUT, i).get(vals[vals.length - 1]).f32Store(0);
-      f.get(i).i32(1).i32Add().set(i);
-      f.br(0);
-    }),
-  );
+  f32Loop(f, p, i, () => f.get(n4), {
+    ty: V128,
+    step: 4,
+    konst: (c) => f.f32x4Const(c),
+    load: (k) => (modes[k] === "v" ? addr(f, k, i).v128Load(0) : f.get(splat[k])),
+    native: (op) => f.simd(NATIVE[op].v),
+    store: (v) => addr(f, OUT, i).get(v).v128Store(0),
+  });
+  // the tail
+  f32Loop(f, p, i, () => f.get(N), {
+    ty: F32,
+    step: 1,
+    konst: (c) => f.op(0x43, ...new Uint8Array(new Float32Array([c]).buffer)),
+    load: (k) => (modes[k] === "v" ? addr(f, k, i).f32Load(0) : f.get(k)),
+    native: (op) => f.op(NATIVE[op].s),
+    store: (v) => addr(f, OUT, i).get(v).f32Store(0),
+  });
 }
 
 /** f64x2 lanes, two elements a step (the last step may be half padding), each op rounded to float32. */

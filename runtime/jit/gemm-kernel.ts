@@ -5,7 +5,7 @@
 // 16 SIMD registers of x64; strips of 1-5 rows finish the edges. Node 20's Wasm has no FMA
 // (relaxed SIMD is behind a flag), so a multiply and an add it is.
 
-import { Code, I32, V128, type FuncDef } from "./wasm.js";
+import { Code, I32, SIMD, V128, type FuncDef } from "./wasm.js";
 
 export const MR = 6;
 export const NR = 8;
@@ -49,8 +49,8 @@ export function stripKernel(mr: number): FuncDef {
           f.get(bp).v128Load(16).set(b1);
           accs.forEach(([x, y], r) => {
             f.get(ap).load32Splat(4 * r).set(t);
-            f.get(x).get(t).get(b0).simd(0xe6).simd(0xe4).set(x);
-            f.get(y).get(t).get(b1).simd(0xe6).simd(0xe4).set(y);
+            f.get(x).get(t).get(b0).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(x);
+            f.get(y).get(t).get(b1).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(y);
           });
           f.get(ap).i32(4 * mr).i32Add().set(ap);
           f.get(bp).i32(32).i32Add().set(bp);
