@@ -7,8 +7,9 @@ import ts from "./typescript.cjs";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { allSimd, fusedKernel, importedOps, type Program } from "../runtime/jit/fused-kernel.js";
+import { allSimd, FALLBACK, fusedKernel, importedOps, type Program } from "../runtime/jit/fused-kernel.js";
 import { F64, moduleBytes } from "../runtime/jit/wasm.js";
+import { TRIG_LIMIT } from "../runtime/jit/vmath.js";
 import { emitFile, formatDiagnosticsWithFrames, loadOptions } from "./program.js";
 
 const USAGE = `usage: tsjax inspect FILE [--tsconfig PATH] [--ir] [--kernels]
@@ -78,12 +79,24 @@ function describeKernels(code: string): string {
     if (seen.has(src)) continue;
     seen.add(src);
     const p = JSON.parse(src) as Program;
+    // an op read twice is named (t<j>) and listed once
+    const reads = new Map<number, number>();
+    for (const [, ...args] of p.ops) for (const a of args) if (typeof a === "number") reads.set(a, (reads.get(a) ?? 0) + 1);
     const vals = Array.from({ length: p.in }, (_, i) => `in${i}`);
-    for (const [op, ...args] of p.ops) vals.push(`${op}(${args.map((a) => (typeof a === "object" ? String(a.c) : vals[a])).join(", ")})`);
+    const named: string[] = [];
+    p.ops.forEach(([op, ...args], j) => {
+      const e = `${op}(${args.map((a) => (typeof a === "object" ? String(a.c) : vals[a])).join(", ")})`;
+      if ((reads.get(p.in + j) ?? 0) < 2) return void vals.push(e);
+      named.push(`//   t${j} = ${e}`);
+      vals.push(`t${j}`);
+    });
     const calls = importedOps(p);
-    const how = allSimd(p) ? "f32x4 lanes (float32 instructions)" : `f64x2 lanes, each op rounded to float32${calls.length ? `; per lane through ${calls.map((c) => `the runtime's ${c}`).join(", ")}` : ""}`;
+    const perLane = calls.filter((c) => !FALLBACK.has(c)), far = calls.filter((c) => FALLBACK.has(c));
+    const how = allSimd(p)
+      ? "f32x4 lanes (float32 instructions)"
+      : `f64x2 lanes, each op rounded to float32${perLane.map((c) => `; ${c} per lane through the runtime's function`).join("")}${far.map((c) => `; ${c} of |x| > ${TRIG_LIMIT} through the runtime's function`).join("")}`;
     const bytes = moduleBytes([fusedKernel(p, "v".repeat(p.in))], { shared: false, min: 1, max: 1 }, calls.map((c) => ({ name: c, params: [F64], results: [F64] }))).length;
-    out.push(`// kernel ${seen.size}: ${p.in} input(s), ${p.ops.length} op(s), one pass over the data`, `//   out = ${vals[vals.length - 1]}`, `//   runs on ${how}; WebAssembly module ${bytes} bytes (all inputs full Arrays)`);
+    out.push(`// kernel ${seen.size}: ${p.in} input(s), ${p.ops.length} op(s), one pass over the data`, ...named, `//   out = ${vals[vals.length - 1]}`, `//   runs on ${how}; WebAssembly module ${bytes} bytes (all inputs full Arrays)`);
   }
   return out.length ? out.join("\n") + "\n" : "// no fused kernels in this call\n";
 }

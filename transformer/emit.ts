@@ -332,7 +332,21 @@ function emitStmt(
     const prog = JSON.parse(String((s.args[0] as { value: unknown }).value)) as { ops: [string, ...(number | { c: number })[]][] };
     const ins = args.slice(1);
     const vals = [...ins];
-    for (const [op, ...as] of prog.ops) vals.push(rtCall(op, as.map((a) => (typeof a === "object" ? literal(a.c) : vals[a]))));
+    // an op read more than once is a local of the eager chain (an arrow run in place), not recomputed
+    const reads = new Map<number, number>();
+    for (const [, ...as] of prog.ops) for (const a of as) if (typeof a === "number") reads.set(a, (reads.get(a) ?? 0) + 1);
+    const locals: ts.Statement[] = [];
+    prog.ops.forEach(([op, ...as], j) => {
+      const e = rtCall(op, as.map((a) => (typeof a === "object" ? literal(a.c) : vals[a])));
+      if ((reads.get(ins.length + j) ?? 0) < 2) return void vals.push(e);
+      const t = f.createIdentifier(`__k${j}`);
+      locals.push(constStmt(t.text, e));
+      vals.push(t);
+    });
+    if (locals.length) {
+      const body = f.createBlock([...locals, f.createReturnStatement(vals[vals.length - 1])], true);
+      vals[vals.length - 1] = f.createCallExpression(paren(f.createArrowFunction(undefined, undefined, [], undefined, undefined, body)), undefined, []);
+    }
     const big = s.args
       .slice(1)
       .map((v, i) => [v, ins[i]] as const)

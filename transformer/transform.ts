@@ -11,6 +11,7 @@ import { LowerError, Lowerer, skipParens, type LowerHost, type OuterScope } from
 import { NoRuleError, TransformError, type VjpOptions } from "./ad/reverse.js";
 import { checked, forward, jacobian, reverse } from "./pipeline.js";
 import { methodTarget } from "./frontend/methods.js";
+import { resolveShapes } from "./jit/shapes.js";
 import { fuse } from "./jit/fuse.js";
 import { calledFunction, genericSites, genericTarget } from "./generic.js";
 import { emitFn } from "./emit.js";
@@ -195,7 +196,7 @@ class FileTransform {
     try {
       let fn = this.transformCall(call, instance?.site ?? call, undefined, true, instance?.target);
       // jit anywhere in the composition: elementwise chains become fused kernels
-      if (this.jitted) fn = checked(fuse(fn), "fuse");
+      if (this.jitted) fn = checked(fuse(checked(resolveShapes(fn), "jit shapes")), "fuse");
       if (process.env.TSJAX_DEBUG_IR) console.error(printFn(fn));
       // a `Math` of the user's own in scope at the call site must not capture the generated Math.cos
       const at = instance?.site ?? call; // where the code goes

@@ -211,3 +211,13 @@ export function verifyFn(fn: Fn, stage: string, same: readonly Pair[] = [], alia
 
 const fmt = (v: Value) => (v.tag === "var" ? `${v.name}#${v.id}` : v.tag === "ext" ? v.name : JSON.stringify(v.value));
 export const fmtAval = (a: Aval) => `${a.dtype}${shapeKey(a.shape)}`;
+
+/** The avals of a function's variables, or null where abstract evaluation fails (the jit then keeps to what needs none). */
+export function avalsOf(fn: Fn): ReadonlyMap<number, Aval> | null {
+  try {
+    return verifyFn(fn, "abstract evaluation");
+  } catch (e) {
+    if (e instanceof VerifyError || e instanceof AvalError) return null;
+    throw e;
+  }
+}

@@ -43,7 +43,7 @@ export const allSimd = (p: Program) => p.ops.every((o) => SIMD_OK.has(o[0]));
 /** Ops computed in f64x2 lanes without a call. */
 const VECTOR_F64 = new Set([...SIMD_OK, "fma", "exp", "tanh", "sin", "cos"]);
 /** Vector ops that fall back to the scalar function for some inputs (sin/cos of large |x|). */
-const FALLBACK = new Set(["sin", "cos"]);
+export const FALLBACK: ReadonlySet<string> = new Set(["sin", "cos"]);
 /** f64x2 opcodes of the native ops. */
 const NATIVE64: Record<string, number> = {
   add: 0xf0, subtract: 0xf1, multiply: 0xf2, divide: 0xf3, minimum: 0xf4, maximum: 0xf5,

@@ -101,6 +101,58 @@ describe("fused kernels under differentiation and control flow", () => {
   });
 });
 
+describe("one kernel for a whole gradient: shared values, shape-only reads, scalar cotangents", () => {
+  const gradJ = jit(grad((x: Array) => jnp.sum(chain(x))));
+  const gradE = grad((x: Array) => jnp.sum(chain(x)));
+  it("jit(grad(Σ chain)) is one kernel reading x: the forward sum is not computed", () => {
+    const code = String(gradJ);
+    expect(code.match(/\.fused\(/g)?.length).toBe(1);
+    // the seed is the constant 1 (the output is a float32 scalar by its avals), so Σy is dead
+    expect(code).not.toMatch(/\.sum\(|\.seed\(|\.unreduce\(/);
+    expect(code).toContain(`ones([], { dtype: "float32" })`);
+  });
+  it.each([5, FUSED_MIN_SIZE - 1, FUSED_MIN_SIZE, 10007])("its gradient equals the eager gradient bit for bit on %i elements", (n) => {
+    const x = rand([n], n + 21, -3, 3);
+    expect(bits(gradJ(x))).toEqual(bits(gradE(x)));
+  });
+  it("a value read by several ops is computed once in the kernel (t = tanh(x): t·t + t − t³)", () => {
+    const f = (x: Array) => {
+      const t = jnp.tanh(x);
+      return jnp.subtract(jnp.add(jnp.multiply(t, t), t), jnp.multiply(jnp.multiply(t, t), t));
+    };
+    const fJ = jit(f);
+    const code = String(fJ);
+    expect(code.match(/\.fused\(/g)?.length).toBe(1);
+    expect(code.match(/\.tanh\(/g)?.length).toBe(1); // (the eager fallback names it once, too)
+    for (const n of [7, 3001]) {
+      const x = rand([n], n, -2, 2);
+      expect(bits(fJ(x))).toEqual(bits(f(x)));
+    }
+  });
+  it("the spread cotangent of a sum stays a scalar input when no other input has the shape", () => {
+    // Σ(b·c) for a broadcast b: the kernel's inputs broadcast to the output's shape either way
+    const loss = (x: Array, b: Array) => jnp.sum(jnp.multiply(jnp.sin(x), b));
+    const x = rand([40, 100], 3), b = rand([100], 4);
+    expect(bits(jit(grad(loss))(x, b))).toEqual(bits(grad(loss)(x, b)));
+    expect(bits(jit(grad(loss, { argnums: 1 }))(x, b))).toEqual(bits(grad(loss, { argnums: 1 })(x, b)));
+  });
+  it("the seed's checks stay where the avals cannot prove them: a non-scalar output is still an error", () => {
+    const bad = jit(grad((x: Array) => jnp.tanh(x)));
+    expect(String(bad)).toContain("seed(");
+    expect(() => bad(rand([3], 1))).toThrow(/Gradient only defined for scalar-output functions. Output had shape: \(3,\)/);
+    const viaInt = jit(grad((x: Array) => jnp.sum(jnp.argmax(x))));
+    expect(() => viaInt(rand([3], 1))).toThrow();
+  });
+  it("valueAndGrad keeps the value, with the same bits as eager code", () => {
+    const loss = (x: Array) => jnp.sum(jnp.square(jnp.tanh(x)));
+    const x = rand([5000], 9);
+    const [v, g] = jit(valueAndGrad(loss))(x);
+    const [ve, ge] = valueAndGrad(loss)(x);
+    expect(v.item()).toBe(ve.item());
+    expect(bits(g)).toEqual(bits(ge));
+  });
+});
+
 describe("memory", () => {
   it("a jit'd training step runs thousands of times in flat memory (kernel memory does not grow)", async () => {
     const { machine } = await import("../../runtime/jit/machine.js");

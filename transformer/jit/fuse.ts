@@ -1,7 +1,9 @@
 // The jit's fusion pass: chains of elementwise primitives on Arrays become one `fused` statement,
 // a kernel the run time compiles once (runtime/jit/fused.ts) and runs as one pass over the data
-// (no intermediate Arrays). A producer joins its consumer's group when the consumer is its only
-// use, within one block (never moving work into or out of a loop or a branch). The kernel is
+// (no intermediate Arrays). A producer joins its consumers' group when they are all in one group,
+// within one block (never moving work into or out of a loop or a branch): a value read twice in
+// a kernel is computed there once. A whole-array reduction's scalar cotangent spread over a
+// shape (`unreduce`) is the scalar itself inside a kernel that has the shape from another input. The kernel is
 // described by a small program, a string in the emitted code:
 //   {"in": n, "ops": [["multiply", 0, {"c": 1.1}], ["tanh", 2], ...]}
 // operands index the inputs (0..n-1) and earlier ops (n + j), or are number constants; the
@@ -11,6 +13,8 @@
 import type { Block, Fn, PrimStmt, Stmt, Value } from "../ir.js";
 import { forEachUse, lit } from "../ir.js";
 import { PRIMS } from "../prims/index.js";
+import { avalsOf } from "../verify.js";
+import { broadcast, shapeKey, type Aval } from "../avals.js";
 
 /** Elementwise IR primitives a kernel computes, by the runtime function each one is. */
 const FUSABLE = new Set([
@@ -41,72 +45,144 @@ interface Group {
   stmts: PrimStmt[];
 }
 
+/**
+ * A whole-array reduction's cotangent spread over a shape, `unreduce(g, ref)` with g a scalar:
+ * inside a kernel it is g itself, broadcast by the kernel (whose other inputs give the shape).
+ */
+function scalarSpread(s: Stmt, avals: ReadonlyMap<number, Aval> | null): s is PrimStmt {
+  if (s.kind !== undefined || s.prim !== "unreduce" || !avals) return false;
+  const [g, , axis, opts] = s.args;
+  const a = g.tag === "var" ? avals.get(g.id) : undefined;
+  const none = (v: Value) => v.tag === "const" && (v.value === undefined || v.value === null);
+  return !!a && Array.isArray(a.shape) && a.shape.length === 0 && none(axis) && none(opts);
+}
+
+/** The value a member stands for inside the kernel (a scalar spread is its scalar). */
+const inner = (s: PrimStmt): Value | null => (s.prim === "unreduce" ? s.args[0] : null);
+
 /** The fused statement of a group: its inputs (first reads, in order) and its program. */
 function kernelStmt(g: Group): PrimStmt {
   const root = g.stmts[g.stmts.length - 1];
-  const inside = new Map(g.stmts.map((s, j) => [s.out.id, j] as const));
+  const alias = new Map<number, Value>();
+  const inside = new Map<number, number>();
+  const ops: (readonly [string, ...(number | { c: number })[]])[] = [];
   const inputs: Value[] = [];
   const inputIx = new Map<string, number>();
   const key = (v: Value) => (v.tag === "var" ? `v${v.id}` : v.tag === "ext" ? `e${v.name}.${(v.path ?? []).join(".")}` : `c${JSON.stringify(v.value)}`);
-  const ops = g.stmts.map((s) => [
-    PRIMS[s.prim].rt ?? s.prim,
-    ...s.args.map((a) => {
-      if (a.tag === "const" && typeof a.value === "number") return { c: a.value };
-      if (a.tag === "var" && inside.has(a.id)) return -1 - inside.get(a.id)!; // (fixed up below)
-      const k = key(a);
-      if (!inputIx.has(k)) {
-        inputIx.set(k, inputs.length);
-        inputs.push(a);
-      }
-      return inputIx.get(k)!;
-    }),
-  ]);
+  const operand = (a: Value): number | { c: number } => {
+    if (a.tag === "var" && alias.has(a.id)) return operand(alias.get(a.id)!);
+    if (a.tag === "const" && typeof a.value === "number") return { c: a.value };
+    if (a.tag === "var" && inside.has(a.id)) return -1 - inside.get(a.id)!; // (fixed up below)
+    const k = key(a);
+    if (!inputIx.has(k)) {
+      inputIx.set(k, inputs.length);
+      inputs.push(a);
+    }
+    return inputIx.get(k)!;
+  };
+  for (const s of g.stmts) {
+    const v = inner(s);
+    if (v) alias.set(s.out.id, v);
+    else {
+      ops.push([PRIMS[s.prim].rt ?? s.prim, ...s.args.map(operand)]);
+      inside.set(s.out.id, ops.length - 1);
+    }
+  }
   const n = inputs.length;
-  for (const op of ops) for (let i = 1; i < op.length; i++) if (typeof op[i] === "number" && (op[i] as number) < 0) op[i] = n + (-1 - (op[i] as number));
-  return { out: root.out, prim: "fused", args: [lit(JSON.stringify({ in: n, ops })), ...inputs], src: root.src };
+  const fixed = ops.map(([op, ...as]) => [op, ...as.map((a) => (typeof a === "number" && a < 0 ? n + (-1 - a) : a))]);
+  return { out: root.out, prim: "fused", args: [lit(JSON.stringify({ in: n, ops: fixed })), ...inputs], src: root.src };
 }
 
-function fuseBlock(body: readonly Stmt[], uses: ReadonlyMap<number, number>): Stmt[] {
+/**
+ * Whether the kernel's output has its root's shape: the kernel broadcasts its inputs, so a
+ * scalar spread needs another input of the full shape.
+ */
+function shapeKept(g: Group, k: PrimStmt, avals: ReadonlyMap<number, Aval> | null): boolean {
+  if (!g.stmts.some((s) => inner(s))) return true;
+  if (!avals) return false;
+  const root = avals.get(g.stmts[g.stmts.length - 1].out.id);
+  const ins = k.args.slice(1).map((v) => (v.tag === "var" ? avals.get(v.id) : v.tag === "const" ? { dtype: "f64", shape: [] } : undefined));
+  if (!root || ins.some((a) => !a)) return false;
+  try {
+    return shapeKey(broadcast(ins.map((a) => a!.shape))) === shapeKey(root.shape);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Groups, consumers first: a statement joins the group of its readers when all of its reads are
+ * by members of that one group (in this block), so a value read twice in a kernel is computed
+ * there once; otherwise it roots a group of its own.
+ */
+function group(body: readonly Stmt[], uses: ReadonlyMap<number, number>, avals: ReadonlyMap<number, Aval> | null, outside: ReadonlySet<PrimStmt>): Map<number, Group> {
   const groupOf = new Map<number, Group>();
-  for (const s of body) {
-    if (!fusable(s)) continue;
-    const g: Group = { stmts: [] };
-    // producers whose only use is this statement join it (their groups, whole)
-    const seen = new Set<Group>();
-    for (const a of s.args) {
-      if (a.tag !== "var" || uses.get(a.id) !== 1) continue;
-      const p = groupOf.get(a.id);
-      if (!p || seen.has(p) || p.stmts[p.stmts.length - 1].out.id !== a.id) continue;
-      seen.add(p);
-      g.stmts.push(...p.stmts);
+  const readBy = new Map<number, { groups: Set<Group>; n: number }>();
+  const read = (v: Value, g: Group) => {
+    if (v.tag !== "var") return;
+    const r = readBy.get(v.id) ?? { groups: new Set(), n: 0 };
+    r.groups.add(g);
+    r.n++;
+    readBy.set(v.id, r);
+  };
+  for (let i = body.length - 1; i >= 0; i--) {
+    const s = body[i];
+    const spread = scalarSpread(s, avals) && !outside.has(s);
+    if (!fusable(s) && !spread) continue;
+    const r = readBy.get(s.out.id);
+    const joins = r && r.groups.size === 1 && r.n === uses.get(s.out.id) ? [...r.groups][0] : undefined;
+    if (!joins && spread) continue; // (a spread alone stays the runtime's broadcast)
+    const g = joins ?? { stmts: [] };
+    g.stmts.unshift(s);
+    groupOf.set(s.out.id, g);
+    // (a spread reads only its scalar inside the kernel: the shape operand stays outside)
+    for (const a of spread ? [s.args[0]] : s.args) read(a, g);
+  }
+  return groupOf;
+}
+
+/** The kernels of a block, each fused statement at its root's place. */
+function fuseBlock(body: readonly Stmt[], uses: ReadonlyMap<number, number>, avals: ReadonlyMap<number, Aval> | null): Stmt[] {
+  // spreads a kernel cannot take (its output would lose the shape) are left out, and the
+  // groups made again without them
+  const outside = new Set<PrimStmt>();
+  let groupOf = group(body, uses, avals, outside);
+  const kernels = new Map<Group, PrimStmt>();
+  for (let round = 0; ; round++) {
+    kernels.clear();
+    let again = false;
+    for (const g of new Set(groupOf.values())) {
+      const k = kernelStmt(g);
+      kernels.set(g, k);
+      if (!shapeKept(g, k, avals)) for (const s of g.stmts) if (inner(s)) (outside.add(s), (again = true));
     }
-    g.stmts.sort((x, y) => body.indexOf(x) - body.indexOf(y));
-    g.stmts.push(s);
-    for (const m of g.stmts) groupOf.set(m.out.id, g);
+    if (!again || round > body.length) break;
+    groupOf = group(body, uses, avals, outside);
   }
   const out: Stmt[] = [];
   for (const s of body) {
     if (s.kind === undefined && groupOf.has(s.out.id)) {
       const g = groupOf.get(s.out.id)!;
       if (g.stmts.length === 1) out.push(s);
-      else if (g.stmts[g.stmts.length - 1] === s) out.push(kernelStmt(g));
+      else if (g.stmts[g.stmts.length - 1] === s) out.push(kernels.get(g)!);
       continue;
     }
-    if (s.kind === "if") out.push({ ...s, then: fuseIn(s.then, uses), else: fuseIn(s.else, uses) });
-    else if (s.kind === "while") out.push({ ...s, cond: fuseIn(s.cond, uses), body: fuseIn(s.body, uses) });
+    if (s.kind === "if") out.push({ ...s, then: fuseIn(s.then, uses, avals), else: fuseIn(s.else, uses, avals) });
+    else if (s.kind === "while") out.push({ ...s, cond: fuseIn(s.cond, uses, avals), body: fuseIn(s.body, uses, avals) });
     else out.push(s);
   }
   return out;
 }
 
-const fuseIn = (b: Block, uses: ReadonlyMap<number, number>): Block => ({ body: fuseBlock(b.body, uses), results: b.results });
+const fuseIn = (b: Block, uses: ReadonlyMap<number, number>, avals: ReadonlyMap<number, Aval> | null): Block => ({ body: fuseBlock(b.body, uses, avals), results: b.results });
 
 /** The function with its elementwise chains fused into kernels. */
 export function fuse(fn: Fn): Fn {
   const uses = useCounts(fn);
+  const avals = avalsOf(fn);
   return {
     ...fn,
-    body: fuseBlock(fn.body, uses),
-    locals: fn.locals?.map((l) => ({ ...l, body: fuseBlock(l.body, uses) })),
+    body: fuseBlock(fn.body, uses, avals),
+    locals: fn.locals?.map((l) => ({ ...l, body: fuseBlock(l.body, uses, avals) })),
   };
 }
