@@ -13,6 +13,7 @@ import { f32, i32, machine, scratch } from "./machine.js";
 import { FUSED_CHUNK, fusedKernel, importedOps, sharedKernel, type Program } from "./fused-kernel.js";
 import { F64, moduleBytes, WA, type WasmExports, type WasmModule } from "./wasm.js";
 import { MAX_ARGS } from "./pool.js";
+import { beginCall, resident } from "./resident.js";
 
 /** Below this many elements the chain is interpreted with the eager functions. */
 export const FUSED_MIN_SIZE = 2048;
@@ -122,14 +123,18 @@ export function fused(src: string, ...inputs: Input[]): NDArray {
   const v = variant(c, modes);
   const m = machine();
   if (!v || !m) return interpret(p, inputs);
-  const vecs = vals.filter((v): v is Float32Array => typeof v !== "number");
-  // each region n floats and a little padding (the f64x2 loop's last pair may run one past n)
+  // inputs: kept copies in kernel memory (resident.ts), or copied into the scratch block, each
+  // region n floats and a little padding (the f64x2 loop's last pair may run one past n)
+  beginCall();
+  const kept = vals.map((v) => (typeof v === "number" ? null : resident(m, v)));
   const region = (n + 4) * 4;
-  const base = scratch(m, (vecs.length + 1) * region);
+  const copies = vals.filter((v, k) => typeof v !== "number" && kept[k] === null).length;
+  const base = scratch(m, (copies + 1) * region);
   const mem = f32(m);
   let at = base;
-  const args = vals.map((v) => {
+  const args = vals.map((v, k) => {
     if (typeof v === "number") return v;
+    if (kept[k] !== null) return kept[k]!;
     mem.set(v.subarray(0, n), at >> 2);
     const ptr = at;
     at += region;

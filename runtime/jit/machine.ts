@@ -1,14 +1,17 @@
 // The kernel machine: one WebAssembly module of tsjax's fixed kernels over one memory, shared with
-// the worker threads where SharedArrayBuffer exists (Node; browsers with cross-origin isolation),
-// and a scratch region kernels work in (copy in, compute, copy out). Built on first use; `null`
-// where WebAssembly SIMD is missing (callers keep their JavaScript path).
+// the worker threads where SharedArrayBuffer exists (Node; browsers with cross-origin isolation).
+// The memory is a heap (heap.ts): a scratch block kernels work in (copy in, compute, copy out)
+// and the copies of Arrays kept there (resident.ts). Built on first use; `null` where
+// WebAssembly SIMD is missing (callers keep their JavaScript path).
 
 import { moduleBytes, WA, type WasmExports, type WasmMemory, type WasmModule } from "./wasm.js";
 import { gemmKernels } from "./gemm-kernel.js";
+import { gemvKernels } from "./gemv-kernel.js";
 import { Pool } from "./pool.js";
+import { Heap } from "./heap.js";
 
 const MAX_PAGES = 16384; // 1 GiB of address space reserved; pages are committed as they grow
-const BASE = 64; // scratch starts here (bytes)
+const BASE = 64; // the heap starts here (bytes); below: the threads' counters
 
 export interface Machine {
   readonly memory: WasmMemory;
@@ -17,6 +20,7 @@ export interface Machine {
   readonly shared: boolean;
   /** Worker threads sharing the memory (none: this thread does all the work). */
   readonly pool: Pool | null;
+  readonly heap: Heap;
 }
 
 let current: Machine | null | undefined;
@@ -41,11 +45,12 @@ export function machine(): Machine | null {
     const shared = typeof SharedArrayBuffer !== "undefined" && g.crossOriginIsolated !== false;
     if (!WA) return (current = null);
     const memory = new WA.Memory({ initial: 16, maximum: MAX_PAGES, shared });
-    const module = new WA.Module(moduleBytes(gemmKernels(), { shared, min: 16, max: MAX_PAGES }));
+    const gemm = gemmKernels();
+    const module = new WA.Module(moduleBytes([...gemm, ...gemvKernels(gemm.length)], { shared, min: 16, max: MAX_PAGES }));
     const inst = new WA.Instance(module, { env: { memory } });
     const threads = shared ? threadCount() : 1;
     const pool = threads > 1 ? Pool.start(threads - 1, module, memory) : null;
-    current = { memory, module, exports: inst.exports, shared, pool };
+    current = { memory, module, exports: inst.exports, shared, pool, heap: new Heap(memory, BASE, MAX_PAGES) };
     warmUp(current);
   } catch {
     current = null;
@@ -67,13 +72,16 @@ export function i32(m: Machine): Int32Array {
   return view32;
 }
 
-/** The scratch region, at least `bytes` long: its byte address (one kernel call owns it at a time). */
+let scratchAt = 0, scratchBytes = 0;
+/** The scratch block, at least `bytes` long: its byte address (one kernel call owns it at a time). */
 export function scratch(m: Machine, bytes: number): number {
-  const need = Math.ceil((BASE + bytes) / 65536);
-  const have = m.memory.buffer.byteLength / 65536;
-  if (need > MAX_PAGES) throw new RangeError(`tsjax: a kernel needs ${bytes} bytes of scratch, more than the ${MAX_PAGES * 64} KiB its memory may grow to`);
-  if (need > have) m.memory.grow(need - have);
-  return BASE;
+  if (bytes > scratchBytes) {
+    if (scratchBytes) m.heap.release(scratchAt, scratchBytes);
+    scratchBytes = 0;
+    scratchAt = m.heap.alloc(bytes);
+    scratchBytes = bytes;
+  }
+  return scratchAt;
 }
 
 /**

@@ -1,4 +1,4 @@
-// Float32 matrix products on the kernel machine: A copied into the machine's memory, B packed
+// Float32 matrix products on the kernel machine: A copied into the machine's memory (or kept there), B packed
 // into panels of 8 columns (k-major, zero-padded), the rows of C split between this thread and
 // the ready workers (whole 6-row strips each), then C copied out. Every element of C is summed in
 // the same order (blocks of KC steps of k) whichever thread computes it, so results do not
@@ -6,6 +6,7 @@
 
 import { f32, i32, machine, scratch } from "./machine.js";
 import { CHUNK_ROWS, KC, MR, NR } from "./gemm-kernel.js";
+import { beginCall, resident } from "./resident.js";
 
 /** The byte address of the row counter gemmShared's threads share (below the scratch region). */
 const COUNTER = 0;
@@ -32,10 +33,14 @@ export function gemmWasm(
   // A, packed B, C, then one strip-packing buffer a thread
   const workers = (m.pool?.ready() ?? []).slice(0, Math.max(0, maxThreads - 1));
   const PACK = MR * KC * 4;
-  const base = scratch(m, (M * K + K * Np + M * Np) * 4 + PACK * (workers.length + 1));
+  // A: its kept copy in kernel memory (resident.ts), or copied into the scratch block
+  beginCall();
+  const kept = aOff === 0 && A.length === M * K ? resident(m, A) : null;
+  const aBytes = kept === null ? M * K * 4 : 0;
+  const base = scratch(m, aBytes + (K * Np + M * Np) * 4 + PACK * (workers.length + 1));
   const mem = f32(m);
-  const a = base, bp = a + M * K * 4, c = bp + K * Np * 4, pack = c + M * Np * 4;
-  mem.set(A.subarray(aOff, aOff + M * K), a >> 2);
+  const a = kept ?? base, bp = base + aBytes, c = bp + K * Np * 4, pack = c + M * Np * 4;
+  if (kept === null) mem.set(A.subarray(aOff, aOff + M * K), a >> 2);
   packB(mem, bp >> 2, B, bOff, K, N, Np, transB);
   const [rs, cs] = transA ? [4, M * 4] : [K * 4, 4];
   // rows: every ready worker and this thread take chunks of rows from a shared counter until
@@ -60,6 +65,64 @@ export function gemmWasm(
   const c4 = c >> 2;
   if (N === Np) C.set(mem.subarray(c4, c4 + M * N), cOff);
   else for (let i = 0; i < M; i++) C.set(mem.subarray(c4 + i * Np, c4 + i * Np + N), cOff + i * N);
+  return true;
+}
+
+/** Rows of S a chunk of gemv work has: about 64K floats of S. */
+const gemvChunk = (C: number) => Math.max(8, Math.ceil(65536 / Math.max(1, C)));
+
+/**
+ * Matrix-vector products on the kernel machine (gemv-kernel.ts), S (R×C, row-major, from sOff)
+ * read in place when kept in kernel memory (resident.ts): y[yOff..] = S·v (R values) or, with
+ * `trans`, Sᵀ·v (C values). Float64 sums, rounded once. False where there is no machine.
+ */
+export function gemvWasm(S: Float32Array, sOff: number, v: Float32Array, vOff: number, R: number, C: number, y: Float32Array, yOff: number, trans: boolean, maxThreads = Infinity): boolean {
+  const m = machine();
+  if (!m) return false;
+  const outN = trans ? C : R;
+  if (outN === 0) return true;
+  if (R === 0 || C === 0) {
+    y.fill(0, yOff, yOff + outN);
+    return true;
+  }
+  beginCall();
+  const kept = sOff === 0 && S.length === R * C ? resident(m, S) : null;
+  const chunk = gemvChunk(C);
+  const chunks = Math.ceil(R / chunk);
+  const vN = trans ? R : C;
+  const sBytes = kept === null ? R * C * 4 : 0;
+  // S (unless kept), v, then y (float32) or the chunks' partial sums (float64)
+  const outBytes = trans ? chunks * C * 8 : R * 4;
+  const base = scratch(m, sBytes + vN * 4 + 16 + outBytes + 16);
+  const mem = f32(m);
+  const s = kept ?? base;
+  const vAt = base + sBytes;
+  const out = (vAt + vN * 4 + 16 + 15) & ~15;
+  if (kept === null) mem.set(S.subarray(sOff, sOff + R * C), s >> 2);
+  mem.set(v.subarray(vOff, vOff + vN), vAt >> 2);
+  const fn = trans ? "gemvTShared" : "gemvShared";
+  const workers = chunks > 1 ? (m.pool?.ready() ?? []).slice(0, Math.max(0, maxThreads - 1)) : [];
+  Atomics.store(i32(m), COUNTER >> 2, 0);
+  for (const w of workers) m.pool!.post(w, fn, [s, vAt, out, C, R, chunk, COUNTER]);
+  let failed: unknown;
+  try {
+    m.exports[fn](s, vAt, out, C, R, chunk, COUNTER);
+  } catch (e) {
+    failed = e;
+  }
+  for (const w of workers) m.pool!.wait(w);
+  if (failed) throw failed;
+  if (!trans) {
+    y.set(f32(m).subarray(out >> 2, (out >> 2) + R), yOff);
+    return true;
+  }
+  // the chunks' partial sums, added in chunk order
+  const parts = new Float64Array(m.memory.buffer as ArrayBuffer, out, chunks * C);
+  for (let k = 0; k < C; k++) {
+    let acc = 0;
+    for (let c = 0; c < chunks; c++) acc += parts[c * C + k];
+    y[yOff + k] = acc;
+  }
   return true;
 }
 

@@ -11,7 +11,7 @@ import { alloc, promoteTypes, promoteWeak } from "../dtype.js";
 import type { DType, TypedArray } from "../dtype.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
-import { gemmWasm, WASM_MIN_WORK } from "../jit/matmul.js";
+import { gemmWasm, gemvWasm, WASM_MIN_WORK } from "../jit/matmul.js";
 
 // ---- dtype handling -------------------------------------------------------------------------
 
@@ -53,6 +53,10 @@ function gemmF32(
 ): void {
   if (M === 0 || N === 0) return;
   if (K === 0) return; // C is freshly allocated: already zeros
+  // matrix-vector products of large matrices: the WebAssembly kernel, reading the matrix once
+  const big = M * N * K >= WASM_MIN_WORK && A instanceof Float32Array && B instanceof Float32Array;
+  if (big && N === 1 && gemvWasm(A, aOff, B, bOff, M, K, C, cOff, false)) return;
+  if (big && M === 1 && gemvWasm(B, bOff, A, aOff, K, N, C, cOff, true)) return;
   if (N === 1) {
     for (let i = 0; i < M; i++) {
       const ar = aOff + i * K;
@@ -395,6 +399,11 @@ export function matmul2dT(a: NDArray, b: NDArray, transA: boolean, transB: boole
   const [K2, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (K !== K2) throw new TypeError(`matmul: shapes ${fmtShape(a.shape)}${transA ? "ᵀ" : ""} and ${fmtShape(b.shape)}${transB ? "ᵀ" : ""} not aligned: ${K} != ${K2}`);
   const out = new Float32Array(M * N);
+  if (M * N * K >= WASM_MIN_WORK && (N === 1 || M === 1)) {
+    // a vector operand: a matrix-vector product over the matrix as stored
+    const [S, v, stored, trans] = N === 1 ? [a, b, a.shape, transA] : [b, a, b.shape, !transB];
+    if (gemvWasm(S.data as Float32Array, 0, v.data as Float32Array, 0, stored[0], stored[1], out, 0, trans)) return new NDArray(out, [M, N], "float32");
+  }
   if (M * N * K >= WASM_MIN_WORK && gemmWasm(a.data as Float32Array, 0, b.data as Float32Array, 0, M, K, N, out, 0, Infinity, transA, transB)) return new NDArray(out, [M, N], "float32");
   const t = (x: NDArray) => new NDArray(transpose2d(x.data as Float32Array, x.shape[0], x.shape[1]), [x.shape[1], x.shape[0]], "float32");
   return matmul(transA ? t(a) : a, transB ? t(b) : b);

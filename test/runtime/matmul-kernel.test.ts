@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { gemmWasm, WASM_MIN_WORK } from "../../runtime/jit/matmul.js";
+import { gemmWasm, gemvWasm, WASM_MIN_WORK } from "../../runtime/jit/matmul.js";
+import { residentBytes } from "../../runtime/jit/resident.js";
 import { machine } from "../../runtime/jit/machine.js";
 import { NDArray } from "../../runtime/array.js";
 import * as la from "../../runtime/numpy/linalg.js";
@@ -138,5 +139,64 @@ describe("the WebAssembly matmul kernel", () => {
       console.log(JSON.stringify({ sab: typeof SharedArrayBuffer, ok, c: C[17] }));`;
     const out = execFileSync(process.execPath, ["--no-harmony-sharedarraybuffer", "--input-type=module", "-e", script], { encoding: "utf8", cwd: fileURLToPath(new URL("../..", import.meta.url)) });
     expect(JSON.parse(out.trim())).toEqual({ sab: "undefined", ok: true, c: 30 });
+  });
+});
+
+describe("matrix-vector products (gemv): the matrix read once, float64 sums", () => {
+  /** Σ in float64 in order, and Σ|·|: the reference and the bound's scale. */
+  const ref = (n: number, term: (k: number) => number) => {
+    let s = 0, m = 0;
+    for (let k = 0; k < n; k++) (s += term(k)), (m += Math.abs(term(k)));
+    return [s, m];
+  };
+  const SHAPES: [number, number][] = [[1, 1], [3, 5], [777, 13], [1000, 100], [20000, 7], [5, 30000], [0, 4], [4, 0]];
+  it.each(SHAPES)("S %i×%i: S·v and Sᵀ·g within half an ulp of float32 plus n·2⁻⁵² of Σ|ab|, the same on one and two threads", async (R, C) => {
+    await workersReady();
+    const S = rand(R * C, R + C), v = rand(C, 3), g = rand(R, 4);
+    const y = new Float32Array(R).fill(NaN), y1 = new Float32Array(R).fill(NaN), yt = new Float32Array(C).fill(NaN), yt1 = new Float32Array(C).fill(NaN);
+    expect(gemvWasm(S, 0, v, 0, R, C, y, 0, false)).toBe(true);
+    expect(gemvWasm(S, 0, g, 0, R, C, yt, 0, true)).toBe(true);
+    gemvWasm(S, 0, v, 0, R, C, y1, 0, false, 1);
+    gemvWasm(S, 0, g, 0, R, C, yt1, 0, true, 1);
+    for (let r = 0; r < R; r++) {
+      const [s, m] = ref(C, (k) => S[r * C + k] * v[k]);
+      expect(Math.abs(y[r] - s)).toBeLessThanOrEqual(Math.abs(s) * 2 ** -24 + C * 2 ** -52 * m);
+    }
+    for (let k = 0; k < C; k++) {
+      const [s, m] = ref(R, (r) => S[r * C + k] * g[r]);
+      expect(Math.abs(yt[k] - s)).toBeLessThanOrEqual(Math.abs(s) * 2 ** -24 + R * 2 ** -52 * m);
+    }
+    expect(y1).toEqual(y);
+    expect(yt1).toEqual(yt);
+  });
+  it("jnp.matmul of a large matrix and a vector, and its gradient, use it (against float64)", () => {
+    const R = 3000, C = 100;
+    const S = rand(R * C, 9), v = rand(C, 10), g = rand(R, 11);
+    const X = new NDArray(S, [R, C], "float32"), w = new NDArray(v, [C], "float32"), G = new NDArray(g, [R], "float32");
+    const y = la.matmul(X, w).data, yt = la.matmul(G, X).data;
+    const gw = rt.matmulGradB(G, X, w);
+    expect(gw.shape).toEqual([C]);
+    for (const r of [0, 1234, R - 1]) expect(y[r]).toBe(Math.fround(ref(C, (k) => S[r * C + k] * v[k])[0]));
+    for (const k of [0, 57, C - 1]) {
+      const s = Math.fround(ref(R, (r) => S[r * C + k] * g[r])[0]);
+      expect(yt[k]).toBe(s);
+      expect(gw.data[k]).toBe(s);
+    }
+  });
+  it("a matrix used again is copied into kernel memory once, and the copies stay within their budget", () => {
+    const R = 4000, C = 50;
+    const S = rand(R * C, 12), v = rand(C, 13), y = new Float32Array(R);
+    gemvWasm(S, 0, v, 0, R, C, y, 0, false);
+    const kept = residentBytes(), size = machine()!.memory.buffer.byteLength;
+    expect(kept).toBeGreaterThanOrEqual(R * C * 4);
+    for (let i = 0; i < 50; i++) gemvWasm(S, 0, v, 0, R, C, y, 0, false);
+    expect(residentBytes()).toBe(kept);
+    // many different large matrices: older copies are given back, memory stops growing
+    for (let i = 0; i < 400; i++) gemvWasm(rand(R * C, 100 + (i % 7)), 0, v, 0, R, C, y, 0, false);
+    const grown = machine()!.memory.buffer.byteLength;
+    for (let i = 0; i < 200; i++) gemvWasm(rand(R * C, 200 + i), 0, v, 0, R, C, y, 0, false);
+    expect(machine()!.memory.buffer.byteLength).toBe(grown);
+    expect(residentBytes()).toBeLessThanOrEqual(256 * 2 ** 20);
+    expect(grown).toBeGreaterThanOrEqual(size);
   });
 });
