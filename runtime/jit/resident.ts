@@ -1,40 +1,44 @@
 // Arrays kept in kernel memory: a kernel reads its operands from the machine's memory, so an
 // Array's data is copied there; an Array used again (a dataset, a weight matrix read by several
 // kernels of one step) is copied once and found again. Arrays are values (never mutated), so a
-// copy stays right for as long as its Array lives. The copies are a cache, not the truth: at most
-// BUDGET bytes, the least recently used given back first, and a copy of an Array the garbage
-// collector took is given back when it is noticed. So kernel memory stays bounded whatever the
-// program does, in a long synchronous loop too (where no finalizer runs).
+// copy stays right for as long as its Array lives. The copies are a cache, not the truth: made
+// at an Array's second use (most values are read once), at most BUDGET bytes, the least recently
+// used given back first, and a copy of an Array the garbage collector took given back when its
+// finalizer runs. So kernel memory stays bounded whatever the program does, in a long
+// synchronous loop too (where no finalizer runs).
 
 import type { Machine } from "./machine.js";
 import { f32 } from "./machine.js";
 
 /** Arrays smaller than this are copied per call (cheap); larger ones are kept. */
 export const RESIDENT_MIN_BYTES = 1 << 16;
-/** At most this many bytes of copies. */
-const BUDGET = 256 * 2 ** 20;
+/** At most this many bytes of copies (one copy at most half of it). */
+const BUDGET = 128 * 2 ** 20;
 /** A copy's padding: kernels on float64 pairs may read one float past the end. */
 const PAD = 16;
 
 interface Entry {
   readonly at: number;
   readonly bytes: number;
-  readonly key: WeakRef<Float32Array>;
+  readonly data: WeakRef<Float32Array>;
   used: number;
 }
 
+/** The copies by their Array's data, least recently used first (a Map keeps insertion order). */
+const kept = new Map<WeakRef<Float32Array>, Entry>();
 const byData = new WeakMap<Float32Array, Entry>();
-const entries = new Set<Entry>();
+/** Data seen once: kept from its second use on (a value read once needs no copy kept). */
+const seen = new WeakSet<Float32Array>();
 let total = 0;
 let clock = 0;
 let heapOf: Machine["heap"] | null = null;
 
 function drop(e: Entry): void {
-  if (!entries.delete(e)) return;
+  if (!kept.delete(e.data)) return;
   heapOf!.release(e.at, e.bytes);
   total -= e.bytes;
-  const k = e.key.deref();
-  if (k && byData.get(k) === e) byData.delete(k);
+  const d = e.data.deref();
+  if (d && byData.get(d) === e) byData.delete(d);
 }
 const collected = typeof FinalizationRegistry === "undefined" ? null : new FinalizationRegistry<Entry>(drop);
 
@@ -45,32 +49,35 @@ export function beginCall(): void {
 
 /**
  * The byte address of a copy of `data` in kernel memory (copied now, or kept from before), or
- * null: the caller copies it into its scratch block (small, or the cache cannot make room
- * without giving back a copy this call uses).
+ * null: the caller copies it into its scratch block (small, seen for the first time, or the
+ * cache cannot make room without giving back a copy this call uses).
  */
 export function resident(m: Machine, data: Float32Array): number | null {
   const hit = byData.get(data);
   if (hit) {
     hit.used = clock;
+    // (most recently used: to the end of the order)
+    kept.delete(hit.data);
+    kept.set(hit.data, hit);
     return hit.at;
   }
   const bytes = data.length * 4 + PAD;
-  if (bytes < RESIDENT_MIN_BYTES || bytes > BUDGET / 4) return null;
-  heapOf = m.heap;
-  // room: copies of collected Arrays first, then the least recently used (not this call's)
-  if (total + bytes > BUDGET) for (const e of entries) if (!e.key.deref()) drop(e);
-  if (total + bytes > BUDGET) {
-    const old = [...entries].filter((e) => e.used !== clock).sort((a, b) => a.used - b.used);
-    for (const e of old) {
-      if (total + bytes <= BUDGET) break;
-      drop(e);
-    }
-    if (total + bytes > BUDGET) return null;
+  if (bytes < RESIDENT_MIN_BYTES || bytes > BUDGET / 2) return null;
+  if (!seen.has(data)) {
+    seen.add(data);
+    return null;
   }
+  heapOf = m.heap;
+  // room: the least recently used copies given back (not this call's)
+  for (const e of kept.values()) {
+    if (total + bytes <= BUDGET) break;
+    if (e.used !== clock) drop(e);
+  }
+  if (total + bytes > BUDGET) return null;
   const at = m.heap.alloc(bytes);
   f32(m).set(data, at >> 2);
-  const e: Entry = { at, bytes, key: new WeakRef(data), used: clock };
-  entries.add(e);
+  const e: Entry = { at, bytes, data: new WeakRef(data), used: clock };
+  kept.set(e.data, e);
   byData.set(data, e);
   total += bytes;
   collected?.register(data, e);
