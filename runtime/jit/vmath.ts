@@ -7,8 +7,8 @@
 // exp: x clamped to [−104, 89] (beyond, the float32 result is 0 or ∞ anyway), n = round(x·log₂e),
 // r = x − n·ln2 in two parts (Cody–Waite, fdlibm's constants; |r| ≤ 0.35), e^r by its Taylor
 // series to r¹³ (remainder < 4e-18), times 2ⁿ built from its bits.
-// tanh: |x| ≥ 0.3: 1 − 2/(e^{2|x|} + 1) (no cancellation there); below, expm1(2|x|) by its Taylor
-// series to r¹⁷ and e/(e + 2); the sign of x put back (tanh(−0) = −0).
+// tanh: expm1(2|x|) from the same reduction (2ⁿ·expm1(r) + (2ⁿ − 1): no cancellation), then
+// e/(e + 2), the sign of x put back (tanh(−0) = −0).
 
 import type { Code } from "./wasm.js";
 import { V128 } from "./wasm.js";
@@ -163,24 +163,34 @@ export function emitExp(f: Code, x: number, tmp: { n: number; r: number; t: numb
   f.simd(S.mul);
 }
 
-/** tanh(x) for x in local `x`; the result on the stack. */
+/**
+ * tanh(x) for x in local `x`; the result on the stack. One path for every x: with a = |x| and
+ * y = 2a (at most 40, where tanh is 1 in float64), e = expm1(y) = 2ⁿ·p + (2ⁿ − 1) with
+ * p = expm1(r) by its Taylor series to r¹³ (n = 0 for small a: e = p, no cancellation), then
+ * tanh a = e/(e + 2), and the sign of x put back (tanh(−0) = −0).
+ */
 export function emitTanh(f: Code, x: number, tmp: { a: number; e: number; n: number; r: number; t: number; big: number }): void {
   f.get(x).simd(S.abs).set(tmp.a);
-  // big: 1 − 2/(e^{2a} + 1)
-  f.get(tmp.a).get(tmp.a).simd(S.add).set(tmp.e);
-  emitExp(f, tmp.e, tmp);
-  f64x2Const(f, 1).simd(S.add).set(tmp.e);
-  f64x2Const(f, 1);
-  f64x2Const(f, 2).get(tmp.e).simd(S.div).simd(S.sub).set(tmp.big);
-  // small: e = expm1(2a) = Σ_{1≤k≤17} (2a)^k/k!, then e/(e + 2)
-  f.get(tmp.a).get(tmp.a).simd(S.add).set(tmp.r);
-  taylor(f, tmp.r, 1, 17);
-  f.set(tmp.e);
+  f.get(tmp.a).get(tmp.a).simd(S.add);
+  f64x2Const(f, 40).simd(S.min).set(tmp.t);
+  // n = nearest(y·log2e), r = (y − n·ln2hi) − n·ln2lo
+  f.get(tmp.t);
+  f64x2Const(f, 1.4426950408889634).simd(S.mul).simd(S.nearest).set(tmp.n);
+  f.get(tmp.t).get(tmp.n);
+  f64x2Const(f, 6.93147180369123816490e-1).simd(S.mul).simd(S.sub);
+  f.get(tmp.n);
+  f64x2Const(f, 1.90821492927058770002e-10).simd(S.mul).simd(S.sub).set(tmp.r);
+  // s = 2ⁿ (bits of n + 2^52 + 1023, shifted left by 52); e = s·p + (s − 1)
+  f.get(tmp.n);
+  f64x2Const(f, 4503599627370496 + 1023).simd(S.add);
+  f.i32(52).simd(S.i64x2Shl).set(tmp.big);
+  taylor(f, tmp.r, 1, 13);
+  f.get(tmp.big).simd(S.mul);
+  f.get(tmp.big);
+  f64x2Const(f, 1).simd(S.sub).simd(S.add).set(tmp.e);
+  // e/(e + 2), with x's sign
   f.get(tmp.e).get(tmp.e);
   f64x2Const(f, 2).simd(S.add).simd(S.div);
-  // small where a < 0.3, else big; then the sign of x
-  f.get(tmp.big).get(tmp.a);
-  f64x2Const(f, 0.3).simd(S.f64x2Lt).simd(S.bitselect);
   f.get(x);
   constBits(f, 0x80000000, 0);
   f.simd(S.and).simd(S.or);
