@@ -150,6 +150,8 @@ export class Pool {
   /** Wait for a posted job to finish; a kernel that threw is an error here. */
   wait(slot: number): void {
     const b = slot * SLOT;
+    // (a short spin first: the worker is usually finishing its last chunk, and a sleep wakes late)
+    for (let i = 0; i < SPIN && Atomics.load(this.ctrl, b + STATE) === BUSY; i++);
     while (Atomics.load(this.ctrl, b + STATE) === BUSY) Atomics.wait(this.ctrl, b + STATE, BUSY);
     if (this.ctrl[b + ERROR]) throw new Error("tsjax: a kernel failed on a worker thread");
   }
