@@ -54,20 +54,55 @@ const NATIVE64: Record<string, number> = {
 export const importedOps = (p: Program): string[] => [...new Set(p.ops.map((o) => o[0]).filter((op) => !VECTOR_F64.has(op) || FALLBACK.has(op)))];
 
 /**
- * kern(x_0 … x_{in-1}, out, n): `modes[k]` is "v" (input k is a byte address of n floats) or "s"
- * (an f32 value). Imported functions are 0..m-1 (importedOps order), so this function is m.
- * In f64x2 mode the last pair may run one element past n: inputs and output have a float of
- * padding (fused.ts allocates it).
+ * kern(x_0 … x_{in-1}, out, n, start): `modes[k]` says how input k comes: "v" a byte address of
+ * n floats, "s" an f32 value, "r" a row repeated along the output (a byte address and the row's
+ * length L, a multiple of 4: element i reads x[(start + i) mod L]; a broadcast bias, read in
+ * place). Imported functions are 0..m-1 (importedOps order), so this function is m. In f64x2
+ * mode the last pair may run one element past n: inputs and output have a float of padding
+ * (fused.ts allocates it).
  */
 export function fusedKernel(p: Program, modes: string): FuncDef {
-  const params: ValType[] = [...[...modes].map((m): ValType => (m === "v" ? I32 : F32)), I32, I32];
-  const f = new Code(params);
-  const OUT = p.in, N = p.in + 1;
+  const f = new Code(kernParams(modes));
+  const ins = inputs(f, modes);
+  const OUT = ins.next, N = ins.next + 1, START = ins.next + 2;
   const i = f.local(I32);
   f.i32(0).set(i);
-  if (allSimd(p)) f32x4Loop(f, p, modes, i, OUT, N);
-  else f64x2Loop(f, p, modes, i, OUT, N, importedOps(p));
+  // a row's position: start mod L
+  for (const x of ins.list) if (x.mode === "r") f.get(START).get(x.len).op(0x70).set(x.j); // i32.rem_u
+  if (allSimd(p)) f32x4Loop(f, p, ins.list, i, OUT, N);
+  else f64x2Loop(f, p, ins.list, i, OUT, N, importedOps(p));
   return { name: "kern", code: f };
+}
+
+/** The parameter types of kern (out, n, start after the inputs) and kernShared (out, n, counter). */
+const kernParams = (modes: string): ValType[] => [...[...modes].flatMap((m): ValType[] => (m === "v" ? [I32] : m === "r" ? [I32, I32] : [F32])), I32, I32, I32];
+
+/** How kern reads input k: its parameter (and a row's length parameter and position local). */
+interface In {
+  readonly mode: string;
+  readonly ptr: number;
+  readonly len: number;
+  readonly j: number;
+}
+function inputs(f: Code, modes: string, positions = true): { list: In[]; next: number } {
+  let at = 0;
+  const list = [...modes].map((mode): In => {
+    const x = { mode, ptr: at, len: mode === "r" ? at + 1 : -1, j: -1 };
+    at += mode === "r" ? 2 : 1;
+    return x;
+  });
+  return { list: list.map((x) => (x.mode === "r" && positions ? { ...x, j: f.local(I32) } : x)), next: at };
+}
+
+/** The address of input x's element at i (a row: at its position j). */
+const inAddr = (f: Code, x: In, i: number) => (x.mode === "r" ? f.get(x.ptr).get(x.j).i32(4).i32Mul().i32Add() : addr(f, x.ptr, i));
+/** A row's position advanced by `step`, wrapped at its length. */
+function advance(f: Code, ins: readonly In[], step: number): void {
+  for (const x of ins) {
+    if (x.mode !== "r") continue;
+    f.get(x.j).i32(step).i32Add().set(x.j);
+    f.get(x.j).get(x.len).i32(0).get(x.j).get(x.len).i32GeS().select().i32Sub().set(x.j); // j −= (j ≥ L ? L : 0)
+  }
 }
 
 const addr = (f: Code, base: number, i: number) => f.get(base).get(i).i32(4).i32Mul().i32Add();
@@ -84,6 +119,8 @@ interface F32Lanes {
   native(op: string): void;
   /** The value on the stack to the output at element i. */
   store(v: number): void;
+  /** After a step: rows' positions advanced. */
+  next(): void;
 }
 
 /** While i < end: the chain over `lanes` elements, written out, i advanced. */
@@ -105,6 +142,7 @@ function f32Loop(f: Code, p: Program, i: number, end: () => void, L: F32Lanes): 
         vals.push(r);
       }
       L.store(vals[vals.length - 1]);
+      L.next();
       f.get(i).i32(L.step).i32Add().set(i);
       f.br(0);
     }),
@@ -112,36 +150,38 @@ function f32Loop(f: Code, p: Program, i: number, end: () => void, L: F32Lanes): 
 }
 
 /** f32x4 lanes over n − n mod 4 elements, then one element at a time. */
-function f32x4Loop(f: Code, p: Program, modes: string, i: number, OUT: number, N: number): void {
-  const splat = [...modes].map((m, k) => (m === "s" ? f.local(V128) : -1));
-  splat.forEach((l, k) => l >= 0 && f.get(k).simd(SIMD.f32x4Splat).set(l));
+function f32x4Loop(f: Code, p: Program, ins: readonly In[], i: number, OUT: number, N: number): void {
+  const splat = ins.map((x) => (x.mode === "s" ? f.local(V128) : -1));
+  splat.forEach((l, k) => l >= 0 && f.get(ins[k].ptr).simd(SIMD.f32x4Splat).set(l));
   const n4 = f.local(I32);
   f.get(N).i32(-4).op(0x71).set(n4); // i32.and
   f32Loop(f, p, i, () => f.get(n4), {
     ty: V128,
     step: 4,
     konst: (c) => f.f32x4Const(c),
-    load: (k) => (modes[k] === "v" ? addr(f, k, i).v128Load(0) : f.get(splat[k])),
+    load: (k) => (ins[k].mode === "s" ? f.get(splat[k]) : inAddr(f, ins[k], i).v128Load(0)),
     native: (op) => f.simd(NATIVE[op].v),
     store: (v) => addr(f, OUT, i).get(v).v128Store(0),
+    next: () => advance(f, ins, 4),
   });
   // the tail
   f32Loop(f, p, i, () => f.get(N), {
     ty: F32,
     step: 1,
     konst: (c) => f.op(0x43, ...new Uint8Array(new Float32Array([c]).buffer)),
-    load: (k) => (modes[k] === "v" ? addr(f, k, i).f32Load(0) : f.get(k)),
+    load: (k) => (ins[k].mode === "s" ? f.get(ins[k].ptr) : inAddr(f, ins[k], i).f32Load(0)),
     native: (op) => f.op(NATIVE[op].s),
     store: (v) => addr(f, OUT, i).get(v).f32Store(0),
+    next: () => advance(f, ins, 1),
   });
 }
 
 /** f64x2 lanes, two elements a step (the last step may be half padding), each op rounded to float32. */
-function f64x2Loop(f: Code, p: Program, modes: string, i: number, OUT: number, N: number, imports: string[]): void {
+function f64x2Loop(f: Code, p: Program, ins: readonly In[], i: number, OUT: number, N: number, imports: string[]): void {
   const S = F64X2;
   const round = () => f.simd(0x5e).simd(0x5f); // f32x4.demote_f64x2_zero, f64x2.promote_low_f32x4
-  const splat = [...modes].map((m, k) => (m === "s" ? f.local(V128) : -1));
-  splat.forEach((l, k) => l >= 0 && f.get(k).op(0xbb).simd(S.f64x2Splat).set(l));
+  const splat = ins.map((x) => (x.mode === "s" ? f.local(V128) : -1));
+  splat.forEach((l, k) => l >= 0 && f.get(ins[k].ptr).op(0xbb).simd(S.f64x2Splat).set(l));
   const tmp = vmathLocals(f);
   f.block(() =>
     f.loop(() => {
@@ -151,7 +191,7 @@ function f64x2Loop(f: Code, p: Program, modes: string, i: number, OUT: number, N
         if (typeof a === "object") f64x2Const(f, Math.fround(a.c));
         else if (a < p.in) {
           // two floats into the low lanes (v128.load64_zero), widened
-          if (modes[a] === "v") addr(f, a, i).simd(0x5d).op(3, 0).simd(0x5f);
+          if (ins[a].mode !== "s") inAddr(f, ins[a], i).simd(0x5d).op(3, 0).simd(0x5f);
           else f.get(splat[a]);
         } else f.get(vals[a - p.in]);
       };
@@ -193,6 +233,7 @@ function f64x2Loop(f: Code, p: Program, modes: string, i: number, OUT: number, N
       }
       // store the two floats (v128.store64_lane, lane 0)
       addr(f, OUT, i).get(vals[vals.length - 1]).simd(0x5e).simd(0x5b).op(3, 0, 0);
+      advance(f, ins, 2);
       f.get(i).i32(2).i32Add().set(i);
       f.br(0);
     }),
@@ -223,9 +264,9 @@ export const FUSED_CHUNK = 8192;
  * (Chunks are multiples of 4 elements, so no f64x2 pair runs into another thread's chunk.)
  */
 export function sharedKernel(p: Program, modes: string, kernIndex: number): FuncDef {
-  const params: ValType[] = [...[...modes].map((m): ValType => (m === "v" ? I32 : F32)), I32, I32, I32];
-  const f = new Code(params);
-  const OUT = p.in, N = p.in + 1, COUNTER = p.in + 2;
+  const f = new Code(kernParams(modes));
+  const ins = inputs(f, modes, false);
+  const OUT = ins.next, N = ins.next + 1, COUNTER = ins.next + 2;
   const s = f.local(I32), cnt = f.local(I32);
   f.block(() =>
     f.loop(() => {
@@ -234,9 +275,14 @@ export function sharedKernel(p: Program, modes: string, kernIndex: number): Func
       // cnt = min(FUSED_CHUNK, n − s)
       f.get(N).get(s).i32Sub().set(cnt);
       f.i32(FUSED_CHUNK).get(cnt).get(cnt).i32(FUSED_CHUNK).i32GtS().select().set(cnt);
-      [...modes].forEach((m, k) => (m === "v" ? f.get(k).get(s).i32(4).i32Mul().i32Add() : f.get(k)));
+      // vector inputs and the output from element s on; scalars and rows as they are
+      for (const x of ins.list) {
+        if (x.mode === "v") f.get(x.ptr).get(s).i32(4).i32Mul().i32Add();
+        else if (x.mode === "r") f.get(x.ptr).get(x.len);
+        else f.get(x.ptr);
+      }
       f.get(OUT).get(s).i32(4).i32Mul().i32Add();
-      f.get(cnt).call(kernIndex);
+      f.get(cnt).get(s).call(kernIndex);
       f.br(0);
     }),
   );

@@ -90,9 +90,10 @@ function variant(c: Compiled, modes: string): Variant | null {
   // a few short runs first: V8 optimises a WebAssembly function once it has run enough, and a
   // long first call would otherwise run all of its elements unoptimised
   const base = scratch(m, 64 * 4 * (c.program.in + 1));
-  const warm = [...modes].map((md, k) => (md === "v" ? base + 256 * k : 0.5));
-  for (let r = 0; r < 300; r++) kern(...warm, base + 256 * c.program.in, 16);
-  const v: Variant = { kern, shared: inst.kernShared, id: nextId++, module, imports: imports.map((op, k) => [op, importDesc(fns[k]!)]), floats: [...[...modes].map((md) => md === "s"), false, false, false] };
+  const warm = [...modes].flatMap((md, k) => (md === "v" ? [base + 256 * k] : md === "r" ? [base + 256 * k, 8] : [0.5]));
+  for (let r = 0; r < 300; r++) kern(...warm, base + 256 * c.program.in, 16, 0);
+  const floats = [...[...modes].flatMap((md) => (md === "s" ? [true] : md === "r" ? [false, false] : [false])), false, false, false];
+  const v: Variant = { kern, shared: inst.kernShared, id: nextId++, module, imports: imports.map((op, k) => [op, importDesc(fns[k]!)]), floats };
   c.variants.set(modes, v);
   return v;
 }
@@ -111,11 +112,14 @@ export function fused(src: string, ...inputs: Input[]): NDArray {
   const shape = broadcastShapes("fused", ...shapes);
   const n = sizeOf(shape);
   if (n < FUSED_MIN_SIZE) return interpret(p, inputs);
-  // scalars: numbers (weak, rounded to float32 as eager code does) and one-element Arrays
+  // scalars: numbers (weak, rounded to float32 as eager code does) and one-element Arrays; rows
+  // repeated along the output (a bias: the trailing dimensions, length a multiple of 4) read in
+  // place; other broadcasts made full
   let modes = "";
   const vals: (Float32Array | number)[] = inputs.map((x) => {
     if (typeof x === "number") return (modes += "s"), Math.fround(x);
     if (x.size === 1) return (modes += "s"), x.data[0] as number;
+    if (x.size < n && x.size % 4 === 0 && isRow(x.shape, shape)) return (modes += "r"), x.data as Float32Array;
     modes += "v";
     const full = x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i]) ? x : broadcastTo(x, shape);
     return full.data as Float32Array;
@@ -127,18 +131,20 @@ export function fused(src: string, ...inputs: Input[]): NDArray {
   // region n floats and a little padding (the f64x2 loop's last pair may run one past n)
   beginCall();
   const kept = vals.map((v) => (typeof v === "number" ? null : resident(m, v)));
-  const region = (n + 4) * 4;
-  const copies = vals.filter((v, k) => typeof v !== "number" && kept[k] === null).length;
-  const base = scratch(m, (copies + 1) * region);
+  const region = (len: number) => (len + 4) * 4;
+  const copied = vals.reduce((b: number, v, k) => (typeof v !== "number" && kept[k] === null ? b + region(v.length) : b), 0);
+  const base = scratch(m, copied + region(n));
   const mem = f32(m);
   let at = base;
-  const args = vals.map((v, k) => {
-    if (typeof v === "number") return v;
-    if (kept[k] !== null) return kept[k]!;
-    mem.set(v.subarray(0, n), at >> 2);
-    const ptr = at;
-    at += region;
-    return ptr;
+  const args = vals.flatMap((v, k) => {
+    if (typeof v === "number") return [v];
+    let ptr = kept[k];
+    if (ptr === null) {
+      mem.set(v, at >> 2);
+      ptr = at;
+      at += region(v.length);
+    }
+    return modes[k] === "r" ? [ptr, v.length] : [ptr];
   });
   // large: every ready worker and this thread take chunks from a shared counter until none are
   // left (the split balances itself however late a worker wakes)
@@ -155,13 +161,21 @@ export function fused(src: string, ...inputs: Input[]): NDArray {
   let failed: unknown;
   try {
     if (posted.length) v.shared(...args, at, n, COUNTER);
-    else v.kern(...args, at, n);
+    else v.kern(...args, at, n, 0);
   } catch (e) {
     failed = e;
   }
   for (const w of posted) m.pool!.wait(w);
   if (failed) throw failed;
   return new NDArray(mem.slice(at >> 2, (at >> 2) + n), shape, "float32");
+}
+
+/** Whether `x` (leading 1s aside) is the trailing dimensions of `out`: repeated along it, row after row. */
+function isRow(x: readonly number[], out: readonly number[]): boolean {
+  let k = 0;
+  while (k < x.length && x[k] === 1) k++;
+  const tail = x.slice(k);
+  return tail.length <= out.length && tail.every((d, i) => d === out[out.length - tail.length + i]);
 }
 
 const ONE_OP: Record<string, string> = {};

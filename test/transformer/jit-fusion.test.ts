@@ -51,6 +51,14 @@ describe("fused kernels equal eager code bit for bit", () => {
     [[3, 1000], [1]],
     [[2, 3, 700], [3, 1]],
     [[2500], []],
+    // rows read in place (the trailing dimensions, a multiple of 4 long), on one thread and on two
+    [[5, 3, 700], [3, 700]],
+    [[40, 256], [1, 256]],
+    [[2049, 4], [4]],
+    [[300, 100], [100]],
+    [[97, 3, 172], [172]],
+    // not a row kernels can read in place: made full
+    [[1000, 6], [6]],
   ])("broadcasting %j against %j, with a number", (xs, bs) => {
     const x = rand(xs as number[], 7), b = rand(bs as number[], 8);
     expect(bits(bcastJ(x, b, 0.7))).toEqual(bits(bcast(x, b, 0.7)));
