@@ -329,7 +329,7 @@ function emitStmt(
   // A fused kernel (transformer/jit/fuse.ts) runs only for large Arrays: below the runtime's
   // FUSED_MIN_SIZE the chain is emitted as the eager calls it was (no overhead on tiny inputs)
   if (s.prim === "fused") {
-    const prog = JSON.parse(String((s.args[0] as { value: unknown }).value)) as { ops: [string, ...(number | { c: number })[]][] };
+    const prog = JSON.parse(String((s.args[0] as { value: unknown }).value)) as { ops: [string, ...(number | { c: number })[]][]; reduce?: string };
     const ins = args.slice(1);
     const vals = [...ins];
     // an op read more than once is a local of the eager chain (an arrow run in place), not recomputed
@@ -343,6 +343,8 @@ function emitStmt(
       locals.push(constStmt(t.text, e));
       vals.push(t);
     });
+    // a kernel ending in a whole-array reduction
+    if (prog.reduce) vals[vals.length - 1] = rtCall(prog.reduce, [vals[vals.length - 1]]);
     if (locals.length) {
       const body = f.createBlock([...locals, f.createReturnStatement(vals[vals.length - 1])], true);
       vals[vals.length - 1] = f.createCallExpression(paren(f.createArrowFunction(undefined, undefined, [], undefined, undefined, body)), undefined, []);

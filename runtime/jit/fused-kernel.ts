@@ -17,6 +17,8 @@ export interface Program {
   readonly in: number;
   /** [op, ...operands]: an operand is an input (0..in-1), an earlier op (in + j), or { c: number }. */
   readonly ops: readonly (readonly [string, ...(number | { c: number })[]])[];
+  /** The last op's values reduced over the whole array ("sum" or "mean"): the kernel's result. */
+  readonly reduce?: "sum" | "mean";
 }
 
 /** Float32 instructions by op: scalar opcode, f32x4 opcode (0xfd prefix). */

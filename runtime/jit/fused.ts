@@ -7,6 +7,7 @@
 
 import { NDArray } from "../array.js";
 import * as ew from "../numpy/elementwise.js";
+import * as red from "../numpy/reduce.js";
 import { broadcastTo } from "../numpy/shape.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import { f32, i32, machine, scratch } from "./machine.js";
@@ -64,8 +65,10 @@ function interpret(p: Program, inputs: readonly Input[]): NDArray {
     if (!fn) throw new Error(`tsjax: fused kernel: unknown op '${op}'`);
     vals.push(fn(...args.map((a) => (typeof a === "object" ? a.c : vals[a]))));
   }
-  return vals[vals.length - 1] as NDArray;
+  const last = vals[vals.length - 1] as NDArray;
+  return p.reduce ? REDUCE[p.reduce](last) : last;
 }
+const REDUCE = { sum: red.sum, mean: red.mean };
 
 /** The WebAssembly function for a program and operand pattern ("v"/"s" per input). */
 function variant(c: Compiled, modes: string): Variant | null {
@@ -167,7 +170,12 @@ export function fused(src: string, ...inputs: Input[]): NDArray {
   }
   for (const w of posted) m.pool!.wait(w);
   if (failed) throw failed;
-  return new NDArray(mem.slice(at >> 2, (at >> 2) + n), shape, "float32");
+  if (p.reduce) {
+    // the chain's values stay in scratch: summed there in float64, rounded once
+    const s = m.exports.sumF32(at, n) as number;
+    return new NDArray(Float32Array.of(p.reduce === "mean" ? s / n : s), [], "float32");
+  }
+  return new NDArray(f32(m).slice(at >> 2, (at >> 2) + n), shape, "float32");
 }
 
 /** Whether `x` (leading 1s aside) is the trailing dimensions of `out`: repeated along it, row after row. */

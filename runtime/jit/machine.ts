@@ -7,6 +7,7 @@
 import { moduleBytes, WA, type WasmExports, type WasmMemory, type WasmModule } from "./wasm.js";
 import { gemmKernels } from "./gemm-kernel.js";
 import { gemvKernels } from "./gemv-kernel.js";
+import { reduceKernels } from "./reduce-kernel.js";
 import { Pool } from "./pool.js";
 import { Heap } from "./heap.js";
 
@@ -46,7 +47,7 @@ export function machine(): Machine | null {
     if (!WA) return (current = null);
     const memory = new WA.Memory({ initial: 16, maximum: MAX_PAGES, shared });
     const gemm = gemmKernels();
-    const module = new WA.Module(moduleBytes([...gemm, ...gemvKernels(gemm.length)], { shared, min: 16, max: MAX_PAGES }));
+    const module = new WA.Module(moduleBytes([...gemm, ...gemvKernels(gemm.length), ...reduceKernels()], { shared, min: 16, max: MAX_PAGES }));
     const inst = new WA.Instance(module, { env: { memory } });
     const threads = shared ? threadCount() : 1;
     const pool = threads > 1 ? Pool.start(threads - 1, module, memory) : null;

@@ -25,6 +25,16 @@ const FUSABLE = new Set([
 
 const fusable = (s: Stmt): s is PrimStmt => s.kind === undefined && FUSABLE.has(s.prim) && s.out.ty === "arr";
 
+/** Whole-array reductions a kernel ends in (no axis, no keepdims): the chain is never stored. */
+const REDUCE = new Set(["sum", "mean"]);
+const reduction = (s: Stmt): s is PrimStmt => {
+  if (s.kind !== undefined || !REDUCE.has(s.prim) || s.args[0].tag !== "var") return false;
+  const [, axis, opts] = s.args;
+  const none = (v: Value | undefined) => !v || (v.tag === "const" && (v.value === undefined || v.value === null));
+  const flat = none(opts) || (opts.tag === "const" && typeof opts.value === "object" && !(opts.value as { keepdims?: unknown }).keepdims);
+  return none(axis) && flat;
+};
+
 /** How many times each variable is read, anywhere in the function. */
 function useCounts(fn: Fn): Map<number, number> {
   const n = new Map<number, number>();
@@ -80,8 +90,11 @@ function kernelStmt(g: Group): PrimStmt {
     }
     return inputIx.get(k)!;
   };
+  const root0 = g.stmts[g.stmts.length - 1];
+  const reduce = reduction(root0) ? root0 : null;
   for (const s of g.stmts) {
     const v = inner(s);
+    if (s === reduce) continue;
     if (v) alias.set(s.out.id, v);
     else {
       ops.push([PRIMS[s.prim].rt ?? s.prim, ...s.args.map(operand)]);
@@ -90,7 +103,9 @@ function kernelStmt(g: Group): PrimStmt {
   }
   const n = inputs.length;
   const fixed = ops.map(([op, ...as]) => [op, ...as.map((a) => (typeof a === "number" && a < 0 ? n + (-1 - a) : a))]);
-  return { out: root.out, prim: "fused", args: [lit(JSON.stringify({ in: n, ops: fixed })), ...inputs], src: root.src };
+  // (a reduction reads the last op)
+  const prog = reduce ? { in: n, ops: fixed, reduce: PRIMS[reduce.prim].rt ?? reduce.prim } : { in: n, ops: fixed };
+  return { out: root.out, prim: "fused", args: [lit(JSON.stringify(prog)), ...inputs], src: root.src };
 }
 
 /**
@@ -100,7 +115,9 @@ function kernelStmt(g: Group): PrimStmt {
 function shapeKept(g: Group, k: PrimStmt, avals: ReadonlyMap<number, Aval> | null): boolean {
   if (!g.stmts.some((s) => inner(s))) return true;
   if (!avals) return false;
-  const root = avals.get(g.stmts[g.stmts.length - 1].out.id);
+  // (the shape of the last elementwise op: a reduction's operand)
+  const last = g.stmts.filter((s) => !reduction(s as Stmt));
+  const root = avals.get(last[last.length - 1].out.id);
   const ins = k.args.slice(1).map((v) => (v.tag === "var" ? avals.get(v.id) : v.tag === "const" ? { dtype: "f64", shape: [] } : undefined));
   if (!root || ins.some((a) => !a)) return false;
   try {
@@ -126,17 +143,20 @@ function group(body: readonly Stmt[], uses: ReadonlyMap<number, number>, avals: 
     readBy.set(v.id, r);
   };
   for (let i = body.length - 1; i >= 0; i--) {
-    const s = body[i];
-    const spread = scalarSpread(s, avals) && !outside.has(s);
-    if (!fusable(s) && !spread) continue;
+    const st = body[i];
+    const spread = scalarSpread(st, avals) && !outside.has(st as PrimStmt);
+    const reduce = reduction(st);
+    if (!fusable(st) && !spread && !reduce) continue;
+    const s = st as PrimStmt;
     const r = readBy.get(s.out.id);
-    const joins = r && r.groups.size === 1 && r.n === uses.get(s.out.id) ? [...r.groups][0] : undefined;
+    const joins = !reduce && r && r.groups.size === 1 && r.n === uses.get(s.out.id) ? [...r.groups][0] : undefined;
     if (!joins && spread) continue; // (a spread alone stays the runtime's broadcast)
     const g = joins ?? { stmts: [] };
     g.stmts.unshift(s);
     groupOf.set(s.out.id, g);
-    // (a spread reads only its scalar inside the kernel: the shape operand stays outside)
-    for (const a of spread ? [s.args[0]] : s.args) read(a, g);
+    // (a spread reads only its scalar inside the kernel: the shape operand stays outside; a
+    // reduction, its operand)
+    for (const a of spread || reduce ? [s.args[0]] : s.args) read(a, g);
   }
   return groupOf;
 }

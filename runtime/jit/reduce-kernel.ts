@@ -1,0 +1,44 @@
+// Whole-array reductions over kernel memory, generated: sumF32(ptr, n) is Σ of n float32 values
+// in float64 (each promoted exactly), four lanes at a time in two f64x2 accumulators and the last
+// n mod 4 one by one, in a fixed order (the result does not depend on threads). A fused kernel
+// that ends in a sum (transformer/jit/fuse.ts) leaves its chain in scratch and reduces it here.
+
+import { Code, F64, I32, V128, type FuncDef } from "./wasm.js";
+
+const PROMOTE_LOW = 0x5f;
+const SHUFFLE = 0x0d;
+const HIGH = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+
+function sumF32Kernel(): FuncDef {
+  const f = new Code([I32, I32]);
+  const P = { ptr: 0, n: 1 };
+  const i = f.local(I32), n4 = f.local(I32), v = f.local(V128), a0 = f.local(V128), a1 = f.local(V128), t = f.local(F64);
+  f.get(P.n).i32(-4).op(0x71).set(n4);
+  f.f32x4Const(0).set(a0);
+  f.f32x4Const(0).set(a1);
+  f.block(() =>
+    f.loop(() => {
+      f.get(i).get(n4).i32GeS().brIf(1);
+      f.get(P.ptr).get(i).i32(4).i32Mul().i32Add().v128Load(0).set(v);
+      f.get(a0).get(v).simd(PROMOTE_LOW).simd(0xf0).set(a0); // f64x2.add
+      f.get(a1).get(v).get(v).simd(SHUFFLE).op(...HIGH).simd(PROMOTE_LOW).simd(0xf0).set(a1);
+      f.get(i).i32(4).i32Add().set(i);
+      f.br(0);
+    }),
+  );
+  // (a0₀ + a0₁) + (a1₀ + a1₁), then the tail
+  f.get(a0).get(a1).simd(0xf0).set(a0);
+  f.get(a0).simd(0x21).op(0).get(a0).simd(0x21).op(1).op(0xa0).set(t);
+  f.block(() =>
+    f.loop(() => {
+      f.get(i).get(P.n).i32GeS().brIf(1);
+      f.get(t).get(P.ptr).get(i).i32(4).i32Mul().i32Add().f32Load(0).op(0xbb).op(0xa0).set(t);
+      f.get(i).i32(1).i32Add().set(i);
+      f.br(0);
+    }),
+  );
+  f.get(t);
+  return { name: "sumF32", code: f, results: [F64] };
+}
+
+export const reduceKernels = (): FuncDef[] => [sumF32Kernel()];
