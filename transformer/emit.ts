@@ -329,13 +329,18 @@ function emitStmt(
   // A fused kernel (transformer/jit/fuse.ts) runs only for large Arrays: below the runtime's
   // FUSED_MIN_SIZE the chain is emitted as the eager calls it was (no overhead on tiny inputs)
   if (s.prim === "fused") {
-    const prog = JSON.parse(String((s.args[0] as { value: unknown }).value)) as { ops: [string, ...(number | { c: number })[]][]; reduce?: string };
-    const ins = args.slice(1);
+    const prog = JSON.parse(String((s.args[0] as { value: unknown }).value)) as { ops: [string, ...(number | { c: number })[]][]; reduce?: string; epilogue?: string };
+    // (a kernel after a product: its input 0 is the product of the statement's first two)
+    const ins = prog.epilogue ? [rtCall(prog.epilogue, args.slice(1, 3)), ...args.slice(3)] : args.slice(1);
     const vals = [...ins];
     // an op read more than once is a local of the eager chain (an arrow run in place), not recomputed
     const reads = new Map<number, number>();
     for (const [, ...as] of prog.ops) for (const a of as) if (typeof a === "number") reads.set(a, (reads.get(a) ?? 0) + 1);
     const locals: ts.Statement[] = [];
+    if (prog.epilogue && (reads.get(0) ?? 0) > 1) {
+      locals.push(constStmt("__k_mm", vals[0]));
+      vals[0] = f.createIdentifier("__k_mm");
+    }
     prog.ops.forEach(([op, ...as], j) => {
       const e = rtCall(op, as.map((a) => (typeof a === "object" ? literal(a.c) : vals[a])));
       if ((reads.get(ins.length + j) ?? 0) < 2) return void vals.push(e);
@@ -351,7 +356,7 @@ function emitStmt(
     }
     const big = s.args
       .slice(1)
-      .map((v, i) => [v, ins[i]] as const)
+      .map((v, i) => [v, args[i + 1]] as const)
       .filter(([v]) => v.ty === "arr")
       .map(([, e]) => f.createBinaryExpression(f.createPropertyAccessExpression(paren(e), "size"), ts.SyntaxKind.GreaterThanEqualsToken, f.createPropertyAccessExpression(f.createIdentifier(rtName), "FUSED_MIN_SIZE")));
     if (!big.length) return vals[vals.length - 1];

@@ -19,6 +19,8 @@ export interface Program {
   readonly ops: readonly (readonly [string, ...(number | { c: number })[]])[];
   /** The last op's values reduced over the whole array ("sum" or "mean"): the kernel's result. */
   readonly reduce?: "sum" | "mean";
+  /** Input 0 is this product ("matmul" or "dot") of the call's first two arguments. */
+  readonly epilogue?: "matmul" | "dot";
 }
 
 /** Float32 instructions by op: scalar opcode, f32x4 opcode (0xfd prefix). */

@@ -10,7 +10,9 @@ import * as ew from "../numpy/elementwise.js";
 import * as red from "../numpy/reduce.js";
 import { broadcastTo } from "../numpy/shape.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
-import { f32, i32, machine, scratch } from "./machine.js";
+import { f32, i32, machine, scratch, type Machine } from "./machine.js";
+import { gemmWasm, WASM_MIN_WORK } from "./matmul.js";
+import * as la from "../numpy/linalg.js";
 import { FUSED_CHUNK, fusedKernel, importedOps, sharedKernel, type Program } from "./fused-kernel.js";
 import { F64, moduleBytes, WA, type WasmExports, type WasmModule } from "./wasm.js";
 import { MAX_ARGS } from "./pool.js";
@@ -101,26 +103,74 @@ function variant(c: Compiled, modes: string): Variant | null {
   return v;
 }
 
+/** A float32 Array's elements already in kernel memory (a product a kernel reads in place). */
+class Placed {
+  constructor(
+    readonly at: number,
+    readonly shape: readonly number[],
+  ) {}
+  /** As an Array (copied out): for the paths that do not read kernel memory. */
+  array(m: Machine): NDArray {
+    const n = sizeOf(this.shape);
+    return new NDArray(f32(m).slice(this.at >> 2, (this.at >> 2) + n), this.shape, "float32");
+  }
+}
+
 export function fused(src: string, ...inputs: Input[]): NDArray {
   const c = compiled(src);
+  if (c.program.epilogue) return afterProduct(c, inputs);
+  return run(c, inputs);
+}
+
+/**
+ * A kernel whose input 0 is the product of its first two inputs: computed into kernel memory
+ * and read there when the product is a large 2-D float32 one (N a multiple of 8, so its rows
+ * are contiguous), with the very sums jnp.matmul makes; otherwise made as an Array first.
+ */
+function afterProduct(c: Compiled, [a, b, ...rest]: Input[]): NDArray {
+  const m = machine();
+  if (m && a instanceof NDArray && b instanceof NDArray && a.ndim === 2 && b.ndim === 2 && a.dtype === "float32" && b.dtype === "float32") {
+    const [M, K] = a.shape, N = b.shape[1];
+    const plain = rest.every((x) => typeof x === "number" || (x instanceof NDArray && x.dtype === "float32"));
+    // (as jnp.matmul: the kernel from WASM_MIN_WORK multiply-adds, and not a vector product)
+    if (plain && b.shape[0] === K && K > 0 && M > 1 && N > 1 && N % 8 === 0 && M * N * K >= WASM_MIN_WORK && M * N >= FUSED_MIN_SIZE) {
+      const bytes = (M * N + 4) * 4;
+      const at = m.heap.alloc(bytes);
+      try {
+        gemmWasm(a.data as Float32Array, 0, b.data as Float32Array, 0, M, K, N, new Float32Array(0), 0, Infinity, false, false, at);
+        return run(c, [new Placed(at, [M, N]), ...rest]);
+      } finally {
+        m.heap.release(at, bytes);
+      }
+    }
+  }
+  const product = c.program.epilogue === "dot" ? la.dot(a as NDArray, b as NDArray) : la.matmul(a as NDArray, b as NDArray);
+  return run(c, [product, ...rest]);
+}
+
+function run(c: Compiled, given: readonly (Input | Placed)[]): NDArray {
   const p = c.program;
+  // (the paths that interpret the chain read Arrays: a placed input copied out for them)
+  const arrays = () => given.map((x) => (x instanceof Placed ? x.array(machine()!) : x));
   // the output's shape; every Array input float32, or the eager functions decide
   const shapes: (readonly number[])[] = [];
-  for (const x of inputs) {
+  for (const x of given) {
     if (x instanceof NDArray) {
-      if (x.dtype !== "float32") return interpret(p, inputs);
+      if (x.dtype !== "float32") return interpret(p, arrays());
       shapes.push(x.shape);
-    } else if (typeof x !== "number") return interpret(p, inputs);
+    } else if (x instanceof Placed) shapes.push(x.shape);
+    else if (typeof x !== "number") return interpret(p, arrays());
   }
   const shape = broadcastShapes("fused", ...shapes);
   const n = sizeOf(shape);
-  if (n < FUSED_MIN_SIZE) return interpret(p, inputs);
+  if (n < FUSED_MIN_SIZE || given.some((x) => x instanceof Placed && sizeOf(x.shape) !== n)) return interpret(p, arrays());
   // scalars: numbers (weak, rounded to float32 as eager code does) and one-element Arrays; rows
   // repeated along the output (a bias: the trailing dimensions, length a multiple of 4) read in
-  // place; other broadcasts made full
+  // place; other broadcasts made full; placed inputs where they are
   let modes = "";
-  const vals: (Float32Array | number)[] = inputs.map((x) => {
+  const vals: (Float32Array | number | Placed)[] = given.map((x) => {
     if (typeof x === "number") return (modes += "s"), Math.fround(x);
+    if (x instanceof Placed) return (modes += "v"), x;
     if (x.size === 1) return (modes += "s"), x.data[0] as number;
     if (x.size < n && x.size % 4 === 0 && isRow(x.shape, shape)) return (modes += "r"), x.data as Float32Array;
     modes += "v";
@@ -129,18 +179,19 @@ export function fused(src: string, ...inputs: Input[]): NDArray {
   });
   const v = variant(c, modes);
   const m = machine();
-  if (!v || !m) return interpret(p, inputs);
+  if (!v || !m) return interpret(p, arrays());
   // inputs: kept copies in kernel memory (resident.ts), or copied into the scratch block, each
   // region n floats and a little padding (the f64x2 loop's last pair may run one past n)
   beginCall();
-  const kept = vals.map((v) => (typeof v === "number" ? null : resident(m, v)));
+  const kept = vals.map((v) => (typeof v === "number" ? null : v instanceof Placed ? v.at : resident(m, v)));
   const region = (len: number) => (len + 4) * 4;
-  const copied = vals.reduce((b: number, v, k) => (typeof v !== "number" && kept[k] === null ? b + region(v.length) : b), 0);
+  const copied = vals.reduce((b: number, v, k) => (v instanceof Float32Array && kept[k] === null ? b + region(v.length) : b), 0);
   const base = scratch(m, copied + region(n));
   const mem = f32(m);
   let at = base;
   const args = vals.flatMap((v, k) => {
     if (typeof v === "number") return [v];
+    if (v instanceof Placed) return [v.at];
     let ptr = kept[k];
     if (ptr === null) {
       mem.set(v, at >> 2);

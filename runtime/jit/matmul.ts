@@ -16,11 +16,12 @@ export const WASM_MIN_WORK = 1 << 18;
 
 /**
  * C[cOff..] (M×N, row-major) = A · B, A stored from aOff as M×K (or K×M with transA: Aᵀ is
- * stored), B from bOff as K×N (or N×K with transB); false where there is no machine.
+ * stored), B from bOff as K×N (or N×K with transB); false where there is no machine. With
+ * `into` (N a multiple of 8), C stays in kernel memory at that address instead.
  */
 export function gemmWasm(
   A: Float32Array, aOff: number, B: Float32Array, bOff: number, M: number, K: number, N: number, C: Float32Array, cOff: number,
-  maxThreads = Infinity, transA = false, transB = false,
+  maxThreads = Infinity, transA = false, transB = false, into?: number,
 ): boolean {
   const m = machine();
   if (!m) return false;
@@ -37,9 +38,11 @@ export function gemmWasm(
   beginCall();
   const kept = aOff === 0 && A.length === M * K ? resident(m, A) : null;
   const aBytes = kept === null ? M * K * 4 : 0;
-  const base = scratch(m, aBytes + (K * Np + M * Np) * 4 + PACK * (workers.length + 1));
+  // (C into kernel memory the caller owns: `into`, N a multiple of 8, read there by a kernel)
+  const cBytes = into === undefined ? M * Np * 4 : 0;
+  const base = scratch(m, aBytes + K * Np * 4 + cBytes + PACK * (workers.length + 1));
   const mem = f32(m);
-  const a = kept ?? base, bp = base + aBytes, c = bp + K * Np * 4, pack = c + M * Np * 4;
+  const a = kept ?? base, bp = base + aBytes, c = into ?? bp + K * Np * 4, pack = bp + K * Np * 4 + cBytes;
   if (kept === null) mem.set(A.subarray(aOff, aOff + M * K), a >> 2);
   packB(mem, bp >> 2, B, bOff, K, N, Np, transB);
   const [rs, cs] = transA ? [4, M * 4] : [K * 4, 4];
@@ -62,6 +65,7 @@ export function gemmWasm(
   }
   for (const w of posted) m.pool!.wait(w);
   if (failed) throw failed;
+  if (into !== undefined) return true;
   const c4 = c >> 2;
   if (N === Np) C.set(mem.subarray(c4, c4 + M * N), cOff);
   else for (let i = 0; i < M; i++) C.set(mem.subarray(c4 + i * Np, c4 + i * Np + N), cOff + i * N);

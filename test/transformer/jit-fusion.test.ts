@@ -202,6 +202,43 @@ describe("kernels that end in a whole-array sum or mean: the chain is never stor
   });
 });
 
+describe("a kernel after a matrix product reads the product in kernel memory (the matmul's epilogue)", () => {
+  const layer = (x: Array, W: Array, b: Array) => jnp.tanh(jnp.add(jnp.matmul(x, W), b));
+  const layerDot = (x: Array, W: Array, b: Array) => jnp.multiply(jnp.add(jnp.dot(x, W), b), 0.5);
+  const layerJ = jit(layer), layerDotJ = jit(layerDot);
+  it("the jit'd code is one kernel call with the product's operands", () => {
+    expect(String(layerJ)).toContain(`\\"epilogue\\":\\"matmul\\"`);
+    expect(String(layerDotJ)).toContain(`\\"epilogue\\":\\"dot\\"`);
+    expect(String(layerJ)).not.toMatch(/const matmul = /);
+  });
+  it.each([
+    [128, 784, 256], // in place: N a multiple of 8, on both threads
+    [64, 100, 40],
+    [50, 300, 13], // N not a multiple of 8: the product made as an Array first
+    [3, 4, 8], // small: eager code
+    [1, 2000, 256], // a vector times a matrix: as jnp.matmul, the vector kernel
+  ])("x %i×%i · W %i… + b: the eager result bit for bit", (M, K, N) => {
+    const x = rand([M, K], M + K, -1, 1), W = rand([K, N], N, -0.2, 0.2), b = rand([N], 3);
+    expect(bits(layerJ(x, W, b))).toEqual(bits(layer(x, W, b)));
+    expect(bits(layerDotJ(x, W, b))).toEqual(bits(layerDot(x, W, b)));
+  });
+  it("batched and vector operands keep jnp.matmul's semantics", () => {
+    const x = rand([3, 40, 60], 1), W = rand([60, 64], 2, -0.2, 0.2), b = rand([64], 3), v = rand([60], 4);
+    expect(bits(layerJ(x, W, b))).toEqual(bits(layer(x, W, b)));
+    const vec = jit((W: Array, v: Array) => jnp.exp(jnp.matmul(W, v)));
+    const W2 = rand([5000, 60], 5, -0.1, 0.1);
+    expect(bits(vec(W2, v))).toEqual(bits(jnp.exp(jnp.matmul(W2, v))));
+  });
+  it("through grad: a training step's forward layers", () => {
+    const loss = (W: Array, x: Array, b: Array) => jnp.mean(jnp.square(layer(x, W, b)));
+    const x = rand([96, 200], 7, -1, 1), W = rand([200, 64], 8, -0.1, 0.1), b = rand([64], 9);
+    const [v, g] = jit(valueAndGrad(loss))(W, x, b);
+    const [ve, ge] = valueAndGrad(loss)(W, x, b);
+    expect(bits(g)).toEqual(bits(ge));
+    expect(Math.abs((v.item() as number) - (ve.item() as number))).toBeLessThanOrEqual(2 ** -20 * Math.abs(ve.item() as number));
+  });
+});
+
 describe("memory", () => {
   it("a jit'd training step runs thousands of times in flat memory (kernel memory does not grow)", async () => {
     const { machine } = await import("../../runtime/jit/machine.js");

@@ -10,7 +10,7 @@
 // result is the last op. Ops are the runtime's elementwise functions, whose float32 results the
 // kernel reproduces bit for bit.
 
-import type { Block, Fn, PrimStmt, Stmt, Value } from "../ir.js";
+import type { Block, Fn, PrimStmt, Stmt, Value, Var } from "../ir.js";
 import { forEachUse, lit } from "../ir.js";
 import { PRIMS } from "../prims/index.js";
 import { avalsOf } from "../verify.js";
@@ -161,6 +161,23 @@ function group(body: readonly Stmt[], uses: ReadonlyMap<number, number>, avals: 
   return groupOf;
 }
 
+/** Matrix products a kernel may start with (2-D operands at run time; otherwise computed first). */
+const PRODUCTS = new Set(["matmul", "dot"]);
+
+/**
+ * Kernel k with its input `j` (a product `mm`) computed by the kernel's call: the product's
+ * operands first among the statement's inputs, the product the program's input 0.
+ */
+function withPrologue(k: PrimStmt, j: number, mm: PrimStmt): PrimStmt {
+  const p = JSON.parse(String((k.args[0] as { value: unknown }).value)) as { in: number; ops: (readonly [string, ...(number | { c: number })[]])[]; reduce?: string };
+  // input j → 0, inputs before it shift up by one
+  const map = (a: number | { c: number }) => (typeof a !== "number" || a >= p.in ? a : a === j ? 0 : a < j ? a + 1 : a);
+  const ops = p.ops.map(([op, ...as]) => [op, ...as.map(map)]);
+  const rest = k.args.slice(1).filter((_, i) => i !== j);
+  const prog = { ...p, ops, epilogue: mm.prim };
+  return { ...k, args: [lit(JSON.stringify(prog)), mm.args[0], mm.args[1], ...rest] };
+}
+
 /** The kernels of a block, each fused statement at its root's place. */
 function fuseBlock(body: readonly Stmt[], uses: ReadonlyMap<number, number>, avals: ReadonlyMap<number, Aval> | null): Stmt[] {
   // spreads a kernel cannot take (its output would lose the shape) are left out, and the
@@ -179,11 +196,29 @@ function fuseBlock(body: readonly Stmt[], uses: ReadonlyMap<number, number>, ava
     if (!again || round > body.length) break;
     groupOf = group(body, uses, avals, outside);
   }
+  // a matrix product read only by one kernel becomes its prologue: computed into kernel memory
+  // and read there (the epilogue of the matmul)
+  const products = new Map<number, PrimStmt>();
+  for (const s of body) if (s.kind === undefined && PRODUCTS.has(s.prim)) products.set(s.out.id, s);
+  const absorbed = new Set<PrimStmt>();
+  const prologue = new Set<Group>();
+  for (const [g, k] of kernels) {
+    if (g.stmts.every((m) => reduction(m as Stmt))) continue;
+    const reads = new Map<number, number>();
+    for (const m of g.stmts) for (const a of m.args) if (a.tag === "var") reads.set(a.id, (reads.get(a.id) ?? 0) + 1);
+    const j = k.args.findIndex((a, i) => i > 0 && a.tag === "var" && products.has(a.id) && reads.get(a.id) === uses.get(a.id) && !absorbed.has(products.get(a.id)!));
+    if (j < 0) continue;
+    const mm = products.get((k.args[j] as Var).id)!;
+    absorbed.add(mm);
+    prologue.add(g);
+    kernels.set(g, withPrologue(k, j - 1, mm));
+  }
   const out: Stmt[] = [];
   for (const s of body) {
+    if (s.kind === undefined && absorbed.has(s)) continue;
     if (s.kind === undefined && groupOf.has(s.out.id)) {
       const g = groupOf.get(s.out.id)!;
-      if (g.stmts.length === 1) out.push(s);
+      if (g.stmts.length === 1 && !prologue.has(g)) out.push(s);
       else if (g.stmts[g.stmts.length - 1] === s) out.push(kernels.get(g)!);
       continue;
     }
