@@ -8,7 +8,7 @@ import { broadcastShapes, fmtShape, normAxes, sameShape, sizeOf } from "./shape.
 import { asArray, astype, ones, zeros } from "./numpy/creation.js";
 import { add, divide, equal, multiply, where } from "./numpy/elementwise.js";
 import { sum, sumToShape } from "./numpy/reduce.js";
-import { matmul, matmul2dT } from "./numpy/linalg.js";
+import { matmul, matmul2dT, productShape } from "./numpy/linalg.js";
 import { broadcastTo, concatenate, expandDims, reshape, stack, transpose } from "./numpy/shape.js";
 import * as ix from "./numpy/indexing.js";
 
@@ -38,6 +38,14 @@ export function unbroadcast(g: N, like: N): N {
   if (typeof g === "number") return reshape(asArray(g), like.shape);
   if (sameShape(g.shape, like.shape)) return g;
   return like.ndim === 0 ? sum(g) : sumToShape(g, like.shape);
+}
+
+/** unbroadcast(g, kind(a, b)) without the product: its shape is all unbroadcast reads (the jit's shape pass). */
+export function unbroadcastProduct(g: N, a: ArrayLike, b: ArrayLike, kind: "matmul" | "dot"): N {
+  const shape = productShape(kind, a, b);
+  if (typeof g === "number") return reshape(asArray(g), shape);
+  if (sameShape(g.shape, shape)) return g;
+  return shape.length === 0 ? sum(g) : sumToShape(g, shape);
 }
 
 /** Broadcast a cotangent up to the shape (and number-ness) of `like`. */

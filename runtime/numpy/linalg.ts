@@ -270,6 +270,24 @@ export function dot(a: ArrayLike, b: ArrayLike): NDArray {
   return new NDArray(out, [...lead, ...batch, N], dtype);
 }
 
+/** The shape dot(a, b) or matmul(a, b) has (operands assumed aligned: the product itself checks). */
+export function productShape(kind: "matmul" | "dot", a: ArrayLike, b: ArrayLike): number[] {
+  const x = asArray(a, kind), y = asArray(b, kind);
+  if (x.ndim === 0) return [...y.shape];
+  if (y.ndim === 0) return [...x.shape];
+  if (kind === "dot") {
+    const lead = x.shape.slice(0, -1);
+    return y.ndim === 1 ? lead : [...lead, ...y.shape.slice(0, -2), y.shape[y.ndim - 1]];
+  }
+  const ba = x.ndim > 2 ? x.shape.slice(0, -2) : [], bb = y.ndim > 2 ? y.shape.slice(0, -2) : [];
+  const nb = Math.max(ba.length, bb.length);
+  const batch = Array.from({ length: nb }, (_, d) => {
+    const da = ba[d - (nb - ba.length)] ?? 1, db = bb[d - (nb - bb.length)] ?? 1;
+    return da === 1 ? db : da;
+  });
+  return [...batch, ...(x.ndim === 1 ? [] : [x.shape[x.ndim - 2]]), ...(y.ndim === 1 ? [] : [y.shape[y.ndim - 1]])];
+}
+
 // ---- matmul ---------------------------------------------------------------------------------
 
 /**

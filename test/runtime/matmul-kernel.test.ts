@@ -211,3 +211,25 @@ describe("matrix-vector products (gemv): the matrix read once, float64 sums", ()
     expect(grown).toBeGreaterThanOrEqual(size);
   });
 });
+
+describe("a product's shape without the product (the jit's unbroadcastProduct)", () => {
+  const arr = (shape: number[], seed: number) => new NDArray(rand(shape.reduce((a, b) => a * b, 1), seed), shape, "float32");
+  it.each([
+    ["matmul", [4, 3], [3, 5]],
+    ["matmul", [3], [3, 5]],
+    ["matmul", [4, 3], [3]],
+    ["matmul", [2, 1, 4, 3], [5, 3, 6]],
+    ["dot", [4, 3], [3, 5]],
+    ["dot", [2, 4, 3], [5, 3, 6]],
+    ["dot", [], [3, 5]],
+    ["dot", [3], [3]],
+  ] as const)("%s of %j and %j: the shape, and unbroadcast to it", (kind, sa, sb) => {
+    const a = arr([...sa], 1), b = arr([...sb], 2);
+    const p = kind === "dot" ? la.dot(a, b) : la.matmul(a, b);
+    expect(la.productShape(kind, a, b)).toEqual(p.shape);
+    const g = arr([3, ...p.shape], 3);
+    expect((rt.unbroadcastProduct(g, a, b, kind) as NDArray).data).toEqual((rt.unbroadcast(g, p) as NDArray).data);
+    const same = arr(p.shape, 4);
+    expect(rt.unbroadcastProduct(same, a, b, kind)).toBe(same);
+  });
+});

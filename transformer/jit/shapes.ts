@@ -7,7 +7,9 @@
 // - `seed(y)` is the constant 1 when y is a rank-0 Array by its aval and certainly float32 by
 //   the primitives that made it (below), which are exactly the seed's run-time checks;
 // - the shape operand of `unreduce` and `reduceCount` is replaced by a parameter with the same
-//   aval shape (equal canonical shapes are equal at run time).
+//   aval shape (equal canonical shapes are equal at run time);
+// - `unbroadcast(g, p)` for a product p = matmul(a, b) (or dot) reads p's shape from a and b
+//   (`unbroadcastProduct`), so p can become the prologue of the kernel that reads it.
 // Then dead code goes: the forward output no longer computed when nothing else reads it.
 
 import type { Fn, PrimStmt, Stmt, Value, Var } from "../ir.js";
@@ -58,9 +60,18 @@ export function resolveShapes(fn: Fn): Fn {
     if (a && !byShape.has(shapeKey(a.shape))) byShape.set(shapeKey(a.shape), p);
   }
   const isFloat = floats(fn);
+  const products = new Map<number, PrimStmt>();
+  for (const s of fn.body) if (s.kind === undefined && (s.prim === "matmul" || s.prim === "dot")) products.set(s.out.id, s);
   let changed = false;
   const rewrite = (s: Stmt): Stmt => {
     if (s.kind !== undefined) return s;
+    // unbroadcast to a product's shape: from the product's operands (the product itself may then
+    // be computed inside the kernel that reads it, fuse.ts)
+    const mm = s.prim === "unbroadcast" && s.args[1].tag === "var" ? products.get(s.args[1].id) : undefined;
+    if (mm) {
+      changed = true;
+      return { out: s.out, prim: "unbroadcastProduct", args: [s.args[0], mm.args[0], mm.args[1], lit(mm.prim)], src: s.src } satisfies PrimStmt;
+    }
     if (s.prim === "seed" && s.args[0].tag === "var" && s.args[0].ty === "arr") {
       const a = avals.get(s.args[0].id);
       if (a && Array.isArray(a.shape) && a.shape.length === 0 && isFloat.has(s.args[0].id)) {
