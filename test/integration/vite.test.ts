@@ -65,6 +65,30 @@ describe("vite build (SSR) with plugins: [tsjax()]", () => {
   });
 });
 
+describe("vite build with a tsjax diagnostic", () => {
+  it("the header names the file the diagnostic is in (not its caller), and no bundler internals follow", async () => {
+    const root = path.join(FIXTURES, "bundle-diag");
+    const err = await vite
+      .build({
+        root,
+        configFile: false,
+        logLevel: "silent",
+        plugins: [tsjax()],
+        build: { ssr: path.join(root, "capture.ts"), outDir: path.join(tmp, "diag-out"), write: false },
+        ssr: { external: ["tsjax"] },
+      })
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
+    const lib = path.join(root, "lib.ts");
+    expect(err?.message).toContain(`[plugin tsjax] ${lib}:5:14\n`);
+    expect(err?.message).toMatch(/lib\.ts\(5,15\): error TS99001: tsjax: 'offset' \(declared in lib\.ts\) is captured/);
+    expect(err?.message).toContain("5 |   return (x - offset) ** 2;");
+    expect(err?.message).not.toMatch(/capture\.ts:\d|rolldown|node_modules|\n\s+at /);
+  }, 60_000);
+});
+
 describe("vite dev server (middleware mode) + ssrLoadModule", () => {
   let server: ViteDevServer | undefined;
   afterAll(async () => {

@@ -85,12 +85,14 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
       // vite follows loc.file (its code frame, its error id); rollup prints `${id} (${line}:${column})`
       // with id forced to this module, so there a location in another file is left to the message
       const here = underVite || d.file!.fileName === file;
-      this.error({
+      const err = {
         message: formatDiagnostics(res.diagnostics).trim(),
         id: d.file?.fileName ?? file,
         loc: pos && here ? { file: d.file!.fileName, line: pos.line + 1, column: pos.character } : undefined,
         frame: codeFrame(d),
-      });
+      };
+      if (underVite) throw viteError(err);
+      this.error(err);
     }
     for (const dep of res.dependencies) {
       if (dep === file) continue;
@@ -150,6 +152,19 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
           for (const mod of env.moduleGraph.getModulesByFile(caller) ?? []) env.moduleGraph.invalidateModule(mod);
     },
   };
+}
+
+/**
+ * The error vite shows as it is: `vite build` (rolldown) sets the error's id to the module being
+ * transformed and prints a stack trace of its own internals, so a diagnostic in model.ts found
+ * while transforming its caller would be headed with the caller. The id is fixed (rolldown's
+ * assignment is guarded, vite's dev server only sets a missing one) and the stack is the message.
+ */
+function viteError(e: { message: string; id: string; loc?: object; frame: string }): Error {
+  const err = Object.assign(new Error(e.message), { loc: e.loc, frame: e.frame });
+  Object.defineProperty(err, "id", { value: e.id, enumerable: true, writable: false });
+  err.stack = `Error: ${e.message}`;
+  return err;
 }
 
 /** TypeScript writes `sources` relative to the map's own location; bundlers want them absolute. */
