@@ -62,10 +62,12 @@ run kernels node bench/dist/kernels.mjs $QUICK --json "$OUT/kernels.json"
 run mlp node bench/dist/mlp.mjs $QUICK --json "$OUT/mlp.json"
 run logreg node bench/dist/logreg.mjs $QUICK --json "$OUT/logreg.json"
 run build-cost node bench/build-cost.mjs $QUICK --json "$OUT/build-cost.json"
+run build-cost-project node bench/build-cost-project.mjs $QUICK --json "$OUT/build-cost-project.json"
+run faithful node bench/faithful.mjs --json "$OUT/faithful.json"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (at end)" | tee -a "$OUT/machine.txt"
 
 echo
 echo "== summary"
 awk 'NR > 2 && NF >= 4 { r = $NF; v = (r <= 1.5) ? "MET   " : "MISSED"; printf "  %s elementwise %-26s %s x hand-written loop (target <= 1.5)\n", v, substr($0, 1, 26), r }' "$OUT/elementwise.txt"
 awk '/GFLOP\/s/ { g = $(NF-1); v = (g >= 3) ? "MET   " : "MISSED"; printf "  %s matmul: %s GFLOP/s (target >= 3)\n", v, g }' "$OUT/matmul.txt"
-grep -h -e '^  MET' -e '^  MISSED' "$OUT/grad.txt" "$OUT/loops.txt" "$OUT/forward.txt" "$OUT/kernels.txt" "$OUT/mlp.txt" "$OUT/logreg.txt" "$OUT/build-cost.txt"
+grep -h -e '^  MET' -e '^  MISSED' "$OUT/grad.txt" "$OUT/loops.txt" "$OUT/forward.txt" "$OUT/kernels.txt" "$OUT/mlp.txt" "$OUT/logreg.txt" "$OUT/build-cost.txt" "$OUT/build-cost-project.txt" "$OUT/faithful.txt"
