@@ -81,6 +81,6 @@ for (const pkg of PACKAGES) {
   console.log(`${pkg.name}@${version}: ${same} of ${files.length} source files byte-identical through both paths (${(ms / 1000).toFixed(1)} s)`);
   for (const d of diffs.slice(0, 5)) console.log(`  ${d.file}: ${d.why}`);
 }
-console.log(failed ? `MISSED: ${failed} file(s) differ` : "MET    every file byte-identical to TypeScript's own emit");
+console.log(failed ? `  MISSED faithful emit: ${failed} file(s) differ` : "  MET    faithful emit: every file byte-identical to TypeScript's own emit");
 if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));
 process.exitCode = failed ? 1 : 0;
