@@ -5,6 +5,7 @@ import { grad, valueAndGrad, numpy as jnp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { toVec } from "./fixtures/fd.js";
 import { descend } from "./fixtures/trainer.js";
+import { towardThree } from "./fixtures/trainer-caller.js";
 
 /** A generic trainer: plain gradient descent on any loss of any parameter pytree. */
 function fit<P extends { [k: string]: Array }>(loss: (p: P) => Array, p: P, steps: number, lr: number): [number, P] {
@@ -25,6 +26,11 @@ const Y = jnp.array([1, 3, 5, 7]);
 const line = (p: { w: Array; b: Array }) => jnp.mean(jnp.square(jnp.subtract(jnp.add(jnp.multiply(X, p.w), p.b), Y)));
 
 describe("generic trainers", () => {
+  it("a file with no transform call of its own that calls a trainer from another module is compiled too", () => {
+    const w = towardThree();
+    expect(w.data[0]).toBeCloseTo(3, 4);
+    expect(w.data[1]).toBeCloseTo(3, 4);
+  });
   it("fit(line, …) trains with the derivative compiled at this call", () => {
     const [l, p] = fit(line, { w: jnp.array(0), b: jnp.array(0) }, 500, 0.05);
     expect(l).toBeLessThan(1e-4);

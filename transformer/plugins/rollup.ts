@@ -5,6 +5,7 @@
 
 import ts from "../typescript.cjs";
 import * as path from "node:path";
+import { Gate } from "./gate.js";
 import { codeFrame, emitFile, formatDiagnostics, loadOptions } from "../program.js";
 
 export interface TsjaxPluginOptions {
@@ -38,6 +39,10 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
   const dependents = new Map<string, Set<string>>();
   // ids already transformed by our `load` (plain rollup)
   const loaded = new Set<string>();
+  const gate = new Gate(
+    (f) => texts.get(f)?.text ?? ts.sys.readFile(f),
+    (f) => ts.sys.fileExists(f),
+  );
 
   /** The project's compiler options (its tsconfig.json), for every file: transformed or not. */
   const projectOptions = (file: string) => (options ??= loadOptions(file, opts.tsconfig));
@@ -69,10 +74,8 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
   function run(this: PluginContext, code: string, id: string) {
     const file = id.split("?")[0];
     if (!TS_FILE.test(file) || file.includes(`${path.sep}node_modules${path.sep}`) || file.endsWith(".d.ts")) return null;
-    // Cheap textual gate before any type checking: only files that mention a transform.
-    // a cheap filter before the LanguageService (the names may come re-exported through a module of the project)
-    // (a call of one: a long file that merely contains the word is not type-checked)
-    if (!/\b(grad|valueAndGrad|jit|jvp|vjp|linearize|jacfwd|jacrev|hessian)\s*[(<]/.test(code)) return underVite ? null : transpile(code, file, projectOptions(file));
+    // a cheap test before the LanguageService: the file, or a module it imports, calls a transform
+    if (!gate.needs(file, code)) return underVite ? null : transpile(code, file, projectOptions(file));
     const prev = texts.get(file);
     if (!prev || prev.text !== code) texts.set(file, { version: (prev?.version ?? 0) + 1, text: code });
     roots.add(file);
@@ -144,6 +147,7 @@ export default function tsjax(opts: TsjaxPluginOptions = {}) {
     watchChange(id: string) {
       const file = id.split("?")[0];
       texts.delete(file);
+      gate.changed(file);
       diskVersions.set(file, (diskVersions.get(file) ?? 0) + 1);
       // vite dev only soft-invalidates the importers of a changed module (their transform result is
       // kept), but a caller's transform inlined this file's code: invalidate those outright.
