@@ -5,7 +5,7 @@
 // 16 SIMD registers of x64; strips of 1-5 rows finish the edges. Node 20's Wasm has no FMA
 // (relaxed SIMD is behind a flag), so a multiply and an add it is.
 
-import { Code, I32, SIMD, V128, type FuncDef } from "./wasm.js";
+import { Code, F32, I32, SIMD, V128, type FuncDef } from "./wasm.js";
 
 export const MR = 6;
 export const NR = 8;
@@ -174,5 +174,114 @@ function gemmSharedKernel(): FuncDef {
   return { name: "gemmShared", code: f };
 }
 
-/** The module's functions: strip1..strip{MR}, then gemmRows, then gemmShared. */
-export const gemmKernels = (): FuncDef[] => [...Array.from({ length: MR }, (_, i) => stripKernel(i + 1)), gemmRowsKernel(), gemmSharedKernel()];
+const SHUFFLE = 0x0d; // i8x16.shuffle
+/** i8x16.shuffle lanes picking the float32 lanes `l` of (a, b) (0-3 a's, 4-7 b's). */
+const lanes = (...l: number[]) => l.flatMap((x) => [4 * x, 4 * x + 1, 4 * x + 2, 4 * x + 3]);
+
+/**
+ * packB(src, dst, K, N, Np, trans): B into Np/8 panels of K rows of 8 floats (k-major, the last
+ * panel zero-padded), from B stored K×N (row-major) or, with `trans`, N×K (Bᵀ stored: column j
+ * of B is stored row j). A full panel of a stored-transposed B goes four steps of k at a time:
+ * four floats of each of its 8 stored rows, two 4×4 transposes by shuffles, four rows of the panel.
+ */
+function packBKernel(): FuncDef {
+  const P = { src: 0, dst: 1, K: 2, N: 3, Np: 4, trans: 5 };
+  const f = new Code(Array(6).fill(I32));
+  const p = f.local(I32), k = f.local(I32), j = f.local(I32), w = f.local(I32), d = f.local(I32), k4 = f.local(I32);
+  const r = Array.from({ length: 8 }, () => f.local(V128));
+  const t = Array.from({ length: 4 }, () => f.local(V128));
+  f.get(P.K).i32(-4).op(0x71).set(k4);
+  f.block(() =>
+    f.loop(() => {
+      f.get(p).get(P.Np).i32GeS().brIf(1);
+      // w = min(8, N − p); d = dst + 4·p·K
+      f.i32(NR).get(P.N).get(p).i32Sub().tee(w).get(w).i32(NR).i32GtS().select().set(w);
+      f.get(P.dst).get(p).get(P.K).i32Mul().i32(4).i32Mul().i32Add().set(d);
+      f.i32(0).set(k);
+      f.get(P.trans).i32Eqz().get(w).i32(NR).i32Eq().op(0x71); // !trans && w == 8
+      f.if(
+        () =>
+          // rows of 8 floats: two vector copies a step of k
+          f.block(() =>
+            f.loop(() => {
+              f.get(k).get(P.K).i32GeS().brIf(1);
+              const src = () => f.get(P.src).get(k).get(P.N).i32Mul().get(p).i32Add().i32(4).i32Mul().i32Add();
+              f.get(d);
+              src().v128Load(0);
+              f.v128Store(0);
+              f.get(d);
+              src().v128Load(16);
+              f.v128Store(16);
+              f.get(d).i32(32).i32Add().set(d);
+              f.get(k).i32(1).i32Add().set(k);
+              f.br(0);
+            }),
+          ),
+        () => {
+          f.get(P.trans).get(w).i32(NR).i32Eq().op(0x71);
+          f.if(() =>
+            // a stored-transposed full panel, four steps of k at a time
+            f.block(() =>
+              f.loop(() => {
+                f.get(k).get(k4).i32GeS().brIf(1);
+                r.forEach((v, q) => f.get(P.src).get(p).i32(q).i32Add().get(P.K).i32Mul().get(k).i32Add().i32(4).i32Mul().i32Add().v128Load(0).set(v));
+                for (const half of [0, 1]) {
+                  const [a, b, c, e] = r.slice(4 * half, 4 * half + 4);
+                  f.get(a).get(b).simd(SHUFFLE).op(...lanes(0, 4, 1, 5)).set(t[0]);
+                  f.get(a).get(b).simd(SHUFFLE).op(...lanes(2, 6, 3, 7)).set(t[1]);
+                  f.get(c).get(e).simd(SHUFFLE).op(...lanes(0, 4, 1, 5)).set(t[2]);
+                  f.get(c).get(e).simd(SHUFFLE).op(...lanes(2, 6, 3, 7)).set(t[3]);
+                  // row k + m of the panel, floats 4·half..4·half + 3
+                  const row = (m: number, x: number, y: number, sel: number[]) => f.get(d).get(x).get(y).simd(SHUFFLE).op(...lanes(...sel)).v128Store(32 * m + 16 * half);
+                  row(0, t[0], t[2], [0, 1, 4, 5]);
+                  row(1, t[0], t[2], [2, 3, 6, 7]);
+                  row(2, t[1], t[3], [0, 1, 4, 5]);
+                  row(3, t[1], t[3], [2, 3, 6, 7]);
+                }
+                f.get(d).i32(128).i32Add().set(d);
+                f.get(k).i32(4).i32Add().set(k);
+                f.br(0);
+              }),
+            ),
+          );
+          // the rest (a partial panel, or the last K mod 4 steps): one float at a time, zeros past N
+          f.block(() =>
+            f.loop(() => {
+              f.get(k).get(P.K).i32GeS().brIf(1);
+              f.i32(0).set(j);
+              f.loop(() => {
+                f.get(d).get(j).i32(4).i32Mul().i32Add();
+                f.get(j).get(w).i32LtS();
+                f.if(
+                  () => {
+                    f.get(P.src);
+                    f.get(P.trans);
+                    f.if(
+                      () => void f.get(p).get(j).i32Add().get(P.K).i32Mul().get(k).i32Add(),
+                      () => void f.get(k).get(P.N).i32Mul().get(p).i32Add().get(j).i32Add(),
+                      I32,
+                    );
+                    f.i32(4).i32Mul().i32Add().f32Load(0);
+                  },
+                  () => void f.op(0x43, 0, 0, 0, 0), // f32.const 0
+                  F32,
+                );
+                f.f32Store(0);
+                f.get(j).i32(1).i32Add().tee(j).i32(NR).i32LtS().brIf(0);
+              });
+              f.get(d).i32(32).i32Add().set(d);
+              f.get(k).i32(1).i32Add().set(k);
+              f.br(0);
+            }),
+          );
+        },
+      );
+      f.get(p).i32(NR).i32Add().set(p);
+      f.br(0);
+    }),
+  );
+  return { name: "packB", code: f };
+}
+
+/** The module's functions: strip1..strip{MR}, then gemmRows, gemmShared and packB. */
+export const gemmKernels = (): FuncDef[] => [...Array.from({ length: MR }, (_, i) => stripKernel(i + 1)), gemmRowsKernel(), gemmSharedKernel(), packBKernel()];

@@ -1,5 +1,6 @@
-// Float32 matrix products on the kernel machine: A copied into the machine's memory (or kept there), B packed
-// into panels of 8 columns (k-major, zero-padded), the rows of C split between this thread and
+// Float32 matrix products on the kernel machine: A and B copied into the machine's memory (or
+// kept there, resident.ts), B packed by a kernel into panels of 8 columns (k-major, zero-padded),
+// the rows of C split between this thread and
 // the ready workers (whole 6-row strips each), then C copied out. Every element of C is summed in
 // the same order (blocks of KC steps of k) whichever thread computes it, so results do not
 // depend on the thread count. Sums are float32 (error bound in DESIGN.md, "Numerics").
@@ -37,14 +38,20 @@ export function gemmWasm(
   // A: its kept copy in kernel memory (resident.ts), or copied into the scratch block
   beginCall();
   const kept = aOff === 0 && A.length === M * K ? resident(m, A) : null;
+  // (B is packed on every call anyway: its copy in is the packing's first pass, never kept)
+  const keptB = null;
   const aBytes = kept === null ? M * K * 4 : 0;
+  const bBytes = keptB === null ? K * N * 4 : 0;
   // (C into kernel memory the caller owns: `into`, N a multiple of 8, read there by a kernel)
   const cBytes = into === undefined ? M * Np * 4 : 0;
-  const base = scratch(m, aBytes + K * Np * 4 + cBytes + PACK * (workers.length + 1));
+  // A (unless kept), B as stored (unless kept), B packed, C, the strip-packing buffers
+  const base = scratch(m, aBytes + bBytes + K * Np * 4 + cBytes + PACK * (workers.length + 1));
   const mem = f32(m);
-  const a = kept ?? base, bp = base + aBytes, c = into ?? bp + K * Np * 4, pack = bp + K * Np * 4 + cBytes;
+  const a = kept ?? base, b = keptB ?? base + aBytes, bp = base + aBytes + bBytes;
+  const c = into ?? bp + K * Np * 4, pack = bp + K * Np * 4 + cBytes;
   if (kept === null) mem.set(A.subarray(aOff, aOff + M * K), a >> 2);
-  packB(mem, bp >> 2, B, bOff, K, N, Np, transB);
+  if (keptB === null) mem.set(B.subarray(bOff, bOff + K * N), b >> 2);
+  m.exports.packB(b, bp, K, N, Np, transB ? 1 : 0);
   const [rs, cs] = transA ? [4, M * 4] : [K * 4, 4];
   // rows: every ready worker and this thread take chunks of rows from a shared counter until
   // none are left (the split balances itself however late a worker wakes)
@@ -128,42 +135,4 @@ export function gemvWasm(S: Float32Array, sOff: number, v: Float32Array, vOff: n
     y[yOff + k] = acc;
   }
   return true;
-}
-
-/** B (K×N; stored N×K when `trans`) as Np/8 panels of K rows of 8 floats, the last panel zero-padded. */
-function packB(mem: Float32Array, dst0: number, B: Float32Array, bOff: number, K: number, N: number, Np: number, trans: boolean): void {
-  if (trans) {
-    // column j of B is row j of what is stored: each panel reads 8 stored rows, one k at a time
-    for (let p = 0; p < Np; p += NR) {
-      const w = Math.min(NR, N - p);
-      const dst = dst0 + p * K;
-      for (let j = 0; j < NR; j++) {
-        const src = bOff + (p + j) * K;
-        if (j < w) for (let k = 0; k < K; k++) mem[dst + k * NR + j] = B[src + k];
-        else for (let k = 0; k < K; k++) mem[dst + k * NR + j] = 0;
-      }
-    }
-    return;
-  }
-  for (let p = 0; p < Np; p += NR) {
-    const w = Math.min(NR, N - p);
-    let dst = dst0 + p * K;
-    for (let k = 0; k < K; k++, dst += NR) {
-      const src = bOff + k * N + p;
-      if (w === NR) {
-        mem[dst] = B[src];
-        mem[dst + 1] = B[src + 1];
-        mem[dst + 2] = B[src + 2];
-        mem[dst + 3] = B[src + 3];
-        mem[dst + 4] = B[src + 4];
-        mem[dst + 5] = B[src + 5];
-        mem[dst + 6] = B[src + 6];
-        mem[dst + 7] = B[src + 7];
-      } else {
-        let j = 0;
-        for (; j < w; j++) mem[dst + j] = B[src + j];
-        for (; j < NR; j++) mem[dst + j] = 0;
-      }
-    }
-  }
 }

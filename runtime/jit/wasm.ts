@@ -138,8 +138,9 @@ export class Code {
     body();
     return this.op(0x0b);
   }
-  if(then: () => void, els?: () => void): this {
-    this.op(0x04, 0x40);
+  /** if … else … end; with `result`, both branches leave one value of that type. */
+  if(then: () => void, els?: () => void, result?: ValType): this {
+    this.op(0x04, result ?? 0x40);
     then();
     if (els) {
       this.op(0x05);

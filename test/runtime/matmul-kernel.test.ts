@@ -78,6 +78,22 @@ describe("the WebAssembly matmul kernel", () => {
     expect(C).toEqual(C0); // the same sums in the same order
   });
 
+  it.each([
+    [20, 301, 24],
+    [9, 6, 9],
+    [30, 33, 16],
+    [7, 1, 8],
+  ])("a transposed B of %i×%i·…×%i (full panels with a tail of k, partial panels) packs like the stored one", (M, K, N) => {
+    const A = rand(M * K, 31), B = rand(K * N, 32);
+    const Bt = new Float32Array(K * N);
+    for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) Bt[j * K + k] = B[k * N + j];
+    const C = new Float32Array(M * N), C0 = new Float32Array(M * N);
+    gemmWasm(A, 0, Bt, 0, M, K, N, C, 0, Infinity, false, true);
+    gemmWasm(A, 0, B, 0, M, K, N, C0, 0);
+    expect(C).toEqual(C0);
+    expect(relErr(A, B, C, M, K, N)).toBeLessThanOrEqual((K + 1) * 2 ** -24);
+  });
+
   it("the matmul adjoints of large 2-D operands (G·Bᵀ, Aᵀ·G read in place) against float64", () => {
     const M = 70, K = 64, N = 90;
     const A = new NDArray(rand(M * K, 31), [M, K], "float32"), B = new NDArray(rand(K * N, 32), [K, N], "float32"), G = new NDArray(rand(M * N, 33), [M, N], "float32");
