@@ -20,12 +20,15 @@ const PAD = 16;
 interface Entry {
   readonly at: number;
   readonly bytes: number;
-  readonly data: WeakRef<Float32Array>;
   used: number;
+  /** Given back (evicted, or its Array collected): the WeakMap's entry is then a miss. */
+  gone: boolean;
 }
 
-/** The copies by their Array's data, least recently used first (a Map keeps insertion order). */
-const kept = new Map<WeakRef<Float32Array>, Entry>();
+// (no WeakRef: a WeakRef keeps its target alive until the current job ends, and a training loop
+// that never yields is one job, so every Array copied would live until the loop ends)
+/** The copies, least recently used first (a Set keeps insertion order). */
+const kept = new Set<Entry>();
 const byData = new WeakMap<Float32Array, Entry>();
 /** Data seen once: kept from its second use on (a value read once needs no copy kept). */
 const seen = new WeakSet<Float32Array>();
@@ -34,11 +37,11 @@ let clock = 0;
 let heapOf: Machine["heap"] | null = null;
 
 function drop(e: Entry): void {
-  if (!kept.delete(e.data)) return;
+  if (e.gone) return;
+  e.gone = true;
+  kept.delete(e);
   heapOf!.release(e.at, e.bytes);
   total -= e.bytes;
-  const d = e.data.deref();
-  if (d && byData.get(d) === e) byData.delete(d);
 }
 const collected = typeof FinalizationRegistry === "undefined" ? null : new FinalizationRegistry<Entry>(drop);
 
@@ -54,30 +57,30 @@ export function beginCall(): void {
  */
 export function resident(m: Machine, data: Float32Array): number | null {
   const hit = byData.get(data);
-  if (hit) {
+  if (hit && !hit.gone) {
     hit.used = clock;
     // (most recently used: to the end of the order)
-    kept.delete(hit.data);
-    kept.set(hit.data, hit);
+    kept.delete(hit);
+    kept.add(hit);
     return hit.at;
   }
   const bytes = data.length * 4 + PAD;
   if (bytes < RESIDENT_MIN_BYTES || bytes > BUDGET / 2) return null;
-  if (!seen.has(data)) {
+  if (!seen.has(data) && !hit) {
     seen.add(data);
     return null;
   }
   heapOf = m.heap;
   // room: the least recently used copies given back (not this call's)
-  for (const e of kept.values()) {
+  for (const e of kept) {
     if (total + bytes <= BUDGET) break;
     if (e.used !== clock) drop(e);
   }
   if (total + bytes > BUDGET) return null;
   const at = m.heap.alloc(bytes);
   f32(m).set(data, at >> 2);
-  const e: Entry = { at, bytes, data: new WeakRef(data), used: clock };
-  kept.set(e.data, e);
+  const e: Entry = { at, bytes, used: clock, gone: false };
+  kept.add(e);
   byData.set(data, e);
   total += bytes;
   collected?.register(data, e);

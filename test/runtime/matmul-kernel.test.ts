@@ -228,6 +228,20 @@ describe("matrix-vector products (gemv): the matrix read once, float64 sums", ()
   });
 });
 
+describe("kept copies do not keep their Arrays alive", () => {
+  it("Arrays copied into kernel memory are still collected inside one long synchronous loop", () => {
+    // (a WeakRef would keep each of them alive until the loop's job ends: 400 MiB here)
+    const R = 1024, C = 256, v = rand(C, 1), y = new Float32Array(R);
+    const before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < 400; i++) {
+      const S = new Float32Array(R * C).fill(i % 3);
+      gemvWasm(S, 0, v, 0, R, C, y, 0, false);
+      gemvWasm(S, 0, v, 0, R, C, y, 0, false);
+    }
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(200 * 2 ** 20);
+  });
+});
+
 describe("a product's shape without the product (the jit's unbroadcastProduct)", () => {
   const arr = (shape: number[], seed: number) => new NDArray(rand(shape.reduce((a, b) => a * b, 1), seed), shape, "float32");
   it.each([
