@@ -6,11 +6,10 @@
 // Built through the tsjax rollup plugin like the others, then run:
 //   node node_modules/rollup/dist/bin/rollup -c bench/rollup.config.mjs && node bench/dist/mlp-memory.mjs [--steps N] [--json FILE]
 
-import { jit, valueAndGrad, numpy as jnp, Array as TArray } from "../runtime/index.js";
-import type { Array } from "../runtime/index.js";
+import { Array as TArray } from "../runtime/index.js";
 import { machine } from "../runtime/jit/machine.js";
 import { writeFileSync } from "node:fs";
-import { xorshift } from "./harness.js";
+import { B, X, Y, initial, step, type Params } from "./mlp-model.js";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -18,29 +17,8 @@ const arg = (name: string) => {
 };
 const STEPS = Number(arg("--steps") ?? 200_000);
 const JSON_OUT = arg("--json");
-const B = 128, SIZES = [784, 256, 256, 10], LR = 0.01;
-
-interface Params {
-  W1: Array; b1: Array; W2: Array; b2: Array; W3: Array; b3: Array;
-}
-const loss = (p: Params, x: Array, y: Array) => {
-  const h1 = jnp.tanh(jnp.add(jnp.matmul(x, p.W1), p.b1));
-  const h2 = jnp.tanh(jnp.add(jnp.matmul(h1, p.W2), p.b2));
-  const logits = jnp.add(jnp.matmul(h2, p.W3), p.b3);
-  return jnp.mean(jnp.subtract(jnp.logsumexp(logits, 1), jnp.sum(jnp.multiply(logits, y), 1)));
-};
-const sgd = (w: Array, g: Array) => jnp.subtract(w, jnp.multiply(g, LR));
-const step = jit((p: Params, x: Array, y: Array): [Array, Params] => {
-  const [l, g] = valueAndGrad(loss)(p, x, y);
-  return [l, { W1: sgd(p.W1, g.W1), b1: sgd(p.b1, g.b1), W2: sgd(p.W2, g.W2), b2: sgd(p.b2, g.b2), W3: sgd(p.W3, g.W3), b3: sgd(p.b3, g.b3) }];
-});
-
-const xs = new TArray(xorshift(B * 784, 1), [B, 784], "float32");
-const Y = new Float32Array(B * 10);
-for (let i = 0; i < B; i++) Y[i * 10 + ((i * 7) % 10)] = 1;
-const ys = new TArray(Y, [B, 10], "float32");
-const layer = (k: number) => new TArray(xorshift(SIZES[k] * SIZES[k + 1], 10 + k).map((v) => v * Math.sqrt(6 / (SIZES[k] + SIZES[k + 1]))), [SIZES[k], SIZES[k + 1]], "float32");
-let p: Params = { W1: layer(0), b1: jnp.zeros([256]), W2: layer(1), b2: jnp.zeros([256]), W3: layer(2), b3: jnp.zeros([10]) };
+const xs = new TArray(X, [B, 784], "float32"), ys = new TArray(Y, [B, 10], "float32");
+let p: Params = initial((d, shape) => new TArray(d, shape, "float32"));
 
 const MB = (b: number) => b / 2 ** 20;
 const samples: { step: number; rss: number; heap: number; ab: number; ext: number; kernel: number; loss: number; s: number }[] = [];

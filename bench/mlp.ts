@@ -7,55 +7,13 @@
 // or `bash bench/run.sh`. Every step reads its loss back; each case trains its own copy of the
 // same initial parameters, so checksums are losses (checked to be finite and decreasing).
 
-import { jit, valueAndGrad, numpy as jnp, Array as TArray } from "../runtime/index.js";
-import type { Array } from "../runtime/index.js";
+import { Array as TArray } from "../runtime/index.js";
+import { B, INIT, LR, SIZES, X, Y, initial, step, type Params } from "./mlp-model.js";
 import { writeFileSync } from "node:fs";
 import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
-
-const B = 128, SIZES = [784, 256, 256, 10];
-const LR = 0.01;
-
-function rand(n: number, seed: number, scale: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    out[i] = (s / 2 ** 32 - 0.5) * 2 * scale;
-  }
-  return out;
-}
-// data: inputs in [-1, 1], one-hot labels
-const X = rand(B * 784, 1, 1);
-const LABELS = globalThis.Array.from({ length: B }, (_, i) => (i * 7) % 10);
-const Y = new Float32Array(B * 10);
-LABELS.forEach((l, i) => (Y[i * 10 + l] = 1));
-// Glorot-uniform-like initial weights, zero biases
-const INIT = SIZES.slice(1).map((n, k) => ({ W: rand(SIZES[k] * n, 10 + k, Math.sqrt(6 / (SIZES[k] + n))), b: new Float32Array(n) }));
-
-/** The initial parameters, made by each library's constructor from fresh copies of INIT. */
-function initial<T>(make: (data: Float32Array, shape: number[]) => T): { W1: T; b1: T; W2: T; b2: T; W3: T; b3: T } {
-  const [l1, l2, l3] = INIT.map((l, k) => ({ W: make(l.W.slice(), [SIZES[k], SIZES[k + 1]]), b: make(l.b.slice(), [SIZES[k + 1]]) }));
-  return { W1: l1.W, b1: l1.b, W2: l2.W, b2: l2.b, W3: l3.W, b3: l3.b };
-}
-
-interface Params {
-  W1: Array; b1: Array; W2: Array; b2: Array; W3: Array; b3: Array;
-}
-const loss = (p: Params, x: Array, y: Array) => {
-  const h1 = jnp.tanh(jnp.add(jnp.matmul(x, p.W1), p.b1));
-  const h2 = jnp.tanh(jnp.add(jnp.matmul(h1, p.W2), p.b2));
-  const logits = jnp.add(jnp.matmul(h2, p.W3), p.b3);
-  return jnp.mean(jnp.subtract(jnp.logsumexp(logits, 1), jnp.sum(jnp.multiply(logits, y), 1)));
-};
-const sgd = (w: Array, g: Array) => jnp.subtract(w, jnp.multiply(g, LR));
-// the whole step compiled at build time: the gradient and the update
-const step = jit((p: Params, x: Array, y: Array): [Array, Params] => {
-  const [l, g] = valueAndGrad(loss)(p, x, y);
-  return [l, { W1: sgd(p.W1, g.W1), b1: sgd(p.b1, g.b1), W2: sgd(p.W2, g.W2), b2: sgd(p.b2, g.b2), W3: sgd(p.W3, g.W3), b3: sgd(p.b3, g.b3) }];
-});
 
 const cases: Case[] = [];
 const skipped: { name: string; why: string }[] = [];

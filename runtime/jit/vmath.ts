@@ -142,24 +142,35 @@ export function emitSinCos(f: Code, x: number, cos: boolean, tmp: { n: number; r
 /** Beyond this |x|, sin and cos reduce with Math.sin/Math.cos (per lane). */
 export const TRIG_LIMIT = 823549.6;
 
-/** e^x for x in local `x` (f64x2); the result on the stack. Needs 3 scratch v128 locals. */
-export function emitExp(f: Code, x: number, tmp: { n: number; r: number; t: number }): void {
-  // clamp, n = nearest(x·log2e)
-  f.get(x);
-  f64x2Const(f, 89).simd(S.min);
-  f64x2Const(f, -104).simd(S.max).set(tmp.t);
+/**
+ * The reduction exp and tanh share, for y in local `t`: n = nearest(y·log₂e) into `n`,
+ * r = (y − n·ln2hi) − n·ln2lo (Cody–Waite, fdlibm's constants; |r| ≤ 0.35) into `r`.
+ */
+function reduceLn2(f: Code, tmp: { n: number; r: number; t: number }): void {
   f.get(tmp.t);
   f64x2Const(f, 1.4426950408889634).simd(S.mul).simd(S.nearest).set(tmp.n);
-  // r = (x − n·ln2hi) − n·ln2lo
   f.get(tmp.t).get(tmp.n);
   f64x2Const(f, 6.93147180369123816490e-1).simd(S.mul).simd(S.sub);
   f.get(tmp.n);
   f64x2Const(f, 1.90821492927058770002e-10).simd(S.mul).simd(S.sub).set(tmp.r);
-  // p(r) = Σ_{k≤13} r^k/k!, then · 2^n: bits of (n + 2^52 + 1023) shifted left by 52
-  taylor(f, tmp.r, 0, 13);
-  f.get(tmp.n);
+}
+
+/** 2ⁿ for the integer-valued float64 lanes of local `n`, on the stack: the bits of n + 2⁵² + 1023 shifted left by 52. */
+function pow2(f: Code, n: number): void {
+  f.get(n);
   f64x2Const(f, 4503599627370496 + 1023).simd(S.add);
   f.i32(52).simd(S.i64x2Shl);
+}
+
+/** e^x for x in local `x` (f64x2); the result on the stack. Needs 3 scratch v128 locals. */
+export function emitExp(f: Code, x: number, tmp: { n: number; r: number; t: number }): void {
+  // clamp, reduce, p(r) = Σ_{k≤13} r^k/k!, then · 2ⁿ
+  f.get(x);
+  f64x2Const(f, 89).simd(S.min);
+  f64x2Const(f, -104).simd(S.max).set(tmp.t);
+  reduceLn2(f, tmp);
+  taylor(f, tmp.r, 0, 13);
+  pow2(f, tmp.n);
   f.simd(S.mul);
 }
 
@@ -173,17 +184,10 @@ export function emitTanh(f: Code, x: number, tmp: { a: number; e: number; n: num
   f.get(x).simd(S.abs).set(tmp.a);
   f.get(tmp.a).get(tmp.a).simd(S.add);
   f64x2Const(f, 40).simd(S.min).set(tmp.t);
-  // n = nearest(y·log2e), r = (y − n·ln2hi) − n·ln2lo
-  f.get(tmp.t);
-  f64x2Const(f, 1.4426950408889634).simd(S.mul).simd(S.nearest).set(tmp.n);
-  f.get(tmp.t).get(tmp.n);
-  f64x2Const(f, 6.93147180369123816490e-1).simd(S.mul).simd(S.sub);
-  f.get(tmp.n);
-  f64x2Const(f, 1.90821492927058770002e-10).simd(S.mul).simd(S.sub).set(tmp.r);
-  // s = 2ⁿ (bits of n + 2^52 + 1023, shifted left by 52); e = s·p + (s − 1)
-  f.get(tmp.n);
-  f64x2Const(f, 4503599627370496 + 1023).simd(S.add);
-  f.i32(52).simd(S.i64x2Shl).set(tmp.big);
+  reduceLn2(f, tmp);
+  // s = 2ⁿ; e = s·p + (s − 1)
+  pow2(f, tmp.n);
+  f.set(tmp.big);
   taylor(f, tmp.r, 1, 13);
   f.get(tmp.big).simd(S.mul);
   f.get(tmp.big);
