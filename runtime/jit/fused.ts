@@ -13,7 +13,7 @@ import { broadcastShapes, sizeOf } from "../shape.js";
 import { f32, i32, machine, scratch, type Machine } from "./machine.js";
 import { gemmWasm, WASM_MIN_WORK } from "./matmul.js";
 import * as la from "../numpy/linalg.js";
-import { FUSED_CHUNK, fusedKernel, importedOps, sharedKernel, type Program } from "./fused-kernel.js";
+import { allSimd, FUSED_CHUNK, fusedKernel, importedOps, sharedKernel, type Program } from "./fused-kernel.js";
 import { F64, moduleBytes, WA, type WasmExports, type WasmModule } from "./wasm.js";
 import { MAX_ARGS } from "./pool.js";
 import { beginCall, resident } from "./resident.js";
@@ -49,6 +49,8 @@ function importDesc(f: (...xs: number[]) => number): { math?: string; src?: stri
 
 /** From this many elements on, a kernel is split between this thread and the workers. */
 const PARALLEL_MIN_SIZE = 2 * FUSED_CHUNK;
+/** The same for a chain of float32 arithmetic alone (f32x4 lanes, limited by memory). */
+const PARALLEL_MIN_SIZE_SIMD = 1 << 18;
 /** The byte address of the chunk counter kernShared's threads share (below the scratch region). */
 const COUNTER = 8;
 const programs = new Map<string, Compiled>();
@@ -202,7 +204,9 @@ function run(c: Compiled, given: readonly (Input | Placed)[]): NDArray {
   });
   // large: every ready worker and this thread take chunks from a shared counter until none are
   // left (the split balances itself however late a worker wakes)
-  const workers = n >= PARALLEL_MIN_SIZE && m.pool && args.length + 3 <= MAX_ARGS ? m.pool.ready() : [];
+  // (an arithmetic chain runs at memory speed: threads pay only on large Arrays)
+  const parallelFrom = allSimd(p) ? PARALLEL_MIN_SIZE_SIMD : PARALLEL_MIN_SIZE;
+  const workers = n >= parallelFrom && m.pool && args.length + 3 <= MAX_ARGS ? m.pool.ready() : [];
   const posted: number[] = [];
   if (workers.length) {
     Atomics.store(i32(m), COUNTER >> 2, 0);

@@ -14,6 +14,8 @@ const COUNTER = 0;
 
 /** Below this many multiply-adds the float64 JavaScript loops are as fast (and tiny products stay exact). */
 export const WASM_MIN_WORK = 1 << 18;
+/** Below this many multiply-adds (about 50 µs on one thread) a product runs on the calling thread alone: waking a worker costs more. */
+const PARALLEL_MIN_WORK = 1 << 21;
 
 /**
  * C[cOff..] (M×N, row-major) = A · B, A stored from aOff as M×K (or K×M with transA: Aᵀ is
@@ -56,7 +58,7 @@ export function gemmWasm(
   // rows: every ready worker and this thread take chunks of rows from a shared counter until
   // none are left (the split balances itself however late a worker wakes)
   const posted: number[] = [];
-  if (workers.length && M > CHUNK_ROWS) {
+  if (workers.length && M > CHUNK_ROWS && M * N * K >= PARALLEL_MIN_WORK) {
     Atomics.store(i32(m), COUNTER >> 2, 0);
     for (const [n, w] of workers.entries()) {
       m.pool!.post(w, "gemmShared", [a, bp, c, K, Np, M, pack + PACK * (n + 1), COUNTER, rs, cs]);
