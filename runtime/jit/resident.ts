@@ -39,6 +39,9 @@ let heapOf: Machine["heap"] | null = null;
 function drop(e: Entry): void {
   if (e.gone) return;
   e.gone = true;
+  // (and the finalizer's record: in a loop that never yields, records of collected Arrays wait
+  // for a cleanup that does not come, so a copy given back takes its record with it)
+  collected?.unregister(e);
   kept.delete(e);
   heapOf!.release(e.at, e.bytes);
   total -= e.bytes;
@@ -83,7 +86,7 @@ export function resident(m: Machine, data: Float32Array): number | null {
   kept.add(e);
   byData.set(data, e);
   total += bytes;
-  collected?.register(data, e);
+  collected?.register(data, e, e);
   return at;
 }
 
