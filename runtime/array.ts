@@ -72,6 +72,11 @@ export class Array {
     return build(0);
   }
 
+  /** JSON.stringify writes an Array as its nested lists (tree.save keeps dtypes and bits). */
+  toJSON(): Nested {
+    return this.tolist();
+  }
+
   astype(dtype: DType): Array {
     return astype(this, dtype);
   }

@@ -306,3 +306,6 @@ export function reduce<R>(f: (acc: R, leaf: any) => R, tree: unknown, ...initial
   }
   return ls.reduce(f, initial[0]);
 }
+
+// safetensors files of pytrees: tree.save(params) → bytes, tree.load(bytes) → params
+export { save, load } from "./safetensors.js";
