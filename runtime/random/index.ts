@@ -15,7 +15,7 @@ import { NDArray } from "../array.js";
 import type { TypedArray } from "../dtype.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import * as tf from "./threefry.js";
-import { erfInvF32, NORMAL_LO, SQRT2_F32 } from "./erfinv.js";
+import { erf64, erfInvF32, NORMAL_LO, SQRT2_F32 } from "./erfinv.js";
 
 /** A shape argument: one dimension or a list of them. */
 export type ShapeArg = number | readonly number[];
@@ -442,6 +442,38 @@ export function normal(key: KeyLike, shape: ShapeArg = [], opts?: { dtype?: "flo
   checkFloatDType(op, checkOpts(op, opts).dtype);
   const out = uniformFromBits(op, rawBits(k0, k1, sizeOf(s)), s, NORMAL_LO, 1);
   for (let i = 0; i < out.length; i++) out[i] = fr(SQRT2_F32 * erfInvF32(out[i]));
+  return new NDArray(out, s, "float32");
+}
+
+/** The float32 next to x towards `to` (x a float32 value). */
+function nextAfterF32(x: number, to: number): number {
+  if (Number.isNaN(x) || x === to) return x;
+  if (x === 0) return to > 0 ? 1.401298464324817e-45 : -1.401298464324817e-45;
+  const f = new Float32Array([x]);
+  const u = new Uint32Array(f.buffer);
+  u[0] += (x < to) === (x > 0) ? 1 : -1;
+  return f[0];
+}
+
+/**
+ * Normal float32 samples truncated to [lower, upper], JAX's algorithm: u uniform between
+ * erf(lower/√2) and erf(upper/√2) (the same draws as `uniform` with those bounds), √2·erf_inv(u)
+ * (XLA's float32 erf_inv, as `normal`), clipped strictly inside the bounds. The two erf values
+ * are float64 rounded to float32, where XLA evaluates a float32 polynomial: they may differ in
+ * the last bit, and then so may the samples.
+ */
+export function truncatedNormal(key: KeyLike, lower: number, upper: number, shape: ShapeArg = [], opts?: { dtype?: "float32" }): NDArray {
+  const op = "truncatedNormal";
+  const { k0, k1 } = checkKey(op, key);
+  const s = checkShape(op, shape);
+  checkFloatDType(op, checkOpts(op, opts).dtype);
+  if (typeof lower !== "number" || typeof upper !== "number") throw new TypeError(`${op}: lower and upper must be numbers, got ${describe(lower)} and ${describe(upper)}`);
+  if (!(lower < upper)) throw new RangeError(`${op}: lower (${lower}) must be below upper (${upper})`);
+  const lo = fr(lower), hi = fr(upper);
+  const a = fr(erf64(fr(lo / SQRT2_F32))), b = fr(erf64(fr(hi / SQRT2_F32)));
+  const out = uniformFromBits(op, rawBits(k0, k1, sizeOf(s)), s, a, b);
+  const min = nextAfterF32(lo, Infinity), max = nextAfterF32(hi, -Infinity);
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(max, Math.max(min, fr(SQRT2_F32 * erfInvF32(out[i]))));
   return new NDArray(out, s, "float32");
 }
 
