@@ -1,7 +1,8 @@
 // tsjax installs next to whatever TypeScript a project pins: the transformer brings its own
 // TypeScript 6 (a dependency, not a peer), so a project on TypeScript 7 (the native compiler,
 // `npm i typescript` today) or 5.x installs the packed tarball without a peer conflict and
-// builds through the rollup plugin. Needs the npm registry (as `npm ci` does).
+// builds through the rollup plugin. Needs the npm registry (as `npm ci` does). Also what the
+// tarball holds (what `npm publish` would ship).
 
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -31,6 +32,18 @@ const ROLLUP_CONFIG = `import tsjax from "tsjax/rollup";
 export default { input: "src/main.ts", output: { file: "out/main.mjs", format: "es" }, external: [/^tsjax/], plugins: [tsjax()] };
 `;
 const rollupVersion = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/rollup/package.json"), "utf8")).version;
+
+describe("the packed tarball", () => {
+  it("holds the built package, its sources, README and LICENSE, and no examples or tests", async () => {
+    const listed = await run("tar", ["tzf", tarball], { cwd: tmp });
+    const files = listed.stdout.trim().split("\n");
+    expect(files).toContain("package/LICENSE");
+    expect(files).toContain("package/README.md");
+    expect(files).toContain("package/dist/runtime/index.js");
+    expect(files).toContain("package/dist/transformer/plugins/rollup.js");
+    expect(files.filter((f) => /\/(examples|test|bench)\//.test(f))).toEqual([]);
+  });
+});
 
 describe.each(["7.0.2", "5.9.3"])("a project pinned to typescript %s", (version) => {
   let dir: string;
