@@ -102,7 +102,8 @@ export function load(bytes: Uint8Array | ArrayBuffer): any {
     const kind = FROM[t.dtype] ?? fail(`tensor '${name}' has dtype ${t.dtype}, which tsjax does not have`);
     const [b, e] = t.data_offsets;
     if (!(0 <= b && b <= e && e <= data.length)) fail(`tensor '${name}' lies at bytes ${b}..${e} of ${data.length}`);
-    const raw = data.slice(b, e).buffer;
+    // (a copy of exactly those bytes: a Node Buffer's slice is a view into a shared pool)
+    const raw = new Uint8Array(data.subarray(b, e)).buffer;
     if (kind === "number") return new Float64Array(raw)[0];
     const arr = kind === "float32" ? new Float32Array(raw) : kind === "int32" ? new Int32Array(raw) : kind === "uint32" ? new Uint32Array(raw) : Uint8Array.from(new Uint8Array(raw));
     const size = t.shape.reduce((a, c) => a * c, 1);

@@ -48,3 +48,27 @@ it("the README's tour is examples/tour.ts, and it runs (built by the same comman
   expect(losses[0]).toBeGreaterThan(0.1);
   expect(losses[losses.length - 1]).toBeLessThan(1e-6);
 }, 60_000);
+
+it("the MNIST example (built by the same command) trains on a slice, plots its loss, saves and reloads its parameters", async () => {
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  const { makeTmp, removeTmp } = await import("./helpers.js");
+  const { tree } = await import("../../runtime/index.js");
+  const out = makeTmp("mnist");
+  try {
+    const r = await run("node", [path.join(ROOT, "dist/examples/mnist/train.mjs"), "--epochs", "2", "--train", "1500", "--test", "500", "--out", out], { cwd: ROOT, timeout: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const acc = Number(/test accuracy ([\d.]+)% on 500 held-out digits/.exec(r.stdout)?.[1]);
+    expect(acc).toBeGreaterThan(80); // two epochs of 1500 digits (the whole run reaches 95%)
+    expect(r.stdout).toMatch(/epoch 2: mean loss [\d.]+, test accuracy/);
+    expect(r.stdout).toContain(`loaded back: test accuracy ${acc.toFixed(2)}% (the same)`);
+    const svg = fs.readFileSync(path.join(out, "mnist-loss.svg"), "utf8");
+    expect(svg).toMatch(/^<svg [^>]*>/);
+    expect(svg.match(/<polyline[^>]*points="([^"]*)"/)![1].split(" ").length).toBe(2 * Math.ceil(1500 / 128));
+    const params = tree.load(fs.readFileSync(path.join(out, "mnist-params.safetensors")));
+    expect(Object.keys(params).sort()).toEqual(["W1", "W2", "W3", "b1", "b2", "b3"]);
+    expect(params.W1.shape).toEqual([784, 256]);
+  } finally {
+    removeTmp(out);
+  }
+}, 150_000);

@@ -53,6 +53,11 @@ describe("tree.load", () => {
       expect([...a.data]).toEqual([...b.data]);
     }
   });
+  it("reads a Node Buffer (readFileSync's, a view into a shared pool) as well as a Uint8Array", () => {
+    const pooled = Buffer.concat([Buffer.alloc(5), Buffer.from(REFERENCE)]).subarray(5);
+    const t = tree.load(pooled);
+    expect([...t.layers[0].W.data]).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25]);
+  });
   it("round-trips a training state: tuples, nested objects, 0-d and empty Arrays, NaN and -0", () => {
     const t = { opt: [{ count: 3, mu: { W: jnp.array([[NaN, -0], [Infinity, 1e-40]]) } }, []], e: jnp.zeros([0, 4]) };
     const back = tree.load(tree.save(t));
