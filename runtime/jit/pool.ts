@@ -17,8 +17,11 @@ const LOAD = -1, RUN = -2;
 /** Most arguments a job takes. */
 export const MAX_ARGS = SLOT - ARGS;
 const IDLE = 0, BUSY = 1, EXIT = 2;
-/** Polls of its control word a worker makes before it sleeps (tens of microseconds). */
-const SPIN = 20000;
+/**
+ * Polls of its control word a worker makes before it sleeps (a few hundred microseconds: a
+ * training step's kernels come a few hundred microseconds apart, and a sleeping worker wakes late).
+ */
+const SPIN = 200000;
 
 // The worker: instantiate, say ready, then serve jobs until told to exit.
 const WORKER = `
