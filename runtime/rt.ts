@@ -453,3 +453,6 @@ export function specialized(f: unknown, key: string, what: string): unknown {
     );
   return c;
 }
+
+// jit'd functions run in an arena frame of their own (runtime/jit/arena.ts)
+export { arenaWrap } from "./jit/arena.js";

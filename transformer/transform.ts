@@ -206,7 +206,9 @@ class FileTransform {
       ts.setSourceMapRange(arrow, { pos: at.getStart(this.sf), end: at.end });
       this.used = true;
       this.hooks.inspect?.(at, fn, arrow);
-      const code = ts.factory.createParenthesizedExpression(arrow);
+      // a jit'd function runs in an arena frame: its kernels' intermediates stay in kernel memory
+      const f = ts.factory;
+      const code = this.jitted ? f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(RT), "arenaWrap"), undefined, [arrow]) : f.createParenthesizedExpression(arrow);
       return siteExpression(apiOf(this.checker, call), call, code, visit, (c) => this.argnums(c));
     } catch (e) {
       if (quiet && (e instanceof LowerError || e instanceof NoRuleError || e instanceof TransformError)) {

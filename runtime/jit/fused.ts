@@ -17,6 +17,7 @@ import { allSimd, FUSED_CHUNK, fusedKernel, importedOps, sharedKernel, type Prog
 import { F64, moduleBytes, WA, type WasmExports, type WasmModule } from "./wasm.js";
 import { MAX_ARGS } from "./pool.js";
 import { beginCall, resident } from "./resident.js";
+import { arenaFloats } from "./arena.js";
 
 /** Below this many elements the chain is interpreted with the eager functions. */
 export const FUSED_MIN_SIZE = 2048;
@@ -188,7 +189,9 @@ function run(c: Compiled, given: readonly (Input | Placed)[]): NDArray {
   const kept = vals.map((v) => (typeof v === "number" ? null : v instanceof Placed ? v.at : resident(m, v)));
   const region = (len: number) => (len + 4) * 4;
   const copied = vals.reduce((b: number, v, k) => (v instanceof Float32Array && kept[k] === null ? b + region(v.length) : b), 0);
-  const base = scratch(m, copied + region(n));
+  // the output: in the arena inside a jit'd call (read in place by the next kernel), else scratch
+  const outView = p.reduce ? null : arenaFloats(n);
+  const base = scratch(m, copied + (outView ? 0 : region(n)));
   const mem = f32(m);
   let at = base;
   const args = vals.flatMap((v, k) => {
@@ -202,6 +205,7 @@ function run(c: Compiled, given: readonly (Input | Placed)[]): NDArray {
     }
     return modes[k] === "r" ? [ptr, v.length] : [ptr];
   });
+  if (outView) at = outView.byteOffset;
   // large: every ready worker and this thread take chunks from a shared counter until none are
   // left (the split balances itself however late a worker wakes)
   // (an arithmetic chain runs at memory speed: threads pay only on large Arrays)
@@ -230,7 +234,7 @@ function run(c: Compiled, given: readonly (Input | Placed)[]): NDArray {
     const s = m.exports.sumF32(at, n) as number;
     return new NDArray(Float32Array.of(p.reduce === "mean" ? s / n : s), [], "float32");
   }
-  return new NDArray(f32(m).slice(at >> 2, (at >> 2) + n), shape, "float32");
+  return new NDArray(outView ?? f32(m).slice(at >> 2, (at >> 2) + n), shape, "float32");
 }
 
 /** Whether `x` (leading 1s aside) is the trailing dimensions of `out`: repeated along it, row after row. */

@@ -8,6 +8,7 @@
 import { f32, i32, machine, scratch } from "./machine.js";
 import { CHUNK_ROWS, KC, MR, NR } from "./gemm-kernel.js";
 import { beginCall, resident } from "./resident.js";
+import { kernelAddress } from "./arena.js";
 
 /** The byte address of the row counter gemmShared's threads share (below the scratch region). */
 const COUNTER = 0;
@@ -34,6 +35,9 @@ export function gemmWasm(
     return true;
   }
   const Np = Math.ceil(N / NR) * NR;
+  // (C an arena view with whole panels: the product is made where it lives)
+  const cAt = into === undefined && N === Np ? kernelAddress(C) : null;
+  if (cAt !== null) into = cAt + cOff * 4;
   // A, packed B, C, then one strip-packing buffer a thread
   const workers = (m.pool?.ready() ?? []).slice(0, Math.max(0, maxThreads - 1));
   const PACK = MR * KC * 4;

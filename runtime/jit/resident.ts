@@ -9,6 +9,7 @@
 
 import type { Machine } from "./machine.js";
 import { f32 } from "./machine.js";
+import { kernelAddress } from "./arena.js";
 
 /** Arrays smaller than this are copied per call (cheap); larger ones are kept. */
 export const RESIDENT_MIN_BYTES = 1 << 16;
@@ -59,6 +60,9 @@ export function beginCall(): void {
  * cache cannot make room without giving back a copy this call uses).
  */
 export function resident(m: Machine, data: Float32Array): number | null {
+  // (an arena view is in kernel memory already)
+  const own = kernelAddress(data);
+  if (own !== null) return own;
   const hit = byData.get(data);
   if (hit && !hit.gone) {
     hit.used = clock;

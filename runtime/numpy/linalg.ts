@@ -12,6 +12,7 @@ import type { DType, TypedArray } from "../dtype.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
 import { gemmWasm, gemvWasm, WASM_MIN_WORK } from "../jit/matmul.js";
+import { arenaFloats } from "../jit/arena.js";
 
 // ---- dtype handling -------------------------------------------------------------------------
 
@@ -248,7 +249,7 @@ export function dot(a: ArrayLike, b: ArrayLike): NDArray {
   const M = sizeOf(lead);
   if (y.ndim <= 2) {
     const N = y.ndim === 1 ? 1 : y.shape[1];
-    const out = alloc(dtype, M * N);
+    const out = outputOf(dtype, M * N);
     gemm(dtype, x.data, 0, y.data, 0, M, K, N, out, 0);
     return new NDArray(out, y.ndim === 1 ? lead : [...lead, N], dtype);
   }
@@ -286,6 +287,11 @@ export function productShape(kind: "matmul" | "dot", a: ArrayLike, b: ArrayLike)
     return da === 1 ? db : da;
   });
   return [...batch, ...(x.ndim === 1 ? [] : [x.shape[x.ndim - 2]]), ...(y.ndim === 1 ? [] : [y.shape[y.ndim - 1]])];
+}
+
+/** A product's storage: inside a jit'd call a float32 one lives in the arena (zeroed), else a fresh Array's. */
+function outputOf(dtype: DType, n: number): TypedArray {
+  return (dtype === "float32" ? arenaFloats(n, true) : null) ?? alloc(dtype, n);
 }
 
 // ---- matmul ---------------------------------------------------------------------------------
@@ -335,7 +341,7 @@ export function matmul(a: ArrayLike, b: ArrayLike): NDArray {
   }
   const outShape = [...batch, ...(x.ndim === 1 ? [] : [M]), ...(y.ndim === 1 ? [] : [N])];
   const nBatch = sizeOf(batch);
-  const out = alloc(dtype, nBatch * M * N);
+  const out = outputOf(dtype, nBatch * M * N);
   if (out.length === 0) return new NDArray(out, outShape, dtype);
   const bBatch = sizeOf(bb);
   if (bBatch === 1 && sizeOf(ba) === nBatch) {
@@ -416,7 +422,7 @@ export function matmul2dT(a: NDArray, b: NDArray, transA: boolean, transB: boole
   const [M, K] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [K2, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (K !== K2) throw new TypeError(`matmul: shapes ${fmtShape(a.shape)}${transA ? "ᵀ" : ""} and ${fmtShape(b.shape)}${transB ? "ᵀ" : ""} not aligned: ${K} != ${K2}`);
-  const out = new Float32Array(M * N);
+  const out = (arenaFloats(M * N, true) ?? new Float32Array(M * N)) as Float32Array;
   if (M * N * K >= WASM_MIN_WORK && (N === 1 || M === 1)) {
     // a vector operand: a matrix-vector product over the matrix as stored
     const [S, v, stored, trans] = N === 1 ? [a, b, a.shape, transA] : [b, a, b.shape, !transB];

@@ -239,6 +239,52 @@ describe("a kernel after a matrix product reads the product in kernel memory (th
   });
 });
 
+describe("the arena: a jit'd call's intermediates live in kernel memory, its results do not", () => {
+  const step = jit((w: Array, x: Array) => {
+    const h = jnp.tanh(jnp.matmul(x, w));
+    const g = jnp.multiply(jnp.subtract(1, jnp.square(h)), 0.5);
+    return { h, w: jnp.subtract(w, jnp.multiply(jnp.matmul(jnp.transpose(x), g), 0.01)) };
+  });
+  const eager = (w: Array, x: Array) => {
+    const h = jnp.tanh(jnp.matmul(x, w));
+    const g = jnp.multiply(jnp.subtract(1, jnp.square(h)), 0.5);
+    return { h, w: jnp.subtract(w, jnp.multiply(jnp.matmul(jnp.transpose(x), g), 0.01)) };
+  };
+  const w = rand([96, 64], 1, -0.2, 0.2), x = rand([200, 96], 2);
+  it("results are ordinary Arrays equal to the eager ones, and every block is given back", async () => {
+    const { machine } = await import("../../runtime/jit/machine.js");
+    // (twice first: the second use of x keeps a copy of it in kernel memory, resident.ts)
+    step(w, x);
+    step(w, x);
+    const inUse = machine()!.heap.inUse();
+    const r = step(w, x), e = eager(w, x);
+    for (const k of ["h", "w"] as const) {
+      expect(r[k].data.buffer).toBeInstanceOf(ArrayBuffer);
+      expect(bits(r[k])).toEqual(bits(e[k]));
+    }
+    expect(machine()!.heap.inUse()).toBe(inUse);
+  });
+  it("a call that throws gives its blocks back too", async () => {
+    const { machine } = await import("../../runtime/jit/machine.js");
+    const bad = jit((x: Array) => {
+      const y = jnp.tanh(jnp.multiply(x, 2));
+      if (jnp.sum(y).item() > -1e9) throw new Error("stop after the kernels");
+      return y;
+    });
+    const big = rand([5000], 3);
+    expect(() => bad(big)).toThrow(/stop after the kernels/);
+    const inUse = machine()!.heap.inUse();
+    expect(() => bad(big)).toThrow(/stop after the kernels/);
+    expect(machine()!.heap.inUse()).toBe(inUse);
+  });
+  it("a jit'd function called from another keeps its result past its own frame", () => {
+    const inner = jit((x: Array) => jnp.exp(jnp.multiply(x, 0.5)));
+    const outer = jit((x: Array) => jnp.add(inner(x), jnp.tanh(x)));
+    const big = rand([6000], 4);
+    expect(bits(outer(big))).toEqual(bits(jnp.add(jnp.exp(jnp.multiply(big, 0.5)), jnp.tanh(big))));
+  });
+});
+
 describe("memory", () => {
   it("a jit'd training step runs thousands of times in flat memory (kernel memory does not grow)", async () => {
     const { machine } = await import("../../runtime/jit/machine.js");

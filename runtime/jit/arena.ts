@@ -1,0 +1,84 @@
+// The jit's arena: inside a call of a jit'd function, the large float32 Arrays kernels produce
+// live in kernel memory (views of the machine's shared memory), so the next kernel reads them in
+// place: no copy out of kernel memory, none back in. A call opens a frame; every block the call's
+// kernels take is given back when it returns (or throws), and the values it returns are copied
+// out to ordinary Arrays first — intermediates cannot outlive the call (the transformer refuses
+// code that would store them elsewhere). Without SharedArrayBuffer (a view of unshared memory dies
+// when the memory grows) there is no arena: kernels copy out as before.
+
+import { NDArray } from "../array.js";
+import * as tree from "../tree.js";
+import { machine } from "./machine.js";
+
+/** Smaller outputs stay ordinary Arrays (their copies cost nothing). */
+const ARENA_MIN = 1024;
+
+interface Frame {
+  blocks: [number, number][];
+}
+const frames: (Frame | null)[] = [];
+/** The machine memory's SharedArrayBuffer objects that arena views were made on (one per growth). */
+const buffers = new WeakSet<object>();
+
+/** Opens a frame for one call; the token closes it. */
+export function arenaOpen(): number {
+  const m = machine();
+  frames.push(m?.shared ? { blocks: [] } : null);
+  return frames.length - 1;
+}
+
+/** Gives back every block of the frames from `token` on (the call returned or threw). */
+export function arenaRelease(token: number): void {
+  const m = machine();
+  while (frames.length > token) {
+    const f = frames.pop();
+    if (f && m) for (const [at, bytes] of f.blocks) m.heap.release(at, bytes);
+  }
+}
+
+/** The call's result with its leaves that live in kernel memory copied out (before the frame closes). */
+function copiedOut<T>(result: T): T {
+  const own = (x: unknown) => x instanceof NDArray && buffers.has(x.data.buffer);
+  if (own(result)) return new NDArray((result as NDArray).data.slice(), (result as NDArray).shape, (result as NDArray).dtype) as T;
+  if (result === null || typeof result !== "object") return result;
+  return tree.map((x: unknown) => (own(x) ? new NDArray((x as NDArray).data.slice(), (x as NDArray).shape, (x as NDArray).dtype) : x), result);
+}
+
+/** `f` running inside a frame of its own: what the transformer makes of a jit'd function. */
+export function arenaWrap<F extends (...args: never[]) => unknown>(f: F): F {
+  const wrapped = (...args: Parameters<F>) => {
+    const token = arenaOpen();
+    try {
+      const out = f(...args);
+      return frames[token]?.blocks.length ? copiedOut(out) : out;
+    } finally {
+      arenaRelease(token);
+    }
+  };
+  // (String(jit(f)) shows the generated code, as for the other transforms)
+  Object.defineProperty(wrapped, "toString", { value: () => String(f) });
+  return wrapped as F;
+}
+
+/**
+ * n floats for a kernel's output: in the open frame's kernel memory, or null (an ordinary Array
+ * then). `zeroed` for callers that count on a fresh Array's zeros (the memory is reused).
+ */
+export function arenaFloats(n: number, zeroed = false): Float32Array | null {
+  const f = frames[frames.length - 1];
+  if (!f || n < ARENA_MIN) return null;
+  const m = machine()!;
+  const bytes = n * 4 + 16; // (and a float of padding: the f64x2 loop's last pair may run past n)
+  const at = m.heap.alloc(bytes);
+  f.blocks.push([at, bytes]);
+  const buf = m.memory.buffer;
+  buffers.add(buf);
+  const view = new Float32Array(buf as ArrayBuffer, at, n);
+  if (zeroed) view.fill(0);
+  return view;
+}
+
+/** The byte address of `data` when it is an arena view (kernels read and write it in place), else null. */
+export function kernelAddress(data: ArrayBufferView): number | null {
+  return buffers.has(data.buffer) ? data.byteOffset : null;
+}
