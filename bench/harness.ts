@@ -117,3 +117,11 @@ export function xorshift(n: number, seed: number): Float32Array {
   }
   return out;
 }
+
+/** TensorFlow.js on its wasm backend, and its version for the report (`from`: the bench's import.meta.url). */
+export async function loadTfWasm(from: string): Promise<{ tf: Any; version: string }> {
+  const tf: Any = await load("@tensorflow/tfjs");
+  await load("@tensorflow/tfjs-backend-wasm");
+  if (!(await tf.setBackend("wasm"))) throw new Error("setBackend('wasm') returned false");
+  return { tf, version: `${versionOf("@tensorflow/tfjs", from)} (wasm)` };
+}

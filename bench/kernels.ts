@@ -13,7 +13,7 @@
 import { grad, jit, numpy as jnp, Array as TArray } from "../runtime/index.js";
 import type { Array } from "../runtime/index.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, xorshift } from "./harness.js";
+import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, xorshift, loadTfWasm } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
@@ -102,10 +102,8 @@ try {
 
 let tfVersion = "not loaded";
 try {
-  const tf: Any = await load("@tensorflow/tfjs");
-  await load("@tensorflow/tfjs-backend-wasm");
-  if (!(await tf.setBackend("wasm"))) throw new Error("setBackend('wasm') returned false");
-  tfVersion = `${versionOf("@tensorflow/tfjs")} (wasm)`;
+  const { tf, version } = await loadTfWasm(import.meta.url);
+  tfVersion = version;
   for (const n of SIZES) {
     const { a, b } = inputs.get(n)!;
     const A = tf.tensor2d(a, [n, n]), B = tf.tensor2d(b, [n, n]);

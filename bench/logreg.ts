@@ -11,7 +11,7 @@
 import { jit, valueAndGrad, numpy as jnp, Array as TArray } from "../runtime/index.js";
 import type { Array } from "../runtime/index.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, xorshift } from "./harness.js";
+import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, xorshift, loadTfWasm } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
@@ -63,10 +63,8 @@ try {
 
 let tfVersion = "not loaded";
 try {
-  const tf: Any = await load("@tensorflow/tfjs");
-  await load("@tensorflow/tfjs-backend-wasm");
-  if (!(await tf.setBackend("wasm"))) throw new Error("setBackend('wasm') returned false");
-  tfVersion = `${versionOf("@tensorflow/tfjs")} (wasm)`;
+  const { tf, version } = await loadTfWasm(import.meta.url);
+  tfVersion = version;
   const x = tf.tensor2d(X, [N, D]), w = tf.tensor1d(W), y = tf.tensor1d(Y);
   const f = tf.valueAndGrad((w: Any) => tf.mean(tf.log1p(tf.exp(tf.neg(tf.mul(y, tf.squeeze(tf.matMul(x, tf.expandDims(w, 1)), [1])))))));
   mk("TF.js wasm tf.valueAndGrad", () => {

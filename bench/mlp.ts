@@ -10,7 +10,7 @@
 import { Array as TArray } from "../runtime/index.js";
 import { B, INIT, LR, SIZES, X, Y, initial, step, type Params } from "./mlp-model.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs } from "./harness.js";
+import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, loadTfWasm } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
@@ -84,10 +84,8 @@ try {
 let tfVersion = "not loaded";
 try {
   if (NO_PEERS) throw new Error("--no-peers");
-  const tf: Any = await load("@tensorflow/tfjs");
-  await load("@tensorflow/tfjs-backend-wasm");
-  if (!(await tf.setBackend("wasm"))) throw new Error("setBackend('wasm') returned false");
-  tfVersion = `${versionOf("@tensorflow/tfjs")} (wasm)`;
+  const { tf, version } = await loadTfWasm(import.meta.url);
+  tfVersion = version;
   const v = INIT.map((l, k) => ({ W: tf.variable(tf.tensor2d(l.W, [SIZES[k], SIZES[k + 1]])), b: tf.variable(tf.tensor1d(l.b)) }));
   const xs = tf.tensor2d(X, [B, 784]), ys = tf.tensor2d(Y, [B, 10]);
   const opt = tf.train.sgd(LR);

@@ -268,7 +268,7 @@ describe("the arena: a jit'd call's intermediates live in kernel memory, its res
     const { machine } = await import("../../runtime/jit/machine.js");
     const bad = jit((x: Array) => {
       const y = jnp.tanh(jnp.multiply(x, 2));
-      if (jnp.sum(y).item() > -1e9) throw new Error("stop after the kernels");
+      if ((jnp.sum(y).item() as number) > -1e9) throw new Error("stop after the kernels");
       return y;
     });
     const big = rand([5000], 3);
