@@ -1,11 +1,13 @@
-// The jit's fusion pass: chains of elementwise primitives on Arrays become one `fused` statement,
+// The jit's fusion pass: groups of elementwise primitives on Arrays become one `fused` statement,
 // a kernel the run time compiles once (runtime/jit/fused.ts) and runs as one pass over the data
-// (no intermediate Arrays). A producer joins its consumers' group when they are all in one group,
-// within one block (never moving work into or out of a loop or a branch): a value read twice in
-// a kernel is computed there once. A whole-array reduction's scalar cotangent spread over a
-// shape (`unreduce`) is the scalar itself inside a kernel that has the shape from another input. The kernel is
-// described by a small program, a string in the emitted code:
-//   {"in": n, "ops": [["multiply", 0, {"c": 1.1}], ["tanh", 2], ...]}
+// (no intermediate Arrays). Groups form consumers first, within one block (never moving work into
+// or out of a loop or a branch): a producer joins its readers' group when all of its reads are in
+// that group, so a value read twice in a kernel is computed there once. Inside a kernel, a
+// whole-array reduction's scalar cotangent spread over a shape (`unreduce`) is the scalar itself
+// (another input gives the shape); a kernel may end in a whole-array sum or mean, and may start
+// with the matrix product only it reads (made in kernel memory: the matmul's epilogue). The
+// kernel is described by a small program, a string in the emitted code:
+//   {"in": n, "ops": [["multiply", 0, {"c": 1.1}], ["tanh", 2], ...], "reduce"?: "sum", "epilogue"?: "matmul"}
 // operands index the inputs (0..n-1) and earlier ops (n + j), or are number constants; the
 // result is the last op. Ops are the runtime's elementwise functions, whose float32 results the
 // kernel reproduces bit for bit.
