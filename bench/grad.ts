@@ -26,7 +26,7 @@
 import { grad, valueAndGrad, jit, numpy as jnp, random } from "../runtime/index.js";
 import type { Array, ArrayLike } from "../runtime/index.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs } from "./harness.js";
+import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, skipReason } from "./harness.js";
 
 const { QUICK, JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 21, quick: 7 });
 
@@ -244,7 +244,7 @@ try {
     },
   });
 } catch (e) {
-  skipped.push({ name: "@jax-js/jax", why: String((e as Error)?.message ?? e).split("\n")[0] });
+  skipped.push({ name: "@jax-js/jax", why: skipReason(e) });
 }
 
 let tfVersion = "not loaded";
@@ -257,7 +257,7 @@ try {
     if (await tf.setBackend("wasm")) backends.push("wasm");
     else skipped.push({ name: "TF.js wasm", why: "setBackend('wasm') returned false" });
   } catch (e) {
-    skipped.push({ name: "TF.js wasm", why: String((e as Error)?.message ?? e).split("\n")[0] });
+    skipped.push({ name: "TF.js wasm", why: skipReason(e) });
   }
   const ft = (x: Any) => x.pow(3).add(x.square().mul(2)).sub(x.mul(3)).add(1);
   const gt = tf.grad(ft);
@@ -312,7 +312,7 @@ try {
     });
   }
 } catch (e) {
-  skipped.push({ name: "@tensorflow/tfjs", why: String((e as Error)?.message ?? e).split("\n")[0] });
+  skipped.push({ name: "@tensorflow/tfjs", why: skipReason(e) });
 }
 
 // ---------------------------------------------------------------------------------------------

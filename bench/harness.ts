@@ -118,6 +118,9 @@ export function xorshift(n: number, seed: number): Float32Array {
   return out;
 }
 
+/** Why a peer could not run, in one line (its error's first line). */
+export const skipReason = (e: unknown): string => String((e as Error)?.message ?? e).split("\n")[0];
+
 /** TensorFlow.js on its wasm backend, and its version for the report (`from`: the bench's import.meta.url). */
 export async function loadTfWasm(from: string): Promise<{ tf: Any; version: string }> {
   const tf: Any = await load("@tensorflow/tfjs");

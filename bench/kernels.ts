@@ -13,7 +13,7 @@
 import { grad, jit, numpy as jnp, Array as TArray } from "../runtime/index.js";
 import type { Array } from "../runtime/index.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, xorshift, loadTfWasm } from "./harness.js";
+import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, xorshift, loadTfWasm, skipReason } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
@@ -97,7 +97,7 @@ try {
   eCase("@jax-js/jax jit", "y", () => yJ(XJ.ref).dataSync());
   eCase("@jax-js/jax jit(grad)", "grad", () => gJ(XJ.ref).dataSync());
 } catch (e) {
-  skipped.push({ name: "@jax-js/jax", why: String((e as Error)?.message ?? e).split("\n")[0] });
+  skipped.push({ name: "@jax-js/jax", why: skipReason(e) });
 }
 
 let tfVersion = "not loaded";
@@ -136,7 +136,7 @@ try {
   eCase("TF.js wasm", "y", tfRun(() => tf.tidy(() => chainT(XT))));
   eCase("TF.js wasm tf.grad", "grad", tfRun(() => tf.tidy(() => gT(XT))));
 } catch (e) {
-  skipped.push({ name: "@tensorflow/tfjs wasm", why: String((e as Error)?.message ?? e).split("\n")[0] });
+  skipped.push({ name: "@tensorflow/tfjs wasm", why: skipReason(e) });
 }
 
 console.log(`node ${process.version}; @jax-js/jax ${jaxVersion}; @tensorflow/tfjs ${tfVersion}; tsjax threads: ${process.env.TSJAX_THREADS ?? "all cores (at most 4)"}`);

@@ -11,7 +11,7 @@
 import { jit, valueAndGrad, numpy as jnp, Array as TArray } from "../runtime/index.js";
 import type { Array } from "../runtime/index.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, xorshift, loadTfWasm } from "./harness.js";
+import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, xorshift, loadTfWasm, skipReason } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
@@ -58,7 +58,7 @@ try {
     return probe(l.item(), gd);
   });
 } catch (e) {
-  skipped.push({ name: "@jax-js/jax", why: String((e as Error)?.message ?? e).split("\n")[0] });
+  skipped.push({ name: "@jax-js/jax", why: skipReason(e) });
 }
 
 let tfVersion = "not loaded";
@@ -75,7 +75,7 @@ try {
     return r;
   });
 } catch (e) {
-  skipped.push({ name: "@tensorflow/tfjs wasm", why: String((e as Error)?.message ?? e).split("\n")[0] });
+  skipped.push({ name: "@tensorflow/tfjs wasm", why: skipReason(e) });
 }
 
 console.log(`node ${process.version}; @jax-js/jax ${jaxVersion}; @tensorflow/tfjs ${tfVersion}`);

@@ -37,7 +37,7 @@
 import { grad } from "../runtime/index.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs } from "./harness.js";
+import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, skipReason } from "./harness.js";
 
 const { QUICK, JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 const VERBOSE = process.argv.includes("--verbose"); // progress on stderr
@@ -320,7 +320,7 @@ if (!NO_PEERS) try {
     }
   }
 } catch (e) {
-  skipped.push({ name: "@jax-js/jax", why: String((e as Error)?.message ?? e).split("\n")[0] });
+  skipped.push({ name: "@jax-js/jax", why: skipReason(e) });
 }
 
 let tfVersion = "not loaded";
@@ -383,7 +383,7 @@ if (!NO_PEERS) try {
   for (const c of cases.filter((k) => k.kind === "tfjs")) c.run(1);
   if (tf.memory().numTensors !== n0) throw new Error(`TF.js leaks tensors: ${n0} → ${tf.memory().numTensors}`);
 } catch (e) {
-  skipped.push({ name: "@tensorflow/tfjs", why: String((e as Error)?.message ?? e).split("\n")[0] });
+  skipped.push({ name: "@tensorflow/tfjs", why: skipReason(e) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -401,7 +401,7 @@ for (const c of [...cases]) {
     if (VERBOSE) console.error(`calibrated ${label(c)}: ${c.calls} calls per sample`);
   } catch (e) {
     cases.splice(cases.indexOf(c), 1);
-    const msg = String((e as Error)?.message ?? e).split("\n")[0];
+    const msg = skipReason(e);
     skipped.push({ name: label(c), why: msg + (e instanceof RangeError ? " (run node with --stack-size=4000)" : "") });
   }
 }

@@ -10,7 +10,7 @@
 import { Array as TArray } from "../runtime/index.js";
 import { B, INIT, LR, SIZES, X, Y, initial, step, type Params } from "./mlp-model.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, loadTfWasm } from "./harness.js";
+import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, loadTfWasm, skipReason } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
@@ -20,24 +20,17 @@ const skipped: { name: string; why: string }[] = [];
 // A case's run(n) does n steps and returns the sum of the losses; the harness checks the mean
 // loss per step: finite, and between 0 and the first loss (≈ log 10) as training lowers it.
 const FIRST = Math.log(10) / 2;
+/** A library's case: `stepOnce` trains one step on its own parameters and returns the loss. */
+const trainCase = (name: string, stepOnce: () => number) =>
+  cases.push({ name, expect: FIRST, tol: 1.1, samples: [], run: (n) => { let s = 0; for (let i = 0; i < n; i++) s += stepOnce(); return s; } });
 
 {
   const xs = new TArray(X, [B, 784], "float32"), ys = new TArray(Y, [B, 10], "float32");
   let p: Params = initial((d, shape) => new TArray(d, shape, "float32"));
-  cases.push({
-    name: "tsjax jit(step)",
-    expect: FIRST,
-    tol: 1.1,
-    samples: [],
-    run(n) {
-      let s = 0;
-      for (let i = 0; i < n; i++) {
-        const [l, next] = step(p, xs, ys);
-        p = next;
-        s += l.item() as number;
-      }
-      return s;
-    },
+  trainCase("tsjax jit(step)", () => {
+    const [l, next] = step(p, xs, ys);
+    p = next;
+    return l.item() as number;
   });
 }
 
@@ -62,23 +55,13 @@ try {
   });
   const xs = np.array(X, { shape: [B, 784] }), ys = np.array(Y, { shape: [B, 10] });
   let p: Any = initial((d, shape) => np.array(d, { shape }));
-  cases.push({
-    name: "@jax-js/jax jit(step)",
-    expect: FIRST,
-    tol: 1.1,
-    samples: [],
-    run(n) {
-      let s = 0;
-      for (let i = 0; i < n; i++) {
-        const [l, np2] = step(p, xs.ref, ys.ref);
-        p = np2;
-        s += l.item();
-      }
-      return s;
-    },
+  trainCase("@jax-js/jax jit(step)", () => {
+    const [l, np2] = step(p, xs.ref, ys.ref);
+    p = np2;
+    return l.item();
   });
 } catch (e) {
-  skipped.push({ name: "@jax-js/jax", why: String((e as Error)?.message ?? e).split("\n")[0] });
+  skipped.push({ name: "@jax-js/jax", why: skipReason(e) });
 }
 
 let tfVersion = "not loaded";
@@ -95,23 +78,14 @@ try {
     const logits = tf.add(tf.matMul(h2, v[2].W), v[2].b);
     return tf.mean(tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(logits, ys), 1)));
   };
-  cases.push({
-    name: "TF.js wasm optimizer.minimize",
-    expect: FIRST,
-    tol: 1.1,
-    samples: [],
-    run(n) {
-      let s = 0;
-      for (let i = 0; i < n; i++) {
-        const l = opt.minimize(lossT, true);
-        s += l.dataSync()[0];
-        l.dispose();
-      }
-      return s;
-    },
+  trainCase("TF.js wasm optimizer.minimize", () => {
+    const l = opt.minimize(lossT, true);
+    const v = l.dataSync()[0];
+    l.dispose();
+    return v;
   });
 } catch (e) {
-  skipped.push({ name: "@tensorflow/tfjs wasm", why: String((e as Error)?.message ?? e).split("\n")[0] });
+  skipped.push({ name: "@tensorflow/tfjs wasm", why: skipReason(e) });
 }
 
 console.log(`node ${process.version}; @jax-js/jax ${jaxVersion}; @tensorflow/tfjs ${tfVersion}`);

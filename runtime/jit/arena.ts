@@ -38,10 +38,8 @@ export function arenaRelease(token: number): void {
 
 /** The call's result with its leaves that live in kernel memory copied out (before the frame closes). */
 function copiedOut<T>(result: T): T {
-  const own = (x: unknown) => x instanceof NDArray && buffers.has(x.data.buffer);
-  if (own(result)) return new NDArray((result as NDArray).data.slice(), (result as NDArray).shape, (result as NDArray).dtype) as T;
-  if (result === null || typeof result !== "object") return result;
-  return tree.map((x: unknown) => (own(x) ? new NDArray((x as NDArray).data.slice(), (x as NDArray).shape, (x as NDArray).dtype) : x), result);
+  // (tree.map takes a bare leaf too: a single Array result is a tree of one leaf)
+  return tree.map((x: unknown) => (x instanceof NDArray && buffers.has(x.data.buffer) ? new NDArray(x.data.slice(), x.shape, x.dtype) : x), result);
 }
 
 /** `f` running inside a frame of its own: what the transformer makes of a jit'd function. */

@@ -36,17 +36,12 @@ const SHAPE_OPERAND: Readonly<Record<string, number>> = { unreduce: 1, reduceCou
 function floats(fn: Fn): Set<number> {
   const f = new Set<number>();
   const isF = (v: Value) => v.tag === "var" && f.has(v.id);
-  const visit = (body: readonly Stmt[]) => {
-    for (const s of body) {
-      if (s.kind !== undefined) continue;
-      if (s.prim === "checkGradInput" && s.args[0].tag === "var") f.add(s.args[0].id);
-      if (s.out.ty !== "arr") continue;
-      if (FLOAT_OUT.has(s.prim) || (FLOAT_IF_OPERAND.has(s.prim) && s.args.some(isF))) f.add(s.out.id);
-    }
-  };
-  // (checkGradInput comes after the forward pass: twice, so its parameters count everywhere)
-  visit(fn.body);
-  visit(fn.body);
+  // (the checked parameters first: checkGradInput comes after the forward pass that reads them)
+  for (const s of fn.body) if (s.kind === undefined && s.prim === "checkGradInput" && s.args[0].tag === "var") f.add(s.args[0].id);
+  for (const s of fn.body) {
+    if (s.kind !== undefined || s.out.ty !== "arr") continue;
+    if (FLOAT_OUT.has(s.prim) || (FLOAT_IF_OPERAND.has(s.prim) && s.args.some(isF))) f.add(s.out.id);
+  }
   return f;
 }
 
