@@ -154,6 +154,34 @@ export function hessian<F extends AnyFn, const O extends JacOptions = {}>(
   throw new Error(MISSING("hessian"));
 }
 
+/** A value with a batch axis added: numbers become Arrays, Arrays stay Arrays, pytrees mapped. */
+export type Batched<T> = [T] extends [number]
+  ? NDArray
+  : [T] extends [NDArray]
+    ? NDArray
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: Batched<T[K]> }
+      : T extends object
+        ? { -readonly [K in keyof T]: Batched<T[K]> }
+        : T;
+/** One argument of a vmapped function: batched where mapped (an argument with in-axis null keeps its type). */
+type BatchedArgs<A extends readonly unknown[]> = { [K in keyof A]: A[K] | Batched<A[K]> };
+/** in_axes / out_axes: an axis, null (not mapped), or a pytree prefix of them. */
+export type AxisSpec = number | null | readonly AxisSpec[] | { readonly [k: string]: AxisSpec };
+
+/**
+ * Vectorizing map (JAX's jax.vmap): `vmap(f, inAxes, outAxes)(...batched)` runs `f` on every
+ * example of a batch at once. `inAxes` (default 0) names each argument's batch axis (null: shared
+ * by all examples); `outAxes` (default 0) where the batch axis goes in the results. Compiled by
+ * the tsjax transformer into a batched program (no per-example loop); both axes specs must be
+ * written literally. A branch or loop whose condition differs per example runs per example
+ * (both branches with a select; the loop until every example is done).
+ */
+export function vmap<F extends AnyFn>(f: F, inAxes?: AxisSpec, outAxes?: AxisSpec): (...args: BatchedArgs<Parameters<F>>) => Batched<ReturnType<F>> {
+  void f, inAxes, outAxes;
+  throw new Error(MISSING("vmap"));
+}
+
 /**
  * A function with its own reverse-mode rule (JAX's custom_vjp): `fwd(...args)` returns
  * `[output, residuals]`, `bwd(residuals, outputCotangent)` returns a tuple with one cotangent per

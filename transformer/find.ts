@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 /** The transforms the transformer compiles (the run-time faces in runtime/transforms.ts). */
-export const TRANSFORMS = ["grad", "valueAndGrad", "jit", "jvp", "vjp", "linearize", "jacfwd", "jacrev", "hessian"] as const;
+export const TRANSFORMS = ["grad", "valueAndGrad", "jit", "jvp", "vjp", "linearize", "jacfwd", "jacrev", "hessian", "vmap"] as const;
 export type TransformName = (typeof TRANSFORMS)[number];
 
 export type TsjaxKind =

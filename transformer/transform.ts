@@ -10,6 +10,7 @@ import { classify, importsTsjax, isTsjaxFile, resolveAlias } from "./find.js";
 import { LowerError, Lowerer, skipParens, type LowerHost, type OuterScope } from "./lower.js";
 import { NoRuleError, TransformError, type VjpOptions } from "./ad/reverse.js";
 import { checked, forward, jacobian, reverse } from "./pipeline.js";
+import { BatchError, vmapFn, type AxisSpec } from "./batch/vmap.js";
 import { methodTarget } from "./frontend/methods.js";
 import { resolveShapes } from "./jit/shapes.js";
 import { fuse } from "./jit/fuse.js";
@@ -216,6 +217,7 @@ class FileTransform {
         return null;
       }
       if (e instanceof LowerError) this.hooks.report(diagnostic(e.node, e.message));
+      else if (e instanceof BatchError && e.stmt?.src) this.hooks.report(this.diagnosticAt(e.stmt.src, call, e.message));
       else if (e instanceof NoRuleError)
         this.hooks.report(this.diagnosticAt(e.stmt.src, call, `'${e.prim}' is not differentiable (${e.reason ?? "no derivative rule"})`));
       else if (e instanceof TransformError) this.hooks.report(diagnostic(call, e.message));
@@ -253,6 +255,7 @@ class FileTransform {
       this.jitted = true;
       return fn;
     }
+    if (k.name === "vmap") return checked(vmapFn(fn, axisSpec(call.arguments[1], 0, "in_axes"), axisSpec(call.arguments[2], 0, "out_axes")), "vmap");
     if (!top && (k.name === "jacfwd" || k.name === "jacrev" || k.name === "hessian")) {
       // nested in another transform: the passes are IR too (ad/jacobian.ts)
       const opt = this.checkJacOptions(call, fn, k.name);
@@ -532,6 +535,24 @@ class FileTransform {
     }
     return out;
   }
+}
+
+/** vmap's in_axes / out_axes, written literally (known at build time): numbers, null, lists, objects. */
+function axisSpec(e: ts.Expression | undefined, dflt: AxisSpec, what: string): AxisSpec {
+  if (!e) return dflt;
+  const x = skipParens(e);
+  if (ts.isNumericLiteral(x) && Number.isInteger(Number(x.text))) return Number(x.text);
+  if (ts.isPrefixUnaryExpression(x) && x.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(x.operand)) return -Number(x.operand.text);
+  if (x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === "undefined")) return x.kind === ts.SyntaxKind.NullKeyword ? null : dflt;
+  if (ts.isArrayLiteralExpression(x)) return x.elements.map((el) => axisSpec(el, null, what));
+  if (ts.isObjectLiteralExpression(x))
+    return Object.fromEntries(
+      x.properties.map((p) => {
+        if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) throw new LowerError(p, `vmap: ${what} entries must be written \`key: axis\``);
+        return [p.name.text, axisSpec(p.initializer, null, what)];
+      }),
+    );
+  throw new LowerError(x, `vmap: ${what} must be written literally (a number, null, or a list/object of them) so it is known at build time, got \`${x.getText()}\``);
 }
 
 function nameOf(t: ts.Expression): string {

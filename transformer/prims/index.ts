@@ -12,10 +12,11 @@ import { PLUMBING } from "./plumbing.js";
 import { LISTS } from "./lists.js";
 import { JACOBIAN } from "./jacobian.js";
 import { JIT } from "./jit.js";
+import { VMAP } from "./vmap.js";
 
 export type { KernelClass, Ops, PrimDef, VjpRule } from "./def.js";
 
-const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT };
+const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP };
 
 function join(): Readonly<Record<string, PrimDef>> {
   const out: Record<string, PrimDef> = {};

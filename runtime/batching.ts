@@ -1,0 +1,220 @@
+// vmap's run-time half. The transformer batches a program at build time (transformer/batch/),
+// but the IR knows no ranks for Array parameters (the TypeScript type `Array` has none), so the
+// few batching rules whose result depends on a rank call these helpers, which see the shapes.
+// Inside a batched program the batch axis is always axis 0; nested vmaps stack theirs in front,
+// so a value carries `k` leading batch axes and the rest of its shape is one example's.
+
+import { NDArray } from "./array.js";
+import type { Axis } from "./array.js";
+import { fmtShape, normAxes } from "./shape.js";
+import { asArray, astype } from "./numpy/creation.js";
+import { sumToShape } from "./numpy/reduce.js";
+import { matmul } from "./numpy/linalg.js";
+import { broadcastTo, reshape, transpose } from "./numpy/shape.js";
+
+type N = NDArray | number;
+
+/** What a vmap call maps, for its errors: the function's name, each mapped leaf's name and axis. */
+export interface VmapMeta {
+  readonly fn: string;
+  readonly names: readonly string[];
+  readonly axes: readonly number[];
+}
+
+const shapeOf = (x: unknown): readonly number[] => (x instanceof NDArray ? x.shape : []);
+
+/** The batch size: each mapped argument's size along its in-axis. They must agree (JAX's error, with names). */
+export function vmapSize(meta: VmapMeta, ...xs: unknown[]): number {
+  let size = -1;
+  const sizes: string[] = [];
+  xs.forEach((x, i) => {
+    const s = shapeOf(x);
+    const ax0 = meta.axes[i];
+    const ax = ax0 < 0 ? ax0 + s.length : ax0;
+    if (!(x instanceof NDArray) || ax < 0 || ax >= s.length)
+      throw new TypeError(
+        `vmap(${meta.fn}): in_axes maps axis ${ax0} of '${meta.names[i]}', but it is ${x instanceof NDArray ? `an Array of shape ${fmtShape(s)}` : typeof x === "number" ? "a number (no axis to map)" : String(x)}`,
+      );
+    sizes.push(`'${meta.names[i]}' has size ${s[ax]} along axis ${ax0}`);
+    if (size < 0) size = s[ax];
+    else if (s[ax] !== size) size = -2;
+  });
+  if (size === -2) throw new RangeError(`vmap(${meta.fn}): the mapped axes have different sizes: ${sizes.join(", ")}`);
+  return size;
+}
+
+/** Moves axis `axis` of a mapped argument to the front (vmapSize checked it exists). */
+export function vIn(x: NDArray, axis: number): NDArray {
+  const nd = x.ndim;
+  const ax = axis < 0 ? axis + nd : axis;
+  if (ax === 0) return x;
+  const perm = [ax, ...Array.from({ length: nd }, (_, i) => i).filter((i) => i !== ax)];
+  return transpose(x, perm);
+}
+
+/** Moves the batch axis (the front) to out-axis `axis` of the result. */
+export function vOut(y: N, axis: number): NDArray {
+  const x = asArray(y);
+  const nd = x.ndim;
+  const ax = axis < 0 ? axis + nd : axis;
+  if (ax < 0 || ax >= nd) throw new RangeError(`vmap: out_axes ${axis} is out of range for a result of shape ${fmtShape(x.shape.slice(1))} (batched: ${fmtShape(x.shape)})`);
+  if (ax === 0) return x;
+  const rest = Array.from({ length: nd - 1 }, (_, i) => i + 1);
+  return transpose(x, [...rest.slice(0, ax), 0, ...rest.slice(ax)]);
+}
+
+/** An unbatched value given a batch axis of size `size` in front (numbers become float32 Arrays, as JAX's). */
+export function vBcast(x: N, size: number): NDArray {
+  const a = typeof x === "number" ? astype(asArray(x), "float32") : x;
+  return broadcastTo(a, [size, ...a.shape]);
+}
+
+/** The per-example rank of a value with `k` leading batch axes. */
+const rankOf = (x: unknown, k: number): number => shapeOf(x).length - k;
+
+/**
+ * x (with `k` leading batch axes) with size-1 axes inserted after them until its per-example rank
+ * is at least every other operand's (`o[j]` leading axes each): elementwise broadcasting then
+ * lines up examples with examples, as it would have one example at a time.
+ */
+export function vAlign(x: N, meta: { k: number; o: readonly number[] }, ...others: unknown[]): N {
+  if (typeof x === "number") return x;
+  const want = Math.max(0, ...others.map((y, j) => rankOf(y, meta.o[j])));
+  const have = x.ndim - meta.k;
+  if (have >= want) return x;
+  const s = x.shape;
+  return reshape(x, [...s.slice(0, meta.k), ...new Array(want - have).fill(1), ...s.slice(meta.k)]);
+}
+
+/**
+ * One example's axis operand as axes of the batched value (`k` leading batch axes): `reduce` for
+ * reductions (null: every per-example axis), `squeeze` (null: the per-example axes of size 1),
+ * `perm` for transpose (null: the per-example axes reversed; the batch axes stay in front).
+ */
+export function vAxes(x: N, axis: Axis, meta: { k: number; mode: "reduce" | "squeeze" | "perm" }): number[] {
+  const s = shapeOf(x);
+  const { k } = meta;
+  const per = s.slice(k);
+  const lead = Array.from({ length: k }, (_, i) => i);
+  if (axis === null || axis === undefined) {
+    const all = per.map((_, i) => i + k);
+    if (meta.mode === "reduce") return all;
+    if (meta.mode === "squeeze") return all.filter((a) => s[a] === 1);
+    return [...lead, ...all.reverse()];
+  }
+  const shifted = normAxes(meta.mode === "perm" ? "transpose" : meta.mode === "squeeze" ? "squeeze" : "sum", axis, per).map((a) => a + k);
+  return meta.mode === "perm" ? [...lead, ...shifted] : shifted;
+}
+
+/** A reshape that keeps the `k` leading batch axes: one example reshaped to `shape`. */
+export function vReshape(x: N, shape: number | readonly number[], k: number): NDArray {
+  const a = asArray(x);
+  return reshape(a, [...a.shape.slice(0, k), ...(typeof shape === "number" ? [shape] : shape)]);
+}
+
+/** vReshape to one example of `like`'s shape (`kl` leading batch axes on like). */
+export function vReshapeLike(x: N, like: N, k: number, kl: number): NDArray {
+  return vReshape(x, shapeOf(like).slice(kl), k);
+}
+
+/** broadcastTo with the `k` leading batch axes kept: one example broadcast to `shape`. */
+export function vBroadcastTo(x: N, shape: readonly number[], k: number): NDArray {
+  const a = asArray(x);
+  const s = a.shape;
+  const pad = Math.max(0, shape.length - (s.length - k));
+  return broadcastTo(reshape(a, [...s.slice(0, k), ...new Array(pad).fill(1), ...s.slice(k)]), [...s.slice(0, k), ...shape]);
+}
+
+// ---- matrix products ------------------------------------------------------------------------------
+
+/**
+ * Batched matmul operands put in one form: each operand's leading batch axes laid out by level
+ * (`flags[l]`: mapped at vmap level l, else a size-1 axis), a vector example made a matrix
+ * (a row for the left operand, a column for the right), and per-example batch axes padded so
+ * both have the same rank. numpy's matmul then broadcasts batch with batch.
+ */
+interface Planned {
+  a: NDArray;
+  b: NDArray;
+  /** Shape of one batched product before the vector axes are dropped, and those axes. */
+  drop: number[];
+  levels: number;
+}
+function byLevel(x: NDArray, flags: readonly number[]): NDArray {
+  const k = flags.reduce((s, f) => s + f, 0);
+  const s = x.shape;
+  const lead: number[] = [];
+  let i = 0;
+  for (const f of flags) lead.push(f ? s[i++] : 1);
+  return reshape(x, [...lead, ...s.slice(k)]);
+}
+function plan(a0: N, b0: N, fa: readonly number[], fb: readonly number[], api: string): Planned {
+  let a = byLevel(astype(asArray(a0), "float32"), fa);
+  let b = byLevel(astype(asArray(b0), "float32"), fb);
+  const L = fa.length;
+  const ra = a.ndim - L;
+  const rb = b.ndim - L;
+  if (ra === 0 || rb === 0) throw new TypeError(`vmap of ${api}: an operand is 0-d per example (shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}); multiply instead`);
+  const drop: number[] = [];
+  if (ra === 1) a = reshape(a, [...a.shape.slice(0, L), 1, a.shape[L]]);
+  if (rb === 1) b = reshape(b, [...b.shape, 1]);
+  const pa = a.ndim - L;
+  const pb = b.ndim - L;
+  const pad = (x: NDArray, by: number) => (by > 0 ? reshape(x, [...x.shape.slice(0, L), ...new Array(by).fill(1), ...x.shape.slice(L)]) : x);
+  a = pad(a, pb - pa);
+  b = pad(b, pa - pb);
+  const r = a.ndim; // rank of the planned product
+  if (ra === 1) drop.push(r - 2);
+  if (rb === 1) drop.push(r - 1);
+  return { a, b, drop, levels: L };
+}
+const swapLast = (x: NDArray) => transpose(x, [...Array.from({ length: x.ndim - 2 }, (_, i) => i), x.ndim - 1, x.ndim - 2]);
+/** The planned product's shape with the vector axes dropped, and with only the levels the result has. */
+function unplan(y: NDArray, p: Planned, fy: readonly number[]): NDArray {
+  const s = y.shape.filter((_, i) => !p.drop.includes(i));
+  // levels where neither operand was mapped stay out of the result (it has those as size 1)
+  const lead = s.slice(0, p.levels).filter((_, l) => fy[l]);
+  return reshape(y, [...lead, ...s.slice(p.levels)]);
+}
+const orFlags = (fa: readonly number[], fb: readonly number[]) => fa.map((f, l) => f | fb[l]);
+
+/** matmul (or dot on rank ≤ 2) of one example with one example, for every example. */
+export function vMatmul(a: N, b: N, meta: { f: readonly (readonly number[])[]; api: string }): NDArray {
+  const [fa, fb] = meta.f;
+  const p = plan(a, b, fa, fb, meta.api);
+  return unplan(matmul(p.a, p.b), p, orFlags(fa, fb));
+}
+
+/** The cotangent of vMatmul's left operand: per example, matmulGradA. */
+export function vMatmulGradA(g: N, a: N, b: N, meta: { f: readonly (readonly number[])[]; api: string }): NDArray {
+  const [fg, fa, fb] = meta.f;
+  const p = plan(a, b, fa, fb, meta.api);
+  const gp = planG(g, fg, p);
+  const ga = sumToShape(matmul(gp, swapLast(p.b)), p.a.shape);
+  return reshape(ga, shapeOf(a));
+}
+
+/** The cotangent of vMatmul's right operand. */
+export function vMatmulGradB(g: N, a: N, b: N, meta: { f: readonly (readonly number[])[]; api: string }): NDArray {
+  const [fg, fa, fb] = meta.f;
+  const p = plan(a, b, fa, fb, meta.api);
+  const gp = planG(g, fg, p);
+  const gb = sumToShape(matmul(swapLast(p.a), gp), p.b.shape);
+  return reshape(gb, shapeOf(b));
+}
+
+/** A cotangent of the product (mapped at levels `fg`) in the planned product's layout: the vector axes back as size 1. */
+function planG(g: N, fg: readonly number[], p: Planned): NDArray {
+  const x = byLevel(astype(asArray(g), "float32"), fg);
+  const s = [...x.shape];
+  for (const d of [...p.drop].sort((i, j) => i - j)) s.splice(d, 0, 1);
+  return reshape(x, s);
+}
+
+/** Whether any example's condition still holds (a batched loop runs until none does). */
+export function vAny(c: N): boolean {
+  if (typeof c === "number" || typeof c === "boolean") return !!c;
+  const d = c.data;
+  for (let i = 0; i < d.length; i++) if (d[i]) return true;
+  return false;
+}
