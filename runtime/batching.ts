@@ -64,8 +64,8 @@ export function vOut(y: N, axis: number): NDArray {
 }
 
 /** An unbatched value given a batch axis of size `size` in front (numbers become float32 Arrays, as JAX's). */
-export function vBcast(x: N, size: number): NDArray {
-  const a = typeof x === "number" ? astype(asArray(x), "float32") : x;
+export function vBcast(x: N | boolean, size: number): NDArray {
+  const a = typeof x === "number" ? astype(asArray(x), "float32") : asArray(x);
   return broadcastTo(a, [size, ...a.shape]);
 }
 

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import ts from "typescript";
 import { PRIMS, primTy, type PrimDef } from "../../dist/transformer/prims/index.js";
+import { BATCH } from "../../dist/transformer/prims/batching.js";
 import { Builder, freshVar, leaf, type Fn, type Value, type Var } from "../../dist/transformer/ir.js";
 import { opsFor } from "../../dist/transformer/ad/adjoint.js";
 import { emitFn } from "../../dist/transformer/emit.js";
@@ -23,6 +24,15 @@ describe("the primitive registry", () => {
 
   it.each(names)("%s: reverse mode has a rule, a reason, or nothing to differentiate", (name) => {
     expect(covered(PRIMS[name]), `${name} has no vjp rule, no reason (noVjp/adjoint) and is not nondiff`).toBe(true);
+  });
+
+  it.each(names)("%s: vmap has a batching rule or says why not", (name) => {
+    const e = BATCH[name];
+    expect(e, `${name} has no entry in prims/batching.ts`).toBeDefined();
+    if ("none" in e) expect(e.none.length).toBeGreaterThan(10);
+  });
+  it("the batching table names only primitives", () => {
+    for (const n of Object.keys(BATCH)) expect(PRIMS[n], `batching.ts has a rule for '${n}', which is not a primitive`).toBeDefined();
   });
 
   // Run each rule on placeholder operands: the primitives it emits must exist, take the operand

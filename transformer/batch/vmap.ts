@@ -17,6 +17,7 @@ import type { Ops } from "../prims/def.js";
 import { BATCH, type BatchCx, type BatchRule } from "../prims/batching.js";
 import { TransformError } from "../ad/adjoint.js";
 import { avalsOf } from "../verify.js";
+import { printFn } from "../print.js";
 import { rankOf } from "../avals.js";
 
 /** in_axes / out_axes as written: a number, null, or a pytree prefix of them. */
@@ -47,6 +48,7 @@ function axesOver<T>(spec: AxisSpec, t: Tree<T>, what: string): (number | null)[
 
 /** vmap(fn, inAxes, outAxes): the batched function (same parameters; mapped leaves are Arrays). */
 export function vmapFn(fn: Fn, inAxes: AxisSpec, outAxes: AxisSpec): Fn {
+  if (process.env.TSJAX_DEBUG_VMAP) console.error(printFn(fn));
   const own = fn.params.length - (fn.captured?.length ?? 0);
   const ownTree: Tree<Var> = { kind: "tup", kids: fn.params.slice(0, own).map((p) => p.tree) };
   // a single number or null maps every argument; a list has one entry per argument
@@ -98,6 +100,9 @@ export function vmapFn(fn: Fn, inAxes: AxisSpec, outAxes: AxisSpec): Fn {
   });
   return { ...fn, params, body: b.body, result };
 }
+
+/** A boolean (a flag of early exits, a comparison): selectable per example. */
+const isFlag = (v: Value) => v.ty === "other" && (v.tag === "var" || typeof v.value === "boolean");
 
 function fail(msg: string, stmt?: Stmt): never {
   throw new BatchError(msg, stmt);
@@ -216,7 +221,7 @@ class Batcher {
   }
 
   private bcast(v: Value): Value {
-    if (this.isB(v) || (v.ty !== "num" && v.ty !== "arr")) return v;
+    if (this.isB(v) || (v.ty !== "num" && v.ty !== "arr" && !isFlag(v))) return v;
     const r = this.b.apply("vBcast", [v, this.size!], "bcast", "arr");
     this.batched.add(r.id);
     return r;
@@ -238,11 +243,12 @@ class Batcher {
       this.block(s.else.body);
       const b = s.else.results.map((v) => this.val(v));
       s.outs.forEach((o, i) => {
-        if (o.ty !== "num" && o.ty !== "arr" && !(a[i].tag === "var" && b[i].tag === "var" && a[i] === b[i])) {
-          if (a[i].tag === "const" && b[i].tag === "const" && (a[i] as { value: unknown }).value === (b[i] as { value: unknown }).value) return void this.env.set(o.id, a[i]);
-          fail(`vmap: '${o.name}' is set in a branch on a condition that differs per example, and it is not a number or an Array`, s);
-        }
-        this.env.set(o.id, this.select(cond, a[i], b[i]));
+        const [x, y] = [a[i], b[i]];
+        if (x === y || (x.tag === "const" && y.tag === "const" && x.value === y.value)) return void this.env.set(o.id, x);
+        const data = (v: Value) => v.ty === "num" || v.ty === "arr" || isFlag(v);
+        if (!data(x) || !data(y))
+          fail(`vmap: '${o.name}' is set in a branch on a condition that differs per example, and it is not a number, a boolean or an Array`, s);
+        this.env.set(o.id, this.select(cond, x, y));
       });
       return;
     }
@@ -257,7 +263,7 @@ class Batcher {
       const extra = this.sub(() => blk.results.map((v, i) => (outB[i] ? this.bcast(v) : v)));
       return { body: [...blk.body, ...extra.body], results: extra.results };
     };
-    const outs = s.outs.map((o, i) => freshVar(o.name, outB[i] && o.ty === "num" ? "arr" : o.ty));
+    const outs = s.outs.map((o, i) => freshVar(o.name, outB[i] && o.ty !== "list" ? "arr" : o.ty));
     s.outs.forEach((o, i) => {
       this.env.set(o.id, outs[i]);
       if (outB[i]) this.batched.add(outs[i].id);
@@ -304,7 +310,7 @@ class Batcher {
 
   private bindParams(s: WhileStmt, flags: readonly boolean[]): Var[] {
     return s.params.map((p, i) => {
-      const v = freshVar(p.name, flags[i] && p.ty === "num" ? "arr" : p.ty);
+      const v = freshVar(p.name, flags[i] && p.ty !== "list" ? "arr" : p.ty);
       this.env.set(p.id, v);
       if (flags[i]) this.batched.add(v.id);
       return v;
@@ -316,7 +322,7 @@ class Batcher {
       fail("vmap: a loop whose number of iterations differs per example has a tape, a call or a throw inside; vmap the function whose gradient you take the other way round (grad of a sum of vmap), or make the trip count the same for every example", s);
     const init = init0.map((v, i) => (flags[i] ? this.bcast(v) : v));
     const params = this.bindParams(s, flags);
-    for (const [i, p] of s.params.entries()) if (flags[i] && p.ty !== "num" && p.ty !== "arr") fail(`vmap: the loop variable '${p.name}' differs per example and is not a number or an Array`, s);
+    for (const [i, p] of s.params.entries()) if (flags[i] && p.ty === "list") fail(`vmap: the local array '${p.name}' is carried by a loop whose values differ per example`, s);
     const cond = this.sub(() => {
       this.block(s.cond.body);
       const c = this.val(s.cond.results[0]);
@@ -335,7 +341,7 @@ class Batcher {
         return masked && flags[i] ? this.select(c!, r, params[i]) : r;
       });
     });
-    const outs = s.params.map((p, i) => freshVar(p.name, flags[i] && p.ty === "num" ? "arr" : p.ty));
+    const outs = s.params.map((p, i) => freshVar(p.name, flags[i] && p.ty !== "list" ? "arr" : p.ty));
     s.outs.forEach((o, i) => {
       this.env.set(o.id, outs[i]);
       if (flags[i]) this.batched.add(outs[i].id);

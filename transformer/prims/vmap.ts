@@ -8,7 +8,7 @@ import type { JvpRule, Ops, PrimDef } from "./def.js";
 import { addAll, linear0 } from "./def.js";
 
 type Meta = { f: number[][]; api: string };
-const metaOf = (v: Value): Meta => (v.tag === "const" ? (v.value as Meta) : { f: [], api: "matmul" });
+const metaOf = (v: Value): Meta => (v.tag === "const" ? (v.value as Meta) : { f: [[0], [0], [0]], api: "matmul" });
 /** The same meta with the operands' flags permuted: vMatmulGradA(g, a, b) differentiates into products of (g, b)... */
 const pick = (m: Meta, idx: number[]): Value => lit({ f: idx.map((i) => m.f[i]), api: m.api });
 /** The flags of a product of operands with flags fa, fb (mapped where either is). */
