@@ -1,0 +1,12 @@
+// The rspack plugin: `plugins: [tsjax({ tsconfig? })]`, next to the project's TypeScript loader
+// (builtin:swc-loader): tsjax's loader runs first and hands that loader the JavaScript of the
+// files it transforms; the other files reach it untouched.
+
+import type { RspackPluginInstance } from "@rspack/core";
+import type { TsjaxPluginOptions } from "./types.js";
+import { tsjaxUnplugin } from "./unplugin.js";
+
+export type { TsjaxPluginOptions };
+
+const tsjax: (options?: TsjaxPluginOptions) => RspackPluginInstance = tsjaxUnplugin.rspack;
+export default tsjax;

@@ -1,0 +1,12 @@
+// The webpack plugin: `plugins: [tsjax({ tsconfig? })]`, next to the project's TypeScript loader
+// (ts-loader with transpileOnly, swc-loader, babel): tsjax's loader runs first and hands that
+// loader the JavaScript of the files it transforms; the other files reach it untouched.
+
+import type { WebpackPluginInstance } from "webpack";
+import type { TsjaxPluginOptions } from "./types.js";
+import { tsjaxUnplugin } from "./unplugin.js";
+
+export type { TsjaxPluginOptions };
+
+const tsjax: (options?: TsjaxPluginOptions) => WebpackPluginInstance = tsjaxUnplugin.webpack;
+export default tsjax;
