@@ -43,24 +43,29 @@ export function vmapSize(meta: VmapMeta, ...xs: unknown[]): number {
   return size;
 }
 
-/** Moves axis `axis` of a mapped argument to the front (vmapSize checked it exists). */
-export function vIn(x: NDArray, axis: number): NDArray {
+/** Moves axis `from` of x to position `to` (negative axes count from the end). */
+function moveAxis(x: NDArray, from: number, to: number): NDArray {
   const nd = x.ndim;
-  const ax = axis < 0 ? axis + nd : axis;
-  if (ax === 0) return x;
-  const perm = [ax, ...Array.from({ length: nd }, (_, i) => i).filter((i) => i !== ax)];
-  return transpose(x, perm);
+  const a = from < 0 ? from + nd : from;
+  const b = to < 0 ? to + nd : to;
+  if (a < 0 || a >= nd || b < 0 || b >= nd) throw new RangeError(`vmap: axis ${from} is out of range for an Array of shape ${fmtShape(x.shape)}`);
+  if (a === b) return x;
+  const rest = Array.from({ length: nd }, (_, i) => i).filter((i) => i !== a);
+  rest.splice(b, 0, a);
+  return transpose(x, rest);
 }
 
-/** Moves the batch axis (the front) to out-axis `axis` of the result. */
-export function vOut(y: N, axis: number): NDArray {
+/** Moves a mapped argument's in-axis `axis` to position k (the front, after the batch axes of enclosing vmaps). */
+export function vIn(x: NDArray, axis: number, k = 0): NDArray {
+  return moveAxis(x, axis, k);
+}
+
+/** Moves the batch axis (position k) to out-axis `axis` of the result. */
+export function vOut(y: N, axis: number, k = 0): NDArray {
   const x = asArray(y);
-  const nd = x.ndim;
-  const ax = axis < 0 ? axis + nd : axis;
-  if (ax < 0 || ax >= nd) throw new RangeError(`vmap: out_axes ${axis} is out of range for a result of shape ${fmtShape(x.shape.slice(1))} (batched: ${fmtShape(x.shape)})`);
-  if (ax === 0) return x;
-  const rest = Array.from({ length: nd - 1 }, (_, i) => i + 1);
-  return transpose(x, [...rest.slice(0, ax), 0, ...rest.slice(ax)]);
+  const ax = axis < 0 ? axis + x.ndim : axis;
+  if (ax < k || ax >= x.ndim) throw new RangeError(`vmap: out_axes ${axis - k} is out of range for a result of shape ${fmtShape(x.shape.slice(k + 1))} (batched: ${fmtShape(x.shape)})`);
+  return moveAxis(x, k, ax);
 }
 
 /** An unbatched value given a batch axis of size `size` in front (numbers become float32 Arrays, as JAX's). */
@@ -185,22 +190,34 @@ export function vMatmul(a: N, b: N, meta: { f: readonly (readonly number[])[]; a
   return unplan(matmul(p.a, p.b), p, orFlags(fa, fb));
 }
 
+type MatmulMeta = { f: readonly (readonly number[])[]; api: string; o?: readonly number[] };
+
+/**
+ * A cotangent of one operand (`x`, levels `fx`) from the planned product `full`: summed over the
+ * levels the result does not have (`o`: the operand's own levels under AD; every level of g, a
+ * and b when vmap batches the rule itself) and over broadcast axes, then in x's layout.
+ */
+function gradOut(full: NDArray, planned: readonly number[], x: N, fx: readonly number[], o: readonly number[], L: number): NDArray {
+  const target = planned.map((d, i) => (i < L ? (o[i] ? full.shape[i] : 1) : d));
+  const summed = sumToShape(full, target);
+  const per = shapeOf(x).slice(fx.reduce((n, f) => n + f, 0));
+  return reshape(summed, [...target.slice(0, L).filter((_, l) => o[l]), ...per]);
+}
+
 /** The cotangent of vMatmul's left operand: per example, matmulGradA. */
-export function vMatmulGradA(g: N, a: N, b: N, meta: { f: readonly (readonly number[])[]; api: string }): NDArray {
+export function vMatmulGradA(g: N, a: N, b: N, meta: MatmulMeta): NDArray {
   const [fg, fa, fb] = meta.f;
   const p = plan(a, b, fa, fb, meta.api);
-  const gp = planG(g, fg, p);
-  const ga = sumToShape(matmul(gp, swapLast(p.b)), p.a.shape);
-  return reshape(ga, shapeOf(a));
+  const full = matmul(planG(g, fg, p), swapLast(p.b));
+  return gradOut(full, p.a.shape, a, fa, meta.o ?? orFlags(orFlags(fg, fa), fb), p.levels);
 }
 
 /** The cotangent of vMatmul's right operand. */
-export function vMatmulGradB(g: N, a: N, b: N, meta: { f: readonly (readonly number[])[]; api: string }): NDArray {
+export function vMatmulGradB(g: N, a: N, b: N, meta: MatmulMeta): NDArray {
   const [fg, fa, fb] = meta.f;
   const p = plan(a, b, fa, fb, meta.api);
-  const gp = planG(g, fg, p);
-  const gb = sumToShape(matmul(swapLast(p.a), gp), p.b.shape);
-  return reshape(gb, shapeOf(b));
+  const full = matmul(swapLast(p.a), planG(g, fg, p));
+  return gradOut(full, p.b.shape, b, fb, meta.o ?? orFlags(orFlags(fg, fa), fb), p.levels);
 }
 
 /** A cotangent of the product (mapped at levels `fg`) in the planned product's layout: the vector axes back as size 1. */

@@ -156,7 +156,7 @@ describe("vmap: axes", () => {
 
 describe("vmap: control flow that differs per example", () => {
   function branchy(x: Array, t: number): Array {
-    if (jnp.sum(x).item() > t) return jnp.multiply(x, 2);
+    if ((jnp.sum(x).item() as number) > t) return jnp.multiply(x, 2);
     return jnp.sin(x);
   }
   it("an if on a batched condition selects per example", () => {
@@ -192,7 +192,7 @@ describe("vmap: control flow that differs per example", () => {
 describe("vmap composed with the other transforms", () => {
   const loss = (w: Array, x: Array, y: number): number => {
     const p = jnp.tanh(jnp.dot(x, w));
-    return jnp.square(jnp.subtract(p, y)).item();
+    return jnp.square(jnp.subtract(p, y)).item() as number;
   };
   const W = rnd(40, [3]);
   const X = rnd(41, [6, 3]);
@@ -202,18 +202,19 @@ describe("vmap composed with the other transforms", () => {
     close(g, loop((x: Array, y: Array) => grad(loss)(W, x, y.item() as number), [X, Y], [0, 0]), 1e-5);
   });
   it("grad of a function that calls vmap: the gradient of the summed per-example losses", () => {
-    const total = (w: Array) => jnp.sum(vmap(loss, [null, 0, 0])(w, X, Y)).item();
+    const total = (w: Array) => jnp.sum(vmap(loss, [null, 0, 0])(w, X, Y)).item() as number;
     const direct = (w: Array) => {
       const p = jnp.tanh(jnp.matmul(X, w));
-      return jnp.sum(jnp.square(jnp.subtract(p, Y))).item();
+      return jnp.sum(jnp.square(jnp.subtract(p, Y))).item() as number;
     };
     close(grad(total)(W), grad(direct)(W), 1e-5);
   });
   it("grad(vmap(f)) of a summed output and jvp(vmap(f))", () => {
     const f = (x: Array) => jnp.sum(jnp.sin(jnp.multiply(x, x)));
-    const fs = (xs: Array) => jnp.sum(vmap(f)(xs)).item();
+    const fs = (xs: Array) => jnp.sum(vmap(f)(xs)).item() as number;
     close(grad(fs)(X), jnp.multiply(jnp.cos(jnp.multiply(X, X)), jnp.multiply(X, 2)), 1e-6);
-    const [y, t] = jvp(vmap(f), [X], [jnp.onesLike(X)]);
+    const vf: (x: Array) => Array = vmap(f);
+    const [y, t] = jvp(vf, [X], [jnp.onesLike(X)]);
     close(y, jnp.sum(jnp.sin(jnp.multiply(X, X)), 1));
     close(t, jnp.sum(jnp.multiply(jnp.cos(jnp.multiply(X, X)), jnp.multiply(X, 2)), 1), 1e-6);
   });

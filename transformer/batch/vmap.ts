@@ -80,7 +80,7 @@ export function vmapFn(fn: Fn, inAxes: AxisSpec, outAxes: AxisSpec): Fn {
   bt.size = b.apply("vmapSize", [lit({ fn: fn.name, names: mapped.map((m) => m.name), axes: mapped.map((m) => m.ax) }), ...mapped.map((m) => m.v)], "batch", "num");
   // (the parameters' original variables stand for the moved values)
   for (const m of mapped) {
-    const x = b.apply("vIn", [m.v, lit(m.ax)], m.orig.name, "arr");
+    const x = b.apply("vIn", [m.v, lit(m.ax), lit(0)], m.orig.name, "arr");
     bt.env.set(m.orig.id, x);
     bt.batched.add(x.id);
   }
@@ -96,13 +96,13 @@ export function vmapFn(fn: Fn, inAxes: AxisSpec, outAxes: AxisSpec): Fn {
     }
     if (v.ty !== "num" && v.ty !== "arr") return v;
     const vb = bt.isB(v) ? v : b.apply("vBcast", [v, bt.size!], "bcast", "arr");
-    return ax === 0 ? vb : b.apply("vOut", [vb, lit(ax)], "out", "arr");
+    return ax === 0 ? vb : b.apply("vOut", [vb, lit(ax), lit(0)], "out", "arr");
   });
   return { ...fn, params, body: b.body, result };
 }
 
 /** A boolean (a flag of early exits, a comparison): selectable per example. */
-const isFlag = (v: Value) => v.ty === "other" && (v.tag === "var" || typeof v.value === "boolean");
+const isFlag = (v: Value) => v.ty === "other" && (v.tag === "var" || (v.tag === "const" && typeof v.value === "boolean"));
 
 function fail(msg: string, stmt?: Stmt): never {
   throw new BatchError(msg, stmt);
@@ -244,7 +244,7 @@ class Batcher {
       const b = s.else.results.map((v) => this.val(v));
       s.outs.forEach((o, i) => {
         const [x, y] = [a[i], b[i]];
-        if (x === y || (x.tag === "const" && y.tag === "const" && x.value === y.value)) return void this.env.set(o.id, x);
+        if (x === y || (x.tag === "const" && y.tag === "const" && (x as { value: unknown }).value === (y as { value: unknown }).value)) return void this.env.set(o.id, x);
         const data = (v: Value) => v.ty === "num" || v.ty === "arr" || isFlag(v);
         if (!data(x) || !data(y))
           fail(`vmap: '${o.name}' is set in a branch on a condition that differs per example, and it is not a number, a boolean or an Array`, s);

@@ -74,10 +74,11 @@ const argReduction: BatchRule = (c, [x, ax, opts], bd, prim) => {
 };
 /** A primitive whose operands `data` all take the batch axis (broadcast if unbatched) and whose axis operand `axi` shifts. */
 const allBatched =
-  (data: readonly number[], axi?: number, mode: "reduce" | "squeeze" | "perm" = "reduce"): BatchRule =>
+  (data: readonly number[], axi?: number, of = data[0]): BatchRule =>
   (c, args, bd, prim) => {
     const a = args.map((v, i) => (data.includes(i) ? bc(c, v, bd[i]) : v));
-    if (axi !== undefined) a[axi] = shiftAxes(c, a[data[0]], args[axi], mode);
+    // (the axes are of operand `of`: the reduced value)
+    if (axi !== undefined) a[axi] = shiftAxes(c, a[of], args[axi], "reduce");
     return c.o[prim](...a);
   };
 
@@ -99,7 +100,10 @@ const productGrad =
 const nestedProduct: BatchRule = (c, args, bd, prim) => {
   const m = cst(args[args.length - 1]) as { f: number[][]; api: string };
   const n = args.length - 1;
-  return c.o[prim](...args.slice(0, n), lit({ f: m.f.map((fl, i) => [bd[i] ? 1 : 0, ...fl]), api: m.api }));
+  // (a cotangent's own levels: the new level where any operand has it, since the rule runs per example)
+  const f = m.f.map((fl, i) => [bd[i] ? 1 : 0, ...fl]);
+  const o = (m as { o?: number[] }).o;
+  return c.o[prim](...args.slice(0, n), lit({ f, api: m.api, ...(o ? { o: [bd.slice(0, n).some(Boolean) ? 1 : 0, ...o] } : {}) }));
 };
 
 const E = { rule: elementwise };
@@ -122,9 +126,9 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   var: R,
   argmax: { rule: argReduction },
   argmin: { rule: argReduction },
-  unreduce: { rule: allBatched([0, 1], 2) },
+  unreduce: { rule: allBatched([0, 1], 2, 1) },
   prodOthers: { rule: allBatched([0], 1) },
-  prodOthersVjp: { rule: allBatched([0, 1], 2) },
+  prodOthersVjp: { rule: allBatched([0, 1], 2, 1) },
   maxMask: { rule: allBatched([0, 1], 2) },
   // every example has the same count (its shape): not batched
   reduceCount: { rule: (c, [x, ax]) => ({ same: c.o.reduceCount(x, shiftAxes(c, x, ax, "reduce")) }) },
@@ -247,9 +251,16 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   fused: { none: "a fused kernel (vmap runs before fusion)" },
 
   // ---- vmap's own primitives, batched again (nested vmap) ----
-  vmapSize: { rule: (c, args) => ({ same: c.o.vmapSize(...args) }) },
-  vIn: { rule: (c, [x, ax]) => c.o.vIn(x, typeof cst(ax) === "number" && (cst(ax) as number) >= 0 ? num((cst(ax) as number) + 1) : ax) },
-  vOut: { rule: (c, [x, ax]) => c.o.vOut(x, typeof cst(ax) === "number" && (cst(ax) as number) >= 0 ? num((cst(ax) as number) + 1) : ax) },
+  // an inner vmap's sizes: its mapped axes are one further in on the arguments this vmap batched
+  vmapSize: {
+    rule: (c, [m, ...xs], bd) => {
+      const meta = cst(m) as { fn: string; names: string[]; axes: number[] };
+      return { same: c.o.vmapSize(lit({ ...meta, axes: meta.axes.map((a, i) => (bd[i + 1] && a >= 0 ? a + 1 : a)) }), ...xs) };
+    },
+  },
+  // an inner vmap's axis moves: one further in, to just after this vmap's batch axis
+  vIn: { rule: (c, [x, ax, k]) => c.o.vIn(x, (cst(ax) as number) >= 0 ? num((cst(ax) as number) + 1) : ax, num((cst(k) as number) + 1)) },
+  vOut: { rule: (c, [x, ax, k]) => c.o.vOut(x, (cst(ax) as number) >= 0 ? num((cst(ax) as number) + 1) : ax, num((cst(k) as number) + 1)) },
   vBcast: { rule: (c, [x, n], bd) => (bd[1] ? c.fail("vmap: inner batch sizes that differ per example") : c.o.vBcast(x, n)) },
   vAlign: {
     rule: (c, [x, m, ...others], bd) => {

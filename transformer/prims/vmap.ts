@@ -7,10 +7,12 @@ import { lit, num } from "../ir.js";
 import type { JvpRule, Ops, PrimDef } from "./def.js";
 import { addAll, linear0 } from "./def.js";
 
-type Meta = { f: number[][]; api: string };
+type Meta = { f: number[][]; api: string; o?: number[] };
 const metaOf = (v: Value): Meta => (v.tag === "const" ? (v.value as Meta) : { f: [[0], [0], [0]], api: "matmul" });
 /** The same meta with the operands' flags permuted: vMatmulGradA(g, a, b) differentiates into products of (g, b)... */
 const pick = (m: Meta, idx: number[]): Value => lit({ f: idx.map((i) => m.f[i]), api: m.api });
+/** The meta of a cotangent rule whose result keeps the levels `o` (an operand's own: the batch summed elsewhere). */
+const withOut = (m: Meta, o: number[]): Value => lit({ f: m.f, api: m.api, o });
 /** The flags of a product of operands with flags fa, fb (mapped where either is). */
 const or = (fa: number[], fb: number[]) => fa.map((f, l) => f | fb[l]);
 
@@ -25,15 +27,16 @@ const bilinear =
 const mmVjp = (o: Ops, g: Value, a: Value, b: Value, m: Meta): [Value, Value] => {
   const [fa, fb] = m.f;
   const fg = or(fa, fb);
-  return [o.vMatmulGradA(g, a, b, lit({ f: [fg, fa, fb], api: m.api })), o.vMatmulGradB(g, a, b, lit({ f: [fg, fa, fb], api: m.api }))];
+  const mm: Meta = { f: [fg, fa, fb], api: m.api };
+  return [o.vMatmulGradA(g, a, b, withOut(mm, fa)), o.vMatmulGradB(g, a, b, withOut(mm, fb))];
 };
 
 export const VMAP: Readonly<Record<string, PrimDef>> = {
   // the batch size, checked across the mapped arguments (an error names them and their sizes)
   vmapSize: { ty: "num", arity: { min: 1 }, nondiff: true, effect: true, kernel: "opaque" },
   // a mapped argument's in-axis moved to the front; the batch axis moved to the out-axis
-  vIn: { ty: "arr", arity: 2, kernel: "movement", vjp: (o, g, y, [x, ax]) => [o.vOut(g, ax), null], jvp: linear0("vIn") },
-  vOut: { ty: "arr", arity: 2, kernel: "movement", vjp: (o, g, y, [x, ax]) => [o.vIn(g, ax), null], jvp: linear0("vOut") },
+  vIn: { ty: "arr", arity: 3, kernel: "movement", vjp: (o, g, y, [x, ax, k]) => [o.vOut(g, ax, k), null, null], jvp: linear0("vIn") },
+  vOut: { ty: "arr", arity: 3, kernel: "movement", vjp: (o, g, y, [x, ax, k]) => [o.vIn(g, ax, k), null, null], jvp: linear0("vOut") },
   // an unbatched value given the batch axis (size from vmapSize); its adjoint sums it away
   vBcast: { ty: "arr", arity: 2, kernel: "movement", vjp: (o, g, y, [x]) => [o.unbroadcast(o.sum(g, num(0), lit(undefined)), x), null], jvp: linear0("vBcast") },
   // size-1 axes after the batch axes so that examples broadcast with examples
@@ -64,7 +67,7 @@ export const VMAP: Readonly<Record<string, PrimDef>> = {
     kernel: "opaque",
     vjp: (o, ga, y, [g, a, b, m]) => {
       const mm = metaOf(m);
-      return [o.vMatmul(ga, b, pick(mm, [1, 2])), null, o.vMatmulGradB(g, ga, b, m), null];
+      return [o.vMatmul(ga, b, pick(mm, [1, 2])), null, o.vMatmulGradB(g, ga, b, withOut(mm, mm.f[2])), null];
     },
     jvp: bilinear("vMatmulGradA", 0, 2),
   },
@@ -74,7 +77,7 @@ export const VMAP: Readonly<Record<string, PrimDef>> = {
     kernel: "opaque",
     vjp: (o, gb, y, [g, a, b, m]) => {
       const mm = metaOf(m);
-      return [o.vMatmul(a, gb, pick(mm, [1, 2])), o.vMatmulGradA(g, a, gb, m), null, null];
+      return [o.vMatmul(a, gb, pick(mm, [1, 2])), o.vMatmulGradA(g, a, gb, withOut(mm, mm.f[1])), null, null];
     },
     jvp: bilinear("vMatmulGradB", 0, 1),
   },
