@@ -1,4 +1,9 @@
 // tsjax: JAX's transformations for TypeScript, compiled at build time.
+/**
+ * JAX's transformations (grad, valueAndGrad, jit, vmap…) compiled away at build time by the
+ * tsjax transformer, and the float32 Array runtime they run on.
+ * @module tsjax
+ */
 export { NDArray as Array } from "./array.js";
 export type { ArrayLike, Axis, ReduceOpts, SliceSpec } from "./array.js";
 export type { DType } from "./dtype.js";

@@ -1,4 +1,8 @@
 // The jax.numpy work-alike: every primitive, grouped by concern in the files beside this one.
+/**
+ * The jax.numpy work-alike: `import { numpy as jnp } from "tsjax"` (or `"tsjax/numpy"`).
+ * @module tsjax/numpy
+ */
 export * from "./creation.js";
 export * from "./elementwise.js";
 export * from "./reduce.js";

@@ -10,6 +10,11 @@
 //   let state = tx.init(params);
 //   const [updates, next] = tx.update(grads, state, params);
 //   params = optim.applyUpdates(params, updates); state = next;
+/**
+ * optax's gradient transformations, optimizers and schedules: `import { optim } from "tsjax"`
+ * (or `"tsjax/optim"`).
+ * @module tsjax/optim
+ */
 
 import { NDArray } from "../array.js";
 import * as ew from "../numpy/elementwise.js";

@@ -1,6 +1,9 @@
-// The rollup plugin (also vite's and vitest's): `plugins: [tsjax({ tsconfig? })]`. Under plain
-// rollup it also compiles the TypeScript files with nothing to transform and resolves `./x.js` to
-// `./x.ts`; under vite it leaves those to vite (unplugin.ts).
+/**
+ * The rollup plugin, which vite and vitest take too: `plugins: [tsjax({ tsconfig? })]`. Under
+ * plain rollup it also compiles the TypeScript files with nothing to transform and resolves
+ * `./x.js` to `./x.ts`; under vite it leaves those to vite.
+ * @module tsjax/rollup
+ */
 
 import type { DevServer, TsjaxPluginOptions } from "./types.js";
 import { tsjaxUnplugin } from "./unplugin.js";
@@ -34,5 +37,6 @@ export interface TsjaxRollupPlugin {
   configureServer(server: DevServer): void;
 }
 
+/** A tsjax plugin instance for rollup's (or vite's) `plugins`. */
 const tsjax = tsjaxUnplugin.rollup as unknown as (options?: TsjaxPluginOptions) => TsjaxRollupPlugin;
 export default tsjax;
