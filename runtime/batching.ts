@@ -183,11 +183,22 @@ function unplan(y: NDArray, p: Planned, fy: readonly number[]): NDArray {
 }
 const orFlags = (fa: readonly number[], fb: readonly number[]) => fa.map((f, l) => f | fb[l]);
 
+/**
+ * x @ w where w has no batch axes (all size 1, one matrix): the batch folded into x's rows, one
+ * large product instead of a batch of small ones (per-example inputs times shared weights).
+ */
+function sharedRight(x: NDArray, w: NDArray): NDArray {
+  if (w.shape.slice(0, -2).some((d) => d !== 1)) return matmul(x, w);
+  const [k, m] = w.shape.slice(-2);
+  const y = matmul(reshape(x, [-1, k]), reshape(w, [k, m]));
+  return reshape(y, [...x.shape.slice(0, -1), m]);
+}
+
 /** matmul (or dot on rank ≤ 2) of one example with one example, for every example. */
 export function vMatmul(a: N, b: N, meta: { f: readonly (readonly number[])[]; api: string }): NDArray {
   const [fa, fb] = meta.f;
   const p = plan(a, b, fa, fb, meta.api);
-  return unplan(matmul(p.a, p.b), p, orFlags(fa, fb));
+  return unplan(sharedRight(p.a, p.b), p, orFlags(fa, fb));
 }
 
 type MatmulMeta = { f: readonly (readonly number[])[]; api: string; o?: readonly number[] };
@@ -208,7 +219,7 @@ function gradOut(full: NDArray, planned: readonly number[], x: N, fx: readonly n
 export function vMatmulGradA(g: N, a: N, b: N, meta: MatmulMeta): NDArray {
   const [fg, fa, fb] = meta.f;
   const p = plan(a, b, fa, fb, meta.api);
-  const full = matmul(planG(g, fg, p), swapLast(p.b));
+  const full = sharedRight(planG(g, fg, p), swapLast(p.b));
   return gradOut(full, p.a.shape, a, fa, meta.o ?? orFlags(orFlags(fg, fa), fb), p.levels);
 }
 

@@ -14,7 +14,7 @@ import { emitFile, formatDiagnosticsWithFrames, loadOptions } from "./program.js
 
 const USAGE = `usage: tsjax inspect FILE [--tsconfig PATH] [--ir] [--kernels]
 
-  inspect FILE      print the code generated for each grad/valueAndGrad/jvp/vjp/jacfwd/jacrev/hessian
+  inspect FILE      print the code generated for each grad/valueAndGrad/jvp/vjp/jacfwd/jacrev/hessian/vmap
                     call in FILE, under a file:line:col header, and any build diagnostics
   --tsconfig PATH   the tsconfig.json to compile with (default: the nearest one above FILE)
   --ir              print the IR of each call as well (the program the code is emitted from)

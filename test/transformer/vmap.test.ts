@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { grad, jit, jvp, numpy as jnp, random, valueAndGrad, vmap } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
+import { compile, HEADER } from "./fixtures/compile.js";
 
 const key = random.key(0);
 const rnd = (k: number, shape: number[]) => random.normal(random.foldIn(key, k), shape);
@@ -183,6 +184,15 @@ describe("vmap: control flow that differs per example", () => {
     for (let i = 0; i < n; i++) y = jnp.add(jnp.multiply(y, 0.5), jnp.cos(y));
     return y;
   }
+  it("vmap(grad(f)) of a loop whose trip count differs per example, with no tape (a linear body)", () => {
+    const f = (x: number) => {
+      let s = x;
+      while (s < 10) s = s * 2 + x;
+      return s;
+    };
+    const xs = jnp.array([0.5, 1, 3, 11, 2.5]);
+    close(vmap(grad(f))(xs), loop((x: Array) => jnp.array(grad(f)(x.item() as number)), [xs], [0]));
+  });
   it("a loop with a shared trip count stays a plain loop", () => {
     const xs = rnd(31, [4, 3]);
     close(vmap(counted, [0, null])(xs, 3), loop((x: Array) => counted(x, 3), [xs], [0]));
@@ -242,5 +252,31 @@ describe("vmap composed with the other transforms", () => {
     const [v, g] = vmap(valueAndGrad(f))(X);
     close(v, loop((x: Array) => jnp.array(f(x)), [X], [0]));
     close(g, loop((x: Array) => grad(f)(x), [X], [0]));
+  });
+});
+
+describe("vmap: build errors and the generated code", () => {
+  const H = HEADER.replace("grad,", "grad, vmap,");
+  it("is batched code with no loop over examples, and says at its source what cannot be batched", () => {
+    const c = compile({
+      "ok.ts": H + `export const f = vmap((x: Array, y: Array) => jnp.sum(jnp.multiply(jnp.tanh(x), y)), [0, null]);\n`,
+      "index.ts": H + `export const f = vmap((x: Array, i: number) => jnp.take(x, i, 0), [null, 0]);\n`,
+      "tape.ts":
+        H +
+        `export const f = vmap(grad((x: number) => {\n  let s = x;\n  while (s < 10) s = s * s + x;\n  return s;\n}));\n`,
+      "axes.ts": H + `const ax = 0;\nexport const f = vmap((x: Array) => x, ax);\n`,
+    });
+    try {
+      const ok = c.emit("ok.ts");
+      expect(ok.diagnostics).toEqual([]);
+      expect(ok.js).toMatch(/vmapSize\(.*vIn\(/s);
+      expect(ok.js).not.toMatch(/for \(|while \(/);
+      const msg = (n: string) => c.emit(n).diagnostics.map((d) => `${d.file?.fileName.split("/").pop()}:${d.file ? d.file.getLineAndCharacterOfPosition(d.start!).line + 1 : 0} ${d.messageText}`);
+      expect(msg("index.ts")).toEqual([expect.stringMatching(/^index\.ts:3 tsjax: vmap of take with an index that differs per example/)]);
+      expect(msg("tape.ts")).toEqual([expect.stringMatching(/^tape\.ts:\d tsjax: vmap: a loop whose number of iterations differs per example has a tape/)]);
+      expect(msg("axes.ts")).toEqual([expect.stringMatching(/in_axes must be written literally/)]);
+    } finally {
+      c.cleanup();
+    }
   });
 });
