@@ -61,6 +61,8 @@ run forward node bench/dist/forward.mjs $QUICK --json "$OUT/forward.json"
 run kernels node bench/dist/kernels.mjs $QUICK --json "$OUT/kernels.json"
 run mlp node bench/dist/mlp.mjs $QUICK --json "$OUT/mlp.json"
 run logreg node bench/dist/logreg.mjs $QUICK --json "$OUT/logreg.json"
+# MNIST training epochs against the peers (5 timed epochs each, then each library alone for its memory; about 4 minutes)
+run mnist node bench/dist/mnist.mjs $QUICK --json "$OUT/mnist.json"
 # (memory over a long run: 50 000 steps here, about 4 minutes; the 200 000 of RESULTS.md: --steps 200000)
 run mlp-memory node bench/dist/mlp-memory.mjs --steps "$([ -n "$QUICK" ] && echo 2000 || echo 50000)" --json "$OUT/mlp-memory.json"
 run build-cost node bench/build-cost.mjs $QUICK --json "$OUT/build-cost.json"
