@@ -174,11 +174,16 @@ export function scalarF32(name: string): ((...xs: number[]) => number) | undefin
 type Kernel = (...args: any[]) => void;
 
 let codegen = true;
+let serial = 0;
 
 function compile(src: string, fn: ScalarFn): Kernel | null {
   if (!codegen) return null;
   try {
-    return new Function("f", src)(fn) as Kernel;
+    // Each loop's source is made distinct: V8 caches `new Function` by its source text, and loops
+    // of one layout (every contig_vv) would share one compiled function and its type feedback, so
+    // after a few ops had run none of them inlined its scalar function (adam's eager update ran
+    // 2-3x slower once five other binary ops had run).
+    return new Function("f", `${src}\n// loop ${serial++}`)(fn) as Kernel;
   } catch {
     codegen = false; // eval is forbidden here (CSP): use the generic loops from now on
     return null;
