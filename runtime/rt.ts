@@ -6,7 +6,7 @@ import { NDArray } from "./array.js";
 import type { ArrayLike, Axis, ReduceOpts, SliceSpec } from "./array.js";
 import { broadcastShapes, fmtShape, normAxes, sameShape, sizeOf } from "./shape.js";
 import { asArray, astype, ones, zeros } from "./numpy/creation.js";
-import { add, divide, equal, multiply, where } from "./numpy/elementwise.js";
+import { add, divide, elementwiseOp, equal, multiply, where } from "./numpy/elementwise.js";
 import { sum, sumToShape } from "./numpy/reduce.js";
 import { matmul, matmul2dT, productShape } from "./numpy/linalg.js";
 import { broadcastTo, concatenate, expandDims, reshape, stack, transpose } from "./numpy/shape.js";
@@ -88,8 +88,7 @@ export function maxMask(x: N, y: NDArray, axis?: Axis, opts?: ReduceOpts): NDArr
 /** JAX's balanced_eq for max/min: 1 where x alone is the result, 0.5 where both tie. */
 export function balancedEq(x: N, z: N, y: N): N {
   if (typeof x === "number" && typeof z === "number" && typeof y === "number") return x === z ? (y === z ? 0.5 : 1) : 0;
-  const xz = equal(x, z), yz = equal(y, z);
-  return where(xz, where(yz, 0.5, 1), 0) as NDArray;
+  return elementwiseOp("balancedEq", x, z, y);
 }
 
 /** The output cotangent 1, after JAX's checks that the output is a real scalar. */

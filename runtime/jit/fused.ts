@@ -66,7 +66,7 @@ function compiled(src: string): Compiled {
 function interpret(p: Program, inputs: readonly Input[]): NDArray {
   const vals: Input[] = inputs.slice();
   for (const [op, ...args] of p.ops) {
-    const fn = (ew as unknown as Record<string, EwFn>)[op];
+    const fn = (ew as unknown as Record<string, EwFn>)[op] ?? ((...xs: Input[]) => ew.elementwiseOp(op, ...(xs as never[])));
     if (!fn) throw new Error(`tsjax: fused kernel: unknown op '${op}'`);
     vals.push(fn(...args.map((a) => (typeof a === "object" ? a.c : vals[a]))));
   }

@@ -160,7 +160,16 @@ const SPECS = {
   // ternary
   where: spec("where", 3, "same", { all: (c, a, b) => (c !== 0 ? a : b) }, { rawArgs: 1 }),
   fma: spec("fma", 3, "inexact", { f: (a, b, c) => a * b + c }),
+  // AD's balanced_eq for maximum/minimum (not a numpy name: reached through elementwiseOp)
+  balancedEq: spec("balancedEq", 3, "inexact", { f: (x, z, y) => (x === z ? (y === z ? 0.5 : 1) : 0) }),
 } as const;
+
+/** An elementwise op of the table by name (the AD helpers that are not numpy functions, and fused kernels' eager path). */
+export function elementwiseOp(name: string, ...args: ArrayLike[]): NDArray {
+  const s = (SPECS as Record<string, OpSpec>)[name];
+  if (!s) throw new Error(`tsjax: unknown elementwise op '${name}'`);
+  return applyOp(s, args);
+}
 
 /** The float32 scalar function of an elementwise op (what a fused kernel computes per element). */
 export function scalarF32(name: string): ((...xs: number[]) => number) | undefined {

@@ -23,6 +23,8 @@ const FUSABLE = new Set([
   "add", "sub", "mul", "div", "pow", "mod", "maximum", "minimum", "arctan2", "hypot", "fma",
   "neg", "square", "reciprocal", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan",
   "arcsin", "arccos", "arctan", "sinh", "cosh", "sqrt", "abs", "sign", "floor", "ceil", "trunc",
+  // the derivative of maximum/minimum (relu's gradient)
+  "balancedEq",
 ]);
 
 const fusable = (s: Stmt): s is PrimStmt => s.kind === undefined && FUSABLE.has(s.prim) && s.out.ty === "arr";
@@ -220,7 +222,9 @@ function fuseBlock(body: readonly Stmt[], uses: ReadonlyMap<number, number>, ava
     if (s.kind === undefined && absorbed.has(s)) continue;
     if (s.kind === undefined && groupOf.has(s.out.id)) {
       const g = groupOf.get(s.out.id)!;
-      if (g.stmts.length === 1 && !prologue.has(g)) out.push(s);
+      // (one elementwise op is a kernel too: SIMD lanes on every thread beat the eager JS loop;
+      // a lone reduction or spread stays the runtime's)
+      if (g.stmts.length === 1 && !prologue.has(g) && !fusable(s)) out.push(s);
       else if (g.stmts[g.stmts.length - 1] === s) out.push(kernels.get(g)!);
       continue;
     }
