@@ -223,11 +223,37 @@ export function vMatmulGradA(g: N, a: N, b: N, meta: MatmulMeta): NDArray {
   return gradOut(full, p.a.shape, a, fa, meta.o ?? orFlags(orFlags(fg, fa), fb), p.levels);
 }
 
+/**
+ * Per-batch outer products x[..., :, 0] · y[..., 0, :] (a contraction of length 1: the weight
+ * gradients of per-example vectors) written directly, one float32 product each: the same values
+ * matmul's single-term sums give, without a matrix product per example.
+ */
+function outerBatch(x: NDArray, y: NDArray): NDArray | null {
+  const L = x.ndim - 2;
+  if (L < 0 || x.shape[L + 1] !== 1 || y.shape[L] !== 1 || y.ndim !== x.ndim) return null;
+  const lead = x.shape.slice(0, L);
+  if (!lead.every((d, i) => d === y.shape[i]) || x.dtype !== "float32" || y.dtype !== "float32") return null;
+  const n = x.shape[L], m = y.shape[L + 1];
+  const nb = lead.reduce((s, d) => s * d, 1);
+  const xd = x.data as Float32Array, yd = y.data as Float32Array;
+  const out = new Float32Array(nb * n * m);
+  for (let b = 0; b < nb; b++) {
+    const xo = b * n, yo = b * m;
+    for (let i = 0; i < n; i++) {
+      const xi = xd[xo + i];
+      const o = (b * n + i) * m;
+      for (let j = 0; j < m; j++) out[o + j] = xi * yd[yo + j];
+    }
+  }
+  return new NDArray(out, [...lead, n, m], "float32");
+}
+
 /** The cotangent of vMatmul's right operand. */
 export function vMatmulGradB(g: N, a: N, b: N, meta: MatmulMeta): NDArray {
   const [fg, fa, fb] = meta.f;
   const p = plan(a, b, fa, fb, meta.api);
-  const full = matmul(swapLast(p.a), planG(g, fg, p));
+  const at = swapLast(p.a), gp = planG(g, fg, p);
+  const full = outerBatch(at, gp) ?? matmul(at, gp);
   return gradOut(full, p.b.shape, b, fb, meta.o ?? orFlags(orFlags(fg, fa), fb), p.levels);
 }
 
