@@ -272,3 +272,77 @@ export function vAny(c: N): boolean {
   for (let i = 0; i < d.length; i++) if (d[i]) return true;
   return false;
 }
+
+// ---- gathers whose indices differ per example ------------------------------------------------------
+
+interface TakeMeta {
+  /** 1 where the operand carries the batch axis (in front). */
+  kx: number;
+  ki: number;
+}
+/** One example's take geometry: x's per-example shape around the axis, the indices as integers. */
+function takeGeom(x: NDArray, idx: N, axis: number | null | undefined, m: TakeMeta, op: string) {
+  const B = m.kx ? x.shape[0] : (idx as NDArray).shape[0];
+  const xs = x.shape.slice(m.kx);
+  const flat = axis === undefined || axis === null;
+  const per = flat ? [xs.reduce((a, d) => a * d, 1)] : xs;
+  const ax = flat ? 0 : axis < 0 ? axis + per.length : axis;
+  if (ax < 0 || ax >= per.length) throw new RangeError(`${op}: axis ${axis} is out of range for one example of shape ${fmtShape(xs)}`);
+  const ia = typeof idx === "number" ? null : idx;
+  const ishape = ia ? ia.shape.slice(m.ki) : [];
+  const isz = ishape.reduce((a, d) => a * d, 1);
+  const outer = per.slice(0, ax).reduce((a, d) => a * d, 1), n = per[ax], inner = per.slice(ax + 1).reduce((a, d) => a * d, 1);
+  const index = (b: number, k: number): number => {
+    const v = ia ? Number(ia.data[(m.ki ? b * isz : 0) + k]) : (idx as number);
+    const r = v < 0 ? v + n : v;
+    if (!Number.isInteger(v) || r < 0 || r >= n) throw new RangeError(`${op}: index ${v} (example ${b}) is out of bounds for axis ${axis ?? 0} of size ${n}`);
+    return r;
+  };
+  return { B, per, ax, ishape, isz, outer, n, inner, index, xsz: per.reduce((a, d) => a * d, 1) };
+}
+
+/** take(x_e, idx_e, axis) for every example e, batched on axis 0 (x or the indices may be shared). */
+export function vTake(x0: N, idx: N, axis: number | null | undefined, m: TakeMeta): NDArray {
+  const x = asArray(x0);
+  const g = takeGeom(x, idx, axis, m, "vmap of take");
+  const outPer = [...g.per.slice(0, g.ax), ...g.ishape, ...g.per.slice(g.ax + 1)];
+  const osz = g.outer * g.isz * g.inner;
+  const out = new (x.data.constructor as Float32ArrayConstructor)(g.B * osz);
+  const src = x.data;
+  for (let b = 0; b < g.B; b++) {
+    const xo = m.kx ? b * g.xsz : 0;
+    for (let o = 0; o < g.outer; o++)
+      for (let k = 0; k < g.isz; k++) {
+        const s = xo + (o * g.n + g.index(b, k)) * g.inner;
+        const t = b * osz + (o * g.isz + k) * g.inner;
+        for (let j = 0; j < g.inner; j++) out[t + j] = src[s + j] as number;
+      }
+  }
+  return new NDArray(out, [g.B, ...outPer], x.dtype);
+}
+
+/**
+ * Its adjoint: g scattered (added) into zeros shaped like one example of x, per example; summed
+ * over the examples when x is shared (`sum`: the cotangent of a shared operand).
+ */
+export function vTakeTranspose(g0: N, x0: N, idx: N, axis: number | null | undefined, m: TakeMeta & { sum?: boolean }): NDArray {
+  const x = asArray(x0);
+  const ga = astype(asArray(g0), "float32");
+  const gm = takeGeom(x, idx, axis, m, "vmap of take (its adjoint)");
+  const B = ga.shape[0];
+  const osz = gm.outer * gm.isz * gm.inner;
+  const keep = !m.sum;
+  const acc = new Float64Array((keep ? B : 1) * gm.xsz);
+  const src = ga.data;
+  for (let b = 0; b < B; b++) {
+    const base = keep ? b * gm.xsz : 0;
+    for (let o = 0; o < gm.outer; o++)
+      for (let k = 0; k < gm.isz; k++) {
+        const t = base + (o * gm.n + gm.index(b, k)) * gm.inner;
+        const s = b * osz + (o * gm.isz + k) * gm.inner;
+        for (let j = 0; j < gm.inner; j++) acc[t + j] += src[s + j];
+      }
+  }
+  const xs = x.shape.slice(m.kx);
+  return new NDArray(Float32Array.from(acc), keep ? [B, ...xs] : xs, "float32");
+}

@@ -52,7 +52,7 @@ const CASES: Case[] = [
 /** The per-example loop: f on each slice along `axis`, stacked on axis 0. */
 function loop(f: F, x: Array, axis: number): Array {
   const ax = axis < 0 ? axis + x.ndim : axis;
-  return jnp.stack(Array.from({ length: x.shape[ax] }, (_, e) => jnp.array(f(jnp.take(x, e, ax)))));
+  return jnp.stack(globalThis.Array.from({ length: x.shape[ax] }, (_, e) => jnp.array(f(jnp.take(x, e, ax)))));
 }
 
 const shapeArb = (minRank: number) => fc.array(fc.integer({ min: 1, max: 4 }), { minLength: minRank, maxLength: 3 });
@@ -90,7 +90,7 @@ const MM: [F2, F2, F2] = [vmap(mm, [0, 0]), vmap(mm, [0, null]), vmap(mm, [null,
 function loop2(f: F2, x: Array, y: Array, ax: [number | null, number | null]): Array {
   const n = ax[0] !== null ? x.shape[0] : y.shape[0];
   const at = (a: Array, m: number | null, e: number) => (m === null ? a : jnp.take(a, e, 0));
-  return jnp.stack(Array.from({ length: n }, (_, e) => f(at(x, ax[0], e), at(y, ax[1], e))));
+  return jnp.stack(globalThis.Array.from({ length: n }, (_, e) => f(at(x, ax[0], e), at(y, ax[1], e))));
 }
 const AXES: [number | null, number | null][] = [[0, 0], [0, null], [null, 0]];
 const withBatch = (s: number[], B: number, mapped: boolean) => (mapped ? [B, ...s] : s);

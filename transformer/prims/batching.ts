@@ -178,28 +178,24 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   },
 
   // ---- indexing (static indices: the batch axis stays in front) ----
+  // (an index that differs per example: a gather per example, prims/vmap.ts vTake)
   index: {
-    rule: (c, [x, i], bd, p) => {
-      noBatchedIndex(c, bd, [1], p);
-      return c.o.take(x, i, num(1));
-    },
+    rule: (c, [x, i], bd) => (bd[1] ? c.o.vTake(x, i, num(0), lit({ kx: bd[0] ? 1 : 0, ki: 1 })) : c.o.take(x, i, num(1))),
   },
   indexTranspose: {
-    rule: (c, [g, x, i], bd, p) => {
-      noBatchedIndex(c, bd, [2], p);
-      return c.o.takeTranspose(bc(c, g, bd[0]), bc(c, x, bd[1]), i, num(1));
-    },
+    rule: (c, [g, x, i], bd) =>
+      bd[2] ? c.o.vTakeTranspose(bc(c, g, bd[0]), x, i, num(0), lit({ kx: bd[1] ? 1 : 0, ki: 1 })) : c.o.takeTranspose(bc(c, g, bd[0]), bc(c, x, bd[1]), i, num(1)),
   },
   take: {
-    rule: (c, [x, idx, ax], bd, p) => {
-      noBatchedIndex(c, bd, [1], p);
+    rule: (c, [x, idx, ax], bd) => {
+      if (bd[1]) return c.o.vTake(x, idx, ax, lit({ kx: bd[0] ? 1 : 0, ki: 1 }));
       if (cst(ax) === null || cst(ax) === undefined) return c.o.take(c.o.vReshape(x, lit([-1]), num(1)), idx, num(1));
       return c.o.take(x, idx, shiftAxes(c, x, ax, "reduce"));
     },
   },
   takeTranspose: {
-    rule: (c, [g, x, idx, ax], bd, p) => {
-      noBatchedIndex(c, bd, [2], p);
+    rule: (c, [g, x, idx, ax], bd) => {
+      if (bd[2]) return c.o.vTakeTranspose(bc(c, g, bd[0]), x, idx, ax, lit({ kx: bd[1] ? 1 : 0, ki: 1 }));
       const xb = bc(c, x, bd[1]);
       if (cst(ax) === null || cst(ax) === undefined) return c.o.reshapeLike(c.o.takeTranspose(bc(c, g, bd[0]), c.o.vReshape(xb, lit([-1]), num(1)), idx, num(1)), xb);
       return c.o.takeTranspose(bc(c, g, bd[0]), xb, idx, shiftAxes(c, xb, ax, "reduce"));
@@ -279,6 +275,8 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   // an inner batched loop's condition: any example of any outer example still runs (the inner
   // loop's selects carry the outer axis too)
   vAny: { rule: (c, [x]) => ({ same: c.o.vAny(x) }) },
+  vTake: { none: "a gather by example inside another vmap (nested per-example indices)" },
+  vTakeTranspose: { none: "a gather by example inside another vmap (nested per-example indices)" },
 };
 
 /** One example's Array flattened, with the batch axis kept (a number stays a number). */

@@ -16,6 +16,8 @@ const withOut = (m: Meta, o: number[]): Value => lit({ f: m.f, api: m.api, o });
 /** The flags of a product of operands with flags fa, fb (mapped where either is). */
 const or = (fa: number[], fb: number[]) => fa.map((f, l) => f | fb[l]);
 
+const takeMeta = (v: Value): { kx: number; ki: number; sum?: boolean } => (v.tag === "const" && v.value ? (v.value as { kx: number; ki: number }) : { kx: 0, ki: 1 });
+
 const bilinear =
   (name: string, i: number, j: number): JvpRule =>
   (o, t, y, args) => {
@@ -80,6 +82,28 @@ export const VMAP: Readonly<Record<string, PrimDef>> = {
       return [o.vMatmul(a, gb, pick(mm, [1, 2])), o.vMatmulGradA(g, a, gb, withOut(mm, mm.f[1])), null, null];
     },
     jvp: bilinear("vMatmulGradB", 0, 1),
+  },
+  // a gather whose indices differ per example (meta { kx, ki }: which operands are batched), and
+  // its adjoint, a scatter-add per example (summed over examples for a shared x)
+  vTake: {
+    ty: "arr",
+    arity: 4,
+    kernel: "opaque",
+    vjp: (o, g, y, [x, idx, ax, m]) => {
+      const mm = takeMeta(m);
+      return [o.vTakeTranspose(g, x, idx, ax, lit({ ...mm, sum: !mm.kx })), null, null, null];
+    },
+    jvp: linear0("vTake"),
+  },
+  vTakeTranspose: {
+    ty: "arr",
+    arity: 5,
+    kernel: "opaque",
+    vjp: (o, gx, y, [, , idx, ax, m]) => {
+      const mm = takeMeta(m);
+      return [o.vTake(gx, idx, ax, lit({ kx: mm.sum ? 0 : 1, ki: mm.ki })), null, null, null, null];
+    },
+    jvp: linear0("vTakeTranspose"),
   },
   // a batched loop's condition: whether any example still runs
   vAny: { ty: "other", arity: 1, nondiff: true, kernel: "opaque" },
