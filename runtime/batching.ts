@@ -122,9 +122,10 @@ export function vReshapeLike(x: N, like: N, k: number, kl: number): NDArray {
   return vReshape(x, shapeOf(like).slice(kl), k);
 }
 
-/** broadcastTo with the `k` leading batch axes kept: one example broadcast to `shape`. */
-export function vBroadcastTo(x: N, shape: readonly number[], k: number): NDArray {
-  const a = asArray(x);
+/** broadcastTo with the `k` leading batch axes kept: one example broadcast to `shape` (or to an unbatched Array's shape). */
+export function vBroadcastTo(x: N, shape0: readonly number[] | NDArray | number, k: number): NDArray {
+  const shape = typeof shape0 === "number" ? [] : shape0 instanceof NDArray ? shape0.shape : shape0;
+  const a = astype(asArray(x), "float32");
   const s = a.shape;
   const pad = Math.max(0, shape.length - (s.length - k));
   return broadcastTo(reshape(a, [...s.slice(0, k), ...new Array(pad).fill(1), ...s.slice(k)]), [...s.slice(0, k), ...shape]);
@@ -194,11 +195,25 @@ function sharedRight(x: NDArray, w: NDArray): NDArray {
   return reshape(y, [...x.shape.slice(0, -1), m]);
 }
 
+/**
+ * w @ x where w is one shared matrix and every example of x a column (a matrix times per-example
+ * vectors: a Jacobian's basis, a batch of inputs on the right): one product of w with all the
+ * columns side by side, instead of a matrix-vector product per example.
+ */
+function sharedLeft(w: NDArray, x: NDArray): NDArray | null {
+  const n = x.ndim;
+  if (w.shape.slice(0, -2).some((d) => d !== 1) || x.shape[n - 1] !== 1) return null;
+  const [m, k] = w.shape.slice(-2);
+  const cols = reshape(x, [-1, k]); // one row per example
+  const y = matmul(cols, transpose(reshape(w, [m, k]))); // [examples, m]
+  return reshape(y, [...x.shape.slice(0, n - 2), m, 1]);
+}
+
 /** matmul (or dot on rank ≤ 2) of one example with one example, for every example. */
 export function vMatmul(a: N, b: N, meta: { f: readonly (readonly number[])[]; api: string }): NDArray {
   const [fa, fb] = meta.f;
   const p = plan(a, b, fa, fb, meta.api);
-  return unplan(sharedRight(p.a, p.b), p, orFlags(fa, fb));
+  return unplan(sharedLeft(p.a, p.b) ?? sharedRight(p.a, p.b), p, orFlags(fa, fb));
 }
 
 type MatmulMeta = { f: readonly (readonly number[])[]; api: string; o?: readonly number[] };

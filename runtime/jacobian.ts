@@ -124,6 +124,69 @@ export function jacrevOf(f: AnyFn, V: AnyFn, argnums: number | readonly number[]
   };
 }
 
+// ---- the same Jacobians in one batched pass: the derivative code vmapped over the basis ------------
+// (the transformer compiles J or V under vmap when it can: every basis vector at once, stacked on
+// a leading axis; a row of the identity per element of all the differentiated leaves together)
+
+/** The basis of a tree's leaves stacked: leaf j gets shape [N, ...shape_j], row off_j + q the one-hot of element q. */
+function stackedBasis(t: unknown, N: number): unknown {
+  const [ls, def] = flatten(t);
+  let off = 0;
+  return unflatten(
+    def,
+    ls.map((l) => {
+      if (isDiffLeaf(l)) {
+        const n = sizeOf(l);
+        const d = new Float32Array(N * n);
+        for (let q = 0; q < n; q++) d[(off + q) * n + q] = 1;
+        off += n;
+        return new NDArray(d, [N, ...shapeOf(l)], "float32");
+      }
+      return l;
+    }),
+  );
+}
+/** Total elements of a tree's differentiable leaves, and each leaf's offset among them. */
+function offsets(t: unknown): { N: number; off: number[] } {
+  const [ls] = flatten(t);
+  let N = 0;
+  const off = ls.map((l) => {
+    const o = N;
+    if (isDiffLeaf(l)) N += sizeOf(l);
+    return o;
+  });
+  return { N, off };
+}
+
+/** jacfwd in one pass: JB (J vmapped over the differentiated tangents) on the stacked basis. */
+export function jacfwdBatchedOf(JB: AnyFn, argnums: number | readonly number[]): AnyFn {
+  return (...args: unknown[]) => {
+    const wrt = pick(args, argnums);
+    const { N, off } = offsets(wrt);
+    const zeros = args.map((a) => basis(a, -1, -1));
+    if (N === 0) return assemble(JB(...args, ...zeros)[0], wrt, () => 0);
+    const t = place(zeros, argnums, stackedBasis(wrt, N));
+    const [out, tB] = JB(...args, ...t);
+    const [touts] = flatten(tB);
+    const m = flatten(out)[0].map((l) => (isDiffLeaf(l) ? sizeOf(l) : 0));
+    // tangent-out leaf o has shape [N, ...out_o]: column q of input leaf i is its row off_i + q
+    return assemble(out, wrt, (o, p, i, q) => Number((touts[o] as NDArray).data[(off[i] + q) * m[o] + p]));
+  };
+}
+
+/** jacrev in one pass: VB (V vmapped over the output cotangent) on the stacked basis of the output. */
+export function jacrevBatchedOf(f: AnyFn, VB: AnyFn, argnums: number | readonly number[]): AnyFn {
+  return (...args: unknown[]) => {
+    const out = f(...args);
+    const { N, off } = offsets(out);
+    if (N === 0) return assemble(out, pick(args, argnums), () => 0);
+    const cts = flatten(pick(VB(...args, stackedBasis(out, N)) as unknown[], argnums))[0];
+    const n = flatten(pick(args, argnums))[0].map((l) => (isDiffLeaf(l) ? sizeOf(l) : 0));
+    // cotangent leaf i has shape [N, ...in_i]: row off_o + p is output element p of leaf o
+    return assemble(out, pick(args, argnums), (o, p, i, q) => Number((cts[i] as NDArray).data[(off[o] + p) * n[i] + q]));
+  };
+}
+
 // ---- the pieces of a Jacobian built inside a differentiated function (transformer/ad/jacobian.ts)
 
 /** The element count of a number (1) or an Array. */

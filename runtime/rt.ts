@@ -25,7 +25,7 @@ export function raise(name: string, ...args: unknown[]): never {
   const Ctor = (globalThis as unknown as Record<string, new (...a: unknown[]) => Error>)[name];
   throw new Ctor(...args);
 }
-export { vjpOf, linearizeOf, jacfwdOf, jacrevOf, jacSize, jacBasis, jacStack, jacUnstack } from "./jacobian.js";
+export { vjpOf, linearizeOf, jacfwdOf, jacrevOf, jacfwdBatchedOf, jacrevBatchedOf, jacSize, jacBasis, jacStack, jacUnstack } from "./jacobian.js";
 export { vmapSize, vIn, vOut, vBcast, vAlign, vAxes, vReshape, vReshapeLike, vBroadcastTo, vMatmul, vMatmulGradA, vMatmulGradB, vAny, vTake, vTakeTranspose } from "./batching.js";
 export { fused, FUSED_MIN_SIZE } from "./jit/fused.js";
 

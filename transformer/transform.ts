@@ -115,9 +115,14 @@ function siteExpression(
     }
     case "jacrev":
       return rt("jacrevOf", [visit(call.arguments[0]), code, nums()]);
+    case "jacrevBatched":
+      return rt("jacrevBatchedOf", [visit(call.arguments[0]), code, nums()]);
     case "jacfwd":
     case "hessian":
       return rt("jacfwdOf", [code, nums()]);
+    case "jacfwdBatched":
+    case "hessianBatched":
+      return rt("jacfwdBatchedOf", [code, nums()]);
     default:
       return code;
   }
@@ -210,7 +215,8 @@ class FileTransform {
       // a jit'd function runs in an arena frame: its kernels' intermediates stay in kernel memory
       const f = ts.factory;
       const code = this.jitted ? f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(RT), "arenaWrap"), undefined, [arrow]) : f.createParenthesizedExpression(arrow);
-      return siteExpression(apiOf(this.checker, call), call, code, visit, (c) => this.argnums(c));
+      const api = apiOf(this.checker, call);
+      return siteExpression(this.batchedJac.has(call) ? `${api}Batched` : api, call, code, visit, (c) => this.argnums(c));
     } catch (e) {
       if (quiet && (e instanceof LowerError || e instanceof NoRuleError || e instanceof TransformError)) {
         this.hooks.eager?.(call, e instanceof NoRuleError ? `'${e.prim}' is not differentiable` : e.message);
@@ -268,11 +274,13 @@ class FileTransform {
         throw new LowerError(call, `vjp: '${fn.name}' takes ${fn.params.length - (fn.captured?.length ?? 0)} argument(s), but ${call.arguments.length - 1} primal(s) are given`);
       if (k.name === "jacrev") this.checkJacOptions(call, fn, k.name);
       const all = fn.params.slice(0, fn.params.length - (fn.captured?.length ?? 0)).map((_, i) => i);
-      return reverse(fn, { argnums: all, hasAux: false, withValue: false, api: k.name, cotangent: true });
+      const V = reverse(fn, { argnums: all, hasAux: false, withValue: false, api: k.name, cotangent: true });
+      // jacrev at the top: every output basis vector in one pass, V vmapped over the cotangent
+      return k.name === "jacrev" && top ? this.batchedJacobian(call, V, V.params.map((_, i) => (i === all.length ? 0 : null)), 0) : V;
     }
     if (k.name === "jacfwd") {
-      this.checkJacOptions(call, fn, k.name);
-      return forward(fn);
+      const opt = this.checkJacOptions(call, fn, k.name);
+      return top ? this.batchedJacobian(call, forward(fn), this.tangentAxes(fn, opt.argnums), [null, 0]) : forward(fn);
     }
     if (k.name === "linearize") {
       const own = fn.params.length - (fn.captured?.length ?? 0);
@@ -282,7 +290,8 @@ class FileTransform {
     if (k.name === "hessian") {
       // jacfwd of the gradient: forward over reverse
       const opt = this.checkJacOptions(call, fn, k.name);
-      return forward(reverse(fn, { ...opt, withValue: false }));
+      const J = forward(reverse(fn, { ...opt, withValue: false }));
+      return top ? this.batchedJacobian(call, J, this.tangentAxes(fn, opt.argnums), [null, 0]) : J;
     }
     if (k.name === "jvp") {
       if (call.arguments.length !== 3) throw new LowerError(call, "jvp(f, primals, tangents) takes three arguments: the function, a tuple of primals and a tuple of tangents");
@@ -295,6 +304,33 @@ class FileTransform {
       return forward(fn);
     }
     return reverse(fn, this.options(call, k.name));
+  }
+
+  /** Call sites whose Jacobian is compiled as one batched pass (jacfwdBatchedOf / jacrevBatchedOf). */
+  private readonly batchedJac = new Set<ts.CallExpression>();
+
+  /**
+   * The derivative code vmapped over its basis argument, so the run time calls it once with every
+   * basis vector stacked instead of once per vector; where vmap cannot batch it (a tape in a loop
+   * whose length differs per basis vector, a leaf that is not a number or an Array), the
+   * per-vector code as before.
+   */
+  private batchedJacobian(call: ts.CallExpression, fn: Fn, inAxes: AxisSpec, outAxes: AxisSpec): Fn {
+    try {
+      const b = checked(vmapFn(fn, inAxes, outAxes, true), "vmap of the basis");
+      this.batchedJac.add(call);
+      return b;
+    } catch (e) {
+      if (e instanceof BatchError || e instanceof NoRuleError) return fn;
+      throw e;
+    }
+  }
+
+  /** in_axes of a tangent pass J(...primals, ...tangents): the differentiated arguments' tangents mapped. */
+  private tangentAxes(fn: Fn, argnums: number | readonly number[]): AxisSpec {
+    const own = fn.params.length - (fn.captured?.length ?? 0);
+    const nums = typeof argnums === "number" ? [argnums] : argnums;
+    return [...Array.from({ length: own }, () => null), ...Array.from({ length: own }, (_, i) => (nums.includes(i) ? 0 : null))];
   }
 
   /** jacfwd/jacrev/hessian take { argnums } (in range); not hasAux. */

@@ -276,6 +276,25 @@ describe("vmap: gathers whose index differs per example", () => {
   });
 });
 
+describe("Jacobians as one batched pass", () => {
+  it("a top-level jacfwd/jacrev/hessian of Array code is its derivative vmapped over the basis; number code keeps one pass per vector (float64)", () => {
+    const c = compile({
+      "arr.ts": HEADER.replace("grad,", "grad, jacfwd, jacrev, hessian,") + `const f = (x: Array) => jnp.sin(jnp.multiply(x, x));\nexport const a = jacfwd(f), b = jacrev(f), h = hessian((x: Array) => jnp.sum(jnp.exp(x)).item() as number);\n`,
+      "num.ts": HEADER.replace("grad,", "grad, jacfwd,") + `export const a = jacfwd((x: number) => Math.sin(x) * x);\n`,
+    });
+    try {
+      const arr = c.emit("arr.ts");
+      expect(arr.diagnostics).toEqual([]);
+      expect(arr.js.match(/jacfwdBatchedOf|jacrevBatchedOf/g)).toEqual(["jacfwdBatchedOf", "jacrevBatchedOf", "jacfwdBatchedOf"]);
+      const num = c.emit("num.ts");
+      expect(num.js).toMatch(/jacfwdOf\(/);
+      expect(num.js).not.toMatch(/Batched|vmapSize/);
+    } finally {
+      c.cleanup();
+    }
+  });
+});
+
 describe("vmap: build errors and the generated code", () => {
   const H = HEADER.replace("grad,", "grad, vmap,");
   it("is batched code with no loop over examples, and says at its source what cannot be batched", () => {

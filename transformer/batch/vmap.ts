@@ -46,8 +46,12 @@ function axesOver<T>(spec: AxisSpec, t: Tree<T>, what: string): (number | null)[
   return t.keys.flatMap((k, i) => axesOver(k in o ? o[k] : null, t.kids[i], `${what}.${k}`));
 }
 
-/** vmap(fn, inAxes, outAxes): the batched function (same parameters; mapped leaves are Arrays). */
-export function vmapFn(fn: Fn, inAxes: AxisSpec, outAxes: AxisSpec): Fn {
+/**
+ * vmap(fn, inAxes, outAxes): the batched function (same parameters; mapped leaves are Arrays).
+ * `exact`: refuse (a BatchError) where float64 number code would become float32 Arrays (a
+ * Jacobian's basis batched must give the digits the per-vector passes give).
+ */
+export function vmapFn(fn: Fn, inAxes: AxisSpec, outAxes: AxisSpec, exact = false): Fn {
   if (process.env.TSJAX_DEBUG_VMAP) console.error(printFn(fn));
   const own = fn.params.length - (fn.captured?.length ?? 0);
   const ownTree: Tree<Var> = { kind: "tup", kids: fn.params.slice(0, own).map((p) => p.tree) };
@@ -84,7 +88,9 @@ export function vmapFn(fn: Fn, inAxes: AxisSpec, outAxes: AxisSpec): Fn {
     bt.env.set(m.orig.id, x);
     bt.batched.add(x.id);
   }
+  if (exact && mapped.some((m) => m.orig.ty === "num")) fail(`vmap(${fn.name}): a mapped number would become float32`);
   bt.block(fn.body);
+  if (exact && bt.numbers) fail(`vmap(${fn.name}): number code would become float32`);
   const res = mapTree(fn.result, (v) => bt.val(v));
   const outs = axesOver(outAxes, res, "out_axes");
   let j = 0;
@@ -117,6 +123,8 @@ class Batcher {
   /** Tape channels whose values are batched. */
   private readonly tapes = new Set<string>();
   size: Value | undefined;
+  /** Whether number (float64) code became batched (float32 Arrays). */
+  numbers = false;
   private readonly ranks: ReadonlyMap<number, { shape: unknown }> | null;
 
   constructor(readonly fn: Fn) {
@@ -200,6 +208,7 @@ class Batcher {
     const v = name(r);
     this.env.set(s.out.id, v);
     if (v.tag === "var") this.batched.add(v.id);
+    if (s.out.ty === "num") this.numbers = true;
   }
 
   /** One example's rank of an original value, when abstract evaluation knows it. */
@@ -249,6 +258,7 @@ class Batcher {
         if (!data(x) || !data(y))
           fail(`vmap: '${o.name}' is set in a branch on a condition that differs per example, and it is not a number, a boolean or an Array`, s);
         this.env.set(o.id, this.select(cond, x, y));
+        if (o.ty === "num") this.numbers = true;
       });
       return;
     }
@@ -267,6 +277,7 @@ class Batcher {
     s.outs.forEach((o, i) => {
       this.env.set(o.id, outs[i]);
       if (outB[i]) this.batched.add(outs[i].id);
+      if (outB[i] && o.ty === "num") this.numbers = true;
     });
     this.b.body.push({ ...s, cond, then: fix(then), else: fix(els), outs });
   }
@@ -313,6 +324,7 @@ class Batcher {
       const v = freshVar(p.name, flags[i] && p.ty !== "list" ? "arr" : p.ty);
       this.env.set(p.id, v);
       if (flags[i]) this.batched.add(v.id);
+      if (flags[i] && p.ty === "num") this.numbers = true;
       return v;
     });
   }

@@ -62,6 +62,9 @@ function shiftAxes(c: BatchCx, x: Value, ax: Value, mode: "reduce" | "squeeze" |
   return c.o.vAxes(x, ax, lit({ k: 1, mode }));
 }
 
+/** A join's axis operand, undefined meaning 0. */
+const orZero = (ax: Value): Value => (cst(ax) === undefined || cst(ax) === null ? num(0) : ax);
+
 /** Reductions over one example's axes: the axes shifted past the batch axis. */
 const reduction: BatchRule = (c, [x, ax, opts], bd, prim) => c.o[prim](x, shiftAxes(c, x, ax, "reduce"), opts);
 /** argmax/argmin: a single axis; none means the flat index of one example. */
@@ -164,17 +167,20 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   },
   broadcastLike: {
     rule: (c, [g, like], bd) => {
+      // (a shared `like` is only a shape: g broadcast to it per example, nothing materialised)
+      if (bd[0] && !bd[1]) return c.o.vBroadcastTo(g, like, num(1));
       const lb = bc(c, like, bd[1]);
       return bd[0] ? c.o.broadcastLike(c.o.vAlign(g, lit({ k: 1, o: [1] }), lb), lb) : c.o.broadcastLike(g, lb);
     },
   },
-  stackN: { rule: (c, [ax, ...xs], bd) => c.o.stackN(shiftAxes(c, xs[0], ax, "reduce"), ...xs.map((x, i) => bc(c, x, bd[i + 1]))) },
-  concatN: { rule: (c, [ax, ...xs], bd) => c.o.concatN(shiftAxes(c, xs[0], ax, "reduce"), ...xs.map((x, i) => bc(c, x, bd[i + 1]))) },
-  stackPart: { rule: (c, [g, ax, i]) => c.o.stackPart(g, shiftAxes(c, g, ax, "reduce"), i) },
-  stackPartT: { rule: (c, [gi, g, ax, i], bd) => c.o.stackPartT(bc(c, gi, bd[0]), bc(c, g, bd[1]), shiftAxes(c, g, ax, "reduce"), i) },
-  concatPart: { rule: (c, [g, ax, i, ...xs], bd) => c.o.concatPart(bc(c, g, bd[0]), shiftAxes(c, g, ax, "reduce"), i, ...xs.map((x, j) => bc(c, x, bd[j + 3]))) },
+  // (their axis operand undefined means axis 0)
+  stackN: { rule: (c, [ax, ...xs], bd) => c.o.stackN(shiftAxes(c, xs[0], orZero(ax), "reduce"), ...xs.map((x, i) => bc(c, x, bd[i + 1]))) },
+  concatN: { rule: (c, [ax, ...xs], bd) => c.o.concatN(shiftAxes(c, xs[0], orZero(ax), "reduce"), ...xs.map((x, i) => bc(c, x, bd[i + 1]))) },
+  stackPart: { rule: (c, [g, ax, i]) => c.o.stackPart(g, shiftAxes(c, g, orZero(ax), "reduce"), i) },
+  stackPartT: { rule: (c, [gi, g, ax, i], bd) => c.o.stackPartT(bc(c, gi, bd[0]), bc(c, g, bd[1]), shiftAxes(c, g, orZero(ax), "reduce"), i) },
+  concatPart: { rule: (c, [g, ax, i, ...xs], bd) => c.o.concatPart(bc(c, g, bd[0]), shiftAxes(c, g, orZero(ax), "reduce"), i, ...xs.map((x, j) => bc(c, x, bd[j + 3]))) },
   concatPartT: {
-    rule: (c, [gi, g, ax, i, ...xs], bd) => c.o.concatPartT(bc(c, gi, bd[0]), bc(c, g, bd[1]), shiftAxes(c, g, ax, "reduce"), i, ...xs.map((x, j) => bc(c, x, bd[j + 4]))),
+    rule: (c, [gi, g, ax, i, ...xs], bd) => c.o.concatPartT(bc(c, gi, bd[0]), bc(c, g, bd[1]), shiftAxes(c, g, orZero(ax), "reduce"), i, ...xs.map((x, j) => bc(c, x, bd[j + 4]))),
   },
 
   // ---- indexing (static indices: the batch axis stays in front) ----
