@@ -1,0 +1,86 @@
+// jax.nn's activations, each written once as a formula over a few operations: the runtime runs
+// them on Arrays (nn/activations.ts, the jnp functions as the operations), and the transformer
+// expands the same formulas into IR primitives (transformer/rules/nn.ts), so differentiated,
+// jit'd and vmapped code computes exactly what eager code does and needs no rules of its own.
+// Numerically stable forms as JAX writes them (softplus by log1p(exp(-|x|)), softmax through
+// logsumexp, log1mexp switching at log 2).
+
+/** The operations a formula uses; `V` is an Array (or number) at run time, an IR value at build time. */
+export interface FormulaOps<V> {
+  c(x: number): V;
+  add(a: V, b: V): V;
+  sub(a: V, b: V): V;
+  mul(a: V, b: V): V;
+  div(a: V, b: V): V;
+  neg(a: V): V;
+  exp(a: V): V;
+  log(a: V): V;
+  log1p(a: V): V;
+  expm1(a: V): V;
+  tanh(a: V): V;
+  abs(a: V): V;
+  sqrt(a: V): V;
+  maximum(a: V, b: V): V;
+  minimum(a: V, b: V): V;
+  greater(a: V, b: V): V;
+  less(a: V, b: V): V;
+  where(c: V, a: V, b: V): V;
+  logsumexp(a: V, axis: unknown, keepdims: boolean): V;
+  mean(a: V, axis: unknown, keepdims: boolean): V;
+  var(a: V, axis: unknown, keepdims: boolean): V;
+}
+
+/** A formula: the input, then the function's further arguments as given (values or constants). */
+export type Formula = <V>(o: FormulaOps<V>, x: V, ...args: unknown[]) => V;
+
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+const LN2 = Math.log(2);
+
+const sigmoid: Formula = (o, x) => o.div(o.c(1), o.add(o.c(1), o.exp(o.neg(x))));
+// log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)): no overflow for large x
+const softplus: Formula = (o, x) => o.add(o.maximum(x, o.c(0)), o.log1p(o.exp(o.neg(o.abs(x)))));
+const relu6: Formula = (o, x) => o.minimum(o.maximum(x, o.c(0)), o.c(6));
+/** An optional numeric argument: its value when given, else the default. */
+const arg = <V>(o: FormulaOps<V>, v: unknown, dflt: number): V => (v === undefined || v === null ? o.c(dflt) : typeof v === "number" ? o.c(v) : (v as V));
+const elu: Formula = (o, x, alpha) => o.where(o.greater(x, o.c(0)), x, o.mul(arg(o, alpha, 1), o.expm1(x)));
+/** The axis option of softmax & co.: the last axis unless given. */
+const lastAxis = (axis: unknown) => (axis === undefined ? -1 : axis);
+
+export const FORMULAS: Readonly<Record<string, Formula>> = {
+  relu: (o, x) => o.maximum(x, o.c(0)),
+  relu6,
+  sigmoid,
+  softplus,
+  // -softplus(-x)
+  logSigmoid: (o, x) => o.neg(softplus(o, o.neg(x))),
+  silu: (o, x) => o.mul(x, sigmoid(o, x)),
+  swish: (o, x) => o.mul(x, sigmoid(o, x)),
+  softSign: (o, x) => o.div(x, o.add(o.abs(x), o.c(1))),
+  leakyRelu: (o, x, slope) => o.where(o.less(x, o.c(0)), o.mul(arg(o, slope, 0.01), x), x),
+  hardTanh: (o, x) => o.minimum(o.maximum(x, o.c(-1)), o.c(1)),
+  hardSigmoid: (o, x) => o.div(relu6(o, o.add(x, o.c(3))), o.c(6)),
+  hardSilu: (o, x) => o.mul(x, o.div(relu6(o, o.add(x, o.c(3))), o.c(6))),
+  hardSwish: (o, x) => o.mul(x, o.div(relu6(o, o.add(x, o.c(3))), o.c(6))),
+  elu,
+  selu: (o, x) => o.mul(o.c(SELU_SCALE), elu(o, x, SELU_ALPHA)),
+  celu: (o, x, alpha) => o.where(o.greater(x, o.c(0)), x, o.mul(arg(o, alpha, 1), o.expm1(o.div(x, arg(o, alpha, 1))))),
+  // JAX's default is the tanh approximation; the exact form needs erf (not a primitive yet)
+  gelu: (o, x, opts) => {
+    if ((opts as { approximate?: boolean } | undefined)?.approximate === false) throw new Error("nn.gelu: the exact form ({ approximate: false }) needs erf, which tsjax does not have yet");
+    const inner = o.mul(o.c(Math.sqrt(2 / Math.PI)), o.add(x, o.mul(o.c(0.044715), o.mul(x, o.mul(x, x)))));
+    return o.mul(o.mul(o.c(0.5), x), o.add(o.c(1), o.tanh(inner)));
+  },
+  mish: (o, x) => o.mul(x, o.tanh(softplus(o, x))),
+  squareplus: (o, x, b) => o.mul(o.c(0.5), o.add(x, o.sqrt(o.add(o.mul(x, x), arg(o, b, 4))))),
+  // log(1 - exp(-x)) for x > 0, by the form accurate on each side of log 2
+  log1mexp: (o, x) => o.where(o.less(x, o.c(LN2)), o.log(o.neg(o.expm1(o.neg(x)))), o.log1p(o.neg(o.exp(o.neg(x))))),
+  softmax: (o, x, axis) => o.exp(o.sub(x, o.logsumexp(x, lastAxis(axis), true))),
+  logSoftmax: (o, x, axis) => o.sub(x, o.logsumexp(x, lastAxis(axis), true)),
+  // (x - mean) / sqrt(var + eps), over the last axis unless given
+  standardize: (o, x, axis, opts) => {
+    const eps = (opts as { epsilon?: number } | undefined)?.epsilon ?? 1e-5;
+    const ax = lastAxis(axis);
+    return o.div(o.sub(x, o.mean(x, ax, true)), o.sqrt(o.add(o.var(x, ax, true), o.c(eps))));
+  },
+};
