@@ -65,8 +65,8 @@ let params: Params = {
 };
 
 function logits(p: Params, x: Array): Array {
-  const h1 = jnp.maximum(jnp.add(jnp.matmul(x, p.W1), p.b1), 0);
-  const h2 = jnp.maximum(jnp.add(jnp.matmul(h1, p.W2), p.b2), 0);
+  const h1 = nn.relu(jnp.add(jnp.matmul(x, p.W1), p.b1));
+  const h2 = nn.relu(jnp.add(jnp.matmul(h1, p.W2), p.b2));
   return jnp.add(jnp.matmul(h2, p.W3), p.b3);
 }
 /** Mean softmax cross-entropy. */
