@@ -6,33 +6,10 @@
 import type { NDArray } from "../array.js";
 import type { ArrayLike, Axis } from "../array.js";
 import * as jnp from "../numpy/index.js";
-import { FORMULAS, type FormulaOps } from "./formulas.js";
+import { FORMULAS } from "./formulas.js";
+import { runFormula } from "../numpy/formula-ops.js";
 
-type V = NDArray;
-const OPS: FormulaOps<V> = {
-  c: (x) => jnp.array(x),
-  add: jnp.add,
-  sub: jnp.subtract,
-  mul: jnp.multiply,
-  div: jnp.divide,
-  neg: jnp.negative,
-  exp: jnp.exp,
-  log: jnp.log,
-  log1p: jnp.log1p,
-  expm1: jnp.expm1,
-  tanh: jnp.tanh,
-  abs: jnp.abs,
-  sqrt: jnp.sqrt,
-  maximum: jnp.maximum,
-  minimum: jnp.minimum,
-  greater: jnp.greater,
-  less: jnp.less,
-  where: jnp.where,
-  logsumexp: (a, axis, keepdims) => jnp.logsumexp(a, axis as Axis, { keepdims }),
-  mean: (a, axis, keepdims) => jnp.mean(a, axis as Axis, { keepdims }),
-  var: (a, axis, keepdims) => jnp.var(a, axis as Axis, { keepdims }),
-};
-const run = (name: string, x: ArrayLike, ...args: unknown[]): NDArray => FORMULAS[name](OPS, jnp.array(x), ...args);
+const run = (name: string, x: ArrayLike, ...args: unknown[]): NDArray => runFormula(FORMULAS[name], x, ...args);
 
 /** `max(x, 0)`. */
 export function relu(x: ArrayLike): NDArray {

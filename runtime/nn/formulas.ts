@@ -1,4 +1,5 @@
-// jax.nn's activations, each written once as a formula over a few operations: the runtime runs
+// Functions written once as formulas over a few operations (jax.nn's activations here, the
+// composite jnp functions in numpy/composites.ts). jax.nn's activations, each one formula: the runtime runs
 // them on Arrays (nn/activations.ts, the jnp functions as the operations), and the transformer
 // expands the same formulas into IR primitives (transformer/rules/nn.ts), so differentiated,
 // jit'd and vmapped code computes exactly what eager code does and needs no rules of its own.
@@ -25,6 +26,20 @@ export interface FormulaOps<V> {
   greater(a: V, b: V): V;
   less(a: V, b: V): V;
   where(c: V, a: V, b: V): V;
+  equal(a: V, b: V): V;
+  notEqual(a: V, b: V): V;
+  lessEqual(a: V, b: V): V;
+  logicalAnd(a: V, b: V): V;
+  logicalOr(a: V, b: V): V;
+  logicalNot(a: V): V;
+  floor(a: V): V;
+  fmod(a: V, b: V): V;
+  sign(a: V): V;
+  pow(a: V, b: V): V;
+  sin(a: V): V;
+  astype(a: V, dtype: string): V;
+  sum(a: V, axis: unknown, keepdims: boolean): V;
+  max(a: V, axis: unknown, keepdims: boolean): V;
   logsumexp(a: V, axis: unknown, keepdims: boolean): V;
   mean(a: V, axis: unknown, keepdims: boolean): V;
   var(a: V, axis: unknown, keepdims: boolean): V;

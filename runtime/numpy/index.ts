@@ -9,3 +9,4 @@ export * from "./reduce.js";
 export * from "./linalg.js";
 export { transpose, reshape, ravel, expandDims, squeeze, broadcastTo, concatenate, stack } from "./shape.js";
 export * from "./indexing.js";
+export * from "./composites.js";

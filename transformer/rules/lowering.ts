@@ -5,7 +5,7 @@
 import type { Tree, Ty, Value } from "../ir.js";
 import { lit, leaf, num } from "../ir.js";
 import type { LoweringCtx } from "../lower.js";
-import { NN } from "./nn.js";
+import { COMPOSITE_RULES, NN } from "./nn.js";
 
 export type CallLowering = (x: LoweringCtx, mode: Ty) => Tree<Value>;
 
@@ -55,8 +55,9 @@ const join = (prim: string): CallLowering => (x) => {
 };
 
 export const JNP: Readonly<Record<string, CallLowering>> = {
-  // nn.* (jax.nn): the activations' formulas (rules/nn.ts)
+  // nn.* (jax.nn) and the composite jnp functions: formulas (rules/nn.ts)
   ...NN,
+  ...COMPOSITE_RULES,
   add: direct("add", 2),
   subtract: direct("sub", 2),
   multiply: direct("mul", 2),

@@ -1,0 +1,52 @@
+// The operations formulas run on at run time (nn/formulas.ts, numpy/composites.ts): the jnp
+// functions themselves, constants as plain (weakly typed) numbers as in compiled code.
+
+import type { NDArray } from "../array.js";
+import type { Axis } from "../array.js";
+import type { DType } from "../dtype.js";
+import type { FormulaOps } from "../nn/formulas.js";
+import * as ew from "./elementwise.js";
+import * as red from "./reduce.js";
+import { astype, asArray } from "./creation.js";
+
+export const EAGER_OPS: FormulaOps<NDArray> = {
+  c: (x) => x as unknown as NDArray,
+  add: ew.add,
+  sub: ew.subtract,
+  mul: ew.multiply,
+  div: ew.divide,
+  neg: ew.negative,
+  exp: ew.exp,
+  log: ew.log,
+  log1p: ew.log1p,
+  expm1: ew.expm1,
+  tanh: ew.tanh,
+  abs: ew.abs,
+  sqrt: ew.sqrt,
+  maximum: ew.maximum,
+  minimum: ew.minimum,
+  greater: ew.greater,
+  less: ew.less,
+  where: ew.where,
+  equal: ew.equal,
+  notEqual: ew.notEqual,
+  lessEqual: ew.lessEqual,
+  logicalAnd: ew.logicalAnd,
+  logicalOr: ew.logicalOr,
+  logicalNot: ew.logicalNot,
+  floor: ew.floor,
+  fmod: ew.fmod,
+  sign: ew.sign,
+  pow: ew.power,
+  sin: ew.sin,
+  astype: (a, d) => astype(asArray(a), d as DType),
+  sum: (a, axis, keepdims) => red.sum(a, axis as Axis, { keepdims }),
+  max: (a, axis, keepdims) => red.max(a, axis as Axis, { keepdims }),
+  logsumexp: (a, axis, keepdims) => red.logsumexp(a, axis as Axis, { keepdims }),
+  mean: (a, axis, keepdims) => red.mean(a, axis as Axis, { keepdims }),
+  var: (a, axis, keepdims) => red.var(a, axis as Axis, { keepdims }),
+};
+
+/** A formula run on Arrays: the input as an Array, the further arguments as given. */
+export const runFormula = (f: (o: FormulaOps<NDArray>, x: NDArray, ...args: unknown[]) => NDArray, x: unknown, ...args: unknown[]): NDArray =>
+  asArray(f(EAGER_OPS, asArray(x as NDArray), ...args));

@@ -1,0 +1,72 @@
+// Functions written once as formulas (runtime/nn/formulas.ts, runtime/numpy/composites.ts),
+// lowered by running the formula with operations that emit IR primitives: the same expression
+// the runtime evaluates, so no derivative, batching or kernel rule of its own is needed.
+
+import type { Value } from "../ir.js";
+import { leaf, lit, num } from "../ir.js";
+import type { Formula, FormulaOps } from "../../runtime/nn/formulas.js";
+import type { CallLowering } from "./lowering.js";
+import type { LoweringCtx } from "../lower.js";
+
+function opsFor(x: LoweringCtx): FormulaOps<Value> {
+  const p = (prim: string) => (...args: Value[]) => x.prim(prim, args);
+  // (comparisons of Arrays are boolean Arrays)
+  const cmp = (prim: string) => (...args: Value[]) => x.prim(prim, args, args.some((a) => a.ty === "arr") ? "arr" : undefined);
+  const red = (prim: string) => (a: Value, axis: unknown, keepdims: boolean) => x.prim(prim, [a, lit(axis), lit({ keepdims })], "arr");
+  return {
+    c: (v) => num(v),
+    add: p("add"),
+    sub: p("sub"),
+    mul: p("mul"),
+    div: p("div"),
+    neg: p("neg"),
+    exp: p("exp"),
+    log: p("log"),
+    log1p: p("log1p"),
+    expm1: p("expm1"),
+    tanh: p("tanh"),
+    abs: p("abs"),
+    sqrt: p("sqrt"),
+    maximum: p("maximum"),
+    minimum: p("minimum"),
+    greater: cmp("greater"),
+    less: cmp("less"),
+    where: p("where"),
+    equal: cmp("equal"),
+    notEqual: cmp("notEqual"),
+    lessEqual: cmp("lessEqual"),
+    logicalAnd: cmp("logicalAnd"),
+    logicalOr: cmp("logicalOr"),
+    logicalNot: cmp("logicalNot"),
+    floor: p("floor"),
+    fmod: p("mod"),
+    sign: p("sign"),
+    pow: p("pow"),
+    sin: p("sin"),
+    astype: (a, d) => x.prim("astype", [a, lit(d)], "arr"),
+    sum: red("sum"),
+    max: red("max"),
+    logsumexp: red("logsumexp"),
+    mean: red("mean"),
+    var: red("var"),
+  };
+}
+
+/** A formula applied to the call: the input as an Array, constant arguments as their values. */
+export const formulaLowering =
+  (f: Formula): CallLowering =>
+  (x) => {
+    let v = x.leaf(0);
+    if (v.ty !== "arr") v = x.prim("toArray", [v], "arr");
+    const args = Array.from({ length: x.nargs - 1 }, (_, i) => {
+      const a = x.leaf(i + 1);
+      return a.tag === "const" ? a.value : a;
+    });
+    let out: Value;
+    try {
+      out = f(opsFor(x), v, ...args);
+    } catch (e) {
+      return x.fail((e as Error).message);
+    }
+    return leaf(out.ty === "arr" ? out : x.prim("toArray", [out], "arr"));
+  };
