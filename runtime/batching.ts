@@ -6,7 +6,7 @@
 
 import { NDArray } from "./array.js";
 import type { Axis } from "./array.js";
-import { fmtShape, normAxes } from "./shape.js";
+import { fmtShape, normAxes, normAxis } from "./shape.js";
 import { asArray, astype } from "./numpy/creation.js";
 import { sumToShape } from "./numpy/reduce.js";
 import { matmul } from "./numpy/linalg.js";
@@ -107,8 +107,9 @@ export function vAxes(x: N, axis: Axis, meta: { k: number; mode: "reduce" | "squ
     if (meta.mode === "squeeze") return all.filter((a) => s[a] === 1);
     return [...lead, ...all.reverse()];
   }
-  const shifted = normAxes(meta.mode === "perm" ? "transpose" : meta.mode === "squeeze" ? "squeeze" : "sum", axis, per).map((a) => a + k);
-  return meta.mode === "perm" ? [...lead, ...shifted] : shifted;
+  // (a permutation keeps its order; reduction and squeeze axes are a set)
+  if (meta.mode === "perm") return [...lead, ...(typeof axis === "number" ? [axis] : axis).map((a) => normAxis("transpose", a, per.length, per) + k)];
+  return normAxes(meta.mode === "squeeze" ? "squeeze" : "sum", axis, per).map((a) => a + k);
 }
 
 /** A reshape that keeps the `k` leading batch axes: one example reshaped to `shape`. */

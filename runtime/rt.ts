@@ -17,6 +17,7 @@ export * from "./numpy/elementwise.js";
 export * from "./numpy/reduce.js";
 export * from "./numpy/linalg.js";
 export * from "./numpy/shape.js";
+export * from "./numpy/arrange.js";
 export { index, slice, take } from "./numpy/indexing.js";
 export { stopGradient } from "./transforms.js";
 

@@ -10,3 +10,4 @@ export * from "./linalg.js";
 export { transpose, reshape, ravel, expandDims, squeeze, broadcastTo, concatenate, stack } from "./shape.js";
 export * from "./indexing.js";
 export * from "./composites.js";
+export * from "./arrange.js";

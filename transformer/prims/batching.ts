@@ -183,6 +183,17 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
     rule: (c, [gi, g, ax, i, ...xs], bd) => c.o.concatPartT(bc(c, gi, bd[0]), bc(c, g, bd[1]), shiftAxes(c, g, orZero(ax), "reduce"), i, ...xs.map((x, j) => bc(c, x, bd[j + 4]))),
   },
 
+  // ---- reordering and running sums (an axis of one example; null: all of them) ----
+  flip: { rule: (c, [x, ax]) => c.o.flip(x, shiftAxes(c, x, ax, "reduce")) },
+  // one example's permutation (the transpose's own rule puts the batch axis in front)
+  axesPerm: {
+    rule: (c, [x, spec]) => ({ same: c.o.axesPerm(x, lit({ ...(cst(spec) as object), k: ((cst(spec) as { k?: number }).k ?? 0) + 1 })) }),
+  },
+  cumsum: { rule: (c, [x, ax]) => (cst(ax) === null || cst(ax) === undefined ? c.fail("vmap of cumsum with no axis (flatten with ravel first)") : c.o.cumsum(x, shiftAxes(c, x, ax, "reduce"))) },
+  cumprod: { rule: (c, [x, ax]) => (cst(ax) === null || cst(ax) === undefined ? c.fail("vmap of cumprod with no axis (flatten with ravel first)") : c.o.cumprod(x, shiftAxes(c, x, ax, "reduce"))) },
+  // (the mask depends on the last two axes only: the batch axis in front changes nothing)
+  triMask: { rule: (c, args, bd, prim) => c.o[prim](...args) },
+
   // ---- indexing (static indices: the batch axis stays in front) ----
   // (an index that differs per example: a gather per example, prims/vmap.ts vTake)
   index: {

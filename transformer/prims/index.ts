@@ -13,10 +13,11 @@ import { LISTS } from "./lists.js";
 import { JACOBIAN } from "./jacobian.js";
 import { JIT } from "./jit.js";
 import { VMAP } from "./vmap.js";
+import { ARRANGE } from "./arrange.js";
 
 export type { KernelClass, Ops, PrimDef, VjpRule } from "./def.js";
 
-const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP };
+const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE };
 
 function join(): Readonly<Record<string, PrimDef>> {
   const out: Record<string, PrimDef> = {};

@@ -54,7 +54,41 @@ const join = (prim: string): CallLowering => (x) => {
   return leaf(x.prim(prim, [x.leaf(1), ...els], "arr"));
 };
 
+/** moveaxis / swapaxes: a transpose by the permutation worked out at run time. */
+const permuted =
+  (kind: "move" | "swap"): CallLowering =>
+  (x) => {
+    const [a, b] = [x.leaf(1), x.leaf(2)];
+    if (a.tag !== "const" || b.tag !== "const") x.fail(`${kind === "move" ? "moveaxis" : "swapaxes"}: the axes must be known at build time`);
+    const perm = x.prim("axesPerm", [x.leaf(0), lit({ kind, a: (a as { value: unknown }).value, b: (b as { value: unknown }).value })], "other");
+    return leaf(x.prim("transpose", [x.leaf(0), perm], "arr"));
+  };
+/** cumsum / cumprod: a flattened scan when no axis is given. */
+const scanned =
+  (prim: string): CallLowering =>
+  (x) => {
+    const ax = x.leaf(1);
+    const none = ax.tag === "const" && (ax.value === undefined || ax.value === null);
+    return leaf(none ? x.prim(prim, [x.prim("ravel", [x.leaf(0)], "arr"), num(0)], "arr") : x.prim(prim, [x.leaf(0), ax], "arr"));
+  };
+const triangle =
+  (upper: boolean): CallLowering =>
+  (x) => {
+    const k = x.leaf(1);
+    const kk = k.tag === "const" && k.value === undefined ? num(0) : k;
+    return leaf(x.prim("where", [x.prim("triMask", [x.leaf(0), kk, lit(upper)], "arr"), x.leaf(0), num(0)], "arr"));
+  };
+
 export const JNP: Readonly<Record<string, CallLowering>> = {
+  flip: direct("flip", 2),
+  fliplr: (x) => leaf(x.prim("flip", [x.leaf(0), num(1)], "arr")),
+  flipud: (x) => leaf(x.prim("flip", [x.leaf(0), num(0)], "arr")),
+  moveaxis: permuted("move"),
+  swapaxes: permuted("swap"),
+  cumsum: scanned("cumsum"),
+  cumprod: scanned("cumprod"),
+  tril: triangle(false),
+  triu: triangle(true),
   // nn.* (jax.nn) and the composite jnp functions: formulas (rules/nn.ts)
   ...NN,
   ...COMPOSITE_RULES,

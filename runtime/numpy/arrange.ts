@@ -1,0 +1,130 @@
+// Reordering and running sums: flip (fliplr, flipud), moveaxis, swapaxes, cumsum, cumprod,
+// tril, triu. moveaxis/swapaxes are transposes whose permutation `axesPerm` works out from the
+// rank at run time (the IR knows no rank for an Array parameter); tril/triu select by the
+// boolean mask `triMask` (a where), so all of them differentiate through primitives that already do.
+
+import { NDArray } from "../array.js";
+import type { ArrayLike, Axis } from "../array.js";
+import { alloc } from "../dtype.js";
+import { fmtShape, normAxes, normAxis, sizeOf } from "../shape.js";
+import { asArray, astype } from "./creation.js";
+import { transpose } from "./shape.js";
+import { where } from "./elementwise.js";
+
+/** Elements of `a` reversed along `axis` (every axis when null). */
+export function flip(a: ArrayLike, axis?: Axis): NDArray {
+  const x = asArray(a, "flip");
+  const axes = new Set(normAxes("flip", axis, x.shape));
+  const nd = x.ndim;
+  const out = alloc(x.dtype, x.size);
+  const src = x.data;
+  const shape = x.shape;
+  const idx = new Array<number>(nd).fill(0);
+  const strides = new Array<number>(nd);
+  for (let d = nd - 1, s = 1; d >= 0; d--) (strides[d] = s), (s *= shape[d]);
+  for (let o = 0; o < out.length; o++) {
+    let p = 0;
+    for (let d = 0; d < nd; d++) p += (axes.has(d) ? shape[d] - 1 - idx[d] : idx[d]) * strides[d];
+    out[o] = src[p];
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return new NDArray(out, shape, x.dtype);
+}
+/** Reversed along axis 1 (left/right). */
+export function fliplr(a: ArrayLike): NDArray {
+  return flip(a, 1);
+}
+/** Reversed along axis 0 (up/down). */
+export function flipud(a: ArrayLike): NDArray {
+  return flip(a, 0);
+}
+
+/**
+ * The permutation moveaxis/swapaxes make for one example of x (x less its `spec.k` leading
+ * axes: vmap's batch axes; vmap's rule for transpose then puts them in front): `move` takes axes
+ * `a` to positions `b` (numbers or lists), `swap` exchanges axis a with axis b.
+ */
+export function axesPerm(x: ArrayLike, spec: { kind: "move" | "swap"; a: number | readonly number[]; b: number | readonly number[]; k?: number }): number[] {
+  const k = spec.k ?? 0;
+  const nd = asArray(x).ndim - k;
+  const shape = asArray(x).shape.slice(k);
+  const op = spec.kind === "move" ? "moveaxis" : "swapaxes";
+  const list = (v: number | readonly number[]) => (typeof v === "number" ? [v] : [...v]).map((ax) => normAxis(op, ax, nd, shape));
+  let perm: number[];
+  if (spec.kind === "swap") {
+    const [i] = list(spec.a), [j] = list(spec.b);
+    perm = Array.from({ length: nd }, (_, d) => (d === i ? j : d === j ? i : d));
+  } else {
+    const src = list(spec.a), dst = list(spec.b);
+    if (src.length !== dst.length) throw new TypeError(`moveaxis: source ${JSON.stringify(spec.a)} and destination ${JSON.stringify(spec.b)} must have the same number of axes`);
+    const rest = Array.from({ length: nd }, (_, d) => d).filter((d) => !src.includes(d));
+    perm = new Array<number>(nd);
+    const order = dst.map((d, i) => [d, src[i]] as const).sort((p, q) => p[0] - q[0]);
+    for (const [d, s] of order) rest.splice(d, 0, s);
+    perm = rest;
+  }
+  return perm;
+}
+/** Axes `source` moved to positions `destination`, the others in order (numpy.moveaxis). */
+export function moveaxis(a: ArrayLike, source: number | readonly number[], destination: number | readonly number[]): NDArray {
+  return transpose(a, axesPerm(a, { kind: "move", a: source, b: destination }));
+}
+/** Axes a and b exchanged (numpy.swapaxes). */
+export function swapaxes(a: ArrayLike, axis1: number, axis2: number): NDArray {
+  return transpose(a, axesPerm(a, { kind: "swap", a: axis1, b: axis2 }));
+}
+
+/** Running sums along `axis` (flattened when none), accumulated in the result's dtype (float32 rounding at each step, as XLA's scan). */
+export function cumsum(a: ArrayLike, axis?: number | null): NDArray {
+  return scan("cumsum", a, axis, 0, (s, v) => s + v);
+}
+/** Running products along `axis` (flattened when none). */
+export function cumprod(a: ArrayLike, axis?: number | null): NDArray {
+  return scan("cumprod", a, axis, 1, (s, v) => s * v);
+}
+function scan(op: string, a: ArrayLike, axis: number | null | undefined, init: number, f: (s: number, v: number) => number): NDArray {
+  const x0 = asArray(a, op);
+  const flat = axis === undefined || axis === null;
+  const x = flat ? new NDArray(x0.data, [x0.size], x0.dtype) : x0;
+  const dtype = x.dtype === "bool" ? "int32" : x.dtype;
+  const xs = x.dtype === "bool" ? astype(x, "int32") : x;
+  if (x.ndim === 0) throw new TypeError(`${op}: axis ${axis} is out of bounds for array of shape ()`);
+  const ax = flat ? 0 : normAxis(op, axis, x.ndim, x.shape);
+  const outer = sizeOf(x.shape.slice(0, ax)), n = x.shape[ax], inner = sizeOf(x.shape.slice(ax + 1));
+  const out = alloc(dtype, x.size);
+  const src = xs.data;
+  for (let o = 0; o < outer; o++)
+    for (let j = 0; j < inner; j++) {
+      let s = init;
+      for (let i = 0; i < n; i++) {
+        const p = (o * n + i) * inner + j;
+        s = f(s, Number(src[p]));
+        out[p] = s;
+        if (dtype === "float32") s = out[p]; // (the sum carried is the float32 value stored, as XLA's scan)
+      }
+    }
+  return new NDArray(out, x.shape, dtype);
+}
+
+/** true where row i, column j of the last two axes keeps its element (j - i <= k for tril, >= k for triu); bool, x's shape. */
+export function triMask(a: ArrayLike, k: number, upper: boolean): NDArray {
+  const x = asArray(a, upper ? "triu" : "tril");
+  if (x.ndim < 2) throw new TypeError(`${upper ? "triu" : "tril"}: needs at least 2 dimensions, got shape ${fmtShape(x.shape)}`);
+  const [r, c] = x.shape.slice(-2);
+  const out = alloc("bool", x.size);
+  for (let b = 0; b < x.size / (r * c); b++)
+    for (let i = 0; i < r; i++)
+      for (let j = 0; j < c; j++) out[(b * r + i) * c + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
+  return new NDArray(out, x.shape, "bool");
+}
+/** The lower triangle of the last two axes (below diagonal k), zeros elsewhere. */
+export function tril(a: ArrayLike, k = 0): NDArray {
+  return where(triMask(a, k, false), a, 0);
+}
+/** The upper triangle of the last two axes (above diagonal k), zeros elsewhere. */
+export function triu(a: ArrayLike, k = 0): NDArray {
+  return where(triMask(a, k, true), a, 0);
+}

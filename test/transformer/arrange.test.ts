@@ -1,0 +1,80 @@
+// flip / fliplr / flipud / moveaxis / swapaxes / cumsum / cumprod / tril / triu: values against
+// NumPy (test/fixtures/gen_arrange.py), the same values compiled (grad, jit) and batched (vmap),
+// and gradients against hand derivations (a flip's gradient is flipped back, a running sum's is
+// the running sum from the other end, a triangle's is its mask).
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { grad, jit, vmap, numpy as jnp } from "../../runtime/index.js";
+import type { Array } from "../../runtime/index.js";
+import { compile, HEADER } from "./fixtures/compile.js";
+
+const F = JSON.parse(readFileSync(new URL("../fixtures/arrange.json", import.meta.url), "utf8"));
+const A = (e: { shape: number[]; data: number[] }) => jnp.reshape(jnp.array(e.data), e.shape);
+const x = A(F.x), m = A(F.m);
+const same = (got: Array, want: { shape: number[]; data: number[] }) => {
+  expect(got.shape).toEqual(want.shape);
+  expect(globalThis.Array.from(got.data as Float32Array, Number)).toEqual(want.data);
+};
+
+describe("reordering and running sums against NumPy", () => {
+  it("flip fliplr flipud", () => {
+    same(jnp.flip(x, 1), F.flip1);
+    same(jnp.flip(x), F.flipAll);
+    same(jnp.flip(x, -1), F.flipNeg);
+    same(jnp.fliplr(m), F.fliplr);
+    same(jnp.flipud(m), F.flipud);
+  });
+  it("moveaxis swapaxes", () => {
+    same(jnp.moveaxis(x, 0, 2), F.moveaxis0_2);
+    same(jnp.moveaxis(x, -1, 0), F.moveaxisNeg);
+    same(jnp.moveaxis(x, [0, 1], [2, 0]), F.moveaxisList);
+    same(jnp.swapaxes(x, 0, 2), F.swapaxes);
+  });
+  it("cumsum cumprod (float32 accumulation)", () => {
+    same(jnp.cumsum(x, 1), F.cumsum1);
+    same(jnp.cumsum(x), F.cumsumFlat);
+    same(jnp.cumprod(x, -1), F.cumprodNeg);
+  });
+  it("tril triu", () => {
+    same(jnp.tril(m), F.tril);
+    same(jnp.tril(m, -1), F.trilK);
+    same(jnp.triu(m), F.triu);
+    same(jnp.triu(m, 2), F.triuK);
+    same(jnp.triu(x, 1), F.triuBatch);
+  });
+});
+
+const w = jnp.reshape(jnp.arange(24), [2, 3, 4]);
+const fl = (v: Array) => jnp.sum(jnp.multiply(jnp.flip(v, 1), w)).item() as number;
+const mv = (v: Array) => jnp.sum(jnp.multiply(jnp.moveaxis(v, 0, 2), jnp.moveaxis(w, 0, 2))).item() as number;
+const sw = (v: Array) => jnp.sum(jnp.multiply(jnp.swapaxes(v, -1, 0), jnp.swapaxes(w, -1, 0))).item() as number;
+const cs = (v: Array) => jnp.sum(jnp.cumsum(v, 1)).item() as number;
+const tl = (v: Array) => jnp.sum(jnp.multiply(jnp.tril(v), v)).item() as number;
+describe("their derivatives and batching", () => {
+  it("gradients: flipped back, moved back, the other end's running sum, the mask", () => {
+    same(grad(fl)(x), { shape: [2, 3, 4], data: globalThis.Array.from(jnp.flip(w, 1).data as Float32Array, Number) });
+    same(grad(mv)(x), { shape: [2, 3, 4], data: globalThis.Array.from(w.data as Float32Array, Number) });
+    same(grad(sw)(x), { shape: [2, 3, 4], data: globalThis.Array.from(w.data as Float32Array, Number) });
+    // d/dx_i of sum of running sums along an axis of length 3: 3, 2, 1
+    expect((grad(cs)(x).tolist() as number[][][])[0].map((r) => r[0])).toEqual([3, 2, 1]);
+    const want = jnp.multiply(jnp.multiply(m, 2), jnp.tril(jnp.onesLike(m)));
+    expect(grad(tl)(m)).toEqual(want);
+  });
+  it("jit and vmap give eager values", () => {
+    const f = (v: Array) => jnp.add(jnp.cumsum(jnp.flip(v, 0), -1), jnp.triu(jnp.swapaxes(v, 0, 1)));
+    const sq = jnp.reshape(jnp.arange(16), [4, 4]);
+    expect(jit(f)(sq)).toEqual(f(sq));
+    const batch = jnp.stack([sq, jnp.multiply(sq, -1), jnp.add(sq, 0.5)]);
+    expect(vmap(f)(batch)).toEqual(jnp.stack([f(sq), f(jnp.multiply(sq, -1)), f(jnp.add(sq, 0.5))]));
+    const mvb = vmap((v: Array) => jnp.moveaxis(v, 0, -1));
+    expect(mvb(x)).toEqual(jnp.stack([jnp.moveaxis(jnp.take(x, 0, 0), 0, -1), jnp.moveaxis(jnp.take(x, 1, 0), 0, -1)]));
+  });
+  it("cumprod's gradient is a build error that says it is not written yet", () => {
+    const c = compile({ "main.ts": HEADER + `export const g = grad((v: Array) => jnp.sum(jnp.cumprod(v, 0)).item() as number);\n` });
+    try {
+      expect(c.emit("main.ts").diagnostics.map((d) => d.messageText)).toEqual([expect.stringMatching(/'cumprod' is not differentiable \(cumprod's derivative \(through zeros\) is not written yet\)/)]);
+    } finally {
+      c.cleanup();
+    }
+  });
+});

@@ -1,0 +1,32 @@
+// Reordering and running sums (runtime/numpy/arrange.ts): flip, the permutation of
+// moveaxis/swapaxes (then a transpose), cumsum/cumprod, and the triangle mask of tril/triu
+// (then a where).
+
+import type { PrimDef } from "./def.js";
+import { linear0 } from "./def.js";
+import { likeArg } from "../avals.js";
+
+export const ARRANGE: Readonly<Record<string, PrimDef>> = {
+  // its own transpose
+  flip: { ty: "arr", arity: 2, kernel: "movement", aval: likeArg(0), vjp: (o, g, y, [, ax]) => [o.flip(g, ax), null], jvp: linear0("flip") },
+  // a permutation worked out from the rank at run time (an option-like value: no derivative)
+  axesPerm: { ty: "other", arity: 2, nondiff: true, kernel: "opaque" },
+  // the adjoint of a running sum is the running sum from the other end
+  cumsum: {
+    ty: "arr",
+    arity: 2,
+    kernel: "opaque",
+    aval: likeArg(0),
+    vjp: (o, g, y, [, ax]) => [o.flip(o.cumsum(o.flip(g, ax), ax), ax), null],
+    jvp: linear0("cumsum"),
+  },
+  cumprod: {
+    ty: "arr",
+    arity: 2,
+    kernel: "opaque",
+    aval: likeArg(0),
+    noVjp: "cumprod's derivative (through zeros) is not written yet",
+    noJvp: "cumprod's derivative (through zeros) is not written yet",
+  },
+  triMask: { ty: "arr", arity: 3, nondiff: true, kernel: "opaque", aval: likeArg(0, "bool") },
+};
