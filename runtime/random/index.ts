@@ -498,6 +498,45 @@ function gumbelData(op: string, k0: number, k1: number, shape: number[]): Float3
   return u;
 }
 
+/** Samples of `f(u)`, u uniform in [lo, 1) from the key's bits (JAX's transformations of uniform). */
+function fromUniform(op: string, key: KeyLike, shape: ShapeArg, opts: { dtype?: "float32" } | undefined, lo: number, f: (u: number) => number): NDArray {
+  const { k0, k1 } = checkKey(op, key);
+  const s = checkShape(op, shape);
+  checkFloatDType(op, checkOpts(op, opts).dtype);
+  const u = uniformFromBits(op, rawBits(k0, k1, sizeOf(s)), s, lo, 1);
+  for (let i = 0; i < u.length; i++) u[i] = f(u[i]);
+  return new NDArray(u, s, "float32");
+}
+
+/** Standard exponential samples, JAX's algorithm: -log1p(-u), u uniform in [0, 1). */
+export function exponential(key: KeyLike, shape: ShapeArg = [], opts?: { dtype?: "float32" }): NDArray {
+  return fromUniform("exponential", key, shape, opts, 0, (u) => -fr(Math.log1p(-u)));
+}
+
+/** Standard Laplace samples, JAX's algorithm: sign(u)·log1p(-|u|), u uniform in [-1 + 2^-24, 1). */
+export function laplace(key: KeyLike, shape: ShapeArg = [], opts?: { dtype?: "float32" }): NDArray {
+  return fromUniform("laplace", key, shape, opts, fr(-1 + 2 ** -24), (u) => fr(Math.sign(u) * fr(Math.log1p(-Math.abs(u)))));
+}
+
+/** Standard logistic samples, JAX's algorithm: log(u / (1 - u)), u uniform in [tiny, 1). */
+export function logistic(key: KeyLike, shape: ShapeArg = [], opts?: { dtype?: "float32" }): NDArray {
+  return fromUniform("logistic", key, shape, opts, F32_TINY, (u) => fr(Math.log(fr(u / fr(1 - u)))));
+}
+
+/** Standard Cauchy samples, JAX's algorithm: tan(π·(u - 0.5)), u uniform in [2^-23, 1). */
+export function cauchy(key: KeyLike, shape: ShapeArg = [], opts?: { dtype?: "float32" }): NDArray {
+  return fromUniform("cauchy", key, shape, opts, 2 ** -23, (u) => fr(Math.tan(fr(PI_F32 * fr(u - 0.5)))));
+}
+const PI_F32 = Math.fround(Math.PI);
+
+/** Random signs ±1 with equal probability (int32), JAX's algorithm: 2·bernoulli(key, 0.5) - 1. */
+export function rademacher(key: KeyLike, shape: ShapeArg = []): NDArray {
+  const b = bernoulli(key, 0.5, shape);
+  const out = new Int32Array(b.size);
+  for (let i = 0; i < out.length; i++) out[i] = b.data[i] ? 1 : -1;
+  return new NDArray(out, b.shape, "int32");
+}
+
 // ---------------------------------------------------------------------------------------------
 // bernoulli, randint
 // ---------------------------------------------------------------------------------------------

@@ -470,6 +470,45 @@ describe("gumbel", () => {
   });
 });
 
+describe("exponential, laplace, logistic, cauchy, rademacher", () => {
+  const N = 100000;
+  const stats = (a: { data: ArrayLike<number> }) => {
+    let s = 0, s2 = 0;
+    for (const v of globalThis.Array.from(a.data)) (s += v), (s2 += v * v);
+    return { mean: s / N, var: s2 / N - (s / N) ** 2 };
+  };
+  it("have their distributions' moments (mean 1 / var 1; 0 / 2; 0 / π²/3) and Cauchy's quartiles ±1", () => {
+    const e = stats(random.exponential(random.key(31), [N]));
+    expect(Math.abs(e.mean - 1)).toBeLessThan(0.02);
+    expect(Math.abs(e.var - 1)).toBeLessThan(0.05);
+    const l = stats(random.laplace(random.key(32), [N]));
+    expect(Math.abs(l.mean)).toBeLessThan(0.02);
+    expect(Math.abs(l.var - 2)).toBeLessThan(0.08);
+    const g = stats(random.logistic(random.key(33), [N]));
+    expect(Math.abs(g.mean)).toBeLessThan(0.03);
+    expect(Math.abs(g.var - Math.PI ** 2 / 3)).toBeLessThan(0.1);
+    const c = globalThis.Array.from(random.cauchy(random.key(34), [N]).data).sort((a, b) => a - b);
+    expect(Math.abs(c[N / 4] + 1)).toBeLessThan(0.03);
+    expect(Math.abs(c[(3 * N) / 4] - 1)).toBeLessThan(0.03);
+    const r = random.rademacher(random.key(35), [N]);
+    expect(r.dtype).toBe("int32");
+    expect(new Set(globalThis.Array.from(r.data))).toEqual(new Set([1, -1]));
+    expect(Math.abs(stats(r).mean)).toBeLessThan(0.01);
+  });
+  it("are JAX's transformations of the same uniform draws", () => {
+    const fr = Math.fround;
+    const k = random.key(36);
+    const u0 = random.uniform(k, [40]);
+    random.exponential(k, [40]).data.forEach((v, i) => expect(v).toBe(-fr(Math.log1p(-u0.data[i]))));
+    const ul = random.uniform(k, [40], { minval: fr(-1 + 2 ** -24), maxval: 1 });
+    random.laplace(k, [40]).data.forEach((v, i) => expect(v).toBe(fr(Math.sign(ul.data[i]) * fr(Math.log1p(-Math.abs(ul.data[i]))))));
+    const ut = random.uniform(k, [40], { minval: 2 ** -126, maxval: 1 });
+    random.logistic(k, [40]).data.forEach((v, i) => expect(v).toBe(fr(Math.log(fr(ut.data[i] / fr(1 - ut.data[i]))))));
+    const b = random.bernoulli(k, 0.5, [40]);
+    random.rademacher(k, [40]).data.forEach((v, i) => expect(v).toBe(b.data[i] ? 1 : -1));
+  });
+});
+
 describe("bernoulli", () => {
   const k = random.key(21);
 
