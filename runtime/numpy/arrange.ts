@@ -128,3 +128,77 @@ export function tril(a: ArrayLike, k = 0): NDArray {
 export function triu(a: ArrayLike, k = 0): NDArray {
   return where(triMask(a, k, true), a, 0);
 }
+
+// ---- sorting and gathers along an axis --------------------------------------------------------------
+
+/** Visits every fiber of x along `axis`: (offset of its first element, stride between elements). */
+function fibers(shape: readonly number[], ax: number, f: (base: number, stride: number, n: number) => void): void {
+  const outer = sizeOf(shape.slice(0, ax)), n = shape[ax], inner = sizeOf(shape.slice(ax + 1));
+  for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) f(o * n * inner + j, inner, n);
+}
+/** NumPy's order: ascending, NaNs last, ties in their original order (stable). */
+const before = (a: number, b: number) => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : Number.isNaN(b) ? -1 : a - b);
+
+/** Indices that sort `a` along `axis` (the last by default; flattened when null), int32, stable. */
+export function argsort(a: ArrayLike, axis: number | null = -1): NDArray {
+  const x0 = asArray(a, "argsort");
+  const x = axis === null ? new NDArray(x0.data, [x0.size], x0.dtype) : x0;
+  if (x.ndim === 0) return new NDArray(new Int32Array([0]), [], "int32");
+  const ax = axis === null ? 0 : normAxis("argsort", axis, x.ndim, x.shape);
+  const out = new Int32Array(x.size);
+  const src = x.data;
+  fibers(x.shape, ax, (base, stride, n) => {
+    const idx = Array.from({ length: n }, (_, i) => i).sort((i, j) => before(Number(src[base + i * stride]), Number(src[base + j * stride])) || i - j);
+    idx.forEach((v, i) => (out[base + i * stride] = v));
+  });
+  return new NDArray(out, x.shape, "int32");
+}
+/** `a` sorted along `axis` (the last by default; flattened when null). */
+export function sort(a: ArrayLike, axis: number | null = -1): NDArray {
+  const x0 = asArray(a, "sort");
+  const x = axis === null ? new NDArray(x0.data, [x0.size], x0.dtype) : x0;
+  if (x.ndim === 0) return x;
+  return takeAlongAxis(x, argsort(x, axis === null ? 0 : axis), axis === null ? 0 : axis);
+}
+
+/** Elements of `a` at `indices` along `axis`, fiber by fiber (indices shaped like a but along the axis). */
+export function takeAlongAxis(a: ArrayLike, indices: ArrayLike, axis: number): NDArray {
+  const x = asArray(a, "takeAlongAxis");
+  const ix = asArray(indices, "takeAlongAxis");
+  const ax = normAxis("takeAlongAxis", axis, x.ndim, x.shape);
+  if (ix.ndim !== x.ndim || ix.shape.some((d, i) => i !== ax && d !== x.shape[i]))
+    throw new TypeError(`takeAlongAxis: indices of shape ${fmtShape(ix.shape)} do not match array of shape ${fmtShape(x.shape)} outside axis ${axis}`);
+  const n = x.shape[ax];
+  const out = alloc(x.dtype, ix.size);
+  const src = x.data, id = ix.data;
+  const inner = sizeOf(x.shape.slice(ax + 1));
+  fibers(ix.shape, ax, (base, stride, m) => {
+    const o = Math.floor(base / (m * inner)), j = base % inner;
+    for (let i = 0; i < m; i++) {
+      const k0 = Number(id[base + i * stride]);
+      const k = k0 < 0 ? k0 + n : k0;
+      if (!(k >= 0 && k < n)) throw new RangeError(`takeAlongAxis: index ${k0} is out of bounds for axis ${axis} of size ${n}`);
+      out[base + i * stride] = src[(o * n + k) * inner + j];
+    }
+  });
+  return new NDArray(out, ix.shape, x.dtype);
+}
+
+/** Its adjoint: g added into zeros shaped like `x` at `indices` along `axis` (float32). */
+export function takeAlongAxisTranspose(g: ArrayLike, indices: ArrayLike, axis: number, x: ArrayLike): NDArray {
+  const gx = asArray(g, "takeAlongAxisTranspose");
+  const ix = asArray(indices, "takeAlongAxisTranspose");
+  const shape = asArray(x).shape;
+  const ax = normAxis("takeAlongAxisTranspose", axis, shape.length, shape);
+  const n = shape[ax];
+  const acc = new Float64Array(sizeOf(shape));
+  const inner = sizeOf(shape.slice(ax + 1));
+  fibers(ix.shape, ax, (base, stride, m) => {
+    const o = Math.floor(base / (m * inner)), j = base % inner;
+    for (let i = 0; i < m; i++) {
+      const k0 = Number(ix.data[base + i * stride]);
+      acc[(o * n + (k0 < 0 ? k0 + n : k0)) * inner + j] += Number(gx.data[base + i * stride]);
+    }
+  });
+  return new NDArray(Float32Array.from(acc), shape, "float32");
+}

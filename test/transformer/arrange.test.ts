@@ -9,11 +9,13 @@ import type { Array } from "../../runtime/index.js";
 import { compile, HEADER } from "./fixtures/compile.js";
 
 const F = JSON.parse(readFileSync(new URL("../fixtures/arrange.json", import.meta.url), "utf8"));
-const A = (e: { shape: number[]; data: number[] }) => jnp.reshape(jnp.array(e.data), e.shape);
+type Enc = { shape: number[]; data: (number | "nan")[] };
+const un = (d: (number | "nan")[]) => d.map((v) => (v === "nan" ? NaN : v));
+const A = (e: Enc) => jnp.reshape(jnp.array(un(e.data)), e.shape);
 const x = A(F.x), m = A(F.m);
-const same = (got: Array, want: { shape: number[]; data: number[] }) => {
+const same = (got: Array, want: Enc) => {
   expect(got.shape).toEqual(want.shape);
-  expect(globalThis.Array.from(got.data as Float32Array, Number)).toEqual(want.data);
+  expect(globalThis.Array.from(got.data as Float32Array, Number)).toEqual(un(want.data));
 };
 
 describe("reordering and running sums against NumPy", () => {
@@ -34,6 +36,15 @@ describe("reordering and running sums against NumPy", () => {
     same(jnp.cumsum(x, 1), F.cumsum1);
     same(jnp.cumsum(x), F.cumsumFlat);
     same(jnp.cumprod(x, -1), F.cumprodNeg);
+  });
+  it("sort argsort (stable, NaN last) takeAlongAxis", () => {
+    const sx = A(F.s);
+    same(jnp.sort(sx), F.sortLast);
+    same(jnp.sort(sx, 0), F.sort0);
+    same(jnp.sort(sx, null), F.sortFlat);
+    same(jnp.argsort(sx), F.argsortLast);
+    same(jnp.argsort(sx, 0), F.argsort0);
+    same(jnp.takeAlongAxis(sx, jnp.flip(jnp.argsort(sx, 1), 1), 1), F.takeAlong);
   });
   it("tril triu", () => {
     same(jnp.tril(m), F.tril);
@@ -59,6 +70,15 @@ describe("their derivatives and batching", () => {
     expect((grad(cs)(x).tolist() as number[][][])[0].map((r) => r[0])).toEqual([3, 2, 1]);
     const want = jnp.multiply(jnp.multiply(m, 2), jnp.tril(jnp.onesLike(m)));
     expect(grad(tl)(m)).toEqual(want);
+  });
+  it("sort's gradient goes back through the permutation; vmap sorts each example", () => {
+    const v = jnp.array([3, -1, 2, 0.5]);
+    const wts = jnp.array([1, 10, 100, 1000]);
+    // sorted: [-1, 0.5, 2, 3] weighted 1, 10, 100, 1000: d/dv = [1000, 1, 100, 10]
+    expect(grad((u: Array) => jnp.sum(jnp.multiply(jnp.sort(u), wts)).item() as number)(v).tolist()).toEqual([1000, 1, 100, 10]);
+    const rows = jnp.array([[3, 1, 2], [0, -4, 9]]);
+    expect(vmap((r: Array) => jnp.sort(r))(rows).tolist()).toEqual([[1, 2, 3], [-4, 0, 9]]);
+    expect(vmap((r: Array) => jnp.argsort(r))(rows).tolist()).toEqual([[1, 2, 0], [1, 0, 2]]);
   });
   it("jit and vmap give eager values", () => {
     const f = (v: Array) => jnp.add(jnp.cumsum(jnp.flip(v, 0), -1), jnp.triu(jnp.swapaxes(v, 0, 1)));

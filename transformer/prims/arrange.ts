@@ -28,5 +28,32 @@ export const ARRANGE: Readonly<Record<string, PrimDef>> = {
     noVjp: "cumprod's derivative (through zeros) is not written yet",
     noJvp: "cumprod's derivative (through zeros) is not written yet",
   },
+  // sorting: the gradient goes back through the sorting permutation (argsort, a gather along the axis)
+  sort: {
+    ty: "arr",
+    arity: 2,
+    kernel: "opaque",
+    aval: likeArg(0),
+    vjp: (o, g, y, [x, ax]) => [o.takeAlongAxisT(g, o.argsort(x, ax), ax, x), null],
+    jvp: (o, [t], y, [x, ax]) => (t ? o.takeAlongAxis(t, o.argsort(x, ax), ax) : null),
+  },
+  argsort: { ty: "arr", arity: 2, nondiff: true, kernel: "opaque", aval: likeArg(0, "i32") },
+  takeAlongAxis: {
+    ty: "arr",
+    arity: 3,
+    kernel: "movement",
+    aval: likeArg(1, "f32"),
+    vjp: (o, g, y, [x, idx, ax]) => [o.takeAlongAxisT(g, idx, ax, x), null, null],
+    jvp: linear0("takeAlongAxis"),
+  },
+  takeAlongAxisT: {
+    ty: "arr",
+    rt: "takeAlongAxisTranspose",
+    arity: 4,
+    kernel: "movement",
+    aval: likeArg(3, "f32"),
+    vjp: (o, gx, y, [, idx, ax]) => [o.takeAlongAxis(gx, idx, ax), null, null, null],
+    jvp: linear0("takeAlongAxisT"),
+  },
   triMask: { ty: "arr", arity: 3, nondiff: true, kernel: "opaque", aval: likeArg(0, "bool") },
 };

@@ -62,6 +62,13 @@ function shiftAxes(c: BatchCx, x: Value, ax: Value, mode: "reduce" | "squeeze" |
   return c.o.vAxes(x, ax, lit({ k: 1, mode }));
 }
 
+/** A single constant axis of one example, shifted past the batch axis. */
+const oneAxis = (c: BatchCx, ax: Value, prim: string): Value => {
+  const a = cst(ax);
+  if (typeof a !== "number") c.fail(`vmap of ${prim} needs its axis as a number known at build time`);
+  return num(a < 0 ? a : a + 1);
+};
+
 /** A join's axis operand, undefined meaning 0. */
 const orZero = (ax: Value): Value => (cst(ax) === undefined || cst(ax) === null ? num(0) : ax);
 
@@ -191,6 +198,10 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   },
   cumsum: { rule: (c, [x, ax]) => (cst(ax) === null || cst(ax) === undefined ? c.fail("vmap of cumsum with no axis (flatten with ravel first)") : c.o.cumsum(x, shiftAxes(c, x, ax, "reduce"))) },
   cumprod: { rule: (c, [x, ax]) => (cst(ax) === null || cst(ax) === undefined ? c.fail("vmap of cumprod with no axis (flatten with ravel first)") : c.o.cumprod(x, shiftAxes(c, x, ax, "reduce"))) },
+  sort: { rule: (c, [x, ax]) => c.o.sort(x, oneAxis(c, ax, "sort")) },
+  argsort: { rule: (c, [x, ax]) => c.o.argsort(x, oneAxis(c, ax, "argsort")) },
+  takeAlongAxis: { rule: (c, [x, idx, ax], bd) => c.o.takeAlongAxis(bc(c, x, bd[0]), bc(c, idx, bd[1]), oneAxis(c, ax, "takeAlongAxis")) },
+  takeAlongAxisT: { rule: (c, [g, idx, ax, x], bd) => c.o.takeAlongAxisT(bc(c, g, bd[0]), bc(c, idx, bd[1]), oneAxis(c, ax, "takeAlongAxis"), bc(c, x, bd[3])) },
   // (the mask depends on the last two axes only: the batch axis in front changes nothing)
   triMask: { rule: (c, args, bd, prim) => c.o[prim](...args) },
 

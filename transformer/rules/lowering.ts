@@ -71,6 +71,13 @@ const scanned =
     const none = ax.tag === "const" && (ax.value === undefined || ax.value === null);
     return leaf(none ? x.prim(prim, [x.prim("ravel", [x.leaf(0)], "arr"), num(0)], "arr") : x.prim(prim, [x.leaf(0), ax], "arr"));
   };
+const sortLike =
+  (prim: string): CallLowering =>
+  (x) => {
+    const ax = x.leaf(1);
+    if (ax.tag === "const" && ax.value === null) return leaf(x.prim(prim, [x.prim("ravel", [x.leaf(0)], "arr"), num(0)], "arr"));
+    return leaf(x.prim(prim, [x.leaf(0), ax.tag === "const" && ax.value === undefined ? num(-1) : ax], "arr"));
+  };
 const triangle =
   (upper: boolean): CallLowering =>
   (x) => {
@@ -87,6 +94,10 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   swapaxes: permuted("swap"),
   cumsum: scanned("cumsum"),
   cumprod: scanned("cumprod"),
+  // sort/argsort: the last axis by default, flattened for null
+  sort: sortLike("sort"),
+  argsort: sortLike("argsort"),
+  takeAlongAxis: direct("takeAlongAxis", 3),
   tril: triangle(false),
   triu: triangle(true),
   // nn.* (jax.nn) and the composite jnp functions: formulas (rules/nn.ts)
