@@ -10,6 +10,7 @@ import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, makeTmp, NPX, removeTmp, ROOT, run } from "./helpers.js";
+import type { Progress } from "../../examples/browser/src/progress.js";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p));
 const SKIP = "headless Chromium not installed: apt-get install chromium (.ci/run does)";
@@ -31,17 +32,6 @@ const MIME: Record<string, string> = {
   ".map": "application/json",
 };
 
-/** What the page publishes on window.__tsjax (examples/browser/src/main.ts). */
-interface Progress {
-  step: number;
-  steps: number;
-  loss: number;
-  losses: number[];
-  accuracy: number | null;
-  seconds: number;
-  done: boolean;
-  error: string | null;
-}
 
 /**
  * The page's globals the callbacks run there read (this file is compiled without the DOM library;

@@ -9,6 +9,7 @@ import { jit, valueAndGrad, numpy as jnp, random, nn, optim, tree } from "tsjax"
 import type { Array } from "tsjax";
 import { loadDigits, type Rows } from "./data.js";
 import { lossChart } from "./chart.js";
+import type { Progress } from "./progress.js";
 
 const q = new URLSearchParams(location.search);
 const EPOCHS = Number(q.get("epochs") ?? 6);
@@ -18,17 +19,6 @@ const BATCH = 128;
 const STEPS_PER_EPOCH = Math.ceil(N_TRAIN / BATCH);
 const STEPS = EPOCHS * STEPS_PER_EPOCH;
 
-/** What the page has done so far (read by the browser test). */
-interface Progress {
-  step: number;
-  steps: number;
-  loss: number;
-  losses: number[];
-  accuracy: number | null;
-  seconds: number;
-  done: boolean;
-  error: string | null;
-}
 const progress: Progress = { step: 0, steps: STEPS, loss: NaN, losses: [], accuracy: null, seconds: 0, done: false, error: null };
 (window as unknown as { __tsjax: Progress }).__tsjax = progress;
 

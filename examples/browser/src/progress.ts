@@ -1,0 +1,11 @@
+// What the page publishes on window.__tsjax as it trains (read by test/integration/browser.test.ts).
+export interface Progress {
+  step: number;
+  steps: number;
+  loss: number;
+  losses: number[];
+  accuracy: number | null;
+  seconds: number;
+  done: boolean;
+  error: string | null;
+}
