@@ -11,3 +11,4 @@ export { transpose, reshape, ravel, expandDims, squeeze, broadcastTo, concatenat
 export * from "./indexing.js";
 export * from "./composites.js";
 export * from "./arrange.js";
+export * as linalg from "./la.js";

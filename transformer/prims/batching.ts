@@ -205,6 +205,15 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   // (the mask depends on the last two axes only: the batch axis in front changes nothing)
   triMask: { rule: (c, args, bd, prim) => c.o[prim](...args) },
 
+  // ---- numpy.linalg (leading axes are a batch already) ----
+  inv: { rule: same },
+  det: { rule: same },
+  logAbsDet: { rule: same },
+  slogdetSign: { rule: same },
+  // (b's leading vmap axes are counted so that a batch of vectors stays vectors)
+  solve: { rule: (c, [a, b, k], bd) => c.o.solve(bc(c, a, bd[0] || !bd[1]), b, num((cst(k) as number) + (bd[1] ? 1 : 0))) },
+  solveCtA: { rule: (c, [gb, x, b, k], bd) => c.o.solveCtA(bc(c, gb, bd[0]), bc(c, x, bd[1]), b, num((cst(k) as number) + (bd[2] ? 1 : 0))) },
+
   // ---- indexing (static indices: the batch axis stays in front) ----
   // (an index that differs per example: a gather per example, prims/vmap.ts vTake)
   index: {

@@ -98,6 +98,11 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   sort: sortLike("sort"),
   argsort: sortLike("argsort"),
   takeAlongAxis: direct("takeAlongAxis", 3),
+  // jnp.linalg
+  inv: direct("inv", 1),
+  det: direct("det", 1),
+  slogdet: (x) => ({ kind: "tup", kids: [leaf(x.prim("slogdetSign", [x.leaf(0)], "arr")), leaf(x.prim("logAbsDet", [x.leaf(0)], "arr"))] }),
+  solve: (x) => leaf(x.prim("solve", [x.leaf(0), x.leaf(1), num(0)], "arr")),
   tril: triangle(false),
   triu: triangle(true),
   // nn.* (jax.nn) and the composite jnp functions: formulas (rules/nn.ts)

@@ -1,0 +1,157 @@
+// numpy.linalg (jnp.linalg): inv, det, slogdet, solve, on the last two axes (leading axes are a
+// batch). LU factorisation with partial pivoting in float64, results rounded to float32 once.
+// Their derivatives are JAX's (transformer/prims/la.ts): inv's -Aᵀ⁻¹ g Aᵀ⁻¹, det's
+// g·det·A⁻ᵀ, solve's through a solve with Aᵀ.
+
+import { NDArray } from "../array.js";
+import type { ArrayLike } from "../array.js";
+import { fmtShape, sizeOf } from "../shape.js";
+import { asArray, astype } from "./creation.js";
+
+/** The square matrices of a's last two axes, as float64 copies, and the batch shape. */
+function matrices(op: string, a: ArrayLike): { n: number; batch: number[]; mats: Float64Array[] } {
+  const x = astype(asArray(a, op), "float32");
+  const s = x.shape;
+  if (s.length < 2 || s[s.length - 1] !== s[s.length - 2]) throw new TypeError(`${op}: needs square matrices in the last two axes, got shape ${fmtShape(s)}`);
+  const n = s[s.length - 1];
+  const batch = s.slice(0, -2);
+  const mats = Array.from({ length: sizeOf(batch) }, (_, b) => Float64Array.from(x.data.subarray(b * n * n, (b + 1) * n * n) as Float32Array));
+  return { n, batch, mats };
+}
+
+/** In-place LU with partial pivoting: the permutation, its sign, and whether the matrix is singular. */
+function lu(m: Float64Array, n: number): { perm: Int32Array; sign: number; singular: boolean } {
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  let sign = 1;
+  let singular = false;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(m[i * n + k]) > Math.abs(m[p * n + k])) p = i;
+    if (p !== k) {
+      for (let j = 0; j < n; j++) [m[k * n + j], m[p * n + j]] = [m[p * n + j], m[k * n + j]];
+      [perm[k], perm[p]] = [perm[p], perm[k]];
+      sign = -sign;
+    }
+    const d = m[k * n + k];
+    if (d === 0) {
+      singular = true;
+      continue;
+    }
+    for (let i = k + 1; i < n; i++) {
+      const f = (m[i * n + k] /= d);
+      if (f !== 0) for (let j = k + 1; j < n; j++) m[i * n + j] -= f * m[k * n + j];
+    }
+  }
+  return { perm, sign, singular };
+}
+
+/** Solves LU·x = P·b in place for the k columns of b (n×k, row-major). */
+function luSolve(m: Float64Array, perm: Int32Array, n: number, b: Float64Array, k: number): Float64Array {
+  const x = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) x[i * k + c] = b[perm[i] * k + c];
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) for (let c = 0; c < k; c++) x[i * k + c] -= m[i * n + j] * x[j * k + c];
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = i + 1; j < n; j++) for (let c = 0; c < k; c++) x[i * k + c] -= m[i * n + j] * x[j * k + c];
+    for (let c = 0; c < k; c++) x[i * k + c] /= m[i * n + i];
+  }
+  return x;
+}
+
+/** The inverse of each matrix (NaN/inf where singular, as JAX's). */
+export function inv(a: ArrayLike): NDArray {
+  const { n, batch, mats } = matrices("inv", a);
+  const out = new Float32Array(mats.length * n * n);
+  const eye = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) eye[i * n + i] = 1;
+  mats.forEach((m, b) => {
+    const { perm } = lu(m, n);
+    out.set(luSolve(m, perm, n, eye, n), b * n * n);
+  });
+  return new NDArray(out, [...batch, n, n], "float32");
+}
+
+/** The determinant of each matrix. */
+export function det(a: ArrayLike): NDArray {
+  const { n, batch, mats } = matrices("det", a);
+  const out = new Float32Array(mats.length);
+  mats.forEach((m, b) => {
+    const { sign } = lu(m, n);
+    let d = sign;
+    for (let i = 0; i < n; i++) d *= m[i * n + i];
+    out[b] = d;
+  });
+  return new NDArray(out, batch, "float32");
+}
+
+/** [sign, log|det|] of each matrix (sign 0 and -inf where singular). */
+export function slogdet(a: ArrayLike): [NDArray, NDArray] {
+  return [slogdetSign(a), logAbsDet(a)];
+}
+/** The sign of each determinant (slogdet's first part). */
+export function slogdetSign(a: ArrayLike): NDArray {
+  const { n, batch, mats } = matrices("slogdet", a);
+  const out = new Float32Array(mats.length);
+  mats.forEach((m, b) => {
+    let { sign } = lu(m, n);
+    for (let i = 0; i < n; i++) sign *= Math.sign(m[i * n + i]);
+    out[b] = sign;
+  });
+  return new NDArray(out, batch, "float32");
+}
+/** log|det| of each matrix, summed from the LU diagonal in float64 (slogdet's second part). */
+export function logAbsDet(a: ArrayLike): NDArray {
+  const { n, batch, mats } = matrices("slogdet", a);
+  const out = new Float32Array(mats.length);
+  mats.forEach((m, b) => {
+    lu(m, n);
+    let s = 0;
+    for (let i = 0; i < n; i++) s += Math.log(Math.abs(m[i * n + i]));
+    out[b] = s;
+  });
+  return new NDArray(out, batch, "float32");
+}
+
+/**
+ * x with a·x = b for each matrix a. b is one vector per matrix when its rank is one more than
+ * the batch's (`k` leading axes of b are vmap's, not counted), else a matrix of columns; b's
+ * batch axes are a's (or none: the same b for every matrix).
+ */
+export function solve(a: ArrayLike, b: ArrayLike, k = 0): NDArray {
+  const { n, batch, mats } = matrices("solve", a);
+  const bx = astype(asArray(b, "solve"), "float32");
+  const vec = bx.ndim - k === 1;
+  const cols = vec ? 1 : bx.shape[bx.ndim - 1];
+  const per = n * cols;
+  const rows = vec ? bx.shape[bx.ndim - 1] : bx.shape[bx.ndim - 2];
+  if (rows !== n) throw new TypeError(`solve: a of shape ${fmtShape(asArray(a).shape)} and b of shape ${fmtShape(bx.shape)} do not match (${n} vs ${rows})`);
+  const nb = bx.size / per;
+  if (nb !== 1 && nb !== mats.length) throw new TypeError(`solve: the batch of b (shape ${fmtShape(bx.shape)}) does not match a's (${fmtShape(batch)})`);
+  const out = new Float32Array(mats.length * per);
+  mats.forEach((m, i) => {
+    const { perm } = lu(m, n);
+    const rhs = Float64Array.from(bx.data.subarray((nb === 1 ? 0 : i) * per, (nb === 1 ? 1 : i + 1) * per) as Float32Array);
+    out.set(luSolve(m, perm, n, rhs, cols), i * per);
+  });
+  return new NDArray(out, nb === 1 && mats.length === 1 ? bx.shape : [...batch, ...bx.shape.slice(bx.ndim - (vec ? 1 : 2))], "float32");
+}
+
+/**
+ * The cotangent of solve's a from the cotangent gb of b (gb = solve(aᵀ, g)) and the solution x:
+ * -gb·xᵀ (an outer product per matrix when b is a vector).
+ */
+export function solveCtA(gb: ArrayLike, x: ArrayLike, b: ArrayLike, k = 0): NDArray {
+  const g = astype(asArray(gb), "float32"), xs = astype(asArray(x), "float32");
+  const vec = asArray(b).ndim - k === 1;
+  const n = g.shape[g.ndim - (vec ? 1 : 2)];
+  const cols = vec ? 1 : g.shape[g.ndim - 1];
+  const nb = g.size / (n * cols);
+  const out = new Float32Array(nb * n * n);
+  for (let q = 0; q < nb; q++)
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let c = 0; c < cols; c++) s += g.data[q * n * cols + i * cols + c] * xs.data[q * n * cols + j * cols + c];
+        out[q * n * n + i * n + j] = -s;
+      }
+  return new NDArray(out, [...g.shape.slice(0, g.ndim - (vec ? 1 : 2)), n, n], "float32");
+}

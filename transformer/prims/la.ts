@@ -1,0 +1,54 @@
+// numpy.linalg's primitives (runtime/numpy/la.ts), with JAX's derivative rules written in IR:
+// mT swaps the last two axes (a transpose by the run-time permutation of swapaxes).
+
+import type { Ops, PrimDef } from "./def.js";
+import type { Value } from "../ir.js";
+import { lit, num } from "../ir.js";
+
+const mT = (o: Ops, x: Value) => o.transpose(x, o.axesPerm(x, lit({ kind: "swap", a: -1, b: -2 })));
+/** A per-matrix scalar spread over its matrix's two axes. */
+const spread = (o: Ops, s: Value) => o.expandDims(s, lit([-2, -1]));
+const lastTwo = lit([-2, -1]);
+
+const SOLVE2 = "the second derivative of solve is not written yet";
+
+export const LA: Readonly<Record<string, PrimDef>> = {
+  // d(A⁻¹) = -A⁻¹ dA A⁻¹
+  inv: {
+    ty: "arr",
+    arity: 1,
+    kernel: "opaque",
+    shape: { arg: 0 },
+    vjp: (o, g, y) => [o.neg(o.matmul(o.matmul(mT(o, y), g), mT(o, y)))],
+    jvp: (o, [t], y) => (t ? o.neg(o.matmul(o.matmul(y, t), y)) : null),
+  },
+  // d det = det · tr(A⁻¹ dA)
+  det: {
+    ty: "arr",
+    arity: 1,
+    kernel: "opaque",
+    vjp: (o, g, y, [a]) => [o.mul(spread(o, o.mul(g, y)), mT(o, o.inv(a)))],
+    jvp: (o, [t], y, [a]) => (t ? o.mul(y, o.sum(o.mul(mT(o, o.inv(a)), t), lastTwo, lit(undefined))) : null),
+  },
+  logAbsDet: {
+    ty: "arr",
+    arity: 1,
+    kernel: "opaque",
+    vjp: (o, g, y, [a]) => [o.mul(spread(o, g), mT(o, o.inv(a)))],
+    jvp: (o, [t], y, [a]) => (t ? o.sum(o.mul(mT(o, o.inv(a)), t), lastTwo, lit(undefined)) : null),
+  },
+  slogdetSign: { ty: "arr", arity: 1, nondiff: true, kernel: "opaque" },
+  // solve(a, b, k): b's cotangent a solve with aᵀ; a's, -gb·xᵀ (k: vmap's leading axes of b)
+  solve: {
+    ty: "arr",
+    arity: 3,
+    kernel: "opaque",
+    vjp: (o, g, y, [a, b, k]) => {
+      const gb = o.solve(mT(o, a), g, k);
+      return [o.solveCtA(gb, y, b, k), gb, null];
+    },
+    noJvp: "forward mode of solve is not written yet",
+  },
+  solveCtA: { ty: "arr", arity: 4, kernel: "opaque", noVjp: SOLVE2, noJvp: SOLVE2 },
+};
+void num;
