@@ -1,0 +1,23 @@
+// Rewrites the README's API table (between <!-- api-table --> markers) from the registry:
+// `npm run build && npm run api-table`. The namespaces' names are the runtime's own exports.
+import { readFileSync, writeFileSync } from "node:fs";
+import { apiTable } from "../dist/transformer/api-table.js";
+import * as jnp from "../dist/runtime/numpy/index.js";
+import * as nn from "../dist/runtime/nn/activations.js";
+
+export function table() {
+  const fns = (m) => Object.keys(m).filter((k) => typeof m[k] === "function");
+  return apiTable({ jnp: fns(jnp).filter((k) => !(k in nn) || k === "logsumexp"), "jnp.linalg": fns(jnp.linalg), nn: fns(nn).filter((k) => k !== "logsumexp") });
+}
+
+export function withTable(readme) {
+  const [start, end] = ["<!-- api-table -->", "<!-- /api-table -->"];
+  const i = readme.indexOf(start), j = readme.indexOf(end);
+  if (i < 0 || j < i) throw new Error("README.md has no <!-- api-table --> … <!-- /api-table --> markers");
+  return readme.slice(0, i + start.length) + "\n" + table() + "\n" + readme.slice(j);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const url = new URL("../README.md", import.meta.url);
+  writeFileSync(url, withTable(readFileSync(url, "utf8")));
+}

@@ -1,0 +1,71 @@
+// The README's API table, generated from the registry: for each public jnp / jnp.linalg / nn
+// function, the primitives its lowering emits and from them whether it is differentiable (both
+// modes, reverse only, or no derivative), batched by vmap, and fused by jit. `npm run api-table`
+// rewrites the README between its markers; test/integration/api-table.test.ts keeps it current.
+
+import type { Tree, Ty, Value } from "./ir.js";
+import { freshVar, leaf, lit } from "./ir.js";
+import { JNP } from "./rules/lowering.js";
+import { PRIMS } from "./prims/index.js";
+import { BATCH } from "./prims/batching.js";
+
+/** The primitives a lowering rule emits, from a probe call (null: it needs arguments a probe cannot guess). */
+function primsOf(name: string): string[] | null {
+  for (let nargs = 1; nargs <= 3; nargs++) {
+    const seen = probe(name, nargs);
+    if (seen) return seen;
+  }
+  return null;
+}
+function probe(name: string, nargs: number): string[] | null {
+  const rule = JNP[name];
+  const seen: string[] = [];
+  try {
+    rule(
+      {
+        prim: (p: string, _args: Value[], ty?: Ty) => {
+          seen.push(p);
+          return freshVar("t", ty ?? "arr");
+        },
+        leaf: (i: number) => (i === 0 ? freshVar("x", "arr") : i === 1 ? freshVar("y", "arr") : lit(1)),
+        tree: (i: number): Tree<Value> | undefined => (i === 0 ? { kind: "tup", kids: [leaf(freshVar("a", "arr")), leaf(freshVar("b", "arr"))] } : undefined),
+        nargs,
+        fail: (msg: string) => {
+          throw new Error(msg);
+        },
+      },
+      "arr",
+    );
+  } catch {
+    return null;
+  }
+  return seen;
+}
+
+const FUSED = new Set(["add", "sub", "mul", "div", "pow", "mod", "maximum", "minimum", "arctan2", "hypot", "fma", "neg", "square", "reciprocal", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "sqrt", "abs", "sign", "floor", "ceil", "trunc", "balancedEq"]);
+/** Primitives that only compute masks, shapes or options (their zero derivative is by design). */
+const cols = (prims: string[]) => {
+  const defs = prims.map((p) => PRIMS[p]);
+  const real = defs.filter((d) => !d.nondiff && d.ty !== "other");
+  // (a result made by a comparison or a nondifferentiable primitive is constant: bool, int, masks)
+  const last = defs[defs.length - 1];
+  const constant = real.length === 0 || !last || last.nondiff || last.ty === "other" || (prims[prims.length - 1] === "astype" && prims.slice(0, -1).every((p) => PRIMS[p].nondiff || PRIMS[p].ty === "other"));
+  const diff = constant ? "no (constant)" : real.some((d) => !d.vjp && !d.adjoint) ? "no" : real.some((d) => !d.jvp) ? "reverse" : "yes";
+  const batch = prims.every((p) => BATCH[p] && "rule" in BATCH[p]) ? "yes" : "no";
+  const fused = prims.length > 0 && prims.every((p) => FUSED.has(p) || PRIMS[p].ty === "other" || PRIMS[p].nondiff) && prims.some((p) => FUSED.has(p)) ? "fused" : "yes";
+  return { diff, batch, fused };
+};
+
+/** The table, one row per function of each namespace (names as the runtime exports them). */
+export function apiTable(namespaces: Record<string, readonly string[]>): string {
+  const rows: string[] = ["| function | differentiable | vmap of batched inputs | jit |", "|---|---|---|---|"];
+  for (const [ns, names] of Object.entries(namespaces))
+    for (const name of [...names].sort()) {
+      if (!JNP[name]) continue;
+      const prims = primsOf(name);
+      if (!prims) continue;
+      const c = cols(prims);
+      rows.push(`| \`${ns}.${name}\` | ${c.diff} | ${c.batch} | ${c.fused} |`);
+    }
+  return rows.join("\n");
+}
