@@ -40,6 +40,10 @@ export interface FormulaOps<V> {
   astype(a: V, dtype: string): V;
   sum(a: V, axis: unknown, keepdims: boolean): V;
   max(a: V, axis: unknown, keepdims: boolean): V;
+  min(a: V, axis: unknown, keepdims: boolean): V;
+  matmul(a: V, b: V): V;
+  expandDims(a: V, axis: number): V;
+  squeeze(a: V, axis: number): V;
   logsumexp(a: V, axis: unknown, keepdims: boolean): V;
   mean(a: V, axis: unknown, keepdims: boolean): V;
   var(a: V, axis: unknown, keepdims: boolean): V;

@@ -13,6 +13,7 @@ const arg = <V>(o: FormulaOps<V>, v: unknown, dflt: number): V => (v === undefin
 /** A data argument: a number becomes a (weakly typed) constant. */
 const val = <V>(o: FormulaOps<V>, v: unknown): V => (typeof v === "number" ? o.c(v) : (v as V));
 const F32_MAX = 3.4028234663852886e38;
+type Reduce = { keepdims?: boolean };
 /** JAX's remainder: C's fmod, plus the divisor where the signs differ (so remainder(1, inf) is 1). */
 function remainderOf<V>(o: FormulaOps<V>, a: V, b: V): V {
   const r = o.fmod(a, b);
@@ -77,6 +78,46 @@ export const COMPOSITES: Readonly<Record<string, Formula>> = {
     const close = o.where(finite, o.lessEqual(o.abs(o.sub(a, b)), o.add(o.c(atol), o.mul(o.c(rtol), o.abs(b)))), o.equal(a, b));
     return equalNan ? o.logicalOr(close, o.logicalAnd(isnanF(o, a), isnanF(o, b))) : close;
   },
+  // JAX's float floor division: (a - remainder) / b, rounded (so inf // 2 is NaN, as NumPy's)
+  floorDivide: (o, a, b0) => {
+    const b = val(o, b0);
+    const mod = o.fmod(a, b);
+    const div = o.div(o.sub(a, mod), b);
+    const fix = o.logicalAnd(o.notEqual(mod, o.c(0)), o.notEqual(o.less(b, o.c(0)), o.less(mod, o.c(0))));
+    return o.floor(o.add(o.where(fix, o.sub(div, o.c(1)), div), o.c(0.5)));
+  },
+  // NaN-ignoring maximum/minimum: the other operand where one is NaN
+  fmax: (o, a, b0) => {
+    const b = val(o, b0);
+    return o.where(isnanF(o, a), b, o.where(isnanF(o, b), a, o.maximum(a, b)));
+  },
+  fmin: (o, a, b0) => {
+    const b = val(o, b0);
+    return o.where(isnanF(o, a), b, o.where(isnanF(o, b), a, o.minimum(a, b)));
+  },
+  // negative, or -0 (1/-0 is -inf)
+  signbit: (o, x) => o.logicalOr(o.less(x, o.c(0)), o.logicalAnd(o.equal(x, o.c(0)), o.less(o.div(o.c(1), x), o.c(0)))),
+  copysign: (o, a, b0) => {
+    const b = val(o, b0);
+    const neg = o.logicalOr(o.less(b, o.c(0)), o.logicalAnd(o.equal(b, o.c(0)), o.less(o.div(o.c(1), b), o.c(0))));
+    return o.where(neg, o.neg(o.abs(a)), o.abs(a));
+  },
+  ptp: (o, x, axis, opts) => {
+    const k = !!(opts as Reduce | undefined)?.keepdims;
+    return o.sub(o.max(x, axis ?? null, k), o.min(x, axis ?? null, k));
+  },
+  nansum: (o, x, axis, opts) => o.sum(o.where(isnanF(o, x), o.c(0), x), axis ?? null, !!(opts as Reduce | undefined)?.keepdims),
+  nanmean: (o, x, axis, opts) => {
+    const k = !!(opts as Reduce | undefined)?.keepdims;
+    const ok = o.logicalNot(isnanF(o, x));
+    return o.div(o.sum(o.where(ok, x, o.c(0)), axis ?? null, k), o.sum(o.astype(ok, "float32"), axis ?? null, k));
+  },
+  nanmax: (o, x, axis, opts) => o.max(o.where(isnanF(o, x), o.c(-Infinity), x), axis ?? null, !!(opts as Reduce | undefined)?.keepdims),
+  nanmin: (o, x, axis, opts) => o.min(o.where(isnanF(o, x), o.c(Infinity), x), axis ?? null, !!(opts as Reduce | undefined)?.keepdims),
+  // products with a vector: the vector a one-column (one-row) matrix
+  matvec: (o, m, v) => o.squeeze(o.matmul(m, o.expandDims(val(o, v), -1)), -1),
+  vecmat: (o, v, m) => o.squeeze(o.matmul(o.expandDims(v, -2), val(o, m)), -2),
+  vecdot: (o, a, b, axis) => o.sum(o.mul(a, val(o, b)), axis === undefined ? -1 : axis, false),
   any: (o, x, axis, opts) => o.greater(o.max(o.astype(o.notEqual(x, o.c(0)), "float32"), axis ?? null, !!(opts as { keepdims?: boolean } | undefined)?.keepdims), o.c(0)),
   all: (o, x, axis, opts) => o.logicalNot(o.greater(o.max(o.astype(o.equal(x, o.c(0)), "float32"), axis ?? null, !!(opts as { keepdims?: boolean } | undefined)?.keepdims), o.c(0))),
   countNonzero: (o, x, axis, opts) => o.sum(o.astype(o.notEqual(x, o.c(0)), "int32"), axis ?? null, !!(opts as { keepdims?: boolean } | undefined)?.keepdims),
@@ -84,7 +125,6 @@ export const COMPOSITES: Readonly<Record<string, Formula>> = {
 
 // ---- the functions, on Arrays ------------------------------------------------------------------
 const run = (name: string, x: ArrayLike, ...args: unknown[]): NDArray => runFormula(COMPOSITES[name], x, ...args);
-type Reduce = { keepdims?: boolean };
 
 /** NaN test, elementwise (bool). */
 export function isnan(x: ArrayLike): NDArray { return run("isnan", x); }
@@ -136,3 +176,29 @@ export function any(x: ArrayLike, axis?: Axis, opts?: Reduce): NDArray { return 
 export function all(x: ArrayLike, axis?: Axis, opts?: Reduce): NDArray { return run("all", x, axis, opts); }
 /** The number of nonzero elements (along `axis`), int32. */
 export function countNonzero(x: ArrayLike, axis?: Axis, opts?: Reduce): NDArray { return run("countNonzero", x, axis, opts); }
+/** `floor(a / b)`. */
+export function floorDivide(a: ArrayLike, b: ArrayLike): NDArray { return run("floorDivide", a, b); }
+/** Elementwise maximum ignoring NaNs (NaN only where both are). */
+export function fmax(a: ArrayLike, b: ArrayLike): NDArray { return run("fmax", a, b); }
+/** Elementwise minimum ignoring NaNs. */
+export function fmin(a: ArrayLike, b: ArrayLike): NDArray { return run("fmin", a, b); }
+/** Whether the sign bit is set (negative numbers and -0), bool. */
+export function signbit(x: ArrayLike): NDArray { return run("signbit", x); }
+/** |a| with b's sign (-0 counts as negative). */
+export function copysign(a: ArrayLike, b: ArrayLike): NDArray { return run("copysign", a, b); }
+/** max - min (along `axis`). */
+export function ptp(x: ArrayLike, axis?: Axis, opts?: Reduce): NDArray { return run("ptp", x, axis, opts); }
+/** The sum ignoring NaNs. */
+export function nansum(x: ArrayLike, axis?: Axis, opts?: Reduce): NDArray { return run("nansum", x, axis, opts); }
+/** The mean of the non-NaN elements. */
+export function nanmean(x: ArrayLike, axis?: Axis, opts?: Reduce): NDArray { return run("nanmean", x, axis, opts); }
+/** The maximum ignoring NaNs. */
+export function nanmax(x: ArrayLike, axis?: Axis, opts?: Reduce): NDArray { return run("nanmax", x, axis, opts); }
+/** The minimum ignoring NaNs. */
+export function nanmin(x: ArrayLike, axis?: Axis, opts?: Reduce): NDArray { return run("nanmin", x, axis, opts); }
+/** Matrix times vector over the last axes (`m @ v`, batched). */
+export function matvec(m: ArrayLike, v: ArrayLike): NDArray { return run("matvec", m, v); }
+/** Vector times matrix over the last axes (`v @ m`, batched). */
+export function vecmat(v: ArrayLike, m: ArrayLike): NDArray { return run("vecmat", v, m); }
+/** Dot products along `axis` (the last by default), batched over the rest. */
+export function vecdot(a: ArrayLike, b: ArrayLike, axis?: number): NDArray { return run("vecdot", a, b, axis); }

@@ -7,6 +7,8 @@ import type { DType } from "../dtype.js";
 import type { FormulaOps } from "../nn/formulas.js";
 import * as ew from "./elementwise.js";
 import * as red from "./reduce.js";
+import * as la from "./linalg.js";
+import * as sh from "./shape.js";
 import { astype, asArray } from "./creation.js";
 
 export const EAGER_OPS: FormulaOps<NDArray> = {
@@ -42,6 +44,10 @@ export const EAGER_OPS: FormulaOps<NDArray> = {
   astype: (a, d) => astype(asArray(a), d as DType),
   sum: (a, axis, keepdims) => red.sum(a, axis as Axis, { keepdims }),
   max: (a, axis, keepdims) => red.max(a, axis as Axis, { keepdims }),
+  min: (a, axis, keepdims) => red.min(a, axis as Axis, { keepdims }),
+  matmul: la.matmul,
+  expandDims: (a, axis) => sh.expandDims(a, axis),
+  squeeze: (a, axis) => sh.squeeze(a, axis),
   logsumexp: (a, axis, keepdims) => red.logsumexp(a, axis as Axis, { keepdims }),
   mean: (a, axis, keepdims) => red.mean(a, axis as Axis, { keepdims }),
   var: (a, axis, keepdims) => red.var(a, axis as Axis, { keepdims }),

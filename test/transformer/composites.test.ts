@@ -51,6 +51,27 @@ describe("composite jnp functions against NumPy", () => {
     near(jnp.sinc(a), F.sinc, 16, 1);
     near(jnp.isclose(a, b), F.isclose);
   });
+  it("floorDivide fmax fmin signbit copysign", () => {
+    near(jnp.floorDivide(a, b), F.floorDivide);
+    near(jnp.fmax(a, b), F.fmax);
+    near(jnp.fmin(a, b), F.fmin);
+    near(jnp.signbit(a), F.signbit);
+    near(jnp.copysign(a, b), F.copysign);
+  });
+  it("ptp and the NaN-ignoring reductions", () => {
+    const mn = arr(F.mn, [3, 3]);
+    near(jnp.ptp(jnp.nanToNum(mn), 0), [1 - 0, 4 - -2, 5 - 0]);
+    near(jnp.nansum(mn, 0), F.nansum0);
+    near(jnp.nanmean(mn, 1), F.nanmean1);
+    near(jnp.nanmax(mn), F.nanmax);
+    near(jnp.nanmin(mn, 1), F.nanmin1);
+  });
+  it("matvec vecmat vecdot", () => {
+    const mat = arr(F.mat, [3, 4]), vec = arr(F.vec);
+    near(jnp.matvec(mat, vec), F.matvec, 8);
+    near(jnp.vecmat(jnp.slice(vec, [0, 3]), mat), F.vecmat, 8);
+    near(jnp.vecdot(mat, mat), F.vecdot, 8);
+  });
   it("any all countNonzero, whole and along an axis", () => {
     near(jnp.any(m, 0), F.any0);
     near(jnp.all(m, 1), F.all1);
@@ -79,5 +100,14 @@ describe("compiled composites", () => {
     const f = (x: Array) => jnp.add(jnp.logaddexp(x, 1), jnp.cbrt(x));
     expect(jit(f)(b)).toEqual(f(b));
     expect(vmap(f)(jnp.reshape(b, [4, 6]))).toEqual(jnp.reshape(f(b), [4, 6]));
+  });
+});
+
+describe("compiled NaN-ignoring reductions", () => {
+  it("nanmax's gradient picks the largest non-NaN element; nansum's is 1 except at NaNs", () => {
+    const v = jnp.array([1, NaN, 3, -2]);
+    expect(grad((x: Array) => jnp.nanmax(x).item() as number)(v).tolist()).toEqual([0, 0, 1, 0]);
+    expect(grad((x: Array) => jnp.nansum(x).item() as number)(v).tolist()).toEqual([1, 0, 1, 1]);
+    expect(jit((x: Array) => jnp.nanmean(x))(v).item()).toBeCloseTo(2 / 3, 6);
   });
 });
