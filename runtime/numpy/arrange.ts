@@ -202,3 +202,65 @@ export function takeAlongAxisTranspose(g: ArrayLike, indices: ArrayLike, axis: n
   });
   return new NDArray(Float32Array.from(acc), shape, "float32");
 }
+
+// ---- diagonals -------------------------------------------------------------------------------------
+
+/** Where diagonal(x, offset, axis1, axis2) reads: the output shape and, per output element, x's flat index. */
+function diagonalPlan(shape: readonly number[], offset: number, axis1: number, axis2: number): { out: number[]; at: Int32Array } {
+  const nd = shape.length;
+  const a1 = normAxis("diagonal", axis1, nd, shape), a2 = normAxis("diagonal", axis2, nd, shape);
+  if (a1 === a2) throw new TypeError(`diagonal: axis1 and axis2 are the same axis (${a1}) of shape ${fmtShape(shape)}`);
+  const rest = shape.map((_, d) => d).filter((d) => d !== a1 && d !== a2);
+  const len = Math.max(0, Math.min(shape[a1] - Math.max(0, -offset), shape[a2] - Math.max(0, offset)));
+  const out = [...rest.map((d) => shape[d]), len];
+  const strides = new Array<number>(nd);
+  for (let d = nd - 1, s = 1; d >= 0; d--) (strides[d] = s), (s *= shape[d]);
+  const n = sizeOf(out);
+  const at = new Int32Array(n);
+  const idx = new Array<number>(out.length).fill(0);
+  for (let o = 0; o < n; o++) {
+    const i = idx[out.length - 1];
+    let p = (i + Math.max(0, -offset)) * strides[a1] + (i + Math.max(0, offset)) * strides[a2];
+    rest.forEach((d, r) => (p += idx[r] * strides[d]));
+    at[o] = p;
+    for (let d = out.length - 1; d >= 0; d--) {
+      if (++idx[d] < out[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return { out, at };
+}
+
+/** The diagonal `offset` of the matrices on axes (axis1, axis2), as a last axis (numpy.diagonal). */
+export function diagonal(a: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): NDArray {
+  const x = asArray(a, "diagonal");
+  const { out, at } = diagonalPlan(x.shape, offset, axis1, axis2);
+  const d = alloc(x.dtype, at.length);
+  for (let i = 0; i < at.length; i++) d[i] = x.data[at[i]];
+  return new NDArray(d, out, x.dtype);
+}
+/** Its adjoint: g placed on the diagonal of zeros shaped like x. */
+export function diagonalTranspose(g: ArrayLike, x: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): NDArray {
+  const shape = asArray(x).shape;
+  const gx = asArray(g, "diagonalTranspose");
+  const { at } = diagonalPlan(shape, offset, axis1, axis2);
+  const out = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < at.length; i++) out[at[i]] += Number(gx.data[i]);
+  return new NDArray(out, shape, "float32");
+}
+/** The sum of a diagonal (numpy.trace). */
+export function trace(a: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): NDArray {
+  const d = diagonal(a, offset, axis1, axis2);
+  return sumLast(d);
+}
+const sumLast = (d: NDArray): NDArray => {
+  const n = d.shape[d.ndim - 1];
+  const m = d.size / Math.max(n, 1);
+  const out = new Float32Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += Number(d.data[i * n + j]);
+    out[i] = s;
+  }
+  return new NDArray(out, d.shape.slice(0, -1), "float32");
+};

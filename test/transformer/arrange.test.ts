@@ -46,6 +46,15 @@ describe("reordering and running sums against NumPy", () => {
     same(jnp.argsort(sx, 0), F.argsort0);
     same(jnp.takeAlongAxis(sx, jnp.flip(jnp.argsort(sx, 1), 1), 1), F.takeAlong);
   });
+  it("diagonal trace (offsets and axes)", () => {
+    same(jnp.diagonal(m), F.diag);
+    same(jnp.diagonal(m, 1), F.diagOff);
+    same(jnp.diagonal(m, -2), F.diagNeg);
+    same(jnp.diagonal(x, 0, 1, 2), F.diag3);
+    same(jnp.diagonal(x, 1, -1, 0), F.diag3b);
+    same(jnp.trace(m), F.trace);
+    same(jnp.trace(x, 0, 1, 2), F.trace3);
+  });
   it("tril triu", () => {
     same(jnp.tril(m), F.tril);
     same(jnp.tril(m, -1), F.trilK);
@@ -70,6 +79,13 @@ describe("their derivatives and batching", () => {
     expect((grad(cs)(x).tolist() as number[][][])[0].map((r) => r[0])).toEqual([3, 2, 1]);
     const want = jnp.multiply(jnp.multiply(m, 2), jnp.tril(jnp.onesLike(m)));
     expect(grad(tl)(m)).toEqual(want);
+  });
+  it("trace's gradient is the identity (on its diagonal); vmap takes each example's diagonal", () => {
+    expect(grad((u: Array) => jnp.trace(u).item() as number)(m)).toEqual(jnp.astype(jnp.tril(jnp.triu(jnp.onesLike(m))), "float32"));
+    const g = grad((u: Array) => jnp.sum(jnp.multiply(jnp.diagonal(u, 1), jnp.array([1, 2, 3, 4]))).item() as number)(m);
+    expect(jnp.diagonal(g, 1).tolist()).toEqual([1, 2, 3, 4]);
+    expect(jnp.sum(g).item()).toBe(10);
+    expect(vmap((u: Array) => jnp.diagonal(u))(x)).toEqual(jnp.stack([jnp.diagonal(jnp.take(x, 0, 0)), jnp.diagonal(jnp.take(x, 1, 0))]));
   });
   it("sort's gradient goes back through the permutation; vmap sorts each example", () => {
     const v = jnp.array([3, -1, 2, 0.5]);

@@ -55,5 +55,22 @@ export const ARRANGE: Readonly<Record<string, PrimDef>> = {
     vjp: (o, gx, y, [, idx, ax]) => [o.takeAlongAxis(gx, idx, ax), null, null, null],
     jvp: linear0("takeAlongAxisT"),
   },
+  // diagonal(x, offset, axis1, axis2) and its adjoint (a diagonal placed in zeros like x)
+  diagonal: {
+    ty: "arr",
+    arity: 4,
+    kernel: "movement",
+    vjp: (o, g, y, [x, off, a1, a2]) => [o.diagonalT(g, x, off, a1, a2), null, null, null],
+    jvp: linear0("diagonal"),
+  },
+  diagonalT: {
+    ty: "arr",
+    rt: "diagonalTranspose",
+    arity: 5,
+    kernel: "movement",
+    shape: { arg: 1 },
+    vjp: (o, gx, y, [, , off, a1, a2]) => [o.diagonal(gx, off, a1, a2), null, null, null, null],
+    jvp: linear0("diagonalT"),
+  },
   triMask: { ty: "arr", arity: 3, nondiff: true, kernel: "opaque", aval: likeArg(0, "bool") },
 };

@@ -202,6 +202,8 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   argsort: { rule: (c, [x, ax]) => c.o.argsort(x, oneAxis(c, ax, "argsort")) },
   takeAlongAxis: { rule: (c, [x, idx, ax], bd) => c.o.takeAlongAxis(bc(c, x, bd[0]), bc(c, idx, bd[1]), oneAxis(c, ax, "takeAlongAxis")) },
   takeAlongAxisT: { rule: (c, [g, idx, ax, x], bd) => c.o.takeAlongAxisT(bc(c, g, bd[0]), bc(c, idx, bd[1]), oneAxis(c, ax, "takeAlongAxis"), bc(c, x, bd[3])) },
+  diagonal: { rule: (c, [x, off, a1, a2]) => c.o.diagonal(x, off, oneAxis(c, a1, "diagonal"), oneAxis(c, a2, "diagonal")) },
+  diagonalT: { rule: (c, [g, x, off, a1, a2], bd) => c.o.diagonalT(bc(c, g, bd[0]), bc(c, x, bd[1]), off, oneAxis(c, a1, "diagonal"), oneAxis(c, a2, "diagonal")) },
   // (the mask depends on the last two axes only: the batch axis in front changes nothing)
   triMask: { rule: (c, args, bd, prim) => c.o[prim](...args) },
 

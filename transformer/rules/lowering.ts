@@ -78,6 +78,11 @@ const sortLike =
     if (ax.tag === "const" && ax.value === null) return leaf(x.prim(prim, [x.prim("ravel", [x.leaf(0)], "arr"), num(0)], "arr"));
     return leaf(x.prim(prim, [x.leaf(0), ax.tag === "const" && ax.value === undefined ? num(-1) : ax], "arr"));
   };
+/** diagonal/trace's (x, offset = 0, axis1 = 0, axis2 = 1), the defaults filled in. */
+const diagArgs = (x: LoweringCtx): Value[] => [x.leaf(0), ...[0, 0, 1].map((d, i) => {
+  const v = x.leaf(i + 1);
+  return v.tag === "const" && v.value === undefined ? num(d) : v;
+})];
 const triangle =
   (upper: boolean): CallLowering =>
   (x) => {
@@ -98,6 +103,8 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   sort: sortLike("sort"),
   argsort: sortLike("argsort"),
   takeAlongAxis: direct("takeAlongAxis", 3),
+  diagonal: (x) => leaf(x.prim("diagonal", diagArgs(x), "arr")),
+  trace: (x) => leaf(x.prim("sum", [x.prim("diagonal", diagArgs(x), "arr"), num(-1), lit(undefined)], "arr")),
   // jnp.linalg
   inv: direct("inv", 1),
   det: direct("det", 1),
