@@ -362,3 +362,60 @@ export function vTakeTranspose(g0: N, x0: N, idx: N, axis: number | null | undef
   const xs = x.shape.slice(m.kx);
   return new NDArray(Float32Array.from(acc), keep ? [B, ...xs] : xs, "float32");
 }
+
+// ---- tapes under vmap: one stack per example ------------------------------------------------------
+// A loop or branch that runs for some examples and not others (a loop whose trip count, or a
+// branch whose condition, differs per example) pushes and pops its tape under a mask: each
+// example keeps its own stack of the entries pushed while it was active, so the adjoint sweep pops
+// each example's own values in its own order.
+
+interface LaneStacks {
+  entries: unknown[];
+  lanes: number[][];
+}
+const laneStacks = (t: { lanes?: LaneStacks[] }, ch: number, size: number): LaneStacks => {
+  const all = (t.lanes ??= []);
+  return (all[ch] ??= { entries: [], lanes: Array.from({ length: size }, () => []) });
+};
+const active = (mask: unknown, e: number): boolean => mask === null || mask === undefined || (mask instanceof NDArray ? !!mask.data[e] : !!mask);
+
+/** Pushes values for the examples `mask` selects (null: all). */
+export function vTapePush(t: { lanes?: LaneStacks[] }, ch: number, mask: unknown, size: number, ...vals: unknown[]): void {
+  const st = laneStacks(t, ch, size);
+  for (const v of vals) {
+    const k = st.entries.length;
+    st.entries.push(v);
+    for (let e = 0; e < size; e++) if (active(mask, e)) st.lanes[e].push(k);
+  }
+}
+
+/**
+ * Pops one value for each example `mask` selects (null: all): the batched value made of each
+ * example's own entry (the examples not selected get zeros; their result is not used).
+ */
+export function vTapePop(t: { lanes?: LaneStacks[] }, ch: number, mask: unknown, size: number): NDArray {
+  const st = laneStacks(t, ch, size);
+  const picks = new Array<number>(size).fill(-1);
+  for (let e = 0; e < size; e++) if (active(mask, e)) picks[e] = st.lanes[e].pop() ?? -1;
+  const first = picks.find((k) => k >= 0);
+  if (first === undefined) return new NDArray(new Float32Array(size), [size], "float32");
+  const v0 = st.entries[first];
+  // (every example popped the same batched entry: it is the value)
+  if (v0 instanceof NDArray && picks.every((k) => k === first) && v0.shape[0] === size) return v0;
+  if (v0 instanceof NDArray) {
+    const per = v0.size / v0.shape[0];
+    const out = new (v0.data.constructor as Float32ArrayConstructor)(size * per);
+    picks.forEach((k, e) => {
+      if (k < 0) return;
+      const v = st.entries[k] as NDArray;
+      out.set((v.data as Float32Array).subarray(e * per, (e + 1) * per), e * per);
+    });
+    return new NDArray(out, [size, ...v0.shape.slice(1)], v0.dtype);
+  }
+  if (typeof v0 === "number" || typeof v0 === "boolean") {
+    const out = typeof v0 === "boolean" ? new Uint8Array(size) : new Float32Array(size);
+    picks.forEach((k, e) => k >= 0 && (out[e] = Number(st.entries[k])));
+    return new NDArray(out, [size], typeof v0 === "boolean" ? "bool" : "float32");
+  }
+  throw new TypeError("vmap: a tape holds a value that is neither a number nor an Array (a nested tape) where examples take different paths");
+}

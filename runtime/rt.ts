@@ -28,7 +28,7 @@ export function raise(name: string, ...args: unknown[]): never {
   throw new Ctor(...args);
 }
 export { vjpOf, linearizeOf, jacfwdOf, jacrevOf, jacfwdBatchedOf, jacrevBatchedOf, jacSize, jacBasis, jacStack, jacUnstack } from "./jacobian.js";
-export { vmapSize, vIn, vOut, vBcast, vAlign, vAxes, vReshape, vReshapeLike, vBroadcastTo, vMatmul, vMatmulGradA, vMatmulGradB, vAny, vTake, vTakeTranspose } from "./batching.js";
+export { vmapSize, vIn, vOut, vBcast, vAlign, vAxes, vReshape, vReshapeLike, vBroadcastTo, vMatmul, vMatmulGradA, vMatmulGradB, vAny, vTake, vTakeTranspose, vTapePush, vTapePop } from "./batching.js";
 export { fused, FUSED_MIN_SIZE } from "./jit/fused.js";
 
 type N = NDArray | number;

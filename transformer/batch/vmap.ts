@@ -53,12 +53,23 @@ function axesOver<T>(spec: AxisSpec, t: Tree<T>, what: string): (number | null)[
  */
 export function vmapFn(fn: Fn, inAxes: AxisSpec, outAxes: AxisSpec, exact = false): Fn {
   if (process.env.TSJAX_DEBUG_VMAP) console.error(printFn(fn));
+  // (a tape channel found to need one stack per example after plain pushes were emitted: again)
+  let lanes = new Set<string>();
+  for (let pass = 0; ; pass++) {
+    const out = vmapOnce(fn, inAxes, outAxes, exact, lanes);
+    if ([...out.want].every((k) => lanes.has(k)) || pass > 4) return out.fn;
+    lanes = new Set([...lanes, ...out.want]);
+  }
+}
+
+function vmapOnce(fn: Fn, inAxes: AxisSpec, outAxes: AxisSpec, exact: boolean, lanes: Set<string>): { fn: Fn; want: Set<string> } {
   const own = fn.params.length - (fn.captured?.length ?? 0);
   const ownTree: Tree<Var> = { kind: "tup", kids: fn.params.slice(0, own).map((p) => p.tree) };
   // a single number or null maps every argument; a list has one entry per argument
   const spec: AxisSpec = Array.isArray(inAxes) && own !== inAxes.length ? fail(`vmap(${fn.name}): in_axes has ${inAxes.length} entries but '${fn.name}' takes ${own} argument(s)`) : inAxes;
   const axes = axesOver(spec, ownTree, "in_axes");
   const bt = new Batcher(fn);
+  bt.laneChans = lanes;
   const mapped: { orig: Var; v: Var; ax: number; name: string }[] = [];
   let k = 0;
   const params: Param[] = fn.params.map((p, i) => {
@@ -104,7 +115,7 @@ export function vmapFn(fn: Fn, inAxes: AxisSpec, outAxes: AxisSpec, exact = fals
     const vb = bt.isB(v) ? v : b.apply("vBcast", [v, bt.size!], "bcast", "arr");
     return ax === 0 ? vb : b.apply("vOut", [vb, lit(ax), lit(0)], "out", "arr");
   });
-  return { ...fn, params, body: b.body, result };
+  return { fn: { ...fn, params, body: b.body, result }, want: bt.wantLane };
 }
 
 /** A boolean (a flag of early exits, a comparison): selectable per example. */
@@ -120,8 +131,11 @@ class Batcher {
   readonly env = new Map<number, Value>();
   /** Batched program's variables that carry the batch axis. */
   readonly batched = new Set<number>();
-  /** Tape channels whose values are batched. */
-  private readonly tapes = new Set<string>();
+  /** Tape channels (original tape variable and channel) kept per example, and those found to need it. */
+  laneChans = new Set<string>();
+  readonly wantLane = new Set<string>();
+  /** Variables holding tapes (a tape pushed on a tape: a nested loop's). */
+  private readonly tapeVars = new Set<number>();
   size: Value | undefined;
   /** Whether number (float64) code became batched (float32 Arrays). */
   numbers = false;
@@ -166,17 +180,12 @@ class Batcher {
   }
 
   private prim(s: PrimStmt): void {
-    let args = s.args.map((a) => this.val(a));
-    let bd = args.map((a) => this.isB(a));
-    // a pop from a tape whose pushes were batched
-    const chan = s.prim === "tapePush" || s.prim === "tapePop" ? `${(args[0] as Var).id}:${JSON.stringify((args[1] as { value?: unknown }).value)}` : "";
-    if (s.prim === "tapePush" && bd.slice(2).some(Boolean)) {
-      this.tapes.add(chan);
-      args = args.map((a, i) => (i >= 2 && !bd[i] && (a.ty === "num" || a.ty === "arr") ? this.b.apply("vBcast", [a, this.size!], "bcast", "arr") : a));
-      bd = args.map((a) => this.isB(a));
-    }
-    if (!bd.some(Boolean) && !(s.prim === "tapePop" && this.tapes.has(chan))) {
+    const args = s.args.map((a) => this.val(a));
+    const bd = args.map((a) => this.isB(a));
+    if ((s.prim === "tapePush" || s.prim === "tapePop") && this.tapeOp(s, args)) return;
+    if (!bd.some(Boolean)) {
       const out = freshVar(s.out.name, s.out.ty);
+      if (s.prim === "tapeNew") this.tapeVars.add(out.id);
       this.env.set(s.out.id, out);
       this.b.body.push({ ...s, out, args });
       return;
@@ -211,6 +220,49 @@ class Batcher {
     if (s.out.ty === "num") this.numbers = true;
   }
 
+  /**
+   * A tape push or pop under vmap. A channel some example uses on its own (pushed under a mask,
+   * or with batched values) keeps one stack per example (vTapePush/vTapePop): the examples of a
+   * loop whose trip count, or a branch whose condition, differs per example pop their own
+   * entries. Other channels stay plain stacks. Returns false when the plain statement is right.
+   */
+  private tapeOp(s: PrimStmt, args: Value[]): boolean {
+    const key = `${(s.args[0] as Var).id}:${JSON.stringify((s.args[1] as { value?: unknown }).value)}`;
+    if (s.prim === "tapePush") {
+      const vals = args.slice(2);
+      const nested = vals.some((v) => v.tag === "var" && this.tapeVars.has(v.id));
+      if (nested) {
+        if (this.mask) fail("vmap: a nested loop's tape inside a loop or branch that differs per example is not supported yet", s);
+        return false;
+      }
+      if (this.mask || vals.some((v) => this.isB(v))) this.wantLane.add(key);
+      if (!this.laneChans.has(key)) return false;
+      // (an unbatched Array is given the batch axis: each example's stack takes its row)
+      const pushed = vals.map((v) => (v.ty === "arr" && !this.isB(v) ? this.bcast(v) : v));
+      this.b.apply("vTapePush", [args[0], args[1], this.mask ?? lit(null), this.size!, ...pushed], "push", "other");
+      return true;
+    }
+    if (!this.laneChans.has(key)) return false;
+    const out = this.b.apply("vTapePop", [args[0], args[1], this.mask ?? lit(null), this.size!], s.out.name, "arr");
+    this.env.set(s.out.id, out);
+    this.batched.add(out.id);
+    if (s.out.ty === "num") this.numbers = true;
+    return true;
+  }
+
+  /** The examples still running here: null (all), or a batched boolean (a masked loop, a branch). */
+  mask: Value | null = null;
+  private within<T>(m: Value | null, f: () => T): T {
+    const saved = this.mask;
+    this.mask = m === null ? saved : saved === null ? m : this.b.apply("logicalAnd", [saved, m], "mask", "arr");
+    if (this.mask) this.batched.add((this.mask as Var).id);
+    try {
+      return f();
+    } finally {
+      this.mask = saved;
+    }
+  }
+
   /** One example's rank of an original value, when abstract evaluation knows it. */
   private rankOf(v: Value): number | undefined {
     if (v.ty === "num") return 0;
@@ -243,13 +295,14 @@ class Batcher {
   private ifStmt(s: IfStmt): void {
     const cond = this.val(s.cond);
     if (this.isB(cond)) {
-      // both branches run; each output chosen per example
+      // both branches run, each with its examples' mask (a tape keeps each example's entries);
+      // each output chosen per example
       for (const blk of [s.then, s.else])
-        if (someStmt(blk.body, (t) => t.kind === undefined && (!!PRIMS[t.prim].effect && t.prim !== "checkGradInput" || t.prim.startsWith("tape"))) || someStmt(blk.body, (t) => t.kind === "call"))
-          fail("vmap: a branch on a condition that differs per example has a side effect, a tape or a call inside (both branches run under vmap)", s);
-      this.block(s.then.body);
+        if (someStmt(blk.body, (t) => t.kind === "call" || (t.kind === undefined && (t.prim === "raise" || t.prim === "consoleCall"))))
+          fail("vmap: a branch on a condition that differs per example has a side effect or a call inside (both branches run under vmap)", s);
+      this.within(cond, () => this.block(s.then.body));
       const a = s.then.results.map((v) => this.val(v));
-      this.block(s.else.body);
+      this.within(this.b.apply("logicalNot", [cond], "not", "arr"), () => this.block(s.else.body));
       const b = s.else.results.map((v) => this.val(v));
       s.outs.forEach((o, i) => {
         const [x, y] = [a[i], b[i]];
@@ -303,7 +356,6 @@ class Batcher {
   /** One walk of a loop's condition and body with the parameters batched as `flags` (discarded). */
   private tryLoop(s: WhileStmt, flags: readonly boolean[], masked: boolean): { body: Block; condB: boolean; unchanged: boolean[] } {
     const saved = this.b.body;
-    const savedTapes = new Set(this.tapes);
     this.b.body = [];
     try {
       const ps = this.bindParams(s, flags);
@@ -314,8 +366,6 @@ class Batcher {
       return { body: { body: [], results }, condB, unchanged: results.map((v, i) => v.tag === "var" && v.id === ps[i].id) };
     } finally {
       this.b.body = saved;
-      this.tapes.clear();
-      savedTapes.forEach((t) => this.tapes.add(t));
     }
   }
 
@@ -330,8 +380,8 @@ class Batcher {
   }
 
   private emitLoop(s: WhileStmt, init0: readonly Value[], flags: readonly boolean[], masked: boolean): void {
-    if (masked && someStmt(s.body.body, (t) => t.kind === "call" || (t.kind === undefined && (t.prim.startsWith("tape") || t.prim === "raise"))))
-      fail("vmap: a loop whose number of iterations differs per example has a tape, a call or a throw inside; vmap the function whose gradient you take the other way round (grad of a sum of vmap), or make the trip count the same for every example", s);
+    if (masked && someStmt(s.body.body, (t) => t.kind === "call" || (t.kind === undefined && t.prim === "raise")))
+      fail("vmap: a loop whose number of iterations differs per example has a call or a throw inside", s);
     const init = init0.map((v, i) => (flags[i] ? this.bcast(v) : v));
     const params = this.bindParams(s, flags);
     for (const [i, p] of s.params.entries()) if (flags[i] && p.ty === "list") fail(`vmap: the local array '${p.name}' is carried by a loop whose values differ per example`, s);
@@ -347,10 +397,12 @@ class Batcher {
         this.block(s.cond.body);
         c = this.val(s.cond.results[0]);
       }
-      this.block(s.body.body);
-      return s.body.results.map((v, i) => {
-        const r = flags[i] ? this.bcast(this.val(v)) : this.val(v);
-        return masked && flags[i] ? this.select(c!, r, params[i]) : r;
+      return this.within(masked ? c! : null, () => {
+        this.block(s.body.body);
+        return s.body.results.map((v, i) => {
+          const r = flags[i] ? this.bcast(this.val(v)) : this.val(v);
+          return masked && flags[i] ? this.select(c!, r, params[i]) : r;
+        });
       });
     });
     const outs = s.params.map((p, i) => freshVar(p.name, flags[i] && p.ty !== "list" ? "arr" : p.ty));

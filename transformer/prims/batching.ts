@@ -314,6 +314,8 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   // an inner batched loop's condition: any example of any outer example still runs (the inner
   // loop's selects carry the outer axis too)
   vAny: { rule: (c, [x]) => ({ same: c.o.vAny(x) }) },
+  vTapePush: { none: "a per-example tape inside another vmap" },
+  vTapePop: { none: "a per-example tape inside another vmap" },
   vTake: { none: "a gather by example inside another vmap (nested per-example indices)" },
   vTakeTranspose: { none: "a gather by example inside another vmap (nested per-example indices)" },
 };

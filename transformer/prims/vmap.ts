@@ -105,6 +105,10 @@ export const VMAP: Readonly<Record<string, PrimDef>> = {
     },
     jvp: linear0("vTakeTranspose"),
   },
+  // a tape kept per example (a loop or branch some examples run and others do not): the masked
+  // push and the pop of each example's own entry (vmap of a gradient; vmap is then the last transform)
+  vTapePush: { ty: "other", arity: { min: 4 }, nondiff: true, effect: true, fresh: true, kernel: "opaque" },
+  vTapePop: { ty: "arr", arity: 4, effect: true, fresh: true, kernel: "opaque", noVjp: "a gradient of vmap of a gradient through a loop that differs per example", noJvp: "a derivative of vmap of a gradient through a loop that differs per example" },
   // a batched loop's condition: whether any example still runs
   vAny: { ty: "other", arity: 1, nondiff: true, kernel: "opaque" },
 };
