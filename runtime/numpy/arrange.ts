@@ -264,3 +264,73 @@ const sumLast = (d: NDArray): NDArray => {
   }
   return new NDArray(out, d.shape.slice(0, -1), "float32");
 };
+
+// ---- roll and pad ------------------------------------------------------------------------------------
+
+/** Elements shifted by `shift` along `axis` (flattened when null), wrapping around (numpy.roll). */
+export function roll(a: ArrayLike, shift: number, axis?: number | null): NDArray {
+  const x0 = asArray(a, "roll");
+  const flat = axis === undefined || axis === null;
+  const x = flat ? new NDArray(x0.data, [x0.size], x0.dtype) : x0;
+  if (x.ndim === 0) return x0;
+  const ax = flat ? 0 : normAxis("roll", axis, x.ndim, x.shape);
+  const outer = sizeOf(x.shape.slice(0, ax)), n = x.shape[ax], inner = sizeOf(x.shape.slice(ax + 1));
+  const out = alloc(x.dtype, x.size);
+  const s = n === 0 ? 0 : ((shift % n) + n) % n;
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < n; i++) {
+      const src = (o * n + i) * inner, dst = (o * n + ((i + s) % n)) * inner;
+      for (let j = 0; j < inner; j++) out[dst + j] = x.data[src + j];
+    }
+  return new NDArray(out, x0.shape, x.dtype);
+}
+
+type PadWidth = number | readonly [number, number] | readonly (readonly [number, number])[];
+/** [before, after] per axis from numpy's pad_width spellings (one number, one pair, one pair per axis). */
+function padWidths(op: string, w: PadWidth, nd: number): [number, number][] {
+  if (typeof w === "number") return Array.from({ length: nd }, () => [w, w]);
+  if (w.length === 2 && typeof w[0] === "number") return Array.from({ length: nd }, () => [w[0] as number, w[1] as number]);
+  if (w.length !== nd) throw new TypeError(`${op}: pad_width has ${w.length} entries for an array of ${nd} dimensions`);
+  return (w as readonly (readonly [number, number])[]).map((p) => [p[0], p[1]]);
+}
+/** `a` with `constantValue` (0) added around it: pad_width one number, [before, after], or one pair per axis. */
+export function pad(a: ArrayLike, padWidth: PadWidth, opts?: { constantValue?: number }, k = 0): NDArray {
+  const x = asArray(a, "pad");
+  // (k leading axes are vmap's: not padded)
+  const w: [number, number][] = [...Array.from({ length: k }, (): [number, number] => [0, 0]), ...padWidths("pad", padWidth, x.ndim - k)];
+  if (w.some(([b, e]) => b < 0 || e < 0 || !Number.isInteger(b) || !Number.isInteger(e))) throw new RangeError(`pad: widths must be non-negative integers, got ${JSON.stringify(padWidth)}`);
+  const shape = x.shape.map((d, i) => d + w[i][0] + w[i][1]);
+  const out = alloc(x.dtype, sizeOf(shape));
+  if (opts?.constantValue) out.fill(opts.constantValue as never);
+  copyBlock(x.data as Indexed, x.shape, out as Indexed, shape, w.map(([b]) => b), true);
+  return new NDArray(out, shape, x.dtype);
+}
+/** pad's adjoint: the interior of g (the part that came from x). */
+export function padTranspose(g: ArrayLike, x: ArrayLike, padWidth: PadWidth, k = 0): NDArray {
+  const gx = astype(asArray(g, "padTranspose"), "float32");
+  const shape = asArray(x).shape;
+  const w: [number, number][] = [...Array.from({ length: k }, (): [number, number] => [0, 0]), ...padWidths("pad", padWidth, shape.length - k)];
+  const out = new Float32Array(sizeOf(shape));
+  copyBlock(gx.data as Indexed, gx.shape, out, shape, w.map(([b]) => b), false);
+  return new NDArray(out, shape, "float32");
+}
+/** Copies between a small array and the block of a large one at offsets `at` (into it, or out of it). */
+type Indexed = { [i: number]: number; readonly length: number };
+function copyBlock(src: Indexed, sShape: readonly number[], dst: Indexed, dShape: readonly number[], at: readonly number[], into: boolean): void {
+  const small = into ? sShape : dShape, big = into ? dShape : sShape;
+  const nd = small.length;
+  const bigStr = new Array<number>(nd);
+  for (let d = nd - 1, s = 1; d >= 0; d--) (bigStr[d] = s), (s *= big[d]);
+  const n = sizeOf(small);
+  const idx = new Array<number>(nd).fill(0);
+  for (let k = 0; k < n; k++) {
+    let p = 0;
+    for (let d = 0; d < nd; d++) p += (idx[d] + at[d]) * bigStr[d];
+    if (into) dst[p] = src[k];
+    else dst[k] = src[p];
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++idx[d] < small[d]) break;
+      idx[d] = 0;
+    }
+  }
+}

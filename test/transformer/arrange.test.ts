@@ -55,6 +55,14 @@ describe("reordering and running sums against NumPy", () => {
     same(jnp.trace(m), F.trace);
     same(jnp.trace(x, 0, 1, 2), F.trace3);
   });
+  it("roll pad", () => {
+    same(jnp.roll(x, 2, 1), F.roll1);
+    same(jnp.roll(x, -1, -1), F.rollNeg);
+    same(jnp.roll(x, 5), F.rollFlat);
+    same(jnp.pad(m, 1), F.pad1);
+    same(jnp.pad(m, [[1, 0], [0, 2]], { constantValue: -1.5 }), F.padPairs);
+    same(jnp.pad(x, [0, 1]), F.padPair);
+  });
   it("tril triu", () => {
     same(jnp.tril(m), F.tril);
     same(jnp.tril(m, -1), F.trilK);
@@ -95,6 +103,16 @@ describe("their derivatives and batching", () => {
     const rows = jnp.array([[3, 1, 2], [0, -4, 9]]);
     expect(vmap((r: Array) => jnp.sort(r))(rows).tolist()).toEqual([[1, 2, 3], [-4, 0, 9]]);
     expect(vmap((r: Array) => jnp.argsort(r))(rows).tolist()).toEqual([[1, 2, 0], [1, 0, 2]]);
+  });
+  it("roll's and pad's gradients: rolled back, the interior", () => {
+    const wr = jnp.reshape(jnp.arange(24), [2, 3, 4]);
+    const gr = grad((v: Array) => jnp.sum(jnp.multiply(jnp.roll(v, 2, 1), wr)).item() as number)(x);
+    expect(gr).toEqual(jnp.astype(jnp.roll(wr, -2, 1), "float32"));
+    const wp = jnp.reshape(jnp.arange(42), [6, 7]);
+    const gp = grad((v: Array) => jnp.sum(jnp.multiply(jnp.pad(v, 1), wp)).item() as number)(m);
+    expect(gp).toEqual(jnp.astype(jnp.slice(wp, [1, 5], [1, 6]), "float32"));
+    expect(vmap((v: Array) => jnp.pad(v, 1))(x).shape).toEqual([2, 5, 6]);
+    expect(vmap((v: Array) => jnp.roll(v, 1, 0))(x)).toEqual(jnp.roll(x, 1, 1));
   });
   it("jit and vmap give eager values", () => {
     const f = (v: Array) => jnp.add(jnp.cumsum(jnp.flip(v, 0), -1), jnp.triu(jnp.swapaxes(v, 0, 1)));

@@ -5,6 +5,7 @@
 import type { PrimDef } from "./def.js";
 import { linear0 } from "./def.js";
 import { likeArg } from "../avals.js";
+import { lit } from "../ir.js";
 
 export const ARRANGE: Readonly<Record<string, PrimDef>> = {
   // its own transpose
@@ -72,5 +73,16 @@ export const ARRANGE: Readonly<Record<string, PrimDef>> = {
     vjp: (o, gx, y, [, , off, a1, a2]) => [o.diagonal(gx, off, a1, a2), null, null, null, null],
     jvp: linear0("diagonalT"),
   },
+  roll: {
+    ty: "arr",
+    arity: 3,
+    kernel: "movement",
+    aval: likeArg(0),
+    vjp: (o, g, y, [, shift, ax]) => [o.roll(g, o.neg(shift), ax), null, null],
+    jvp: linear0("roll"),
+  },
+  // pad(x, widths, opts, k) and its adjoint, the interior (k: vmap's leading axes, not padded)
+  pad: { ty: "arr", arity: 4, kernel: "movement", vjp: (o, g, y, [x, w, , k]) => [o.padT(g, x, w, k), null, null, null], jvp: linear0("pad") },
+  padT: { ty: "arr", rt: "padTranspose", arity: 4, kernel: "movement", shape: { arg: 1 }, vjp: (o, gx, y, [, , w, k]) => [o.pad(gx, w, lit(undefined), k), null, null, null], jvp: linear0("padT") },
   triMask: { ty: "arr", arity: 3, nondiff: true, kernel: "opaque", aval: likeArg(0, "bool") },
 };

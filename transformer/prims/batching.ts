@@ -204,6 +204,9 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   takeAlongAxisT: { rule: (c, [g, idx, ax, x], bd) => c.o.takeAlongAxisT(bc(c, g, bd[0]), bc(c, idx, bd[1]), oneAxis(c, ax, "takeAlongAxis"), bc(c, x, bd[3])) },
   diagonal: { rule: (c, [x, off, a1, a2]) => c.o.diagonal(x, off, oneAxis(c, a1, "diagonal"), oneAxis(c, a2, "diagonal")) },
   diagonalT: { rule: (c, [g, x, off, a1, a2], bd) => c.o.diagonalT(bc(c, g, bd[0]), bc(c, x, bd[1]), off, oneAxis(c, a1, "diagonal"), oneAxis(c, a2, "diagonal")) },
+  roll: { rule: (c, [x, sh, ax], bd) => (bd[1] ? c.fail("vmap of roll with a shift that differs per example") : c.o.roll(x, sh, oneAxis(c, ax, "roll"))) },
+  pad: { rule: (c, [x, w, opts, k]) => c.o.pad(x, w, opts, num((cst(k) as number) + 1)) },
+  padT: { rule: (c, [g, x, w, k], bd) => c.o.padT(bc(c, g, bd[0]), bc(c, x, bd[1]), w, num((cst(k) as number) + 1)) },
   // (the mask depends on the last two axes only: the batch axis in front changes nothing)
   triMask: { rule: (c, args, bd, prim) => c.o[prim](...args) },
 

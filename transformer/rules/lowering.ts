@@ -103,6 +103,16 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   sort: sortLike("sort"),
   argsort: sortLike("argsort"),
   takeAlongAxis: direct("takeAlongAxis", 3),
+  roll: (x) => {
+    const ax = x.leaf(2);
+    const none = ax.tag === "const" && (ax.value === undefined || ax.value === null);
+    return leaf(none ? x.prim("reshapeLike", [x.prim("roll", [x.prim("ravel", [x.leaf(0)], "arr"), x.leaf(1), num(0)], "arr"), x.leaf(0)], "arr") : x.prim("roll", [x.leaf(0), x.leaf(1), ax], "arr"));
+  },
+  pad: (x) => {
+    const w = x.leaf(1);
+    if (w.tag !== "const") x.fail("pad: pad_width must be written literally (known at build time)");
+    return leaf(x.prim("pad", [x.leaf(0), w, x.leaf(2), num(0)], "arr"));
+  },
   diagonal: (x) => leaf(x.prim("diagonal", diagArgs(x), "arr")),
   trace: (x) => leaf(x.prim("sum", [x.prim("diagonal", diagArgs(x), "arr"), num(-1), lit(undefined)], "arr")),
   // jnp.linalg
