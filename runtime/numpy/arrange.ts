@@ -10,6 +10,7 @@ import { fmtShape, normAxes, normAxis, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
 import { transpose } from "./shape.js";
 import { where } from "./elementwise.js";
+import { take } from "./indexing.js";
 
 /** Elements of `a` reversed along `axis` (every axis when null). */
 export function flip(a: ArrayLike, axis?: Axis): NDArray {
@@ -333,4 +334,49 @@ function copyBlock(src: Indexed, sShape: readonly number[], dst: Indexed, dShape
       idx[d] = 0;
     }
   }
+}
+
+// ---- split, repeat, tile: gathers by index ranges ------------------------------------------------------
+// Each is a `take` along an axis with indices worked out from the axis's length at run time
+// (`indexRange`), so all of them differentiate (take's adjoint) and batch (take's rule) for free.
+
+type RangeSpec =
+  | { kind: "split"; n: number; i: number; axis: number; even: boolean; k?: number }
+  | { kind: "repeat"; r: number; axis: number; k?: number }
+  | { kind: "tile"; reps: number; axis: number; k?: number };
+/** The int32 indices along `spec.axis` of one example of x (its first `k` axes are vmap's). */
+export function indexRange(x: ArrayLike, spec: RangeSpec): NDArray {
+  const s = asArray(x).shape.slice(spec.k ?? 0);
+  const op = spec.kind === "split" ? (spec.even ? "split" : "arraySplit") : spec.kind;
+  const n = s[normAxis(op, spec.axis, s.length, s)];
+  let idx: number[];
+  if (spec.kind === "split") {
+    if (spec.even && n % spec.n !== 0) throw new TypeError(`split: an axis of size ${n} does not divide into ${spec.n} equal parts (arraySplit allows unequal parts)`);
+    // numpy.array_split: the first n % parts chunks one longer
+    const base = Math.floor(n / spec.n), extra = n % spec.n;
+    const start = spec.i * base + Math.min(spec.i, extra);
+    const len = base + (spec.i < extra ? 1 : 0);
+    idx = Array.from({ length: len }, (_, j) => start + j);
+  } else if (spec.kind === "repeat") idx = Array.from({ length: n * spec.r }, (_, j) => Math.floor(j / spec.r));
+  else idx = Array.from({ length: n * spec.reps }, (_, j) => j % n);
+  return new NDArray(Int32Array.from(idx), [idx.length], "int32");
+}
+/** `parts` equal pieces along `axis` (numpy.split with a count). */
+export function split(a: ArrayLike, parts: number, axis = 0): NDArray[] {
+  return Array.from({ length: parts }, (_, i) => take(a, indexRange(a, { kind: "split", n: parts, i, axis, even: true }), axis));
+}
+/** `parts` pieces along `axis`, the first ones one longer when it does not divide (numpy.array_split). */
+export function arraySplit(a: ArrayLike, parts: number, axis = 0): NDArray[] {
+  return Array.from({ length: parts }, (_, i) => take(a, indexRange(a, { kind: "split", n: parts, i, axis, even: false }), axis));
+}
+/** Each element repeated `repeats` times along `axis` (flattened when none). */
+export function repeat(a: ArrayLike, repeats: number, axis?: number | null): NDArray {
+  if (axis === undefined || axis === null) return repeat(asArray(a).reshape([-1]), repeats, 0);
+  return take(a, indexRange(a, { kind: "repeat", r: repeats, axis }), axis);
+}
+/** `a` repeated `reps` times along its last axis (numpy.tile with a count; a scalar becomes a vector). */
+export function tile(a: ArrayLike, reps: number): NDArray {
+  const x = asArray(a, "tile");
+  const v = x.ndim === 0 ? x.reshape([1]) : x;
+  return take(v, indexRange(v, { kind: "tile", reps, axis: -1 }), -1);
 }

@@ -63,6 +63,14 @@ describe("reordering and running sums against NumPy", () => {
     same(jnp.pad(m, [[1, 0], [0, 2]], { constantValue: -1.5 }), F.padPairs);
     same(jnp.pad(x, [0, 1]), F.padPair);
   });
+  it("split arraySplit repeat tile", () => {
+    jnp.split(x, 3, 1).forEach((p, i) => same(p, F.split1[i]));
+    jnp.arraySplit(m, 3, 1).forEach((p, i) => same(p, F.arraySplit[i]));
+    expect(() => jnp.split(m, 3, 1)).toThrow(/does not divide into 3 equal parts/);
+    same(jnp.repeat(m, 2, 0), F.repeat);
+    same(jnp.repeat(x, 3), F.repeatFlat);
+    same(jnp.tile(m, 2), F.tile);
+  });
   it("tril triu", () => {
     same(jnp.tril(m), F.tril);
     same(jnp.tril(m, -1), F.trilK);
@@ -113,6 +121,18 @@ describe("their derivatives and batching", () => {
     expect(gp).toEqual(jnp.astype(jnp.slice(wp, [1, 5], [1, 6]), "float32"));
     expect(vmap((v: Array) => jnp.pad(v, 1))(x).shape).toEqual([2, 5, 6]);
     expect(vmap((v: Array) => jnp.roll(v, 1, 0))(x)).toEqual(jnp.roll(x, 1, 1));
+  });
+  it("split/repeat/tile differentiate through their gathers and batch", () => {
+    const sp = (v: Array) => {
+      const [a0, a1] = jnp.arraySplit(v, 2, 1);
+      return (jnp.sum(jnp.multiply(a0, 2)).item() as number) + (jnp.sum(jnp.multiply(a1, 3)).item() as number);
+    };
+    // m is 4x5: arraySplit into columns 0-2 (weight 2) and 3-4 (weight 3)
+    expect((grad(sp)(m).tolist() as number[][])[0]).toEqual([2, 2, 2, 3, 3]);
+    expect(grad((v: Array) => jnp.sum(jnp.repeat(v, 3, 0)).item() as number)(m)).toEqual(jnp.full([4, 5], 3));
+    expect(grad((v: Array) => jnp.sum(jnp.tile(v, 2)).item() as number)(m)).toEqual(jnp.full([4, 5], 2));
+    expect(vmap((v: Array) => jnp.repeat(v, 2, 0))(x)).toEqual(jnp.stack([jnp.repeat(jnp.take(x, 0, 0), 2, 0), jnp.repeat(jnp.take(x, 1, 0), 2, 0)]));
+    expect(vmap((v: Array) => jnp.tile(v, 2))(m)).toEqual(jnp.stack([0, 1, 2, 3].map((i) => jnp.tile(jnp.take(m, i, 0), 2))));
   });
   it("jit and vmap give eager values", () => {
     const f = (v: Array) => jnp.add(jnp.cumsum(jnp.flip(v, 0), -1), jnp.triu(jnp.swapaxes(v, 0, 1)));

@@ -83,6 +83,21 @@ const diagArgs = (x: LoweringCtx): Value[] => [x.leaf(0), ...[0, 0, 1].map((d, i
   const v = x.leaf(i + 1);
   return v.tag === "const" && v.value === undefined ? num(d) : v;
 })];
+/** Argument i as a number written literally (a count or an axis the build must know). */
+const constNum = (x: LoweringCtx, i: number, fn: string, what: string, dflt?: number): number => {
+  const v = x.leaf(i);
+  if (v.tag === "const" && v.value === undefined && dflt !== undefined) return dflt;
+  if (v.tag !== "const" || typeof v.value !== "number") return x.fail(`${fn}: ${what} must be a number written literally (known at build time)`);
+  return v.value;
+};
+/** split / arraySplit with a count: one take per piece (a tuple of Arrays). */
+const splitter =
+  (even: boolean): CallLowering =>
+  (x) => {
+    const n = constNum(x, 1, even ? "split" : "arraySplit", "the number of pieces");
+    const axis = constNum(x, 2, even ? "split" : "arraySplit", "axis", 0);
+    return { kind: "tup", kids: Array.from({ length: n }, (_, i) => leaf(x.prim("take", [x.leaf(0), x.prim("indexRange", [x.leaf(0), lit({ kind: "split", n, i, axis, even })], "arr"), num(axis)], "arr"))) };
+  };
 const triangle =
   (upper: boolean): CallLowering =>
   (x) => {
@@ -112,6 +127,20 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
     const w = x.leaf(1);
     if (w.tag !== "const") x.fail("pad: pad_width must be written literally (known at build time)");
     return leaf(x.prim("pad", [x.leaf(0), w, x.leaf(2), num(0)], "arr"));
+  },
+  split: splitter(true),
+  arraySplit: splitter(false),
+  repeat: (x) => {
+    const r = constNum(x, 1, "repeat", "repeats");
+    const ax = x.leaf(2);
+    const flat = ax.tag === "const" && (ax.value === undefined || ax.value === null);
+    const v = flat ? x.prim("ravel", [x.leaf(0)], "arr") : x.leaf(0);
+    const axis = flat ? 0 : constNum(x, 2, "repeat", "axis");
+    return leaf(x.prim("take", [v, x.prim("indexRange", [v, lit({ kind: "repeat", r, axis })], "arr"), num(axis)], "arr"));
+  },
+  tile: (x) => {
+    const reps = constNum(x, 1, "tile", "reps");
+    return leaf(x.prim("take", [x.leaf(0), x.prim("indexRange", [x.leaf(0), lit({ kind: "tile", reps, axis: -1 })], "arr"), num(-1)], "arr"));
   },
   diagonal: (x) => leaf(x.prim("diagonal", diagArgs(x), "arr")),
   trace: (x) => leaf(x.prim("sum", [x.prim("diagonal", diagArgs(x), "arr"), num(-1), lit(undefined)], "arr")),
