@@ -118,6 +118,32 @@ export const COMPOSITES: Readonly<Record<string, Formula>> = {
   matvec: (o, m, v) => o.squeeze(o.matmul(m, o.expandDims(val(o, v), -1)), -1),
   vecmat: (o, v, m) => o.squeeze(o.matmul(o.expandDims(v, -2), val(o, m)), -2),
   vecdot: (o, a, b, axis) => o.sum(o.mul(a, val(o, b)), axis === undefined ? -1 : axis, false),
+  // jnp.linalg norms: ord 2 (default), 1, inf, -inf, 0 (a count) or any p > 0; matrixNorm: "fro",
+  // 1, inf (largest column / row sum) over the last two axes
+  vectorNorm: (o, x, opts) => {
+    const { ord = 2, axis = null, keepdims = false } = (opts ?? {}) as { ord?: number; axis?: unknown; keepdims?: boolean };
+    const ax = o.abs(x);
+    if (ord === Infinity) return o.max(ax, axis, keepdims);
+    if (ord === -Infinity) return o.min(ax, axis, keepdims);
+    if (ord === 0) return o.sum(o.astype(o.notEqual(x, o.c(0)), "float32"), axis, keepdims);
+    if (ord === 1) return o.sum(ax, axis, keepdims);
+    if (ord === 2) return o.sqrt(o.sum(o.mul(x, x), axis, keepdims));
+    if (!(ord > 0)) throw new Error(`vectorNorm: ord ${ord} is not supported (2, 1, Infinity, -Infinity, 0 or p > 0)`);
+    return o.pow(o.sum(o.pow(ax, o.c(ord)), axis, keepdims), o.c(1 / ord));
+  },
+  matrixNorm: (o, x, opts) => {
+    const { ord = "fro", keepdims = false } = (opts ?? {}) as { ord?: number | string; keepdims?: boolean };
+    if (ord === "fro") return o.sqrt(o.sum(o.mul(x, x), [-2, -1], keepdims));
+    if (ord === 1) return o.max(o.sum(o.abs(x), -2, keepdims), -1, keepdims);
+    if (ord === Infinity) return o.max(o.sum(o.abs(x), -1, keepdims), keepdims ? -2 : -1, keepdims);
+    throw new Error(`matrixNorm: ord ${String(ord)} is not supported yet ("fro", 1, Infinity; the others need svd)`);
+  },
+  // norm(x) with no ord: the 2-norm of all elements (a vector's, a matrix's Frobenius)
+  norm: (o, x, opts) => {
+    const { ord, axis = null, keepdims = false } = (opts ?? {}) as { ord?: number; axis?: unknown; keepdims?: boolean };
+    if (ord !== undefined) throw new Error("norm: give ord through vectorNorm or matrixNorm (the rank decides numpy's meaning)");
+    return o.sqrt(o.sum(o.mul(x, x), axis, keepdims));
+  },
   any: (o, x, axis, opts) => o.greater(o.max(o.astype(o.notEqual(x, o.c(0)), "float32"), axis ?? null, !!(opts as { keepdims?: boolean } | undefined)?.keepdims), o.c(0)),
   all: (o, x, axis, opts) => o.logicalNot(o.greater(o.max(o.astype(o.equal(x, o.c(0)), "float32"), axis ?? null, !!(opts as { keepdims?: boolean } | undefined)?.keepdims), o.c(0))),
   countNonzero: (o, x, axis, opts) => o.sum(o.astype(o.notEqual(x, o.c(0)), "int32"), axis ?? null, !!(opts as { keepdims?: boolean } | undefined)?.keepdims),

@@ -7,6 +7,8 @@ import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
+import { COMPOSITES } from "./composites.js";
+import { runFormula } from "./formula-ops.js";
 
 /** The square matrices of a's last two axes, as float64 copies, and the batch shape. */
 function matrices(op: string, a: ArrayLike): { n: number; batch: number[]; mats: Float64Array[] } {
@@ -154,4 +156,19 @@ export function solveCtA(gb: ArrayLike, x: ArrayLike, b: ArrayLike, k = 0): NDAr
         out[q * n * n + i * n + j] = -s;
       }
   return new NDArray(out, [...g.shape.slice(0, g.ndim - (vec ? 1 : 2)), n, n], "float32");
+}
+
+// ---- norms (formulas: runtime/numpy/composites.ts) ------------------------------------------------
+type NormOpts = { ord?: number; axis?: number | readonly number[] | null; keepdims?: boolean };
+/** The p-norm of vectors (ord 2 by default; 1, Infinity, -Infinity, 0, any p > 0) over `axis` (all when null). */
+export function vectorNorm(x: ArrayLike, opts?: NormOpts): NDArray {
+  return runFormula(COMPOSITES.vectorNorm, x, opts);
+}
+/** The norm of the matrices of the last two axes: "fro" (default), 1 or Infinity. */
+export function matrixNorm(x: ArrayLike, opts?: { ord?: number | "fro"; keepdims?: boolean }): NDArray {
+  return runFormula(COMPOSITES.matrixNorm, x, opts);
+}
+/** The 2-norm of all elements, or over `axis` (numpy.linalg.norm with no ord). */
+export function norm(x: ArrayLike, opts?: NormOpts): NDArray {
+  return runFormula(COMPOSITES.norm, x, opts);
 }

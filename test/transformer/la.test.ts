@@ -48,6 +48,23 @@ function fd(f: (m: Array) => number, x: Array, h = 1e-2): number[] {
 }
 const closeTo = (got: Array, want: number[], tol: number) => globalThis.Array.from(got.data as Float32Array, Number).forEach((v, i) => expect(Math.abs(v - want[i]), `element ${i}: ${v} vs ${want[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i]))));
 
+describe("norms", () => {
+  it("vectorNorm (2, 1, inf, p), matrixNorm (fro, 1, inf), norm", () => {
+    near(jnp.linalg.vectorNorm(jnp.take(a, 0, 0)), F.vnorm);
+    near(jnp.linalg.vectorNorm(a, { ord: 1, axis: 1 }), F.vnorm1);
+    near(jnp.linalg.vectorNorm(jnp.take(a, 1, 0), { ord: Infinity }), F.vnormInf);
+    near(jnp.linalg.vectorNorm(jnp.take(a, 2, 0), { ord: 3 }), F.vnorm3, 1e-5);
+    near(jnp.linalg.matrixNorm(ab), F.fro);
+    near(jnp.linalg.matrixNorm(a, { ord: 1 }), F.mnorm1);
+    near(jnp.linalg.matrixNorm(a, { ord: Infinity }), F.mnormInf);
+    near(jnp.linalg.norm(jnp.take(a, 0, 0)), F.vnorm);
+  });
+  it("the 2-norm's gradient is x / |x|", () => {
+    const v = jnp.array([3, -4, 12]);
+    (grad((u: Array) => jnp.linalg.norm(u).item() as number)(v).tolist() as number[]).forEach((g, i) => expect(g).toBeCloseTo([3 / 13, -4 / 13, 12 / 13][i], 6));
+  });
+});
+
 describe("their gradients", () => {
   it("det's is det·A⁻ᵀ; slogdet's log part A⁻ᵀ", () => {
     near(grad(detLoss)(a), F.gradDet, 1e-5);
