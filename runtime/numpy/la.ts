@@ -158,6 +158,31 @@ export function solveCtA(gb: ArrayLike, x: ArrayLike, b: ArrayLike, k = 0): NDAr
   return new NDArray(out, [...g.shape.slice(0, g.ndim - (vec ? 1 : 2)), n, n], "float32");
 }
 
+/** The lower Cholesky factor L (L·Lᵀ = a) of each symmetric positive definite matrix; NaNs where a is not one (as JAX's). Reads a's lower triangle. */
+export function cholesky(a: ArrayLike): NDArray {
+  const { n, batch, mats } = matrices("cholesky", a);
+  const out = new Float32Array(mats.length * n * n);
+  mats.forEach((m, b) => {
+    const L = new Float64Array(n * n);
+    let ok = true;
+    for (let i = 0; i < n && ok; i++)
+      for (let j = 0; j <= i; j++) {
+        let s = m[i * n + j];
+        for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
+        if (i === j) {
+          if (!(s > 0)) {
+            ok = false;
+            break;
+          }
+          L[i * n + i] = Math.sqrt(s);
+        } else L[i * n + j] = s / L[j * n + j];
+      }
+    if (ok) out.set(L, b * n * n);
+    else out.fill(NaN, b * n * n, (b + 1) * n * n);
+  });
+  return new NDArray(out, [...batch, n, n], "float32");
+}
+
 // ---- norms (formulas: runtime/numpy/composites.ts) ------------------------------------------------
 type NormOpts = { ord?: number; axis?: number | readonly number[] | null; keepdims?: boolean };
 /** The p-norm of vectors (ord 2 by default; 1, Infinity, -Infinity, 0, any p > 0) over `axis` (all when null). */

@@ -48,6 +48,36 @@ function fd(f: (m: Array) => number, x: Array, h = 1e-2): number[] {
 }
 const closeTo = (got: Array, want: number[], tol: number) => globalThis.Array.from(got.data as Float32Array, Number).forEach((v, i) => expect(Math.abs(v - want[i]), `element ${i}: ${v} vs ${want[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i]))));
 
+describe("cholesky", () => {
+  const spd = A(F.spd);
+  it("against numpy, and L·Lᵀ gives the matrix back; NaNs where not positive definite", () => {
+    near(jnp.linalg.cholesky(spd), F.chol);
+    const L = jnp.linalg.cholesky(spd);
+    near(jnp.matmul(L, jnp.transpose(L)), F.spd, 1e-5);
+    expect(Number.isNaN(jnp.linalg.cholesky(jnp.array([[1, 2], [2, 1]])).tolist().flat()[0] as number)).toBe(true);
+  });
+  it("its gradient (JAX's rule, symmetric) along symmetric directions against central differences", () => {
+    const wc = jnp.reshape(jnp.linspace(-1, 2, 16), [4, 4]);
+    const f = (m: Array) => jnp.sum(jnp.multiply(jnp.linalg.cholesky(m), wc)).item() as number;
+    const g = grad(f)(spd).tolist() as number[][];
+    const base = spd.tolist() as number[][];
+    for (const [i, j] of [[0, 0], [2, 1], [3, 0], [3, 3], [1, 2]]) {
+      const at = (d: number) => f(jnp.array(base.map((r, p) => r.map((v, q) => v + ((p === i && q === j) || (p === j && q === i) ? d : 0)))));
+      const fd = (at(1e-2) - at(-1e-2)) / 2e-2;
+      const dir = i === j ? g[i][i] : g[i][j] + g[j][i];
+      expect(Math.abs(dir - fd), `(${i}, ${j}): ${dir} vs ${fd}`).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
+      expect(g[i][j]).toBeCloseTo(g[j][i], 6);
+    }
+  });
+  it("vmap of cholesky's gradient equals the loop", () => {
+    const batch = jnp.stack([spd, jnp.multiply(spd, 2), jnp.add(spd, jnp.eye(4))]);
+    const f = (m: Array) => jnp.sum(jnp.linalg.cholesky(m)).item() as number;
+    const got = vmap(grad(f))(batch);
+    const want = jnp.stack([0, 1, 2].map((i) => grad(f)(jnp.take(batch, i, 0))));
+    expect(jnp.max(jnp.abs(jnp.subtract(got, want))).item()).toBeLessThan(1e-5);
+  });
+});
+
 describe("norms", () => {
   it("vectorNorm (2, 1, inf, p), matrixNorm (fro, 1, inf), norm", () => {
     near(jnp.linalg.vectorNorm(jnp.take(a, 0, 0)), F.vnorm);

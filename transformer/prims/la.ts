@@ -10,6 +10,11 @@ const mT = (o: Ops, x: Value) => o.transpose(x, o.axesPerm(x, lit({ kind: "swap"
 const spread = (o: Ops, s: Value) => o.expandDims(s, lit([-2, -1]));
 const lastTwo = lit([-2, -1]);
 
+/** (X + Xᵀ) / 2. */
+const sym = (o: Ops, x: Value) => o.mul(o.add(x, mT(o, x)), num(0.5));
+/** The lower triangle with the diagonal halved. */
+const phi = (o: Ops, x: Value) => o.where(o.triMask(x, num(-1), lit(false)), x, o.where(o.triMask(x, num(0), lit(false)), o.mul(x, num(0.5)), num(0)));
+
 const SOLVE2 = "the second derivative of solve is not written yet";
 
 export const LA: Readonly<Record<string, PrimDef>> = {
@@ -49,6 +54,23 @@ export const LA: Readonly<Record<string, PrimDef>> = {
     },
     noJvp: "forward mode of solve is not written yet",
   },
+  // JAX's rule: dL = L·Φ(L⁻¹ sym(dA) L⁻ᵀ), Φ the lower triangle with its diagonal halved; the
+  // adjoint is that map transposed: sym(L⁻ᵀ Φ(Lᵀ g) L⁻¹)
+  cholesky: {
+    ty: "arr",
+    arity: 1,
+    kernel: "opaque",
+    shape: { arg: 0 },
+    vjp: (o, g, L) => {
+      const lt = mT(o, L);
+      const z = o.solve(lt, phi(o, o.matmul(lt, g)), num(0));
+      return [sym(o, mT(o, o.solve(lt, mT(o, z), num(0))))];
+    },
+    jvp: (o, [t], L) => {
+      if (!t) return null;
+      const tmp = mT(o, o.solve(L, mT(o, sym(o, t)), num(0)));
+      return o.matmul(L, phi(o, o.solve(L, tmp, num(0))));
+    },
+  },
   solveCtA: { ty: "arr", arity: 4, kernel: "opaque", noVjp: SOLVE2, noJvp: SOLVE2 },
 };
-void num;

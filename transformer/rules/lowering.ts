@@ -146,6 +146,7 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   trace: (x) => leaf(x.prim("sum", [x.prim("diagonal", diagArgs(x), "arr"), num(-1), lit(undefined)], "arr")),
   // jnp.linalg
   inv: direct("inv", 1),
+  cholesky: direct("cholesky", 1),
   det: direct("det", 1),
   slogdet: (x) => ({ kind: "tup", kids: [leaf(x.prim("slogdetSign", [x.leaf(0)], "arr")), leaf(x.prim("logAbsDet", [x.leaf(0)], "arr"))] }),
   solve: (x) => leaf(x.prim("solve", [x.leaf(0), x.leaf(1), num(0)], "arr")),
