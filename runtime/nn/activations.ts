@@ -107,6 +107,15 @@ export function standardize(x: ArrayLike, axis?: Axis, opts?: { epsilon?: number
   return run("standardize", x, axis, opts);
 }
 
+/**
+ * Scaled dot-product attention, JAX's layout: query [..., T, N, H], key and value [..., S, N, H]
+ * (batch, sequence, heads, head dimension): softmax(q·kᵀ·scale + bias) · v per head, where
+ * `mask` (true: keep) and `isCausal` hide logits; scale is 1/√H unless given.
+ */
+export function dotProductAttention(query: ArrayLike, key: ArrayLike, value: ArrayLike, opts?: { bias?: ArrayLike; mask?: ArrayLike; scale?: number; isCausal?: boolean }): NDArray {
+  return run("dotProductAttention", query, jnp.array(key), jnp.array(value), opts);
+}
+
 /** One-hot encoding: `x[..., None] == arange(numClasses)` as float32 (no derivative). */
 export function oneHot(x: ArrayLike, numClasses: number): NDArray {
   return jnp.astype(jnp.equal(jnp.expandDims(jnp.array(x), -1), jnp.arange(numClasses)), "float32");

@@ -42,6 +42,12 @@ export interface FormulaOps<V> {
   max(a: V, axis: unknown, keepdims: boolean): V;
   min(a: V, axis: unknown, keepdims: boolean): V;
   matmul(a: V, b: V): V;
+  /** Axis `from` moved to `to` (numpy.moveaxis). */
+  moveaxis(a: V, from: number, to: number): V;
+  /** The size of axis `axis` (a number). */
+  dim(a: V, axis: number): V;
+  /** True on and below the diagonal of the last two axes (a causal mask). */
+  lowerMask(a: V): V;
   expandDims(a: V, axis: number): V;
   squeeze(a: V, axis: number): V;
   logsumexp(a: V, axis: unknown, keepdims: boolean): V;
@@ -96,6 +102,22 @@ export const FORMULAS: Readonly<Record<string, Formula>> = {
   log1mexp: (o, x) => o.where(o.less(x, o.c(LN2)), o.log(o.neg(o.expm1(o.neg(x)))), o.log1p(o.neg(o.exp(o.neg(x))))),
   softmax: (o, x, axis) => o.exp(o.sub(x, o.logsumexp(x, lastAxis(axis), true))),
   logSoftmax: (o, x, axis) => o.sub(x, o.logsumexp(x, lastAxis(axis), true)),
+  // softmax(q·kᵀ·scale + bias, masked) · v per head, JAX's layout [batch..., seq, heads, head_dim]
+  // (scale 1/√head_dim by default; a masked-out logit gets -0.7·float32 max, as JAX's)
+  dotProductAttention: (o, q, k0, v0, opts) => {
+    const [k, v] = [k0, v0] as (typeof q)[];
+    const { bias, mask, scale, isCausal = false } = (opts ?? {}) as { bias?: typeof q; mask?: typeof q; scale?: number; isCausal?: boolean };
+    // heads in front of the sequence: [..., heads, seq, dim]
+    const [qh, kh, vh] = [q, k, v].map((a) => o.moveaxis(a, -2, -3));
+    const sc = scale !== undefined ? o.c(scale) : o.div(o.c(1), o.sqrt(o.dim(q, -1)));
+    let logits = o.mul(o.matmul(qh, o.moveaxis(kh, -1, -2)), sc);
+    if (bias !== undefined) logits = o.add(logits, bias);
+    const NEG = o.c(-0.7 * 3.4028234663852886e38);
+    if (mask !== undefined) logits = o.where(mask, logits, NEG);
+    if (isCausal) logits = o.where(o.lowerMask(logits), logits, NEG);
+    const probs = o.exp(o.sub(logits, o.logsumexp(logits, -1, true)));
+    return o.moveaxis(o.matmul(probs, vh), -3, -2);
+  },
   // (x - mean) / sqrt(var + eps), over the last axis unless given
   standardize: (o, x, axis, opts) => {
     const eps = (opts as { epsilon?: number } | undefined)?.epsilon ?? 1e-5;

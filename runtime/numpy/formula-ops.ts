@@ -9,6 +9,7 @@ import * as ew from "./elementwise.js";
 import * as red from "./reduce.js";
 import * as la from "./linalg.js";
 import * as sh from "./shape.js";
+import * as ar from "./arrange.js";
 import { astype, asArray } from "./creation.js";
 
 export const EAGER_OPS: FormulaOps<NDArray> = {
@@ -48,6 +49,9 @@ export const EAGER_OPS: FormulaOps<NDArray> = {
   matmul: la.matmul,
   expandDims: (a, axis) => sh.expandDims(a, axis),
   squeeze: (a, axis) => sh.squeeze(a, axis),
+  moveaxis: (a, from, to) => ar.moveaxis(a, from, to),
+  dim: (a, axis) => asArray(a).shape.at(axis) as unknown as NDArray,
+  lowerMask: (a) => ar.triMask(a, 0, false),
   logsumexp: (a, axis, keepdims) => red.logsumexp(a, axis as Axis, { keepdims }),
   mean: (a, axis, keepdims) => red.mean(a, axis as Axis, { keepdims }),
   var: (a, axis, keepdims) => red.var(a, axis as Axis, { keepdims }),

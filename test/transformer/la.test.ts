@@ -54,7 +54,7 @@ describe("cholesky", () => {
     near(jnp.linalg.cholesky(spd), F.chol);
     const L = jnp.linalg.cholesky(spd);
     near(jnp.matmul(L, jnp.transpose(L)), F.spd, 1e-5);
-    expect(Number.isNaN(jnp.linalg.cholesky(jnp.array([[1, 2], [2, 1]])).tolist().flat()[0] as number)).toBe(true);
+    expect(Number.isNaN(jnp.linalg.cholesky(jnp.array([[1, 2], [2, 1]])).data[0])).toBe(true);
   });
   it("its gradient (JAX's rule, symmetric) along symmetric directions against central differences", () => {
     const wc = jnp.reshape(jnp.linspace(-1, 2, 16), [4, 4]);

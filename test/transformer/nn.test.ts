@@ -90,6 +90,27 @@ describe("nn activations", () => {
     const want = jnp.subtract(nn.softmax(m), onehot);
     expect(jnp.max(jnp.abs(jnp.subtract(g, want))).item()).toBeLessThan(1e-6);
   });
+  it("dotProductAttention: plain, with a mask and a scale, causal; its gradient against differences", () => {
+    const T = (e: { shape: number[]; data: number[] }) => jnp.reshape(jnp.array(e.data), e.shape);
+    const [q, k, v] = [T(F.q), T(F.k), T(F.v)];
+    const mask = jnp.astype(T(F.mask), "bool");
+    // (a weighted sum of v's signed entries: the error is relative to their size, 1)
+    const ones = F.attention.map(() => 1);
+    near(nn.dotProductAttention(q, k, v), F.attention, 16, ones);
+    near(nn.dotProductAttention(q, k, v, { mask, scale: 0.3 }), F.attentionMasked, 16, ones);
+    const k5 = jnp.slice(k, null, [0, 5]), v5 = jnp.slice(v, null, [0, 5]);
+    near(nn.dotProductAttention(q, k5, v5, { isCausal: true }), F.attentionCausal, 16, ones);
+    // compiled: the same values, and a gradient
+    const att = (qq: Array) => jnp.sum(jnp.multiply(nn.dotProductAttention(qq, k, v, { mask }), v.slice(null, [0, 5]))).item() as number;
+    const g = vec(grad(att)(q));
+    const qs = vec(q);
+    for (const i of [0, 17, 63, 100]) {
+      const at = (d: number) => att(jnp.reshape(jnp.array(qs.map((u, j) => (j === i ? u + d : u))), q.shape));
+      const fd = (at(1e-2) - at(-1e-2)) / 2e-2;
+      expect(Math.abs(g[i] - fd), `element ${i}: ${g[i]} vs ${fd}`).toBeLessThan(3e-3 * Math.max(1, Math.abs(fd)));
+    }
+    expect(jit((qq: Array) => nn.dotProductAttention(qq, k, v, { isCausal: false }))(q)).toEqual(nn.dotProductAttention(q, k, v));
+  });
   it("gelu's exact form is a clear error until erf exists", () => {
     expect(() => nn.gelu(x, { approximate: false })).toThrow(/erf/);
   });

@@ -2,7 +2,7 @@
 // lowered by running the formula with operations that emit IR primitives: the same expression
 // the runtime evaluates, so no derivative, batching or kernel rule of its own is needed.
 
-import type { Value } from "../ir.js";
+import type { Tree, Value } from "../ir.js";
 import { leaf, lit, num } from "../ir.js";
 import type { Formula, FormulaOps } from "../../runtime/nn/formulas.js";
 import type { CallLowering } from "./lowering.js";
@@ -50,6 +50,9 @@ function opsFor(x: LoweringCtx): FormulaOps<Value> {
     matmul: p("matmul"),
     expandDims: (a, axis) => x.prim("expandDims", [a, num(axis)], "arr"),
     squeeze: (a, axis) => x.prim("squeeze", [a, num(axis)], "arr"),
+    moveaxis: (a, from, to) => x.prim("transpose", [a, x.prim("axesPerm", [a, lit({ kind: "move", a: from, b: to })], "other")], "arr"),
+    dim: (a, axis) => x.prim("reduceCount", [a, num(axis)], "num"),
+    lowerMask: (a) => x.prim("triMask", [a, num(0), lit(false)], "arr"),
     logsumexp: red("logsumexp"),
     mean: red("mean"),
     var: red("var"),
@@ -62,10 +65,15 @@ export const formulaLowering =
   (x) => {
     let v = x.leaf(0);
     if (v.ty !== "arr") v = x.prim("toArray", [v], "arr");
-    const args = Array.from({ length: x.nargs - 1 }, (_, i) => {
-      const a = x.leaf(i + 1);
-      return a.tag === "const" ? a.value : a;
-    });
+    // (constants as their values; run-time values as IR values, inside option objects too)
+    const plain = (t: Tree<Value> | undefined): unknown => {
+      if (!t) return undefined;
+      if (t.kind === "leaf") return t.v.tag === "const" ? t.v.value : t.v;
+      if (t.kind === "none") return t.v;
+      if (t.kind === "tup") return t.kids.map(plain);
+      return Object.fromEntries(t.keys.map((k, i) => [k, plain(t.kids[i])]));
+    };
+    const args = Array.from({ length: x.nargs - 1 }, (_, i) => plain(x.tree(i + 1)));
     let out: Value;
     try {
       out = f(opsFor(x), v, ...args);
