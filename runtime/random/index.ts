@@ -995,3 +995,4 @@ function fmtIntArray(data: ArrayLike<number>, shape: number[]): string {
   };
   return render(0, 0);
 }
+export { gamma, beta, dirichlet, t, poisson, multivariateNormal } from "./distributions.js";

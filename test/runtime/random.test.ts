@@ -509,6 +509,50 @@ describe("exponential, laplace, logistic, cauchy, rademacher", () => {
   });
 });
 
+describe("gamma, beta, dirichlet, t, poisson, multivariateNormal (moments)", () => {
+  const N = 40000;
+  const moments = (d: ArrayLike<number>) => {
+    const a = globalThis.Array.from(d, Number);
+    const m = a.reduce((s, v) => s + v, 0) / a.length;
+    return { mean: m, var: a.reduce((s, v) => s + (v - m) ** 2, 0) / a.length };
+  };
+  it("gamma(a) has mean a and variance a, for a below and above 1", () => {
+    for (const a of [0.5, 2, 7.5]) {
+      const g = moments(random.gamma(random.key(40), a, [N]).data);
+      expect(Math.abs(g.mean - a) / a).toBeLessThan(0.03);
+      expect(Math.abs(g.var - a) / a).toBeLessThan(0.06);
+    }
+    expect(() => random.gamma(random.key(1), -1, [3])).toThrow(/positive/);
+  });
+  it("beta and dirichlet: means a/(a+b) and alpha/sum(alpha); dirichlet rows sum to 1", () => {
+    expect(Math.abs(moments(random.beta(random.key(41), 2, 5, [N]).data).mean - 2 / 7)).toBeLessThan(0.01);
+    const d = random.dirichlet(random.key(42), [1, 2, 3], [N / 4]);
+    expect(d.shape).toEqual([N / 4, 3]);
+    const rows = d.tolist() as number[][];
+    expect(rows.every((r) => Math.abs(r[0] + r[1] + r[2] - 1) < 1e-5)).toBe(true);
+    expect(Math.abs(rows.reduce((s, r) => s + r[2], 0) / rows.length - 0.5)).toBeLessThan(0.01);
+  });
+  it("t(df = 5) has variance df/(df-2); poisson has mean and variance lam (small and large lam)", () => {
+    expect(Math.abs(moments(random.t(random.key(43), 5, [N]).data).var - 5 / 3)).toBeLessThan(0.12);
+    for (const lam of [3, 40]) {
+      const p = random.poisson(random.key(44), lam, [N]);
+      expect(p.dtype).toBe("int32");
+      const m = moments(p.data);
+      expect(Math.abs(m.mean - lam) / lam).toBeLessThan(0.02);
+      expect(Math.abs(m.var - lam) / lam).toBeLessThan(0.06);
+    }
+  });
+  it("multivariateNormal has the mean and covariance given", () => {
+    const cov = [[2, 0.8], [0.8, 1]];
+    const x = random.multivariateNormal(random.key(45), [1, -2], cov, [N]).tolist() as number[][];
+    const m0 = x.reduce((s, r) => s + r[0], 0) / N, m1 = x.reduce((s, r) => s + r[1], 0) / N;
+    expect(Math.abs(m0 - 1)).toBeLessThan(0.03);
+    expect(Math.abs(m1 + 2)).toBeLessThan(0.03);
+    const c01 = x.reduce((s, r) => s + (r[0] - m0) * (r[1] - m1), 0) / N;
+    expect(Math.abs(c01 - 0.8)).toBeLessThan(0.05);
+  });
+});
+
 describe("bernoulli", () => {
   const k = random.key(21);
 
