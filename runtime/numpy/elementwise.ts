@@ -142,6 +142,11 @@ const SPECS = {
   maximum: spec("maximum", 2, "same", { all: Math.max }),
   minimum: spec("minimum", 2, "same", { all: Math.min }),
   // C's fmod (JS %): the result has the dividend's sign; an integer divisor of 0 gives 0
+  // bitwise (integers and booleans; floats are a TypeError, as JAX's)
+  bitwiseAnd: spec("bitwiseAnd", 2, "same", { i: (a, b) => a & b, b: (a, b) => a & b }),
+  bitwiseOr: spec("bitwiseOr", 2, "same", { i: (a, b) => a | b, b: (a, b) => a | b }),
+  bitwiseXor: spec("bitwiseXor", 2, "same", { i: (a, b) => a ^ b, b: (a, b) => a ^ b }),
+  bitwiseNot: spec("bitwiseNot", 1, "same", { i: (a) => ~a, b: (a) => (a ? 0 : 1) }),
   fmod: spec("fmod", 2, "same", { f: (a, b) => a % b, i: (a, b) => (b === 0 ? 0 : a % b) }),
   hypot: spec("hypot", 2, "inexact", { f: Math.hypot }),
 
@@ -593,6 +598,24 @@ export function power(a: ArrayLike, b: ArrayLike): NDArray {
 export function arctan2(a: ArrayLike, b: ArrayLike): NDArray {
   return applyOp(SPECS.arctan2, [a, b]);
 }
+/** Bitwise AND of integers (logical AND of booleans). */
+export function bitwiseAnd(a: ArrayLike, b: ArrayLike): NDArray {
+  return applyOp(SPECS.bitwiseAnd, [a, b]);
+}
+/** Bitwise OR of integers (logical OR of booleans). */
+export function bitwiseOr(a: ArrayLike, b: ArrayLike): NDArray {
+  return applyOp(SPECS.bitwiseOr, [a, b]);
+}
+/** Bitwise XOR of integers (logical XOR of booleans). */
+export function bitwiseXor(a: ArrayLike, b: ArrayLike): NDArray {
+  return applyOp(SPECS.bitwiseXor, [a, b]);
+}
+/** Bitwise NOT of integers (logical NOT of booleans); also `invert`. */
+export function bitwiseNot(a: ArrayLike): NDArray {
+  return applyOp(SPECS.bitwiseNot, [a]);
+}
+export { bitwiseNot as invert };
+
 /** C's fmod (JS's %): the remainder with the dividend's sign, as jnp.fmod. */
 export function fmod(a: ArrayLike, b: ArrayLike): NDArray {
   return applyOp(SPECS.fmod, [a, b]);

@@ -473,3 +473,18 @@ describe("without new Function", () => {
     expect(Array.from(fresh.fma(A, C, B).data)).toEqual(expected.fma);
   });
 });
+
+describe("bitwise ops", () => {
+  it("and, or, xor, not on int32, uint32 and bool (values as NumPy's); floats are a TypeError", () => {
+    const a = array([12, -7, 255], { dtype: "int32" }), b = array([10, 3, 15], { dtype: "int32" });
+    expect(ew.bitwiseAnd(a, b).tolist()).toEqual([8, 1, 15]);
+    expect(ew.bitwiseOr(a, b).tolist()).toEqual([14, -5, 255]);
+    expect(ew.bitwiseXor(a, b).tolist()).toEqual([6, -6, 240]);
+    expect(ew.bitwiseNot(a).tolist()).toEqual([-13, 6, -256]);
+    const u = array([4294967295, 1], { dtype: "uint32" });
+    expect(ew.bitwiseAnd(u, array([4294901760, 3], { dtype: "uint32" })).tolist()).toEqual([4294901760, 1]);
+    expect(ew.invert(u).tolist()).toEqual([0, 4294967294]);
+    expect(ew.bitwiseXor(array([true, false, true]), array([true, true, false])).tolist()).toEqual([false, true, true]);
+    expect(() => ew.bitwiseAnd(array([1.5]), 1)).toThrow(/bitwiseAnd: does not accept dtype float32/);
+  });
+});
