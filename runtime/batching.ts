@@ -96,7 +96,7 @@ export function vAlign(x: N, meta: { k: number; o: readonly number[] }, ...other
  * reductions (null: every per-example axis), `squeeze` (null: the per-example axes of size 1),
  * `perm` for transpose (null: the per-example axes reversed; the batch axes stay in front).
  */
-export function vAxes(x: N, axis: Axis, meta: { k: number; mode: "reduce" | "squeeze" | "perm" }): number[] {
+export function vAxes(x: N, axis: Axis, meta: { k: number; mode: "reduce" | "squeeze" | "perm" }): number[] | number {
   const s = shapeOf(x);
   const { k } = meta;
   const per = s.slice(k);
@@ -109,6 +109,8 @@ export function vAxes(x: N, axis: Axis, meta: { k: number; mode: "reduce" | "squ
   }
   // (a permutation keeps its order; reduction and squeeze axes are a set)
   if (meta.mode === "perm") return [...lead, ...(typeof axis === "number" ? [axis] : axis).map((a) => normAxis("transpose", a, per.length, per) + k)];
+  // (a single axis stays a number: joins and takes want one)
+  if (typeof axis === "number") return normAxis("vmap", axis, per.length, per) + k;
   return normAxes(meta.mode === "squeeze" ? "squeeze" : "sum", axis, per).map((a) => a + k);
 }
 

@@ -8,7 +8,7 @@ import type { ArrayLike, Axis } from "../array.js";
 import { alloc } from "../dtype.js";
 import { fmtShape, normAxes, normAxis, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
-import { transpose } from "./shape.js";
+import { concatenate, transpose } from "./shape.js";
 import { where } from "./elementwise.js";
 import { take } from "./indexing.js";
 
@@ -379,4 +379,47 @@ export function tile(a: ArrayLike, reps: number): NDArray {
   const x = asArray(a, "tile");
   const v = x.ndim === 0 ? x.reshape([1]) : x;
   return take(v, indexRange(v, { kind: "tile", reps, axis: -1 }), -1);
+}
+
+// ---- at-least-n-d views and the stacking functions built on them -------------------------------------
+
+type AtLeast = "1d" | "2d" | "3d" | "col";
+/** x reshaped to numpy's atleast_1d/2d/3d (or a column for columnStack); `k` leading axes are vmap's. */
+export function atleast(a: ArrayLike, mode: AtLeast, k = 0): NDArray {
+  const x = asArray(a);
+  const lead = x.shape.slice(0, k), s = x.shape.slice(k);
+  const r = s.length;
+  let to: number[] = s;
+  if (mode === "1d" && r === 0) to = [1];
+  if (mode === "2d") to = r === 0 ? [1, 1] : r === 1 ? [1, s[0]] : s;
+  if (mode === "3d") to = r === 0 ? [1, 1, 1] : r === 1 ? [1, s[0], 1] : r === 2 ? [...s, 1] : s;
+  if (mode === "col") to = r === 0 ? [1, 1] : r === 1 ? [s[0], 1] : s;
+  return to === s ? x : x.reshape([...lead, ...to]);
+}
+/** numpy.atleast_1d. */
+export const atleast1d = (a: ArrayLike): NDArray => atleast(a, "1d");
+/** numpy.atleast_2d. */
+export const atleast2d = (a: ArrayLike): NDArray => atleast(a, "2d");
+/** numpy.atleast_3d. */
+export const atleast3d = (a: ArrayLike): NDArray => atleast(a, "3d");
+/** hstack's axis: 0 when the (first) array is 1-D, else 1 (`k` leading axes are vmap's). */
+export function hstackAxis(a: ArrayLike, k = 0): number {
+  return asArray(a).ndim - k <= 1 ? 0 : 1;
+}
+/** Arrays joined along axis 0 after atleast_2d (rows). */
+export function vstack(arrays: readonly ArrayLike[]): NDArray {
+  return concatenate(arrays.map((x) => atleast(x, "2d")), 0);
+}
+/** Arrays joined along axis 1 (axis 0 for 1-D arrays). */
+export function hstack(arrays: readonly ArrayLike[]): NDArray {
+  const xs = arrays.map((x) => atleast(x, "1d"));
+  return concatenate(xs, hstackAxis(xs[0]));
+}
+/** Arrays joined along axis 2 after atleast_3d. */
+export function dstack(arrays: readonly ArrayLike[]): NDArray {
+  return concatenate(arrays.map((x) => atleast(x, "3d")), 2);
+}
+/** 1-D arrays as columns (2-D arrays as they are), joined along axis 1. */
+export function columnStack(arrays: readonly ArrayLike[]): NDArray {
+  return concatenate(arrays.map((x) => atleast(x, "col")), 1);
 }

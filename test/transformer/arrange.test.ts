@@ -71,6 +71,15 @@ describe("reordering and running sums against NumPy", () => {
     same(jnp.repeat(x, 3), F.repeatFlat);
     same(jnp.tile(m, 2), F.tile);
   });
+  it("vstack hstack dstack columnStack atleast3d", () => {
+    const r = (i: number) => jnp.take(m, i, 0);
+    same(jnp.vstack([r(0), jnp.slice(m, [1, 3])]), F.vstack);
+    same(jnp.hstack([r(0), r(1)]), F.hstack1);
+    same(jnp.hstack([m, jnp.slice(m, null, [0, 2])]), F.hstack2);
+    same(jnp.dstack([m, m]), F.dstack);
+    same(jnp.columnStack([r(0), r(1), r(2)]), F.columnStack);
+    same(jnp.atleast3d(r(0)), F.atleast3d);
+  });
   it("tril triu", () => {
     same(jnp.tril(m), F.tril);
     same(jnp.tril(m, -1), F.trilK);
@@ -133,6 +142,15 @@ describe("their derivatives and batching", () => {
     expect(grad((v: Array) => jnp.sum(jnp.tile(v, 2)).item() as number)(m)).toEqual(jnp.full([4, 5], 2));
     expect(vmap((v: Array) => jnp.repeat(v, 2, 0))(x)).toEqual(jnp.stack([jnp.repeat(jnp.take(x, 0, 0), 2, 0), jnp.repeat(jnp.take(x, 1, 0), 2, 0)]));
     expect(vmap((v: Array) => jnp.tile(v, 2))(m)).toEqual(jnp.stack([0, 1, 2, 3].map((i) => jnp.tile(jnp.take(m, i, 0), 2))));
+  });
+  it("the stacking functions differentiate and batch", () => {
+    const f = (a: Array, b: Array) => jnp.sum(jnp.multiply(jnp.vstack([a, b]), jnp.reshape(jnp.arange(10), [2, 5]))).item() as number;
+    const [ga, gb] = grad(f, { argnums: [0, 1] })(jnp.take(m, 0, 0), jnp.take(m, 1, 0));
+    expect(ga.tolist()).toEqual([0, 1, 2, 3, 4]);
+    expect(gb.tolist()).toEqual([5, 6, 7, 8, 9]);
+    const h = (a: Array, b: Array) => jnp.hstack([a, b]);
+    expect(vmap(h)(m, m)).toEqual(jnp.stack([0, 1, 2, 3].map((i) => jnp.hstack([jnp.take(m, i, 0), jnp.take(m, i, 0)]))));
+    expect(vmap((a: Array) => jnp.columnStack([a, a]))(m).shape).toEqual([4, 5, 2]);
   });
   it("jit and vmap give eager values", () => {
     const f = (v: Array) => jnp.add(jnp.cumsum(jnp.flip(v, 0), -1), jnp.triu(jnp.swapaxes(v, 0, 1)));

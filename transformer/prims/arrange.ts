@@ -84,6 +84,10 @@ export const ARRANGE: Readonly<Record<string, PrimDef>> = {
   // pad(x, widths, opts, k) and its adjoint, the interior (k: vmap's leading axes, not padded)
   pad: { ty: "arr", arity: 4, kernel: "movement", vjp: (o, g, y, [x, w, , k]) => [o.padT(g, x, w, k), null, null, null], jvp: linear0("pad") },
   padT: { ty: "arr", rt: "padTranspose", arity: 4, kernel: "movement", shape: { arg: 1 }, vjp: (o, gx, y, [, , w, k]) => [o.pad(gx, w, lit(undefined), k), null, null, null], jvp: linear0("padT") },
+  // atleast(x, mode, k): numpy's atleast_1d/2d/3d (or a column); k: vmap's leading axes
+  atleast: { ty: "arr", arity: 3, kernel: "movement", vjp: (o, g, y, [x]) => [o.reshapeLike(g, x), null, null], jvp: linear0("atleast") },
+  // hstack's join axis (0 for 1-D arrays, else 1), an option-like number
+  hstackAxis: { ty: "num", arity: 2, nondiff: true, kernel: "opaque" },
   // split / repeat / tile: the indices of a take along an axis, from its length at run time
   indexRange: { ty: "arr", arity: 2, nondiff: true, kernel: "opaque" },
   triMask: { ty: "arr", arity: 3, nondiff: true, kernel: "opaque", aval: likeArg(0, "bool") },

@@ -207,6 +207,8 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   roll: { rule: (c, [x, sh, ax], bd) => (bd[1] ? c.fail("vmap of roll with a shift that differs per example") : c.o.roll(x, sh, oneAxis(c, ax, "roll"))) },
   pad: { rule: (c, [x, w, opts, k]) => c.o.pad(x, w, opts, num((cst(k) as number) + 1)) },
   padT: { rule: (c, [g, x, w, k], bd) => c.o.padT(bc(c, g, bd[0]), bc(c, x, bd[1]), w, num((cst(k) as number) + 1)) },
+  atleast: { rule: (c, [x, mode, k]) => c.o.atleast(x, mode, num((cst(k) as number) + 1)) },
+  hstackAxis: { rule: (c, [x, k]) => ({ same: c.o.hstackAxis(x, num((cst(k) as number) + 1)) }) },
   // one example's indices (the take's own rule shifts its axis)
   indexRange: { rule: (c, [x, spec]) => ({ same: c.o.indexRange(x, lit({ ...(cst(spec) as object), k: ((cst(spec) as { k?: number }).k ?? 0) + 1 })) }) },
   // (the mask depends on the last two axes only: the batch axis in front changes nothing)

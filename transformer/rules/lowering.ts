@@ -90,6 +90,16 @@ const constNum = (x: LoweringCtx, i: number, fn: string, what: string, dflt?: nu
   if (v.tag !== "const" || typeof v.value !== "number") return x.fail(`${fn}: ${what} must be a number written literally (known at build time)`);
   return v.value;
 };
+/** vstack / dstack / columnStack / hstack of a list literal: each operand made at least n-d, then one join. */
+const stacker =
+  (mode: string, axis: number | "h"): CallLowering =>
+  (x) => {
+    const t = x.tree(0);
+    if (!t || t.kind !== "tup") return x.fail("the arrays to stack must be a list literal ([a, b, ...])");
+    const els = t.kids.map((k) => x.prim("atleast", [k.kind === "leaf" ? k.v : x.fail("the elements to stack must be Arrays"), lit(mode), num(0)], "arr"));
+    const ax = axis === "h" ? x.prim("hstackAxis", [els[0], num(0)], "num") : num(axis);
+    return leaf(x.prim("concatN", [ax, ...els], "arr"));
+  };
 /** split / arraySplit with a count: one take per piece (a tuple of Arrays). */
 const splitter =
   (even: boolean): CallLowering =>
@@ -128,6 +138,13 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
     if (w.tag !== "const") x.fail("pad: pad_width must be written literally (known at build time)");
     return leaf(x.prim("pad", [x.leaf(0), w, x.leaf(2), num(0)], "arr"));
   },
+  atleast1d: (x) => leaf(x.prim("atleast", [x.leaf(0), lit("1d"), num(0)], "arr")),
+  atleast2d: (x) => leaf(x.prim("atleast", [x.leaf(0), lit("2d"), num(0)], "arr")),
+  atleast3d: (x) => leaf(x.prim("atleast", [x.leaf(0), lit("3d"), num(0)], "arr")),
+  vstack: stacker("2d", 0),
+  dstack: stacker("3d", 2),
+  columnStack: stacker("col", 1),
+  hstack: stacker("1d", "h"),
   split: splitter(true),
   arraySplit: splitter(false),
   repeat: (x) => {
