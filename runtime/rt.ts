@@ -19,6 +19,7 @@ export * from "./numpy/linalg.js";
 export * from "./numpy/shape.js";
 export * from "./numpy/arrange.js";
 export { inv, det, slogdetSign, logAbsDet, solve, solveCtA, cholesky } from "./numpy/la.js";
+export { einsum } from "./numpy/einsum.js";
 export { index, slice, take } from "./numpy/indexing.js";
 export { stopGradient } from "./transforms.js";
 

@@ -11,4 +11,5 @@ export { transpose, reshape, ravel, expandDims, squeeze, broadcastTo, concatenat
 export * from "./indexing.js";
 export * from "./composites.js";
 export * from "./arrange.js";
+export { einsum } from "./einsum.js";
 export * as linalg from "./la.js";

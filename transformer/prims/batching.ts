@@ -9,6 +9,7 @@
 import type { Value } from "../ir.js";
 import { lit, num } from "../ir.js";
 import type { Ops } from "./def.js";
+import { einsumLabels } from "./einsum.js";
 
 export interface BatchCx {
   readonly o: Ops;
@@ -223,6 +224,17 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   // (b's leading vmap axes are counted so that a batch of vectors stays vectors)
   solve: { rule: (c, [a, b, k], bd) => c.o.solve(bc(c, a, bd[0] || !bd[1]), b, num((cst(k) as number) + (bd[1] ? 1 : 0))) },
   solveCtA: { rule: (c, [gb, x, b, k], bd) => c.o.solveCtA(bc(c, gb, bd[0]), bc(c, x, bd[1]), b, num((cst(k) as number) + (bd[2] ? 1 : 0))) },
+
+  // every batched operand and the output get a label of their own in front
+  einsum: {
+    rule: (c, [spec, ...xs], bd) => {
+      const s = (cst(spec) as string).replace(/\s+/g, "");
+      const used = new Set(s);
+      const L = [..."ZYXWVUTSRQPONMLKJIHGFEDCBA"].find((ch) => !used.has(ch)) ?? c.fail("vmap of einsum: no free label left");
+      const { ins, out } = einsumLabels(s);
+      return c.o.einsum(lit(`${ins.map((t, i) => (bd[i + 1] ? L + t : t)).join(",")}->${L}${out}`), ...xs);
+    },
+  },
 
   // ---- indexing (static indices: the batch axis stays in front) ----
   // (an index that differs per example: a gather per example, prims/vmap.ts vTake)

@@ -15,10 +15,11 @@ import { JIT } from "./jit.js";
 import { VMAP } from "./vmap.js";
 import { ARRANGE } from "./arrange.js";
 import { LA } from "./la.js";
+import { EINSUM } from "./einsum.js";
 
 export type { KernelClass, Ops, PrimDef, VjpRule } from "./def.js";
 
-const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE, LA };
+const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE, LA, EINSUM };
 
 function join(): Readonly<Record<string, PrimDef>> {
   const out: Record<string, PrimDef> = {};

@@ -161,6 +161,11 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   },
   diagonal: (x) => leaf(x.prim("diagonal", diagArgs(x), "arr")),
   trace: (x) => leaf(x.prim("sum", [x.prim("diagonal", diagArgs(x), "arr"), num(-1), lit(undefined)], "arr")),
+  einsum: (x) => {
+    const spec = x.leaf(0);
+    if (spec.tag !== "const" || typeof spec.value !== "string") return x.fail("einsum: the subscripts must be a string written literally (known at build time)");
+    return leaf(x.prim("einsum", [spec, ...Array.from({ length: x.nargs - 1 }, (_, i) => x.leaf(i + 1))], "arr"));
+  },
   // jnp.linalg
   inv: direct("inv", 1),
   cholesky: direct("cholesky", 1),
