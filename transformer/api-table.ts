@@ -8,6 +8,7 @@ import { freshVar, leaf, lit } from "./ir.js";
 import { JNP } from "./rules/lowering.js";
 import { PRIMS } from "./prims/index.js";
 import { BATCH } from "./prims/batching.js";
+import { FUSABLE } from "./jit/fuse.js";
 
 /** The primitives a lowering rule emits, from a probe call (null: it needs arguments a probe cannot guess). */
 function primsOf(name: string): string[] | null {
@@ -42,7 +43,6 @@ function probe(name: string, nargs: number): string[] | null {
   return seen;
 }
 
-const FUSED = new Set(["add", "sub", "mul", "div", "pow", "mod", "maximum", "minimum", "arctan2", "hypot", "fma", "neg", "square", "reciprocal", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "sqrt", "abs", "sign", "floor", "ceil", "trunc", "balancedEq"]);
 /** Primitives that only compute masks, shapes or options (their zero derivative is by design). */
 const cols = (prims: string[]) => {
   const defs = prims.map((p) => PRIMS[p]);
@@ -52,7 +52,7 @@ const cols = (prims: string[]) => {
   const constant = real.length === 0 || !last || last.nondiff || last.ty === "other" || (prims[prims.length - 1] === "astype" && prims.slice(0, -1).every((p) => PRIMS[p].nondiff || PRIMS[p].ty === "other"));
   const diff = constant ? "no (constant)" : real.some((d) => !d.vjp && !d.adjoint) ? "no" : real.some((d) => !d.jvp) ? "reverse" : "yes";
   const batch = prims.every((p) => BATCH[p] && "rule" in BATCH[p]) ? "yes" : "no";
-  const fused = prims.length > 0 && prims.every((p) => FUSED.has(p) || PRIMS[p].ty === "other" || PRIMS[p].nondiff) && prims.some((p) => FUSED.has(p)) ? "fused" : "yes";
+  const fused = prims.length > 0 && prims.every((p) => FUSABLE.has(p) || PRIMS[p].ty === "other" || PRIMS[p].nondiff) && prims.some((p) => FUSABLE.has(p)) ? "fused" : "yes";
   return { diff, batch, fused };
 };
 

@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import cliProgress from "cli-progress";
+import { shuffleAndSplit } from "./digits.js";
 
 const arg = (name: string, dflt: number | string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,29 +29,8 @@ const BATCH = 128;
 // ---- data: 28×28 digits in [0, 1], one-hot labels, shuffled once and split --------------------
 const require = createRequire(import.meta.url);
 const digits = globalThis.Array.from({ length: 10 }, (_, d) => (require(`mnist/src/digits/${d}.json`) as { data: number[] }).data);
-const total = digits.reduce((n, d) => n + d.length / 784, 0);
-const X = new Float32Array(total * 784);
-const labels = new Int32Array(total);
-let at = 0;
-digits.forEach((d, label) => {
-  X.set(d, at * 784);
-  labels.fill(label, at, at + d.length / 784);
-  at += d.length / 784;
-});
 const [kData, kInit, kTrain] = random.split(random.key(0), 3);
-const order = random.permutation(kData, total).data as Int32Array;
-if (N_TRAIN + N_TEST > total) throw new RangeError(`--train ${N_TRAIN} + --test ${N_TEST} is more than the ${total} digits`);
-const rows = (from: number, n: number) => {
-  const x = new Float32Array(n * 784), y = new Float32Array(n * 10), l = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = order[from + i];
-    x.set(X.subarray(r * 784, r * 784 + 784), i * 784);
-    y[i * 10 + labels[r]] = 1;
-    l[i] = labels[r];
-  }
-  return { x: new TArray(x, [n, 784], "float32"), y: new TArray(y, [n, 10], "float32"), labels: new TArray(l, [n], "int32") };
-};
-const train = rows(0, N_TRAIN), test = rows(N_TRAIN, N_TEST);
+const { train, test } = shuffleAndSplit(digits, kData, N_TRAIN, N_TEST);
 
 // ---- the model --------------------------------------------------------------------------------
 interface Params {

@@ -19,7 +19,7 @@ import { avalsOf } from "../verify.js";
 import { broadcast, shapeKey, type Aval } from "../avals.js";
 
 /** Elementwise IR primitives a kernel computes, by the runtime function each one is. */
-const FUSABLE = new Set([
+export const FUSABLE: ReadonlySet<string> = new Set([
   "add", "sub", "mul", "div", "pow", "mod", "maximum", "minimum", "arctan2", "hypot", "fma",
   "neg", "square", "reciprocal", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan",
   "arcsin", "arccos", "arctan", "sinh", "cosh", "sqrt", "abs", "sign", "floor", "ceil", "trunc",

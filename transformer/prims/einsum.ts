@@ -7,18 +7,11 @@ import type { Ops, PrimDef } from "./def.js";
 import { addAll } from "./def.js";
 import type { Value } from "../ir.js";
 import { lit } from "../ir.js";
+import { parseEinsum } from "../../runtime/numpy/einsum.js";
 
 const specOf = (v: Value): string => (v.tag === "const" && typeof v.value === "string" ? v.value : "");
-/** The labels of each operand and of the output, as parseEinsum reads them (implicit mode included). */
-export function einsumLabels(spec: string): { ins: string[]; out: string } {
-  const s = spec.replace(/\s+/g, "");
-  const [lhs, rhs] = s.split("->");
-  const ins = lhs.split(",");
-  if (rhs !== undefined) return { ins, out: rhs };
-  const count = new Map<string, number>();
-  for (const c of ins.join("")) count.set(c, (count.get(c) ?? 0) + 1);
-  return { ins, out: [...count].filter(([, k]) => k === 1).map(([c]) => c).sort().join("") };
-}
+/** The labels of each operand and of the output (the runtime's parser: implicit mode included). */
+export const einsumLabels = (spec: string): { ins: string[]; out: string } => parseEinsum(spec, spec.split("->")[0].split(",").length);
 
 /** The cotangent of operand i. */
 function cotangent(o: Ops, g: Value, spec: string, xs: readonly Value[], i: number): Value {

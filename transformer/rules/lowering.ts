@@ -6,6 +6,7 @@ import type { Tree, Ty, Value } from "../ir.js";
 import { lit, leaf, num } from "../ir.js";
 import type { LoweringCtx } from "../lower.js";
 import { COMPOSITE_RULES, NN } from "./nn.js";
+import { parseEinsum } from "../../runtime/numpy/einsum.js";
 
 export type CallLowering = (x: LoweringCtx, mode: Ty) => Tree<Value>;
 
@@ -164,6 +165,12 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   einsum: (x) => {
     const spec = x.leaf(0);
     if (spec.tag !== "const" || typeof spec.value !== "string") return x.fail("einsum: the subscripts must be a string written literally (known at build time)");
+    // (the subscripts checked at build time: a bad one is a diagnostic here)
+    try {
+      parseEinsum(spec.value, x.nargs - 1);
+    } catch (e) {
+      return x.fail((e as Error).message);
+    }
     return leaf(x.prim("einsum", [spec, ...Array.from({ length: x.nargs - 1 }, (_, i) => x.leaf(i + 1))], "arr"));
   },
   // jnp.linalg
