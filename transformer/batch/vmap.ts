@@ -288,10 +288,6 @@ class Batcher {
     return r;
   }
 
-  private sub(f: () => readonly Value[]): Block {
-    return this.b.block(f);
-  }
-
   private ifStmt(s: IfStmt): void {
     const cond = this.val(s.cond);
     if (this.isB(cond)) {
@@ -316,14 +312,12 @@ class Batcher {
       return;
     }
     // an unbatched branch: outputs batched where either side's is
-    const saved = this.b.body;
-    const then = this.sub(() => { this.block(s.then.body); return s.then.results.map((v) => this.val(v)); });
-    const els = this.sub(() => { this.block(s.else.body); return s.else.results.map((v) => this.val(v)); });
-    void saved;
+    const then = this.b.block(() => { this.block(s.then.body); return s.then.results.map((v) => this.val(v)); });
+    const els = this.b.block(() => { this.block(s.else.body); return s.else.results.map((v) => this.val(v)); });
     const outB = s.outs.map((_, i) => this.isB(then.results[i]) || this.isB(els.results[i]));
     const fix = (blk: Block): Block => {
       if (!outB.some((x, i) => x && !this.isB(blk.results[i]))) return blk;
-      const extra = this.sub(() => blk.results.map((v, i) => (outB[i] ? this.bcast(v) : v)));
+      const extra = this.b.block(() => blk.results.map((v, i) => (outB[i] ? this.bcast(v) : v)));
       return { body: [...blk.body, ...extra.body], results: extra.results };
     };
     const outs = s.outs.map((o, i) => freshVar(o.name, outB[i] && o.ty !== "list" ? "arr" : o.ty));
@@ -385,12 +379,12 @@ class Batcher {
     const init = init0.map((v, i) => (flags[i] ? this.bcast(v) : v));
     const params = this.bindParams(s, flags);
     for (const [i, p] of s.params.entries()) if (flags[i] && p.ty === "list") fail(`vmap: the local array '${p.name}' is carried by a loop whose values differ per example`, s);
-    const cond = this.sub(() => {
+    const cond = this.b.block(() => {
       this.block(s.cond.body);
       const c = this.val(s.cond.results[0]);
       return [masked ? this.b.apply("vAny", [c], "any", "other") : c];
     });
-    const body = this.sub(() => {
+    const body = this.b.block(() => {
       let c: Value | undefined;
       if (masked) {
         // the condition again, for the mask: an example whose condition failed keeps its values
