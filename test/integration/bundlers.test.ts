@@ -78,8 +78,9 @@ function webpackLike(name: "webpack" | "rspack"): Build {
     }
     const stats = await new Promise<Stats>((resolve, reject) => compiler.run((err, s) => (err ? reject(err) : resolve(s!))));
     await new Promise<void>((resolve) => compiler.close(resolve));
-    // (rspack renders each message in a gutter, `  × ` then `  │ ` on each line)
-    const unwrap = (m: string) => (name === "rspack" ? m.replace(/^ {2}[×│] ?/gm, "") : m);
+    // (rspack renders each message in a gutter, `  × ` then `  │ ` on each line, and colours
+    // it where it guesses a colour terminal, as on CI machines: both taken off)
+    const unwrap = (m: string) => (name === "rspack" ? m.replace(/\x1b\[[0-9;]*m/g, "").replace(/^ {2}[×│] ?/gm, "") : m);
     const errors = (stats.toJson({ all: false, errors: true }).errors ?? []).map((e) => ({ message: unwrap(e.message), file: e.moduleName && path.resolve(DIR, e.moduleName) }));
     return { file: stats.hasErrors() ? undefined : path.join(out, "main.mjs"), errors, printed: stats.toString({ all: false, errors: true, colors: false }) };
   };
