@@ -70,6 +70,8 @@ export function classify(checker: ts.TypeChecker, sym0: ts.Symbol | undefined): 
   if (/[\\/]runtime[\\/]transforms\.(d\.)?[tj]s$/.test(file) && (TRANSFORMS as readonly string[]).includes(name))
     return { kind: "transform", name: name as TransformName };
   if (/[\\/]runtime[\\/]numpy[\\/]/.test(file)) return { kind: "numpy", name };
+  // lax's functions lower like jnp functions, under their own names (lax.linalg.eigh is not numpy.linalg.eigh)
+  if (/[\\/]runtime[\\/]lax[\\/]/.test(file)) return { kind: "numpy", name: `lax.${name}` };
   // nn's activations lower like jnp functions (rules/nn.ts); its initializers are not differentiated
   if (/[\\/]runtime[\\/]nn[\\/]activations\.(d\.)?[tj]s$/.test(file)) return { kind: "numpy", name };
   if (/[\\/]runtime[\\/]array\.(d\.)?[tj]s$/.test(file) && ts.isClassElement(decl)) return { kind: "method", name };

@@ -1,0 +1,10 @@
+// jax.lax's work-alike, as @jax-js/jax spells it: the lower-level operations (convolutions,
+// windowed reductions, top-k, the linalg decompositions in their lax forms). Every function
+// declared under runtime/lax/ is lowered by the transformer as the primitive named
+// `lax.<name>` (transformer/find.ts, transformer/rules/lowering.ts).
+/**
+ * jax.lax's work-alike: `import { lax } from "tsjax"`.
+ * @module tsjax/lax
+ */
+export { stopGradient } from "../transforms.js";
+export * as linalg from "./linalg.js";
