@@ -20,6 +20,7 @@ export * from "./numpy/shape.js";
 export * from "./numpy/arrange.js";
 export { inv, det, slogdetSign, logAbsDet, solve, solveCtA, cholesky } from "./numpy/la.js";
 export { einsum } from "./numpy/einsum.js";
+export { erf, erfc, erfinv, gammaln, digamma, polygamma } from "./numpy/special.js";
 export { index, slice, take } from "./numpy/indexing.js";
 export { stopGradient } from "./transforms.js";
 

@@ -7,4 +7,5 @@
  * @module tsjax/lax
  */
 export { stopGradient } from "../transforms.js";
+export { erf, erfc } from "../numpy/special.js";
 export * as linalg from "./linalg.js";

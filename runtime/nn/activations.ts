@@ -76,8 +76,8 @@ export function celu(x: ArrayLike, alpha?: ArrayLike): NDArray {
   return run("celu", x, alpha);
 }
 /**
- * GELU, JAX's default tanh approximation `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`.
- * `{ approximate: false }` (the erf form) is an error until erf is a primitive.
+ * GELU, JAX's default tanh approximation `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`, or with
+ * `{ approximate: false }` the exact `0.5 x erfc(−x/√2)`.
  */
 export function gelu(x: ArrayLike, opts?: { approximate?: boolean }): NDArray {
   return run("gelu", x, opts);
@@ -89,6 +89,26 @@ export function mish(x: ArrayLike): NDArray {
 /** `0.5 (x + sqrt(x² + b))` (b 4 by default). */
 export function squareplus(x: ArrayLike, b?: ArrayLike): NDArray {
   return run("squareplus", x, b);
+}
+/** `x`, unchanged. */
+export function identity(x: ArrayLike): NDArray {
+  return run("identity", x);
+}
+/** `0` for x ≤ −1, `(x + 1)² / 4` between, `x` for x ≥ 1. */
+export function sparsePlus(x: ArrayLike): NDArray {
+  return run("sparsePlus", x);
+}
+/** `clip(x + 1, 0, 2) / 2`: 0 for x ≤ −1, `(x + 1) / 2` between, 1 for x ≥ 1. */
+export function sparseSigmoid(x: ArrayLike): NDArray {
+  return run("sparseSigmoid", x);
+}
+/** The gated linear unit: `a * sigmoid(b)`, a and b the two halves of `axis` (the last by default; its size must be even). */
+export function glu(x: ArrayLike, axis?: number): NDArray {
+  return run("glu", x, axis);
+}
+/** `logsumexp(x, axis) − log(n)`, n the number of elements reduced (all by default). */
+export function logmeanexp(x: ArrayLike, axis?: Axis, opts?: { keepdims?: boolean }): NDArray {
+  return run("logmeanexp", x, axis, opts);
 }
 /** `log(1 - exp(-x))` for x > 0, accurate on both sides of log 2. */
 export function log1mexp(x: ArrayLike): NDArray {

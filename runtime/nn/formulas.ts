@@ -53,6 +53,12 @@ export interface FormulaOps<V> {
   logsumexp(a: V, axis: unknown, keepdims: boolean): V;
   mean(a: V, axis: unknown, keepdims: boolean): V;
   var(a: V, axis: unknown, keepdims: boolean): V;
+  /** The complementary error function (scipySpecial.erfc). */
+  erfc(a: V): V;
+  /** How many elements a reduction over `axis` combines (a float32 scalar). */
+  count(a: V, axis: unknown): V;
+  /** The two halves of axis `axis` (numpy.split(a, 2, axis)). */
+  split2(a: V, axis: number): [V, V];
 }
 
 /** A formula: the input, then the function's further arguments as given (values or constants). */
@@ -61,6 +67,7 @@ export type Formula = <V>(o: FormulaOps<V>, x: V, ...args: unknown[]) => V;
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
 const LN2 = Math.log(2);
+const SQRT_HALF = Math.fround(Math.sqrt(0.5)); // (JAX: np.sqrt(0.5) in the input's dtype)
 
 const sigmoid: Formula = (o, x) => o.div(o.c(1), o.add(o.c(1), o.exp(o.neg(x))));
 // log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)): no overflow for large x
@@ -90,14 +97,36 @@ export const FORMULAS: Readonly<Record<string, Formula>> = {
   elu,
   selu: (o, x) => o.mul(o.c(SELU_SCALE), elu(o, x, SELU_ALPHA)),
   celu: (o, x, alpha) => o.where(o.greater(x, o.c(0)), x, o.mul(arg(o, alpha, 1), o.expm1(o.div(x, arg(o, alpha, 1))))),
-  // JAX's default is the tanh approximation; the exact form needs erf (not a primitive yet)
+  // JAX's default is the tanh approximation; the exact form is JAX's 0.5·x·erfc(−x·√½)
   gelu: (o, x, opts) => {
-    if ((opts as { approximate?: boolean } | undefined)?.approximate === false) throw new Error("nn.gelu: the exact form ({ approximate: false }) needs erf, which tsjax does not have yet");
+    const approximate = (opts as { approximate?: unknown } | undefined)?.approximate ?? true;
+    if (typeof approximate !== "boolean") throw new TypeError(`nn.gelu: approximate must be a boolean known at build time, got ${typeof approximate}`);
+    if (!approximate) return o.mul(o.mul(o.c(0.5), x), o.erfc(o.mul(o.neg(x), o.c(SQRT_HALF))));
     const inner = o.mul(o.c(Math.sqrt(2 / Math.PI)), o.add(x, o.mul(o.c(0.044715), o.mul(x, o.mul(x, x)))));
     return o.mul(o.mul(o.c(0.5), x), o.add(o.c(1), o.tanh(inner)));
   },
   mish: (o, x) => o.mul(x, o.tanh(softplus(o, x))),
   squareplus: (o, x, b) => o.mul(o.c(0.5), o.add(x, o.sqrt(o.add(o.mul(x, x), arg(o, b, 4))))),
+  identity: (o, x) => x,
+  // JAX: where(x <= -1, 0, where(x >= 1, x, (x + 1)² / 4))
+  sparsePlus: (o, x) => {
+    const t = o.add(x, o.c(1));
+    return o.where(o.lessEqual(x, o.c(-1)), o.c(0), o.where(o.lessEqual(o.c(1), x), x, o.div(o.mul(t, t), o.c(4))));
+  },
+  // JAX: 0.5·clip(x + 1, 0, 2)
+  sparseSigmoid: (o, x) => o.mul(o.c(0.5), o.minimum(o.maximum(o.add(x, o.c(1)), o.c(0)), o.c(2))),
+  // JAX: x1·sigmoid(x2), the two halves of `axis` (the last by default)
+  glu: (o, x, axis) => {
+    const ax = axis === undefined || axis === null ? -1 : axis;
+    if (typeof ax !== "number") throw new TypeError("nn.glu: axis must be a number known at build time");
+    const [a, b] = o.split2(x, ax);
+    return o.mul(a, sigmoid(o, b));
+  },
+  // logsumexp − log(n), n the number of elements reduced
+  logmeanexp: (o, x, axis, opts) => {
+    const keepdims = (opts as { keepdims?: boolean } | undefined)?.keepdims ?? false;
+    return o.sub(o.logsumexp(x, axis, keepdims), o.log(o.count(x, axis)));
+  },
   // log(1 - exp(-x)) for x > 0, by the form accurate on each side of log 2
   log1mexp: (o, x) => o.where(o.less(x, o.c(LN2)), o.log(o.neg(o.expm1(o.neg(x)))), o.log1p(o.neg(o.exp(o.neg(x))))),
   softmax: (o, x, axis) => o.exp(o.sub(x, o.logsumexp(x, lastAxis(axis), true))),

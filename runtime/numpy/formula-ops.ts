@@ -10,7 +10,10 @@ import * as red from "./reduce.js";
 import * as la from "./linalg.js";
 import * as sh from "./shape.js";
 import * as ar from "./arrange.js";
-import { astype, asArray } from "./creation.js";
+import { astype, asArray, arange } from "./creation.js";
+import { take } from "./indexing.js";
+import * as special from "./special.js";
+import { fmtShape, normAxes } from "../shape.js";
 
 export const EAGER_OPS: FormulaOps<NDArray> = {
   c: (x) => x as unknown as NDArray,
@@ -55,6 +58,18 @@ export const EAGER_OPS: FormulaOps<NDArray> = {
   logsumexp: (a, axis, keepdims) => red.logsumexp(a, axis as Axis, { keepdims }),
   mean: (a, axis, keepdims) => red.mean(a, axis as Axis, { keepdims }),
   var: (a, axis, keepdims) => red.var(a, axis as Axis, { keepdims }),
+  erfc: (a) => special.erfc(a),
+  count: (a, axis) => {
+    const s = asArray(a).shape;
+    return asArray(normAxes("logmeanexp", axis as Axis, s).reduce((n, d) => n * s[d], 1));
+  },
+  split2: (a, axis) => {
+    const x = asArray(a);
+    const d = normAxes("glu", axis, x.shape)[0];
+    const n = x.shape[d];
+    if (n % 2 !== 0) throw new TypeError(`nn.glu: axis ${axis} of shape ${fmtShape(x.shape)} has odd size ${n}; it must split into two halves`);
+    return [take(x, arange(0, n / 2), d), take(x, arange(n / 2, n), d)];
+  },
 };
 
 /** A formula run on Arrays: the input as an Array, the further arguments as given. */

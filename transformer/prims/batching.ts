@@ -10,6 +10,7 @@ import type { Value } from "../ir.js";
 import { lit, num } from "../ir.js";
 import type { Ops } from "./def.js";
 import { einsumLabels } from "./einsum.js";
+import { SPECIAL_BATCH } from "./special.js";
 
 export interface BatchCx {
   readonly o: Ops;
@@ -126,6 +127,8 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   ...Object.fromEntries(
     ["add", "sub", "mul", "div", "pow", "mod", "maximum", "minimum", "arctan2", "hypot", "fma", "where", "neg", "square", "reciprocal", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "sqrt", "abs", "sign", "floor", "ceil", "round", "trunc", "balancedEq", "less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual", "logicalAnd", "logicalOr", "logicalNot", "astype", "stopGradient", "zerosLike", "onesLike", "toArray", "checkGradInput"].map((p) => [p, E]),
   ),
+
+  ...SPECIAL_BATCH,
 
   // ---- reductions ----
   sum: R,

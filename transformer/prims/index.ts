@@ -16,10 +16,11 @@ import { VMAP } from "./vmap.js";
 import { ARRANGE } from "./arrange.js";
 import { LA } from "./la.js";
 import { EINSUM } from "./einsum.js";
+import { SPECIAL } from "./special.js";
 
 export type { KernelClass, Ops, PrimDef, VjpRule } from "./def.js";
 
-const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE, LA, EINSUM };
+const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE, LA, EINSUM, SPECIAL };
 
 function join(): Readonly<Record<string, PrimDef>> {
   const out: Record<string, PrimDef> = {};

@@ -8,7 +8,7 @@ import type { Formula, FormulaOps } from "../../runtime/nn/formulas.js";
 import type { CallLowering } from "./lowering.js";
 import type { LoweringCtx } from "../lower.js";
 
-function opsFor(x: LoweringCtx): FormulaOps<Value> {
+export function opsFor(x: LoweringCtx): FormulaOps<Value> {
   const p = (prim: string) => (...args: Value[]) => x.prim(prim, args);
   // (comparisons of Arrays are boolean Arrays)
   const cmp = (prim: string) => (...args: Value[]) => x.prim(prim, args, args.some((a) => a.ty === "arr") ? "arr" : undefined);
@@ -56,6 +56,13 @@ function opsFor(x: LoweringCtx): FormulaOps<Value> {
     logsumexp: red("logsumexp"),
     mean: red("mean"),
     var: red("var"),
+    erfc: (a) => x.prim("erfc", [a.ty === "arr" ? a : x.prim("toArray", [a], "arr")], "arr"),
+    count: (a, axis) => x.prim("toArray", [x.prim("reduceCount", [a, lit(axis)], "num")], "arr"),
+    split2: (a, axis) => {
+      const n = x.prim("reduceCount", [a, num(axis)], "num");
+      const h = x.prim("div", [n, num(2)], "num");
+      return [x.prim("take", [a, x.prim("arange", [h], "arr"), num(axis)], "arr"), x.prim("take", [a, x.prim("arange", [h, n], "arr"), num(axis)], "arr")];
+    },
   };
 }
 

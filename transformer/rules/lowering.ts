@@ -7,6 +7,7 @@ import { lit, leaf, num } from "../ir.js";
 import type { LoweringCtx } from "../lower.js";
 import { COMPOSITE_RULES, NN } from "./nn.js";
 import { parseEinsum } from "../../runtime/numpy/einsum.js";
+import { SPECIAL_LOWERING } from "./special.js";
 
 export type CallLowering = (x: LoweringCtx, mode: Ty) => Tree<Value>;
 
@@ -184,6 +185,7 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   // nn.* (jax.nn) and the composite jnp functions: formulas (rules/nn.ts)
   ...NN,
   ...COMPOSITE_RULES,
+  ...SPECIAL_LOWERING,
   add: direct("add", 2),
   subtract: direct("sub", 2),
   multiply: direct("mul", 2),
