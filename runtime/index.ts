@@ -15,5 +15,5 @@ export * as nn from "./nn/index.js";
 export * as lax from "./lax/index.js";
 export * as scipySpecial from "./scipy-special.js";
 export { grad, valueAndGrad, jit, jvp, vjp, linearize, jacfwd, jacrev, hessian, vmap, stopGradient, customVjp, customJvp, checkpoint } from "./transforms.js";
-export type { GradOptions, JacOptions, Cotangent, GradResult, ValueAndGradResult, Tangent, Tangents, Jacobian } from "./transforms.js";
+export type { GradOptions, JacOptions, JitOptions, Cotangent, GradResult, ValueAndGradResult, Tangent, Tangents, Jacobian } from "./transforms.js";
 export { pyrepr } from "./pyrepr.js";

@@ -129,6 +129,9 @@ function siteExpression(
 }
 
 /** Per-file state: runtime import, imports of captured names from other files. */
+/** A transform's options that cannot be read at build time: reported even where jit would run eagerly. */
+class OptionError extends LowerError {}
+
 class FileTransform {
   private used = false;
   private imports = new Map<string, { spec: string; names: Map<string, string> }>();
@@ -136,6 +139,8 @@ class FileTransform {
   readonly checker: ts.TypeChecker;
   /** Whether the call site being transformed involves jit (then its kernels are fused). */
   private jitted = false;
+  /** Whether a jit in the composition allows approximate transcendentals (`{ fastMath: true }`). */
+  private fastMath = false;
   constructor(
     readonly sf: ts.SourceFile,
     readonly program: ts.Program,
@@ -199,10 +204,11 @@ class FileTransform {
     }
     beginBuild();
     this.jitted = false;
+    this.fastMath = false;
     try {
       let fn = this.transformCall(call, instance?.site ?? call, undefined, true, instance?.target);
       // jit anywhere in the composition: elementwise chains become fused kernels
-      if (this.jitted) fn = checked(fuse(checked(resolveShapes(fn), "jit shapes")), "fuse");
+      if (this.jitted) fn = checked(fuse(checked(resolveShapes(fn), "jit shapes"), { fastMath: this.fastMath }), "fuse");
       if (process.env.TSJAX_DEBUG_IR) console.error(printFn(fn));
       // a `Math` of the user's own in scope at the call site must not capture the generated Math.cos
       const at = instance?.site ?? call; // where the code goes
@@ -218,7 +224,8 @@ class FileTransform {
       const api = apiOf(this.checker, call);
       return siteExpression(this.batchedJac.has(call) ? `${api}Batched` : api, call, code, visit, (c) => this.argnums(c));
     } catch (e) {
-      if (quiet && (e instanceof LowerError || e instanceof NoRuleError || e instanceof TransformError)) {
+      // (a jit that cannot compile runs eagerly, but options it cannot read are the user's to fix)
+      if (quiet && !(e instanceof OptionError) && (e instanceof LowerError || e instanceof NoRuleError || e instanceof TransformError)) {
         this.hooks.eager?.(call, e instanceof NoRuleError ? `'${e.prim}' is not differentiable` : e.message);
         return null;
       }
@@ -259,6 +266,7 @@ class FileTransform {
     const fn = checked(this.targetFn(target, site, outer), "lowering");
     if (k.name === "jit") {
       this.jitted = true;
+      if (this.jitOptions(call).fastMath) this.fastMath = true;
       return fn;
     }
     if (k.name === "vmap") return checked(vmapFn(fn, axisSpec(call.arguments[1], 0, "in_axes"), axisSpec(call.arguments[2], 0, "out_axes")), "vmap");
@@ -341,6 +349,22 @@ class FileTransform {
     for (const i of typeof opt.argnums === "number" ? [opt.argnums] : opt.argnums)
       if (!Number.isInteger(i) || i < 0 || i >= own) throw new LowerError(call.arguments[1] ?? call, `${api}: argnums ${i} is out of range for '${fn.name}' with ${own} parameter(s)`);
     return opt;
+  }
+
+  /** jit's options: `{ fastMath: true | false }`, written literally. */
+  private jitOptions(call: ts.CallExpression): { fastMath: boolean } {
+    const arg = call.arguments[1];
+    if (!arg) return { fastMath: false };
+    const e = skipParens(arg);
+    if (!ts.isObjectLiteralExpression(e)) throw new OptionError(arg, "the options of jit must be an object literal ({ fastMath }) so they are known at build time");
+    let fastMath = false;
+    for (const p of e.properties) {
+      if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || p.name.text !== "fastMath") throw new OptionError(p, "unknown option for jit (expected fastMath)");
+      const v = skipParens(p.initializer);
+      if (v.kind !== ts.SyntaxKind.TrueKeyword && v.kind !== ts.SyntaxKind.FalseKeyword) throw new OptionError(v, "fastMath must be true or false literally");
+      fastMath = v.kind === ts.SyntaxKind.TrueKeyword;
+    }
+    return { fastMath };
   }
 
   private options(call: ts.CallExpression, api: string): VjpOptions {

@@ -8,9 +8,13 @@
 // as JavaScript computes it, exp and tanh as vector polynomials (vmath.ts: eager code on large
 // Arrays runs them too), and every other op through the runtime's own scalar function (Math.sin,
 // …), imported and called per lane.
+// `jit(f, { fastMath: true })` marks its programs `fast`: a chain of float32 arithmetic and exp,
+// tanh, sin, cos then runs on f32x4 lanes with float32 polynomials (vmath32.ts), a few ulps from
+// the exact results, instead of the exact f64x2 path.
 
 import { Code, F32, I32, SIMD, V128, type FuncDef, type ValType } from "./wasm.js";
 import { emitExp, emitSinCos, emitTanh, f64x2Const, F64X2, TRIG_LIMIT, vmathLocals } from "./vmath.js";
+import { emitExp32, emitSinCos32, emitTanh32, F32X4, TRIG32_LIMIT, vmath32Locals } from "./vmath32.js";
 
 export interface Program {
   /** Number of inputs. */
@@ -21,6 +25,8 @@ export interface Program {
   readonly reduce?: "sum" | "mean";
   /** Input 0 is this product ("matmul" or "dot") of the call's first two arguments. */
   readonly epilogue?: "matmul" | "dot";
+  /** Approximate float32 transcendentals allowed (jit's fastMath option). */
+  readonly fast?: boolean;
 }
 
 /** Float32 instructions by op: scalar opcode, f32x4 opcode (0xfd prefix). */
@@ -43,6 +49,11 @@ const SIMD_OK = new Set([...Object.keys(NATIVE), "square", "reciprocal"]);
 
 /** Whether the whole program runs on f32x4 lanes. */
 export const allSimd = (p: Program) => p.ops.every((o) => SIMD_OK.has(o[0]));
+
+/** Ops a fast program computes in f32x4 lanes (fma as a product and a sum, each rounded). */
+const FAST32 = new Set([...SIMD_OK, "fma", "exp", "tanh", "sin", "cos"]);
+/** Whether a fast program runs on f32x4 lanes with float32 transcendentals. */
+export const fastLanes = (p: Program) => !!p.fast && !allSimd(p) && p.ops.every((o) => FAST32.has(o[0]));
 
 /** Ops computed in f64x2 lanes without a call. */
 const VECTOR_F64 = new Set([...SIMD_OK, "fma", "exp", "tanh", "sin", "cos"]);
@@ -74,6 +85,7 @@ export function fusedKernel(p: Program, modes: string): FuncDef {
   // a row's position: start mod L
   for (const x of ins.list) if (x.mode === "r") f.get(START).get(x.len).op(0x70).set(x.j); // i32.rem_u
   if (allSimd(p)) f32x4Loop(f, p, ins.list, i, OUT, N);
+  else if (fastLanes(p)) fastLoop(f, p, ins.list, i, OUT, N, importedOps(p));
   else f64x2Loop(f, p, ins.list, i, OUT, N, importedOps(p));
   return { name: "kern", code: f };
 }
@@ -141,6 +153,7 @@ function f32Loop(f: Code, p: Program, i: number, end: () => void, L: F32Lanes): 
         // square: x·x, reciprocal: 1 ÷ x
         if (op === "square") (push(args[0]), push(args[0]), L.native("multiply"));
         else if (op === "reciprocal") (L.konst(1), push(args[0]), L.native("divide"));
+        else if (op === "fma") (push(args[0]), push(args[1]), L.native("multiply"), push(args[2]), L.native("add"));
         else (args.forEach(push), L.native(op));
         f.set(r);
         vals.push(r);
@@ -176,6 +189,62 @@ function f32x4Loop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numb
     load: (k) => (ins[k].mode === "s" ? f.get(ins[k].ptr) : inAddr(f, ins[k], i).f32Load(0)),
     native: (op) => f.op(NATIVE[op].s),
     store: (v) => addr(f, OUT, i).get(v).f32Store(0),
+    next: () => advance(f, ins, 1),
+  });
+}
+
+/**
+ * A fast program: f32x4 lanes over n − n mod 4 elements, then the tail one element at a time in
+ * the same vector code (the element splatted, lane 0 stored), so that an element's result does
+ * not depend on where it falls.
+ */
+function fastLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: number, N: number, imports: string[]): void {
+  const splat = ins.map((x) => (x.mode === "s" ? f.local(V128) : -1));
+  splat.forEach((l, k) => l >= 0 && f.get(ins[k].ptr).simd(SIMD.f32x4Splat).set(l));
+  const tmp = vmath32Locals(f);
+  const native = (op: string) => {
+    if (NATIVE[op]) return void f.simd(NATIVE[op].v);
+    const x = f.local(V128);
+    f.set(x);
+    if (op === "exp") return emitExp32(f, x, tmp);
+    if (op === "tanh") return emitTanh32(f, x, tmp);
+    // sin, cos: lanes beyond the fast reduction's range take the exact scalar function
+    const res = f.local(V128), big = f.local(V128);
+    emitSinCos32(f, x, op === "cos", tmp);
+    f.set(res);
+    f.get(x).simd(F32X4.abs);
+    f.f32x4Const(TRIG32_LIMIT).simd(F32X4.gt).tee(big);
+    f.simd(0x53); // v128.any_true
+    f.if(() => {
+      const exact = f.local(V128);
+      f.get(x).set(exact);
+      for (const lane of [0, 1, 2, 3]) {
+        f.get(exact).get(x).simd(F32X4.extract).op(lane).op(0xbb); // f64.promote_f32
+        f.call(imports.indexOf(op)).op(0xb6); // f32.demote_f64
+        f.simd(F32X4.replace).op(lane).set(exact);
+      }
+      f.get(exact).get(res).get(big).simd(F32X4.bitselect).set(res);
+    });
+    f.get(res);
+  };
+  const n4 = f.local(I32);
+  f.get(N).i32(-4).op(0x71).set(n4); // i32.and
+  f32Loop(f, p, i, () => f.get(n4), {
+    ty: V128,
+    step: 4,
+    konst: (c) => f.f32x4Const(c),
+    load: (k) => (ins[k].mode === "s" ? f.get(splat[k]) : inAddr(f, ins[k], i).v128Load(0)),
+    native,
+    store: (v) => addr(f, OUT, i).get(v).v128Store(0),
+    next: () => advance(f, ins, 4),
+  });
+  f32Loop(f, p, i, () => f.get(N), {
+    ty: V128,
+    step: 1,
+    konst: (c) => f.f32x4Const(c),
+    load: (k) => (ins[k].mode === "s" ? f.get(splat[k]) : inAddr(f, ins[k], i).load32Splat(0)),
+    native,
+    store: (v) => addr(f, OUT, i).get(v).simd(F32X4.extract).op(0).f32Store(0),
     next: () => advance(f, ins, 1),
   });
 }

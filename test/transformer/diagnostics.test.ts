@@ -344,6 +344,27 @@ export const d = ${MARK}grad((x: number) => jacfwd(f)([x, 2])[0]);
     msg: "jacfwd inside another transform: parameter 'xs' holds a local array (number[] or Array[]); pass a tuple or an Array instead",
     innerSites: 1, // (the vjp/jacfwd call is a site of its own)
   },
+  // ---- jit's options are read at build time -----------------------------------------------------
+  {
+    name: "jit options that are not an object literal",
+    src: `const opts = { fastMath: true };
+export const f = jit((x: Array) => jnp.exp(x), ${MARK}opts);
+`,
+    msg: "the options of jit must be an object literal ({ fastMath }) so they are known at build time",
+  },
+  {
+    name: "an unknown jit option",
+    src: `export const f = jit((x: Array) => jnp.exp(x), { ${MARK}fast: true } as never);
+`,
+    msg: "unknown option for jit (expected fastMath)",
+  },
+  {
+    name: "fastMath not written as true or false",
+    src: `const on = Math.random() > 2;
+export const f = jit((x: Array) => jnp.exp(x), { fastMath: ${MARK}on });
+`,
+    msg: "fastMath must be true or false literally",
+  },
 ];
 
 let dir = "";

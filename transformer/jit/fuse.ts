@@ -238,12 +238,26 @@ function fuseBlock(body: readonly Stmt[], uses: ReadonlyMap<number, number>, ava
 const fuseIn = (b: Block, uses: ReadonlyMap<number, number>, avals: ReadonlyMap<number, Aval> | null): Block => ({ body: fuseBlock(b.body, uses, avals), results: b.results });
 
 /** The function with its elementwise chains fused into kernels. */
-export function fuse(fn: Fn): Fn {
+export function fuse(fn: Fn, opts: { fastMath?: boolean } = {}): Fn {
   const uses = useCounts(fn);
   const avals = avalsOf(fn);
-  return {
+  const fused: Fn = {
     ...fn,
     body: fuseBlock(fn.body, uses, avals),
     locals: fn.locals?.map((l) => ({ ...l, body: fuseBlock(l.body, uses, avals) })),
   };
+  return opts.fastMath ? markFast(fused) : fused;
+}
+
+/** Every kernel's program marked `fast` (jit's fastMath: approximate float32 transcendentals). */
+function markFast(fn: Fn): Fn {
+  const mark = (body: readonly Stmt[]): Stmt[] =>
+    body.map((s): Stmt => {
+      if (s.kind === "if") return { ...s, then: { ...s.then, body: mark(s.then.body) }, else: { ...s.else, body: mark(s.else.body) } };
+      if (s.kind === "while") return { ...s, cond: { ...s.cond, body: mark(s.cond.body) }, body: { ...s.body, body: mark(s.body.body) } };
+      if (s.kind !== undefined || s.prim !== "fused") return s;
+      const src = s.args[0] as { value: string };
+      return { ...s, args: [lit(JSON.stringify({ ...JSON.parse(src.value), fast: true })), ...s.args.slice(1)] };
+    });
+  return { ...fn, body: mark(fn.body), locals: fn.locals?.map((l) => ({ ...l, body: mark(l.body) })) };
 }

@@ -1,0 +1,169 @@
+// Vector math in float32 lanes (f32x4) for the kernels of `jit(f, { fastMath: true })`: exp,
+// tanh, sin and cos with Cephes' single-precision polynomials, four elements an instruction
+// (twice the exact path's f64x2 lanes, and shorter polynomials). Not correctly rounded: within a
+// few float32 ulps of the exact result (the bound is measured in test/runtime/vmath32.test.ts
+// and stated in DESIGN.md "Numerics"); results below the smallest normal float32 flush to 0.
+//
+// exp: x clamped to [−126·ln2, ln(FLT_MAX)], n = round(x·log₂e), r = x − n·ln2 in two parts
+// (Cephes' C1 + C2), e^r ≈ 1 + r + r²·P(r) (degree 5), times 2ⁿ by adding n to the exponent bits.
+// tanh: |x| < 0.625: x + x³·P(x²); otherwise 1 − 2/(e^{2|x|} + 1) with x's sign.
+// sin/cos: n = round(x·2/π), r = x − n·π/2 in three parts (exact products for |n| < 2¹³), the
+// sin and cos polynomials on |r| ≤ π/4, chosen and signed by n mod 4; |x| > TRIG32_LIMIT is the
+// caller's (the exact scalar function per lane).
+
+import type { Code } from "./wasm.js";
+import { V128 } from "./wasm.js";
+
+/** f32x4 / i32x4 / v128 opcodes (after the 0xfd prefix). */
+const S = {
+  extract: 0x1f,
+  replace: 0x20,
+  eq: 0x41,
+  lt: 0x43,
+  gt: 0x44,
+  ge: 0x46,
+  and: 0x4e,
+  or: 0x50,
+  xor: 0x51,
+  bitselect: 0x52,
+  floor: 0x68,
+  nearest: 0x6a,
+  i32x4Shl: 0xab,
+  i32x4Add: 0xae,
+  abs: 0xe0,
+  add: 0xe4,
+  sub: 0xe5,
+  mul: 0xe6,
+  div: 0xe7,
+  min: 0xe8,
+  max: 0xe9,
+  truncSat: 0xf8,
+} as const;
+
+/** v128.const of four equal 32-bit lanes with these bits. */
+function bits32(f: Code, u: number): void {
+  f.simd(0x0c);
+  const b = new Uint8Array(16);
+  const dv = new DataView(b.buffer);
+  for (let k = 0; k < 4; k++) dv.setUint32(4 * k, u >>> 0, true);
+  f.op(...b);
+}
+const SIGN = 0x80000000;
+const c = (f: Code, x: number) => f.f32x4Const(x);
+
+/** Σ coef[k]·z^k for z in local `z` (Horner: the polynomials are short), on the stack. */
+function horner(f: Code, z: number, coef: readonly number[]): void {
+  c(f, coef[coef.length - 1]);
+  for (let k = coef.length - 2; k >= 0; k--) f.get(z).simd(S.mul), c(f, coef[k]).simd(S.add);
+}
+
+/** The scratch locals the float32 functions use. */
+export function vmath32Locals(f: Code) {
+  return { n: f.local(V128), r: f.local(V128), z: f.local(V128), a: f.local(V128), s: f.local(V128), q: f.local(V128) };
+}
+type Tmp = ReturnType<typeof vmath32Locals>;
+
+// -126·ln2 rounded up to float32 (below it e^x is not a normal float32) and ln(FLT_MAX) rounded down
+const EXP_LO = -87.33654022216797;
+const EXP_HI = 88.72283172607422;
+
+/** e^t for t in local `t`, t already within [EXP_LO, EXP_HI] (or NaN); the result on the stack. */
+function expCore(f: Code, t: number, tmp: Tmp): void {
+  f.get(t);
+  c(f, 1.44269504088896341).simd(S.mul).simd(S.nearest).set(tmp.n);
+  f.get(t).get(tmp.n);
+  c(f, 0.693359375).simd(S.mul).simd(S.sub).get(tmp.n);
+  c(f, -2.12194440e-4).simd(S.mul).simd(S.sub).set(tmp.r);
+  f.get(tmp.r).get(tmp.r).simd(S.mul).set(tmp.z);
+  // 1 + r + r²·P(r)
+  horner(f, tmp.r, [5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.98756915e-4]);
+  f.get(tmp.z).simd(S.mul).get(tmp.r).simd(S.add);
+  c(f, 1).simd(S.add);
+  // · 2ⁿ: n added to the exponent field (the result is a normal float32 on the clamped range)
+  f.get(tmp.n).simd(S.truncSat).i32(23).simd(S.i32x4Shl).simd(S.i32x4Add);
+}
+
+/** e^x for x in local `x` (f32x4); the result on the stack. */
+export function emitExp32(f: Code, x: number, tmp: Tmp): void {
+  f.get(x);
+  c(f, EXP_HI).simd(S.min);
+  c(f, EXP_LO).simd(S.max).set(tmp.a);
+  expCore(f, tmp.a, tmp);
+  f.set(tmp.s);
+  // beyond the range: ∞ above, 0 below (NaN compares false and stays NaN); bitselect(a, b, m)
+  // takes a where m is set
+  c(f, Infinity).get(tmp.s).get(x);
+  c(f, EXP_HI).simd(S.gt).simd(S.bitselect).set(tmp.s);
+  c(f, 0).get(tmp.s).get(x);
+  c(f, EXP_LO).simd(S.lt).simd(S.bitselect);
+}
+
+/** tanh(x) for x in local `x`; the result on the stack. */
+export function emitTanh32(f: Code, x: number, tmp: Tmp): void {
+  f.get(x).simd(S.abs).set(tmp.q);
+  // large: 1 − 2/(e^{2a} + 1), a = |x| clamped where e^{2a} is still finite (tanh is 1 there)
+  f.get(tmp.q).get(tmp.q).simd(S.add);
+  c(f, EXP_HI).simd(S.min).set(tmp.a);
+  expCore(f, tmp.a, tmp);
+  c(f, 1).simd(S.add).set(tmp.s);
+  c(f, 1);
+  c(f, 2).get(tmp.s).simd(S.div).simd(S.sub);
+  // with x's sign
+  bits32(f, ~SIGN);
+  f.simd(S.and).get(x);
+  bits32(f, SIGN);
+  f.simd(S.and).simd(S.or).set(tmp.s);
+  // small: x + x·z·P(z), z = x²
+  f.get(x).get(x).simd(S.mul).set(tmp.z);
+  horner(f, tmp.z, [-3.33332819422e-1, 1.33314422036e-1, -5.37397155531e-2, 2.06390887954e-2, -5.70498872745e-3]);
+  f.get(tmp.z).simd(S.mul).get(x).simd(S.mul).get(x).simd(S.add);
+  f.get(tmp.s).get(tmp.q);
+  c(f, 0.625).simd(S.lt).simd(S.bitselect);
+  // tanh(−0) = −0 (x + x·z·P(z) is +0 there)
+  f.set(tmp.s).get(x).get(tmp.s).get(x);
+  c(f, 0).simd(S.eq).simd(S.bitselect);
+}
+
+/** Beyond this |x|, the fast sin and cos lanes take the exact scalar function. */
+export const TRIG32_LIMIT = 8192;
+
+/** sin(x) (or cos(x)) for x in local `x`, |x| ≤ TRIG32_LIMIT; the result on the stack. */
+export function emitSinCos32(f: Code, x: number, cos: boolean, tmp: Tmp): void {
+  f.get(x);
+  c(f, 0.636619772367581343).simd(S.mul).simd(S.nearest).set(tmp.n);
+  f.get(x).get(tmp.n);
+  c(f, 1.5703125).simd(S.mul).simd(S.sub).get(tmp.n);
+  c(f, 4.837512969970703125e-4).simd(S.mul).simd(S.sub).get(tmp.n);
+  c(f, 7.54978995489188216e-8).simd(S.mul).simd(S.sub).set(tmp.r);
+  f.get(tmp.r).get(tmp.r).simd(S.mul).set(tmp.z);
+  // s = r + r·z·P(z)
+  horner(f, tmp.z, [-1.6666654611e-1, 8.3321608736e-3, -1.9515295891e-4]);
+  f.get(tmp.z).simd(S.mul).get(tmp.r).simd(S.mul).get(tmp.r).simd(S.add).set(tmp.s);
+  // c = 1 − z/2 + z²·Q(z)
+  horner(f, tmp.z, [4.166664568298827e-2, -1.388731625493765e-3, 2.443315711809948e-5]);
+  f.get(tmp.z).simd(S.mul).get(tmp.z).simd(S.mul);
+  c(f, 1).get(tmp.z);
+  c(f, 0.5).simd(S.mul).simd(S.sub).simd(S.add).set(tmp.a);
+  // q = (n + 1 for cos) mod 4: cos where q is odd, negated where q ≥ 2
+  f.get(tmp.n);
+  if (cos) c(f, 1).simd(S.add);
+  f.set(tmp.q);
+  f.get(tmp.q).get(tmp.q);
+  c(f, 0.25).simd(S.mul).simd(S.floor);
+  c(f, 4).simd(S.mul).simd(S.sub).set(tmp.q);
+  f.get(tmp.a).get(tmp.s).get(tmp.q);
+  c(f, 1).simd(S.eq).get(tmp.q);
+  c(f, 3).simd(S.eq).simd(S.or).simd(S.bitselect);
+  f.get(tmp.q);
+  c(f, 2).simd(S.ge);
+  bits32(f, SIGN);
+  f.simd(S.and).simd(S.xor);
+  // sin(±0) = ±0 (the reduction turns −0 into +0)
+  if (!cos) {
+    f.set(tmp.s).get(x).get(tmp.s).get(x);
+    c(f, 0).simd(S.eq).simd(S.bitselect);
+  }
+}
+
+/** The f32x4 opcodes fused-kernel.ts needs beside these functions. */
+export const F32X4 = S;
