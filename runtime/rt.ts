@@ -20,8 +20,13 @@ export * from "./numpy/shape.js";
 export * from "./numpy/arrange.js";
 export { inv, det, slogdetSign, logAbsDet, solve, solveCtA, cholesky } from "./numpy/la.js";
 export { einsum } from "./numpy/einsum.js";
+export * from "./lax/kernels.js";
+export { eighW, eighV, svdS, svdU, svdVt, qrQ, qrR, triSolve, pinvOf, matrixRank, luFactors, luPivots, luPermutation, luJvp, luVjp, gradShapeCheck } from "./numpy/decomp.js";
+export { cpack, dft, rdft, irdft, fftRoll } from "./fft-core.js";
+export { fftfreq, rfftfreq } from "./numpy/fft.js";
 export { erf, erfc, erfinv, gammaln, digamma, polygamma } from "./numpy/special.js";
 export { index, slice, take } from "./numpy/indexing.js";
+export { moreIdx, tdot, tdotGradA, tdotGradB, diagOp, diagOpT, alongAxis, moreEager } from "./numpy/more-prims.js";
 export { stopGradient } from "./transforms.js";
 
 /** `throw new <name>(...args)` from generated code (a global error class: Error, TypeError, RangeError). */

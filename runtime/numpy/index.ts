@@ -12,4 +12,8 @@ export * from "./indexing.js";
 export * from "./composites.js";
 export * from "./arrange.js";
 export { einsum } from "./einsum.js";
+export { convolve, correlate } from "./convolve.js";
 export * as linalg from "./la.js";
+export * from "./more.js";
+export * from "./more-eager.js";
+export * as fft from "./fft.js";

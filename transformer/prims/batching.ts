@@ -10,7 +10,11 @@ import type { Value } from "../ir.js";
 import { lit, num } from "../ir.js";
 import type { Ops } from "./def.js";
 import { einsumLabels } from "./einsum.js";
+import { DECOMP_BATCH } from "./decomp.js";
+import { FFT_BATCH } from "./fft.js";
 import { SPECIAL_BATCH } from "./special.js";
+import { MORE_BATCH } from "./more.js";
+import { CONV_BATCH } from "./conv.js";
 
 export interface BatchCx {
   readonly o: Ops;
@@ -129,6 +133,10 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   ),
 
   ...SPECIAL_BATCH,
+  ...MORE_BATCH,
+  ...CONV_BATCH,
+
+  ...FFT_BATCH,
 
   // ---- reductions ----
   sum: R,
@@ -219,6 +227,7 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   triMask: { rule: (c, args, bd, prim) => c.o[prim](...args) },
 
   // ---- numpy.linalg (leading axes are a batch already) ----
+  ...DECOMP_BATCH,
   inv: { rule: same },
   det: { rule: same },
   logAbsDet: { rule: same },

@@ -16,11 +16,15 @@ import { VMAP } from "./vmap.js";
 import { ARRANGE } from "./arrange.js";
 import { LA } from "./la.js";
 import { EINSUM } from "./einsum.js";
+import { DECOMP } from "./decomp.js";
+import { FFT } from "./fft.js";
 import { SPECIAL } from "./special.js";
+import { MORE } from "./more.js";
+import { CONV } from "./conv.js";
 
 export type { KernelClass, Ops, PrimDef, VjpRule } from "./def.js";
 
-const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE, LA, EINSUM, SPECIAL };
+const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE, LA, EINSUM, DECOMP, FFT, SPECIAL, MORE, CONV };
 
 function join(): Readonly<Record<string, PrimDef>> {
   const out: Record<string, PrimDef> = {};

@@ -61,7 +61,8 @@ export function opsFor(x: LoweringCtx): FormulaOps<Value> {
     split2: (a, axis) => {
       const n = x.prim("reduceCount", [a, num(axis)], "num");
       const h = x.prim("div", [n, num(2)], "num");
-      return [x.prim("take", [a, x.prim("arange", [h], "arr"), num(axis)], "arr"), x.prim("take", [a, x.prim("arange", [h, n], "arr"), num(axis)], "arr")];
+      const idx = (from: Value, to: Value) => x.prim("arange", [from, to, num(1), lit({ dtype: "int32" })], "arr");
+      return [x.prim("take", [a, idx(num(0), h), num(axis)], "arr"), x.prim("take", [a, idx(h, n), num(axis)], "arr")];
     },
   };
 }

@@ -7,7 +7,11 @@ import { lit, leaf, num } from "../ir.js";
 import type { LoweringCtx } from "../lower.js";
 import { COMPOSITE_RULES, NN } from "./nn.js";
 import { parseEinsum } from "../../runtime/numpy/einsum.js";
+import { DECOMP_LOWERING } from "./decomp.js";
+import { FFT_LOWERING } from "./fft.js";
 import { SPECIAL_LOWERING } from "./special.js";
+import { MORE_RULES } from "./more.js";
+import { CONV_LOWERING } from "./conv.js";
 
 export type CallLowering = (x: LoweringCtx, mode: Ty) => Tree<Value>;
 
@@ -175,6 +179,7 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
     return leaf(x.prim("einsum", [spec, ...Array.from({ length: x.nargs - 1 }, (_, i) => x.leaf(i + 1))], "arr"));
   },
   // jnp.linalg
+  ...DECOMP_LOWERING,
   inv: direct("inv", 1),
   cholesky: direct("cholesky", 1),
   det: direct("det", 1),
@@ -185,7 +190,10 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   // nn.* (jax.nn) and the composite jnp functions: formulas (rules/nn.ts)
   ...NN,
   ...COMPOSITE_RULES,
+  ...FFT_LOWERING,
   ...SPECIAL_LOWERING,
+  ...MORE_RULES,
+  ...CONV_LOWERING,
   add: direct("add", 2),
   subtract: direct("sub", 2),
   multiply: direct("mul", 2),
