@@ -90,10 +90,11 @@ export function mish(x: ArrayLike): NDArray {
 export function squareplus(x: ArrayLike, b?: ArrayLike): NDArray {
   return run("squareplus", x, b);
 }
-/** `x`, unchanged. */
-export function identity(x: ArrayLike): NDArray {
-  return run("identity", x);
+/** `x`, unchanged. (Declared as nnIdentity: the transformer lowers by declared name, and jnp.identity is the identity matrix.) */
+function nnIdentity(x: ArrayLike): NDArray {
+  return run("nnIdentity", x);
 }
+export { nnIdentity as identity };
 /** `0` for x ≤ −1, `(x + 1)² / 4` between, `x` for x ≥ 1. */
 export function sparsePlus(x: ArrayLike): NDArray {
   return run("sparsePlus", x);

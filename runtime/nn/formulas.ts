@@ -107,7 +107,8 @@ export const FORMULAS: Readonly<Record<string, Formula>> = {
   },
   mish: (o, x) => o.mul(x, o.tanh(softplus(o, x))),
   squareplus: (o, x, b) => o.mul(o.c(0.5), o.add(x, o.sqrt(o.add(o.mul(x, x), arg(o, b, 4))))),
-  identity: (o, x) => x,
+  // nn.identity (declared under this name: jnp.identity is another function)
+  nnIdentity: (o, x) => x,
   // JAX: where(x <= -1, 0, where(x >= 1, x, (x + 1)² / 4))
   sparsePlus: (o, x) => {
     const t = o.add(x, o.c(1));

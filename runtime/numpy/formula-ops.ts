@@ -68,7 +68,7 @@ export const EAGER_OPS: FormulaOps<NDArray> = {
     const d = normAxes("glu", axis, x.shape)[0];
     const n = x.shape[d];
     if (n % 2 !== 0) throw new TypeError(`nn.glu: axis ${axis} of shape ${fmtShape(x.shape)} has odd size ${n}; it must split into two halves`);
-    return [take(x, arange(0, n / 2), d), take(x, arange(n / 2, n), d)];
+    return [take(x, arange(0, n / 2, 1, { dtype: "int32" }), d), take(x, arange(n / 2, n, 1, { dtype: "int32" }), d)];
   },
 };
 

@@ -187,3 +187,97 @@ describe("jit and vmap", () => {
     expect(vGrad(xs)).toEqual(loop((v) => gErf(v)));
   });
 });
+
+// ---- nn: gelu's exact form and the names jax-js has (formulas: eager, grad, jit, vmap agree) ----
+
+const N = F.nn;
+const nx = jnp.array(N.x);
+const mat = (e: { shape: number[]; data: number[] }) => jnp.reshape(jnp.array(e.data), e.shape);
+/** Within `ulps` float32 ulps of the float64 value (relative to max(|want|, floor)). */
+function ulpNear(got: Array | number[], want: number[], ulps = 8, floor = 1e-6) {
+  const g = globalThis.Array.isArray(got) ? got : vec(got);
+  expect(g.length).toBe(want.length);
+  g.forEach((v, i) => expect(Math.abs(v - want[i]), `element ${i}: got ${v}, want ${want[i]}`).toBeLessThanOrEqual(ulps * 2 ** -23 * Math.max(Math.abs(want[i]), floor)));
+}
+const geluExact = (v: number) => 0.5 * v * erfc64(-v / Math.SQRT2);
+const sparsePlus64 = (v: number) => (v <= -1 ? 0 : v >= 1 ? v : ((v + 1) * (v + 1)) / 4);
+const sparseSigmoid64 = (v: number) => 0.5 * Math.min(Math.max(v + 1, 0), 2);
+const gGelu = grad((v: Array) => jnp.sum(nn.gelu(v, { approximate: false })).item() as number);
+const ggGelu = grad((v: Array) => jnp.sum(grad((w: Array) => jnp.sum(nn.gelu(w, { approximate: false })).item() as number)(v)).item() as number);
+const gSparsePlus = grad((v: Array) => jnp.sum(nn.sparsePlus(v)).item() as number);
+const gSparseSigmoid = grad((v: Array) => jnp.sum(nn.sparseSigmoid(v)).item() as number);
+const gIdentity = grad((v: Array) => jnp.sum(jnp.multiply(nn.identity(v), nn.identity(v))).item() as number);
+const W = jnp.array([[1, -2], [0.5, 3], [2, 1]]);
+const gGlu = grad((v: Array) => jnp.sum(jnp.multiply(nn.glu(v), W)).item() as number);
+const gGlu0 = grad((v: Array) => jnp.sum(nn.glu(v, 0)).item() as number);
+const gLme = grad((v: Array) => nn.logmeanexp(v).item() as number);
+const gLme1 = grad((v: Array) => jnp.sum(jnp.multiply(nn.logmeanexp(v, 1), jnp.array([1, 2, -1]))).item() as number);
+const jNn = jit((v: Array) => jnp.add(nn.sparsePlus(v), nn.sparseSigmoid(v)));
+const jGlu = jit((v: Array) => nn.glu(v));
+const jLme = jit((v: Array) => nn.logmeanexp(v, 0, { keepdims: true }));
+const vGlu = vmap((v: Array) => nn.glu(v));
+const vLme = vmap((v: Array) => nn.logmeanexp(v));
+
+describe("nn: gelu (exact), identity, sparsePlus, sparseSigmoid, glu, logmeanexp", () => {
+  it("values against float64 evaluations of JAX's definitions", () => {
+    // (0.5·x·erfc: a few float32 roundings of a well-conditioned product)
+    ulpNear(nn.gelu(nx, { approximate: false }), N.gelu, 8, 1e-3);
+    expect(nn.gelu(nx)).not.toEqual(nn.gelu(nx, { approximate: false }));
+    expect(nn.gelu(nx, { approximate: true })).toEqual(nn.gelu(nx));
+    ulpNear(nn.sparsePlus(nx), N.sparsePlus, 4);
+    ulpNear(nn.sparseSigmoid(nx), N.sparseSigmoid, 2);
+    expect(nn.identity(nx)).toEqual(nx);
+    ulpNear(nn.glu(mat(N.m)), N.glu_last, 8);
+    expect(nn.glu(mat(N.m)).shape).toEqual([3, 2]);
+    ulpNear(nn.glu(mat(N.m4), 0), N.glu_0, 8);
+    ulpNear([nn.logmeanexp(mat(N.m)).item() as number], [N.lme_all], 8);
+    ulpNear(nn.logmeanexp(mat(N.m), 1), N.lme_1, 8);
+    expect(nn.logmeanexp(mat(N.m), 0, { keepdims: true }).shape).toEqual([1, 4]);
+    ulpNear(nn.logmeanexp(mat(N.m), 0, { keepdims: true }), N.lme_0_keep, 8);
+  });
+  it("gradients against float64 central differences", () => {
+    near(vec(gGelu(nx)), fdOf(geluExact, nx), 3e-5);
+    near(vec(ggGelu(nx)), fdOf((v) => fd(geluExact, v), nx), 2e-4);
+    // (away from the kinks at ±1)
+    const smooth = jnp.array([-2, -0.7, 0, 0.4, 0.9, 1.5, 3]);
+    near(vec(gSparsePlus(smooth)), fdOf(sparsePlus64, smooth));
+    near(vec(gSparseSigmoid(smooth)), fdOf(sparseSigmoid64, smooth));
+    expect(gIdentity(nx)).toEqual(jnp.multiply(nx, 2));
+    // glu: d/da = sigmoid(b)·w, d/db = a·sigmoid(b)(1 − sigmoid(b))·w
+    const m = mat(N.m);
+    const md = vec(m), wd = vec(W);
+    const gluSum = (d: number[]) => [0, 1, 2].reduce((s, r) => s + [0, 1].reduce((t, c) => t + d[r * 4 + c] * (1 / (1 + Math.exp(-d[r * 4 + c + 2]))) * wd[r * 2 + c], 0), 0);
+    const fdVec = (f: (d: number[]) => number, d: number[]) =>
+      d.map((_, i) => {
+        const h = 1e-5;
+        const p = d.slice(), q = d.slice();
+        p[i] += h;
+        q[i] -= h;
+        return (f(p) - f(q)) / (2 * h);
+      });
+    near(vec(gGlu(m)), fdVec(gluSum, md));
+    const m4 = mat(N.m4), m4d = vec(m4);
+    const glu0Sum = (d: number[]) => [0, 1, 2, 3, 4, 5].reduce((s, k) => s + d[k] / (1 + Math.exp(-d[k + 6])), 0);
+    near(vec(gGlu0(m4)), fdVec(glu0Sum, m4d));
+    const lmeAll = (d: number[]) => Math.log(d.reduce((s, v) => s + Math.exp(v), 0) / d.length);
+    near(vec(gLme(m)), fdVec(lmeAll, md));
+    const lme1 = (d: number[]) => [0, 1, 2].reduce((s, r) => s + [1, 2, -1][r] * lmeAll(d.slice(r * 4, r * 4 + 4)), 0);
+    near(vec(gLme1(m)), fdVec(lme1, md));
+  });
+  it("jit and vmap agree with eager code", () => {
+    for (const n of [9, 4096]) {
+      const x = jnp.linspace(-2, 2, n);
+      expect(jNn(x)).toEqual(jnp.add(nn.sparsePlus(x), nn.sparseSigmoid(x)));
+    }
+    const m = mat(N.m);
+    expect(jGlu(m)).toEqual(nn.glu(m));
+    expect(jLme(m)).toEqual(nn.logmeanexp(m, 0, { keepdims: true }));
+    const ms = jnp.stack([m, jnp.multiply(m, -0.5)]);
+    expect(vGlu(ms)).toEqual(jnp.stack([nn.glu(m), nn.glu(jnp.multiply(m, -0.5))]));
+    expect(vLme(ms)).toEqual(jnp.stack([nn.logmeanexp(m), nn.logmeanexp(jnp.multiply(m, -0.5))]));
+  });
+  it("bad input: glu of an odd axis, gelu's approximate not a boolean", () => {
+    expect(() => nn.glu(jnp.ones([2, 3]))).toThrow(/nn.glu: axis -1 of shape \(2, 3\) has odd size 3/);
+    expect(() => nn.gelu(nx, { approximate: "no" as never })).toThrow(/nn.gelu: approximate must be a boolean/);
+  });
+});
