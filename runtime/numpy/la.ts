@@ -197,3 +197,11 @@ export function matrixNorm(x: ArrayLike, opts?: { ord?: number | "fro"; keepdims
 export function norm(x: ArrayLike, opts?: NormOpts): NDArray {
   return runFormula(COMPOSITES.norm, x, opts);
 }
+
+// ---- decompositions and the rest of numpy.linalg (runtime/numpy/decomp.ts) --------------------------
+export { eigh, eigvalsh, svd, svdvals, qr, pinv, lstsq, matrixPower, matrixRank, multiDot } from "./decomp.js";
+export { linalgCross as cross } from "./decomp.js";
+export { matmul, outer } from "./linalg.js";
+export { diagonal, trace } from "./arrange.js";
+export { vecdot } from "./composites.js";
+export { matrixTranspose, tensordot } from "./more.js";
