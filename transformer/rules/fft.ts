@@ -19,6 +19,8 @@ function pairOf(x: LoweringCtx, i: number, fn: string): [Value, Value] {
     const re = kid(r), im = kid(m);
     if (re && im) return [re, im];
   }
+  // (a constant pair the function captures: its fields read at run time)
+  if (t?.kind === "leaf" && t.v.ty === "other" && t.v.tag !== "const") return [x.prim("prop", [t.v, lit("real")], "arr"), x.prim("prop", [t.v, lit("imag")], "arr")];
   return x.fail(`jnp.fft.${fn}: argument a must be a ComplexPair { real, imag } of two Arrays`);
 }
 const packed = (x: LoweringCtx, fn: string): Value => {
