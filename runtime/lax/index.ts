@@ -9,3 +9,10 @@
 export { stopGradient } from "../transforms.js";
 export { erf, erfc } from "../numpy/special.js";
 export * as linalg from "./linalg.js";
+export { conv, convGeneralDilated, convWithGeneralPadding, convTranspose } from "./conv.js";
+export type { PaddingType, Pair } from "./conv.js";
+export { reduceWindow } from "./window.js";
+export { topK } from "./topk.js";
+export { dot } from "./dot.js";
+export type { DotDimensionNumbers } from "./dot.js";
+export { bitcastConvertType } from "./bitcast.js";

@@ -1,0 +1,362 @@
+// lax's convolutions in jax-js's layout (lhs [N, C, ...spatial], rhs [O, C/G, ...kernel], output
+// [N, O, ...]): convGeneralDilated and its wrappers, with window strides, "VALID"/"SAME"/
+// "SAME_LOWER" or explicit [lo, hi] padding (negative crops), lhs and rhs dilation and feature
+// groups. One geometry (an index table: for each kernel position and output position, the input
+// element it reads, or -1 for padding and dilation holes) serves the convolution and its two
+// adjoints, which the transformer uses as the derivative rules (transformer/prims/conv.ts):
+// convTLhs is the lhs cotangent (JAX writes it as a convolution of the cotangent with the
+// flipped, transposed kernel at lhs dilation = strides; here the same sums are made by running
+// the forward loop backwards), convTRhs the rhs cotangent. All three sum products in float64 and
+// round once to float32. `k` leading axes of both operands are vmap's batch axes (size 1
+// broadcasts): each batch element is its own convolution.
+
+import { NDArray } from "../array.js";
+import { asArray, astype } from "../numpy/creation.js";
+import { fmtShape, sizeOf } from "../shape.js";
+
+export type Pair = [number, number];
+/** Padding per spatial dimension: a name, or [lo, hi] pairs (negative values crop). */
+export type PaddingType = "VALID" | "SAME" | "SAME_LOWER" | Pair[];
+
+/** The options of one convolution (what the transformer passes as a constant). */
+export interface ConvOpts {
+  /** The public function's name, for messages. */
+  fn?: string;
+  lhsDilation?: readonly number[];
+  rhsDilation?: readonly number[];
+  featureGroupCount?: number;
+  /** convTranspose: `strides` are the lhs dilation and the padding is the transposed one. */
+  transpose?: boolean;
+  /** convTranspose's transposeKernel: the kernel is [I, O, ...] with its spatial axes flipped. */
+  transposeKernel?: boolean;
+}
+
+const ints = (v: unknown): v is number[] => Array.isArray(v) && v.every((d) => Number.isInteger(d));
+const show = (v: unknown) => JSON.stringify(v);
+
+/** convTranspose's padding for an effective kernel size kk and stride s (JAX's consistent padding). */
+function transposePad(fn: string, kk: number, s: number, padding: unknown, d: number): Pair {
+  if (padding === "SAME") {
+    const len = kk + s - 2;
+    const a = s > kk - 1 ? kk - 1 : Math.ceil(len / 2);
+    return [a, len - a];
+  }
+  if (padding === "VALID") {
+    const len = kk + s - 2 + Math.max(kk - s, 0);
+    return [kk - 1, len - (kk - 1)];
+  }
+  if (ints(padding) && padding.length === 2) return [kk - 1 - padding[0], kk - 1 - padding[1]];
+  throw new TypeError(`${fn}: padding must be "SAME", "VALID" or a list of [lo, hi] pairs, got ${show(padding)} for spatial dimension ${d}`);
+}
+
+/** Everything the loops need, checked. */
+export interface Geometry {
+  /** The result's shape. */
+  out: number[];
+  /** Leading (vmap) batch: its shape and each batch element's lhs and rhs index. */
+  lead: number[];
+  lOff: Int32Array;
+  rOff: Int32Array;
+  /** (the cotangent's, for the adjoints) */
+  gOff: Int32Array;
+  N: number;
+  C: number;
+  O: number;
+  Cg: number;
+  G: number;
+  /** Spatial sizes: input X, kernel K, output P (products). */
+  X: number;
+  K: number;
+  P: number;
+  /** table[j * P + p]: the input offset (within one channel) kernel position j reads for output p, or -1. */
+  table: Int32Array;
+}
+
+/**
+ * Checks the operands' shapes and the options and works out the output shape and index table.
+ * `rshape` is the kernel as the convolution uses it ([O, C/G, ...]: after transposeKernel).
+ */
+export function convGeometry(lshape: readonly number[], rshape: readonly number[], strides0: unknown, padding: unknown, opts: ConvOpts, k: number, gshape?: readonly number[], table = true): Geometry {
+  const fn = opts.fn ?? "convGeneralDilated";
+  if (!ints(strides0) || strides0.some((s) => s <= 0)) throw new TypeError(`${fn}: windowStrides must be a list of positive integers (one per spatial dimension), got ${show(strides0)}`);
+  const n = strides0.length;
+  const ls = lshape.slice(k), rs = rshape.slice(k);
+  if (ls.length !== n + 2)
+    throw new TypeError(`${fn}: lhs has shape ${fmtShape(ls)}, but windowStrides ${show(strides0)} gives ${n} spatial dimension(s): lhs must be [N, C, ...${n} sizes] (rank ${n + 2})`);
+  if (rs.length !== n + 2)
+    throw new TypeError(`${fn}: rhs has shape ${fmtShape(rs)}, but windowStrides ${show(strides0)} gives ${n} spatial dimension(s): rhs must be [O, C/G, ...${n} sizes] (rank ${n + 2})`);
+  const dil = (v: readonly number[] | undefined, what: string): number[] => {
+    if (v === undefined || v === null) return new Array(n).fill(1);
+    if (!ints(v) || v.length !== n || v.some((d) => d <= 0)) throw new TypeError(`${fn}: ${what} must be ${n} positive integer(s) (one per spatial dimension), got ${show(v)}`);
+    return [...v];
+  };
+  let strides = [...strides0];
+  let ld = dil(opts.lhsDilation, "lhsDilation");
+  const rd = dil(opts.rhsDilation, "rhsDilation");
+  const G = opts.featureGroupCount ?? 1;
+  if (!Number.isInteger(G) || G <= 0) throw new TypeError(`${fn}: featureGroupCount must be a positive integer, got ${show(G)}`);
+  const [N, C, ...xs] = ls;
+  const [O, Cg, ...ksz] = rs;
+  if (C % G !== 0 || Cg * G !== C)
+    throw new TypeError(
+      `${fn}: lhs of shape ${fmtShape(ls)} has ${C} input channel(s), but rhs of shape ${fmtShape(rs)} takes ${Cg} per group` + (G > 1 ? ` with featureGroupCount ${G} (${Cg}·${G} ≠ ${C})` : ` (they must agree)`),
+    );
+  if (O % G !== 0) throw new TypeError(`${fn}: featureGroupCount ${G} must divide rhs's ${O} output channel(s) (rhs shape ${fmtShape(rs)})`);
+  const kk = ksz.map((s, d) => (s - 1) * rd[d] + 1);
+  let pads: Pair[];
+  if (opts.transpose) {
+    // convTranspose: a fractionally strided convolution
+    if (!(typeof padding === "string") && !(Array.isArray(padding) && padding.length === n))
+      throw new TypeError(`${fn}: padding must be "SAME", "VALID" or ${n} [lo, hi] pair(s), got ${show(padding)}`);
+    pads = kk.map((s, d) => transposePad(fn, s, strides[d], typeof padding === "string" ? padding : (padding as unknown[])[d], d));
+    ld = strides;
+    strides = new Array(n).fill(1);
+  } else if (typeof padding === "string") {
+    if (padding !== "VALID" && padding !== "SAME" && padding !== "SAME_LOWER") throw new TypeError(`${fn}: padding must be "VALID", "SAME", "SAME_LOWER" or a list of [lo, hi] pairs, got ${show(padding)}`);
+    if (ld.some((d) => d !== 1))
+      throw new TypeError(`${fn}: a padding name ("${padding}") with lhsDilation ${show(ld)} is not supported (as in JAX): give explicit [lo, hi] pairs, or use convTranspose`);
+    pads = xs.map((x, d) => {
+      if (padding === "VALID") return [0, 0];
+      const o = Math.ceil(x / strides[d]);
+      const t = Math.max(0, (o - 1) * strides[d] + kk[d] - x);
+      return padding === "SAME" ? [t >> 1, t - (t >> 1)] : [t - (t >> 1), t >> 1];
+    });
+  } else {
+    if (!Array.isArray(padding) || padding.length !== n || !padding.every((p) => ints(p) && p.length === 2))
+      throw new TypeError(`${fn}: padding must be "VALID", "SAME", "SAME_LOWER" or ${n} [lo, hi] pair(s) of integers (one per spatial dimension), got ${show(padding)}`);
+    pads = padding.map((p) => [p[0], p[1]] as Pair);
+  }
+  // output sizes (0 where the kernel does not fit, as XLA)
+  const ys = xs.map((x, d) => {
+    const xd = x === 0 ? 0 : (x - 1) * ld[d] + 1;
+    const span = xd + pads[d][0] + pads[d][1] - kk[d];
+    return span < 0 ? 0 : Math.floor(span / strides[d]) + 1;
+  });
+  // leading batch axes: equal sizes or 1 (the cotangent's too, for the adjoints)
+  const leads = [lshape.slice(0, k), rshape.slice(0, k), ...(gshape ? [gshape.slice(0, k)] : [])];
+  const lead = leads[0].map((_, i) => {
+    const sizes = leads.map((l) => l[i]);
+    const big = sizes.find((d) => d !== 1) ?? 1;
+    if (sizes.some((d) => d !== 1 && d !== big)) throw new TypeError(`${fn}: batched operands of shapes ${fmtShape(lshape)} and ${fmtShape(rshape)} differ in batch axis ${i}`);
+    return big;
+  });
+  const B = sizeOf(lead);
+  const offs = leads.map(() => new Int32Array(B));
+  for (let b = 0; b < B; b++) {
+    let rem = b;
+    const m = leads.map(() => 1);
+    for (let i = k - 1; i >= 0; i--) {
+      const idx = rem % lead[i];
+      rem = Math.floor(rem / lead[i]);
+      leads.forEach((l, q) => {
+        if (l[i] !== 1) offs[q][b] += idx * m[q];
+        m[q] *= l[i];
+      });
+    }
+  }
+  const [lOff, rOff, gOff = offs[0]] = offs;
+  const X = sizeOf(xs), K = sizeOf(ksz), P = sizeOf(ys);
+  const geo: Geometry = { out: [...lead, N, O, ...ys], lead, lOff, rOff, gOff, N, C, O, Cg, G, X, K, P, table: new Int32Array(0) };
+  if (!table) return geo;
+  // the table, one spatial dimension at a time (kernel-major, then output, row-major each)
+  let t = new Int32Array([0]);
+  let tk = 1, tp = 1;
+  for (let d = 0; d < n; d++) {
+    const one = new Int32Array(ksz[d] * ys[d]);
+    for (let j = 0; j < ksz[d]; j++)
+      for (let i = 0; i < ys[d]; i++) {
+        const u = i * strides[d] + j * rd[d] - pads[d][0];
+        const q = u >= 0 && u % ld[d] === 0 ? u / ld[d] : -1;
+        one[j * ys[d] + i] = q < xs[d] ? q : -1;
+      }
+    const nk = tk * ksz[d], np = tp * ys[d];
+    const next = new Int32Array(nk * np);
+    for (let a = 0; a < tk; a++)
+      for (let j = 0; j < ksz[d]; j++)
+        for (let p = 0; p < tp; p++)
+          for (let i = 0; i < ys[d]; i++) {
+            const prev = t[a * tp + p], q = one[j * ys[d] + i];
+            next[(a * ksz[d] + j) * np + p * ys[d] + i] = prev < 0 || q < 0 ? -1 : prev * xs[d] + q;
+          }
+    t = next;
+    tk = nk;
+    tp = np;
+  }
+  geo.table = t;
+  return geo;
+}
+
+const f32 = (a: NDArray, fn: string, what: string): NDArray => {
+  if (!(a instanceof NDArray)) throw new TypeError(`${fn}: ${what} must be an Array, got ${typeof a}`);
+  return a.dtype === "float32" ? a : astype(a, "float32");
+};
+
+/** convTranspose's transposeKernel: [.., I, O, ...ks] → [.., O, I, ...ks] with the spatial axes flipped (its own inverse). */
+function kernelView(r: NDArray, k: number): NDArray {
+  const s = r.shape;
+  const lead = sizeOf(s.slice(0, k));
+  const [A, Bc] = [s[k], s[k + 1]];
+  const K = sizeOf(s.slice(k + 2));
+  const out = new Float32Array(r.size);
+  for (let l = 0; l < lead; l++)
+    for (let a = 0; a < A; a++)
+      for (let b = 0; b < Bc; b++)
+        for (let j = 0; j < K; j++) out[((l * Bc + b) * A + a) * K + (K - 1 - j)] = r.data[((l * A + a) * Bc + b) * K + j];
+  return new NDArray(out, [...s.slice(0, k), Bc, A, ...s.slice(k + 2)], "float32");
+}
+
+/** The convolution primitive: lhs ⊛ rhs with `k` leading batch axes. */
+export function convGeneral(lhs: NDArray, rhs: NDArray, strides: unknown, padding: unknown, opts: ConvOpts = {}, k = 0): NDArray {
+  const fn = opts.fn ?? "convGeneralDilated";
+  let r = f32(rhs, fn, "rhs");
+  const x = f32(lhs, fn, "lhs");
+  if (opts.transposeKernel) r = kernelView(r, k);
+  const g = convGeometry(x.shape, r.shape, strides, padding, opts, k);
+  const { N, C, O, Cg, X, K, P, table } = g;
+  const Og = O / g.G;
+  const xd = x.data, wd = r.data;
+  const out = new Float32Array(sizeOf(g.out));
+  const acc = new Float64Array(P);
+  for (let b = 0; b < g.lOff.length; b++)
+    for (let nn = 0; nn < N; nn++)
+      for (let o = 0; o < O; o++) {
+        acc.fill(0);
+        const grp = Math.floor(o / Og);
+        for (let c = 0; c < Cg; c++) {
+          const xb = ((g.lOff[b] * N + nn) * C + grp * Cg + c) * X;
+          const wb = ((g.rOff[b] * O + o) * Cg + c) * K;
+          for (let j = 0; j < K; j++) {
+            const w = wd[wb + j], row = j * P;
+            for (let p = 0; p < P; p++) {
+              const i = table[row + p];
+              if (i >= 0) acc[p] += xd[xb + i] * w;
+            }
+          }
+        }
+        const ob = ((b * N + nn) * O + o) * P;
+        for (let p = 0; p < P; p++) out[ob + p] = acc[p];
+      }
+  return new NDArray(out, g.out, "float32");
+}
+
+const checkCt = (fn: string, g: NDArray, want: readonly number[], k: number) => {
+  const ok = g.shape.length === want.length && g.shape.every((d, i) => d === want[i] || (i < k && d === 1));
+  if (!ok) throw new TypeError(`${fn}: the cotangent has shape ${fmtShape(g.shape)}, the convolution's output ${fmtShape(want)}`);
+};
+
+/**
+ * The lhs cotangent: the transpose of lhs ↦ conv(lhs, rhs) applied to the cotangent `ct`
+ * (shaped like `lhs`; with batch axes, per batch element).
+ */
+export function convTLhs(ct: NDArray, rhs: NDArray, lhs: NDArray, strides: unknown, padding: unknown, opts: ConvOpts = {}, k = 0): NDArray {
+  const fn = opts.fn ?? "convGeneralDilated";
+  let r = f32(rhs, fn, "rhs");
+  if (opts.transposeKernel) r = kernelView(r, k);
+  const gd = f32(ct, fn, "cotangent");
+  const g = convGeometry(lhs.shape, r.shape, strides, padding, opts, k, gd.shape);
+  checkCt(fn, gd, g.out, k);
+  const { N, C, O, Cg, X, K, P, table } = g;
+  const Og = O / g.G;
+  const wd = r.data, cd = gd.data;
+  const shape = [...g.lead, ...lhs.shape.slice(k)];
+  const acc = new Float64Array(sizeOf(shape));
+  for (let b = 0; b < g.lOff.length; b++)
+    for (let nn = 0; nn < N; nn++)
+      for (let o = 0; o < O; o++) {
+        const grp = Math.floor(o / Og);
+        const gb = ((g.gOff[b] * N + nn) * O + o) * P;
+        for (let c = 0; c < Cg; c++) {
+          const xb = ((b * N + nn) * C + grp * Cg + c) * X;
+          const wb = ((g.rOff[b] * O + o) * Cg + c) * K;
+          for (let j = 0; j < K; j++) {
+            const w = wd[wb + j], row = j * P;
+            for (let p = 0; p < P; p++) {
+              const i = table[row + p];
+              if (i >= 0) acc[xb + i] += cd[gb + p] * w;
+            }
+          }
+        }
+      }
+  return new NDArray(Float32Array.from(acc), shape, "float32");
+}
+
+/** The rhs cotangent: the transpose of rhs ↦ conv(lhs, rhs) applied to `ct` (shaped like `rhs`; per batch element). */
+export function convTRhs(ct: NDArray, lhs: NDArray, rhs: NDArray, strides: unknown, padding: unknown, opts: ConvOpts = {}, k = 0): NDArray {
+  const fn = opts.fn ?? "convGeneralDilated";
+  const x = f32(lhs, fn, "lhs");
+  const rshape = opts.transposeKernel ? [...rhs.shape.slice(0, k), rhs.shape[k + 1], rhs.shape[k], ...rhs.shape.slice(k + 2)] : rhs.shape;
+  const gd = f32(ct, fn, "cotangent");
+  const g = convGeometry(x.shape, rshape, strides, padding, opts, k, gd.shape);
+  checkCt(fn, gd, g.out, k);
+  const { N, C, O, Cg, X, K, P, table } = g;
+  const Og = O / g.G;
+  const xd = x.data, cd = gd.data;
+  const shape = [...g.lead, ...rshape.slice(k)];
+  const acc = new Float64Array(sizeOf(shape));
+  for (let b = 0; b < g.lOff.length; b++)
+    for (let nn = 0; nn < N; nn++)
+      for (let o = 0; o < O; o++) {
+        const grp = Math.floor(o / Og);
+        const gb = ((g.gOff[b] * N + nn) * O + o) * P;
+        for (let c = 0; c < Cg; c++) {
+          const xb = ((g.lOff[b] * N + nn) * C + grp * Cg + c) * X;
+          const wb = ((b * O + o) * Cg + c) * K;
+          for (let j = 0; j < K; j++) {
+            const row = j * P;
+            let s = 0;
+            for (let p = 0; p < P; p++) {
+              const i = table[row + p];
+              if (i >= 0) s += cd[gb + p] * xd[xb + i];
+            }
+            acc[wb + j] += s;
+          }
+        }
+      }
+  const w = new NDArray(Float32Array.from(acc), shape, "float32");
+  return opts.transposeKernel ? kernelView(w, k) : w;
+}
+
+// ---- the public functions (jax-js's signatures) ----
+
+const arr = (a: unknown, fn: string, what: string): NDArray => f32(asArray(a as NDArray, fn), fn, what);
+
+/**
+ * General n-dimensional convolution (`jax.lax.conv_general_dilated` in NCHW/OIHW layout).
+ * @param lhs input, shape `[N, C_in, ...xs]`
+ * @param rhs kernel, shape `[C_out, C_in / G, ...ks]`
+ * @param windowStrides strides for each spatial dimension
+ * @param padding `"VALID"`, `"SAME"`, `"SAME_LOWER"` or `[lo, hi]` per spatial dimension
+ */
+export function convGeneralDilated(
+  lhs: NDArray,
+  rhs: NDArray,
+  windowStrides: number[],
+  padding: PaddingType,
+  { lhsDilation, rhsDilation, featureGroupCount }: { lhsDilation?: number[]; rhsDilation?: number[]; featureGroupCount?: number } = {},
+): NDArray {
+  const fn = "convGeneralDilated";
+  return convGeneral(arr(lhs, fn, "lhs"), arr(rhs, fn, "rhs"), windowStrides, padding, { fn, lhsDilation, rhsDilation, featureGroupCount });
+}
+
+/** convGeneralDilated with dilations as positional arguments. */
+export function convWithGeneralPadding(lhs: NDArray, rhs: NDArray, windowStrides: number[], padding: PaddingType, lhsDilation?: number[], rhsDilation?: number[]): NDArray {
+  const fn = "convWithGeneralPadding";
+  return convGeneral(arr(lhs, fn, "lhs"), arr(rhs, fn, "rhs"), windowStrides, padding, { fn, lhsDilation, rhsDilation });
+}
+
+/** convGeneralDilated with no dilation and one feature group. */
+export function conv(lhs: NDArray, rhs: NDArray, windowStrides: number[], padding: PaddingType): NDArray {
+  const fn = "conv";
+  return convGeneral(arr(lhs, fn, "lhs"), arr(rhs, fn, "rhs"), windowStrides, padding, { fn });
+}
+
+/**
+ * The transposed ("fractionally strided") convolution, as jax-js computes it (JAX's consistent
+ * padding): a convolution with lhs dilation `strides`, unit strides and padding
+ * `dilation·(kernel - 1) - padding` on each side. With `transposeKernel` the kernel is given as
+ * `[C_in, C_out, ...ks]` and its spatial axes are flipped (PyTorch's and TensorFlow's convention).
+ */
+export function convTranspose(lhs: NDArray, rhs: NDArray, strides: number[], padding: PaddingType, { rhsDilation, transposeKernel }: { rhsDilation?: number[]; transposeKernel?: boolean } = {}): NDArray {
+  const fn = "convTranspose";
+  return convGeneral(arr(lhs, fn, "lhs"), arr(rhs, fn, "rhs"), strides, padding, { fn, rhsDilation, transpose: true, transposeKernel: !!transposeKernel });
+}
