@@ -7,7 +7,7 @@ import * as nn from "../dist/runtime/nn/activations.js";
 
 export function table() {
   const fns = (m) => Object.keys(m).filter((k) => typeof m[k] === "function");
-  return apiTable({ jnp: fns(jnp).filter((k) => !(k in nn) || k === "logsumexp"), "jnp.linalg": fns(jnp.linalg), nn: fns(nn).filter((k) => k !== "logsumexp") });
+  return apiTable({ jnp: fns(jnp).filter((k) => !(k in nn) || k === "logsumexp"), "jnp.linalg": fns(jnp.linalg), "jnp.fft": fns(jnp.fft), nn: fns(nn).filter((k) => k !== "logsumexp") });
 }
 
 export function withTable(readme) {

@@ -12,13 +12,15 @@ import { FUSABLE } from "./jit/fuse.js";
 
 /** The primitives a lowering rule emits, from a probe call (null: it needs arguments a probe cannot guess). */
 function primsOf(name: string): string[] | null {
-  for (let nargs = 1; nargs <= 3; nargs++) {
-    const seen = probe(name, nargs);
-    if (seen) return seen;
-  }
+  // (a first argument that is a list of Arrays, or a ComplexPair { real, imag })
+  for (const pair of [false, true])
+    for (let nargs = 1; nargs <= 3; nargs++) {
+      const seen = probe(name, nargs, pair);
+      if (seen) return seen;
+    }
   return null;
 }
-function probe(name: string, nargs: number): string[] | null {
+function probe(name: string, nargs: number, pair = false): string[] | null {
   const rule = JNP[name];
   const seen: string[] = [];
   try {
@@ -29,7 +31,8 @@ function probe(name: string, nargs: number): string[] | null {
           return freshVar("t", ty ?? "arr");
         },
         leaf: (i: number) => (i === 0 ? freshVar("x", "arr") : i === 1 ? freshVar("y", "arr") : lit(1)),
-        tree: (i: number): Tree<Value> | undefined => (i === 0 ? { kind: "tup", kids: [leaf(freshVar("a", "arr")), leaf(freshVar("b", "arr"))] } : undefined),
+        tree: (i: number): Tree<Value> | undefined =>
+          i === 0 ? (pair ? { kind: "obj", keys: ["imag", "real"], kids: [leaf(freshVar("b", "arr")), leaf(freshVar("a", "arr"))] } : { kind: "tup", kids: [leaf(freshVar("a", "arr")), leaf(freshVar("b", "arr"))] }) : undefined,
         nargs,
         fail: (msg: string) => {
           throw new Error(msg);

@@ -81,6 +81,6 @@ export const FFT_BATCH: Readonly<Record<string, BatchEntry>> = {
   rdft: { rule: (c, [x, spec]) => c.o.rdft(x, shifted(spec)) },
   irdft: { rule: (c, [p, like, spec], bd) => (like.tag === "const" ? c.o.irdft(p, like, shifted(spec)) : c.o.irdft(bcast(c, p, bd[0]), bcast(c, like, bd[1]), shifted(spec))) },
   fftRoll: { rule: (c, [x, spec]) => c.o.fftRoll(x, shifted(spec)) },
-  fftfreq: { rule: (c) => c.fail("vmap of jnp.fft.fftfreq with n or d that differs per example (its length would differ; compute it outside vmap)") },
-  rfftfreq: { rule: (c) => c.fail("vmap of jnp.fft.rfftfreq with n or d that differs per example (its length would differ; compute it outside vmap)") },
+  fftfreq: { none: "its length would differ per example (n or d mapped: compute it outside vmap)" },
+  rfftfreq: { none: "its length would differ per example (n or d mapped: compute it outside vmap)" },
 };

@@ -37,7 +37,7 @@ const complexOut = (x: LoweringCtx, p: Value): Tree<Value> => ({
 /** Argument i as one axis written literally (default `dflt`). */
 function axisArg(x: LoweringCtx, i: number, fn: string, dflt: number): number {
   const v = x.leaf(i);
-  if (v.tag === "const" && v.value === undefined) return dflt;
+  if (i >= x.nargs || (v.tag === "const" && v.value === undefined)) return dflt;
   if (v.tag !== "const" || typeof v.value !== "number") return x.fail(`jnp.fft.${fn}: axis must be a number written literally (known at build time)`);
   return v.value;
 }
@@ -45,7 +45,7 @@ function axisArg(x: LoweringCtx, i: number, fn: string, dflt: number): number {
 function axesArg(x: LoweringCtx, i: number, fn: string, dflt: Axes, single = false): Axes {
   const t = x.tree(i);
   const v = t?.kind === "leaf" ? t.v : undefined;
-  if (!t || (v && v.tag === "const" && v.value === undefined)) return dflt;
+  if (i >= x.nargs || !t || (v && v.tag === "const" && v.value === undefined)) return dflt;
   if (v && v.tag === "const" && v.value === null) return null;
   if (single && v && v.tag === "const" && typeof v.value === "number") return [v.value];
   if (v && v.tag === "const" && Array.isArray(v.value) && v.value.every((a) => typeof a === "number")) return checkAxes(x, fn, v.value as number[]);
