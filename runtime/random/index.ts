@@ -996,3 +996,4 @@ function fmtIntArray(data: ArrayLike<number>, shape: number[]): string {
   return render(0, 0);
 }
 export { gamma, beta, dirichlet, t, poisson, multivariateNormal } from "./distributions.js";
+export { ball, doubleSidedMaxwell, geometric, lognormal, maxwell, pareto, rayleigh, triangular, weibullMin } from "./more.js";
