@@ -327,55 +327,78 @@ function triKernel(T: Float64Array, n: number, B: Float64Array, r: number, c: nu
 
 // ---- the primitives' kernels (what generated code calls) ---------------------------------------
 
+/**
+ * One decomposition per input and kind, shared by the primitives that each return one of its
+ * results (eigh's w and v, svd's u, s, vt, ...): remembered for the Array object it was computed
+ * from while that Array lives, and used only if its values are still the same.
+ */
+const MEMO = new WeakMap<object, Map<string, { data: Float32Array; value: unknown }>>();
+function memo<T>(op: string, a: ArrayLike, square: boolean, key: string, compute: (x: Mats) => T, what = "a"): { x: Mats; value: T } {
+  const x = matrices(op, a, square, what);
+  if (!(a instanceof NDArray)) return { x, value: compute(x) };
+  const data = astype(a, "float32").data as Float32Array;
+  const per = MEMO.get(a) ?? new Map();
+  MEMO.set(a, per);
+  const hit = per.get(key);
+  if (hit && hit.data.length === data.length && hit.data.every((v: number, i: number) => Object.is(v, data[i]))) return { x, value: hit.value as T };
+  const value = compute(x);
+  per.set(key, { data: Float32Array.from(data), value });
+  return { x, value };
+}
+const eighOf = (a: ArrayLike) => memo("eigh", a, true, "eigh", ({ n, mats }) => mats.map((A) => eighKernel(A, n)));
+const svdOf = (a: ArrayLike, full: boolean) => memo("svd", a, false, `svd${full}`, ({ m, n, mats }) => mats.map((A) => svdKernel(A, m, n, full)));
+const qrOf = (a: ArrayLike, complete_: boolean) => memo("qr", a, false, `qr${complete_}`, ({ m, n, mats }) => mats.map((A) => qrKernel(A, m, n, complete_)));
+const luOf = (a: ArrayLike) => memo("lu", a, false, "lu", ({ m, n, mats }) => mats.map((A) => luKernel(A, m, n)), "x");
+
 /** The eigenvalues (ascending) of symmetric matrices (the input is taken as symmetric). */
 export function eighW(a: ArrayLike): NDArray {
-  const { n, batch, mats } = matrices("eigh", a, true);
-  return pack(mats.map((A) => eighKernel(A, n).w), [...batch, n]);
+  const { x, value } = eighOf(a);
+  return pack(value.map((r) => r.w), [...x.batch, x.n]);
 }
 /** The eigenvectors (columns) of symmetric matrices. */
 export function eighV(a: ArrayLike): NDArray {
-  const { n, batch, mats } = matrices("eigh", a, true);
-  return pack(mats.map((A) => eighKernel(A, n).V), [...batch, n, n]);
+  const { x, value } = eighOf(a);
+  return pack(value.map((r) => r.V), [...x.batch, x.n, x.n]);
 }
 /** The singular values (descending). */
 export function svdS(a: ArrayLike): NDArray {
-  const { m, n, batch, mats } = matrices("svd", a, false);
-  return pack(mats.map((A) => svdKernel(A, m, n, false).s), [...batch, Math.min(m, n)]);
+  const { x, value } = svdOf(a, false);
+  return pack(value.map((r) => r.s), [...x.batch, Math.min(x.m, x.n)]);
 }
 /** svd's u (m×k, or m×m when full). */
 export function svdU(a: ArrayLike, full: boolean): NDArray {
-  const { m, n, batch, mats } = matrices("svd", a, false);
-  return pack(mats.map((A) => svdKernel(A, m, n, full).U), [...batch, m, full ? m : Math.min(m, n)]);
+  const { x, value } = svdOf(a, full);
+  return pack(value.map((r) => r.U), [...x.batch, x.m, full ? x.m : Math.min(x.m, x.n)]);
 }
 /** svd's vt (k×n, or n×n when full). */
 export function svdVt(a: ArrayLike, full: boolean): NDArray {
-  const { m, n, batch, mats } = matrices("svd", a, false);
-  return pack(mats.map((A) => svdKernel(A, m, n, full).Vt), [...batch, full ? n : Math.min(m, n), n]);
+  const { x, value } = svdOf(a, full);
+  return pack(value.map((r) => r.Vt), [...x.batch, full ? x.n : Math.min(x.m, x.n), x.n]);
 }
 /** qr's q. */
 export function qrQ(a: ArrayLike, complete_: boolean): NDArray {
-  const { m, n, batch, mats } = matrices("qr", a, false);
-  return pack(mats.map((A) => qrKernel(A, m, n, complete_).Q), [...batch, m, complete_ ? m : Math.min(m, n)]);
+  const { x, value } = qrOf(a, complete_);
+  return pack(value.map((r) => r.Q), [...x.batch, x.m, complete_ ? x.m : Math.min(x.m, x.n)]);
 }
 /** qr's r. */
 export function qrR(a: ArrayLike, complete_: boolean): NDArray {
-  const { m, n, batch, mats } = matrices("qr", a, false);
-  return pack(mats.map((A) => qrKernel(A, m, n, complete_).R), [...batch, complete_ ? m : Math.min(m, n), n]);
+  const { x, value } = qrOf(a, complete_);
+  return pack(value.map((r) => r.R), [...x.batch, complete_ ? x.m : Math.min(x.m, x.n), x.n]);
 }
 /** lu's packed factors (L's unit diagonal not stored). */
 export function luFactors(a: ArrayLike): NDArray {
-  const { m, n, batch, mats } = matrices("lu", a, false, "x");
-  return pack(mats.map((A) => luKernel(A, m, n).lu), [...batch, m, n]);
+  const { x, value } = luOf(a);
+  return pack(value.map((r) => r.lu), [...x.batch, x.m, x.n]);
 }
 /** lu's pivots (int32, [..., min(m, n)]). */
 export function luPivots(a: ArrayLike): NDArray {
-  const { m, n, batch, mats } = matrices("lu", a, false, "x");
-  return packInt(mats.map((A) => luKernel(A, m, n).piv), [...batch, Math.min(m, n)]);
+  const { x, value } = luOf(a);
+  return packInt(value.map((r) => r.piv), [...x.batch, Math.min(x.m, x.n)]);
 }
 /** lu's row permutation (int32, [..., m]). */
 export function luPermutation(a: ArrayLike): NDArray {
-  const { m, n, batch, mats } = matrices("lu", a, false, "x");
-  return packInt(mats.map((A) => luKernel(A, m, n).perm), [...batch, m]);
+  const { x, value } = luOf(a);
+  return packInt(value.map((r) => r.perm), [...x.batch, x.m]);
 }
 
 /** lax.linalg.triangularSolve's kernel: a [..., n, n] triangular, b [..., m, k] with the same batch. */

@@ -4,7 +4,7 @@
 // forward mode against reverse mode, vmap against the per-example loop, and the errors.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { grad, jvp, vmap, lax, numpy as jnp } from "../../runtime/index.js";
+import { grad, jit, jvp, vmap, lax, numpy as jnp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 
 const F = JSON.parse(readFileSync(new URL("../fixtures/decomp.json", import.meta.url), "utf8"));
@@ -52,6 +52,20 @@ describe("eigh / eigvalsh", () => {
     const g = grad((m: Array) => f(m).item() as number)(s44);
     const [, t] = jvp(f, [s44], [W44]);
     expect(Math.abs((t.item() as number) - (jnp.sum(jnp.multiply(g, W44)).item() as number))).toBeLessThan(1e-4);
+  });
+  it("second derivatives: forward over reverse (the rules are IR) against float64 central differences of the exact gradient", () => {
+    const f = (m: Array) => jnp.sum(jnp.multiply(jnp.linalg.eigvalsh(m), W4)).item() as number;
+    const T = jnp.add(W44, mT(W44));
+    const [, hv] = jvp(grad(f), [s44], [T]);
+    near(hv, F.hv_eigvalsh, 1e-4);
+  });
+  it("jit gives eager code's values", () => {
+    const f = jit((m: Array) => {
+      const [w, v] = jnp.linalg.eigh(m);
+      return jnp.matmul(jnp.multiply(v, w), jnp.linalg.svdvals(v));
+    });
+    const [w, v] = jnp.linalg.eigh(s44);
+    expect(maxDiff(f(s44), jnp.matmul(jnp.multiply(v, w), jnp.linalg.svdvals(v)))).toBe(0);
   });
   it("vmap of its gradient equals the loop", () => {
     const batch = jnp.stack([s44, jnp.multiply(s44, 2), jnp.add(s44, jnp.eye(4))]);
