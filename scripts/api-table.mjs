@@ -4,10 +4,16 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { apiTable } from "../dist/transformer/api-table.js";
 import * as jnp from "../dist/runtime/numpy/index.js";
 import * as nn from "../dist/runtime/nn/activations.js";
+import * as scipySpecial from "../dist/runtime/scipy-special.js";
 
 export function table() {
   const fns = (m) => Object.keys(m).filter((k) => typeof m[k] === "function");
-  return apiTable({ jnp: fns(jnp).filter((k) => !(k in nn) || k === "logsumexp"), "jnp.linalg": fns(jnp.linalg), "jnp.fft": fns(jnp.fft), nn: fns(nn).filter((k) => k !== "logsumexp") });
+  // (a function exported under another name than it is declared by: nn.identity is nnIdentity)
+  const declared = Object.fromEntries(fns(nn).filter((k) => nn[k].name !== k).map((k) => [`nn.${k}`, nn[k].name]));
+  return apiTable(
+    { jnp: fns(jnp).filter((k) => !(k in nn) || k === "logsumexp" || nn[k] !== jnp[k]), "jnp.linalg": fns(jnp.linalg), "jnp.fft": fns(jnp.fft), nn: fns(nn).filter((k) => k !== "logsumexp"), scipySpecial: fns(scipySpecial).filter((k) => !(k in nn) && k !== "logsumexp") },
+    declared,
+  );
 }
 
 export function withTable(readme) {

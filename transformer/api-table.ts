@@ -48,6 +48,8 @@ function probe(name: string, nargs: number, pair = false): string[] | null {
 
 /** Primitives that only compute masks, shapes or options (their zero derivative is by design). */
 const cols = (prims: string[]) => {
+  // (no primitive at all: the function returns its input, nn.identity)
+  if (prims.length === 0) return { diff: "yes", batch: "yes", fused: "yes" };
   const defs = prims.map((p) => PRIMS[p]);
   const real = defs.filter((d) => !d.nondiff && d.ty !== "other");
   // (a result made by a comparison or a nondifferentiable primitive is constant: bool, int, masks)
@@ -59,13 +61,18 @@ const cols = (prims: string[]) => {
   return { diff, batch, fused };
 };
 
-/** The table, one row per function of each namespace (names as the runtime exports them). */
-export function apiTable(namespaces: Record<string, readonly string[]>): string {
+/**
+ * The table, one row per function of each namespace (names as the runtime exports them; `declared`
+ * maps "ns.name" to the name the transformer lowers it by, where the two differ: nn.identity is
+ * declared as nnIdentity).
+ */
+export function apiTable(namespaces: Record<string, readonly string[]>, declared: Readonly<Record<string, string>> = {}): string {
   const rows: string[] = ["| function | differentiable | vmap of batched inputs | jit |", "|---|---|---|---|"];
   for (const [ns, names] of Object.entries(namespaces))
     for (const name of [...names].sort()) {
-      if (!JNP[name]) continue;
-      const prims = primsOf(name);
+      const lowered = declared[`${ns}.${name}`] ?? name;
+      if (!JNP[lowered]) continue;
+      const prims = primsOf(lowered);
       if (!prims) continue;
       const c = cols(prims);
       rows.push(`| \`${ns}.${name}\` | ${c.diff} | ${c.batch} | ${c.fused} |`);
