@@ -189,12 +189,12 @@ export function diagOpT(g: ArrayLike, v: ArrayLike, k: number, kb = 0): NDArray 
 // ---- average's weights: a 1-D list along an axis of a ------------------------------------------
 
 /** w reshaped to broadcast along `axis` of a when w is 1-D and a is not (numpy.average); else w as it is. */
-export function alongAxis(w: ArrayLike, a: ArrayLike, axis: number, kw = 0, ka = 0): NDArray {
+export function alongAxis(w: ArrayLike, a: ArrayLike, axis: number, kw = 0, ka = 0, fn = "average"): NDArray {
   const W = asArray(w), A = asArray(a);
   const ws = W.shape.slice(kw), as = A.shape.slice(ka);
   if (ws.length !== 1 || as.length <= 1) return W;
-  const ax = normAxis("average", axis, as.length, as);
-  if (ws[0] !== as[ax]) throw new TypeError(`average: 1-D weights of shape ${fmtShape(ws)} do not match axis ${axis} of a (shape ${fmtShape(as)})`);
+  const ax = normAxis(fn, axis, as.length, as);
+  if (ws[0] !== as[ax]) throw new TypeError(`${fn}: 1-D ${fn === "average" ? "weights" : "x"} of shape ${fmtShape(ws)} do not match axis ${axis} of a (shape ${fmtShape(as)})`);
   return reshape(W, [...W.shape.slice(0, kw), ...as.map((d, i) => (i === ax ? ws[0] : 1))]);
 }
 

@@ -47,7 +47,7 @@ export interface MoreOps<V> extends FormulaOps<V> {
   /** hstack's axis of x: 0 when 1-D, else 1 (a number, known at run time). */
   hAxis(x: V): V;
   /** average's weights made to broadcast along `axis` of a (a 1-D w; others as they are). */
-  alongAxis(w: V, a: V, axis: number): V;
+  alongAxis(w: V, a: V, axis: number, fn: string): V;
   /** x's dtype when known (at run time; the IR does not know it). */
   dtypeOf(x: V): string | undefined;
 }
@@ -75,7 +75,7 @@ export const EAGER_MORE: MoreOps<NDArray> = {
   cos: ew.cos,
   atleast: (x, mode) => ar.atleast(x, mode),
   hAxis: (x) => ar.hstackAxis(x) as unknown as NDArray,
-  alongAxis: (w, a, axis) => alongAxis(w, a, axis),
+  alongAxis: (w, a, axis, fn) => alongAxis(w, a, axis, 0, 0, fn),
   dtypeOf: (x) => (x instanceof NDArray ? x.dtype : undefined),
 };
 
@@ -109,6 +109,8 @@ function diffOf<V>(o: MoreOps<V>, x: V, n: number, axis: number, fn: string): V 
   }
   return d;
 }
+/** A data argument as float32 (a number stays a weak constant). */
+const f32 = <V>(o: MoreOps<V>, v: unknown): V => (typeof v === "number" ? o.c(v) : o.astype(o.arr(v), "float32"));
 /** x ** e with e an exponent array: a zero exponent gives 1 with a zero derivative even at x = 0. */
 const powE = <V>(o: MoreOps<V>, x: V, e: V) => o.pow(o.where(o.equal(e, o.c(0)), o.c(1), x), e);
 /** Round half to even (NumPy's and JAX's round). */
@@ -228,8 +230,8 @@ export const MORE_FORMULAS: Readonly<Record<string, MoreFormula>> = {
   },
   rint: (o, x) => rintOf(o, o.arr(x)),
   logicalXor: (o, a, b) => o.notEqual(o.notEqual(o.arr(a), o.c(0)), o.notEqual(o.arr(b), o.c(0))),
-  ldexp: (o, a, b) => o.mul(o.arr(a), o.pow(o.c(2), o.astype(o.arr(b), "float32"))),
-  floatPower: (o, a, b) => o.pow(o.astype(o.arr(a), "float32"), o.astype(o.arr(b), "float32")),
+  ldexp: (o, a, b) => o.mul(o.arr(a), o.pow(o.c(2), f32(o, b))),
+  floatPower: (o, a, b) => o.pow(f32(o, a), f32(o, b)),
   divmod: (o, a, b) => [COMPOSITES.floorDivide(o, o.arr(a), o.arr(b)), COMPOSITES.remainder(o, o.arr(a), o.arr(b))],
   // (fractional, integral), both with x's sign; ±inf: (0, ±inf)
   modf: (o, x0) => {
@@ -261,7 +263,7 @@ export const MORE_FORMULAS: Readonly<Record<string, MoreFormula>> = {
     const a = o.arr(a0);
     if (weights === undefined || weights === null) return o.mean(a, axis ?? null, keepdims);
     const w = o.arr(weights);
-    const wa = typeof axis === "number" ? o.alongAxis(w, a, axis) : w;
+    const wa = typeof axis === "number" ? o.alongAxis(w, a, axis, "average") : w;
     return o.div(o.sum(o.mul(a, wa), axis ?? null, keepdims), o.sum(o.add(o.zerosLike(a), wa), axis ?? null, keepdims));
   },
   cov: (o, x, y, opts) => {
@@ -299,10 +301,10 @@ export const MORE_FORMULAS: Readonly<Record<string, MoreFormula>> = {
   trapezoid: (o, y0, x0, opts) => {
     const { dx = 1, axis = -1 } = (opts ?? {}) as { dx?: unknown; axis?: number };
     const ax = stat("trapezoid", "axis", axis);
-    const y = o.moveaxis(o.arr(y0), ax, -1);
-    const d = x0 === undefined || x0 === null ? o.arr(dx) : diffOf(o, ax === -1 ? o.arr(x0) : o.moveaxis(o.arr(x0), ax, -1), 1, -1, "trapezoid");
-    const mid = o.add(sl(o, y, -1, 1, undefined, "trapezoid"), sl(o, y, -1, 0, -1, "trapezoid"));
-    return o.sum(o.div(o.mul(d, mid), o.c(2)), -1, false);
+    const y = o.arr(y0);
+    const d = x0 === undefined || x0 === null ? o.arr(dx) : diffOf(o, o.alongAxis(o.arr(x0), y, ax, "trapezoid"), 1, ax, "trapezoid");
+    const mid = o.add(sl(o, y, ax, 1, undefined, "trapezoid"), sl(o, y, ax, 0, -1, "trapezoid"));
+    return o.sum(o.div(o.mul(d, mid), o.c(2)), ax, false);
   },
   unwrap: (o, p0, discont0, axis0, period0) => {
     const axis = stat("unwrap", "axis", axis0, -1);

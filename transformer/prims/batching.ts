@@ -260,7 +260,8 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   take: {
     rule: (c, [x, idx, ax], bd) => {
       if (bd[1]) return c.o.vTake(x, idx, ax, lit({ kx: bd[0] ? 1 : 0, ki: 1 }));
-      if (cst(ax) === null || cst(ax) === undefined) return c.o.take(c.o.vReshape(x, lit([-1]), num(1)), idx, num(1));
+      // (an axis known only at run time is a value, not "no axis")
+      if (isConst(ax) && (cst(ax) === null || cst(ax) === undefined)) return c.o.take(c.o.vReshape(x, lit([-1]), num(1)), idx, num(1));
       return c.o.take(x, idx, shiftAxes(c, x, ax, "reduce"));
     },
   },
@@ -268,7 +269,7 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
     rule: (c, [g, x, idx, ax], bd) => {
       if (bd[2]) return c.o.vTakeTranspose(bc(c, g, bd[0]), x, idx, ax, lit({ kx: bd[1] ? 1 : 0, ki: 1 }));
       const xb = bc(c, x, bd[1]);
-      if (cst(ax) === null || cst(ax) === undefined) return c.o.reshapeLike(c.o.takeTranspose(bc(c, g, bd[0]), c.o.vReshape(xb, lit([-1]), num(1)), idx, num(1)), xb);
+      if (isConst(ax) && (cst(ax) === null || cst(ax) === undefined)) return c.o.reshapeLike(c.o.takeTranspose(bc(c, g, bd[0]), c.o.vReshape(xb, lit([-1]), num(1)), idx, num(1)), xb);
       return c.o.takeTranspose(bc(c, g, bd[0]), xb, idx, shiftAxes(c, xb, ax, "reduce"));
     },
   },

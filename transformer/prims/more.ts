@@ -30,8 +30,8 @@ export const MORE: Readonly<Record<string, PrimDef>> = {
   // (v, k, kb): linear in v, its adjoint the other way round
   diagOp: { ...T, arity: 3, kernel: "movement", vjp: (o, g, y, [v, k, kb]) => [o.diagOpT(g, v, k, kb), null, null], jvp: linear0("diagOp") },
   diagOpT: { ...T, arity: 4, kernel: "movement", shape: { arg: 1 }, vjp: (o, gv, y, [, , k, kb]) => [o.diagOp(gv, k, kb), null, null, null], jvp: linear0("diagOpT") },
-  // (w, a, axis, kw, ka): average's 1-D weights reshaped along an axis of a (linear in w)
-  alongAxis: { ...T, arity: 5, kernel: "movement", vjp: (o, g, y, [w]) => [o.reshapeLike(g, w), null, null, null, null], jvp: linear0("alongAxis") },
+  // (w, a, axis, kw, ka, fn): average's 1-D weights reshaped along an axis of a (linear in w)
+  alongAxis: { ...T, arity: 6, kernel: "movement", vjp: (o, g, y, [w]) => [o.reshapeLike(g, w), null, null, null, null, null], jvp: linear0("alongAxis") },
   // (name, ...args): an eager function of more-prims.ts's table
   moreEager: { ...T, arity: { min: 1 }, nondiff: true },
 };
@@ -63,7 +63,7 @@ export const MORE_BATCH: Readonly<Record<string, BatchEntry>> = {
   tdotGradB: tdBatch,
   diagOp: { rule: (c, [v, k, kb]) => c.o.diagOp(v, k, num((cst(kb) as number) + 1)) },
   diagOpT: { rule: (c, [g, v, k, kb], bd) => c.o.diagOpT(bc(c, g, bd[0]), bc(c, v, bd[1]), k, num((cst(kb) as number) + 1)) },
-  alongAxis: { rule: (c, [w, a, ax, kw, ka], bd) => c.o.alongAxis(bc(c, w, bd[0]), bc(c, a, bd[1]), ax, num((cst(kw) as number) + 1), num((cst(ka) as number) + 1)) },
+  alongAxis: { rule: (c, [w, a, ax, kw, ka, fn], bd) => c.o.alongAxis(bc(c, w, bd[0]), bc(c, a, bd[1]), ax, num((cst(kw) as number) + 1), num((cst(ka) as number) + 1), fn) },
   moreEager: {
     rule: (c, [name, ...args]) => {
       const n = cst(name) as string;

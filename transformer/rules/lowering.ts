@@ -226,7 +226,6 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   prod: reduce("prod"),
   logsumexp: reduce("logsumexp"),
   var: reduce("var"),
-  var_: reduce("var"), // (declared as var_, exported as var: `var` is a reserved word)
   std: (x) => leaf(x.prim("sqrt", [x.prim("var", [x.leaf(0), x.leaf(1), x.leaf(2)], "arr")], "arr")),
   argmax: reduce("argmax"),
   argmin: reduce("argmin"),
