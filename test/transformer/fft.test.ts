@@ -168,7 +168,7 @@ describe("gradients against central differences of numpy.fft in float64", () => 
     // d²q/dx_i² = 2·Σ_k w_k |e^{-2πik i/n}|² = 2·Σ_k w_k (each frequency has modulus one)
     for (let i = 0; i < 6; i++) {
       const h = grad((v: Array) => jnp.take(grad(q)(v), i));
-      expect(h(x).tolist()[i]).toBeCloseTo(2 * 2.5, 4);
+      expect((h(x).tolist() as number[])[i]).toBeCloseTo(2 * 2.5, 4);
     }
   });
 });
