@@ -5,13 +5,19 @@ import { apiTable } from "../dist/transformer/api-table.js";
 import * as jnp from "../dist/runtime/numpy/index.js";
 import * as nn from "../dist/runtime/nn/activations.js";
 import * as scipySpecial from "../dist/runtime/scipy-special.js";
+import * as laxLinalg from "../dist/runtime/lax/linalg.js";
 
 export function table() {
   const fns = (m) => Object.keys(m).filter((k) => typeof m[k] === "function");
   // (a function exported under another name than it is declared by: nn.identity is nnIdentity)
-  const declared = Object.fromEntries(fns(nn).filter((k) => nn[k].name !== k).map((k) => [`nn.${k}`, nn[k].name]));
+  const declared = Object.fromEntries([
+    ...fns(nn).filter((k) => nn[k].name !== k).map((k) => [`nn.${k}`, nn[k].name]),
+    ...fns(jnp.linalg).filter((k) => jnp.linalg[k].name !== k).map((k) => [`jnp.linalg.${k}`, jnp.linalg[k].name]),
+    // (lax's functions lower by the name lax.<name>)
+    ...fns(laxLinalg).map((k) => [`lax.linalg.${k}`, `lax.${k}`]),
+  ]);
   return apiTable(
-    { jnp: fns(jnp).filter((k) => !(k in nn) || k === "logsumexp" || nn[k] !== jnp[k]), "jnp.linalg": fns(jnp.linalg), "jnp.fft": fns(jnp.fft), nn: fns(nn).filter((k) => k !== "logsumexp"), scipySpecial: fns(scipySpecial).filter((k) => !(k in nn) && k !== "logsumexp") },
+    { jnp: fns(jnp).filter((k) => !(k in nn) || k === "logsumexp" || nn[k] !== jnp[k]), "jnp.linalg": fns(jnp.linalg), "jnp.fft": fns(jnp.fft), nn: fns(nn).filter((k) => k !== "logsumexp"), scipySpecial: fns(scipySpecial).filter((k) => !(k in nn) && k !== "logsumexp"), "lax.linalg": fns(laxLinalg) },
     declared,
   );
 }

@@ -12,6 +12,7 @@ import { powerChain } from "../../runtime/numpy/decomp.js";
 
 /** Argument i, an options object written literally (undefined when absent). */
 function optsOf<T>(x: LoweringCtx, i: number, fn: string): T {
+  if (i >= x.nargs) return {} as T;
   const v = x.leaf(i);
   if (v.tag === "const" && (v.value === undefined || (typeof v.value === "object" && v.value !== null))) return (v.value ?? {}) as T;
   return x.fail(`${fn}: the options must be an object written literally (known at build time)`);
@@ -73,7 +74,7 @@ export const DECOMP_LOWERING: Readonly<Record<string, CallLowering>> = {
     return leaf(vs.slice(1).reduce(matmul(x), vs[0]));
   },
   linalgCross: (x) => {
-    const ax = x.leaf(2);
+    const ax = x.nargs > 2 ? x.leaf(2) : num(-1);
     const axis = ax.tag === "const" && ax.value === undefined ? num(-1) : ax;
     if (axis.tag !== "const") return x.fail("cross: the axis must be a number written literally (known at build time)");
     const part = (i: number, j: number) => x.prim("take", [x.leaf(i), num(j), axis], "arr");
@@ -97,7 +98,9 @@ export const DECOMP_LOWERING: Readonly<Record<string, CallLowering>> = {
   "lax.svd": (x) => svdLowering(x, "lax.linalg.svd"),
   "lax.lu": (x) => {
     const a = arr(x, 0);
-    return tup(x.prim("luFactors", [a], "arr"), x.prim("luPivots", [a], "arr"), x.prim("luPermutation", [a], "arr"));
+    // (the differentiable result emitted last: the API table reads a function's last primitive)
+    const [piv, perm] = [x.prim("luPivots", [a], "arr"), x.prim("luPermutation", [a], "arr")];
+    return tup(x.prim("luFactors", [a], "arr"), piv, perm);
   },
   "lax.triangularSolve": (x) => leaf(x.prim("triSolve", [arr(x, 0), arr(x, 1), lit(optsOf(x, 2, "lax.linalg.triangularSolve"))], "arr")),
 };
