@@ -132,6 +132,13 @@ describe("svd / svdvals", () => {
     const [, t] = jvp(f, [t53], [W53]);
     expect(Math.abs((t.item() as number) - (jnp.sum(jnp.multiply(g, W53)).item() as number))).toBeLessThan(1e-4);
   });
+  it("second derivatives (forward over reverse) against float64 central differences", () => {
+    const f = (m: Array) => {
+      const [u, s, vt] = jnp.linalg.svd(m, { fullMatrices: false });
+      return (jnp.sum(jnp.multiply(u, W53)).item() as number) + (jnp.sum(jnp.multiply(s, W3)).item() as number) + (jnp.sum(jnp.multiply(vt, W33)).item() as number);
+    };
+    near(jvp(grad(f), [t53], [W53])[1], F.hv_svd_t53, 2e-3);
+  });
   it("the derivative of u with fullMatrices and a non-square matrix is an error naming svd and the shape", () => {
     const f = (m: Array) => jnp.sum(jnp.linalg.svd(m)[0]).item() as number;
     expect(() => grad(f)(t53)).toThrow(/svd: .*fullMatrices.*\(5, 3\)/);
@@ -176,6 +183,13 @@ describe("qr", () => {
     const [, t] = jvp(f, [t53], [W53]);
     const g = grad((m: Array) => f(m).item() as number)(t53);
     expect(Math.abs((t.item() as number) - (jnp.sum(jnp.multiply(g, W53)).item() as number))).toBeLessThan(1e-4);
+  });
+  it("second derivatives (forward over reverse) against float64 central differences", () => {
+    const f = (m: Array) => {
+      const [q, r] = jnp.linalg.qr(m);
+      return (jnp.sum(jnp.multiply(q, W53)).item() as number) + (jnp.sum(jnp.multiply(r, W33)).item() as number);
+    };
+    near(jvp(grad(f), [t53], [W53])[1], F.hv_qr_t53, 2e-3);
   });
   it("wide matrices have no derivative (as in JAX): an error naming qr and the shape", () => {
     expect(() => grad((m: Array) => jnp.sum(jnp.linalg.qr(m)[1]).item() as number)(w35)).toThrow(/qr: .*m >= n.*\(3, 5\)/);
