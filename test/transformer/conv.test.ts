@@ -211,6 +211,14 @@ describe("lax.reduceWindow", () => {
     near(vmap(ga)(xs), jnp.stack([ga(x), ga(jnp.multiply(x, -1))]));
     const gm = grad((a: Array) => jnp.sum(jnp.sin(pool(a))).item() as number);
     near(vmap(gm)(xs), jnp.stack([gm(x), gm(jnp.multiply(x, -1))]));
+    // forward mode: the tangent of each window's max is the tangent at the element selected
+    const t = jnp.reshape(jnp.linspace(-1, 1, x.size), x.shape);
+    const [y, ty] = jvp(pool, [x], [t]);
+    near(y as Array, p2.max.out);
+    const sel = grad((a: Array) => jnp.sum(jnp.multiply(pool(a), ty as Array)).item() as number)(x);
+    expect(jnp.sum(jnp.multiply(sel, t)).item() as number).toBeCloseTo(jnp.sum(jnp.square(ty as Array)).item() as number, 4);
+    const [, ts] = jvp(avg, [x], [t]);
+    near(ts as Array, avg(t));
   });
 });
 
@@ -254,6 +262,8 @@ describe("lax.dot with dimension numbers", () => {
     near(gb, eb);
     const [ja] = jit(grad(f, { argnums: [0, 1] }))(A(d.lhs), A(d.rhs));
     near(ja, ea);
+    const [, tdot] = jvp((a: Array) => lax.dot(a, A(d.rhs), { lhsContractingDims: [-1], rhsContractingDims: [0], lhsBatchDims: [1], rhsBatchDims: [2] }), [A(d.lhs)], [jnp.onesLike(A(d.lhs))]);
+    near(tdot as Array, jnp.einsum("ibk,kjb->bij", jnp.onesLike(A(d.lhs)), A(d.rhs)));
     const mv = (a: Array, b: Array) => lax.dot(a, b, { lhsContractingDims: [1], rhsContractingDims: [0] });
     const ms = jnp.stack([A(D[1].lhs), jnp.multiply(A(D[1].lhs), 2)]);
     near(vmap(mv, [0, null])(ms, A(D[1].rhs)), jnp.stack([mv(A(D[1].lhs), A(D[1].rhs)), mv(jnp.multiply(A(D[1].lhs), 2), A(D[1].rhs))]));
