@@ -169,6 +169,10 @@ const jGelu = jit((v: Array) => nn.gelu(v, { approximate: false }));
 const vErfinv = vmap((v: Array) => jnp.sum(sp.erfinv(jnp.multiply(v, 0.9))));
 const vPoly = vmap((v: Array) => sp.polygamma(1, jnp.add(v, 3)));
 const vGrad = vmap(grad((v: Array) => jnp.sum(sp.erf(v)).item() as number));
+const vLogit = vmap((v: Array) => jnp.add(sp.logit(v), sp.expit(v)));
+const jLogit = jit((v: Array) => jnp.multiply(sp.logit(v), sp.expit(v)));
+// (the order n a run-time number)
+const gPolyN = grad((v: Array, n: number) => jnp.sum(sp.polygamma(n, v)).item() as number);
 
 describe("jit and vmap", () => {
   it("jit of erf, erfc and gammaln gives eager code's bits (small and kernel-sized inputs)", () => {
@@ -185,6 +189,18 @@ describe("jit and vmap", () => {
     expect(vErfinv(xs)).toEqual(loop((v) => jnp.sum(sp.erfinv(jnp.multiply(v, 0.9)))));
     expect(vPoly(xs)).toEqual(loop((v) => sp.polygamma(1, jnp.add(v, 3))));
     expect(vGrad(xs)).toEqual(loop((v) => gErf(v)));
+    const ps = jnp.reshape(jnp.linspace(0.05, 0.95, 12), [3, 4]);
+    expect(vLogit(ps)).toEqual(jnp.stack([0, 1, 2].map((i) => jnp.add(sp.logit(ps.at(i)), sp.expit(ps.at(i))))));
+  });
+  it("jit of logit and expit (fused formulas) gives eager code's bits", () => {
+    for (const n of [5, 5000]) {
+      const p = jnp.linspace(0.001, 0.999, n);
+      expect(jLogit(p)).toEqual(jnp.multiply(sp.logit(p), sp.expit(p)));
+    }
+  });
+  it("polygamma's order may be a run-time number", () => {
+    expect(gPolyN(G, 1)).toEqual(sp.polygamma(2, G));
+    expect(gPolyN(G, 0)).toEqual(sp.polygamma(1, G));
   });
 });
 
