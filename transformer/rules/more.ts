@@ -22,6 +22,9 @@ function moreOpsFor(x: LoweringCtx): MoreOps<Value> {
     if (isValue(v)) return v.ty === "arr" ? v : p("toArray", v);
     if (typeof v === "number") return p("toArray", num(v));
     if (typeof v === "boolean") return p("toArray", lit(v));
+    // (a list holding run-time values is a stack of them, as jnp.array of traced values)
+    const traced = (t: unknown): boolean => isValue(t) || (Array.isArray(t) && t.some(traced));
+    if (Array.isArray(v) && v.length > 0 && v.some(traced)) return v.length === 1 ? p("expandDims", arr(v[0]), num(0)) : p("stackN", num(0), ...v.map(arr));
     return p("array", lit(v), lit(undefined));
   };
   const red = (prim: string) => (a: Value, axis: unknown, keepdims: boolean) => p(prim, a, lit(axis), lit({ keepdims }));
