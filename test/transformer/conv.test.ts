@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import ts from "typescript";
-import { grad, jit, jvp, vmap, lax, numpy as jnp } from "../../runtime/index.js";
+import { grad, hessian, jit, jvp, vmap, lax, numpy as jnp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { compile, HEADER, RUNTIME } from "./fixtures/compile.js";
 
@@ -106,7 +106,20 @@ describe("the convolution's gradients", () => {
     const f = (x: Array) => jnp.sum(jnp.multiply(lax.conv(x, r, [2], "VALID"), g)).item() as number;
     near(grad(f)(l), lax.convTranspose(g, r, [2], "VALID", { transposeKernel: true }));
   });
-  it("second order: grad of a gradient, and jvp against vjp", () => {
+  it("convTranspose's gradients (with and without transposeKernel) against central differences", () => {
+    const T = F.transposes as { lhs: Enc; rhs: Enc }[];
+    const [l1, r1] = [A(T[1].lhs), A(T[1].rhs)]; // [2, 2, 3] and [2, 3, 3], strides [2], VALID, transposeKernel
+    const f1 = (l: Array, r: Array) => jnp.sum(jnp.tanh(lax.convTranspose(l, r, [2], "VALID", { transposeKernel: true }))).item() as number;
+    const [a1, b1] = grad(f1, { argnums: [0, 1] })(l1, r1);
+    near(a1, fd((l) => f1(l, r1), l1), 2e-3);
+    near(b1, fd((r) => f1(l1, r), r1), 2e-3);
+    const [l2, r2] = [A(T[2].lhs), A(T[2].rhs)]; // 2-D, strides [2, 1], SAME, rhs dilation [1, 2]
+    const f2 = (l: Array, r: Array) => jnp.sum(jnp.sin(lax.convTranspose(l, r, [2, 1], "SAME", { rhsDilation: [1, 2] }))).item() as number;
+    const [a2, b2] = grad(f2, { argnums: [0, 1] })(l2, r2);
+    near(a2, fd((l) => f2(l, r2), l2), 2e-3);
+    near(b2, fd((r) => f2(l2, r), r2), 2e-3);
+  });
+  it("second order: grad of a gradient, a Hessian, and jvp against vjp", () => {
     const c = CONVS[2];
     const [l, r] = [A(c.lhs), A(c.rhs)];
     const v = jnp.reshape(jnp.linspace(-1, 1, l.size), l.shape);
@@ -115,6 +128,18 @@ describe("the convolution's gradients", () => {
     // d/db <grad_a inner(a, b), v>, against differences of the first derivative
     const outer = (b: Array) => jnp.sum(jnp.multiply(gl(l, b), v)).item() as number;
     near(grad(outer)(r), fd(outer, r, 1e-2), 3e-3);
+    // a Hessian (forward over reverse: the adjoints' own tangent rules) against differences of the gradient
+    const lx = jnp.array([[[0.5, -1, 2, 0.25, 1.5]]]);
+    const h = (k: Array) => jnp.sum(jnp.tanh(lax.conv(lx, k, [1], [[1, 0]]))).item() as number;
+    const H = hessian(h)(jnp.array([[[0.3, -0.7]]])) as Array;
+    expect(H.shape).toEqual([1, 1, 2, 1, 1, 2]);
+    const gh = grad(h);
+    const fdH = [0, 1].flatMap((i) => {
+      const at = (d: number) => vals(gh(jnp.array([[[0.3 + (i === 0 ? d : 0), -0.7 + (i === 1 ? d : 0)]]])));
+      const [p, m] = [at(1e-2), at(-1e-2)];
+      return p.map((v, j) => (v - m[j]) / 2e-2);
+    });
+    vals(H).forEach((v, i) => expect(Math.abs(v - fdH[i])).toBeLessThan(3e-3));
     // forward mode: the directional derivative equals <gradient, direction>
     const f = (a: Array) => jnp.sum(jnp.tanh(lax.conv(a, r, [1, 1], "SAME")));
     const [, t] = jvp(f, [l], [v]);
