@@ -4,6 +4,8 @@
 // forward mode against reverse mode, vmap against the per-example loop, and the errors.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
+import ts from "typescript";
+import { compile, HEADER } from "./fixtures/compile.js";
 import { grad, jit, jvp, vmap, lax, numpy as jnp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 
@@ -56,7 +58,8 @@ describe("eigh / eigvalsh", () => {
   it("second derivatives: forward over reverse (the rules are IR) against float64 central differences of the exact gradient", () => {
     const f = (m: Array) => jnp.sum(jnp.multiply(jnp.linalg.eigvalsh(m), W4)).item() as number;
     const T = jnp.add(W44, mT(W44));
-    const [, hv] = jvp(grad(f), [s44], [T]);
+    const df: (m: Array) => Array = grad(f);
+    const [, hv] = jvp(df, [s44], [T]);
     near(hv, F.hv_eigvalsh, 1e-4);
   });
   it("jit gives eager code's values", () => {
@@ -137,7 +140,8 @@ describe("svd / svdvals", () => {
       const [u, s, vt] = jnp.linalg.svd(m, { fullMatrices: false });
       return (jnp.sum(jnp.multiply(u, W53)).item() as number) + (jnp.sum(jnp.multiply(s, W3)).item() as number) + (jnp.sum(jnp.multiply(vt, W33)).item() as number);
     };
-    near(jvp(grad(f), [t53], [W53])[1], F.hv_svd_t53, 2e-3);
+    const df: (m: Array) => Array = grad(f);
+    near(jvp(df, [t53], [W53])[1], F.hv_svd_t53, 2e-3);
   });
   it("the derivative of u with fullMatrices and a non-square matrix is an error naming svd and the shape", () => {
     const f = (m: Array) => jnp.sum(jnp.linalg.svd(m)[0]).item() as number;
@@ -189,7 +193,8 @@ describe("qr", () => {
       const [q, r] = jnp.linalg.qr(m);
       return (jnp.sum(jnp.multiply(q, W53)).item() as number) + (jnp.sum(jnp.multiply(r, W33)).item() as number);
     };
-    near(jvp(grad(f), [t53], [W53])[1], F.hv_qr_t53, 2e-3);
+    const df: (m: Array) => Array = grad(f);
+    near(jvp(df, [t53], [W53])[1], F.hv_qr_t53, 2e-3);
   });
   it("wide matrices have no derivative (as in JAX): an error naming qr and the shape", () => {
     expect(() => grad((m: Array) => jnp.sum(jnp.linalg.qr(m)[1]).item() as number)(w35)).toThrow(/qr: .*m >= n.*\(3, 5\)/);
@@ -339,5 +344,22 @@ describe("bad input names the function and the shapes", () => {
     expect(() => lax.linalg.lu(jnp.ones([3]))).toThrow(/lu: x .*\(3,\)/);
     expect(() => jnp.linalg.cross(jnp.ones([2]), jnp.ones([3]))).toThrow(/cross: .*size 3.*\(2,\) and \(3,\)/);
     expect(() => jnp.linalg.multiDot([jnp.ones([2, 2])])).toThrow(/multiDot: .*two/);
+  });
+});
+
+describe("build-time errors name the function", () => {
+  const cases: [string, RegExp][] = [
+    ["export const d = grad((x: Array, n: number) => jnp.sum(jnp.linalg.matrixPower(x, n)).item() as number);\n", /^matrixPower: the power must be an integer written literally/],
+    ["export const d = grad((x: Array) => jnp.sum(jnp.linalg.qr(x, { mode: \"economic\" as never })[0]).item() as number);\n", /^qr: mode must be "reduced", "complete" or "r", got "economic"/],
+  ];
+  it.each(cases)("%s", (src, msg) => {
+    const c = compile({ "main.ts": HEADER + src });
+    try {
+      const texts = c.emit("main.ts").diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n").replace(/^tsjax: /, ""));
+      expect(texts.length).toBe(1);
+      expect(texts[0]).toMatch(msg);
+    } finally {
+      c.cleanup();
+    }
   });
 });
