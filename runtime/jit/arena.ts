@@ -9,7 +9,6 @@
 import { NDArray } from "../array.js";
 import * as tree from "../tree.js";
 import { machine } from "./machine.js";
-import { adopt } from "./resident.js";
 
 /** Smaller outputs stay ordinary Arrays (their copies cost nothing). */
 const ARENA_MIN = 1024;
@@ -37,26 +36,10 @@ export function arenaRelease(token: number): void {
   }
 }
 
-/**
- * The call's result with its leaves that live in kernel memory copied out (before the frame
- * closes). A large leaf's block stays in kernel memory as the copy's kept copy (resident.ts):
- * a jit'd step's new parameters are read in place by the next step, not copied back in.
- */
-function copiedOut<T>(result: T, frame: Frame): T {
-  const m = machine()!;
-  const out = new Map<Float32Array, NDArray>();
+/** The call's result with its leaves that live in kernel memory copied out (before the frame closes). */
+function copiedOut<T>(result: T): T {
   // (tree.map takes a bare leaf too: a single Array result is a tree of one leaf)
-  return tree.map((x: unknown) => {
-    if (!(x instanceof NDArray) || !buffers.has(x.data.buffer)) return x;
-    const data = x.data as Float32Array;
-    let copy = out.get(data);
-    if (copy) return copy.shape === x.shape ? copy : new NDArray(copy.data, x.shape, x.dtype);
-    copy = new NDArray(data.slice(), x.shape, x.dtype);
-    out.set(data, copy);
-    const k = frame.blocks.findIndex(([at]) => at === data.byteOffset);
-    if (k >= 0 && data.length * 4 + 16 === frame.blocks[k][1] && adopt(m, copy.data as Float32Array, ...frame.blocks[k])) frame.blocks.splice(k, 1);
-    return copy;
-  }, result);
+  return tree.map((x: unknown) => (x instanceof NDArray && buffers.has(x.data.buffer) ? new NDArray(x.data.slice(), x.shape, x.dtype) : x), result);
 }
 
 /** `f` running inside a frame of its own: what the transformer makes of a jit'd function. */
@@ -65,8 +48,7 @@ export function arenaWrap<F extends (...args: never[]) => unknown>(f: F): F {
     const token = arenaOpen();
     try {
       const out = f(...args);
-      const frame = frames[token];
-      return frame?.blocks.length ? copiedOut(out, frame) : out;
+      return frames[token]?.blocks.length ? copiedOut(out) : out;
     } finally {
       arenaRelease(token);
     }

@@ -94,26 +94,5 @@ export function resident(m: Machine, data: Float32Array): number | null {
   return at;
 }
 
-/**
- * Takes the kernel-memory block at..at+bytes (a jit'd call's result, copied out to `data`) as
- * data's kept copy, so that the next call reads it in place; false (the caller gives the block
- * back) when it is small or the budget has no room without giving back a copy this call uses.
- */
-export function adopt(m: Machine, data: Float32Array, at: number, bytes: number): boolean {
-  if (bytes < RESIDENT_MIN_BYTES || bytes > BUDGET / 2 || byData.has(data)) return false;
-  heapOf = m.heap;
-  for (const e of kept) {
-    if (total + bytes <= BUDGET) break;
-    if (e.used !== clock) drop(e);
-  }
-  if (total + bytes > BUDGET) return false;
-  const e: Entry = { at, bytes, used: clock, gone: false };
-  kept.add(e);
-  byData.set(data, e);
-  total += bytes;
-  collected?.register(data, e, e);
-  return true;
-}
-
 /** Bytes of copies kept (for tests). */
 export const residentBytes = (): number => total;
