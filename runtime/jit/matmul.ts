@@ -45,20 +45,17 @@ export function gemmWasm(
   beginCall();
   const kept = aOff === 0 && A.length === M * K ? resident(m, A) : null;
   const aBytes = kept === null ? M * K * 4 : 0;
-  // B is packed on every call; it is packed from where it already is in kernel memory (an arena
-  // view: a gradient made by the previous kernel; or a kept copy: a weight matrix read again),
-  // else copied into the scratch block first
-  const keptB = bOff === 0 && B.length === K * N ? resident(m, B) : null;
-  const bBytes = keptB === null ? K * N * 4 : 0;
+  // (B is packed on every call anyway: its copy in is the packing's first pass, never kept)
+  const bBytes = K * N * 4;
   // (C into kernel memory the caller owns: `into`, N a multiple of 8, read there by a kernel)
   const cBytes = into === undefined ? M * Np * 4 : 0;
   // A (unless kept), B as stored (unless kept), B packed, C, the strip-packing buffers
   const base = scratch(m, aBytes + bBytes + K * Np * 4 + cBytes + PACK * (workers.length + 1));
   const mem = f32(m);
-  const a = kept ?? base, b = keptB ?? base + aBytes, bp = base + aBytes + bBytes;
+  const a = kept ?? base, b = base + aBytes, bp = base + aBytes + bBytes;
   const c = into ?? bp + K * Np * 4, pack = bp + K * Np * 4 + cBytes;
   if (kept === null) mem.set(A.subarray(aOff, aOff + M * K), a >> 2);
-  if (keptB === null) mem.set(B.subarray(bOff, bOff + K * N), b >> 2);
+  mem.set(B.subarray(bOff, bOff + K * N), b >> 2);
   m.exports.packB(b, bp, K, N, Np, transB ? 1 : 0);
   const [rs, cs] = transA ? [4, M * 4] : [K * 4, 4];
   // rows: every ready worker and this thread take chunks of rows from a shared counter until
