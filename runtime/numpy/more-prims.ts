@@ -211,6 +211,8 @@ const EAGER: Record<string, (...args: never[]) => unknown> = {
   logspace: eager.logspace,
   geomspace: eager.geomspace,
   indices: eager.indices,
+  arrayEqual: eager.arrayEqual,
+  arrayEquiv: eager.arrayEquiv,
   frexpMantissa: (x: ArrayLike) => eager.frexp(x)[0],
   frexpExponent: (x: ArrayLike) => eager.frexp(x)[1],
 };

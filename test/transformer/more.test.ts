@@ -3,7 +3,7 @@
 // differences, vmap against a per-example loop, and the errors.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { grad, jit, vmap, numpy as jnp } from "../../runtime/index.js";
+import { grad, jit, jvp, vmap, numpy as jnp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 
 const F = JSON.parse(readFileSync(new URL("../fixtures/more.json", import.meta.url), "utf8"));
@@ -303,9 +303,53 @@ describe("vmap against a per-example loop", () => {
     const f10 = (v: Array) => jnp.vander(v, { n: 3 });
     expect(vmap(f10)(M)).toEqual(loop(f10, M));
   });
+  it("cov of vectors, meshgrid, select, diff with prepend, broadcastArrays, rot90, polyder", () => {
+    const g1 = (v: Array) => jnp.cov(v);
+    expect(vmap(g1)(M)).toEqual(loop(g1, M));
+    const g2 = (v: Array) => jnp.meshgrid([v, jnp.slice(v, [0, 2])])[0];
+    expect(vmap(g2)(M)).toEqual(loop(g2, M));
+    const g3 = (v: Array) => jnp.select([jnp.less(v, 0)], [jnp.square(v)], v);
+    expect(vmap(g3)(M)).toEqual(loop(g3, M));
+    const g4 = (m: Array) => jnp.diff(m, 1, -1, { prepend: 1 });
+    expect(vmap(g4)(X3)).toEqual(loop(g4, X3));
+    const g5 = (v: Array) => jnp.broadcastArrays(v, jnp.index(M, 0))[0];
+    expect(vmap(g5)(W.reshape([1, 4]))).toEqual(loop(g5, W.reshape([1, 4])));
+    const g6 = (m: Array) => jnp.rot90(m);
+    expect(vmap(g6)(X3)).toEqual(loop(g6, X3));
+    const g7 = (v: Array) => jnp.polyder(v, 2);
+    expect(vmap(g7)(M)).toEqual(loop(g7, M));
+  });
   it("vmap of a gradient: per-example gradients of a tensordot loss", () => {
     const g = grad((x: Array) => jnp.sum(jnp.square(jnp.inner(x, jnp.index(X3, 1)))).item() as number);
     expect(vmap(g)(X3)).toEqual(loop(g, X3));
+  });
+});
+
+describe("forward mode (jvp) agrees with reverse mode", () => {
+  // <∇f(x), t> from grad equals jvp's tangent
+  const along = (g: Array, t: Array) => jnp.sum(jnp.multiply(g, t)).item() as number;
+  it("tensordot, diag, average, hsplit, polymul", () => {
+    const t3 = jnp.cos(X3), tm = jnp.sin(M), tv = jnp.cos(V), tp = jnp.sin(P);
+    const f1 = (x: Array) => dot(jnp.tensordot(x, Y3, [[1, 2], [1, 0]]));
+    expect(jvp(f1, [X3], [t3])[1]).toBeCloseTo(along(grad(f1)(X3), t3), 3);
+    const f2 = (m: Array) => dot(jnp.add(jnp.diag(m, 1), jnp.diag(jnp.diag(m))));
+    expect(jvp(f2, [M], [tm])[1]).toBeCloseTo(along(grad(f2)(M), tm), 4);
+    const f3 = (m: Array) => dot(jnp.average(m, 1, { weights: W }));
+    expect(jvp(f3, [M], [tm])[1]).toBeCloseTo(along(grad(f3)(M), tm), 4);
+    const f4 = (v: Array) => dot(jnp.hsplit(v, [2])[1]);
+    expect(jvp(f4, [V], [tv])[1]).toBeCloseTo(along(grad(f4)(V), tv), 4);
+    const f5 = (p: Array) => dot(jnp.polymul(p, jnp.polyder(p)));
+    expect(jvp(f5, [P], [tp])[1]).toBeCloseTo(along(grad(f5)(P), tp), 3);
+  });
+});
+
+describe("eager functions inside compiled code", () => {
+  it("arrayEqual, arrayEquiv and the dense index grid run eagerly as constants", () => {
+    expect(jit((m: Array) => jnp.arrayEqual(m, M))(M).item()).toBe(true);
+    expect(jit((m: Array) => jnp.arrayEquiv(m, jnp.index(M, 0)))(M).item()).toBe(false);
+    expect(jit((m: Array) => jnp.add(m, jnp.index(jnp.indices([3, 4]), 1)))(M)).toEqual(jnp.add(M, jnp.index(jnp.indices([3, 4]) as Array, 1)));
+    const fx = (m: Array) => jnp.frexp(m)[1];
+    expect(vmap(fx)(M)).toEqual(jnp.frexp(M)[1]);
   });
 });
 

@@ -67,7 +67,7 @@ export const MORE_BATCH: Readonly<Record<string, BatchEntry>> = {
   moreEager: {
     rule: (c, [name, ...args]) => {
       const n = cst(name) as string;
-      if (!ELEMENTWISE_EAGER.has(n)) return c.fail(`vmap of jnp.${n} with arguments that differ per example (its result's shape would differ)`);
+      if (!ELEMENTWISE_EAGER.has(n)) return c.fail(`vmap of jnp.${n} with arguments that differ per example (it runs eagerly, as a constant)`);
       return c.o.moreEager(name, ...args);
     },
   },

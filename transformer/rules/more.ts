@@ -110,6 +110,13 @@ export const MORE_RULES: Readonly<Record<string, CallLowering>> = {
     const o = (opts.value ?? {}) as { correction?: number; ddof?: number };
     return leaf(x.prim("var", [x.leaf(0), x.leaf(1), lit({ ...o, ddof: o.correction ?? o.ddof })], "arr"));
   },
-  ...Object.fromEntries(["tri", "identity", "bartlett", "hann", "blackman", "logspace", "geomspace"].map((n) => [n, eager(n)])),
+  ...Object.fromEntries(["tri", "identity", "bartlett", "hann", "blackman", "logspace", "geomspace", "arrayEqual", "arrayEquiv"].map((n) => [n, eager(n)])),
+  // (the dense grid: one Array; the sparse one is a list as long as the dimensions)
+  indices: (x) => {
+    const opts = x.leaf(1);
+    if (opts.tag !== "const") return x.fail("indices: the options must be written literally (known at build time)");
+    if ((opts.value as { sparse?: boolean } | undefined)?.sparse) return x.fail("indices: the sparse form is not supported inside a transformed function yet (use the dense grid)");
+    return eager("indices")(x, "arr");
+  },
   frexp: (x) => ({ kind: "tup", kids: [leaf(x.prim("moreEager", [lit("frexpMantissa"), x.leaf(0)], "arr")), leaf(x.prim("moreEager", [lit("frexpExponent"), x.leaf(0)], "arr"))] }),
 };
