@@ -219,16 +219,22 @@ export function triangular(key: KeyLike, left: number | NDArray, mode: number | 
   return f32(u, s);
 }
 
-/** Weibull (minimum) samples, JAX's algorithm: (−log1p(−u))^(1/concentration) · scale, i.e. exponential(key)^(1/k) · scale. */
+/**
+ * Weibull (minimum) samples, JAX's algorithm: (−log1p(−u))^(1/concentration) · scale, i.e.
+ * exponential(key, shape)^(1/k) · scale; as in JAX the draws have `shape` (default ()) and the
+ * result the broadcast shape of the draws and the parameters.
+ */
 export function weibullMin(key: KeyLike, scale: number | NDArray, concentration: number | NDArray, shape: ShapeArg = []): NDArray {
   const op = "weibullMin";
   const k = checkKey(op, key);
   const ps = param(op, "scale", scale), pc = param(op, "concentration", concentration);
   const s = checkShape(op, shape, []);
-  const atS = reader(op, "scale", ps, s), atC = reader(op, "concentration", pc, s);
-  const e = exponential(k, s).data as Float32Array;
-  for (let i = 0; i < e.length; i++) e[i] = fr(fr(Math.pow(e[i], fr(1 / atC(i)))) * atS(i));
-  return f32(e, s);
+  const e: Param = { data: exponential(k, s).data as Float32Array, shape: s };
+  const out = broadcastShapes(op, [e, ps, pc], ["the draws (shape)", "scale", "concentration"]);
+  const atE = reader(op, "shape", e, out), atS = reader(op, "scale", ps, out), atC = reader(op, "concentration", pc, out);
+  const y = new Float32Array(sizeOf(out));
+  for (let i = 0; i < y.length; i++) y[i] = fr(fr(Math.pow(atE(i), fr(1 / atC(i)))) * atS(i));
+  return f32(y, out);
 }
 
 /**

@@ -148,6 +148,11 @@ describe("shapes and parameters", () => {
     const p = vec(random.pareto(k, jnp.array([1, 100]), [5000, 2]));
     const big = p.filter((_, i) => i % 2 === 1);
     expect(max(big)).toBeLessThan(1.2);
+    // (weibullMin, as JAX: the draws have `shape`, the result the broadcast with the parameters)
+    const w = random.weibullMin(k, jnp.array([1, 2]), 1);
+    expect(w.shape).toEqual([2]);
+    expect(vec(w)[1]).toBe(fr(vec(w)[0] * 2));
+    expect(random.weibullMin(k, jnp.array([1, 2]), 1, [3, 1]).shape).toEqual([3, 2]);
     const g = vec(random.rayleigh(k, jnp.array([1, 0]), [3, 2]));
     expect(g.filter((_, i) => i % 2 === 1)).toEqual([0, 0, 0]);
   });
@@ -159,6 +164,7 @@ describe("shapes and parameters", () => {
     expect(() => random.triangular(k, jnp.array([0, 1]), jnp.array([0, 1, 2]), 3)).toThrow(/^triangular: the shapes of left, mode, right .* do not broadcast/);
     expect(() => random.geometric(k, 0.5, { dtype: "float32" as never })).toThrow(/^geometric: dtype must be "int32"/);
     expect(() => random.weibullMin(k, 1, 1, [-1])).toThrow(/^weibullMin: shape must be a non-negative integer/);
+    expect(() => random.weibullMin(k, jnp.array([1, 2]), 1, [3])).toThrow(/^weibullMin: the shapes of the draws \(shape\), scale, concentration .* do not broadcast/);
     expect(() => random.ball(k, 0)).toThrow(/^ball: d must be a positive integer/);
     expect(() => random.ball(k, 2, { p: -1 })).toThrow(/^ball: p must be a positive number/);
   });

@@ -158,6 +158,12 @@ describe("derivatives against float64 central differences", () => {
     expect(dg).toEqual(gGammaln(G));
     const [, di] = jvp((v: Array) => sp.erfinv(v), [P], [jnp.onesLike(P)]);
     expect(di).toEqual(gErfinv(P));
+    const [, dc] = jvp((v: Array) => sp.erfc(v), [X], [jnp.onesLike(X)]);
+    expect(dc).toEqual(gErfc(X));
+    const [, dd] = jvp((v: Array) => sp.digamma(v), [G], [jnp.onesLike(G)]);
+    expect(dd).toEqual(gDigamma(G));
+    const [, dp] = jvp((v: Array) => sp.polygamma(2, v), [G], [jnp.onesLike(G)]);
+    expect(dp).toEqual(gPoly2(G));
   });
 });
 
