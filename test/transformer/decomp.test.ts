@@ -321,6 +321,20 @@ describe("pinv, lstsq, matrixRank, matrixPower, multiDot, cross", () => {
     // d/dx (x × b)·w = b × w
     near(gc, enc(jnp.linalg.cross(jnp.array([1, 2, 3]), jnp.array([0.5, -1, 2]))), 1e-6);
   });
+  it("vmap equals the loop: lstsq (a batched, b batched vectors), pinv, matrixRank, lu, svd with fullMatrices", () => {
+    const as = jnp.stack([t53, jnp.multiply(t53, 2), jnp.add(t53, 0.25)]);
+    const bs = jnp.stack([A(F.bv5), jnp.multiply(A(F.bv5), -1), jnp.add(A(F.bv5), 1)]);
+    const loop = (f: (i: number) => Array) => jnp.stack([0, 1, 2].map(f));
+    const at = (x: Array, i: number) => jnp.take(x, i, 0);
+    expect(maxDiff(vmap((a: Array, b: Array) => jnp.linalg.lstsq(a, b))(as, bs), loop((i) => jnp.linalg.lstsq(at(as, i), at(bs, i))))).toBe(0);
+    expect(maxDiff(vmap((a: Array) => jnp.linalg.pinv(a))(as), loop((i) => jnp.linalg.pinv(at(as, i))))).toBe(0);
+    expect(globalThis.Array.from(vmap((a: Array) => jnp.linalg.matrixRank(a))(as).data as Int32Array)).toEqual([3, 3, 3]);
+    const sq = jnp.stack([a44, jnp.multiply(a44, -1)]);
+    const piv = vmap((a: Array) => lax.linalg.lu(a)[1])(sq);
+    expect(piv.dtype).toBe("int32");
+    expect(piv.tolist()).toEqual([0, 1].map((i) => lax.linalg.lu(at(sq, i))[1].tolist()));
+    expect(maxDiff(vmap((a: Array) => jnp.linalg.svd(a)[0])(as), loop((i) => jnp.linalg.svd(at(as, i))[0]))).toBe(0);
+  });
   it("the aliases numpy.linalg shares with numpy are numpy's functions", () => {
     for (const k of ["matmul", "outer", "diagonal", "trace", "vecdot", "matrixTranspose", "tensordot"] as const) expect(jnp.linalg[k]).toBe(jnp[k]);
   });
