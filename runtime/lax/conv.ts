@@ -233,27 +233,52 @@ export function convGeneral(lhs: NDArray, rhs: NDArray, strides: unknown, paddin
   const Og = O / G, CK = Cg * K;
   const xd = x.data, wd = r.data;
   const out = new Float32Array(sizeOf(g.out));
-  const cols = new Float64Array(CK * P), acc = new Float64Array(P);
+  const cols = new Float64Array(CK * P);
+  const [a0, a1, a2, a3] = [0, 1, 2, 3].map(() => new Float64Array(P));
   for (let b = 0; b < g.lOff.length; b++)
     for (let nn = 0; nn < N; nn++)
       for (let grp = 0; grp < G; grp++) {
         im2col(xd, ((g.lOff[b] * N + nn) * C + grp * Cg) * X, Cg, X, K, P, table, cols);
-        for (let o = grp * Og; o < (grp + 1) * Og; o++) {
-          acc.fill(0);
-          const wb = (g.rOff[b] * O + o) * CK;
+        const ob = (o: number) => ((b * N + nn) * O + o) * P;
+        const wb = (o: number) => (g.rOff[b] * O + o) * CK;
+        let o = grp * Og;
+        // four outputs at a time, two columns a pass (each column read once for four sums)
+        for (; o + 4 <= (grp + 1) * Og; o += 4) {
+          a0.fill(0), a1.fill(0), a2.fill(0), a3.fill(0);
+          const [b0, b1, b2, b3] = [wb(o), wb(o + 1), wb(o + 2), wb(o + 3)];
           let q = 0;
-          // (four columns a pass: the sums' order is the same as one at a time)
-          for (; q + 4 <= CK; q += 4) {
-            const [w0, w1, w2, w3] = [wd[wb + q], wd[wb + q + 1], wd[wb + q + 2], wd[wb + q + 3]];
-            const c0 = q * P, c1 = c0 + P, c2 = c1 + P, c3 = c2 + P;
-            for (let p = 0; p < P; p++) acc[p] = acc[p] + cols[c0 + p] * w0 + cols[c1 + p] * w1 + cols[c2 + p] * w2 + cols[c3 + p] * w3;
+          for (; q + 2 <= CK; q += 2) {
+            const x0 = wd[b0 + q], y0 = wd[b0 + q + 1], x1 = wd[b1 + q], y1 = wd[b1 + q + 1];
+            const x2 = wd[b2 + q], y2 = wd[b2 + q + 1], x3 = wd[b3 + q], y3 = wd[b3 + q + 1];
+            const ca = q * P, cb = ca + P;
+            for (let p = 0; p < P; p++) {
+              const u = cols[ca + p], v = cols[cb + p];
+              a0[p] += u * x0 + v * y0;
+              a1[p] += u * x1 + v * y1;
+              a2[p] += u * x2 + v * y2;
+              a3[p] += u * x3 + v * y3;
+            }
           }
           for (; q < CK; q++) {
-            const w = wd[wb + q], c0 = q * P;
-            for (let p = 0; p < P; p++) acc[p] += cols[c0 + p] * w;
+            const x0 = wd[b0 + q], x1 = wd[b1 + q], x2 = wd[b2 + q], x3 = wd[b3 + q], ca = q * P;
+            for (let p = 0; p < P; p++) {
+              const u = cols[ca + p];
+              a0[p] += u * x0;
+              a1[p] += u * x1;
+              a2[p] += u * x2;
+              a3[p] += u * x3;
+            }
           }
-          const ob = ((b * N + nn) * O + o) * P;
-          for (let p = 0; p < P; p++) out[ob + p] = acc[p];
+          out.set(a0, ob(o)), out.set(a1, ob(o + 1)), out.set(a2, ob(o + 2)), out.set(a3, ob(o + 3));
+        }
+        for (; o < (grp + 1) * Og; o++) {
+          a0.fill(0);
+          const b0 = wb(o);
+          for (let q = 0; q < CK; q++) {
+            const w = wd[b0 + q], ca = q * P;
+            for (let p = 0; p < P; p++) a0[p] += cols[ca + p] * w;
+          }
+          out.set(a0, ob(o));
         }
       }
   return new NDArray(out, g.out, "float32");
@@ -286,12 +311,23 @@ export function convTLhs(ct: NDArray, rhs: NDArray, lhs: NDArray, strides: unkno
     for (let nn = 0; nn < N; nn++)
       for (let grp = 0; grp < G; grp++) {
         gcols.fill(0);
-        for (let o = grp * Og; o < (grp + 1) * Og; o++) {
-          const gb = ((g.gOff[b] * N + nn) * O + o) * P;
-          const wb = (g.rOff[b] * O + o) * CK;
+        const gb = (o: number) => ((g.gOff[b] * N + nn) * O + o) * P;
+        const wb = (o: number) => (g.rOff[b] * O + o) * CK;
+        let o = grp * Og;
+        // four outputs' cotangents at a time (each column's sum read and written once for four)
+        for (; o + 4 <= (grp + 1) * Og; o += 4) {
+          const [g0, g1, g2, g3] = [gb(o), gb(o + 1), gb(o + 2), gb(o + 3)];
+          const [b0, b1, b2, b3] = [wb(o), wb(o + 1), wb(o + 2), wb(o + 3)];
           for (let q = 0; q < CK; q++) {
-            const w = wd[wb + q], c0 = q * P;
-            for (let p = 0; p < P; p++) gcols[c0 + p] += cd[gb + p] * w;
+            const w0 = wd[b0 + q], w1 = wd[b1 + q], w2 = wd[b2 + q], w3 = wd[b3 + q], c0 = q * P;
+            for (let p = 0; p < P; p++) gcols[c0 + p] += cd[g0 + p] * w0 + cd[g1 + p] * w1 + cd[g2 + p] * w2 + cd[g3 + p] * w3;
+          }
+        }
+        for (; o < (grp + 1) * Og; o++) {
+          const g0 = gb(o), b0 = wb(o);
+          for (let q = 0; q < CK; q++) {
+            const w = wd[b0 + q], c0 = q * P;
+            for (let p = 0; p < P; p++) gcols[c0 + p] += cd[g0 + p] * w;
           }
         }
         const xb = ((b * N + nn) * C + grp * Cg) * X;
@@ -325,14 +361,36 @@ export function convTRhs(ct: NDArray, lhs: NDArray, rhs: NDArray, strides: unkno
     for (let nn = 0; nn < N; nn++)
       for (let grp = 0; grp < G; grp++) {
         im2col(xd, ((g.lOff[b] * N + nn) * C + grp * Cg) * X, Cg, X, K, P, table, cols);
-        for (let o = grp * Og; o < (grp + 1) * Og; o++) {
-          const gb = ((g.gOff[b] * N + nn) * O + o) * P;
-          const wb = (b * O + o) * CK;
+        const gb = (o: number) => ((g.gOff[b] * N + nn) * O + o) * P;
+        const wb = (o: number) => (b * O + o) * CK;
+        let o = grp * Og;
+        // four outputs at a time (each column read once for four sums)
+        for (; o + 4 <= (grp + 1) * Og; o += 4) {
+          const [g0, g1, g2, g3] = [gb(o), gb(o + 1), gb(o + 2), gb(o + 3)];
+          const [b0, b1, b2, b3] = [wb(o), wb(o + 1), wb(o + 2), wb(o + 3)];
+          for (let q = 0; q < CK; q++) {
+            const c0 = q * P;
+            let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (let p = 0; p < P; p++) {
+              const u = cols[c0 + p];
+              s0 += cd[g0 + p] * u;
+              s1 += cd[g1 + p] * u;
+              s2 += cd[g2 + p] * u;
+              s3 += cd[g3 + p] * u;
+            }
+            acc[b0 + q] += s0;
+            acc[b1 + q] += s1;
+            acc[b2 + q] += s2;
+            acc[b3 + q] += s3;
+          }
+        }
+        for (; o < (grp + 1) * Og; o++) {
+          const g0 = gb(o), b0 = wb(o);
           for (let q = 0; q < CK; q++) {
             const c0 = q * P;
             let s = 0;
-            for (let p = 0; p < P; p++) s += cd[gb + p] * cols[c0 + p];
-            acc[wb + q] += s;
+            for (let p = 0; p < P; p++) s += cd[g0 + p] * cols[c0 + p];
+            acc[b0 + q] += s;
           }
         }
       }

@@ -64,8 +64,9 @@ const L4 = (l: Array, r: Array, g: Array) => jnp.sum(jnp.multiply(lax.convGenera
 const L5 = (l: Array, r: Array, g: Array) => jnp.sum(jnp.multiply(lax.convGeneralDilated(l, r, [1, 2, 1], "VALID", { rhsDilation: [1, 1, 2] }), g)).item() as number;
 const L6 = (l: Array, r: Array, g: Array) => jnp.sum(jnp.multiply(lax.convGeneralDilated(l, r, [1], [[1, 1]], { featureGroupCount: 3 }), g)).item() as number;
 const L7 = (l: Array, r: Array, g: Array) => jnp.sum(jnp.multiply(lax.convWithGeneralPadding(l, r, [1, 1], [[1, 1], [1, 1]], [2, 2]), g)).item() as number;
-const LOSSES = [L0, L1, L2, L3, L4, L5, L6, L7];
-const GRADS = [grad(L0, { argnums: [0, 1] }), grad(L1, { argnums: [0, 1] }), grad(L2, { argnums: [0, 1] }), grad(L3, { argnums: [0, 1] }), grad(L4, { argnums: [0, 1] }), grad(L5, { argnums: [0, 1] }), grad(L6, { argnums: [0, 1] }), grad(L7, { argnums: [0, 1] })];
+const L8 = (l: Array, r: Array, g: Array) => jnp.sum(jnp.multiply(lax.conv(l, r, [1], "SAME"), g)).item() as number;
+const LOSSES = [L0, L1, L2, L3, L4, L5, L6, L7, L8];
+const GRADS = [grad(L0, { argnums: [0, 1] }), grad(L1, { argnums: [0, 1] }), grad(L2, { argnums: [0, 1] }), grad(L3, { argnums: [0, 1] }), grad(L4, { argnums: [0, 1] }), grad(L5, { argnums: [0, 1] }), grad(L6, { argnums: [0, 1] }), grad(L7, { argnums: [0, 1] }), grad(L8, { argnums: [0, 1] })];
 
 describe("the convolution's gradients", () => {
   CONVS.forEach((c, i) =>
