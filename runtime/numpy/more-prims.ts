@@ -21,13 +21,18 @@ const int32 = (idx: number[], shape = [idx.length]) => new NDArray(Int32Array.fr
 /** What moreIdx computes; `k[i]`: the leading vmap axes of ref i (0 when absent). */
 export type IdxSpec =
   /** Python's slice start:stop along `axis` of ref 0. */
-  | { kind: "range"; fn: string; axis: number; start?: number; stop?: number; need?: number; k?: number[] }
+  | { kind: "range"; fn: string; axis: number; start?: number; stop?: number; k?: number[] }
   /** Piece `i` of a split along `axis` ("h": hsplit's axis) of ref 0, by a count or at indices. */
   | { kind: "split"; fn: string; axis: number | "h"; sections?: number; at?: number[]; i: number; k?: number[] }
   /** polymul's gather: [n + m - 1, n] indices into concat(b, zeros(n)) for refs a (n) and b (m). */
   | { kind: "toeplitz"; fn: string; k?: number[] }
   /** polyadd's alignment: the last max(n, m) indices of concat(zeros(m), a), refs a (n), b (m) on axis 0. */
   | { kind: "tail"; fn: string; k?: number[] }
+  /**
+   * cross's gathers, [0, 1, 2] unless both refs are 2-vectors: "pad" (a vector with a zero
+   * appended as a 3-vector), "z" ([2] then: the z component), "out" ([] then: 0-d, the axis dropped)
+   */
+  | { kind: "cross"; fn: string; part: "pad" | "z" | "out"; k?: number[] }
   /** Exponents along the last axis of ref 0 (length n): n-1 … `low` (or `low` … n-1 when increasing); `n` overrides. */
   | { kind: "powers"; fn: string; n?: number; low?: number; increasing?: boolean; k?: number[] };
 
@@ -40,7 +45,6 @@ export function moreIdx(spec: IdxSpec, ...refs: ArrayLike[]): NDArray {
   switch (spec.kind) {
     case "range": {
       const n = s0[normAxis(spec.fn, spec.axis, s0.length, s0)];
-      if (spec.need !== undefined && n !== spec.need) throw new TypeError(`${spec.fn}: the vectors must have size ${spec.need} along the axis, got shape ${fmtShape(s0)}`);
       const norm = (v: number | undefined, d: number) => (v === undefined ? d : v < 0 ? Math.max(0, n + v) : Math.min(n, v));
       const a = norm(spec.start, 0), b = norm(spec.stop, n);
       return int32(range(Math.max(0, b - a), a));
@@ -66,6 +70,14 @@ export function moreIdx(spec: IdxSpec, ...refs: ArrayLike[]): NDArray {
       const idx: number[] = [];
       for (let r = 0; r < L; r++) for (let i = 0; i < n; i++) idx.push((((r - i) % (n + m)) + n + m) % (n + m));
       return int32(idx, [L, n]);
+    }
+    case "cross": {
+      const sizes = refs.map((_, i) => ex(refs, spec, i));
+      for (const s of sizes) if (s.length === 0 || (s[s.length - 1] !== 2 && s[s.length - 1] !== 3)) throw new TypeError(`${spec.fn}: the vectors must have size 2 or 3 along the axis, got shape ${fmtShape(s)}`);
+      const two = sizes.length === 2 && sizes.every((s) => s[s.length - 1] === 2);
+      if (two && spec.part === "z") return int32([2]);
+      if (two && spec.part === "out") return int32([0], []);
+      return int32([0, 1, 2]);
     }
     case "tail": {
       const n = s0[0], m = ex(refs, spec, 1)[0];

@@ -197,8 +197,10 @@ function polyAdd<V>(o: MoreOps<V>, a: V, b: V): V {
   const idx = o.idx({ kind: "tail", fn: "polyadd" }, a, b);
   return o.add(o.take(o.concat([o.zerosLike(b), a], 0), idx, 0), o.take(o.concat([o.zerosLike(a), b], 0), idx, 0));
 }
-/** One cross-product component pair along the last axis. */
-const comp = <V>(o: MoreOps<V>, x: V, i: number) => o.take(x, o.idx({ kind: "range", fn: "cross", axis: -1, start: i, stop: i + 1, need: 3 } as IdxSpec, x), -1);
+/** One component of a 3-vector along the last axis. */
+const comp = <V>(o: MoreOps<V>, x: V, i: number) => o.take(x, o.idx({ kind: "range", fn: "cross", axis: -1, start: i, stop: i + 1 }, x), -1);
+/** A 2- or 3-vector along the last axis as a 3-vector (a zero z appended to a 2-vector). */
+const as3 = <V>(o: MoreOps<V>, x: V) => o.take(o.concat([x, o.zerosLike(comp(o, x, 0))], -1), o.idx({ kind: "cross", fn: "cross", part: "pad" }, x), -1);
 
 export const MORE_FORMULAS: Readonly<Record<string, MoreFormula>> = {
   // ---- elementwise ----
@@ -382,14 +384,16 @@ export const MORE_FORMULAS: Readonly<Record<string, MoreFormula>> = {
     } else throw new TypeError(`tensordot: axes must be a number or a pair of axis lists, got ${JSON.stringify(axes)}`);
     return o.tdot(o.arr(a), o.arr(b), { ax, ay, fn: "tensordot" });
   },
-  // 3-vectors along the last axis (or axisa / axisb / axisc / axis)
+  // 2- or 3-vectors along the last axis (or axisa / axisb / axisc / axis); two 2-vectors give the z component alone
   cross: (o, a0, b0, opts) => {
     const { axis, axisa = -1, axisb = -1, axisc = -1 } = (opts ?? {}) as { axis?: number; axisa?: number; axisb?: number; axisc?: number };
     const a = o.moveaxis(o.arr(a0), axis ?? axisa, -1), b = o.moveaxis(o.arr(b0), axis ?? axisb, -1);
-    const [a1, a2, a3] = [0, 1, 2].map((i) => comp(o, a, i));
-    const [b1, b2, b3] = [0, 1, 2].map((i) => comp(o, b, i));
-    const c = o.concat([o.sub(o.mul(a2, b3), o.mul(a3, b2)), o.sub(o.mul(a3, b1), o.mul(a1, b3)), o.sub(o.mul(a1, b2), o.mul(a2, b1))], -1);
-    return o.moveaxis(c, -1, axis ?? axisc);
+    const [a3, b3] = [as3(o, a), as3(o, b)];
+    const [x1, x2, x3] = [0, 1, 2].map((i) => comp(o, a3, i));
+    const [y1, y2, y3] = [0, 1, 2].map((i) => comp(o, b3, i));
+    const c = o.concat([o.sub(o.mul(x2, y3), o.mul(x3, y2)), o.sub(o.mul(x3, y1), o.mul(x1, y3)), o.sub(o.mul(x1, y2), o.mul(x2, y1))], -1);
+    const z = o.moveaxis(o.take(c, o.idx({ kind: "cross", fn: "cross", part: "z" }, a, b), -1), -1, axis ?? axisc);
+    return o.take(z, o.idx({ kind: "cross", fn: "cross", part: "out" }, a, b), axis ?? axisc);
   },
 
   // ---- polynomials: coefficients along axis 0, highest degree first ----

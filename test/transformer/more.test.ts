@@ -83,6 +83,8 @@ describe("against NumPy", () => {
     arctanh: () => jnp.atanh(jnp.tanh(M)),
     cross: () => jnp.cross(C3a, C3b),
     cross_ax0: () => jnp.cross(jnp.transpose(C3a), jnp.transpose(C3b), { axis: 0 }),
+    cross_2_3: () => jnp.cross(jnp.slice(C3a, null, [0, 2]), C3b),
+    cross_2_2: () => jnp.cross(jnp.slice(C3a, null, [0, 2]), jnp.slice(C3b, null, [1, 3])),
     cumsum_init: () => jnp.cumulativeSum(M, { axis: 1, includeInitial: true }),
     cumprod_init: () => jnp.cumulativeProd(M, { axis: 0, includeInitial: true }),
     bartlett: () => jnp.bartlett(7),
@@ -169,6 +171,7 @@ describe("compiled (jit) equals eager", () => {
       jnp.round(ROUND), jnp.rint(ROUND), jnp.asinh(ROUND), jnp.acos(jnp.tanh(ROUND)), jnp.atan2(ROUND, 2), jnp.pow(ROUND, 2), jnp.ldexp(ROUND, 3), jnp.floatPower(jnp.abs(ROUND), 0.5),
     ]);
     expect(jit((a: Array, b: Array) => jnp.cross(a, b))(C3a, C3b)).toEqual(jnp.cross(C3a, C3b));
+    expect(jit((a: Array, b: Array) => jnp.cross(a, b))(jnp.slice(C3a, null, [0, 2]), jnp.slice(C3b, null, [0, 2]))).toEqual(jnp.cross(jnp.slice(C3a, null, [0, 2]), jnp.slice(C3b, null, [0, 2])));
     expect(jit((m: Array) => jnp.cumulativeSum(m, { axis: 0, includeInitial: true }))(M)).toEqual(jnp.cumulativeSum(M, { axis: 0, includeInitial: true }));
     expect(jit((m: Array) => jnp.append(m, [1, 2]))(M)).toEqual(jnp.append(M, [1, 2]));
     expect(jit((m: Array) => jnp.add(m, jnp.sum(jnp.hann(4))))(M)).toEqual(jnp.add(M, jnp.sum(jnp.hann(4))));
@@ -241,6 +244,10 @@ describe("gradients against central differences", () => {
     gradNear(grad((w: Array) => jnp.sum(jnp.square(jnp.average(M, 1, { weights: w }))).item() as number)(W), fd((w) => jnp.sum(jnp.square(jnp.average(M, 1, { weights: w }))).item() as number, W));
     gradNear(grad((m: Array) => jnp.sum(jnp.square(jnp.average(m, 0, { weights: jnp.array([1, 2, 3]) }))).item() as number)(M), fd((m) => jnp.sum(jnp.square(jnp.average(m, 0, { weights: jnp.array([1, 2, 3]) }))).item() as number, M));
     gradNear(grad((a: Array) => jnp.sum(jnp.square(jnp.cross(a, C3b))).item() as number)(C3a), fd((a) => jnp.sum(jnp.square(jnp.cross(a, C3b))).item() as number, C3a));
+    // (2-vectors: a zero z component; two of them give the z component alone)
+    const c2 = jnp.slice(C3a, null, [0, 2]);
+    gradNear(grad((a: Array) => jnp.sum(jnp.square(jnp.cross(a, C3b))).item() as number)(c2), fd((a) => jnp.sum(jnp.square(jnp.cross(a, C3b))).item() as number, c2));
+    gradNear(grad((a: Array) => jnp.sum(jnp.sin(jnp.cross(a, jnp.slice(C3b, null, [1, 3])))).item() as number)(c2), fd((a) => jnp.sum(jnp.sin(jnp.cross(a, jnp.slice(C3b, null, [1, 3])))).item() as number, c2));
   });
   it("polynomials", () => {
     gradNear(grad((p: Array) => jnp.sum(jnp.square(jnp.polyval(p, V))).item() as number)(P), fd((p) => jnp.sum(jnp.square(jnp.polyval(p, V))).item() as number, P));
@@ -359,7 +366,7 @@ describe("errors name the function, the shapes and the argument", () => {
     expect(() => jnp.diag(X3)).toThrow(/diag: v must be 1-D or 2-D, got shape \(2, 3, 4\)/);
     expect(() => jnp.vsplit(M, 2)).toThrow(/vsplit: an axis of size 3 \(shape \(3, 4\)\) does not divide into 2 equal parts/);
     expect(() => jnp.dsplit(M, 2)).toThrow(/dsplit: .*shape \(3, 4\)/);
-    expect(() => jnp.cross(M, N)).toThrow(/cross: the vectors must have size 3 along the axis, got shape \(3, 4\)/);
+    expect(() => jnp.cross(M, N)).toThrow(/cross: the vectors must have size 2 or 3 along the axis, got shape \(3, 4\)/);
     expect(() => jnp.select([M], [M, N])).toThrow(/select: condlist and choicelist must be lists of the same length, got 1 and 2/);
     expect(() => jnp.average(M, 1, { weights: V })).toThrow(/average: 1-D weights of shape \(5,\) do not match axis 1 of a \(shape \(3, 4\)\)/);
     expect(() => jnp.meshgrid([V], { indexing: "xx" as "xy" })).toThrow(/meshgrid: indexing must be "xy" or "ij"/);
