@@ -20,8 +20,11 @@ export type Axis = number | readonly number[] | null | undefined;
 export interface ReduceOpts {
   keepdims?: boolean;
 }
-/** A slice spec on one axis: an integer index, `null` for all, or `[start, stop?, step?]`. */
-export type SliceSpec = number | null | readonly [number | null, (number | null)?, (number | null)?];
+/**
+ * A slice spec on one axis: an integer index, `null` for all, `[start, stop?, step?]`, or an
+ * integer Array of indices (a gather along that axis: NumPy's advanced indexing, one per slice).
+ */
+export type SliceSpec = number | null | readonly [number | null, (number | null)?, (number | null)?] | Array;
 
 type Nested = number | boolean | Nested[];
 

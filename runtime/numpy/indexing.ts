@@ -12,6 +12,7 @@ import type { TypedArray } from "../dtype.js";
 import { fmtShape, normAxis, sameShape, sizeOf, stridesOf } from "../shape.js";
 import { asArray } from "./creation.js";
 import { copyStrided } from "./shape.js";
+import { moveaxis } from "./arrange.js";
 
 function checkIndex(op: string, i: number, size: number, axis: number, shape: readonly number[]): number {
   if (!Number.isInteger(i)) throw new TypeError(`${op}: index ${i} is not an integer (axis ${axis} of shape ${fmtShape(shape)})`);
@@ -107,7 +108,7 @@ function planSlice(op: string, shape: readonly number[], specs: readonly SliceSp
       len.push(shape[d]);
       outShape.push(shape[d]);
     } else if (Array.isArray(s)) {
-      const [st, sp, ln] = resolveRange(s as readonly [number | null, (number | null)?, (number | null)?], shape[d], d, shape);
+      const [st, sp, ln] = resolveRange(s as unknown as readonly [number | null, (number | null)?, (number | null)?], shape[d], d, shape);
       start.push(st);
       step.push(sp);
       len.push(ln);
@@ -139,13 +140,41 @@ function sliceGeometry(shape: readonly number[], p: SlicePlan): { base: number; 
  */
 export function slice(a: ArrayLike, ...specs: SliceSpec[]): NDArray {
   const x = asArray(a, "slice");
-  const p = planSlice("slice", x.shape, specs);
+  const g = gatherSpec("slice", x.shape, specs);
+  if (g) {
+    // the other specs first (the array's axis whole), then a take along the axis it became
+    const y = take(slice(x, ...specs.map((s, i) => (i === g.at ? null : s))), g.indices, g.axis);
+    return g.front ? moveaxis(y, range(g.axis, g.axis + g.indices.ndim), range(0, g.indices.ndim)) : y;
+  }
+  const p = planSlice("slice", x.shape, specs as readonly BasicSpec[]);
   const out = alloc(x.dtype, sizeOf(p.outShape));
   if (out.length > 0) {
     const { base, str } = sliceGeometry(x.shape, p);
     copyStrided(x.data, base, p.outShape, str, out);
   }
   return new NDArray(out, p.outShape, x.dtype);
+}
+
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+type BasicSpec = Exclude<SliceSpec, NDArray>;
+
+/**
+ * An integer-Array spec among a slice's specs: its position, the axis it gathers along once the
+ * other specs are applied (the axes kept before it), and whether NumPy puts the gathered axes in
+ * front (integer indices and the array not side by side, with an axis kept before them); null
+ * when every spec is basic. Several arrays (which NumPy broadcasts together) are an error.
+ */
+function gatherSpec(op: string, shape: readonly number[] | null, specs: readonly unknown[]): { at: number; axis: number; front: boolean; indices: NDArray } | null {
+  const arrays = specs.flatMap((s, i) => (s instanceof NDArray ? [i] : []));
+  if (!arrays.length) return null;
+  if (arrays.length > 1) throw new TypeError(`${op}: one integer-Array index per slice (got ${arrays.length}, at positions ${arrays.join(", ")}); NumPy broadcasts several together, tsjax does not yet: index in two steps`);
+  const at = arrays[0];
+  const indices = specs[at] as NDArray;
+  if (indices.dtype === "float32") throw new TypeError(`${op}: the index Array at position ${at} must hold integers (int32, uint32 or bool-free), got float32${shape ? ` (indexing shape ${fmtShape(shape)})` : ""}`);
+  const ints = specs.flatMap((s, i) => (typeof s === "number" || i === at ? [i] : []));
+  const axis = specs.slice(0, at).filter((s) => typeof s !== "number").length;
+  const adjacent = ints[ints.length - 1] - ints[0] === ints.length - 1;
+  return { at, axis, front: !adjacent && axis > 0, indices };
 }
 
 /** Adjoint of `slice(·, ...specs)` on arrays of `shape`: zeros with `g` written into the region (float32). */

@@ -344,6 +344,17 @@ export const d = ${MARK}grad((x: number) => jacfwd(f)([x, 2])[0]);
     msg: "jacfwd inside another transform: parameter 'xs' holds a local array (number[] or Array[]); pass a tuple or an Array instead",
     innerSites: 1, // (the vjp/jacfwd call is a site of its own)
   },
+  // ---- integer-Array indices in slice ---------------------------------------------------------------
+  {
+    name: "slice: an integer index apart from the index Array (NumPy moves the gathered axes)",
+    src: `const idx = jnp.array([1], { dtype: "int32" });\nexport const d = grad((a: Array) => jnp.sum(${MARK}a.slice(0, null, idx)));\n`,
+    msg: "slice: integer indices apart from the index Array put NumPy's gathered axes in front; inside compiled code write the integer indices next to it, or use jnp.take and jnp.moveaxis",
+  },
+  {
+    name: "slice: two index Arrays",
+    src: `const idx = jnp.array([1], { dtype: "int32" });\nexport const d = grad((a: Array) => jnp.sum(${MARK}a.slice(idx, idx)));\n`,
+    msg: /^slice: one integer-Array index per slice \(got 2\)/,
+  },
   // ---- jit's options are read at build time -----------------------------------------------------
   {
     name: "jit options that are not an object literal",

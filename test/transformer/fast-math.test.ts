@@ -32,7 +32,7 @@ function maxDiff(a: Array, b: Array): number {
   for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
   return m;
 }
-const same = (a: Array, b: Array) => expect(Array.from(a.data as Float32Array)).toEqual(Array.from(b.data as Float32Array));
+const same = (a: Array, b: Array) => expect([...(a.data as Float32Array)]).toEqual([...(b.data as Float32Array)]);
 
 describe("jit's fastMath option", () => {
   it("marks the call's kernels fast; without it (or with false) they are exact", () => {

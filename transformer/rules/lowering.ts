@@ -29,6 +29,27 @@ const reduce = (prim: string) => direct(prim, 3);
 const variadic = (prim: string): CallLowering => (x, mode) =>
   leaf(x.prim(prim, Array.from({ length: Math.max(x.nargs, 1) }, (_, i) => x.leaf(i)), arrTy(mode)));
 
+/**
+ * x.slice(...specs) / jnp.slice(x, ...specs): basic slicing, and an integer Array among the specs
+ * (NumPy's advanced indexing, one per slice): the other specs first, then a take along the axis
+ * it became (the runtime's gatherSpec says the same). NumPy's gathered axes in front (integer
+ * indices apart from the array, an axis kept before them) need the index's rank: not compiled yet.
+ */
+const slice: CallLowering = (x, mode) => {
+  const specs = Array.from({ length: x.nargs - 1 }, (_, i) => x.leaf(i + 1));
+  const at = specs.flatMap((s, i) => (s.ty === "arr" ? [i] : []));
+  if (!at.length) return variadic("slice")(x, mode);
+  if (at.length > 1) x.fail(`slice: one integer-Array index per slice (got ${at.length}); NumPy broadcasts several together, tsjax does not yet: index in two steps`);
+  const d = at[0];
+  const isInt = (s: Value) => s.ty === "num" || (s.tag === "const" && typeof s.value === "number");
+  const axis = specs.slice(0, d).filter((s) => !isInt(s)).length;
+  const ints = specs.flatMap((s, i) => (isInt(s) || i === d ? [i] : []));
+  if (ints[ints.length - 1] - ints[0] !== ints.length - 1 && axis > 0)
+    x.fail("slice: integer indices apart from the index Array put NumPy's gathered axes in front; inside compiled code write the integer indices next to it, or use jnp.take and jnp.moveaxis");
+  const base = x.prim("slice", [x.leaf(0), ...specs.map((s, i) => (i === d ? lit(null) : s))], "arr");
+  return leaf(x.prim("take", [base, specs[d], num(axis)], arrTy(mode)));
+};
+
 const clip: CallLowering = (x, mode) => {
   let v: Value = x.leaf(0);
   const lo = x.leaf(1), hi = x.leaf(2);
@@ -243,7 +264,7 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   concatenate: join("concatN"),
   index: direct("index", 2),
   take: direct("take", 3),
-  slice: variadic("slice"),
+  slice,
   array,
   asArray: array,
   astype: direct("astype", 2),
@@ -286,7 +307,7 @@ export const METHODS: Readonly<Record<string, CallLowering>> = {
   squeeze: direct("squeeze", 2),
   astype: direct("astype", 2),
   at: direct("index", 2),
-  slice: variadic("slice"),
+  slice,
   take: direct("take", 3),
   item: (x) => leaf(x.prim("item", [x.leaf(0)], "num")),
 };
