@@ -398,6 +398,11 @@ export function convTRhs(ct: NDArray, lhs: NDArray, rhs: NDArray, strides: unkno
   return opts.transposeKernel ? kernelView(w, k) : w;
 }
 
+/** A user's options object captured whole, with what the calling function adds (generated code). */
+export function convOpts(user: ConvOpts | undefined, meta: ConvOpts): ConvOpts {
+  return { ...(user ?? {}), ...meta };
+}
+
 // ---- the public functions (jax-js's signatures) ----
 
 const arr = (a: unknown, fn: string, what: string): NDArray => f32(asArray(a as NDArray, fn), fn, what);

@@ -149,6 +149,29 @@ describe("the convolution's gradients", () => {
   });
 });
 
+// strides, padding and options kept in constants (read at run time)
+const STRIDES = [2];
+const PAD: lax.PaddingType = [[1, 0]];
+const OPTS = { rhsDilation: [2] };
+const TOPTS = { transposeKernel: true };
+describe("options kept in constants", () => {
+  it("are the literal options' values and gradients", () => {
+    const l = jnp.reshape(jnp.arange(2 * 3 * 7), [2, 3, 7]);
+    const r = jnp.reshape(jnp.linspace(-1, 1, 4 * 3 * 3), [4, 3, 3]);
+    const g = (a: Array, b: Array) => jnp.sum(jnp.square(lax.convGeneralDilated(a, b, STRIDES, PAD, OPTS))).item() as number;
+    const g2 = (a: Array, b: Array) => jnp.sum(jnp.square(lax.convGeneralDilated(a, b, [2], [[1, 0]], { rhsDilation: [2] }))).item() as number;
+    expect(grad(g)(l, r).tolist()).toEqual(grad(g2)(l, r).tolist());
+    const t = (a: Array, b: Array) => jnp.sum(jnp.square(lax.convTranspose(a, b, STRIDES, "SAME", TOPTS))).item() as number;
+    const t2 = (a: Array, b: Array) => jnp.sum(jnp.square(lax.convTranspose(a, b, [2], "SAME", { transposeKernel: true }))).item() as number;
+    const rr = jnp.reshape(jnp.linspace(-1, 1, 3 * 4 * 3), [3, 4, 3]);
+    expect(grad(t, { argnums: [0, 1] })(l, rr)[1].tolist()).toEqual(grad(t2, { argnums: [0, 1] })(l, rr)[1].tolist());
+    const wins = [2], steps = [2];
+    const p = (a: Array) => jnp.sum(jnp.square(lax.reduceWindow(a, jnp.max, wins, steps))).item() as number;
+    const p2 = (a: Array) => jnp.sum(jnp.square(lax.reduceWindow(a, jnp.max, [2], [2]))).item() as number;
+    expect(grad(p)(l).tolist()).toEqual(grad(p2)(l).tolist());
+  });
+});
+
 describe("vmap and jit of the convolution", () => {
   const c = CONVS[4]; // 2-D, strides, SAME_LOWER, two feature groups
   const l = A(c.lhs), r = A(c.rhs);

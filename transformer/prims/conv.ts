@@ -112,6 +112,8 @@ export const CONV: Readonly<Record<string, PrimDef>> = {
   },
   // the indices of lax.topK (its values are takeAlongAxis at them)
   topKIndices: { ty: "arr", arity: 3, nondiff: true, kernel: "opaque", aval: topKAval },
+  // an options object captured whole, with what the function adds (its name, convTranspose's flag)
+  convOpts: { ty: "other", arity: 2, nondiff: true, kernel: "opaque" },
   // numpy.convolve/correlate's padding (the mode's slice) from the lengths at run time
   convolvePads: { ty: "other", arity: 3, nondiff: true, kernel: "opaque" },
 };
@@ -165,6 +167,7 @@ export const CONV_BATCH: Readonly<Record<string, BatchEntry>> = {
   windowSumT: { rule: windowBatch([0, 1]) },
   windowScatter: { rule: windowBatch([0, 1]) },
   windowGather: { rule: windowBatch([0, 1]) },
+  convOpts: { rule: (c, args) => ({ same: c.o.convOpts(...args) }) },
   // (one example's lengths: the batch axis is one more leading axis)
   convolvePads: { rule: (c, [a, v, spec], bd) => ({ same: c.o.convolvePads(lead(c.o, a, bd[0]), lead(c.o, v, bd[1]), lit({ ...(cst(spec) as object), k: ((cst(spec) as { k?: number }).k ?? 0) + 1 })) }) },
   topKIndices: {

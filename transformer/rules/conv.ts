@@ -51,14 +51,27 @@ function checkStatic(x: LoweringCtx, fn: string, strides: Value, padding: Value)
   if (typeof p === "string" && !["VALID", "SAME", "SAME_LOWER"].includes(p)) x.fail(`${fn}: padding must be "VALID", "SAME", "SAME_LOWER" or a list of [lo, hi] pairs, got "${p}"`);
 }
 
-const convOp = (x: LoweringCtx, fn: string, opts: Record<string, unknown>, strides = stat(x, 2, fn, "windowStrides")) => {
+/** The options operand: what the function adds (its name, convTranspose's flag) over the user's options (argument i), at build or at run time. */
+function options(x: LoweringCtx, fn: string, i: number | undefined, meta: Record<string, unknown>, pick: readonly string[]): Value {
+  const t = i === undefined ? undefined : x.tree(i);
+  let user: unknown;
+  try {
+    user = json(t);
+  } catch (e) {
+    if (!(e instanceof NotConst)) throw e;
+    // (an options object captured whole: merged at run time)
+    if (t?.kind === "leaf" && t.v.ty !== "num" && t.v.ty !== "arr") return x.prim("convOpts", [t.v, lit({ fn, ...meta })], "other");
+    return x.fail(`${fn}: the options must be known at build time (written literally, or a constant)`);
+  }
+  const o = (user ?? {}) as Record<string, unknown>;
+  return lit(Object.fromEntries(Object.entries({ fn, ...Object.fromEntries(pick.map((k) => [k, o[k]])), ...meta }).filter(([, v]) => v !== undefined)));
+}
+
+const convOp = (x: LoweringCtx, fn: string, opts: Value, strides = stat(x, 2, fn, "windowStrides")) => {
   const padding = stat(x, 3, fn, "padding");
   checkStatic(x, fn, strides, padding);
-  const clean = Object.fromEntries(Object.entries({ fn, ...opts }).filter(([, v]) => v !== undefined));
-  return leaf(x.prim("conv", [x.leaf(0), x.leaf(1), strides, padding, lit(clean), num(0)], "arr"));
+  return leaf(x.prim("conv", [x.leaf(0), x.leaf(1), strides, padding, opts, num(0)], "arr"));
 };
-
-type Opts = { lhsDilation?: number[]; rhsDilation?: number[]; featureGroupCount?: number; transposeKernel?: boolean } | undefined;
 
 const REDUCERS: Readonly<Record<string, string>> = { max: "max", min: "min", sum: "sum", mean: "mean", amax: "max", amin: "min" };
 
@@ -94,20 +107,13 @@ const convolve =
   };
 
 export const CONV_LOWERING: Readonly<Record<string, CallLowering>> = {
-  "lax.convGeneralDilated": (x) => {
-    const o = constArg(x, 4, "lax.convGeneralDilated", "the options ({ lhsDilation, rhsDilation, featureGroupCount })") as Opts;
-    return convOp(x, "convGeneralDilated", { lhsDilation: o?.lhsDilation, rhsDilation: o?.rhsDilation, featureGroupCount: o?.featureGroupCount });
+  "lax.convGeneralDilated": (x) => convOp(x, "convGeneralDilated", options(x, "convGeneralDilated", 4, {}, ["lhsDilation", "rhsDilation", "featureGroupCount"])),
+  "lax.conv": (x) => convOp(x, "conv", options(x, "conv", undefined, {}, [])),
+  "lax.convWithGeneralPadding": (x) => {
+    const dil = (i: number, what: string) => constArg(x, i, "convWithGeneralPadding", what) as number[] | undefined;
+    return convOp(x, "convWithGeneralPadding", options(x, "convWithGeneralPadding", undefined, { lhsDilation: dil(4, "lhsDilation"), rhsDilation: dil(5, "rhsDilation") }, []));
   },
-  "lax.conv": (x) => convOp(x, "conv", {}),
-  "lax.convWithGeneralPadding": (x) =>
-    convOp(x, "convWithGeneralPadding", {
-      lhsDilation: constArg(x, 4, "lax.convWithGeneralPadding", "lhsDilation"),
-      rhsDilation: constArg(x, 5, "lax.convWithGeneralPadding", "rhsDilation"),
-    }),
-  "lax.convTranspose": (x) => {
-    const o = constArg(x, 4, "lax.convTranspose", "the options ({ rhsDilation, transposeKernel })") as Opts;
-    return convOp(x, "convTranspose", { rhsDilation: o?.rhsDilation, transpose: true, transposeKernel: o?.transposeKernel ? true : undefined }, stat(x, 2, "convTranspose", "strides"));
-  },
+  "lax.convTranspose": (x) => convOp(x, "convTranspose", options(x, "convTranspose", 4, { transpose: true }, ["rhsDilation", "transposeKernel"]), stat(x, 2, "convTranspose", "strides")),
   "lax.reduceWindow": reduceWindow,
   // the indices (no derivative), and the values gathered at them (the gather's derivative)
   "lax.topK": (x) => {
