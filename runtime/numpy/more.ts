@@ -113,14 +113,14 @@ function diffOf<V>(o: MoreOps<V>, x: V, n: number, axis: number, fn: string): V 
 const f32 = <V>(o: MoreOps<V>, v: unknown): V => (typeof v === "number" ? o.c(v) : o.astype(o.arr(v), "float32"));
 /** x ** e with e an exponent array: a zero exponent gives 1 with a zero derivative even at x = 0. */
 const powE = <V>(o: MoreOps<V>, x: V, e: V) => o.pow(o.where(o.equal(e, o.c(0)), o.c(1), x), e);
-/** Round half to even (NumPy's and JAX's round). */
+/** Round half to even (NumPy's and JAX's round); integers stay integers. */
 function rintOf<V>(o: MoreOps<V>, x: V): V {
-  const t = o.add(x, o.c(0.5));
-  const r = o.floor(t);
+  // (x - floor(x) is exact in float32: the fractional bits)
+  const r = o.floor(x);
+  const d = o.sub(x, r);
   const odd = o.notEqual(o.fmod(r, o.c(2)), o.c(0));
-  const even = o.where(o.logicalAnd(o.equal(t, r), odd), o.sub(r, o.c(1)), r);
-  // (from 2**23 on every float32 is whole)
-  return o.where(o.lessEqual(o.abs(x), o.c(2 ** 23)), even, x);
+  const up = o.logicalOr(o.greater(d, o.c(0.5)), o.logicalAnd(o.equal(d, o.c(0.5)), odd));
+  return o.where(up, o.add(r, o.c(1)), r);
 }
 /** numpy.cov's centred data (variables as rows) and its count of observations. */
 function covData<V>(o: MoreOps<V>, x: unknown, y: unknown, rowvar: boolean): V {

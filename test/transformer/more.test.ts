@@ -104,6 +104,8 @@ describe("against NumPy", () => {
   for (const [name, f] of Object.entries(cases)) it(name, () => near(f(), O[name], loose[name]));
   it("round-half-even at the ties, and NumPy's dtypes", () => {
     expect(jnp.rint(jnp.array([0.5, 1.5, 2.5, -2.5, 3.5])).tolist()).toEqual([0, 2, 2, -2, 4]);
+    expect([jnp.round(jnp.array([3, -7], { dtype: "int32" })).dtype, jnp.round(jnp.array([3, -7], { dtype: "int32" })).tolist()]).toEqual(["int32", [3, -7]]);
+    expect(jit((x: Array) => jnp.rint(x))(jnp.array([3, -7], { dtype: "int32" })).dtype).toBe("int32");
     expect(jnp.frexp(M)[1].dtype).toBe("int32");
     expect(jnp.isin(jnp.array([1, 2, 3]), jnp.array([3, 1])).tolist()).toEqual([true, false, true]);
     expect(jnp.isin(jnp.array([1, 2, 3]), [3, 1], { invert: true }).tolist()).toEqual([false, true, false]);
