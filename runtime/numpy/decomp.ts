@@ -17,7 +17,8 @@ import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
-import { add, multiply, subtract, where } from "./elementwise.js";
+import { add, divide, multiply, subtract, where } from "./elementwise.js";
+import { max, min } from "./reduce.js";
 import { matmul } from "./linalg.js";
 import { swapaxes, triMask } from "./arrange.js";
 import { take } from "./indexing.js";
@@ -571,6 +572,14 @@ export function qr(a: ArrayLike, opts?: { mode?: "reduced" | "complete" | "r" })
 /** The Moore–Penrose pseudo-inverse ([..., n, m]): singular values at or below rtol·σ_max dropped. */
 export function pinv(a: ArrayLike, opts?: { rtol?: number }): NDArray {
   return pinvOf(a, { rtol: opts?.rtol });
+}
+
+/** The condition number in the 2-norm (p 2 or none: σ_max/σ_min; p -2: σ_min/σ_max), from the singular values. */
+export function cond(x: ArrayLike, p?: 2 | -2 | null): NDArray {
+  if (p !== undefined && p !== null && p !== 2 && p !== -2) throw new TypeError(`cond: p must be 2, -2 or null (the 2-norm), got ${String(p)}`);
+  matrices("cond", x, false, "x");
+  const s = svdS(x);
+  return p === -2 ? divide(min(s, -1), max(s, -1)) : divide(max(s, -1), min(s, -1));
 }
 
 /** The least-squares solution x of a·x ≈ b (minimum norm when underdetermined), through the SVD as JAX's. */

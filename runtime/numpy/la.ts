@@ -199,7 +199,7 @@ export function norm(x: ArrayLike, opts?: NormOpts): NDArray {
 }
 
 // ---- decompositions and the rest of numpy.linalg (runtime/numpy/decomp.ts) --------------------------
-export { eigh, eigvalsh, svd, svdvals, qr, pinv, lstsq, matrixPower, matrixRank, multiDot } from "./decomp.js";
+export { eigh, eigvalsh, svd, svdvals, qr, pinv, lstsq, matrixPower, matrixRank, multiDot, cond } from "./decomp.js";
 export { linalgCross as cross } from "./decomp.js";
 export { matmul, outer } from "./linalg.js";
 export { diagonal, trace } from "./arrange.js";

@@ -298,6 +298,7 @@ describe("pinv, lstsq, matrixRank, matrixPower, multiDot, cross", () => {
     near(jnp.linalg.matrixPower(a44, 0), enc(jnp.eye(4)));
     near(jnp.linalg.multiDot([t53, w35, t53]), F.multiDot, 1e-5);
     near(jnp.linalg.cross(A(F.c1), A(F.c2)), F.cross, 1e-6);
+    near(jnp.stack([jnp.linalg.cond(a44), jnp.linalg.cond(t53), jnp.linalg.cond(a44, -2)]), F.cond, 1e-5);
     near(jnp.linalg.cross(mT(A(F.c1)), mT(A(F.c2)), 0), enc(mT(A(F.cross))), 1e-6);
     near(jnp.linalg.matrixTranspose(b243), enc(jnp.swapaxes(b243, 1, 2)), 0);
   });
@@ -308,6 +309,7 @@ describe("pinv, lstsq, matrixRank, matrixPower, multiDot, cross", () => {
     near(ga, F.g_lstsq_a, 1e-4);
     near(gb, F.g_lstsq_b, 1e-4);
     near(grad((m: Array) => jnp.sum(jnp.multiply(jnp.linalg.matrixPower(m, 3), W44)).item() as number)(a44), F.g_pow3, 1e-5);
+    near(grad((m: Array) => jnp.linalg.cond(m).item() as number)(a44), F.g_cond, 1e-4);
     near(grad((m: Array) => jnp.sum(jnp.multiply(jnp.linalg.matrixPower(m, -2), W44)).item() as number)(a44), F.g_powm2, 1e-4);
   });
   it("compiled code gives eager code's values (multiDot, cross, matrixPower, matrixTranspose inside vmap)", () => {
@@ -358,6 +360,7 @@ describe("bad input names the function and the shapes", () => {
     expect(() => lax.linalg.lu(jnp.ones([3]))).toThrow(/lu: x .*\(3,\)/);
     expect(() => jnp.linalg.cross(jnp.ones([2]), jnp.ones([3]))).toThrow(/cross: .*size 3.*\(2,\) and \(3,\)/);
     expect(() => jnp.linalg.multiDot([jnp.ones([2, 2])])).toThrow(/multiDot: .*two/);
+    expect(() => jnp.linalg.cond(jnp.ones([2]))).toThrow(/cond: x .*\(2,\)/);
   });
 });
 

@@ -57,6 +57,13 @@ export const DECOMP_LOWERING: Readonly<Record<string, CallLowering>> = {
     if (mode === "r") return leaf(x.prim("qrR", [a, lit(false)], "arr"));
     return tup(x.prim("qrQ", [a, lit(mode === "complete")], "arr"), x.prim("qrR", [a, lit(mode === "complete")], "arr"));
   },
+  cond: (x) => {
+    const p = x.nargs > 1 ? x.leaf(1) : lit(undefined);
+    if (p.tag !== "const" || ![undefined, null, 2, -2].includes(p.value as number)) return x.fail("cond: p must be 2, -2 or null (the 2-norm), written literally");
+    const s = x.prim("svdS", [arr(x, 0)], "arr");
+    const [hi, lo] = ["max", "min"].map((r) => x.prim(r, [s, num(-1), lit(undefined)], "arr"));
+    return leaf(p.value === -2 ? x.prim("div", [lo, hi], "arr") : x.prim("div", [hi, lo], "arr"));
+  },
   pinv: (x) => leaf(x.prim("pinvOf", [arr(x, 0), lit({ rtol: optsOf<{ rtol?: number }>(x, 1, "pinv").rtol })], "arr")),
   lstsq: (x) => leaf(x.prim("matmul", [x.prim("pinvOf", [arr(x, 0), lit({ lstsq: true })], "arr"), x.leaf(1)], "arr")),
   matrixRank: (x) => leaf(x.prim("matrixRank", [arr(x, 0), lit(optsOf(x, 1, "matrixRank"))], "arr")),
