@@ -352,6 +352,20 @@ describe("forward mode (jvp) agrees with reverse mode", () => {
   });
 });
 
+describe("second derivatives (the adjoints' own rules)", () => {
+  it("grad of grad through tensordot, diag and polymul against central differences of the gradient", () => {
+    const f = (x: Array) => jnp.sum(jnp.square(jnp.tensordot(x, Y3, 1))).item() as number;
+    const g = (x: Array) => jnp.sum(jnp.multiply(grad(f)(x), jnp.cos(X3))).item() as number;
+    gradNear(grad(g)(X3), fd(g, X3), 3e-2);
+    const f2 = (m: Array) => jnp.sum(jnp.sin(jnp.diag(jnp.diag(m, 1), 1))).item() as number;
+    const g2 = (m: Array) => jnp.sum(jnp.multiply(grad(f2)(m), M)).item() as number;
+    gradNear(grad(g2)(M), fd(g2, M));
+    const f3 = (p: Array) => jnp.sum(jnp.square(jnp.polymul(p, p))).item() as number;
+    const g3 = (p: Array) => jnp.sum(jnp.multiply(grad(f3)(p), P)).item() as number;
+    gradNear(grad(g3)(P), fd(g3, P), 3e-2);
+  });
+});
+
 describe("eager functions inside compiled code", () => {
   it("arrayEqual, arrayEquiv and the dense index grid run eagerly as constants", () => {
     expect(jit((m: Array) => jnp.arrayEqual(m, M))(M).item()).toBe(true);
