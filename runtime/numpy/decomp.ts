@@ -361,9 +361,9 @@ export function eighV(a: ArrayLike): NDArray {
   const { x, value } = eighOf(a);
   return pack(value.map((r) => r.V), [...x.batch, x.n, x.n]);
 }
-/** The singular values (descending). */
+/** The singular values (descending; the same from the full decomposition, when that one is remembered). */
 export function svdS(a: ArrayLike): NDArray {
-  const { x, value } = svdOf(a, false);
+  const { x, value } = svdOf(a, a instanceof NDArray && !!MEMO.get(a)?.has("svdtrue") && !MEMO.get(a)?.has("svdfalse"));
   return pack(value.map((r) => r.s), [...x.batch, Math.min(x.m, x.n)]);
 }
 /** svd's u (m×k, or m×m when full). */

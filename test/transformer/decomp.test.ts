@@ -198,6 +198,7 @@ describe("qr", () => {
   });
   it("wide matrices have no derivative (as in JAX): an error naming qr and the shape", () => {
     expect(() => grad((m: Array) => jnp.sum(jnp.linalg.qr(m)[1]).item() as number)(w35)).toThrow(/qr: .*m >= n.*\(3, 5\)/);
+    expect(() => grad((m: Array) => jnp.sum(jnp.linalg.qr(m, { mode: "complete" })[0]).item() as number)(t53)).toThrow(/qr: .*"complete" needs square.*\(5, 3\)/);
   });
   it("vmap of its gradient equals the loop", () => {
     const batch = jnp.stack([t53, jnp.multiply(t53, 3), jnp.subtract(t53, 0.5)]);
