@@ -46,14 +46,14 @@ describe("slice with an integer Array in compiled code", () => {
   it("the gradient scatters into the gathered positions, repeated indices accumulated", () => {
     const g = grad(h)(x);
     // row 2 gathered three times, row 0 once, each at column 1, weighted by w's rows
-    const want = Array.from({ length: 60 }, (_, f) => {
+    const want = globalThis.Array.from({ length: 60 }, (_, f) => {
       const [r, c, k] = [Math.floor(f / 20), Math.floor(f / 5) % 4, f % 5];
       if (c !== 1) return 0;
       return [2, 0, 2, 2].reduce((s, ri, j) => s + (ri === r ? 5 * j + k : 0), 0);
     });
     expect([...(g.data as Float32Array)]).toEqual(want);
     const gf = grad(f)(x);
-    expect([...(gf.data as Float32Array)]).toEqual(Array.from({ length: 60 }, (_, f) => (f % 5 === 1 || f % 5 === 3 ? 2 : 0)));
+    expect([...(gf.data as Float32Array)]).toEqual(globalThis.Array.from({ length: 60 }, (_, f) => (f % 5 === 1 || f % 5 === 3 ? 2 : 0)));
   });
   it("vmap: a shared index, and an index per example", () => {
     const pick = (a: Array, i: Array) => a.slice(i);
