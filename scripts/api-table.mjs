@@ -6,6 +6,7 @@ import * as jnp from "../dist/runtime/numpy/index.js";
 import * as nn from "../dist/runtime/nn/activations.js";
 import * as scipySpecial from "../dist/runtime/scipy-special.js";
 import * as laxLinalg from "../dist/runtime/lax/linalg.js";
+import * as lax from "../dist/runtime/lax/index.js";
 
 export function table() {
   const fns = (m) => Object.keys(m).filter((k) => typeof m[k] === "function");
@@ -15,9 +16,11 @@ export function table() {
     ...fns(jnp.linalg).filter((k) => jnp.linalg[k].name !== k).map((k) => [`jnp.linalg.${k}`, jnp.linalg[k].name]),
     // (lax's functions lower by the name lax.<name>)
     ...fns(laxLinalg).map((k) => [`lax.linalg.${k}`, `lax.${k}`]),
+    // (except those lax re-exports: lax.erf is scipySpecial.erf)
+    ...fns(lax).map((k) => [`lax.${k}`, lax[k] === jnp[k] || lax[k] === scipySpecial[k] ? k : `lax.${k}`]),
   ]);
   return apiTable(
-    { jnp: fns(jnp).filter((k) => !(k in nn) || k === "logsumexp" || nn[k] !== jnp[k]), "jnp.linalg": fns(jnp.linalg), "jnp.fft": fns(jnp.fft), nn: fns(nn).filter((k) => k !== "logsumexp"), scipySpecial: fns(scipySpecial).filter((k) => !(k in nn) && k !== "logsumexp"), "lax.linalg": fns(laxLinalg) },
+    { jnp: fns(jnp).filter((k) => !(k in nn) || k === "logsumexp" || nn[k] !== jnp[k]), "jnp.linalg": fns(jnp.linalg), "jnp.fft": fns(jnp.fft), nn: fns(nn).filter((k) => k !== "logsumexp"), scipySpecial: fns(scipySpecial).filter((k) => !(k in nn) && k !== "logsumexp"), lax: fns(lax), "lax.linalg": fns(laxLinalg) },
     declared,
   );
 }

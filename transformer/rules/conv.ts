@@ -45,7 +45,7 @@ function constArg(x: LoweringCtx, i: number, fn: string, what: string): unknown 
 /** Build-time checks of what is known: the names of the padding and the strides' form. */
 function checkStatic(x: LoweringCtx, fn: string, strides: Value, padding: Value): void {
   const s = strides.tag === "const" ? strides.value : undefined;
-  if (strides.tag === "const" && !(Array.isArray(s) && s.every((d) => Number.isInteger(d) && d > 0)))
+  if (s !== undefined && !(Array.isArray(s) && s.every((d) => Number.isInteger(d) && d > 0)))
     x.fail(`${fn}: windowStrides must be a list of positive integers (one per spatial dimension), got ${JSON.stringify(s)}`);
   const p = padding.tag === "const" ? padding.value : undefined;
   if (typeof p === "string" && !["VALID", "SAME", "SAME_LOWER"].includes(p)) x.fail(`${fn}: padding must be "VALID", "SAME", "SAME_LOWER" or a list of [lo, hi] pairs, got "${p}"`);
