@@ -28,13 +28,17 @@ export const inf = Infinity;
 export const nan = NaN;
 /** The Euler–Mascheroni constant γ. */
 export const eulerGamma = 0.5772156649015329;
-/** The dtype names (jax-js's numpy.DT enum); Float16 and Float64 are refused by every function that makes arrays. */
 /** A dtype name. */
 export type DType = DT;
+/** The dtype names (jax-js's numpy.DType enum); Float16 and Float64 are refused by every function that makes arrays. */
 export const DType = { Float32: "float32", Int32: "int32", Uint32: "uint32", Bool: "bool", Float16: "float16", Float64: "float64" } as const;
+/** The float32 dtype name. */
 export const float32 = "float32" as const;
+/** The int32 dtype name. */
 export const int32 = "int32" as const;
+/** The uint32 dtype name. */
 export const uint32 = "uint32" as const;
+/** The bool dtype name. */
 export const bool = "bool" as const;
 /** A dtype name tsjax has no arrays of yet: asking for it is an error ("unknown dtype"). */
 export const float16 = "float16" as const;
