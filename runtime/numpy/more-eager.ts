@@ -332,6 +332,7 @@ export function applyOverAxes(func: (x: NDArray, axis: number) => ArrayLike, a: 
   return x;
 }
 /** numpy.var under jax-js's name (`correction` is NumPy's ddof). */
-export function var_(x: ArrayLike, axis?: number | number[] | null, opts?: { correction?: number; keepdims?: boolean } & VarOpts): NDArray {
+export function var_(x: ArrayLike, axis?: number | number[] | null, opts?: { mean?: ArrayLike; correction?: number; keepdims?: boolean } & VarOpts): NDArray {
+  if (opts?.mean !== undefined) throw new TypeError("var_: the mean option is not supported yet (the mean is computed)");
   return variance(x, axis, { ...opts, ddof: opts?.correction ?? opts?.ddof });
 }

@@ -108,6 +108,7 @@ describe("functions that take a function, and unstack", () => {
     expect(jnp.applyAlongAxis((v) => jnp.stack([jnp.min(v), jnp.max(v)]), 1, x).tolist()).toEqual([[0, 2], [3, 5]]);
     expect(jnp.applyAlongAxis((v) => jnp.stack([jnp.min(v), jnp.max(v)]), 0, x).tolist()).toEqual([[0, 1, 2], [3, 4, 5]]);
     expect(jnp.applyOverAxes((a, ax) => jnp.sum(a, ax), x, [0, 1]).tolist()).toEqual([[15]]);
+    expect(() => jnp.var_(x, 0, { mean: 1 })).toThrow(/var_: the mean option is not supported yet/);
     expect(() => jnp.applyOverAxes(() => jnp.zeros([5, 5, 5]), x, [0])).toThrow(/applyOverAxes: func returned shape \(5, 5, 5\) for an array of shape \(2, 3\)/);
   });
 });

@@ -107,7 +107,8 @@ export const MORE_RULES: Readonly<Record<string, CallLowering>> = {
   var_: (x) => {
     const opts = x.leaf(2);
     if (opts.tag !== "const") return x.fail("var_: the options must be written literally (known at build time)");
-    const o = (opts.value ?? {}) as { correction?: number; ddof?: number };
+    const o = (opts.value ?? {}) as { correction?: number; ddof?: number; mean?: unknown };
+    if (o.mean !== undefined) return x.fail("var_: the mean option is not supported yet (the mean is computed)");
     return leaf(x.prim("var", [x.leaf(0), x.leaf(1), lit({ ...o, ddof: o.correction ?? o.ddof })], "arr"));
   },
   ...Object.fromEntries(["tri", "identity", "bartlett", "hann", "blackman", "logspace", "geomspace", "arrayEqual", "arrayEquiv"].map((n) => [n, eager(n)])),
