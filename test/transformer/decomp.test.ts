@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import ts from "typescript";
 import { compile, HEADER } from "./fixtures/compile.js";
-import { grad, jit, jvp, vmap, lax, numpy as jnp } from "../../runtime/index.js";
+import { grad, hessian, jit, jvp, vmap, lax, numpy as jnp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 
 const F = JSON.parse(readFileSync(new URL("../fixtures/decomp.json", import.meta.url), "utf8"));
@@ -61,6 +61,9 @@ describe("eigh / eigvalsh", () => {
     const df: (m: Array) => Array = grad(f);
     const [, hv] = jvp(df, [s44], [T]);
     near(hv, F.hv_eigvalsh, 1e-4);
+    // reverse over reverse: the Hessian along T
+    const H = hessian(f)(s44) as Array;
+    near(jnp.einsum("ijkl,kl->ij", H, T), F.hv_eigvalsh, 1e-4);
   });
   it("jit gives eager code's values", () => {
     const f = jit((m: Array) => {
