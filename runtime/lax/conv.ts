@@ -35,7 +35,7 @@ const ints = (v: unknown): v is number[] => Array.isArray(v) && v.every((d) => N
 const show = (v: unknown) => JSON.stringify(v);
 
 /** convTranspose's padding for an effective kernel size kk and stride s (JAX's consistent padding). */
-function transposePad(fn: string, kk: number, s: number, padding: unknown, d: number): Pair {
+function transposePad(fn: string, kk: number, s: number, padding: unknown, d: number, at: string): Pair {
   if (padding === "SAME") {
     const len = kk + s - 2;
     const a = s > kk - 1 ? kk - 1 : Math.ceil(len / 2);
@@ -46,7 +46,7 @@ function transposePad(fn: string, kk: number, s: number, padding: unknown, d: nu
     return [kk - 1, len - (kk - 1)];
   }
   if (ints(padding) && padding.length === 2) return [kk - 1 - padding[0], kk - 1 - padding[1]];
-  throw new TypeError(`${fn}: padding must be "SAME", "VALID" or a list of [lo, hi] pairs, got ${show(padding)} for spatial dimension ${d}`);
+  throw new TypeError(`${fn}: padding must be "SAME", "VALID" or a list of [lo, hi] pairs, got ${show(padding)} for spatial dimension ${d}${at}`);
 }
 
 /** Everything the loops need, checked. */
@@ -78,23 +78,25 @@ export interface Geometry {
  */
 export function convGeometry(lshape: readonly number[], rshape: readonly number[], strides0: unknown, padding: unknown, opts: ConvOpts, k: number, gshape?: readonly number[], table = true): Geometry {
   const fn = opts.fn ?? "convGeneralDilated";
-  if (!ints(strides0) || strides0.some((s) => s <= 0)) throw new TypeError(`${fn}: windowStrides must be a list of positive integers (one per spatial dimension), got ${show(strides0)}`);
-  const n = strides0.length;
   const ls = lshape.slice(k), rs = rshape.slice(k);
+  // (the operands' shapes, for messages about the options)
+  const at = ` (lhs ${fmtShape(ls)}, rhs ${fmtShape(rs)})`;
+  if (!ints(strides0) || strides0.some((s) => s <= 0)) throw new TypeError(`${fn}: windowStrides must be a list of positive integers (one per spatial dimension), got ${show(strides0)}${at}`);
+  const n = strides0.length;
   if (ls.length !== n + 2)
     throw new TypeError(`${fn}: lhs has shape ${fmtShape(ls)}, but windowStrides ${show(strides0)} gives ${n} spatial dimension(s): lhs must be [N, C, ...${n} sizes] (rank ${n + 2})`);
   if (rs.length !== n + 2)
     throw new TypeError(`${fn}: rhs has shape ${fmtShape(rs)}, but windowStrides ${show(strides0)} gives ${n} spatial dimension(s): rhs must be [O, C/G, ...${n} sizes] (rank ${n + 2})`);
   const dil = (v: readonly number[] | undefined, what: string): number[] => {
     if (v === undefined || v === null) return new Array(n).fill(1);
-    if (!ints(v) || v.length !== n || v.some((d) => d <= 0)) throw new TypeError(`${fn}: ${what} must be ${n} positive integer(s) (one per spatial dimension), got ${show(v)}`);
+    if (!ints(v) || v.length !== n || v.some((d) => d <= 0)) throw new TypeError(`${fn}: ${what} must be ${n} positive integer(s) (one per spatial dimension), got ${show(v)}${at}`);
     return [...v];
   };
   let strides = [...strides0];
   let ld = dil(opts.lhsDilation, "lhsDilation");
   const rd = dil(opts.rhsDilation, "rhsDilation");
   const G = opts.featureGroupCount ?? 1;
-  if (!Number.isInteger(G) || G <= 0) throw new TypeError(`${fn}: featureGroupCount must be a positive integer, got ${show(G)}`);
+  if (!Number.isInteger(G) || G <= 0) throw new TypeError(`${fn}: featureGroupCount must be a positive integer, got ${show(G)}${at}`);
   const [N, C, ...xs] = ls;
   const [O, Cg, ...ksz] = rs;
   if (C % G !== 0 || Cg * G !== C)
@@ -107,14 +109,14 @@ export function convGeometry(lshape: readonly number[], rshape: readonly number[
   if (opts.transpose) {
     // convTranspose: a fractionally strided convolution
     if (!(typeof padding === "string") && !(Array.isArray(padding) && padding.length === n))
-      throw new TypeError(`${fn}: padding must be "SAME", "VALID" or ${n} [lo, hi] pair(s), got ${show(padding)}`);
-    pads = kk.map((s, d) => transposePad(fn, s, strides[d], typeof padding === "string" ? padding : (padding as unknown[])[d], d));
+      throw new TypeError(`${fn}: padding must be "SAME", "VALID" or ${n} [lo, hi] pair(s), got ${show(padding)}${at}`);
+    pads = kk.map((s, d) => transposePad(fn, s, strides[d], typeof padding === "string" ? padding : (padding as unknown[])[d], d, at));
     ld = strides;
     strides = new Array(n).fill(1);
   } else if (typeof padding === "string") {
-    if (padding !== "VALID" && padding !== "SAME" && padding !== "SAME_LOWER") throw new TypeError(`${fn}: padding must be "VALID", "SAME", "SAME_LOWER" or a list of [lo, hi] pairs, got ${show(padding)}`);
+    if (padding !== "VALID" && padding !== "SAME" && padding !== "SAME_LOWER") throw new TypeError(`${fn}: padding must be "VALID", "SAME", "SAME_LOWER" or a list of [lo, hi] pairs, got ${show(padding)}${at}`);
     if (ld.some((d) => d !== 1))
-      throw new TypeError(`${fn}: a padding name ("${padding}") with lhsDilation ${show(ld)} is not supported (as in JAX): give explicit [lo, hi] pairs, or use convTranspose`);
+      throw new TypeError(`${fn}: a padding name ("${padding}") with lhsDilation ${show(ld)} is not supported (as in JAX): give explicit [lo, hi] pairs, or use convTranspose${at}`);
     pads = xs.map((x, d) => {
       if (padding === "VALID") return [0, 0];
       const o = Math.ceil(x / strides[d]);
@@ -123,7 +125,7 @@ export function convGeometry(lshape: readonly number[], rshape: readonly number[
     });
   } else {
     if (!Array.isArray(padding) || padding.length !== n || !padding.every((p) => ints(p) && p.length === 2))
-      throw new TypeError(`${fn}: padding must be "VALID", "SAME", "SAME_LOWER" or ${n} [lo, hi] pair(s) of integers (one per spatial dimension), got ${show(padding)}`);
+      throw new TypeError(`${fn}: padding must be "VALID", "SAME", "SAME_LOWER" or ${n} [lo, hi] pair(s) of integers (one per spatial dimension), got ${show(padding)}${at}`);
     pads = padding.map((p) => [p[0], p[1]] as Pair);
   }
   // output sizes (0 where the kernel does not fit, as XLA)

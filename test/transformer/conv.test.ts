@@ -376,10 +376,10 @@ describe("errors name the function, the shapes and the argument", () => {
     expect(() => lax.conv(jnp.ones([3, 5]), w, [1], "VALID")).toThrow(/^conv: lhs has shape \(3, 5\), but windowStrides \[1\] gives 1 spatial dimension\(s\): lhs must be \[N, C, \.\.\.1 sizes\] \(rank 3\)/);
     expect(() => lax.conv(x, jnp.ones([2, 4, 3]), [1], "VALID")).toThrow(/^conv: lhs of shape \(1, 3, 5\) has 3 input channel\(s\), but rhs of shape \(2, 4, 3\) takes 4 per group/);
     expect(() => lax.convGeneralDilated(x, jnp.ones([2, 1, 3]), [1], "VALID", { featureGroupCount: 2 })).toThrow(/convGeneralDilated: .*featureGroupCount 2/);
-    expect(() => lax.conv(x, w, [1], "FULL" as lax.PaddingType)).toThrow(/^conv: padding must be "VALID", "SAME", "SAME_LOWER" or a list of \[lo, hi\] pairs, got "FULL"/);
+    expect(() => lax.conv(x, w, [1], "FULL" as lax.PaddingType)).toThrow(/^conv: padding must be "VALID", "SAME", "SAME_LOWER" or a list of \[lo, hi\] pairs, got "FULL" \(lhs \(1, 3, 5\), rhs \(2, 3, 3\)\)$/);
     expect(() => lax.conv(x, w, [1], [[1, 1], [0, 0]])).toThrow(/^conv: padding must be .* 1 \[lo, hi\] pair\(s\)/);
     expect(() => lax.convGeneralDilated(x, w, [1], "SAME", { lhsDilation: [2] })).toThrow(/^convGeneralDilated: a padding name \("SAME"\) with lhsDilation \[2\]/);
-    expect(() => lax.conv(x, w, [0], "VALID")).toThrow(/^conv: windowStrides must be a list of positive integers/);
+    expect(() => lax.conv(x, w, [0], "VALID")).toThrow(/^conv: windowStrides must be a list of positive integers .*, got \[0\] \(lhs \(1, 3, 5\), rhs \(2, 3, 3\)\)$/);
     expect(() => lax.convTranspose(x, w, [2], "BAD" as lax.PaddingType)).toThrow(/^convTranspose: padding must be "SAME", "VALID" or a list of \[lo, hi\] pairs, got "BAD"/);
     // (a kernel larger than the padded input gives an empty output, as XLA)
     expect(lax.conv(jnp.ones([1, 1, 2]), jnp.ones([1, 1, 3]), [1], "VALID").shape).toEqual([1, 1, 0]);
