@@ -192,17 +192,33 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
     const spec = x.leaf(0);
     if (spec.tag !== "const" || typeof spec.value !== "string") return x.fail("einsum: the subscripts must be a string written literally (known at build time)");
     // (the subscripts checked at build time: a bad one is a diagnostic here)
+    let parsed: { ins: string[]; out: string };
     try {
-      parseEinsum(spec.value, x.nargs - 1);
+      parsed = parseEinsum(spec.value, x.nargs - 1);
     } catch (e) {
       return x.fail((e as Error).message);
     }
-    return leaf(x.prim("einsum", [spec, ...Array.from({ length: x.nargs - 1 }, (_, i) => x.leaf(i + 1))], "arr"));
+    // a label repeated in an operand: its diagonal first (the diagonal primitive, differentiable
+    // and batched), labelled at the end; the einsum primitive sees distinct labels only
+    const ins: string[] = [];
+    const xs = parsed.ins.map((t0, i) => {
+      let v = x.leaf(i + 1), t = t0;
+      for (let c = [...t].find((ch, d) => t.indexOf(ch) !== d); c !== undefined; c = [...t].find((ch, d) => t.indexOf(ch) !== d)) {
+        const p1 = t.indexOf(c), p2 = t.indexOf(c, p1 + 1), e = t.indexOf(".");
+        // (an axis after "..." counts from the end)
+        const axis = (p: number) => (e >= 0 && p > e ? p - t.length : p);
+        v = x.prim("diagonal", [v, num(0), num(axis(p1)), num(axis(p2))], "arr");
+        t = [...t].filter((_, d) => d !== p1 && d !== p2).join("") + c;
+      }
+      ins.push(t);
+      return v;
+    });
+    const s = ins.join(",") === parsed.ins.join(",") ? spec : lit(`${ins.join(",")}->${parsed.out}`);
+    return leaf(x.prim("einsum", [s, ...xs], "arr"));
   },
   // jnp.linalg
   ...DECOMP_LOWERING,
   inv: direct("inv", 1),
-  cholesky: direct("cholesky", 1),
   det: direct("det", 1),
   slogdet: (x) => ({ kind: "tup", kids: [leaf(x.prim("slogdetSign", [x.leaf(0)], "arr")), leaf(x.prim("logAbsDet", [x.leaf(0)], "arr"))] }),
   solve: (x) => leaf(x.prim("solve", [x.leaf(0), x.leaf(1), num(0)], "arr")),
