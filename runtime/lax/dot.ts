@@ -22,6 +22,7 @@ const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 /** The einsum labels of lhs, rhs and the output, checked against the shapes. */
 function labels(ls: readonly number[], rs: readonly number[], dims: DotDimensionNumbers | undefined): [string, string, string] {
   const d = dims ?? {};
+  const at = ` (lhs ${fmtShape(ls)}, rhs ${fmtShape(rs)})`;
   const norm = (v: unknown, nd: number, what: string, shape: readonly number[]): number[] => {
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v) || !v.every((a) => Number.isInteger(a) && a >= -nd && a < nd))
@@ -32,12 +33,12 @@ function labels(ls: readonly number[], rs: readonly number[], dims: DotDimension
   };
   const lc = norm(d.lhsContractingDims, ls.length, "lhsContractingDims", ls), rc = norm(d.rhsContractingDims, rs.length, "rhsContractingDims", rs);
   const lb = norm(d.lhsBatchDims, ls.length, "lhsBatchDims", ls), rb = norm(d.rhsBatchDims, rs.length, "rhsBatchDims", rs);
-  if (lc.length !== rc.length) throw new TypeError(`dot: lhsContractingDims ${JSON.stringify(lc)} and rhsContractingDims ${JSON.stringify(rc)} differ in length`);
-  if (lb.length !== rb.length) throw new TypeError(`dot: lhsBatchDims ${JSON.stringify(lb)} and rhsBatchDims ${JSON.stringify(rb)} differ in length`);
-  if (lc.some((a) => lb.includes(a)) || rc.some((a) => rb.includes(a))) throw new TypeError(`dot: an axis is both contracting and batch (${JSON.stringify(d)})`);
+  if (lc.length !== rc.length) throw new TypeError(`dot: lhsContractingDims ${JSON.stringify(lc)} and rhsContractingDims ${JSON.stringify(rc)} differ in length${at}`);
+  if (lb.length !== rb.length) throw new TypeError(`dot: lhsBatchDims ${JSON.stringify(lb)} and rhsBatchDims ${JSON.stringify(rb)} differ in length${at}`);
+  if (lc.some((a) => lb.includes(a)) || rc.some((a) => rb.includes(a))) throw new TypeError(`dot: an axis is both contracting and batch (${JSON.stringify(d)})${at}`);
   for (const [a, b, what] of [...lc.map((a, i) => [a, rc[i], "contracting"] as const), ...lb.map((a, i) => [a, rb[i], "batch"] as const)])
     if (ls[a] !== rs[b]) throw new TypeError(`dot: ${what} axis ${a} of lhs (shape ${fmtShape(ls)}) has size ${ls[a]}, axis ${b} of rhs (shape ${fmtShape(rs)}) ${rs[b]}`);
-  if (ls.length + rs.length > LETTERS.length) throw new TypeError(`dot: operands of ranks ${ls.length} and ${rs.length} have too many axes`);
+  if (ls.length + rs.length > LETTERS.length) throw new TypeError(`dot: operands of ranks ${ls.length} and ${rs.length} have too many axes${at}`);
   const L = [...LETTERS.slice(0, ls.length)];
   const R = [...LETTERS.slice(ls.length, ls.length + rs.length)];
   lc.forEach((a, i) => (R[rc[i]] = L[a]));

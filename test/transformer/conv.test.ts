@@ -390,6 +390,7 @@ describe("errors name the function, the shapes and the argument", () => {
     expect(() => lax.reduceWindow(jnp.ones([4]), jnp.max, [2], [1, 1])).toThrow(/^reduceWindow: windowStrides must be 1 positive integer/);
     expect(() => lax.topK(jnp.ones([2, 3]), 4)).toThrow(/^topK: k must be an integer in \[0, 3\] for axis -1 of shape \(2, 3\), got 4/);
     expect(() => lax.dot(jnp.ones([2, 3]), jnp.ones([4, 2]), { lhsContractingDims: [1], rhsContractingDims: [0] })).toThrow(/^dot: contracting axis 1 of lhs \(shape \(2, 3\)\) has size 3, axis 0 of rhs \(shape \(4, 2\)\) 4/);
+    expect(() => lax.dot(jnp.ones([2, 3]), jnp.ones([3]), { lhsContractingDims: [1] })).toThrow(/^dot: lhsContractingDims \[1\] and rhsContractingDims \[\] differ in length \(lhs \(2, 3\), rhs \(3,\)\)$/);
     expect(() => jnp.convolve(jnp.ones([2, 2]), jnp.ones([2]))).toThrow(/^convolve: both inputs must be 1-D, got shapes \(2, 2\) and \(2,\)/);
     expect(() => jnp.correlate(jnp.ones([3]), jnp.ones([2]), "middle" as "same")).toThrow(/^correlate: mode must be "full", "same" or "valid", got "middle"/);
   });
