@@ -18,7 +18,7 @@ export * from "./numpy/reduce.js";
 export * from "./numpy/linalg.js";
 export * from "./numpy/shape.js";
 export * from "./numpy/arrange.js";
-export { inv, det, slogdetSign, logAbsDet, solve, solveCtA, cholesky } from "./numpy/la.js";
+export { inv, det, slogdetSign, logAbsDet, solve, solveCtA, choleskyLower } from "./numpy/la.js";
 export { einsum } from "./numpy/einsum.js";
 export * from "./lax/kernels.js";
 export { eighW, eighV, svdS, svdU, svdVt, qrQ, qrR, triSolve, pinvOf, matrixRank, luFactors, luPivots, luPermutation, luJvp, luVjp, gradShapeCheck } from "./numpy/decomp.js";
@@ -465,3 +465,4 @@ export function specialized(f: unknown, key: string, what: string): unknown {
 
 // jit'd functions run in an arena frame of their own (runtime/jit/arena.ts)
 export { arenaWrap } from "./jit/arena.js";
+export { leftShift, rightShift } from "./numpy/more-eager.js";

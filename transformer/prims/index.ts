@@ -16,6 +16,7 @@ import { VMAP } from "./vmap.js";
 import { ARRANGE } from "./arrange.js";
 import { LA } from "./la.js";
 import { EINSUM } from "./einsum.js";
+import { BITWISE } from "./bitwise.js";
 import { DECOMP } from "./decomp.js";
 import { FFT } from "./fft.js";
 import { SPECIAL } from "./special.js";
@@ -24,7 +25,7 @@ import { CONV } from "./conv.js";
 
 export type { KernelClass, Ops, PrimDef, VjpRule } from "./def.js";
 
-const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE, LA, EINSUM, DECOMP, FFT, SPECIAL, MORE, CONV };
+const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE, LA, EINSUM, DECOMP, FFT, SPECIAL, MORE, CONV, BITWISE };
 
 function join(): Readonly<Record<string, PrimDef>> {
   const out: Record<string, PrimDef> = {};

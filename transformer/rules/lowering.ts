@@ -231,6 +231,13 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   ...SPECIAL_LOWERING,
   ...MORE_RULES,
   ...CONV_LOWERING,
+  // bit operations on integers and booleans (constants to differentiation)
+  bitwiseAnd: direct("bitwiseAnd", 2),
+  bitwiseOr: direct("bitwiseOr", 2),
+  bitwiseXor: direct("bitwiseXor", 2),
+  bitwiseNot: direct("bitwiseNot", 1),
+  leftShift: direct("leftShift", 2),
+  rightShift: direct("rightShift", 2),
   add: direct("add", 2),
   subtract: direct("sub", 2),
   multiply: direct("mul", 2),
