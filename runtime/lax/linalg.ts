@@ -10,7 +10,7 @@ import type { ArrayLike } from "../array.js";
 import { asArray, astype } from "../numpy/creation.js";
 import { add, multiply } from "../numpy/elementwise.js";
 import { swapaxes, tril, triu } from "../numpy/arrange.js";
-import { cholesky as chol } from "../numpy/la.js";
+import { choleskyLower as chol } from "../numpy/la.js";
 import { eighV, eighW, luFactors, luPermutation, luPivots, svd as npSvd, triSolve } from "../numpy/decomp.js";
 import type { TriOpts } from "../numpy/decomp.js";
 

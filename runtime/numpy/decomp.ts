@@ -23,7 +23,7 @@ import { matmul } from "./linalg.js";
 import { swapaxes, triMask } from "./arrange.js";
 import { take } from "./indexing.js";
 import { stack } from "./shape.js";
-import { inv } from "./la.js";
+import { choleskyLower, inv } from "./la.js";
 
 const EPS32 = 2 ** -23;
 
@@ -528,6 +528,13 @@ export function gradShapeCheck(g: ArrayLike, a: ArrayLike, what: string): NDArra
 }
 
 // ---- numpy.linalg's public functions ----------------------------------------------------------
+
+/** The Cholesky factor: lower L with L·Lᵀ = a, or upper U = Lᵀ; the input symmetrized first unless symmetrizeInput is false (then its lower triangle is read). */
+export function cholesky(a: ArrayLike, opts?: { upper?: boolean; symmetrizeInput?: boolean }): NDArray {
+  matrices("cholesky", a, true);
+  const L = choleskyLower(opts?.symmetrizeInput === false ? a : symmetrize(a));
+  return opts?.upper ? swapaxes(L, -1, -2) : L;
+}
 
 type EighOpts = { symmetrizeInput?: boolean };
 const eighInput = (op: string, a: ArrayLike, opts?: EighOpts): NDArray => {

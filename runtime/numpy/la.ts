@@ -158,8 +158,12 @@ export function solveCtA(gb: ArrayLike, x: ArrayLike, b: ArrayLike, k = 0): NDAr
   return new NDArray(out, [...g.shape.slice(0, g.ndim - (vec ? 1 : 2)), n, n], "float32");
 }
 
-/** The lower Cholesky factor L (L·Lᵀ = a) of each symmetric positive definite matrix; NaNs where a is not one (as JAX's). Reads a's lower triangle. */
-export function cholesky(a: ArrayLike): NDArray {
+/**
+ * The lower Cholesky factor L (L·Lᵀ = a) of each symmetric positive definite matrix; NaNs where a
+ * is not one (as JAX's). Reads a's lower triangle (the primitive `cholesky`; jnp.linalg.cholesky,
+ * with its options, is in decomp.ts).
+ */
+export function choleskyLower(a: ArrayLike): NDArray {
   const { n, batch, mats } = matrices("cholesky", a);
   const out = new Float32Array(mats.length * n * n);
   mats.forEach((m, b) => {
@@ -199,7 +203,7 @@ export function norm(x: ArrayLike, opts?: NormOpts): NDArray {
 }
 
 // ---- decompositions and the rest of numpy.linalg (runtime/numpy/decomp.ts) --------------------------
-export { eigh, eigvalsh, svd, svdvals, qr, pinv, lstsq, matrixPower, matrixRank, multiDot, cond } from "./decomp.js";
+export { cholesky, eigh, eigvalsh, svd, svdvals, qr, pinv, lstsq, matrixPower, matrixRank, multiDot, cond } from "./decomp.js";
 export { linalgCross as cross } from "./decomp.js";
 export { matmul, outer } from "./linalg.js";
 export { diagonal, trace } from "./arrange.js";

@@ -278,6 +278,14 @@ describe("lax.linalg: lu, eigh, svd, cholesky", () => {
     const L = lax.linalg.cholesky(spd);
     near(lax.linalg.cholesky(spd, { upper: true }), enc(mT(L)));
     near(jnp.matmul(L, mT(L)), enc(spd), 1e-5);
+    // numpy.linalg.cholesky's options: upper, and symmetrizeInput false reading the lower triangle
+    near(jnp.linalg.cholesky(spd, { upper: true }), enc(mT(L)));
+    const spdLower = jnp.add(jnp.tril(spd), jnp.triu(jnp.full([4, 4], 100), 1));
+    near(jnp.linalg.cholesky(spdLower, { symmetrizeInput: false }), enc(L));
+    const up = (m: Array) => jnp.sum(jnp.multiply(jnp.linalg.cholesky(m, { upper: true }), W44)).item() as number;
+    const low = (m: Array) => jnp.sum(jnp.multiply(jnp.linalg.cholesky(m), mT(W44))).item() as number;
+    expect(maxDiff(grad(up)(spd), grad(low)(spd))).toBeLessThan(1e-6);
+    expect(maxDiff(jit((m: Array) => jnp.linalg.cholesky(m, { symmetrizeInput: false, upper: true }))(spdLower), mT(L))).toBe(0);
   });
   it("lax.linalg.eigh's gradient equals numpy.linalg.eigh's", () => {
     const a = (m: Array) => jnp.sum(jnp.multiply(lax.linalg.eigh(m)[0], W44)).item() as number;

@@ -59,6 +59,7 @@ export const LA: Readonly<Record<string, PrimDef>> = {
   cholesky: {
     ty: "arr",
     arity: 1,
+    rt: "choleskyLower",
     kernel: "opaque",
     shape: { arg: 0 },
     vjp: (o, g, L) => {

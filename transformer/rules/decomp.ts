@@ -91,6 +91,13 @@ export const DECOMP_LOWERING: Readonly<Record<string, CallLowering>> = {
     return leaf(x.prim("stackN", [axis, d(a1, b2, a2, b1), d(a2, b0, a0, b2), d(a0, b1, a1, b0)], "arr"));
   },
 
+  cholesky: (x) => {
+    const o = optsOf<{ upper?: boolean; symmetrizeInput?: boolean }>(x, 1, "cholesky");
+    const a = arr(x, 0);
+    const L = x.prim("cholesky", [o.symmetrizeInput === false ? a : sym(x, a)], "arr");
+    return leaf(o.upper ? mT(x, L) : L);
+  },
+
   // lax.linalg (runtime/lax/linalg.ts)
   "lax.cholesky": (x) => {
     const L = x.prim("cholesky", [sym(x, arr(x, 0))], "arr");
