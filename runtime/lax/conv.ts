@@ -3,12 +3,13 @@
 // "SAME_LOWER" or explicit [lo, hi] padding (negative crops), lhs and rhs dilation and feature
 // groups. One geometry (an index table: for each kernel position and output position, the input
 // element it reads, or -1 for padding and dilation holes) serves the convolution and its two
-// adjoints, which the transformer uses as the derivative rules (transformer/prims/conv.ts):
-// convTLhs is the lhs cotangent (JAX writes it as a convolution of the cotangent with the
-// flipped, transposed kernel at lhs dilation = strides; here the same sums are made by running
-// the forward loop backwards), convTRhs the rhs cotangent. All three sum products in float64 and
-// round once to float32. `k` leading axes of both operands are vmap's batch axes (size 1
-// broadcasts): each batch element is its own convolution.
+// adjoints, which the transformer uses as the derivative rules (transformer/prims/conv.ts). The
+// convolution is the kernel times each image's columns (im2col through the table); convTLhs, the
+// lhs cotangent, is the kernel's transpose times the cotangent, added back through the same table
+// (JAX writes it as a convolution of the cotangent with the flipped, transposed kernel at lhs
+// dilation = strides: the same sums); convTRhs, the rhs cotangent, the cotangent times the
+// columns. All three sum products in float64 and round once to float32. `k` leading axes of both
+// operands are vmap's batch axes (size 1 broadcasts): each batch element is its own convolution.
 
 import { NDArray } from "../array.js";
 import { asArray, astype } from "../numpy/creation.js";
