@@ -271,6 +271,10 @@ describe("lax.linalg: lu, eigh, svd, cholesky", () => {
     // only the lower triangle read when not symmetrizing
     const lowerOnly = jnp.add(jnp.tril(s44), jnp.triu(jnp.full([4, 4], 9), 1));
     near(lax.linalg.eigh(lowerOnly, { symmetrizeInput: false })[1], F.eighW);
+    const upperOnly = jnp.add(jnp.triu(s44), jnp.tril(jnp.full([4, 4], -9), -1));
+    near(lax.linalg.eigh(upperOnly, { symmetrizeInput: false, lower: false })[1], F.eighW);
+    const fromUpper = jit((m: Array) => lax.linalg.eigh(m, { symmetrizeInput: false, lower: false })[0]);
+    expect(maxDiff(fromUpper(upperOnly), lax.linalg.eigh(s44)[0])).toBe(0);
     const [u, s, vt] = lax.linalg.svd(a44) as [Array, Array, Array];
     near(s, F.svd_a44.s);
     near(jnp.matmul(jnp.multiply(u, s), vt), F.a44, 1e-5);
