@@ -137,6 +137,19 @@ describe("svd / svdvals", () => {
     const g = grad((m: Array) => f(m).item() as number)(t53);
     const [, t] = jvp(f, [t53], [W53]);
     expect(Math.abs((t.item() as number) - (jnp.sum(jnp.multiply(g, W53)).item() as number))).toBeLessThan(1e-4);
+    // a wide matrix (vt's extra term) and a square one with fullMatrices
+    const fw = (m: Array) => {
+      const [u, s, vt] = jnp.linalg.svd(m, { fullMatrices: false });
+      return jnp.add(jnp.add(jnp.sum(jnp.multiply(u, W33)), jnp.sum(jnp.multiply(s, W3))), jnp.sum(jnp.multiply(vt, W35)));
+    };
+    const gw = grad((m: Array) => fw(m).item() as number)(w35);
+    expect(Math.abs((jvp(fw, [w35], [W35])[1].item() as number) - (jnp.sum(jnp.multiply(gw, W35)).item() as number))).toBeLessThan(1e-4);
+    const fs = (m: Array) => {
+      const [u, s, vt] = jnp.linalg.svd(m);
+      return jnp.add(jnp.add(jnp.sum(jnp.multiply(u, W44)), jnp.sum(jnp.multiply(s, W4))), jnp.sum(jnp.multiply(vt, mT(W44))));
+    };
+    const gs = grad((m: Array) => fs(m).item() as number)(a44);
+    expect(Math.abs((jvp(fs, [a44], [W44])[1].item() as number) - (jnp.sum(jnp.multiply(gs, W44)).item() as number))).toBeLessThan(1e-4);
   });
   it("second derivatives (forward over reverse) against float64 central differences", () => {
     const f = (m: Array) => {
