@@ -55,6 +55,8 @@ export interface FormulaOps<V> {
   var(a: V, axis: unknown, keepdims: boolean): V;
   /** The complementary error function (scipySpecial.erfc). */
   erfc(a: V): V;
+  /** The singular values of the matrices of the last two axes (numpy.linalg.svdvals). */
+  svdvals(a: V): V;
   /** How many elements a reduction over `axis` combines (a float32 scalar). */
   count(a: V, axis: unknown): V;
   /** The two halves of axis `axis` (numpy.split(a, 2, axis)). */

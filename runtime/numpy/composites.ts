@@ -119,7 +119,8 @@ export const COMPOSITES: Readonly<Record<string, Formula>> = {
   vecmat: (o, v, m) => o.squeeze(o.matmul(o.expandDims(v, -2), val(o, m)), -2),
   vecdot: (o, a, b, axis) => o.sum(o.mul(a, val(o, b)), axis === undefined ? -1 : axis, false),
   // jnp.linalg norms: ord 2 (default), 1, inf, -inf, 0 (a count) or any p > 0; matrixNorm: "fro",
-  // 1, inf (largest column / row sum) over the last two axes
+  // 1, inf (largest column / row sum), -1, -inf (smallest), 2, -2 (largest / smallest singular value),
+  // "nuc" (their sum) over the last two axes
   vectorNorm: (o, x, opts) => {
     const { ord = 2, axis = null, keepdims = false } = (opts ?? {}) as { ord?: number; axis?: unknown; keepdims?: boolean };
     const ax = o.abs(x);
@@ -136,7 +137,14 @@ export const COMPOSITES: Readonly<Record<string, Formula>> = {
     if (ord === "fro") return o.sqrt(o.sum(o.mul(x, x), [-2, -1], keepdims));
     if (ord === 1) return o.max(o.sum(o.abs(x), -2, keepdims), -1, keepdims);
     if (ord === Infinity) return o.max(o.sum(o.abs(x), -1, keepdims), keepdims ? -2 : -1, keepdims);
-    throw new Error(`matrixNorm: ord ${String(ord)} is not supported yet ("fro", 1, Infinity; the others need svd)`);
+    if (ord === -1) return o.min(o.sum(o.abs(x), -2, keepdims), -1, keepdims);
+    if (ord === -Infinity) return o.min(o.sum(o.abs(x), -1, keepdims), keepdims ? -2 : -1, keepdims);
+    if (ord === 2 || ord === -2 || ord === "nuc") {
+      const s = o.svdvals(x);
+      const r = ord === 2 ? o.max(s, -1, false) : ord === -2 ? o.min(s, -1, false) : o.sum(s, -1, false);
+      return keepdims ? o.expandDims(o.expandDims(r, -1), -1) : r;
+    }
+    throw new Error(`matrixNorm: ord ${String(ord)} is not supported ("fro", "nuc", 1, -1, 2, -2, Infinity, -Infinity)`);
   },
   // norm(x) with no ord: the 2-norm of all elements (a vector's, a matrix's Frobenius)
   norm: (o, x, opts) => {

@@ -13,6 +13,7 @@ import * as ar from "./arrange.js";
 import { astype, asArray, arange } from "./creation.js";
 import { take } from "./indexing.js";
 import * as special from "./special.js";
+import { svdS } from "./decomp-kernels.js";
 import { fmtShape, normAxes } from "../shape.js";
 
 export const EAGER_OPS: FormulaOps<NDArray> = {
@@ -59,6 +60,7 @@ export const EAGER_OPS: FormulaOps<NDArray> = {
   mean: (a, axis, keepdims) => red.mean(a, axis as Axis, { keepdims }),
   var: (a, axis, keepdims) => red.var(a, axis as Axis, { keepdims }),
   erfc: (a) => special.erfc(a),
+  svdvals: (a) => svdS(a),
   count: (a, axis) => {
     const s = asArray(a).shape;
     return asArray(normAxes("logmeanexp", axis as Axis, s).reduce((n, d) => n * s[d], 1));

@@ -193,8 +193,8 @@ type NormOpts = { ord?: number; axis?: number | readonly number[] | null; keepdi
 export function vectorNorm(x: ArrayLike, opts?: NormOpts): NDArray {
   return runFormula(COMPOSITES.vectorNorm, x, opts);
 }
-/** The norm of the matrices of the last two axes: "fro" (default), 1 or Infinity. */
-export function matrixNorm(x: ArrayLike, opts?: { ord?: number | "fro"; keepdims?: boolean }): NDArray {
+/** The norm of the matrices of the last two axes: "fro" (default), "nuc", 1, -1, 2, -2, Infinity or -Infinity (2, -2 and "nuc" from the singular values). */
+export function matrixNorm(x: ArrayLike, opts?: { ord?: number | "fro" | "nuc"; keepdims?: boolean }): NDArray {
   return runFormula(COMPOSITES.matrixNorm, x, opts);
 }
 /** The 2-norm of all elements, or over `axis` (numpy.linalg.norm with no ord). */

@@ -327,6 +327,9 @@ describe("pinv, lstsq, matrixRank, matrixPower, multiDot, cross", () => {
     near(jnp.linalg.matrixPower(a44, 0), enc(jnp.eye(4)));
     near(jnp.linalg.multiDot([t53, w35, t53]), F.multiDot, 1e-5);
     near(jnp.linalg.cross(A(F.c1), A(F.c2)), F.cross, 1e-6);
+    const ords = [2, -2, "nuc", -1, -Infinity] as const;
+    near(jnp.stack(ords.map((ord) => jnp.linalg.matrixNorm(b243, { ord }))), F.mnorms, 1e-5);
+    expect(jnp.linalg.matrixNorm(b243, { ord: "nuc", keepdims: true }).shape).toEqual([2, 1, 1]);
     near(jnp.stack([jnp.linalg.cond(a44), jnp.linalg.cond(t53), jnp.linalg.cond(a44, -2)]), F.cond, 1e-5);
     near(jnp.linalg.cross(mT(A(F.c1)), mT(A(F.c2)), 0), enc(mT(A(F.cross))), 1e-6);
     near(jnp.linalg.matrixTranspose(b243), enc(jnp.swapaxes(b243, 1, 2)), 0);
@@ -339,6 +342,8 @@ describe("pinv, lstsq, matrixRank, matrixPower, multiDot, cross", () => {
     near(gb, F.g_lstsq_b, 1e-4);
     near(grad((m: Array) => jnp.sum(jnp.multiply(jnp.linalg.matrixPower(m, 3), W44)).item() as number)(a44), F.g_pow3, 1e-5);
     near(grad((m: Array) => jnp.linalg.cond(m).item() as number)(a44), F.g_cond, 1e-4);
+    near(grad((m: Array) => jnp.linalg.matrixNorm(m, { ord: "nuc" }).item() as number)(t53), F.g_nuc, 1e-5);
+    near(grad((m: Array) => jnp.linalg.matrixNorm(m, { ord: 2 }).item() as number)(t53), F.g_norm2, 1e-5);
     near(grad((m: Array) => jnp.sum(jnp.multiply(jnp.linalg.matrixPower(m, -2), W44)).item() as number)(a44), F.g_powm2, 1e-4);
   });
   it("compiled code gives eager code's values (multiDot, cross, matrixPower, matrixTranspose inside vmap)", () => {

@@ -57,6 +57,7 @@ export function opsFor(x: LoweringCtx): FormulaOps<Value> {
     mean: red("mean"),
     var: red("var"),
     erfc: (a) => x.prim("erfc", [a.ty === "arr" ? a : x.prim("toArray", [a], "arr")], "arr"),
+    svdvals: (a) => x.prim("svdS", [a], "arr"),
     count: (a, axis) => x.prim("toArray", [x.prim("reduceCount", [a, lit(axis)], "num")], "arr"),
     split2: (a, axis) => {
       const n = x.prim("reduceCount", [a, num(axis)], "num");
