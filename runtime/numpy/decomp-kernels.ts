@@ -434,66 +434,71 @@ export function matrixRank(a: ArrayLike, opts?: { rtol?: number; tol?: number })
   return new NDArray(out, batch, "int32");
 }
 
-// ---- lu's derivatives (square matrices; JAX's rule: dLU = L·tril(Y, -1) + triu(Y)·U with
-// Y = L⁻¹·P·dA·U⁻¹, and its transpose) ------------------------------------------------------------
+// ---- lu's derivatives (JAX's rule: dLU = L·tril(Y, -1) + triu(Y)·U with Y = L⁻¹·P·dA·U⁻¹, L
+// m×m and U n×n padded with the identity beyond the k = min(m, n) factors; and its transpose) ----
 
-function luParts(F: Float64Array, n: number) {
-  const L = new Float64Array(n * n), U = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) {
-      if (j < i) L[i * n + j] = F[i * n + j];
-      else U[i * n + j] = F[i * n + j];
-      if (i === j) L[i * n + i] = 1;
-    }
+function luParts(F: Float64Array, m: number, n: number) {
+  const k = Math.min(m, n);
+  const L = new Float64Array(m * m), U = new Float64Array(n * n);
+  for (let i = 0; i < m; i++) {
+    L[i * m + i] = 1;
+    for (let j = 0; j < Math.min(i, k); j++) L[i * m + j] = F[i * n + j];
+  }
+  for (let i = 0; i < n; i++) {
+    if (i >= k) U[i * n + i] = 1;
+    else for (let j = i; j < n; j++) U[i * n + j] = F[i * n + j];
+  }
   return { L, U };
 }
-const mm = (A: Float64Array, B: Float64Array, n: number, ta = false, tb = false) => {
-  const C = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) {
+/** C = op(A)·op(B), r×c, summing over q (op: transposed when ta / tb; A and B row-major as stored). */
+const mm = (A: Float64Array, B: Float64Array, r: number, q: number, c: number, ta = false, tb = false) => {
+  const C = new Float64Array(r * c);
+  for (let i = 0; i < r; i++)
+    for (let j = 0; j < c; j++) {
       let s = 0;
-      for (let k = 0; k < n; k++) s += (ta ? A[k * n + i] : A[i * n + k]) * (tb ? B[j * n + k] : B[k * n + j]);
-      C[i * n + j] = s;
+      for (let k = 0; k < q; k++) s += (ta ? A[k * r + i] : A[i * q + k]) * (tb ? B[j * q + k] : B[k * c + j]);
+      C[i * c + j] = s;
     }
   return C;
 };
+/** The strictly lower (or upper, diagonal included) part of an r×c matrix. */
+const part = (Y: Float64Array, c: number, lower: boolean) => Y.map((v, q) => ((q % c < Math.floor(q / c)) === lower ? v : 0));
 function luOperands(op: string, g: ArrayLike, lu: ArrayLike, perm: ArrayLike) {
-  const G = matrices(op, g, true), F = matrices(op, lu, true);
-  if (G.n !== F.n) throw new TypeError(`lu: the derivative needs square matrices, got factors of shape ${fmtShape(asArray(lu).shape)}`);
+  const G = matrices(op, g, false), F = matrices(op, lu, false);
+  if (G.m !== F.m || G.n !== F.n) throw new TypeError(`lu: the derivative's operand of shape ${fmtShape(asArray(g).shape)} does not match the factors' ${fmtShape(asArray(lu).shape)}`);
   const P = asArray(perm).data as Int32Array;
-  return { n: G.n, batch: G.batch, G: G.mats, F: F.mats, P };
+  return { m: G.m, n: G.n, batch: G.batch, G: G.mats, F: F.mats, P };
 }
 /** The tangent of lu's packed factors. */
 export function luJvp(t: ArrayLike, lu: ArrayLike, perm: ArrayLike): NDArray {
-  const { n, batch, G, F, P } = luOperands("lu", t, lu, perm);
+  const { m, n, batch, G, F, P } = luOperands("lu", t, lu, perm);
   return pack(
     G.map((dA, b) => {
-      const { L, U } = luParts(F[b], n);
-      const X = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) X[i * n + j] = dA[P[b * n + i] * n + j];
-      const Y = triKernel(U, n, triKernel(L, n, X, n, n, { leftSide: true, lower: true, unitDiagonal: true }), n, n, { leftSide: false, lower: false });
-      const lo = Y.map((v, q) => (q % n < Math.floor(q / n) ? v : 0)), up = Y.map((v, q) => (q % n >= Math.floor(q / n) ? v : 0));
-      const a1 = mm(L, lo, n), a2 = mm(up, U, n);
+      const { L, U } = luParts(F[b], m, n);
+      const X = new Float64Array(m * n);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) X[i * n + j] = dA[P[b * m + i] * n + j];
+      const Y = triKernel(U, n, triKernel(L, m, X, m, n, { leftSide: true, lower: true, unitDiagonal: true }), m, n, { leftSide: false, lower: false });
+      const a1 = mm(L, part(Y, n, true), m, m, n), a2 = mm(part(Y, n, false), U, m, n, n);
       return a1.map((v, q) => v + a2[q]);
     }),
-    [...batch, n, n],
+    [...batch, m, n],
   );
 }
 /** The cotangent of lu's input from that of its packed factors. */
 export function luVjp(g: ArrayLike, lu: ArrayLike, perm: ArrayLike): NDArray {
-  const { n, batch, G, F, P } = luOperands("lu", g, lu, perm);
+  const { m, n, batch, G, F, P } = luOperands("lu", g, lu, perm);
   return pack(
     G.map((Gm, b) => {
-      const { L, U } = luParts(F[b], n);
-      const ltg = mm(L, Gm, n, true), gut = mm(Gm, U, n, false, true);
-      const gY = ltg.map((v, q) => (q % n < Math.floor(q / n) ? v : 0) + (q % n >= Math.floor(q / n) ? gut[q] : 0));
+      const { L, U } = luParts(F[b], m, n);
+      const lo = part(mm(L, Gm, m, m, n, true), n, true), up = part(mm(Gm, U, m, n, n, false, true), n, false);
       // Z = L⁻ᵀ·gY·U⁻ᵀ
-      const Z = triKernel(U, n, triKernel(L, n, gY, n, n, { leftSide: true, lower: true, transposeA: true, unitDiagonal: true }), n, n, { leftSide: false, lower: false, transposeA: true });
-      const out = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[P[b * n + i] * n + j] = Z[i * n + j];
+      const gY = lo.map((v, q) => v + up[q]);
+      const Z = triKernel(U, n, triKernel(L, m, gY, m, n, { leftSide: true, lower: true, transposeA: true, unitDiagonal: true }), m, n, { leftSide: false, lower: false, transposeA: true });
+      const out = new Float64Array(m * n);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[P[b * m + i] * n + j] = Z[i * n + j];
       return out;
     }),
-    [...batch, n, n],
+    [...batch, m, n],
   );
 }
 

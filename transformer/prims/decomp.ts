@@ -235,7 +235,7 @@ export const DECOMP: Readonly<Record<string, PrimDef>> = {
   },
   matrixRank: { ty: "arr", arity: 2, nondiff: true, kernel: "opaque", aval: fresh("i32") },
 
-  // lax.linalg.lu: the packed factors are differentiable (square matrices; the rules are runtime kernels)
+  // lax.linalg.lu: the packed factors are differentiable (any shape, as JAX's; the rules are runtime kernels)
   luFactors: {
     ty: "arr",
     arity: 1,
