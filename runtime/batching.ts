@@ -96,8 +96,9 @@ export function vAlign(x: N, meta: { k: number; o: readonly number[] }, ...other
  * reductions (null: every per-example axis), `squeeze` (null: the per-example axes of size 1),
  * `perm` for transpose (null: the per-example axes reversed; the batch axes stay in front).
  */
-export function vAxes(x: N, axis: Axis, meta: { k: number; mode: "reduce" | "squeeze" | "perm" }): number[] | number {
-  const s = shapeOf(x);
+export function vAxes(x: N, axis: Axis, meta: { k: number; mode: "reduce" | "squeeze" | "perm"; skip?: number }): number[] | number {
+  // (skip: outer vmaps' batch axes in front of x, not counted: the axes are one outer example's)
+  const s = shapeOf(x).slice(meta.skip ?? 0);
   const { k } = meta;
   const per = s.slice(k);
   const lead = Array.from({ length: k }, (_, i) => i);
@@ -294,19 +295,28 @@ export function vAny(c: N): boolean {
 // ---- gathers whose indices differ per example ------------------------------------------------------
 
 interface TakeMeta {
-  /** 1 where the operand carries the batch axis (in front). */
+  /** How many leading axes of x are batch axes (0: x shared); they are the indices' first ones. */
   kx: number;
+  /** How many leading axes of the indices are batch axes (vmaps nested: one each). */
   ki: number;
 }
-/** One example's take geometry: x's per-example shape around the axis, the indices as integers. */
+const lead = (s: readonly number[], k: number) => s.slice(0, k).reduce((a, d) => a * d, 1);
+/**
+ * One example's take geometry: x's per-example shape around the axis, the indices as integers.
+ * Examples are the indices' batch positions, flattened; x's batch axes are a prefix of them (an
+ * outer vmap's), so example b reads x's example b ÷ (B / Bx).
+ */
 function takeGeom(x: NDArray, idx: N, axis: number | null | undefined, m: TakeMeta, op: string) {
-  const B = m.kx ? x.shape[0] : (idx as NDArray).shape[0];
+  const ia = typeof idx === "number" ? null : idx;
+  const bshape = ia && m.ki ? ia.shape.slice(0, m.ki) : x.shape.slice(0, m.kx);
+  if (ia && m.ki && (m.kx > m.ki || x.shape.slice(0, m.kx).some((d, j) => d !== ia.shape[j])))
+    throw new RangeError(`${op}: the batch sizes of x ${fmtShape(x.shape.slice(0, m.kx))} and of the indices ${fmtShape(ia.shape.slice(0, m.ki))} differ`);
+  const B = lead(bshape, bshape.length), Bx = lead(x.shape, m.kx);
   const xs = x.shape.slice(m.kx);
   const flat = axis === undefined || axis === null;
   const per = flat ? [xs.reduce((a, d) => a * d, 1)] : xs;
   const ax = flat ? 0 : axis < 0 ? axis + per.length : axis;
   if (ax < 0 || ax >= per.length) throw new RangeError(`${op}: axis ${axis} is out of range for one example of shape ${fmtShape(xs)}`);
-  const ia = typeof idx === "number" ? null : idx;
   const ishape = ia ? ia.shape.slice(m.ki) : [];
   const isz = ishape.reduce((a, d) => a * d, 1);
   const outer = per.slice(0, ax).reduce((a, d) => a * d, 1), n = per[ax], inner = per.slice(ax + 1).reduce((a, d) => a * d, 1);
@@ -316,10 +326,11 @@ function takeGeom(x: NDArray, idx: N, axis: number | null | undefined, m: TakeMe
     if (!Number.isInteger(v) || r < 0 || r >= n) throw new RangeError(`${op}: index ${v} (example ${b}) is out of bounds for axis ${axis ?? 0} of size ${n}`);
     return r;
   };
-  return { B, per, ax, ishape, isz, outer, n, inner, index, xsz: per.reduce((a, d) => a * d, 1) };
+  const xex = (b: number) => (m.kx ? Math.floor(b / (B / Bx)) : 0);
+  return { B, Bx, bshape, per, ax, ishape, isz, outer, n, inner, index, xex, xsz: per.reduce((a, d) => a * d, 1) };
 }
 
-/** take(x_e, idx_e, axis) for every example e, batched on axis 0 (x or the indices may be shared). */
+/** take(x_e, idx_e, axis) for every example e, batched on the leading axes (x or the indices may be shared). */
 export function vTake(x0: N, idx: N, axis: number | null | undefined, m: TakeMeta): NDArray {
   const x = asArray(x0);
   const g = takeGeom(x, idx, axis, m, "vmap of take");
@@ -328,7 +339,7 @@ export function vTake(x0: N, idx: N, axis: number | null | undefined, m: TakeMet
   const out = new (x.data.constructor as Float32ArrayConstructor)(g.B * osz);
   const src = x.data;
   for (let b = 0; b < g.B; b++) {
-    const xo = m.kx ? b * g.xsz : 0;
+    const xo = g.xex(b) * g.xsz;
     for (let o = 0; o < g.outer; o++)
       for (let k = 0; k < g.isz; k++) {
         const s = xo + (o * g.n + g.index(b, k)) * g.inner;
@@ -336,7 +347,7 @@ export function vTake(x0: N, idx: N, axis: number | null | undefined, m: TakeMet
         for (let j = 0; j < g.inner; j++) out[t + j] = src[s + j] as number;
       }
   }
-  return new NDArray(out, [g.B, ...outPer], x.dtype);
+  return new NDArray(out, [...g.bshape, ...outPer], x.dtype);
 }
 
 /**
@@ -347,13 +358,13 @@ export function vTakeTranspose(g0: N, x0: N, idx: N, axis: number | null | undef
   const x = asArray(x0);
   const ga = astype(asArray(g0), "float32");
   const gm = takeGeom(x, idx, axis, m, "vmap of take (its adjoint)");
-  const B = ga.shape[0];
   const osz = gm.outer * gm.isz * gm.inner;
+  // (per example of x: the examples that read the same x example add up)
   const keep = !m.sum;
-  const acc = new Float64Array((keep ? B : 1) * gm.xsz);
+  const acc = new Float64Array((keep ? gm.Bx : 1) * gm.xsz);
   const src = ga.data;
-  for (let b = 0; b < B; b++) {
-    const base = keep ? b * gm.xsz : 0;
+  for (let b = 0; b < gm.B; b++) {
+    const base = keep ? gm.xex(b) * gm.xsz : 0;
     for (let o = 0; o < gm.outer; o++)
       for (let k = 0; k < gm.isz; k++) {
         const t = base + (o * gm.n + gm.index(b, k)) * gm.inner;
@@ -362,7 +373,7 @@ export function vTakeTranspose(g0: N, x0: N, idx: N, axis: number | null | undef
       }
   }
   const xs = x.shape.slice(m.kx);
-  return new NDArray(Float32Array.from(acc), keep ? [B, ...xs] : xs, "float32");
+  return new NDArray(Float32Array.from(acc), keep ? [...x.shape.slice(0, m.kx), ...xs] : xs, "float32");
 }
 
 // ---- tapes under vmap: one stack per example ------------------------------------------------------

@@ -333,11 +333,19 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   vAlign: {
     rule: (c, [x, m, ...others], bd) => {
       const meta = cst(m) as { k: number; o: number[] };
-      if (!bd[0]) return { same: c.o.vAlign(x, m, ...others) };
-      return c.o.vAlign(x, lit({ k: meta.k + 1, o: meta.o.map((k, j) => k + (bd[j + 2] ? 1 : 0)) }), ...others);
+      // (the others' outer batch axes are not part of their per-example rank, whether x has one or not)
+      const o = meta.o.map((k, j) => k + (bd[j + 2] ? 1 : 0));
+      if (!bd[0]) return { same: c.o.vAlign(x, lit({ k: meta.k, o }), ...others) };
+      return c.o.vAlign(x, lit({ k: meta.k + 1, o }), ...others);
     },
   },
-  vAxes: { rule: (c, [x, ax, m]) => ({ same: c.o.vAxes(x, ax, lit({ ...(cst(m) as object), k: (cst(m) as { k: number }).k + 1 })) }) },
+  // (axes are values of one outer example: computed past the outer batch axis, as that example sees them)
+  vAxes: {
+    rule: (c, [x, ax, m], bd) => {
+      const meta = cst(m) as { k: number; skip?: number };
+      return { same: bd[0] ? c.o.vAxes(x, ax, lit({ ...meta, skip: (meta.skip ?? 0) + 1 })) : c.o.vAxes(x, ax, m) };
+    },
+  },
   vReshape: { rule: (c, [x, s, k]) => c.o.vReshape(x, s, num((cst(k) as number) + 1)) },
   vReshapeLike: { rule: (c, [x, like, k, kl], bd) => c.o.vReshapeLike(bc(c, x, bd[0]), like, num((cst(k) as number) + 1), num((cst(kl) as number) + (bd[1] ? 1 : 0))) },
   vBroadcastTo: { rule: (c, [x, s, k]) => c.o.vBroadcastTo(x, s, num((cst(k) as number) + 1)) },
@@ -349,8 +357,22 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   vAny: { rule: (c, [x]) => ({ same: c.o.vAny(x) }) },
   vTapePush: { none: "a per-example tape inside another vmap" },
   vTapePop: { none: "a per-example tape inside another vmap" },
-  vTake: { none: "a gather by example inside another vmap (nested per-example indices)" },
-  vTakeTranspose: { none: "a gather by example inside another vmap (nested per-example indices)" },
+  // a gather by example inside another vmap: the outer batch axis goes in front of the indices'
+  // (and of x's, where x has batch axes or the outer vmap batches it), one more level in the meta
+  vTake: {
+    rule: (c, [x, i, ax, meta], bd) => {
+      const m = cst(meta) as { kx: number; ki: number };
+      const kx = m.kx > 0 || bd[0] ? m.kx + 1 : 0;
+      return c.o.vTake(m.kx > 0 ? bc(c, x, bd[0]) : x, bc(c, i, bd[1]), ax, lit({ kx, ki: m.ki + 1 }));
+    },
+  },
+  // (its adjoint is per outer example: every operand given the outer axis)
+  vTakeTranspose: {
+    rule: (c, [g, x, i, ax, meta], bd) => {
+      const m = cst(meta) as { kx: number; ki: number };
+      return c.o.vTakeTranspose(bc(c, g, bd[0]), bc(c, x, bd[1]), bc(c, i, bd[2]), ax, lit({ kx: m.kx + 1, ki: m.ki + 1, sum: false }));
+    },
+  },
 };
 
 /** One example's Array flattened, with the batch axis kept (a number stays a number). */

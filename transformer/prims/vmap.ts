@@ -101,7 +101,7 @@ export const VMAP: Readonly<Record<string, PrimDef>> = {
     kernel: "opaque",
     vjp: (o, gx, y, [, , idx, ax, m]) => {
       const mm = takeMeta(m);
-      return [o.vTake(gx, idx, ax, lit({ kx: mm.sum ? 0 : 1, ki: mm.ki })), null, null, null, null];
+      return [o.vTake(gx, idx, ax, lit({ kx: mm.sum ? 0 : mm.kx, ki: mm.ki })), null, null, null, null];
     },
     jvp: linear0("vTakeTranspose"),
   },
