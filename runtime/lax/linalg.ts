@@ -24,7 +24,7 @@ export function cholesky(a: ArrayLike, opts?: { upper?: boolean }): NDArray {
 }
 
 /**
- * [v, w]: eigenvectors (columns) first, eigenvalues ascending. symmetrizeInput (default) uses
+ * `[v, w]`: eigenvectors (columns) first, eigenvalues ascending. symmetrizeInput (default) uses
  * (a + aᵀ)/2; otherwise the `lower` (default) or upper triangle is read. Eigenvalues are always
  * sorted (sortEigenvalues: false is accepted and changes nothing).
  */
@@ -39,7 +39,7 @@ export function svd(a: ArrayLike, opts?: { computeUv?: boolean; fullMatrices?: b
   return npSvd(a, opts);
 }
 
-/** [lu, pivots, permutation]: P·a = L·U with partial pivoting (L's unit diagonal not stored); pivots and permutation int32. */
+/** `[lu, pivots, permutation]`: P·a = L·U with partial pivoting (L's unit diagonal not stored); pivots and permutation int32. */
 export function lu(x: ArrayLike): [NDArray, NDArray, NDArray] {
   return [luFactors(x), luPivots(x), luPermutation(x)];
 }

@@ -47,7 +47,7 @@ const eighInput = (op: string, a: ArrayLike, opts?: EighOpts): NDArray => {
   matrices(op, a, true);
   return opts?.symmetrizeInput === false ? astype(asArray(a), "float32") : symmetrize(a);
 };
-/** [w, v]: the eigenvalues (ascending) and eigenvectors (columns) of symmetric matrices. */
+/** `[w, v]`: the eigenvalues (ascending) and eigenvectors (columns) of symmetric matrices. */
 export function eigh(a: ArrayLike, opts?: EighOpts): [NDArray, NDArray] {
   const x = eighInput("eigh", a, opts);
   return [eighW(x), eighV(x)];
