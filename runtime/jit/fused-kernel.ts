@@ -166,21 +166,26 @@ function f32Loop(f: Code, p: Program, i: number, end: () => void, L: F32Lanes): 
   );
 }
 
+/** Four elements a step in f32x4 lanes (scalar inputs splatted into `splat`'s locals). */
+function fourLanes(f: Code, ins: readonly In[], i: number, OUT: number, splat: readonly number[], native: (op: string) => void): F32Lanes {
+  return {
+    ty: V128,
+    step: 4,
+    konst: (c) => f.f32x4Const(c),
+    load: (k) => (ins[k].mode === "s" ? f.get(splat[k]) : inAddr(f, ins[k], i).v128Load(0)),
+    native,
+    store: (v) => addr(f, OUT, i).get(v).v128Store(0),
+    next: () => advance(f, ins, 4),
+  };
+}
+
 /** f32x4 lanes over n − n mod 4 elements, then one element at a time. */
 function f32x4Loop(f: Code, p: Program, ins: readonly In[], i: number, OUT: number, N: number): void {
   const splat = ins.map((x) => (x.mode === "s" ? f.local(V128) : -1));
   splat.forEach((l, k) => l >= 0 && f.get(ins[k].ptr).simd(SIMD.f32x4Splat).set(l));
   const n4 = f.local(I32);
   f.get(N).i32(-4).op(0x71).set(n4); // i32.and
-  f32Loop(f, p, i, () => f.get(n4), {
-    ty: V128,
-    step: 4,
-    konst: (c) => f.f32x4Const(c),
-    load: (k) => (ins[k].mode === "s" ? f.get(splat[k]) : inAddr(f, ins[k], i).v128Load(0)),
-    native: (op) => f.simd(NATIVE[op].v),
-    store: (v) => addr(f, OUT, i).get(v).v128Store(0),
-    next: () => advance(f, ins, 4),
-  });
+  f32Loop(f, p, i, () => f.get(n4), fourLanes(f, ins, i, OUT, splat, (op) => f.simd(NATIVE[op].v)));
   // the tail
   f32Loop(f, p, i, () => f.get(N), {
     ty: F32,
@@ -229,15 +234,7 @@ function fastLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numbe
   };
   const n4 = f.local(I32);
   f.get(N).i32(-4).op(0x71).set(n4); // i32.and
-  f32Loop(f, p, i, () => f.get(n4), {
-    ty: V128,
-    step: 4,
-    konst: (c) => f.f32x4Const(c),
-    load: (k) => (ins[k].mode === "s" ? f.get(splat[k]) : inAddr(f, ins[k], i).v128Load(0)),
-    native,
-    store: (v) => addr(f, OUT, i).get(v).v128Store(0),
-    next: () => advance(f, ins, 4),
-  });
+  f32Loop(f, p, i, () => f.get(n4), fourLanes(f, ins, i, OUT, splat, native));
   f32Loop(f, p, i, () => f.get(N), {
     ty: V128,
     step: 1,
