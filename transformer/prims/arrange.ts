@@ -7,6 +7,8 @@ import { linear0 } from "./def.js";
 import { likeArg } from "../avals.js";
 import { lit } from "../ir.js";
 
+const SECOND = "cumprod's second derivative is not written yet";
+
 export const ARRANGE: Readonly<Record<string, PrimDef>> = {
   // its own transpose
   flip: { ty: "arr", arity: 2, kernel: "movement", aval: likeArg(0), vjp: (o, g, y, [, ax]) => [o.flip(g, ax), null], jvp: linear0("flip") },
@@ -21,14 +23,18 @@ export const ARRANGE: Readonly<Record<string, PrimDef>> = {
     vjp: (o, g, y, [, ax]) => [o.flip(o.cumsum(o.flip(g, ax), ax), ax), null],
     jvp: linear0("cumsum"),
   },
+  // its derivative as two scans with no division (exact through zeros): the tangent map and its
+  // transpose, each linear in its first operand
   cumprod: {
     ty: "arr",
     arity: 2,
     kernel: "opaque",
     aval: likeArg(0),
-    noVjp: "cumprod's derivative (through zeros) is not written yet",
-    noJvp: "cumprod's derivative (through zeros) is not written yet",
+    vjp: (o, g, y, [x, ax]) => [o.cumprodT(g, x, ax), null],
+    jvp: (o, [t], y, [x, ax]) => (t ? o.cumprodTangent(t, x, ax) : null),
   },
+  cumprodT: { ty: "arr", arity: 3, kernel: "opaque", shape: { arg: 1 }, noVjp: SECOND, noJvp: SECOND },
+  cumprodTangent: { ty: "arr", arity: 3, kernel: "opaque", noVjp: SECOND, noJvp: SECOND },
   // sorting: the gradient goes back through the sorting permutation (argsort, a gather along the axis)
   sort: {
     ty: "arr",

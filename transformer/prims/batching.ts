@@ -210,6 +210,13 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   },
   cumsum: { rule: (c, [x, ax]) => (cst(ax) === null || cst(ax) === undefined ? c.fail("vmap of cumsum with no axis (flatten with ravel first)") : c.o.cumsum(x, shiftAxes(c, x, ax, "reduce"))) },
   cumprod: { rule: (c, [x, ax]) => (cst(ax) === null || cst(ax) === undefined ? c.fail("vmap of cumprod with no axis (flatten with ravel first)") : c.o.cumprod(x, shiftAxes(c, x, ax, "reduce"))) },
+  // (both operands given the batch axis: the scans walk them together)
+  ...Object.fromEntries(
+    (["cumprodT", "cumprodTangent"] as const).map((p) => [
+      p,
+      { rule: (c: BatchCx, [a, x, ax]: Value[], bd: boolean[]) => (cst(ax) === null || cst(ax) === undefined ? c.fail(`vmap of cumprod's derivative with no axis (flatten with ravel first)`) : c.o[p](bc(c, a, bd[0]), bc(c, x, bd[1]), shiftAxes(c, bc(c, x, bd[1]), ax, "reduce"))) },
+    ]),
+  ),
   sort: { rule: (c, [x, ax]) => c.o.sort(x, oneAxis(c, ax, "sort")) },
   argsort: { rule: (c, [x, ax]) => c.o.argsort(x, oneAxis(c, ax, "argsort")) },
   takeAlongAxis: { rule: (c, [x, idx, ax], bd) => c.o.takeAlongAxis(bc(c, x, bd[0]), bc(c, idx, bd[1]), oneAxis(c, ax, "takeAlongAxis")) },
