@@ -128,10 +128,10 @@ function siteExpression(
   }
 }
 
-/** Per-file state: runtime import, imports of captured names from other files. */
 /** A transform's options that cannot be read at build time: reported even where jit would run eagerly. */
 class OptionError extends LowerError {}
 
+/** Per-file state: runtime import, imports of captured names from other files. */
 class FileTransform {
   private used = false;
   private imports = new Map<string, { spec: string; names: Map<string, string> }>();
