@@ -170,7 +170,9 @@ function gatherSpec(op: string, shape: readonly number[] | null, specs: readonly
   if (arrays.length > 1) throw new TypeError(`${op}: one integer-Array index per slice (got ${arrays.length}, at positions ${arrays.join(", ")}); NumPy broadcasts several together, tsjax does not yet: index in two steps`);
   const at = arrays[0];
   const indices = specs[at] as NDArray;
-  if (indices.dtype === "float32") throw new TypeError(`${op}: the index Array at position ${at} must hold integers (int32, uint32 or bool-free), got float32${shape ? ` (indexing shape ${fmtShape(shape)})` : ""}`);
+  // (a boolean Array is NumPy's mask indexing, whose result's shape depends on the values: refused)
+  if (indices.dtype !== "int32" && indices.dtype !== "uint32")
+    throw new TypeError(`${op}: the index Array at position ${at} must hold integers (int32 or uint32), got ${indices.dtype}${indices.dtype === "bool" ? " (a boolean mask: use jnp.where instead)" : ""}${shape ? ` (indexing shape ${fmtShape(shape)})` : ""}`);
   const ints = specs.flatMap((s, i) => (typeof s === "number" || i === at ? [i] : []));
   const axis = specs.slice(0, at).filter((s) => typeof s !== "number").length;
   const adjacent = ints[ints.length - 1] - ints[0] === ints.length - 1;

@@ -29,7 +29,8 @@ describe("slice with an integer Array: NumPy's values and shapes", () => {
   });
   it("bad input: two index Arrays, float indices, out of bounds", () => {
     expect(() => x.slice(ix([0]), ix([1]))).toThrow(/one integer-Array index per slice \(got 2, at positions 0, 1\)/);
-    expect(() => x.slice(jnp.array([0.5]))).toThrow(/index Array at position 0 must hold integers.*float32.*\(3, 4, 5\)/);
+    expect(() => x.slice(jnp.array([0.5]))).toThrow(/index Array at position 0 must hold integers \(int32 or uint32\), got float32 \(indexing shape \(3, 4, 5\)\)/);
+    expect(() => x.slice(jnp.array([true, false, true]))).toThrow(/got bool \(a boolean mask: use jnp.where instead\)/);
     expect(() => x.slice(ix([3]))).toThrow(/out of bounds/);
   });
 });
