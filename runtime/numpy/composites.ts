@@ -146,11 +146,21 @@ export const COMPOSITES: Readonly<Record<string, Formula>> = {
     }
     throw new Error(`matrixNorm: ord ${String(ord)} is not supported ("fro", "nuc", 1, -1, 2, -2, Infinity, -Infinity)`);
   },
-  // norm(x) with no ord: the 2-norm of all elements (a vector's, a matrix's Frobenius)
+  // norm(x) with no ord: the 2-norm of all elements (a vector's, a matrix's Frobenius). With an ord,
+  // NumPy's meaning follows the axis: one axis, a vector norm; [-2, -1] or a matrix ord ("fro",
+  // "f", "nuc"), a matrix norm. With no axis NumPy decides by the rank, which compiled code does not
+  // know: there the axis must be given.
   norm: (o, x, opts) => {
-    const { ord, axis = null, keepdims = false } = (opts ?? {}) as { ord?: number; axis?: unknown; keepdims?: boolean };
-    if (ord !== undefined) throw new Error("norm: give ord through vectorNorm or matrixNorm (the rank decides numpy's meaning)");
-    return o.sqrt(o.sum(o.mul(x, x), axis, keepdims));
+    const { ord, axis = null, keepdims = false } = (opts ?? {}) as { ord?: number | string | null; axis?: unknown; keepdims?: boolean };
+    if (ord === undefined || ord === null) return o.sqrt(o.sum(o.mul(x, x), axis, keepdims));
+    const lastTwo = Array.isArray(axis) && axis.length === 2 && axis[0] === -2 && axis[1] === -1;
+    if (Array.isArray(axis) && !lastTwo) throw new Error(`norm: a matrix norm over axes ${JSON.stringify(axis)}: only the last two, [-2, -1], are supported`);
+    if (ord === "fro" || ord === "f" || ord === "nuc" || lastTwo) {
+      if (axis !== null && !lastTwo) throw new Error(`norm: ord ${JSON.stringify(ord)} is a matrix norm: its axis must be [-2, -1] (or none)`);
+      return COMPOSITES.matrixNorm(o, x, { ord: ord === "f" ? "fro" : ord, keepdims });
+    }
+    if (typeof axis === "number") return COMPOSITES.vectorNorm(o, x, { ord, axis, keepdims });
+    throw new Error(`norm: with ord ${String(ord)}, give the axis (a number for a vector norm, [-2, -1] for a matrix norm): NumPy decides by the rank, which is not known at build time`);
   },
   any: (o, x, axis, opts) => o.greater(o.max(o.astype(o.notEqual(x, o.c(0)), "float32"), axis ?? null, !!(opts as { keepdims?: boolean } | undefined)?.keepdims), o.c(0)),
   all: (o, x, axis, opts) => o.logicalNot(o.greater(o.max(o.astype(o.equal(x, o.c(0)), "float32"), axis ?? null, !!(opts as { keepdims?: boolean } | undefined)?.keepdims), o.c(0))),

@@ -197,8 +197,13 @@ export function vectorNorm(x: ArrayLike, opts?: NormOpts): NDArray {
 export function matrixNorm(x: ArrayLike, opts?: { ord?: number | "fro" | "nuc"; keepdims?: boolean }): NDArray {
   return runFormula(COMPOSITES.matrixNorm, x, opts);
 }
-/** The 2-norm of all elements, or over `axis` (numpy.linalg.norm with no ord). */
-export function norm(x: ArrayLike, opts?: NormOpts): NDArray {
+/**
+ * numpy.linalg.norm: with no ord, the 2-norm of all elements (or over `axis`); with an ord, a
+ * vector norm over one axis (`axis` a number) or a matrix norm of the last two axes (`axis`
+ * [-2, -1], or ord "fro" / "f" / "nuc"). An ord with no axis is an error: NumPy decides by the
+ * rank, which compiled code does not know.
+ */
+export function norm(x: ArrayLike, opts?: { ord?: number | "fro" | "f" | "nuc" | null; axis?: number | readonly number[] | null; keepdims?: boolean }): NDArray {
   return runFormula(COMPOSITES.norm, x, opts);
 }
 

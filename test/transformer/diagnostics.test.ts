@@ -355,6 +355,11 @@ export const d = ${MARK}grad((x: number) => jacfwd(f)([x, 2])[0]);
     src: `const idx = jnp.array([1], { dtype: "int32" });\nexport const d = grad((a: Array) => jnp.sum(${MARK}a.slice(idx, idx)));\n`,
     msg: /^slice: one integer-Array index per slice \(got 2\)/,
   },
+  {
+    name: "linalg.norm with an ord and no axis (NumPy decides by the rank)",
+    src: `export const d = grad((a: Array) => ${MARK}jnp.linalg.norm(a, { ord: 1 }).item() as number);\n`,
+    msg: /norm: with ord 1, give the axis \(a number for a vector norm, \[-2, -1\] for a matrix norm\)/,
+  },
   // ---- jit's options are read at build time -----------------------------------------------------
   {
     name: "jit options that are not an object literal",

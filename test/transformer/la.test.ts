@@ -89,6 +89,24 @@ describe("norms", () => {
     near(jnp.linalg.matrixNorm(a, { ord: Infinity }), F.mnormInf);
     near(jnp.linalg.norm(jnp.take(a, 0, 0)), F.vnorm);
   });
+  it("norm with an ord: a vector norm over one axis, a matrix norm over [-2, -1] or for a matrix ord", () => {
+    near(jnp.linalg.norm(a, { ord: 1, axis: 1 }), F.vnorm1);
+    near(jnp.linalg.norm(a, { ord: 1, axis: [-2, -1] }), F.mnorm1);
+    near(jnp.linalg.norm(a, { ord: Infinity, axis: [-2, -1] }), F.mnormInf);
+    near(jnp.linalg.norm(ab, { ord: "fro" }), F.fro);
+    near(jnp.linalg.norm(ab, { ord: "f" }), F.fro);
+    expect(() => jnp.linalg.norm(a, { ord: 1 })).toThrow(/with ord 1, give the axis \(a number for a vector norm, \[-2, -1\] for a matrix norm\)/);
+    expect(() => jnp.linalg.norm(a, { ord: 1, axis: [0, 1] })).toThrow(/only the last two, \[-2, -1\], are supported/);
+    expect(() => jnp.linalg.norm(a, { ord: "nuc", axis: 0 })).toThrow(/matrix norm: its axis must be \[-2, -1\]/);
+    // compiled: the same choice at build time, differentiable (d‖A‖₁/dA: the sign pattern of the largest column)
+    const n1 = (m: Array) => jnp.linalg.norm(m, { ord: 1, axis: [-2, -1] }).item() as number;
+    const e = jnp.linalg.matrixNorm(a, { ord: 1 }).item() as number;
+    expect(n1(a)).toBe(e);
+    const g = grad(n1)(a).tolist() as number[][];
+    const cols = [0, 1, 2, 3].map((j) => (a.tolist() as number[][]).reduce((acc, r) => acc + Math.abs(r[j]), 0));
+    const jmax = cols.indexOf(Math.max(...cols));
+    g.forEach((r, i) => r.forEach((v, j) => expect(v + 0).toBe(j === jmax ? Math.sign((a.tolist() as number[][])[i][j]) : 0)));
+  });
   it("the 2-norm's gradient is x / |x|", () => {
     const v = jnp.array([3, -4, 12]);
     (grad((u: Array) => jnp.linalg.norm(u).item() as number)(v).tolist() as number[]).forEach((g, i) => expect(g).toBeCloseTo([3 / 13, -4 / 13, 12 / 13][i], 6));
