@@ -26,7 +26,7 @@
 import { grad, valueAndGrad, jit, numpy as jnp, random } from "../runtime/index.js";
 import type { Array, ArrayLike } from "../runtime/index.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, skipReason } from "./harness.js";
+import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, skipReason, loadJaxWasm } from "./harness.js";
 
 const { QUICK, JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 21, quick: 7 });
 
@@ -184,9 +184,9 @@ const Y_F32 = TARGETS.map(Number); // float targets: jax-js gives `1 - boolArray
 
 let jaxVersion = "not loaded";
 try {
-  const jax: Any = await load("@jax-js/jax");
-  await jax.init("wasm"); // plain init() crashes on Node 20
-  jaxVersion = `${versionOf("@jax-js/jax")} (${jax.defaultDevice()})`;
+  const peer = await loadJaxWasm(import.meta.url);
+  const jax: Any = peer.jax;
+  jaxVersion = peer.version;
   const np = jax.numpy;
   // Every op consumes its array arguments: `.ref` keeps one alive.
   const fj = (x: Any) => np.add(np.subtract(np.add(np.power(x.ref, 3), np.multiply(2, np.power(x.ref, 2))), np.multiply(3, x)), 1);

@@ -122,6 +122,13 @@ export function xorshift(n: number, seed: number): Float32Array {
 export const skipReason = (e: unknown): string => String((e as Error)?.message ?? e).split("\n")[0];
 
 /** TensorFlow.js on its wasm backend, and its version for the report (`from`: the bench's import.meta.url). */
+/** @jax-js/jax on its wasm device (plain init() crashes on Node 20), and its version for the report. */
+export async function loadJaxWasm(from: string): Promise<{ jax: Any; version: string }> {
+  const jax: Any = await load("@jax-js/jax");
+  await jax.init("wasm");
+  return { jax, version: `${versionOf("@jax-js/jax", from)} (${jax.defaultDevice()})` };
+}
+
 export async function loadTfWasm(from: string): Promise<{ tf: Any; version: string }> {
   const tf: Any = await load("@tensorflow/tfjs");
   await load("@tensorflow/tfjs-backend-wasm");

@@ -5,7 +5,7 @@
 // Built through the tsjax rollup plugin (bench/rollup.config.mjs); run: node bench/dist/jacobian.mjs
 import { Array as TArray, jacfwd, jacrev, jvp, vjp, numpy as jnp } from "../runtime/index.js";
 import type { Array } from "../runtime/index.js";
-import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf, benchArgs, skipReason, xorshift } from "./harness.js";
+import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, skipReason, xorshift, loadJaxWasm } from "./harness.js";
 
 const { SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 9, quick: 3 });
 const N = 64, M = 48;
@@ -33,9 +33,9 @@ add("tsjax vjp pullback per row (48 passes)", () => revLoop(x0));
 let jaxVersion = "not loaded";
 try {
   if (process.argv.includes("--no-peers")) throw new Error("--no-peers");
-  const jax: Any = await load("@jax-js/jax");
-  await jax.init("wasm");
-  jaxVersion = `${versionOf("@jax-js/jax", import.meta.url)} (${jax.defaultDevice()})`;
+  const peer = await loadJaxWasm(import.meta.url);
+  const jax: Any = peer.jax;
+  jaxVersion = peer.version;
   const np = jax.numpy;
   const Wj = np.array(W.data, { shape: [M, N] }), bj = np.array(b.data, { shape: [M] }), xj = np.array(x0.data, { shape: [N] });
   const fj = (x: Any) => np.sin(np.tanh(np.add(np.matmul(Wj.ref, x), bj.ref)));

@@ -13,10 +13,9 @@
 import { grad, jit, numpy as jnp, Array as TArray } from "../runtime/index.js";
 import type { Array } from "../runtime/index.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, xorshift, loadTfWasm, skipReason } from "./harness.js";
+import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, xorshift, loadTfWasm, skipReason, loadJaxWasm } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
-const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
 
 const rand = xorshift;
 
@@ -74,9 +73,9 @@ eCase("tsjax jit(grad) fastMath", "grad", () => chainGradF(XE).data);
 
 let jaxVersion = "not loaded";
 try {
-  const jax: Any = await load("@jax-js/jax");
-  await jax.init("wasm");
-  jaxVersion = `${versionOf("@jax-js/jax")} (${jax.defaultDevice()})`;
+  const peer = await loadJaxWasm(import.meta.url);
+  const jax: Any = peer.jax;
+  jaxVersion = peer.version;
   const np = jax.numpy;
   const mm = jax.jit((x: Any, y: Any) => np.matmul(x, y));
   for (const n of SIZES) {

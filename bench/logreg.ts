@@ -11,10 +11,9 @@
 import { jit, valueAndGrad, numpy as jnp, Array as TArray } from "../runtime/index.js";
 import type { Array } from "../runtime/index.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, xorshift, loadTfWasm, skipReason } from "./harness.js";
+import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, xorshift, loadTfWasm, skipReason, loadJaxWasm } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
-const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
 
 const N = 100_000, D = 100;
 const X = xorshift(N * D, 5);
@@ -45,9 +44,9 @@ mk("tsjax valueAndGrad, eager", () => {
 
 let jaxVersion = "not loaded";
 try {
-  const jax: Any = await load("@jax-js/jax");
-  await jax.init("wasm");
-  jaxVersion = `${versionOf("@jax-js/jax")} (${jax.defaultDevice()})`;
+  const peer = await loadJaxWasm(import.meta.url);
+  const jax: Any = peer.jax;
+  jaxVersion = peer.version;
   const np = jax.numpy;
   const lossJ = (w: Any, x: Any, y: Any) => np.mean(np.log1p(np.exp(np.negative(np.multiply(y, np.matmul(x, w))))));
   const f = jax.jit(jax.valueAndGrad(lossJ));

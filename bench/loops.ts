@@ -37,7 +37,7 @@
 import { grad } from "../runtime/index.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, skipReason } from "./harness.js";
+import { type Any, type Case as BaseCase, calibrate, fmt, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, skipReason, loadJaxWasm } from "./harness.js";
 
 const { QUICK, JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 const VERBOSE = process.argv.includes("--verbose"); // progress on stderr
@@ -261,9 +261,9 @@ const PEER_TOL = 1e-3; // float32 over 1000 steps
 
 let jaxVersion = "not loaded";
 if (!NO_PEERS) try {
-  const jax: Any = await load("@jax-js/jax");
-  await jax.init("wasm"); // plain init() crashes on Node 20
-  jaxVersion = `${versionOf("@jax-js/jax")} (${jax.defaultDevice()})`;
+  const peer = await loadJaxWasm(import.meta.url);
+  const jax: Any = peer.jax;
+  jaxVersion = peer.version;
   const np = jax.numpy;
   // Every op consumes its array arguments: `.ref` keeps one alive for a later use.
   const logisticJ = (steps: number) => (x0: Any, r: Any) => {

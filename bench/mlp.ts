@@ -10,10 +10,9 @@
 import { Array as TArray } from "../runtime/index.js";
 import { B, INIT, LR, SIZES, X, Y, initial, step, type Params } from "./mlp-model.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, loadTfWasm, skipReason } from "./harness.js";
+import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, loadTfWasm, skipReason, loadJaxWasm } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
-const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
 
 const cases: Case[] = [];
 const skipped: { name: string; why: string }[] = [];
@@ -38,9 +37,9 @@ const NO_PEERS = process.argv.includes("--no-peers");
 let jaxVersion = "not loaded";
 try {
   if (NO_PEERS) throw new Error("--no-peers");
-  const jax: Any = await load("@jax-js/jax");
-  await jax.init("wasm");
-  jaxVersion = `${versionOf("@jax-js/jax")} (${jax.defaultDevice()})`;
+  const peer = await loadJaxWasm(import.meta.url);
+  const jax: Any = peer.jax;
+  jaxVersion = peer.version;
   const np = jax.numpy, nn = jax.nn;
   const lossJ = (p: Any, x: Any, y: Any) => {
     const h1 = np.tanh(np.add(np.matmul(x, p.W1), p.b1));

@@ -20,7 +20,7 @@ import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Any, load, median, ratio, versionOf as versionOfPkg, loadTfWasm, skipReason } from "./harness.js";
+import { type Any, median, ratio, loadJaxWasm, loadTfWasm, skipReason } from "./harness.js";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -31,7 +31,6 @@ const EPOCHS = Number(arg("--epochs") ?? (QUICK ? 2 : 5));
 const ONLY = arg("--only"); // child mode: one library alone, for its memory
 const JSON_OUT = arg("--json");
 const NO_PEERS = process.argv.includes("--no-peers");
-const versionOf = (pkg: string) => versionOfPkg(pkg, import.meta.url);
 
 const BATCH = 128, LR = 1e-3, B1 = 0.9, B2 = 0.999, EPS = 1e-8;
 
@@ -168,16 +167,15 @@ const libs: Lib[] = [
   },
 ];
 
-let jax: Any, tf: Any, tfVersion = "not loaded";
+let jax: Any, jaxVersion = "not loaded", tf: Any, tfVersion = "not loaded";
 if (!NO_PEERS) {
   libs.push({
     name: "@jax-js/jax jit(step), adam by hand",
-    version: () => `${versionOf("@jax-js/jax")} (${jax.defaultDevice()})`,
+    version: () => jaxVersion,
     memory: () => "none public (its wasm memory is private)",
     memoryMiB: () => undefined,
     build: async () => {
-      jax = await load("@jax-js/jax");
-      await jax.init("wasm");
+      ({ jax, version: jaxVersion } = await loadJaxWasm(import.meta.url));
       const np = jax.numpy, nnj = jax.nn;
       // (every op consumes its arguments: .ref keeps one for a later use)
       const lossJ = (p: Any, x: Any, y: Any) => {

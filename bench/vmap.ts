@@ -6,7 +6,7 @@
 import { Array as TArray, grad, jit, vmap, numpy as jnp } from "../runtime/index.js";
 import type { Array } from "../runtime/index.js";
 import { B, X, Y, initial, type Params } from "./mlp-model.js";
-import { type Any, type Case, calibrate, load, median, ratio, sample, versionOf as versionOfPkg, benchArgs, skipReason } from "./harness.js";
+import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, skipReason, loadJaxWasm } from "./harness.js";
 
 const { SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 9, quick: 3 });
 
@@ -50,9 +50,9 @@ add("tsjax loop of jit(grad(loss))", () => {
 let jaxVersion = "not loaded";
 try {
   if (process.argv.includes("--no-peers")) throw new Error("--no-peers");
-  const jax: Any = await load("@jax-js/jax");
-  await jax.init("wasm");
-  jaxVersion = `${versionOfPkg("@jax-js/jax", import.meta.url)} (${jax.defaultDevice()})`;
+  const peer = await loadJaxWasm(import.meta.url);
+  const jax: Any = peer.jax;
+  jaxVersion = peer.version;
   const np = jax.numpy;
   const lossJ = (q: Any, x: Any, y: Any) => {
     const h1 = np.tanh(np.add(np.matmul(x, q.W1), q.b1));
