@@ -165,18 +165,32 @@ type BasicSpec = Exclude<SliceSpec, NDArray>;
  * when every spec is basic. Several arrays (which NumPy broadcasts together) are an error.
  */
 function gatherSpec(op: string, shape: readonly number[] | null, specs: readonly unknown[]): { at: number; axis: number; front: boolean; indices: NDArray } | null {
-  const arrays = specs.flatMap((s, i) => (s instanceof NDArray ? [i] : []));
-  if (!arrays.length) return null;
+  const plan = gatherPlan(specs.map((s) => (s instanceof NDArray ? "array" : typeof s === "number" ? "int" : "range")));
+  if (!plan) return null;
+  const { at, arrays } = plan;
   if (arrays.length > 1) throw new TypeError(`${op}: one integer-Array index per slice (got ${arrays.length}, at positions ${arrays.join(", ")}); NumPy broadcasts several together, tsjax does not yet: index in two steps`);
-  const at = arrays[0];
   const indices = specs[at] as NDArray;
   // (a boolean Array is NumPy's mask indexing, whose result's shape depends on the values: refused)
   if (indices.dtype !== "int32" && indices.dtype !== "uint32")
     throw new TypeError(`${op}: the index Array at position ${at} must hold integers (int32 or uint32), got ${indices.dtype}${indices.dtype === "bool" ? " (a boolean mask: use jnp.where instead)" : ""}${shape ? ` (indexing shape ${fmtShape(shape)})` : ""}`);
-  const ints = specs.flatMap((s, i) => (typeof s === "number" || i === at ? [i] : []));
-  const axis = specs.slice(0, at).filter((s) => typeof s !== "number").length;
+  return { at, axis: plan.axis, front: plan.front, indices };
+}
+
+/**
+ * Where an integer-Array spec gathers, from the kinds of a slice's specs (the transformer's
+ * lowering asks the same): its position, the axis it becomes once the other specs are applied
+ * (the axes kept before it), and whether NumPy puts the gathered axes in front (integer indices
+ * apart from the array, with an axis kept before them), and every array spec's position (more
+ * than one is the caller's error); null when every spec is basic.
+ */
+export function gatherPlan(kinds: readonly ("int" | "array" | "range")[]): { at: number; axis: number; front: boolean; arrays: number[] } | null {
+  const arrays = kinds.flatMap((k, i) => (k === "array" ? [i] : []));
+  if (!arrays.length) return null;
+  const at = arrays[0];
+  const ints = kinds.flatMap((k, i) => (k !== "range" ? [i] : []));
+  const axis = kinds.slice(0, at).filter((k) => k === "range").length;
   const adjacent = ints[ints.length - 1] - ints[0] === ints.length - 1;
-  return { at, axis, front: !adjacent && axis > 0, indices };
+  return { at, axis, front: !adjacent && axis > 0, arrays };
 }
 
 /** Adjoint of `slice(·, ...specs)` on arrays of `shape`: zeros with `g` written into the region (float32). */

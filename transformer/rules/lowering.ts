@@ -7,6 +7,7 @@ import { lit, leaf, num } from "../ir.js";
 import type { LoweringCtx } from "../lower.js";
 import { COMPOSITE_RULES, NN } from "./nn.js";
 import { parseEinsum } from "../../runtime/numpy/einsum.js";
+import { gatherPlan } from "../../runtime/numpy/indexing.js";
 import { DECOMP_LOWERING } from "./decomp.js";
 import { FFT_LOWERING } from "./fft.js";
 import { SPECIAL_LOWERING } from "./special.js";
@@ -37,17 +38,13 @@ const variadic = (prim: string): CallLowering => (x, mode) =>
  */
 const slice: CallLowering = (x, mode) => {
   const specs = Array.from({ length: x.nargs - 1 }, (_, i) => x.leaf(i + 1));
-  const at = specs.flatMap((s, i) => (s.ty === "arr" ? [i] : []));
-  if (!at.length) return variadic("slice")(x, mode);
-  if (at.length > 1) x.fail(`slice: one integer-Array index per slice (got ${at.length}); NumPy broadcasts several together, tsjax does not yet: index in two steps`);
-  const d = at[0];
-  const isInt = (s: Value) => s.ty === "num" || (s.tag === "const" && typeof s.value === "number");
-  const axis = specs.slice(0, d).filter((s) => !isInt(s)).length;
-  const ints = specs.flatMap((s, i) => (isInt(s) || i === d ? [i] : []));
-  if (ints[ints.length - 1] - ints[0] !== ints.length - 1 && axis > 0)
-    x.fail("slice: integer indices apart from the index Array put NumPy's gathered axes in front; inside compiled code write the integer indices next to it, or use jnp.take and jnp.moveaxis");
-  const base = x.prim("slice", [x.leaf(0), ...specs.map((s, i) => (i === d ? lit(null) : s))], "arr");
-  return leaf(x.prim("take", [base, specs[d], num(axis)], arrTy(mode)));
+  const kind = (s: Value) => (s.ty === "arr" ? "array" : s.ty === "num" || (s.tag === "const" && typeof s.value === "number") ? "int" : "range");
+  const plan = gatherPlan(specs.map(kind));
+  if (!plan) return variadic("slice")(x, mode);
+  if (plan.arrays.length > 1) x.fail(`slice: one integer-Array index per slice (got ${plan.arrays.length}); NumPy broadcasts several together, tsjax does not yet: index in two steps`);
+  if (plan.front) x.fail("slice: integer indices apart from the index Array put NumPy's gathered axes in front; inside compiled code write the integer indices next to it, or use jnp.take and jnp.moveaxis");
+  const base = x.prim("slice", [x.leaf(0), ...specs.map((s, i) => (i === plan.at ? lit(null) : s))], "arr");
+  return leaf(x.prim("take", [base, specs[plan.at], num(plan.axis)], arrTy(mode)));
 };
 
 const clip: CallLowering = (x, mode) => {
