@@ -86,22 +86,30 @@ export function cumsum(a: ArrayLike, axis?: number | null): NDArray {
 export function cumprod(a: ArrayLike, axis?: number | null): NDArray {
   return scan("cumprod", a, axis, 1, (s, v) => s * v);
 }
+/** The lines a running op walks: x's axis (the flattened array when none), as outer × n × inner. */
+export function scanLines(op: string, x0: NDArray, axis: number | null | undefined) {
+  const flat = axis === undefined || axis === null;
+  const shape = flat ? [x0.size] : x0.shape;
+  if (shape.length === 0) throw new TypeError(`${op}: axis ${axis} is out of bounds for array of shape ()`);
+  const ax = flat ? 0 : normAxis(op, axis, shape.length, shape);
+  const outer = sizeOf(shape.slice(0, ax)), n = shape[ax], inner = sizeOf(shape.slice(ax + 1));
+  return { outer, n, inner, at: (o: number, i: number, j: number) => (o * n + i) * inner + j };
+}
+
 function scan(op: string, a: ArrayLike, axis: number | null | undefined, init: number, f: (s: number, v: number) => number): NDArray {
   const x0 = asArray(a, op);
   const flat = axis === undefined || axis === null;
   const x = flat ? new NDArray(x0.data, [x0.size], x0.dtype) : x0;
   const dtype = x.dtype === "bool" ? "int32" : x.dtype;
   const xs = x.dtype === "bool" ? astype(x, "int32") : x;
-  if (x.ndim === 0) throw new TypeError(`${op}: axis ${axis} is out of bounds for array of shape ()`);
-  const ax = flat ? 0 : normAxis(op, axis, x.ndim, x.shape);
-  const outer = sizeOf(x.shape.slice(0, ax)), n = x.shape[ax], inner = sizeOf(x.shape.slice(ax + 1));
+  const { outer, n, inner, at } = scanLines(op, x0, axis);
   const out = alloc(dtype, x.size);
   const src = xs.data;
   for (let o = 0; o < outer; o++)
     for (let j = 0; j < inner; j++) {
       let s = init;
       for (let i = 0; i < n; i++) {
-        const p = (o * n + i) * inner + j;
+        const p = at(o, i, j);
         s = f(s, Number(src[p]));
         out[p] = s;
         if (dtype === "float32") s = out[p]; // (the sum carried is the float32 value stored, as XLA's scan)

@@ -4,18 +4,8 @@
 
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
-import { normAxis, sizeOf } from "../shape.js";
 import { asArray } from "./creation.js";
-
-/** The lines a running op walks: x's axis (the flattened array when none), as outer × n × inner. */
-function lines(op: string, x0: NDArray, axis: number | null | undefined) {
-  const flat = axis === undefined || axis === null;
-  const shape = flat ? [x0.size] : x0.shape;
-  if (shape.length === 0) throw new TypeError(`${op}: axis ${axis} is out of bounds for array of shape ()`);
-  const ax = flat ? 0 : normAxis(op, axis, shape.length, shape);
-  const outer = sizeOf(shape.slice(0, ax)), n = shape[ax], inner = sizeOf(shape.slice(ax + 1));
-  return { outer, n, inner, at: (o: number, i: number, j: number) => (o * n + i) * inner + j };
-}
+import { scanLines as lines } from "./arrange.js";
 
 /**
  * cumprod's cotangent: for the output's cotangent g (cumprod's shape), x's is E_i·S_i along the
