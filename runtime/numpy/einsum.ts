@@ -62,16 +62,26 @@ function expandEllipsis(spec: string, ins: string[], out: string, xs: NDArray[])
   return { ins: ins.map((t, i) => fill(t, ks[i])), out: fill(out, K) };
 }
 
+/**
+ * An operand's first repeated label: its two positions, and the labels once its diagonal is taken
+ * (both positions removed, the label at the end, where numpy's diagonal puts it); null when none.
+ * The runtime and the transformer's lowering take diagonals by it.
+ */
+export function repeatedLabel(t: string): { c: string; p1: number; p2: number; rest: string } | null {
+  const c = [...t].find((ch, d) => t.indexOf(ch) !== d);
+  if (c === undefined) return null;
+  const p1 = t.indexOf(c), p2 = t.indexOf(c, p1 + 1);
+  return { c, p1, p2, rest: [...t].filter((_, d) => d !== p1 && d !== p2).join("") + c };
+}
+
 /** An operand's repeated labels taken as diagonals ("ii" → its diagonal, labelled "i" at the end). */
 function diagonals(spec: string, x: NDArray, t: string, i: number): [NDArray, string] {
-  for (;;) {
-    const c = [...t].find((ch, d) => t.indexOf(ch) !== d);
-    if (c === undefined) return [x, t];
-    const d1 = t.indexOf(c), d2 = t.indexOf(c, d1 + 1);
-    if (x.shape[d1] !== x.shape[d2]) throw new TypeError(`einsum: label '${c}' of operand ${i} is repeated on axes of sizes ${x.shape[d1]} and ${x.shape[d2]} (shape ${fmtShape(x.shape)}) in "${spec}"`);
-    x = diagonal(x, 0, d1, d2);
-    t = [...t].filter((_, d) => d !== d1 && d !== d2).join("") + c;
+  for (let r = repeatedLabel(t); r; r = repeatedLabel(t)) {
+    if (x.shape[r.p1] !== x.shape[r.p2]) throw new TypeError(`einsum: label '${r.c}' of operand ${i} is repeated on axes of sizes ${x.shape[r.p1]} and ${x.shape[r.p2]} (shape ${fmtShape(x.shape)}) in "${spec}"`);
+    x = diagonal(x, 0, r.p1, r.p2);
+    t = r.rest;
   }
+  return [x, t];
 }
 
 /** Sizes of every label, checked to agree across operands. */

@@ -6,7 +6,7 @@ import type { Tree, Ty, Value } from "../ir.js";
 import { lit, leaf, num } from "../ir.js";
 import type { LoweringCtx } from "../lower.js";
 import { COMPOSITE_RULES, NN } from "./nn.js";
-import { parseEinsum } from "../../runtime/numpy/einsum.js";
+import { parseEinsum, repeatedLabel } from "../../runtime/numpy/einsum.js";
 import { gatherPlan } from "../../runtime/numpy/indexing.js";
 import { DECOMP_LOWERING } from "./decomp.js";
 import { FFT_LOWERING } from "./fft.js";
@@ -200,12 +200,11 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
     const ins: string[] = [];
     const xs = parsed.ins.map((t0, i) => {
       let v = x.leaf(i + 1), t = t0;
-      for (let c = [...t].find((ch, d) => t.indexOf(ch) !== d); c !== undefined; c = [...t].find((ch, d) => t.indexOf(ch) !== d)) {
-        const p1 = t.indexOf(c), p2 = t.indexOf(c, p1 + 1), e = t.indexOf(".");
+      for (let r = repeatedLabel(t); r; r = repeatedLabel(t)) {
         // (an axis after "..." counts from the end)
-        const axis = (p: number) => (e >= 0 && p > e ? p - t.length : p);
-        v = x.prim("diagonal", [v, num(0), num(axis(p1)), num(axis(p2))], "arr");
-        t = [...t].filter((_, d) => d !== p1 && d !== p2).join("") + c;
+        const e = t.indexOf("."), axis = (p: number) => (e >= 0 && p > e ? p - t.length : p);
+        v = x.prim("diagonal", [v, num(0), num(axis(r.p1)), num(axis(r.p2))], "arr");
+        t = r.rest;
       }
       ins.push(t);
       return v;
