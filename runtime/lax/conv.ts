@@ -8,12 +8,15 @@
 // lhs cotangent, is the kernel's transpose times the cotangent, added back through the same table
 // (JAX writes it as a convolution of the cotangent with the flipped, transposed kernel at lhs
 // dilation = strides: the same sums); convTRhs, the rhs cotangent, the cotangent times the
-// columns. All three sum products in float64 and round once to float32. `k` leading axes of both
+// columns. Here all three sum products in float64 and round once to float32; from WASM_MIN_WORK
+// multiply-adds they run as float32 products on the kernel machine instead (conv-gemm.ts, the
+// bound in DESIGN.md's "Numerics"). `k` leading axes of both
 // operands are vmap's batch axes (size 1 broadcasts): each batch element is its own convolution.
 
 import { NDArray } from "../array.js";
 import { asArray, astype } from "../numpy/creation.js";
 import { fmtShape, sizeOf } from "../shape.js";
+import { convGemm, convTLhsGemm, convTRhsGemm, gemmPath } from "./conv-gemm.js";
 
 export type Pair = [number, number];
 /** Padding per spatial dimension: a name, or [lo, hi] pairs (negative values crop). */
@@ -236,6 +239,10 @@ export function convGeneral(lhs: NDArray, rhs: NDArray, strides: unknown, paddin
   const Og = O / G, CK = Cg * K;
   const xd = x.data, wd = r.data;
   const out = new Float32Array(sizeOf(g.out));
+  if (gemmPath(g, xd, wd)) {
+    convGemm(g, xd as Float32Array, wd as Float32Array, out);
+    return new NDArray(out, g.out, "float32");
+  }
   const cols = new Float64Array(CK * P);
   const [a0, a1, a2, a3] = [0, 1, 2, 3].map(() => new Float64Array(P));
   for (let b = 0; b < g.lOff.length; b++)
@@ -309,6 +316,10 @@ export function convTLhs(ct: NDArray, rhs: NDArray, lhs: NDArray, strides: unkno
   const wd = r.data, cd = gd.data;
   const shape = [...g.lead, ...lhs.shape.slice(k)];
   const acc = new Float64Array(sizeOf(shape));
+  if (gemmPath(g, cd, wd)) {
+    convTLhsGemm(g, cd as Float32Array, wd as Float32Array, acc);
+    return new NDArray(Float32Array.from(acc), shape, "float32");
+  }
   const gcols = new Float64Array(CK * P);
   for (let b = 0; b < g.lOff.length; b++)
     for (let nn = 0; nn < N; nn++)
@@ -359,6 +370,11 @@ export function convTRhs(ct: NDArray, lhs: NDArray, rhs: NDArray, strides: unkno
   const xd = x.data, cd = gd.data;
   const shape = [...g.lead, ...rshape.slice(k)];
   const acc = new Float64Array(sizeOf(shape));
+  if (gemmPath(g, cd, xd)) {
+    convTRhsGemm(g, cd as Float32Array, xd as Float32Array, acc);
+    const w = new NDArray(Float32Array.from(acc), shape, "float32");
+    return opts.transposeKernel ? kernelView(w, k) : w;
+  }
   const cols = new Float64Array(CK * P);
   for (let b = 0; b < g.lOff.length; b++)
     for (let nn = 0; nn < N; nn++)
