@@ -28,6 +28,7 @@ export { erf, erfc, erfinv, gammaln, digamma, polygamma } from "./numpy/special.
 export { index, slice, take } from "./numpy/indexing.js";
 export { moreIdx, tdot, tdotGradA, tdotGradB, diagOp, diagOpT, alongAxis, moreEager } from "./numpy/more-prims.js";
 export { stopGradient } from "./transforms.js";
+export { mchain, mdotEnd, mdotDrop } from "./numpy/multidot.js";
 
 /** `throw new <name>(...args)` from generated code (a global error class: Error, TypeError, RangeError). */
 export function raise(name: string, ...args: unknown[]): never {

@@ -128,12 +128,6 @@ export function powerChain<V>(a: V, n: number, mul: (x: V, y: V) => V): V {
   return result!;
 }
 
-/** The product of the matrices, left to right (a first 1-d operand a row, a last one a column). */
-export function multiDot(arrays: readonly ArrayLike[]): NDArray {
-  if (arrays.length < 2) throw new TypeError(`multiDot: needs at least two arrays, got ${arrays.length}`);
-  return arrays.slice(1).reduce<NDArray>((acc, x) => matmul(acc, x), asArray(arrays[0], "multiDot"));
-}
-
 /** The cross product of 3-vectors along `axis` (both of size 3 there; the other axes broadcast). */
 export function linalgCross(x1: ArrayLike, x2: ArrayLike, axis = -1): NDArray {
   const a = asArray(x1, "cross"), b = asArray(x2, "cross");

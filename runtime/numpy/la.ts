@@ -208,7 +208,8 @@ export function norm(x: ArrayLike, opts?: { ord?: number | "fro" | "f" | "nuc" |
 }
 
 // ---- decompositions and the rest of numpy.linalg (runtime/numpy/decomp.ts) --------------------------
-export { cholesky, eigh, eigvalsh, svd, svdvals, qr, pinv, lstsq, matrixPower, matrixRank, multiDot, cond } from "./decomp.js";
+export { cholesky, eigh, eigvalsh, svd, svdvals, qr, pinv, lstsq, matrixPower, matrixRank, cond } from "./decomp.js";
+export { multiDot } from "./multidot.js";
 export { linalgCross as cross } from "./decomp.js";
 export { matmul, outer } from "./linalg.js";
 export { diagonal, trace } from "./arrange.js";

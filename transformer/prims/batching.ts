@@ -15,6 +15,7 @@ import { FFT_BATCH } from "./fft.js";
 import { SPECIAL_BATCH } from "./special.js";
 import { MORE_BATCH } from "./more.js";
 import { CONV_BATCH } from "./conv.js";
+import { MULTIDOT_BATCH } from "./multidot.js";
 
 export interface BatchCx {
   readonly o: Ops;
@@ -135,6 +136,7 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   ...SPECIAL_BATCH,
   ...MORE_BATCH,
   ...CONV_BATCH,
+  ...MULTIDOT_BATCH,
 
   ...FFT_BATCH,
 

@@ -22,10 +22,11 @@ import { FFT } from "./fft.js";
 import { SPECIAL } from "./special.js";
 import { MORE } from "./more.js";
 import { CONV } from "./conv.js";
+import { MULTIDOT } from "./multidot.js";
 
 export type { KernelClass, Ops, PrimDef, VjpRule } from "./def.js";
 
-const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE, LA, EINSUM, DECOMP, FFT, SPECIAL, MORE, CONV, BITWISE };
+const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE, LA, EINSUM, DECOMP, FFT, SPECIAL, MORE, CONV, BITWISE, MULTIDOT };
 
 function join(): Readonly<Record<string, PrimDef>> {
   const out: Record<string, PrimDef> = {};

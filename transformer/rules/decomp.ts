@@ -74,12 +74,6 @@ export const DECOMP_LOWERING: Readonly<Record<string, CallLowering>> = {
     if (n.value === 0) return leaf(eyeLike(x, a));
     return leaf(powerChain(n.value < 0 ? x.prim("inv", [a], "arr") : a, Math.abs(n.value), matmul(x)));
   },
-  multiDot: (x) => {
-    const t = x.tree(0);
-    if (!t || t.kind !== "tup" || t.kids.length < 2) return x.fail("multiDot: the arrays must be a list literal of at least two ([a, b, ...])");
-    const vs = t.kids.map((k) => (k.kind === "leaf" ? k.v : x.fail("multiDot: the elements must be Arrays")));
-    return leaf(vs.slice(1).reduce(matmul(x), vs[0]));
-  },
   linalgCross: (x) => {
     const ax = x.nargs > 2 ? x.leaf(2) : num(-1);
     const axis = ax.tag === "const" && ax.value === undefined ? num(-1) : ax;

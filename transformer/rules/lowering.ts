@@ -13,6 +13,7 @@ import { FFT_LOWERING } from "./fft.js";
 import { SPECIAL_LOWERING } from "./special.js";
 import { MORE_RULES } from "./more.js";
 import { CONV_LOWERING } from "./conv.js";
+import { MULTIDOT_LOWERING } from "./multidot.js";
 
 export type CallLowering = (x: LoweringCtx, mode: Ty) => Tree<Value>;
 
@@ -214,6 +215,7 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   },
   // jnp.linalg
   ...DECOMP_LOWERING,
+  ...MULTIDOT_LOWERING,
   inv: direct("inv", 1),
   det: direct("det", 1),
   slogdet: (x) => ({ kind: "tup", kids: [leaf(x.prim("slogdetSign", [x.leaf(0)], "arr")), leaf(x.prim("logAbsDet", [x.leaf(0)], "arr"))] }),
