@@ -29,6 +29,7 @@ export { index, slice, take } from "./numpy/indexing.js";
 export { moreIdx, tdot, tdotGradA, tdotGradB, diagOp, diagOpT, alongAxis, moreEager } from "./numpy/more-prims.js";
 export { stopGradient } from "./transforms.js";
 export { mchain, mdotEnd, mdotDrop } from "./numpy/multidot.js";
+export { diffStep } from "./numpy/diff-step.js";
 
 /** `throw new <name>(...args)` from generated code (a global error class: Error, TypeError, RangeError). */
 export function raise(name: string, ...args: unknown[]): never {

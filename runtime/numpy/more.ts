@@ -17,6 +17,7 @@ import * as ar from "./arrange.js";
 import * as ew from "./elementwise.js";
 import * as red from "./reduce.js";
 import { moreIdx, tdot, diagOp, alongAxis } from "./more-prims.js";
+import { diffStep } from "./diff-step.js";
 import type { IdxSpec, TdSpec } from "./more-prims.js";
 
 /** The operations of MORE_FORMULAS: the composites' and these. `V` is an Array at run time, an IR value at build time. */
@@ -48,8 +49,8 @@ export interface MoreOps<V> extends FormulaOps<V> {
   hAxis(x: V): V;
   /** average's weights made to broadcast along `axis` of a (a 1-D w; others as they are). */
   alongAxis(w: V, a: V, axis: number, fn: string): V;
-  /** x's dtype when known (at run time; the IR does not know it). */
-  dtypeOf(x: V): string | undefined;
+  /** numpy.diff's step: hi − lo, or hi ≠ lo for bools (diff-step.ts; the dtype is known at run time). */
+  diffStep(hi: V, lo: V): V;
 }
 
 export const EAGER_MORE: MoreOps<NDArray> = {
@@ -76,7 +77,7 @@ export const EAGER_MORE: MoreOps<NDArray> = {
   atleast: (x, mode) => ar.atleast(x, mode),
   hAxis: (x) => ar.hstackAxis(x) as unknown as NDArray,
   alongAxis: (w, a, axis, fn) => alongAxis(w, a, axis, 0, 0, fn),
-  dtypeOf: (x) => (x instanceof NDArray ? x.dtype : undefined),
+  diffStep,
 };
 
 /** A formula of this file: the first argument as given (a list, a function's), results one or several. */
@@ -105,7 +106,7 @@ function diffOf<V>(o: MoreOps<V>, x: V, n: number, axis: number, fn: string): V 
   let d = x;
   for (let i = 0; i < n; i++) {
     const hi = sl(o, d, axis, 1, undefined, fn), lo = sl(o, d, axis, 0, -1, fn);
-    d = o.dtypeOf(d) === "bool" ? o.notEqual(hi, lo) : o.sub(hi, lo);
+    d = o.diffStep(hi, lo);
   }
   return d;
 }

@@ -16,6 +16,7 @@ import { SPECIAL_BATCH } from "./special.js";
 import { MORE_BATCH } from "./more.js";
 import { CONV_BATCH } from "./conv.js";
 import { MULTIDOT_BATCH } from "./multidot.js";
+import { DIFF_STEP_BATCH } from "./diff-step.js";
 
 export interface BatchCx {
   readonly o: Ops;
@@ -137,6 +138,7 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   ...MORE_BATCH,
   ...CONV_BATCH,
   ...MULTIDOT_BATCH,
+  ...DIFF_STEP_BATCH,
 
   ...FFT_BATCH,
 

@@ -52,7 +52,7 @@ function moreOpsFor(x: LoweringCtx): MoreOps<Value> {
     atleast: (a, mode) => p("atleast", a, lit(mode), num(0)),
     hAxis: (a) => x.prim("hstackAxis", [a, num(0)], "num"),
     alongAxis: (w, a, axis, fn) => p("alongAxis", w, a, num(axis), num(0), num(0), lit(fn)),
-    dtypeOf: () => undefined,
+    diffStep: (hi, lo) => p("diffStep", hi, lo),
   };
 }
 
