@@ -1,7 +1,9 @@
-// The Array: an immutable, GC-owned, contiguous row-major float32/int32/uint32/bool tensor.
+// The Array: an immutable, GC-owned, contiguous row-major tensor of one dtype (float32, float16,
+// float64, int32, uint32 or bool), weakly typed when it came from a JS number (JAX's weak_type).
 // Methods are thin aliases of the jnp.* primitives (same code, same derivative rules).
 
 import type { DType, TypedArray } from "./dtype.js";
+import { roundF16InPlace } from "./dtype.js";
 import type { Shape } from "./shape.js";
 import { fmtShape as fmt, sizeOf } from "./shape.js";
 import * as ew from "./numpy/elementwise.js";
@@ -37,13 +39,24 @@ export class Array {
   readonly data: TypedArray;
   readonly shape: number[];
   readonly dtype: DType;
+  /**
+   * Weakly typed (JAX's weak_type): made from a JS number (`jnp.array(3)`, a number passed to a
+   * jit'd function) or computed only from such values. It promotes like a JS number: it takes
+   * the dtype of a strongly typed operand (`jnp.array(2).mul(f16)` is float16).
+   */
+  readonly weakType: boolean;
 
-  /** Internal: wraps storage without copying. Users create arrays with jnp.array and friends. */
-  constructor(data: TypedArray, shape: Shape, dtype: DType) {
+  /**
+   * Internal: wraps storage without copying. Users create arrays with jnp.array and friends.
+   * float16 storage is rounded to float16 here, once for every op that makes one.
+   */
+  constructor(data: TypedArray, shape: Shape, dtype: DType, weakType = false) {
+    if (dtype === "float16") roundF16InPlace(data as Float32Array);
     this.data = data;
     // shared, not copied: shapes, like arrays, are never mutated after construction
     this.shape = shape as number[];
     this.dtype = dtype;
+    this.weakType = weakType;
     if (data.length !== sizeOf(shape)) throw new Error(`internal: storage of ${data.length} for shape (${shape})`);
   }
 

@@ -17,12 +17,15 @@
 // import it without a cycle.
 
 import type { DType } from "./dtype.js";
+import { roundF16 } from "./dtype.js";
 
 /** What the printer needs of an array: row-major storage, a shape and a dtype. */
 export interface Printable {
   readonly data: ArrayLike<number>;
   readonly shape: readonly number[];
   readonly dtype: DType;
+  /** JAX's repr adds `weak_type=True`. */
+  readonly weakType?: boolean;
 }
 
 // NumPy's default print options (np.get_printoptions()).
@@ -48,9 +51,14 @@ const BUFFER_SIZE = 16383;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
+const f64 = new Float64Array(1);
+const u64 = new Uint32Array(f64.buffer);
 
-/** A float32 value taken apart: value = mantissa * 2^exponent. */
-interface Float32Parts {
+/** The float dtypes, by which the printer picks digits and cutoffs. */
+export type FloatKind = "float16" | "float32" | "float64";
+
+/** A float value taken apart: value = mantissa * 2^exponent (mantissa < 2^53, exact as a number). */
+interface FloatParts {
   negative: boolean;
   /** Exponent field is all ones: infinity (mantissa 0) or NaN. */
   special: boolean;
@@ -60,7 +68,9 @@ interface Float32Parts {
   hasUnequalMargins: boolean;
 }
 
-function float32Parts(x: number): Float32Parts {
+const SPECIAL = (negative: boolean, nan: boolean): FloatParts => ({ negative, special: true, mantissa: nan ? 1 : 0, exponent: 0, mantissaBit: 0, hasUnequalMargins: false });
+
+function float32Parts(x: number): FloatParts {
   f32[0] = x;
   const bits = u32[0];
   const floatMantissa = bits & 0x7fffff;
@@ -90,6 +100,35 @@ function float32Parts(x: number): Float32Parts {
   };
 }
 
+/** A float16 value (held in a number) taken apart as numpy's Dragon4_PrintFloat_IEEE_binary16 does. */
+function float16Parts(x: number): FloatParts {
+  f32[0] = x;
+  const bits = u32[0];
+  const negative = bits >>> 31 !== 0;
+  const e32 = (bits >>> 23) & 0xff;
+  if (e32 === 0xff) return SPECIAL(negative, (bits & 0x7fffff) !== 0);
+  const e = e32 - 127;
+  if (e >= -14) {
+    const frac = (bits >>> 13) & 0x3ff;
+    return { negative, special: false, mantissa: (1 << 10) | frac, exponent: e - 10, mantissaBit: 10, hasUnequalMargins: e !== -14 && frac === 0 };
+  }
+  const m = Math.round(Math.abs(x) * 16777216); // subnormal: a multiple of 2^-24
+  return { negative, special: false, mantissa: m, exponent: -24, mantissaBit: m === 0 ? 0 : 31 - Math.clz32(m), hasUnequalMargins: false };
+}
+
+function float64Parts(x: number): FloatParts {
+  f64[0] = x;
+  const lo = u64[0], hi = u64[1];
+  const negative = hi >>> 31 !== 0;
+  const fe = (hi >>> 20) & 0x7ff;
+  const fm = (hi & 0xfffff) * 4294967296 + lo;
+  if (fe === 0x7ff) return SPECIAL(negative, fm !== 0);
+  if (fe !== 0) return { negative, special: false, mantissa: 4503599627370496 + fm, exponent: fe - 1075, mantissaBit: 52, hasUnequalMargins: fe !== 1 && fm === 0 };
+  return { negative, special: false, mantissa: fm, exponent: -1074, mantissaBit: fm === 0 ? 0 : Math.floor(Math.log2(fm)), hasUnequalMargins: false };
+}
+
+const PARTS: Record<FloatKind, (x: number) => FloatParts> = { float16: float16Parts, float32: float32Parts, float64: float64Parts };
+
 /**
  * numpy's Dragon4(): the decimal digits of mantissa * 2^exponent and the base-10 exponent of
  * the first digit. `unique` selects the shortest digits that identify the value among float32s
@@ -98,7 +137,7 @@ function float32Parts(x: number): Float32Parts {
  * cutoffMax / cutoffMin are -1 when absent.
  */
 function dragon4(
-  p: Float32Parts,
+  p: FloatParts,
   unique: boolean,
   fractional: boolean,
   cutoffMax: number,
@@ -107,7 +146,7 @@ function dragon4(
 ): { digits: string; exp10: number } {
   const { mantissa, exponent, mantissaBit, hasUnequalMargins } = p;
   if (mantissa === 0) return { digits: "0", exp10: 0 };
-  const isEven = (mantissa & 1) === 0;
+  const isEven = mantissa % 2 === 0;
   const m = BigInt(mantissa);
 
   // value = scaledValue / scale; the margins are half the distance to the neighbours.
@@ -229,6 +268,8 @@ function dragon4(
 }
 
 interface PositionalOpts {
+  /** The float dtype whose shortest round-tripping digits `unique` gives (float32 by default). */
+  kind?: FloatKind;
   precision?: number;
   minDigits?: number;
   unique?: boolean;
@@ -239,7 +280,7 @@ interface PositionalOpts {
   padRight?: number;
 }
 
-/** numpy's dragon4_positional (format_float_positional) for a float32 value. */
+/** numpy's dragon4_positional (format_float_positional) for a float16/32/64 value (opts.kind). */
 export function formatPositional(x: number, opts: PositionalOpts = {}): string {
   const {
     precision = -1,
@@ -251,7 +292,7 @@ export function formatPositional(x: number, opts: PositionalOpts = {}): string {
     padLeft = -1,
     padRight = -1,
   } = opts;
-  const p = float32Parts(x);
+  const p = PARTS[opts.kind ?? "float32"](x);
   const signStr = p.negative ? "-" : sign ? "+" : "";
   if (p.special) return infNan(p, signStr);
   const hasSign = signStr.length;
@@ -321,6 +362,7 @@ export function formatPositional(x: number, opts: PositionalOpts = {}): string {
 }
 
 interface ScientificOpts {
+  kind?: FloatKind;
   precision?: number;
   minDigits?: number;
   unique?: boolean;
@@ -330,11 +372,11 @@ interface ScientificOpts {
   expDigits?: number;
 }
 
-/** numpy's dragon4_scientific (format_float_scientific) for a float32 value. */
+/** numpy's dragon4_scientific (format_float_scientific) for a float16/32/64 value (opts.kind). */
 export function formatScientific(x: number, opts: ScientificOpts = {}): string {
   const { precision = -1, minDigits = -1, unique = true, trim = "k", sign = false, padLeft = -1 } = opts;
   let { expDigits = -1 } = opts;
-  const p = float32Parts(x);
+  const p = PARTS[opts.kind ?? "float32"](x);
   const signStr = p.negative ? "-" : sign ? "+" : "";
   if (p.special) return infNan(p, signStr);
 
@@ -386,7 +428,7 @@ export function formatScientific(x: number, opts: ScientificOpts = {}): string {
   return s + body + "e" + (exp10 >= 0 ? "+" : "-") + expStr;
 }
 
-function infNan(p: Float32Parts, signStr: string): string {
+function infNan(p: FloatParts, signStr: string): string {
   // Only infinities carry a sign (a NaN's sign bit is ignored).
   return p.mantissa === 0 ? signStr + "inf" : "nan";
 }
@@ -397,13 +439,28 @@ function infNan(p: Float32Parts, signStr: string): string {
  * `1e-07` / `1.5e+20`; `nan`, `inf`, `-inf`.
  */
 export function formatFloat32(x: number): string {
-  const v = Math.fround(x);
+  return formatFloat(x, "float32");
+}
+
+/** Rounds a number to the float dtype (the printer's comparisons are made in it, as NumPy's are). */
+const ROUND: Record<FloatKind, (x: number) => number> = { float16: roundF16, float32: Math.fround, float64: (x) => x };
+
+/**
+ * Scalars print positionally below this magnitude (NumPy 2's scalar repr: 1e3 for float16, 1e6
+ * for float32, 1e16 for float64), arrays below 10 ** min(8, finfo(dtype).precision).
+ */
+const SCALAR_CUTOFF: Record<FloatKind, number> = { float16: 1e3, float32: 1e6, float64: 1e16 };
+const ARRAY_CUTOFF: Record<FloatKind, number> = { float16: 1e3, float32: 1e6, float64: 1e8 };
+
+/** NumPy's `str(np.float16(x))` / `str(np.float32(x))` / `str(np.float64(x))`. */
+export function formatFloat(x: number, kind: FloatKind): string {
+  const v = ROUND[kind](x);
   if (Number.isNaN(v)) return "nan";
   if (!Number.isFinite(v)) return v < 0 ? "-inf" : "inf";
   const abs = Math.abs(v);
   // numpy compares in extended precision: the float32 nearest 1e-4 is below 1e-4.
-  if (v === 0 || (abs < 1e6 && abs >= 1e-4)) return formatPositional(v, { trim: "0" });
-  return formatScientific(v, { trim: "-" });
+  if (v === 0 || (abs < SCALAR_CUTOFF[kind] && abs >= 1e-4)) return formatPositional(v, { trim: "0", kind });
+  return formatScientific(v, { trim: "-", kind });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -412,13 +469,10 @@ export function formatFloat32(x: number): string {
 
 type Formatter = (x: number) => string;
 
-/** The float32 nearest 1e-4: NumPy 2 compares `min_val < 0.0001` in float32. */
-const F32_1EM4 = Math.fround(1e-4);
-/** 10 ** min(8, np.finfo(np.float32).precision): the largest value printed positionally. */
-const EXP_CUTOFF_MAX = 1e6;
 
 /** numpy's FloatingFormat in 'maxprec' mode with sign '-' and suppress_small False. */
-function floatingFormat(data: readonly number[]): Formatter {
+function floatingFormat(data: readonly number[], kind: FloatKind): Formatter {
+  const round = ROUND[kind];
   const finite = data.filter((v) => Number.isFinite(v));
 
   // Scientific notation is decided on the non-zero finite magnitudes.
@@ -432,8 +486,9 @@ function floatingFormat(data: readonly number[]): Formatter {
     if (a < minVal) minVal = a;
   }
   if (maxVal !== -Infinity) {
-    // max / min is a float32 division (it may overflow to inf).
-    expFormat = maxVal >= EXP_CUTOFF_MAX || minVal < F32_1EM4 || Math.fround(maxVal / minVal) > 1000;
+    // NumPy 2 compares `min_val < 0.0001` in the dtype (the float32 nearest 1e-4 is below 1e-4),
+    // and max / min is a division in the dtype (it may overflow to inf).
+    expFormat = maxVal >= ARRAY_CUTOFF[kind] || minVal < round(1e-4) || round(maxVal / minVal) > 1000;
   }
 
   let precision = PRECISION;
@@ -449,7 +504,7 @@ function floatingFormat(data: readonly number[]): Formatter {
     let maxInt = 0;
     let maxExp = 0;
     for (const v of finite) {
-      const s = formatScientific(v, { precision: PRECISION, unique: true, trim: "." });
+      const s = formatScientific(v, { precision: PRECISION, unique: true, trim: ".", kind });
       const e = s.indexOf("e");
       const mant = s.slice(0, e);
       const dot = mant.indexOf(".");
@@ -465,7 +520,7 @@ function floatingFormat(data: readonly number[]): Formatter {
     padRight = expSize + 2 + precision;
   } else {
     for (const v of finite) {
-      const s = formatPositional(v, { precision: PRECISION, unique: true, fractional: true, trim: "." });
+      const s = formatPositional(v, { precision: PRECISION, unique: true, fractional: true, trim: ".", kind });
       const dot = s.indexOf(".");
       padLeft = Math.max(padLeft, dot);
       padRight = Math.max(padRight, s.length - dot - 1);
@@ -487,9 +542,9 @@ function floatingFormat(data: readonly number[]): Formatter {
       return " ".repeat(Math.max(0, padLeft + padRight + 1 - ret.length)) + ret;
     }
     if (expFormat) {
-      return formatScientific(x, { precision, minDigits, unique: true, trim, padLeft, expDigits: expSize });
+      return formatScientific(x, { precision, minDigits, unique: true, trim, padLeft, expDigits: expSize, kind });
     }
-    return formatPositional(x, { precision, minDigits, unique: true, fractional: true, trim, padLeft, padRight });
+    return formatPositional(x, { precision, minDigits, unique: true, fractional: true, trim, padLeft, padRight, kind });
   };
 }
 
@@ -521,8 +576,10 @@ function getFormatFunction(dtype: DType, data: readonly number[], is0d: boolean)
     case "int32":
     case "uint32":
       return integerFormat(data);
+    case "float16":
     case "float32":
-      return floatingFormat(data);
+    case "float64":
+      return floatingFormat(data, dtype);
   }
 }
 
@@ -667,8 +724,10 @@ export function array2string(a: Printable, separator = " ", prefix = "", suffix 
 /** A scalar as NumPy's `str` of the matching numpy scalar. */
 function scalarStr(dtype: DType, x: number): string {
   switch (dtype) {
+    case "float16":
     case "float32":
-      return formatFloat32(x);
+    case "float64":
+      return formatFloat(x, dtype);
     case "bool":
       return x ? "True" : "False";
     case "int32":
@@ -695,7 +754,7 @@ function shapeTuple(shape: readonly number[]): string {
  */
 export function repr(a: Printable): string {
   const prefix = "Array(";
-  const dtypeStr = `dtype=${a.dtype})`;
+  const dtypeStr = a.weakType ? `dtype=${a.dtype}, weak_type=True)` : `dtype=${a.dtype})`;
   const s =
     sizeOfShape(a.shape) === 0
       ? `[], shape=${shapeTuple(a.shape)}`

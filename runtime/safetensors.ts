@@ -8,10 +8,12 @@
 
 import { NDArray } from "./array.js";
 import type { DType } from "./dtype.js";
+import { f16Bits, f16Value } from "./dtype.js";
 import { flatten, structure, TreeDef, unflatten } from "./tree.js";
 
-const DTYPES: Record<DType, string> = { float32: "F32", int32: "I32", uint32: "U32", bool: "BOOL" };
-const FROM: Record<string, DType | "number"> = { F32: "float32", I32: "int32", U32: "uint32", BOOL: "bool", F64: "number" };
+const DTYPES: Record<DType, string> = { float16: "F16", float32: "F32", float64: "F64", int32: "I32", uint32: "U32", bool: "BOOL" };
+// (F64 is also how a JS number leaf is stored: the tree's shape tells the two apart)
+const FROM: Record<string, DType> = { F16: "float16", F32: "float32", F64: "float64", I32: "int32", U32: "uint32", BOOL: "bool" };
 /** The reference implementation's dtype order (declaration order; files list the widest first). */
 const RANK = ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64"];
 const TREE_KEY = "tsjax.tree";
@@ -49,7 +51,12 @@ const le = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function bytesOf(x: NDArray | number): [string, number[], Uint8Array] {
   if (typeof x === "number") return ["F64", [], new Uint8Array(new Float64Array([x]).buffer)];
   if (!le) throw new Error("tree.save: big-endian machines are not supported");
-  const data = x.dtype === "bool" ? Uint8Array.from(x.data as ArrayLike<number>, (v) => (v ? 1 : 0)) : new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength);
+  const data =
+    x.dtype === "bool"
+      ? Uint8Array.from(x.data as ArrayLike<number>, (v) => (v ? 1 : 0))
+      : x.dtype === "float16"
+        ? new Uint8Array(Uint16Array.from(x.data as ArrayLike<number>, f16Bits).buffer)
+        : new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength);
   return [DTYPES[x.dtype], [...x.shape], data];
 }
 
@@ -97,15 +104,21 @@ export function load(bytes: Uint8Array | ArrayBuffer): any {
     return fail(`its header is not JSON (${(e as Error).message})`);
   }
   const data = buf.subarray(8 + n);
-  const leafOf = (name: string): NDArray | number => {
+  const leafOf = (name: string, isNumber: boolean): NDArray | number => {
     const t = header[name];
     const kind = FROM[t.dtype] ?? fail(`tensor '${name}' has dtype ${t.dtype}, which tsjax does not have`);
     const [b, e] = t.data_offsets;
     if (!(0 <= b && b <= e && e <= data.length)) fail(`tensor '${name}' lies at bytes ${b}..${e} of ${data.length}`);
     // (a copy of exactly those bytes: a Node Buffer's slice is a view into a shared pool)
     const raw = new Uint8Array(data.subarray(b, e)).buffer;
-    if (kind === "number") return new Float64Array(raw)[0];
-    const arr = kind === "float32" ? new Float32Array(raw) : kind === "int32" ? new Int32Array(raw) : kind === "uint32" ? new Uint32Array(raw) : Uint8Array.from(new Uint8Array(raw));
+    if (isNumber && kind === "float64" && t.shape.length === 0) return new Float64Array(raw)[0];
+    const arr =
+      kind === "float32" ? new Float32Array(raw)
+      : kind === "float64" ? new Float64Array(raw)
+      : kind === "float16" ? Float32Array.from(new Uint16Array(raw), f16Value)
+      : kind === "int32" ? new Int32Array(raw)
+      : kind === "uint32" ? new Uint32Array(raw)
+      : Uint8Array.from(new Uint8Array(raw));
     const size = t.shape.reduce((a, c) => a * c, 1);
     if (arr.length !== size) fail(`tensor '${name}' has ${arr.length} elements for shape (${t.shape.join(", ")})`);
     return new NDArray(arr, t.shape, kind);
@@ -117,14 +130,15 @@ export function load(bytes: Uint8Array | ArrayBuffer): any {
     const template = JSON.parse(shape) as unknown;
     const def = structure(template);
     const order = paths(def, [], []);
-    return unflatten(def, order.map((name) => (header[name] ? leafOf(name) : fail(`tensor '${name}' named in its tree is missing`))));
+    const kinds = flatten(template)[0]; // "n" a number leaf, "A" an Array
+    return unflatten(def, order.map((name, i) => (header[name] ? leafOf(name, kinds[i] === "n") : fail(`tensor '${name}' named in its tree is missing`))));
   }
   const out: Record<string, unknown> = {};
   for (const name of names) {
     const parts = name.split(".");
     let node = out;
     for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
-    node[parts[parts.length - 1]] = leafOf(name);
+    node[parts[parts.length - 1]] = leafOf(name, true); // (a 0-d F64 reads as a number)
   }
   return out;
 }

@@ -1,14 +1,15 @@
 // Array creation: conversion from JS values (asArray / array), dtype conversion (astype), and
 // NumPy's constructors (zeros, ones, full, *Like, arange, linspace, eye).
 //
-// A lone JS number is float32 (JS has one number type); booleans are bool. Nested lists take
-// float32 when any number appears, bool when all leaves are booleans, and promote with the
-// dtypes of any NDArrays nested inside them (numbers are weakly typed against those).
+// A lone JS number is a weakly typed float32 (JS has one number type; JAX's jnp.array(2.0) is
+// weak too); booleans are bool. Nested lists take float32 when any number appears, bool when
+// all leaves are booleans, and promote with the dtypes of any NDArrays nested inside them
+// (numbers are weakly typed against those). A typed array gives a 1-D Array of its dtype.
 
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
 import type { DType, TypedArray } from "../dtype.js";
-import { alloc, castScalar, checkDType, promoteTypes, promoteWeak } from "../dtype.js";
+import { alloc, castScalar, checkDType, isFloat, promoteTypes, promoteWeak, roundF16, STORAGE } from "../dtype.js";
 import { fmtShape, sizeOf } from "../shape.js";
 
 export interface DTypeOpts {
@@ -94,24 +95,57 @@ function fromNested(x: ArrayLike, op: string, dtype: DType | undefined): NDArray
  * Converts any ArrayLike to an NDArray: an NDArray comes back as is (no copy), a number is a
  * float32 0-d array, a boolean a bool one, and nested lists become arrays (ragged ones throw).
  */
-export function asArray(x: ArrayLike, op = "array"): NDArray {
+export function asArray(x: ArrayLike | TypedArrayInput, op = "array"): NDArray {
   if (x instanceof NDArray) return x;
   if (typeof x === "number") {
     const d = new Float32Array(1);
     d[0] = x;
-    return new NDArray(d, [], "float32");
+    return new NDArray(d, [], "float32", true);
   }
   if (typeof x === "boolean") return new NDArray(new Uint8Array([x ? 1 : 0]), [], "bool");
+  if (ArrayBuffer.isView(x)) return fromTyped(x, op, undefined);
   return fromNested(x, op, undefined);
 }
 
-/** `jnp.array(x, { dtype })`: always a fresh array. */
-export function array(x: ArrayLike, opts?: DTypeOpts): NDArray {
+/** The typed arrays `jnp.array` takes, and the dtype each gives (narrow integers widen to int32). */
+export type TypedArrayInput = Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | Uint8ClampedArray;
+const TYPED: [new (...a: never[]) => unknown, DType][] = [
+  [Float32Array, "float32"],
+  [Float64Array, "float64"],
+  [Int32Array, "int32"],
+  [Uint32Array, "uint32"],
+  [Int16Array, "int32"],
+  [Uint16Array, "int32"],
+  [Int8Array, "int32"],
+  [Uint8Array, "int32"],
+  [Uint8ClampedArray, "int32"],
+];
+
+/** A 1-D Array copied from a typed array (its dtype, or `dtype` converted as astype does). */
+function fromTyped(x: ArrayBufferView, op: string, dtype: DType | undefined): NDArray {
+  const row = TYPED.find(([C]) => x instanceof C);
+  if (!row) throw new TypeError(`${op}: cannot convert ${describe(x)} to an array (typed arrays: ${TYPED.map(([C]) => C.name).join(", ")})`);
+  const own = row[1];
+  const src = x as unknown as globalThis.ArrayLike<number> & { length: number };
+  const copy = new STORAGE[own](src.length);
+  copy.set(src as never);
+  const a = new NDArray(copy, [src.length], own);
+  return dtype === undefined ? a : astype(a, dtype);
+}
+
+/**
+ * `jnp.array(x, { dtype })`: always a fresh array. x is an Array, a number or boolean, a nested
+ * list, or a typed array (Float32Array, Float64Array, Int32Array, Uint32Array; narrower integer
+ * arrays give int32). A number without a dtype gives a weakly typed float32, as JAX's does.
+ */
+export function array(x: ArrayLike | TypedArrayInput, opts?: DTypeOpts): NDArray {
   const dtype = opts?.dtype === undefined ? undefined : checkDType(opts.dtype, "array");
   if (x instanceof NDArray) {
     const out = astype(x, dtype ?? x.dtype);
-    return out === x ? new NDArray(x.data.slice(), x.shape, x.dtype) : out;
+    return out === x ? new NDArray(x.data.slice(), x.shape, x.dtype, x.weakType && dtype === undefined) : out;
   }
+  if (ArrayBuffer.isView(x)) return fromTyped(x, "array", dtype);
+  if (typeof x === "number" && dtype === undefined) return asArray(x, "array");
   return fromNested(x, "array", dtype);
 }
 
@@ -133,7 +167,7 @@ function floatToInt(src: TypedArray, out: Int32Array | Uint32Array, lo: number, 
  */
 export function astype(a: NDArray, dtype: DType): NDArray {
   checkDType(dtype, "astype");
-  if (a.dtype === dtype) return a;
+  if (a.dtype === dtype) return a.weakType ? new NDArray(a.data, a.shape, dtype) : a; // (an explicit dtype is strong)
   const src = a.data;
   const n = src.length;
   let out: TypedArray;
@@ -142,16 +176,17 @@ export function astype(a: NDArray, dtype: DType): NDArray {
     // castScalar's rule: nonzero (NaN is true, as in NumPy and JAX).
     for (let i = 0; i < n; i++) o[i] = src[i] !== 0 ? 1 : 0;
     out = o;
-  } else if (a.dtype === "float32" && dtype !== "float32") {
+  } else if (isFloat(a.dtype) && !isFloat(dtype)) {
     const o = dtype === "int32" ? new Int32Array(n) : new Uint32Array(n);
     if (dtype === "int32") floatToInt(src, o, -2147483648, 2147483647);
     else floatToInt(src, o, 0, 4294967295);
     out = o;
   } else {
-    // int/bool → float32 rounds (typed-array conversion stores with Math.fround); int ↔ uint and
-    // bool → int are ToInt32 / ToUint32, i.e. wrap-around, done natively by the constructor.
-    const C = dtype === "float32" ? Float32Array : dtype === "int32" ? Int32Array : Uint32Array;
-    out = new C(src);
+    // → float32 rounds (typed-array conversion stores with Math.fround), → float16 rounds on
+    // construction, → float64 is exact; int ↔ uint and bool → int are ToInt32 / ToUint32, i.e.
+    // wrap-around, done natively by the constructor.
+    if (dtype === "float16") out = Float32Array.from(src as globalThis.ArrayLike<number>, roundF16);
+    else out = new STORAGE[dtype](src as globalThis.ArrayLike<number>);
   }
   return new NDArray(out, a.shape, dtype);
 }

@@ -15,7 +15,8 @@
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
 import type { DType, TypedArray } from "../dtype.js";
-import { alloc, castScalar, promoteTypes, promoteWeak } from "../dtype.js";
+import { alloc, castScalar, isFloat, joinWeak, promoteTypes, toInexact, weakKindOf } from "../dtype.js";
+import type { WeakKind } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { broadcastShapes, fmtShape, sameShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
@@ -27,7 +28,8 @@ type ScalarFn = (...xs: number[]) => number;
  * How operands are promoted to the compute dtype:
  * - same:    the promoted dtype (add, maximum, comparisons, …)
  * - numeric: the promoted dtype with bool lifted to int32 (power, square: JAX's promote_args_numeric)
- * - inexact: float32 always (divide, sqrt, exp, arctan2, …: JAX's promote_args_inexact)
+ * - inexact: the promoted float dtype, float32 for ints and bool (divide, sqrt, exp, arctan2, …:
+ *            JAX's promote_args_inexact)
  * - raw:     no conversion: the scalar function only asks "is it nonzero" (logical ops)
  */
 type Promote = "same" | "numeric" | "inexact" | "raw";
@@ -36,7 +38,7 @@ interface OpSpec {
   readonly name: string;
   readonly arity: number;
   readonly promote: Promote;
-  /** Scalar functions per compute kind: float32, int32/uint32, bool. Missing: TypeError. */
+  /** Scalar functions per compute kind: float (any width), int32/uint32, bool. Missing: TypeError. */
   readonly f?: ScalarFn;
   readonly i?: ScalarFn;
   readonly b?: ScalarFn;
@@ -295,13 +297,37 @@ function toOperand(x: ArrayLike, op: string): Operand {
   return { arr, weak: 0, shape: arr.shape };
 }
 
-/** JAX's promotion of several operands: strong dtypes join, then weak JS scalars adjust. */
-function promoteOperands(ops: readonly Operand[]): DType {
+/** The weak kind of an operand (null: strongly typed; a JS boolean is a strong bool). */
+function weakOf(o: Operand): WeakKind | null {
+  if (o.arr) return o.arr.weakType ? weakKindOf(o.arr.dtype) : null;
+  if (typeof o.weak === "boolean") return null;
+  return Number.isInteger(o.weak) ? "int" : "float";
+}
+
+/**
+ * JAX's promotion of several operands: strong dtypes join, then weak values (JS numbers and
+ * weakly typed Arrays) adjust; the result is weak when no operand was strong.
+ */
+function promoteOperands(ops: readonly Operand[]): { dtype: DType; weak: boolean } {
   let strong: DType | null = null;
-  for (const o of ops) if (o.arr) strong = strong === null ? o.arr.dtype : promoteTypes(strong, o.arr.dtype);
-  if (strong === null) return ops.every((o) => typeof o.weak === "boolean") ? "bool" : "float32";
-  for (const o of ops) if (!o.arr) strong = promoteWeak(strong, o.weak);
-  return strong;
+  let weak: WeakKind | null = null;
+  let weakDtype: DType | null = null; // the join of weak Arrays' own dtypes, for an all-weak result
+  for (const o of ops) {
+    const w = weakOf(o);
+    if (w === null) {
+      const d = o.arr ? o.arr.dtype : "bool";
+      strong = strong === null ? d : promoteTypes(strong, d);
+    } else {
+      if (weak !== "float") weak = w;
+      if (o.arr) weakDtype = weakDtype === null ? o.arr.dtype : promoteTypes(weakDtype, o.arr.dtype);
+    }
+  }
+  if (strong === null) {
+    // only weak values: a weak float32 (or the weak Arrays' own float dtype), or a weak int
+    const d = weak === "float" ? (weakDtype !== null && isFloat(weakDtype) ? weakDtype : "float32") : (weakDtype ?? "float32");
+    return { dtype: d, weak: true };
+  }
+  return weak === null ? { dtype: strong, weak: false } : joinWeak(strong, weak);
 }
 
 function shapesOf(ops: readonly Operand[]): string {
@@ -343,7 +369,7 @@ function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
   let vec = 0;
   const k = args.length;
   let x0: TypedArray | number = 0, x1: TypedArray | number = 0, x2: TypedArray | number = 0;
-  let hasF32 = false, hasBool = false, intWeak = true;
+  let hasF32 = false, hasBool = false, intWeak = true, strongF32 = false;
   for (let j = 0; j < k; j++) {
     const x = args[j];
     let v: TypedArray | number;
@@ -352,7 +378,10 @@ function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
       if (!Number.isInteger(x) || x < -2147483648 || x > 2147483647) intWeak = false;
     } else if (x instanceof NDArray && (x.dtype === "float32" || x.dtype === "bool" || (x.dtype === "int32" && exactInF32(x.data)))) {
       // bool storage (0/1) reads the same as float32 once a float32 operand makes float32 the dtype
-      if (x.dtype === "float32") hasF32 = true;
+      if (x.dtype === "float32") {
+        hasF32 = true;
+        if (!x.weakType) strongF32 = true;
+      } else if (x.weakType) return null; // a weak int Array: the general path
       else if (x.dtype === "bool") hasBool = true;
       else intWeak = false; // an int32 operand only joins float32 math (JAX converts it first: exact here)
       if (x.ndim === 0 && x.dtype === "float32") v = x.data[0];
@@ -370,16 +399,20 @@ function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
   const key = vec | (k << 3);
   let kern: Kernel | undefined;
   let outDtype: DType;
+  // (a weak float32 Array joins bool and int32 as a weak float32; numbers keep a weak result weak)
+  let weak = !strongF32;
   if (hasF32) {
     // weak numbers round to float32 first
     if (typeof x0 === "number") x0 = Math.fround(x0);
     if (typeof x1 === "number") x1 = Math.fround(x1);
     if (typeof x2 === "number") x2 = Math.fround(x2);
     outDtype = s.out ?? "float32";
+    if (s.out) weak = false;
     kern = s.fast[key] ??= contigKernel(s.f!, modesOf(vec, k));
   } else if (hasBool && intWeak && shape !== null && vec !== (1 << k) - 1 && s.promote !== "inexact" && s.i && !s.out) {
     // bool with integral JS numbers under arithmetic is int32 (`1 - mask`), as in JAX
-    outDtype = "int32";
+    outDtype = "int32"; // bool + i* is i*: weak
+    weak = true;
     kern = s.fastInt[key] ??= contigKernel(s.i, modesOf(vec, k));
   } else return null;
   if (shape === null) shape = [];
@@ -388,7 +421,7 @@ function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
   if (k === 1) kern(out, n, x0);
   else if (k === 2) kern(out, n, x0, x1);
   else kern(out, n, x0, x1, x2);
-  return new NDArray(out, shape, outDtype);
+  return new NDArray(out, shape, outDtype, weak);
 }
 
 /** Small int32 arrays whose values float32 holds exactly read the same converted or not. */
@@ -416,11 +449,14 @@ function applyOp(s: OpSpec, args: readonly ArrayLike[], name: string = s.name): 
   // Compute dtype and the scalar function for it.
   const raw = s.promote === "raw" ? ops.length : (s.rawArgs ?? 0);
   let cd: DType | "raw" = "raw";
+  let weak = false;
   if (raw < ops.length) {
-    const d = promoteOperands(ops.slice(raw));
-    cd = s.promote === "inexact" ? "float32" : s.promote === "numeric" && d === "bool" ? "int32" : d;
+    const p = promoteOperands(ops.slice(raw));
+    const d = p.dtype;
+    weak = p.weak && !s.out;
+    cd = s.promote === "inexact" ? toInexact(d) : s.promote === "numeric" && d === "bool" ? "int32" : d;
   }
-  const fn = cd === "raw" ? s.f : cd === "float32" ? s.f : cd === "bool" ? s.b : s.i;
+  const fn = cd === "raw" ? s.f : isFloat(cd) ? s.f : cd === "bool" ? s.b : s.i;
   if (!fn) throw new TypeError(`${name}: does not accept dtype ${cd} (got ${shapesOf(ops)})`);
   const outDtype: DType = s.out ?? (cd === "raw" ? "bool" : cd);
 
@@ -449,7 +485,7 @@ function applyOp(s: OpSpec, args: readonly ArrayLike[], name: string = s.name): 
       broadcastCall(s, cd, fn, out, shape, ops, xs);
     }
   }
-  return new NDArray(out, shape, outDtype);
+  return new NDArray(out, shape, outDtype, weak);
 }
 
 /** Drops unit axes and merges axes that every operand walks contiguously, then runs the strided loop. */

@@ -7,7 +7,8 @@
 
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
-import { alloc, promoteTypes, promoteWeak } from "../dtype.js";
+import { alloc, isFloat, joinWeak, promoteTypes, weakKindOf } from "../dtype.js";
+import type { WeakKind } from "../dtype.js";
 import type { DType, TypedArray } from "../dtype.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
@@ -16,12 +17,17 @@ import { arenaFloats } from "../jit/arena.js";
 
 // ---- dtype handling -------------------------------------------------------------------------
 
-/** Result dtype of a product: JAX promotion, with a bare JS number weakly typed. */
+/** An operand's weak kind: a JS number or a weakly typed Array (null: strong; a boolean is a strong bool). */
+function weakKind(r: ArrayLike, x: NDArray): WeakKind | null {
+  if (typeof r === "number") return Number.isInteger(r) ? "int" : "float";
+  return typeof r !== "boolean" && x.weakType ? weakKindOf(x.dtype) : null;
+}
+
+/** Result dtype of a product: JAX promotion, with JS numbers and weakly typed Arrays weak. */
 function productDType(ra: ArrayLike, a: NDArray, rb: ArrayLike, b: NDArray): DType {
-  const wa = typeof ra === "number" || typeof ra === "boolean";
-  const wb = typeof rb === "number" || typeof rb === "boolean";
-  if (wa && !wb) return promoteWeak(b.dtype, ra as number | boolean);
-  if (wb && !wa) return promoteWeak(a.dtype, rb as number | boolean);
+  const wa = weakKind(ra, a), wb = weakKind(rb, b);
+  if (wa && !wb) return joinWeak(b.dtype, wa).dtype;
+  if (wb && !wa) return joinWeak(a.dtype, wb).dtype;
   return promoteTypes(a.dtype, b.dtype);
 }
 
@@ -208,7 +214,8 @@ function gemm(
   dtype: DType, A: TypedArray, aOff: number, B: TypedArray, bOff: number,
   M: number, K: number, N: number, C: TypedArray, cOff: number,
 ): void {
-  if (dtype === "float32") gemmF32(A, aOff, B, bOff, M, K, N, C as Float32Array, cOff);
+  // (float16 storage is float32 and rounds on construction; float64 never takes the float32 kernel)
+  if (isFloat(dtype)) gemmF32(A, aOff, B, bOff, M, K, N, C as Float32Array, cOff);
   else gemmInt(A, aOff, B, bOff, M, K, N, C, cOff, dtype === "bool");
 }
 
@@ -217,7 +224,7 @@ function scale(s: NDArray, x: NDArray, dtype: DType): NDArray {
   const v = s.data[0];
   const d = x.data;
   const out = alloc(dtype, d.length);
-  if (dtype === "float32") for (let i = 0; i < d.length; i++) out[i] = v * d[i];
+  if (isFloat(dtype)) for (let i = 0; i < d.length; i++) out[i] = v * d[i];
   else if (dtype === "bool") for (let i = 0; i < d.length; i++) out[i] = v && d[i] ? 1 : 0;
   else for (let i = 0; i < d.length; i++) out[i] = Math.imul(v, d[i]);
   return new NDArray(out, x.shape, dtype);
@@ -422,6 +429,11 @@ export function matmul2dT(a: NDArray, b: NDArray, transA: boolean, transB: boole
   const [M, K] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [K2, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (K !== K2) throw new TypeError(`matmul: shapes ${fmtShape(a.shape)}${transA ? "ᵀ" : ""} and ${fmtShape(b.shape)}${transB ? "ᵀ" : ""} not aligned: ${K} != ${K2}`);
+  if (a.dtype !== "float32" || b.dtype !== "float32") {
+    // other dtypes: the general product of the transposed views
+    const tr = (x: NDArray) => new NDArray(transposeAny(x), [x.shape[1], x.shape[0]], x.dtype, x.weakType);
+    return matmul(transA ? tr(a) : a, transB ? tr(b) : b);
+  }
   const out = (arenaFloats(M * N, true) ?? new Float32Array(M * N)) as Float32Array;
   if (M * N * K >= WASM_MIN_WORK && (N === 1 || M === 1)) {
     // a vector operand: a matrix-vector product over the matrix as stored
@@ -431,6 +443,13 @@ export function matmul2dT(a: NDArray, b: NDArray, transA: boolean, transB: boole
   if (M * N * K >= WASM_MIN_WORK && gemmWasm(a.data as Float32Array, 0, b.data as Float32Array, 0, M, K, N, out, 0, Infinity, transA, transB)) return new NDArray(out, [M, N], "float32");
   const t = (x: NDArray) => new NDArray(transpose2d(x.data as Float32Array, x.shape[0], x.shape[1]), [x.shape[1], x.shape[0]], "float32");
   return matmul(transA ? t(a) : a, transB ? t(b) : b);
+}
+
+function transposeAny(x: NDArray): TypedArray {
+  const [r, c] = x.shape;
+  const out = alloc(x.dtype, r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x.data[i * c + j];
+  return out;
 }
 
 function transpose2d(x: Float32Array, r: number, c: number): Float32Array {

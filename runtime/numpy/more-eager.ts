@@ -6,7 +6,7 @@
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
 import type { DType as DT } from "../dtype.js";
-import { alloc, checkDType, promoteTypes as promote2 } from "../dtype.js";
+import { alloc, checkDType, isFloat, joinWeak, promoteTypes as promote2 } from "../dtype.js";
 import { broadcastShapes as bshapes, fmtShape, normAxis, sizeOf } from "../shape.js";
 import { asArray, astype, eye, type DTypeOpts } from "./creation.js";
 import { broadcastTo, expandDims, stack } from "./shape.js";
@@ -49,35 +49,45 @@ export const float64 = "float64" as const;
 export function promoteTypes(dtype1: DT, dtype2: DT): DT {
   return promote2(checkDType(dtype1, "promoteTypes"), checkDType(dtype2, "promoteTypes"));
 }
-/** The dtype of an operation on the arguments: Arrays and dtypes are strong, JS numbers weak. */
+/**
+ * The dtype of an operation on the arguments: dtypes and Arrays are strong (a weakly typed Array
+ * weak), JS numbers weak, as JAX's result_type (its weak flag is not returned).
+ */
 export function resultType(...args: (ArrayLike | DT)[]): DT {
   let strong: DT | undefined;
-  const weak: (number | boolean)[] = [];
+  let weak: "int" | "float" | null = null;
+  const lift = (k: "int" | "float") => (weak = weak === "float" ? "float" : k);
   for (const a of args) {
     if (typeof a === "string") strong = strong ? promote2(strong, checkDType(a, "resultType")) : checkDType(a, "resultType");
-    else if (typeof a === "number" || typeof a === "boolean") weak.push(a);
+    else if (typeof a === "boolean") strong = strong ? promote2(strong, "bool") : "bool";
+    else if (typeof a === "number") lift(Number.isInteger(a) ? "int" : "float");
     else {
-      const d = asArray(a, "resultType").dtype;
-      strong = strong ? promote2(strong, d) : d;
+      const x = asArray(a, "resultType");
+      if (x.weakType) lift(isFloat(x.dtype) ? "float" : "int");
+      else strong = strong ? promote2(strong, x.dtype) : x.dtype;
     }
   }
-  if (strong) {
-    // (a weak float lifts an integer or bool dtype to float32; a weak int lifts bool to int32)
-    if (weak.some((w) => typeof w === "number" && !Number.isInteger(w)) && strong !== "float32") return "float32";
-    if (strong === "bool" && weak.some((w) => typeof w === "number")) return "int32";
-    return strong;
-  }
-  // all weak: a JS number is float32, a boolean bool
-  return weak.some((w) => typeof w === "number") ? "float32" : "bool";
+  if (strong) return weak ? joinWeak(strong, weak).dtype : strong;
+  // all weak: a JS number is float32
+  return "float32";
 }
 type FInfo = Readonly<{ bits: number; dtype: DT; eps: number; epsneg: number; machep: number; max: number; maxexp: number; min: number; minexp: number; negep: number; nexp: number; nmant: number; precision: number; resolution: number; smallestNormal: number; smallestSubnormal: number }>;
-/** Machine limits of float32 (the float dtype tsjax has). */
+/** Machine limits of a float dtype, as NumPy's finfo (camelCase names). */
 export function finfo(dtype: DT): FInfo {
-  if (dtype !== "float32") throw new TypeError(`finfo: ${JSON.stringify(dtype)} is not a float dtype tsjax has (float32)`);
-  const max = 3.4028234663852886e38;
-  return Object.freeze({ bits: 32, dtype, eps: 2 ** -23, epsneg: 2 ** -24, machep: -23, max, maxexp: 128, min: -max, minexp: -126, negep: -24, nexp: 8, nmant: 23, precision: 6, resolution: 1e-6, smallestNormal: 2 ** -126, smallestSubnormal: 2 ** -149 });
+  const info = FINFO[dtype as "float32"];
+  if (!info) throw new TypeError(`finfo: ${JSON.stringify(dtype)} is not a float dtype (float16, float32, float64)`);
+  return info;
 }
-/** Machine limits of int32 / uint32. */
+const finfoOf = (dtype: DT, bits: number, nmant: number, nexp: number, max: number, precision: number): FInfo => {
+  const minexp = 2 - 2 ** (nexp - 1);
+  return Object.freeze({ bits, dtype, eps: 2 ** -nmant, epsneg: 2 ** -(nmant + 1), machep: -nmant, max, maxexp: 2 ** (nexp - 1), min: -max, minexp, negep: -(nmant + 1), nexp, nmant, precision, resolution: 10 ** -precision, smallestNormal: 2 ** minexp, smallestSubnormal: 2 ** (minexp - nmant) });
+};
+const FINFO: Record<"float16" | "float32" | "float64", FInfo> = {
+  float16: finfoOf("float16", 16, 10, 5, 65504, 3),
+  float32: finfoOf("float32", 32, 23, 8, 3.4028234663852886e38, 6),
+  float64: finfoOf("float64", 64, 52, 11, Number.MAX_VALUE, 15),
+};
+
 export function iinfo(dtype: DT): Readonly<{ bits: number; dtype: DT; max: number; min: number }> {
   if (dtype === "int32") return Object.freeze({ bits: 32, dtype, max: 2 ** 31 - 1, min: -(2 ** 31) });
   if (dtype === "uint32") return Object.freeze({ bits: 32, dtype, max: 2 ** 32 - 1, min: 0 });

@@ -1,11 +1,12 @@
 // Reductions: sum, mean, max, min, prod, argmax, argmin, logsumexp, var, std, and sumToShape
 // (the adjoint of broadcasting). Float32 sums and means add in float32 exactly as NumPy does
 // (pairwise over a contiguous axis, row by row otherwise), which is also what reproduces JAX's
-// printed digits (the tutorial's b_grad); var/std/logsumexp accumulate in float64.
+// printed digits (the tutorial's b_grad); var/std/logsumexp accumulate in float64. float64
+// reduces in float64; float16 reduces in float32 and rounds once (jnp upcasts half precision).
 
 import { NDArray } from "../array.js";
 import type { ArrayLike, Axis, ReduceOpts } from "../array.js";
-import { alloc } from "../dtype.js";
+import { alloc, toInexact } from "../dtype.js";
 import type { DType, TypedArray } from "../dtype.js";
 import { fmtShape, normAxes, normAxis, sizeOf, stridesOf } from "../shape.js";
 import { asArray } from "./creation.js";
@@ -61,9 +62,15 @@ function outSize(L: Layout): number {
   return L.outer * L.inner;
 }
 
-/** Integer-valued sums/products use int32 (bool too); uint32 stays uint32; float32 stays. */
+/** Integer-valued sums/products use int32 (bool too); uint32 stays uint32; floats stay. */
 function accDType(d: DType): DType {
   return d === "bool" ? "int32" : d;
+}
+
+/** Float results (the float64 accumulator rounded once to `dtype`'s storage). */
+function floatResult(acc: Float64Array | Float32Array, shape: number[], dtype: DType, weak: boolean): NDArray {
+  const out = dtype === "float64" ? (acc instanceof Float64Array ? acc : Float64Array.from(acc)) : acc instanceof Float32Array ? acc : Float32Array.from(acc);
+  return new NDArray(out, shape, dtype, weak);
 }
 
 // ---- float64 kernels shared by sum, mean, var, std, sumToShape --------------------------------
@@ -198,22 +205,23 @@ function intFold(L: Layout, isProd: boolean, dtype: DType): TypedArray {
 export function sum(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
   // hot path: a float32 array summed whole
   if (a instanceof NDArray && a.dtype === "float32" && (axis === undefined || axis === null) && !opts?.keepdims)
-    return new NDArray(Float32Array.of(a.size === 0 ? 0 : pairwise(a.data, 0, a.size)), [], "float32");
+    return new NDArray(Float32Array.of(a.size === 0 ? 0 : pairwise(a.data, 0, a.size)), [], "float32", a.weakType);
   const x = asArray(a, "sum");
-  return sumLayout(x.dtype, layout("sum", x, axis, opts));
+  return sumLayout(x.dtype, layout("sum", x, axis, opts), x.weakType);
 }
 
-function sumLayout(dtype: DType, L: Layout): NDArray {
+function sumLayout(dtype: DType, L: Layout, weak = false): NDArray {
   const dt = accDType(dtype);
-  const out = dt === "float32" ? sumF32(L) : intFold(L, false, dt);
-  return new NDArray(out, L.outShape, dt);
+  if (dt === "float64") return floatResult(sumF64(L), L.outShape, dt, weak);
+  const out = dt === "float32" || dt === "float16" ? sumF32(L) : intFold(L, false, dt);
+  return new NDArray(out, L.outShape, dt, weak);
 }
 
 export function prod(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
   const x = asArray(a, "prod");
   const L = layout("prod", x, axis, opts);
   const dt = accDType(x.dtype);
-  if (dt !== "float32") return new NDArray(intFold(L, true, dt), L.outShape, dt);
+  if (dt !== "float32" && dt !== "float16" && dt !== "float64") return new NDArray(intFold(L, true, dt), L.outShape, dt, x.weakType);
   const { d, outer, n, inner } = L;
   const acc = new Float64Array(outSize(L)).fill(1);
   for (let o = 0; o < outer; o++) {
@@ -223,19 +231,23 @@ export function prod(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
       for (let i = 0; i < inner; i++) acc[ob + i] *= d[row + i];
     }
   }
-  return new NDArray(Float32Array.from(acc), L.outShape, "float32");
+  return floatResult(acc, L.outShape, dt, x.weakType);
 }
 
 // ---- mean / var / std -----------------------------------------------------------------------
 
-/** Mean (float32): the float32 sum (as `sum`) divided by n, rounded once. Empty → NaN, as JAX. */
+/**
+ * Mean: a float32 (or float16) array's float32 sum (as `sum`) divided by n, rounded once; float64
+ * in float64; ints and bool give float32. Empty → NaN, as JAX.
+ */
 export function mean(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
   const x = asArray(a, "mean");
   const L = layout("mean", x, axis, opts);
-  const s = x.dtype === "float32" ? sumF32(L) : sumF64(L);
-  const out = new Float32Array(s.length);
+  const dt = toInexact(x.dtype);
+  const s = x.dtype === "float32" || x.dtype === "float16" ? sumF32(L) : sumF64(L);
+  const out = dt === "float64" ? new Float64Array(s.length) : new Float32Array(s.length);
   for (let o = 0; o < s.length; o++) out[o] = s[o] / L.n;
-  return new NDArray(out, L.outShape, "float32");
+  return new NDArray(out, L.outShape, dt, x.weakType);
 }
 
 function variance(op: string, a: ArrayLike, axis: Axis, opts: VarOpts | undefined, root: boolean): NDArray {
@@ -247,9 +259,10 @@ function variance(op: string, a: ArrayLike, axis: Axis, opts: VarOpts | undefine
   for (let o = 0; o < mu.length; o++) mu[o] /= L.n;
   const ss = sqDevF64(L, mu);
   const div = Math.max(L.n - ddof, 0);
-  const out = new Float32Array(ss.length);
+  const dt = toInexact(x.dtype);
+  const out = dt === "float64" ? new Float64Array(ss.length) : new Float32Array(ss.length);
   for (let o = 0; o < ss.length; o++) out[o] = root ? Math.sqrt(ss[o] / div) : ss[o] / div;
-  return new NDArray(out, L.outShape, "float32");
+  return new NDArray(out, L.outShape, dt, x.weakType);
 }
 
 /** Variance (float32): mean of squared deviations from the float64 mean, in float64, rounded once. */
@@ -305,7 +318,7 @@ function extremum(op: "max" | "min", a: ArrayLike, axis: Axis, opts: ReduceOpts 
   const r = extremeF64(L, op === "max");
   const out = alloc(x.dtype, r.length);
   out.set(r);
-  return new NDArray(out, L.outShape, x.dtype);
+  return new NDArray(out, L.outShape, x.dtype, x.weakType);
 }
 
 /** Maximum along `axis` (all axes by default); NaN propagates; keeps the dtype. */
@@ -383,9 +396,10 @@ export function logsumexp(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray
       for (let i = 0; i < inner; i++) s[ob + i] += Math.exp(d[row + i] - m[ob + i]);
     }
   }
-  const out = new Float32Array(m.length);
+  const dt = toInexact(x.dtype);
+  const out = dt === "float64" ? new Float64Array(m.length) : new Float32Array(m.length);
   for (let o = 0; o < m.length; o++) out[o] = Math.log(s[o]) + m[o]; // NaN max: NaN throughout
-  return new NDArray(out, L.outShape, "float32");
+  return new NDArray(out, L.outShape, dt, x.weakType);
 }
 
 // ---- sumToShape -----------------------------------------------------------------------------

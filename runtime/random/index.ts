@@ -13,6 +13,7 @@
 
 import { NDArray } from "../array.js";
 import type { TypedArray } from "../dtype.js";
+import { alloc } from "../dtype.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import * as tf from "./threefry.js";
 import { erf64, erfInvF32, NORMAL_LO, SQRT2_F32 } from "./erfinv.js";
@@ -891,8 +892,7 @@ function topKCompare(a: number, b: number): number {
 }
 
 function emptyOf(dtype: NDArray["dtype"], shape: number[]): NDArray {
-  const C = { float32: Float32Array, int32: Int32Array, uint32: Uint32Array, bool: Uint8Array }[dtype];
-  return new NDArray(new C(0), shape, dtype);
+  return new NDArray(alloc(dtype, 0), shape, dtype);
 }
 
 /**

@@ -150,10 +150,11 @@ describe("dtype promotion (JAX, with JS numbers weakly typed)", () => {
     const t = ew.tanh(2.0);
     expect([t.dtype, t.shape, t.item()]).toEqual(["float32", [], Math.fround(Math.tanh(2))]);
   });
-  it("two JS booleans give bool; a boolean with a number gives float32", () => {
+  it("two JS booleans give bool; a boolean with a number gives a weak int32 or float32 (JAX's b1 + i*, b1 + f*)", () => {
     const r = ew.add(true, false);
-    expect([r.dtype, r.item()]).toEqual(["bool", true]);
-    expect(ew.add(true, 2).dtype).toBe("float32");
+    expect([r.dtype, r.item(), r.weakType]).toEqual(["bool", true, false]);
+    expect([ew.add(true, 2).dtype, ew.add(true, 2).weakType, ew.add(true, 2).item()]).toEqual(["int32", true, 3]);
+    expect([ew.add(true, 2.5).dtype, ew.add(true, 2.5).weakType]).toEqual(["float32", true]);
   });
   it("a weak float is rounded to float32 before the op (one rounding, as JAX)", () => {
     // 1 + (2^-24 + 2^-50): rounding the scalar first gives 1 + 2^-24, a tie that rounds to 1;

@@ -5,13 +5,14 @@ import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { DType, TypedArray } from "../../runtime/dtype.js";
-import { formatFloat32, repr, str, type Printable } from "../../runtime/format.js";
+import { f16Value } from "../../runtime/dtype.js";
+import { formatFloat, formatFloat32, repr, str, type Printable } from "../../runtime/format.js";
 
 interface Case {
   name: string;
   dtype: DType;
   shape: number[];
-  data: number[];
+  data: (number | string)[];
   str: string;
   repr: string;
 }
@@ -19,22 +20,32 @@ interface Fixture {
   numpy: string;
   cases: Case[];
   scalars: [number, string][];
+  scalars16: [number, string][];
+  scalars64: [string, string][];
 }
+
+/** A float64 from its 16 hex digits of bits. */
+const f64Bits = (hex: string): number => new Float64Array(new BigUint64Array([BigInt("0x" + hex)]).buffer)[0];
 
 const fixture: Fixture = JSON.parse(
   readFileSync(new URL("../fixtures/format.json", import.meta.url), "utf8"),
 ) as Fixture;
 
-function storage(c: { dtype: DType; data: number[] }): TypedArray {
+function storage(c: { dtype: DType; data: (number | string)[] }): TypedArray {
+  const data = c.data as number[];
   switch (c.dtype) {
     case "float32":
-      return new Float32Array(new Uint32Array(c.data).buffer);
+      return new Float32Array(new Uint32Array(data).buffer);
+    case "float16":
+      return Float32Array.from(data, f16Value);
+    case "float64":
+      return Float64Array.from(c.data as string[], f64Bits);
     case "int32":
-      return new Int32Array(c.data);
+      return new Int32Array(data);
     case "uint32":
-      return new Uint32Array(c.data);
+      return new Uint32Array(data);
     case "bool":
-      return new Uint8Array(c.data);
+      return new Uint8Array(data);
   }
 }
 
@@ -133,5 +144,32 @@ describe(`formatFloat32 matches str(np.float32(v)) (${fixture.scalars.length} va
     expect(formatFloat32(-Infinity)).toBe("-inf");
     expect(formatFloat32(1e6)).toBe("1e+06");
     expect(formatFloat32(999999.94)).toBe("999999.94");
+  });
+});
+
+describe(`float16 and float64 scalars match str(np.float16(v)) / str(np.float64(v)) (${fixture.scalars16.length} + ${fixture.scalars64.length} values)`, () => {
+  it("agrees on every float16 value", () => {
+    const bad: string[] = [];
+    for (const [bits, want] of fixture.scalars16) {
+      const got = formatFloat(f16Value(bits), "float16");
+      if (got !== want) bad.push(`0x${bits.toString(16)}: got ${got}, want ${want}`);
+    }
+    expect(bad).toEqual([]);
+  });
+  it("agrees on every float64 value", () => {
+    const bad: string[] = [];
+    for (const [hex, want] of fixture.scalars64) {
+      const got = formatFloat(f64Bits(hex), "float64");
+      if (got !== want) bad.push(`${hex}: got ${got}, want ${want}`);
+    }
+    expect(bad).toEqual([]);
+  });
+});
+
+describe("weakly typed arrays", () => {
+  it("say weak_type=True in their repr, as JAX's do", () => {
+    const w: Printable = { data: new Float32Array([3]), shape: [], dtype: "float32", weakType: true };
+    expect(repr(w)).toBe("Array(3., dtype=float32, weak_type=True)");
+    expect(str(w)).toBe("3.0");
   });
 });

@@ -13,10 +13,13 @@ describe("constants and dtypes", () => {
     expect([jnp.float32, jnp.int32, jnp.uint32, jnp.bool, jnp.DType.Float32]).toEqual(["float32", "int32", "uint32", "bool", "float32"]);
     expect(jnp.zeros([2], { dtype: jnp.int32 }).dtype).toBe("int32");
   });
-  it("float16 and float64 are names tsjax refuses with a clear error", () => {
-    expect(() => jnp.zeros([2], { dtype: jnp.float64 as unknown as "float32" })).toThrow(/unknown dtype "float64"/);
-    expect(() => jnp.astype(jnp.ones([2]), jnp.float16 as unknown as "float32")).toThrow(/unknown dtype "float16"/);
-    expect(() => jnp.finfo("float64" as "float32")).toThrow(/finfo: "float64" is not a float dtype tsjax has/);
+  it("finfo of float16 and float64 equals NumPy's", () => {
+    // np.finfo(np.float16) / np.finfo(np.float64)
+    const h = jnp.finfo(jnp.float16);
+    expect([h.bits, h.eps, h.epsneg, h.machep, h.max, h.maxexp, h.minexp, h.negep, h.nexp, h.nmant, h.precision, h.resolution, h.smallestNormal, h.smallestSubnormal]).toEqual([16, 0.0009765625, 0.00048828125, -10, 65504, 16, -14, -11, 5, 10, 3, 0.001, 6.103515625e-5, 5.960464477539063e-8]);
+    const d = jnp.finfo(jnp.float64);
+    expect([d.bits, d.eps, d.epsneg, d.machep, d.max, d.maxexp, d.minexp, d.negep, d.nexp, d.nmant, d.precision, d.resolution, d.smallestNormal, d.smallestSubnormal]).toEqual([64, 2.220446049250313e-16, 1.1102230246251565e-16, -52, 1.7976931348623157e308, 1024, -1022, -53, 11, 52, 15, 1e-15, 2.2250738585072014e-308, 5e-324]);
+    expect(() => jnp.finfo("int32")).toThrow(/finfo: "int32" is not a float dtype \(float16, float32, float64\)/);
   });
   it("promoteTypes resultType finfo iinfo", () => {
     expect(jnp.promoteTypes("bool", "int32")).toBe("int32");
