@@ -20,9 +20,22 @@ function primsOf(name: string): string[] | null {
     }
   return null;
 }
-function probe(name: string, nargs: number, pair = false): string[] | null {
+/** An argument a probe passes on purpose: an Array, a constant, or a jnp function passed by name. */
+type ProbeArg = "arr" | { const: unknown } | { fn: string };
+/**
+ * Functions the generic probe cannot call (a function argument, a dtype written literally): the
+ * calls to make, one per form the transformer compiles, and what the row says of those forms.
+ */
+const PROBES: Readonly<Record<string, { note?: string; calls: readonly (readonly ProbeArg[])[] }>> = {
+  "lax.reduceWindow": { note: "(computation `jnp.max`, `jnp.min`, `jnp.sum` or `jnp.mean`; other functions run eagerly)", calls: ["max", "min", "sum", "mean"].map((fn) => ["arr", { fn }, { const: [2, 2] }]) },
+  "lax.bitcastConvertType": { calls: [["arr", { const: "int32" }]] },
+};
+const probeValue = (a: ProbeArg): Value => (a === "arr" ? freshVar("x", "arr") : "const" in a ? lit(a.const) : { tag: "ext", name: "jnp", path: [a.fn], ty: "other" });
+
+function probe(name: string, nargs: number, pair = false, given?: readonly ProbeArg[]): string[] | null {
   const rule = JNP[name];
   const seen: string[] = [];
+  const args = given?.map(probeValue);
   try {
     rule(
       {
@@ -30,10 +43,16 @@ function probe(name: string, nargs: number, pair = false): string[] | null {
           seen.push(p);
           return freshVar("t", ty ?? "arr");
         },
-        leaf: (i: number) => (i === 0 ? freshVar("x", "arr") : i === 1 ? freshVar("y", "arr") : lit(1)),
+        leaf: (i: number) => (args ? (args[i] ?? lit(undefined)) : i === 0 ? freshVar("x", "arr") : i === 1 ? freshVar("y", "arr") : lit(1)),
         tree: (i: number): Tree<Value> | undefined =>
-          i === 0 ? (pair ? { kind: "obj", keys: ["imag", "real"], kids: [leaf(freshVar("b", "arr")), leaf(freshVar("a", "arr"))] } : { kind: "tup", kids: [leaf(freshVar("a", "arr")), leaf(freshVar("b", "arr"))] }) : undefined,
-        nargs,
+          args
+            ? args[i] && leaf(args[i])
+            : i === 0
+              ? pair
+                ? { kind: "obj", keys: ["imag", "real"], kids: [leaf(freshVar("b", "arr")), leaf(freshVar("a", "arr"))] }
+                : { kind: "tup", kids: [leaf(freshVar("a", "arr")), leaf(freshVar("b", "arr"))] }
+              : undefined,
+        nargs: args ? args.length : nargs,
         fail: (msg: string) => {
           throw new Error(msg);
         },
@@ -72,10 +91,16 @@ export function apiTable(namespaces: Record<string, readonly string[]>, declared
     for (const name of [...names].sort()) {
       const lowered = declared[`${ns}.${name}`] ?? name;
       if (!JNP[lowered]) continue;
-      const prims = primsOf(lowered);
-      if (!prims) continue;
-      const c = cols(prims);
-      rows.push(`| \`${ns}.${name}\` | ${c.diff} | ${c.batch} | ${c.fused} |`);
+      const given = PROBES[lowered];
+      const found = given ? given.calls.map((args) => probe(lowered, args.length, false, args)) : [primsOf(lowered)];
+      if (found.some((p) => !p)) {
+        if (given) throw new Error(`api-table: the probe of ${lowered} (PROBES) failed: its lowering changed`);
+        continue;
+      }
+      // (every form a function compiles must agree: the row speaks for all of them)
+      const [c, ...others] = found.map((p) => cols(p!));
+      if (others.some((o) => JSON.stringify(o) !== JSON.stringify(c))) throw new Error(`api-table: the forms of ${lowered} in PROBES differ; give them rows of their own`);
+      rows.push(`| \`${ns}.${name}\`${given?.note ? ` ${given.note}` : ""} | ${c.diff} | ${c.batch} | ${c.fused} |`);
     }
   return rows.join("\n");
 }

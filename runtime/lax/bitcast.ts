@@ -1,5 +1,6 @@
 // lax.bitcastConvertType between the 32-bit dtypes (float32, int32, uint32): the same bits read
-// as another dtype. Eager code only (the transformer refuses it inside transformed functions).
+// as another dtype. In transformed code a primitive (transformer/prims/bitcast.ts) with JAX's zero
+// derivative.
 
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";

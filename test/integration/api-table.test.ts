@@ -25,6 +25,10 @@ describe("the README's API table", () => {
     expect(rows.get("`jnp.linalg.solve`")?.[0]).toBe("reverse");
     expect(rows.get("`nn.softplus`")).toEqual(["yes", "yes", "fused"]);
     expect(rows.get("`jnp.arange`")?.[1]).toBe("no");
+    // (probed with the arguments they need: a reducer passed by name, a dtype written literally)
+    expect(rows.get("`lax.reduceWindow` (computation `jnp.max`, `jnp.min`, `jnp.sum` or `jnp.mean`; other functions run eagerly)")).toEqual(["yes", "yes", "yes"]);
+    expect(rows.get("`lax.bitcastConvertType`")).toEqual(["no (constant)", "yes", "yes"]);
+    expect(rows.get("`jnp.linalg.multiDot`")).toEqual(["yes", "yes", "yes"]);
     expect(rows.size).toBeGreaterThan(100);
   });
 });

@@ -402,7 +402,7 @@ describe("build-time diagnostics", () => {
     ["a computation reduceWindow cannot recognise", "grad((x: Array) => jnp.sum(lax.reduceWindow(x, (w: Array) => jnp.max(w), [2])).item() as number)", /lax\.reduceWindow: the computation must be jnp\.max, jnp\.min, jnp\.sum or jnp\.mean passed by name/],
     ["a padding name that does not exist", `grad((x: Array) => jnp.sum(lax.conv(x, x, [1], "FULL" as lax.PaddingType)).item() as number)`, /conv: padding must be "VALID", "SAME", "SAME_LOWER" or a list of \[lo, hi\] pairs, got "FULL"/],
     ["strides that are not known at build time", "grad((x: Array, s: number) => jnp.sum(lax.conv(x, x, [s], \"VALID\")).item() as number)", /conv: windowStrides must be known at build time/],
-    ["bitcastConvertType inside a transform", `grad((x: Array) => jnp.sum(lax.bitcastConvertType(x, "float32")).item() as number)`, /lax\.bitcastConvertType runs in eager code only/],
+    ["bitcastConvertType into a dtype of another width", `grad((x: Array) => jnp.sum(lax.bitcastConvertType(x, "bool")).item() as number)`, /lax\.bitcastConvertType: newDtype must be "float32", "int32", "uint32" written literally \(known at build time\), got "bool"/],
   ];
   const files = Object.fromEntries(cases.map(([, src], i) => [`c${i}.ts`, `${HEADER}${LAX}export const d = ${src};\n`]));
   const c = compile(files);

@@ -17,6 +17,7 @@ import { MORE_BATCH } from "./more.js";
 import { CONV_BATCH } from "./conv.js";
 import { MULTIDOT_BATCH } from "./multidot.js";
 import { DIFF_STEP_BATCH } from "./diff-step.js";
+import { BITCAST_BATCH } from "./bitcast.js";
 
 export interface BatchCx {
   readonly o: Ops;
@@ -139,6 +140,7 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   ...CONV_BATCH,
   ...MULTIDOT_BATCH,
   ...DIFF_STEP_BATCH,
+  ...BITCAST_BATCH,
 
   ...FFT_BATCH,
 

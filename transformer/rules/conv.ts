@@ -125,7 +125,6 @@ export const CONV_LOWERING: Readonly<Record<string, CallLowering>> = {
     return { kind: "tup", kids: [leaf(x.prim("takeAlongAxis", [x.leaf(0), idx, axis], "arr")), leaf(idx)] };
   },
   "lax.dot": (x) => leaf(x.prim("laxDot", [x.leaf(0), x.leaf(1), lit(constArg(x, 2, "lax.dot", "the dimension numbers"))], "arr")),
-  "lax.bitcastConvertType": (x) => x.fail("lax.bitcastConvertType runs in eager code only (outside grad, jit and vmap): it has no derivative"),
   convolve: convolve("convolve"),
   correlate: convolve("correlate"),
 };

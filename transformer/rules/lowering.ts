@@ -14,6 +14,7 @@ import { SPECIAL_LOWERING } from "./special.js";
 import { MORE_RULES } from "./more.js";
 import { CONV_LOWERING } from "./conv.js";
 import { MULTIDOT_LOWERING } from "./multidot.js";
+import { BITCAST_LOWERING } from "./bitcast.js";
 
 export type CallLowering = (x: LoweringCtx, mode: Ty) => Tree<Value>;
 
@@ -229,6 +230,7 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   ...SPECIAL_LOWERING,
   ...MORE_RULES,
   ...CONV_LOWERING,
+  ...BITCAST_LOWERING,
   // bit operations on integers and booleans (constants to differentiation)
   bitwiseAnd: direct("bitwiseAnd", 2),
   bitwiseOr: direct("bitwiseOr", 2),
