@@ -7,7 +7,7 @@
 import { NDArray } from "./array.js";
 import type { Axis } from "./array.js";
 import { fmtShape, normAxes, normAxis } from "./shape.js";
-import { asArray, astype } from "./numpy/creation.js";
+import { asArray, asFloat, astype } from "./numpy/creation.js";
 import { sumToShape } from "./numpy/reduce.js";
 import { matmul } from "./numpy/linalg.js";
 import { broadcastTo, reshape, transpose } from "./numpy/shape.js";
@@ -129,7 +129,7 @@ export function vReshapeLike(x: N, like: N, k: number, kl: number): NDArray {
 /** broadcastTo with the `k` leading batch axes kept: one example broadcast to `shape` (or to an unbatched Array's shape). */
 export function vBroadcastTo(x: N, shape0: readonly number[] | NDArray | number, k: number): NDArray {
   const shape = typeof shape0 === "number" ? [] : shape0 instanceof NDArray ? shape0.shape : shape0;
-  const a = astype(asArray(x), "float32");
+  const a = asFloat(asArray(x));
   const s = a.shape;
   const pad = Math.max(0, shape.length - (s.length - k));
   return broadcastTo(reshape(a, [...s.slice(0, k), ...new Array(pad).fill(1), ...s.slice(k)]), [...s.slice(0, k), ...shape]);
@@ -159,8 +159,8 @@ function byLevel(x: NDArray, flags: readonly number[]): NDArray {
   return reshape(x, [...lead, ...s.slice(k)]);
 }
 function plan(a0: N, b0: N, fa: readonly number[], fb: readonly number[], api: string): Planned {
-  let a = byLevel(astype(asArray(a0), "float32"), fa);
-  let b = byLevel(astype(asArray(b0), "float32"), fb);
+  let a = byLevel(asFloat(asArray(a0)), fa);
+  let b = byLevel(asFloat(asArray(b0)), fb);
   const L = fa.length;
   const ra = a.ndim - L;
   const rb = b.ndim - L;
@@ -278,7 +278,7 @@ export function vMatmulGradB(g: N, a: N, b: N, meta: MatmulMeta): NDArray {
 
 /** A cotangent of the product (mapped at levels `fg`) in the planned product's layout: the vector axes back as size 1. */
 function planG(g: N, fg: readonly number[], p: Planned): NDArray {
-  const x = byLevel(astype(asArray(g), "float32"), fg);
+  const x = byLevel(asFloat(asArray(g)), fg);
   const s = [...x.shape];
   for (const d of [...p.drop].sort((i, j) => i - j)) s.splice(d, 0, 1);
   return reshape(x, s);
@@ -356,7 +356,7 @@ export function vTake(x0: N, idx: N, axis: number | null | undefined, m: TakeMet
  */
 export function vTakeTranspose(g0: N, x0: N, idx: N, axis: number | null | undefined, m: TakeMeta & { sum?: boolean }): NDArray {
   const x = asArray(x0);
-  const ga = astype(asArray(g0), "float32");
+  const ga = asFloat(asArray(g0));
   const gm = takeGeom(x, idx, axis, m, "vmap of take (its adjoint)");
   const osz = gm.outer * gm.isz * gm.inner;
   // (per example of x: the examples that read the same x example add up)
@@ -373,7 +373,7 @@ export function vTakeTranspose(g0: N, x0: N, idx: N, axis: number | null | undef
       }
   }
   const xs = x.shape.slice(m.kx);
-  return new NDArray(Float32Array.from(acc), keep ? [...x.shape.slice(0, m.kx), ...xs] : xs, "float32");
+  return new NDArray(ga.dtype === "float64" ? acc : Float32Array.from(acc), keep ? [...x.shape.slice(0, m.kx), ...xs] : xs, ga.dtype);
 }
 
 // ---- tapes under vmap: one stack per example ------------------------------------------------------

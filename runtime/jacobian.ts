@@ -6,6 +6,8 @@
 
 import { NDArray } from "./array.js";
 import { flatten, unflatten } from "./tree.js";
+import { alloc, promoteTypes } from "./dtype.js";
+import { floatDTypeOf } from "./numpy/creation.js";
 
 type AnyFn = (...args: any[]) => any;
 
@@ -13,6 +15,8 @@ type AnyFn = (...args: any[]) => any;
 const isDiffLeaf = (x: unknown): x is number | NDArray => typeof x === "number" || x instanceof NDArray;
 const sizeOf = (x: number | NDArray) => (typeof x === "number" ? 1 : x.size);
 const shapeOf = (x: number | NDArray): readonly number[] => (typeof x === "number" ? [] : x.shape);
+/** A Jacobian block's dtype: the join of the output's and the input's float dtypes (float32 for numbers). */
+const jacDType = (out: unknown, x: unknown) => promoteTypes(floatDTypeOf(out), floatDTypeOf(x));
 /** The value of leaf element k as a number. */
 const at = (x: unknown, k: number) => (typeof x === "number" ? x : x instanceof NDArray ? Number(x.data[k]) : 0);
 
@@ -24,9 +28,10 @@ function basis(t: unknown, i: number, k: number): unknown {
     ls.map((l, j) => {
       if (typeof l === "number") return j === i ? 1 : 0;
       if (l instanceof NDArray) {
-        const d = new Float32Array(l.size);
+        const dt = floatDTypeOf(l);
+        const d = alloc(dt, l.size);
         if (j === i) d[k] = 1;
-        return new NDArray(d, l.shape, "float32");
+        return new NDArray(d, l.shape, dt);
       }
       return l;
     }),
@@ -46,9 +51,10 @@ function assemble(out: unknown, ins: unknown, read: (o: number, p: number, i: nu
           if (!isDiffLeaf(ol) || !isDiffLeaf(il)) return null;
           const m = sizeOf(ol), n = sizeOf(il);
           if (typeof ol === "number" && typeof il === "number") return read(o, 0, i, 0);
-          const d = new Float32Array(m * n);
+          const dt = jacDType(ol, il);
+          const d = alloc(dt, m * n);
           for (let p = 0; p < m; p++) for (let q = 0; q < n; q++) d[p * n + q] = read(o, p, i, q);
-          return new NDArray(d, [...shapeOf(ol), ...shapeOf(il)], "float32");
+          return new NDArray(d, [...shapeOf(ol), ...shapeOf(il)], dt);
         }),
       ),
     ),
@@ -137,10 +143,11 @@ function stackedBasis(t: unknown, N: number): unknown {
     ls.map((l) => {
       if (isDiffLeaf(l)) {
         const n = sizeOf(l);
-        const d = new Float32Array(N * n);
+        const dt = floatDTypeOf(l);
+        const d = alloc(dt, N * n);
         for (let q = 0; q < n; q++) d[(off + q) * n + q] = 1;
         off += n;
-        return new NDArray(d, [N, ...shapeOf(l)], "float32");
+        return new NDArray(d, [N, ...shapeOf(l)], dt);
       }
       return l;
     }),
@@ -196,9 +203,10 @@ export function jacSize(x: number | NDArray): number {
 
 /** Zeros shaped like x with a 1 at flat index k. */
 export function jacBasis(x: number | NDArray, k: number): NDArray {
-  const d = new Float32Array(sizeOf(x));
+  const dt = floatDTypeOf(x);
+  const d = alloc(dt, sizeOf(x));
   d[k] = 1;
-  return new NDArray(d, shapeOf(x), "float32");
+  return new NDArray(d, shapeOf(x), dt);
 }
 
 type Entry = number | NDArray | undefined;
@@ -211,9 +219,10 @@ const entryAt = (e: Entry, k: number) => (e === undefined ? 0 : typeof e === "nu
  */
 export function jacStack(l: readonly Entry[], out: number | NDArray, x: number | NDArray, mode: "fwd" | "rev"): NDArray {
   const m = sizeOf(out), n = sizeOf(x);
-  const d = new Float32Array(m * n);
+  const dt = jacDType(out, x);
+  const d = alloc(dt, m * n);
   for (let p = 0; p < m; p++) for (let q = 0; q < n; q++) d[p * n + q] = mode === "fwd" ? entryAt(l[q], p) : entryAt(l[p], q);
-  return new NDArray(d, [...shapeOf(out), ...shapeOf(x)], "float32");
+  return new NDArray(d, [...shapeOf(out), ...shapeOf(x)], dt);
 }
 
 /** The transpose of jacStack: the columns ("fwd") or rows ("rev") of g, as a list. */
@@ -225,9 +234,10 @@ export function jacUnstack(g: NDArray, out: number | NDArray, x: number | NDArra
     const at = (j: number) => Number(g.data[mode === "fwd" ? j * n + k : k * n + j]);
     if (typeof like === "number") res.push(at(0));
     else {
-      const d = new Float32Array(like.size);
+      const dt = floatDTypeOf(like);
+      const d = alloc(dt, like.size);
       for (let j = 0; j < like.size; j++) d[j] = at(j);
-      res.push(new NDArray(d, like.shape, "float32"));
+      res.push(new NDArray(d, like.shape, dt));
     }
   }
   return res;

@@ -5,7 +5,8 @@
 import { NDArray } from "./array.js";
 import type { ArrayLike, Axis, ReduceOpts, SliceSpec } from "./array.js";
 import { broadcastShapes, fmtShape, normAxes, sameShape, sizeOf } from "./shape.js";
-import { asArray, astype, ones, zeros } from "./numpy/creation.js";
+import { asArray, asFloat, astype, floatDTypeOf, ones, zeros } from "./numpy/creation.js";
+import { isFloat } from "./dtype.js";
 import { add, divide, elementwiseOp, equal, multiply, where } from "./numpy/elementwise.js";
 import { sum, sumToShape } from "./numpy/reduce.js";
 import { matmul, matmul2dT, productShape } from "./numpy/linalg.js";
@@ -43,7 +44,8 @@ export { fused, FUSED_MIN_SIZE } from "./jit/fused.js";
 
 type N = NDArray | number;
 
-const f32 = (a: NDArray) => (a.dtype === "float32" ? a : astype(a, "float32"));
+// (cotangents take the primal's float dtype; ints and bool become float32)
+const f32 = asFloat;
 
 /** Sum a cotangent back down to the shape (and number-ness) of the operand it belongs to. */
 export function unbroadcast(g: N, like: N): N {
@@ -109,18 +111,18 @@ export function seed(y: N, api = "grad"): N {
   if (!(y instanceof NDArray)) throw new TypeError(`${api}: the function must return a number or an Array, got ${describe(y)}`);
   if (y.ndim !== 0)
     throw new TypeError(`${api}: Gradient only defined for scalar-output functions. Output had shape: ${fmtShape(y.shape)}.`);
-  if (y.dtype !== "float32")
-    throw new TypeError(`${api} needs a float32 output to differentiate, but the function returned ${y.dtype} (convert it with .astype("float32"), or return a float value).`);
-  return new NDArray(Float32Array.of(1), [], "float32");
+  if (!isFloat(y.dtype))
+    throw new TypeError(`${api} needs a float output to differentiate, but the function returned ${y.dtype} (convert it with .astype("float32"), or return a float value).`);
+  return ones([], { dtype: y.dtype });
 }
 
 /** JAX refuses integer and boolean inputs at differentiated positions. */
 export function checkGradInput(x: unknown, api = "grad"): void {
   if (typeof x === "number") return;
   if (!(x instanceof NDArray)) throw new TypeError(`${api}: expected a number or an Array at a differentiated position, got ${describe(x)}`);
-  if (x.dtype !== "float32")
+  if (!isFloat(x.dtype))
     throw new TypeError(
-      `${api} differentiates with respect to float32 Arrays and numbers, but got ${x.dtype.startsWith("i") ? "an" : "a"} ${x.dtype} Array. ` +
+      `${api} differentiates with respect to float Arrays (float32, float64, float16) and numbers, but got ${x.dtype.startsWith("i") ? "an" : "a"} ${x.dtype} Array. ` +
         `To differentiate at integer or boolean values, convert them with .astype("float32").`,
     );
 }
@@ -133,10 +135,10 @@ function describe(x: unknown): string {
 
 /** Zeros shaped like x (a number, or a value never computed on this path, gives 0). */
 export function zerosLike(x: N): N {
-  return x instanceof NDArray ? zeros(x.shape, { dtype: "float32" }) : 0;
+  return x instanceof NDArray ? zeros(x.shape, { dtype: floatDTypeOf(x) }) : 0;
 }
 export function onesLike(x: N): N {
-  return x instanceof NDArray ? ones(x.shape, { dtype: "float32" }) : 1;
+  return x instanceof NDArray ? ones(x.shape, { dtype: floatDTypeOf(x) }) : 1;
 }
 export function toArray(x: ArrayLike): NDArray {
   return asArray(x);
@@ -247,7 +249,11 @@ export function takeTranspose(g: N, x: N, indices: ArrayLike, axis?: number | nu
  * contiguous in the copies `f` gets (offset b, length n); what `f` writes to `out` comes back in
  * the arrays' layout.
  */
-function alongAxes(name: string, arrays: NDArray[], axis: Axis | undefined, f: (src: Float32Array[], out: Float32Array, b: number, n: number) => void): NDArray {
+type Floats = Float32Array | Float64Array;
+function alongAxes(name: string, arrays: NDArray[], axis: Axis | undefined, f: (src: Floats[], out: Floats, b: number, n: number) => void): NDArray {
+  // (float64 in float64; float32 and float16 in float32, float16 rounded on construction)
+  const dtype = arrays[0].dtype === "float64" ? "float64" : arrays[0].dtype === "float16" ? "float16" : "float32";
+  const F = dtype === "float64" ? Float64Array : Float32Array;
   const shape = arrays[0].shape;
   const size = arrays[0].size;
   const axes = normAxes(name, axis, shape);
@@ -256,16 +262,16 @@ function alongAxes(name: string, arrays: NDArray[], axis: Axis | undefined, f: (
   const moved = arrays.map((a) => transpose(a, perm));
   const n = axes.reduce((p, a) => p * shape[a], 1);
   const rows = n === 0 ? 0 : size / n;
-  const src = moved.map((m) => (size ? Float32Array.from(reshape(m, [size]).data as Float32Array) : new Float32Array(0)));
-  const out = new Float32Array(size);
+  const src = moved.map((m) => (size ? F.from(reshape(m, [size]).data as Floats) : new F(0)));
+  const out = new F(size);
   for (let r = 0; r < rows; r++) f(src, out, r * n, n);
   const inv = new Array<number>(perm.length);
   perm.forEach((p, i) => (inv[p] = i));
-  return transpose(new NDArray(out, moved[0].shape, "float32"), inv);
+  return transpose(new NDArray(out, moved[0].shape, dtype), inv);
 }
 
 /** out[b+k] = the product of v[b+j] for j ≠ k, by prefix and suffix products (exact with zeros). */
-function othersProduct(v: Float32Array, out: Float32Array, b: number, n: number): void {
+function othersProduct(v: Floats, out: Floats, b: number, n: number): void {
   let acc = 1;
   for (let k = 0; k < n; k++) {
     out[b + k] = acc; // product of the elements before k
@@ -284,7 +290,7 @@ function othersProduct(v: Float32Array, out: Float32Array, b: number, n: number)
  */
 export function jsRound(x: N): NDArray {
   const a = asArray(x);
-  return a.dtype === "float32" ? new NDArray((a.data as Float32Array).map(Math.round), a.shape, "float32") : a;
+  return isFloat(a.dtype) ? new NDArray((a.data as Float32Array).map(Math.round), a.shape, a.dtype) : a;
 }
 
 /** For prod's adjoint: at each element, the product of the others along `axis` (exact with zeros). */
@@ -300,7 +306,7 @@ export function prodOthersVjp(g: N, x: N, axis?: Axis): NDArray {
   const xa = f32(asArray(x));
   const ga = f32(broadcastTo(asArray(g), xa.shape));
   return alongAxes("prod", [xa, ga], axis, ([v, gv], out, b, n) => {
-    const w = new Float32Array(n), others = new Float32Array(n);
+    const w = new Float64Array(n), others = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       w.set(v.subarray(b, b + n));
       w[k] = 1;

@@ -30,7 +30,7 @@ export function index(a: ArrayLike, i: number): NDArray {
   const r = checkIndex("index", i, x.shape[0], 0, x.shape);
   const rest = x.shape.slice(1);
   const n = sizeOf(rest);
-  return new NDArray(x.data.slice(r * n, (r + 1) * n), rest, x.dtype);
+  return new NDArray(x.data.slice(r * n, (r + 1) * n), rest, x.dtype, x.weakType);
 }
 
 /** Adjoint of `index(·, i)` on arrays of `shape`: zeros of `shape` with `g` at row i (float32). */
@@ -152,7 +152,7 @@ export function slice(a: ArrayLike, ...specs: SliceSpec[]): NDArray {
     const { base, str } = sliceGeometry(x.shape, p);
     copyStrided(x.data, base, p.outShape, str, out);
   }
-  return new NDArray(out, p.outShape, x.dtype);
+  return new NDArray(out, p.outShape, x.dtype, x.weakType);
 }
 
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
@@ -277,7 +277,7 @@ export function take(a: ArrayLike, indices: ArrayLike, axis?: number | null): ND
       if (inner === 1) out[t] = src[s];
       else out.set(src.subarray(s, s + inner), t);
     }
-  return new NDArray(out, outShape, x.dtype);
+  return new NDArray(out, outShape, x.dtype, x.weakType);
 }
 
 /**

@@ -28,7 +28,7 @@ export function transpose(a: ArrayLike, axes?: readonly number[] | null): NDArra
   if (identity) return x;
   const src = x.data;
   const out = alloc(x.dtype, src.length);
-  if (out.length === 0) return new NDArray(out, outShape, x.dtype);
+  if (out.length === 0) return new NDArray(out, outShape, x.dtype, x.weakType);
   const inStr = stridesOf(x.shape);
   const str = perm.map((p) => inStr[p]); // input stride of each output axis
   if (nd === 2) {
@@ -42,10 +42,10 @@ export function transpose(a: ArrayLike, axes?: readonly number[] | null): NDArra
         const j1 = Math.min(Cc, j0 + B);
         for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[i * Cc + j] = src[j * R + i];
       }
-    return new NDArray(out, outShape, x.dtype);
+    return new NDArray(out, outShape, x.dtype, x.weakType);
   }
   copyStrided(src, 0, outShape, str, out);
-  return new NDArray(out, outShape, x.dtype);
+  return new NDArray(out, outShape, x.dtype, x.weakType);
 }
 
 /**
@@ -106,13 +106,13 @@ export function reshape(a: ArrayLike, shape: number | readonly number[]): NDArra
     if (known === 0 || x.size % known !== 0) throw fail();
     out[infer] = x.size / known;
   } else if (known !== x.size) throw fail();
-  return new NDArray(x.data, out, x.dtype);
+  return new NDArray(x.data, out, x.dtype, x.weakType);
 }
 
 /** The elements as a 1-d array (row-major). Shares storage. */
 export function ravel(a: ArrayLike): NDArray {
   const x = asArray(a, "ravel");
-  return x.ndim === 1 ? x : new NDArray(x.data, [x.size], x.dtype);
+  return x.ndim === 1 ? x : new NDArray(x.data, [x.size], x.dtype, x.weakType);
 }
 
 /** Insert size-1 axes; each position counts in the result's dimensions (negative from the end). */
@@ -133,7 +133,7 @@ export function expandDims(a: ArrayLike, axis: number | readonly number[]): NDAr
   }
   let k = 0;
   for (let d = 0; d < nd; d++) outShape[d] = isNew[d] ? 1 : x.shape[k++];
-  return new NDArray(x.data, outShape, x.dtype);
+  return new NDArray(x.data, outShape, x.dtype, x.weakType);
 }
 
 /** Remove size-1 axes: all of them, or exactly those named (each must have size 1). */
@@ -157,6 +157,7 @@ export function squeeze(a: ArrayLike, axis?: Axis): NDArray {
     x.data,
     x.shape.filter((_, i) => !drop.includes(i)),
     x.dtype,
+    x.weakType,
   );
 }
 
@@ -180,7 +181,7 @@ export function broadcastTo(a: ArrayLike, shape: readonly number[]): NDArray {
   if (lead === 0 && x.shape.every((s, i) => s === shape[i])) return x;
   const out = alloc(x.dtype, sizeOf(shape));
   copyStrided(x.data, 0, shape, str, out);
-  return new NDArray(out, shape, x.dtype);
+  return new NDArray(out, shape, x.dtype, x.weakType);
 }
 
 /** Join arrays along an existing axis; dtypes promote across the inputs. */
@@ -200,7 +201,7 @@ export function stack(arrays: readonly ArrayLike[], axis = 0): NDArray {
   const shape = [...s0.slice(0, ax), 1, ...s0.slice(ax)];
   return join(
     "stack",
-    xs.map((x) => new NDArray(x.data, shape, x.dtype)),
+    xs.map((x) => new NDArray(x.data, shape, x.dtype, x.weakType)),
     ax,
   );
 }
