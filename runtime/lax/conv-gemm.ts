@@ -13,6 +13,8 @@
 
 import { gemmWasm, WASM_MIN_WORK } from "../jit/matmul.js";
 import { machine } from "../jit/machine.js";
+import { NR } from "../jit/gemm-kernel.js";
+import { arenaFloats, arenaOpen, arenaRelease, kernelAddress } from "../jit/arena.js";
 import type { Geometry } from "./conv.js";
 
 /** Column floats one product takes at most (16 MiB; the kernel copies them once more). */
@@ -31,99 +33,162 @@ export function gemmPath(g: Geometry, ...data: ArrayLike<number>[]): boolean {
 const sliceRows = (g: Geometry, width: number) => Math.min(g.N * g.P, Math.max(1, Math.floor(SLICE_FLOATS / Math.max(1, width))));
 
 /**
- * Visits the images' runs of positions in rows [r0, r1): f(n, p0, p1, at), `at` the run's first
- * row within the slice.
+ * C = A·B (gemmWasm's operands, see there) into `c`, an ordinary array of at least M·⌈N/8⌉·8
+ * floats; returns C's row stride. The product is made in a block of kernel memory of its own
+ * (whole panels a row, no per-row copies) and copied out in one piece: the loops here only
+ * touch ordinary arrays (element by element, a view of the shared memory is several times
+ * slower to read in V8).
  */
-function runs(P: number, r0: number, r1: number, f: (n: number, p0: number, p1: number, at: number) => void): void {
+function gemm(A: Float32Array, aOff: number, B: Float32Array, bOff: number, M: number, K: number, N: number, transA: boolean, transB: boolean, c: Float32Array): number {
+  const Np = Math.ceil(N / NR) * NR;
+  const token = arenaOpen();
+  try {
+    const blk = arenaFloats(M * Np);
+    if (blk === null) {
+      gemmWasm(A, aOff, B, bOff, M, K, N, c, 0, Infinity, transA, transB);
+      return N;
+    }
+    gemmWasm(A, aOff, B, bOff, M, K, N, blk, 0, Infinity, transA, transB, kernelAddress(blk)!);
+    c.set(blk);
+    return Np;
+  } finally {
+    arenaRelease(token);
+  }
+}
+
+/**
+ * cols[(c·K + j)·R + row] for the rows [r0, r1) (R of them) of batch element b's group grp: the
+ * input element kernel position j of channel c reads for that output position (0 in padding
+ * and dilation holes).
+ */
+function im2col(g: Geometry, xd: Float32Array, b: number, grp: number, r0: number, r1: number, cols: Float32Array): void {
+  const { N, C, Cg, X, K, P, table } = g;
+  const R = r1 - r0, lb = g.lOff[b];
   for (let r = r0; r < r1; ) {
-    const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
-    f(n, p0, p1, r - r0);
+    const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r), at = r - r0;
+    for (let c = 0; c < Cg; c++) {
+      const src = ((lb * N + n) * C + grp * Cg + c) * X;
+      for (let j = 0; j < K; j++) {
+        const d = (c * K + j) * R + at - p0;
+        for (let p = p0, t = j * P + p0; p < p1; p++, t++) {
+          const i = table[t];
+          cols[d + p] = i >= 0 ? xd[src + i] : 0;
+        }
+      }
+    }
     r += p1 - p0;
   }
 }
 
-/** cols[(c·K + j)·R + row] = the input element kernel position j of channel c reads for the row (0 in padding and holes). */
-function im2col(g: Geometry, xd: Float32Array, b: number, grp: number, r0: number, r1: number, cols: Float32Array): void {
-  const { N, C, Cg, X, K, P, table } = g;
-  const R = r1 - r0, lb = g.lOff[b];
-  runs(P, r0, r1, (n, p0, p1, at) => {
-    for (let c = 0; c < Cg; c++) {
-      const src = ((lb * N + n) * C + grp * Cg + c) * X;
-      for (let j = 0; j < K; j++) {
-        const row = j * P;
-        let d = (c * K + j) * R + at;
-        for (let p = p0; p < p1; p++) {
-          const i = table[row + p];
-          cols[d++] = i >= 0 ? xd[src + i] : 0;
-        }
-      }
-    }
-  });
-}
-
-/** ctg[o·R + row] = the cotangent of output channel o (of the group) at the row. */
+/** ctg[o·R + row] for the rows [r0, r1): the cotangent of the group's output channel o there. */
 function gatherCt(g: Geometry, cd: Float32Array, b: number, grp: number, r0: number, r1: number, ctg: Float32Array): void {
   const { N, O, G, P } = g;
   const Og = O / G, R = r1 - r0, gb = g.gOff[b];
-  runs(P, r0, r1, (n, p0, p1, at) => {
+  for (let r = r0; r < r1; ) {
+    const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r), at = r - r0;
     for (let o = 0; o < Og; o++) {
       const s = ((gb * N + n) * O + grp * Og + o) * P;
       ctg.set(cd.subarray(s + p0, s + p1), o * R + at);
     }
-  });
+    r += p1 - p0;
+  }
 }
 
-// (the kernel keeps a copy of an operand it sees twice when it is a whole Array's data; the
-// buffers here are reused with new contents, so they are one float longer than any product's
-// operand and never taken for one)
+/**
+ * col2im: acc[input element] += gc[row·gs + c·K + j] for every (row, channel c, kernel position
+ * j) of the rows [r0, r1) that reads an input element (a row of gc at a time, read in order).
+ */
+function col2im(g: Geometry, gc: Float32Array, gs: number, b: number, grp: number, r0: number, r1: number, acc: Float64Array): void {
+  const { N, C, Cg, X, K, P, table } = g;
+  for (let r = r0; r < r1; ) {
+    const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
+    const xb = ((b * N + n) * C + grp * Cg) * X;
+    for (let p = p0, q0 = (r - r0) * gs; p < p1; p++, q0 += gs)
+      for (let j = 0, t = p; j < K; j++, t += P) {
+        const i = table[t];
+        if (i < 0) continue;
+        for (let c = 0, q = q0 + j, d = xb + i; c < Cg; c++, q += K, d += X) acc[d] += gc[q];
+      }
+    r += p1 - p0;
+  }
+}
+
+/** Positions a pass of the output transpose takes (its rows of the product stay in L1). */
+const TILE = 64;
+
+/** out[d + o·P + p] = y[s + p·ys + o] for o < Og, p in [p0, p1): tiles of TILE positions. */
+function transposeOut(y: Float32Array, s: number, ys: number, out: Float32Array, d: number, P: number, Og: number, p0: number, p1: number): void {
+  for (let t0 = p0; t0 < p1; t0 += TILE) {
+    const t1 = Math.min(p1, t0 + TILE);
+    for (let o = 0; o < Og; o++) {
+      const od = d + o * P;
+      for (let p = t0, q = s + t0 * ys + o; p < t1; p++, q += ys) out[od + p] = y[q];
+    }
+  }
+}
+
+/**
+ * Below this many columns a row (C/G·K), the convolution's product is taken the other way round,
+ * out [O/G × rows] = W_g · cols: the kernel then streams the columns once per 6 output channels,
+ * but the result is already in the output's layout, and with few columns a row the transpose
+ * would cost as much as the product.
+ */
+const BY_CHANNEL_MAX_COLS = 64;
 
 /** The convolution: out (shaped g.out) = lhs ⊛ rhs. */
 export function convGemm(g: Geometry, xd: Float32Array, wd: Float32Array, out: Float32Array): void {
   const { N, O, G, Cg, K, P } = g;
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK);
-  const cols = new Float32Array(CK * S + 1);
-  const y = new Float32Array(S * Og);
+  const cols = new Float32Array(CK * S);
+  if (CK <= BY_CHANNEL_MAX_COLS) {
+    const y = new Float32Array(Og * Math.ceil(S / NR) * NR);
+    for (let b = 0; b < g.lOff.length; b++)
+      for (let grp = 0; grp < G; grp++)
+        for (let r0 = 0; r0 < NP; r0 += S) {
+          const r1 = Math.min(NP, r0 + S), R = r1 - r0;
+          im2col(g, xd, b, grp, r0, r1, cols);
+          const ys = gemm(wd, (g.rOff[b] * O + grp * Og) * CK, cols.subarray(0, CK * R), 0, Og, CK, R, false, false, y);
+          for (let r = r0; r < r1; ) {
+            const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
+            for (let o = 0; o < Og; o++) {
+              const s = o * ys + r - r0;
+              out.set(y.subarray(s, s + p1 - p0), ((b * N + n) * O + grp * Og + o) * P + p0);
+            }
+            r += p1 - p0;
+          }
+        }
+    return;
+  }
+  const y = new Float32Array(S * Math.ceil(Og / NR) * NR);
   for (let b = 0; b < g.lOff.length; b++)
     for (let grp = 0; grp < G; grp++)
       for (let r0 = 0; r0 < NP; r0 += S) {
         const r1 = Math.min(NP, r0 + S), R = r1 - r0;
         im2col(g, xd, b, grp, r0, r1, cols);
-        gemmWasm(cols, 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, CK, Og, y, 0, Infinity, true, true);
-        runs(P, r0, r1, (n, p0, p1, at) => {
-          for (let o = 0; o < Og; o++) {
-            const ob = ((b * N + n) * O + grp * Og + o) * P;
-            for (let p = p0, q = at * Og + o; p < p1; p++, q += Og) out[ob + p] = y[q];
-          }
-        });
+        const ys = gemm(cols.subarray(0, CK * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, CK, Og, true, true, y);
+        // rows (positions) × channels → each image's channels × positions
+        for (let r = r0; r < r1; ) {
+          const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
+          transposeOut(y, (r - r0 - p0) * ys, ys, out, ((b * N + n) * O + grp * Og) * P, P, Og, p0, p1);
+          r += p1 - p0;
+        }
       }
 }
 
 /** The lhs cotangent, added into acc (shaped [...lead, N, C, ...xs]). */
 export function convTLhsGemm(g: Geometry, cd: Float32Array, wd: Float32Array, acc: Float64Array): void {
-  const { N, C, O, G, Cg, X, K, P, table } = g;
+  const { N, O, G, Cg, K, P } = g;
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
-  const ctg = new Float32Array(Og * S + 1);
-  const gc = new Float32Array(S * CK);
+  const ctg = new Float32Array(Og * S), gc = new Float32Array(S * Math.ceil(CK / NR) * NR);
   for (let b = 0; b < g.lOff.length; b++)
     for (let grp = 0; grp < G; grp++)
       for (let r0 = 0; r0 < NP; r0 += S) {
         const r1 = Math.min(NP, r0 + S), R = r1 - r0;
         gatherCt(g, cd, b, grp, r0, r1, ctg);
-        gemmWasm(ctg, 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, Og, CK, gc, 0, Infinity, true, false);
-        // col2im: each column element added back to the input element it was read from
-        runs(P, r0, r1, (n, p0, p1, at) => {
-          const xb = ((b * N + n) * C + grp * Cg) * X;
-          for (let c = 0; c < Cg; c++)
-            for (let j = 0; j < K; j++) {
-              const row = j * P, dst = xb + c * X;
-              for (let p = p0, q = at * CK + c * K + j; p < p1; p++, q += CK) {
-                const i = table[row + p];
-                if (i >= 0) acc[dst + i] += gc[q];
-              }
-            }
-        });
+        const gs = gemm(ctg.subarray(0, Og * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, Og, CK, true, false, gc);
+        col2im(g, gc, gs, b, grp, r0, r1, acc);
       }
 }
 
@@ -132,19 +197,18 @@ export function convTRhsGemm(g: Geometry, cd: Float32Array, xd: Float32Array, ac
   const { N, O, G, Cg, K, P } = g;
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
-  const cols = new Float32Array(CK * S + 1);
-  const ctg = new Float32Array(Og * S + 1);
-  const dw = new Float32Array(CK * Og);
+  const cols = new Float32Array(CK * S), ctg = new Float32Array(Og * S);
+  const dw = new Float32Array(CK * Math.ceil(Og / NR) * NR);
   for (let b = 0; b < g.lOff.length; b++)
     for (let grp = 0; grp < G; grp++)
       for (let r0 = 0; r0 < NP; r0 += S) {
         const r1 = Math.min(NP, r0 + S), R = r1 - r0;
         im2col(g, xd, b, grp, r0, r1, cols);
         gatherCt(g, cd, b, grp, r0, r1, ctg);
-        gemmWasm(cols, 0, ctg, 0, CK, R, Og, dw, 0, Infinity, false, true);
+        const ws = gemm(cols.subarray(0, CK * R), 0, ctg.subarray(0, Og * R), 0, CK, R, Og, false, true, dw);
         for (let o = 0; o < Og; o++) {
           const wb = (b * O + grp * Og + o) * CK;
-          for (let q = 0; q < CK; q++) acc[wb + q] += dw[q * Og + o];
+          for (let q = 0; q < CK; q++) acc[wb + q] += dw[q * ws + o];
         }
       }
 }
