@@ -248,7 +248,6 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   cholesky: { rule: same },
   // (b's leading vmap axes are counted so that a batch of vectors stays vectors)
   solve: { rule: (c, [a, b, k], bd) => c.o.solve(bc(c, a, bd[0] || !bd[1]), b, num((cst(k) as number) + (bd[1] ? 1 : 0))) },
-  solveCtA: { rule: (c, [gb, x, b, k], bd) => c.o.solveCtA(bc(c, gb, bd[0]), bc(c, x, bd[1]), b, num((cst(k) as number) + (bd[2] ? 1 : 0))) },
 
   // every batched operand and the output get a label of their own in front
   einsum: {

@@ -15,8 +15,6 @@ const sym = (o: Ops, x: Value) => o.mul(o.add(x, mT(o, x)), num(0.5));
 /** The lower triangle with the diagonal halved. */
 const phi = (o: Ops, x: Value) => o.where(o.triMask(x, num(-1), lit(false)), x, o.where(o.triMask(x, num(0), lit(false)), o.mul(x, num(0.5)), num(0)));
 
-const SOLVE2 = "the second derivative of solve is not written yet";
-
 export const LA: Readonly<Record<string, PrimDef>> = {
   // d(A⁻¹) = -A⁻¹ dA A⁻¹
   inv: {
@@ -43,16 +41,23 @@ export const LA: Readonly<Record<string, PrimDef>> = {
     jvp: (o, [t], y, [a]) => (t ? o.sum(o.mul(mT(o, o.inv(a)), t), lastTwo, lit(undefined)) : null),
   },
   slogdetSign: { ty: "arr", arity: 1, nondiff: true, kernel: "opaque" },
-  // solve(a, b, k): b's cotangent a solve with aᵀ; a's, -gb·xᵀ (k: vmap's leading axes of b)
+  // solve(a, b, k), k: vmap's leading axes of b. In the IR b is a matrix per example (the lowering
+  // makes a vector a column), so x = a⁻¹b and the rules are JAX's in matrix products, which
+  // differentiate again: b's cotangent gb = a⁻ᵀg, a's -gb·xᵀ (each summed back over a batch the
+  // operand was broadcast along); the tangent a⁻¹(db - da·x)
   solve: {
     ty: "arr",
     arity: 3,
     kernel: "opaque",
     vjp: (o, g, y, [a, b, k]) => {
       const gb = o.solve(mT(o, a), g, k);
-      return [o.solveCtA(gb, y, b, k), gb, null];
+      return [o.unbroadcast(o.neg(o.matmul(gb, mT(o, y))), a), o.unbroadcast(gb, b), null];
     },
-    noJvp: "forward mode of solve is not written yet",
+    jvp: (o, [ta, tb], y, [a, , k]) => {
+      const dax = ta ? o.matmul(ta, y) : null;
+      if (!tb && !dax) return null;
+      return o.solve(a, tb && dax ? o.sub(tb, dax) : (tb ?? o.neg(dax!)), k);
+    },
   },
   // JAX's rule: dL = L·Φ(L⁻¹ sym(dA) L⁻ᵀ), Φ the lower triangle with its diagonal halved; the
   // adjoint is that map transposed: sym(L⁻ᵀ Φ(Lᵀ g) L⁻¹)
@@ -73,5 +78,4 @@ export const LA: Readonly<Record<string, PrimDef>> = {
       return o.matmul(L, phi(o, o.solve(L, tmp, num(0))));
     },
   },
-  solveCtA: { ty: "arr", arity: 4, kernel: "opaque", noVjp: SOLVE2, noJvp: SOLVE2 },
 };

@@ -220,7 +220,8 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   inv: direct("inv", 1),
   det: direct("det", 1),
   slogdet: (x) => ({ kind: "tup", kids: [leaf(x.prim("slogdetSign", [x.leaf(0)], "arr")), leaf(x.prim("logAbsDet", [x.leaf(0)], "arr"))] }),
-  solve: (x) => leaf(x.prim("solve", [x.leaf(0), x.leaf(1), num(0)], "arr")),
+  // (a vector b as a column and its axis dropped again: the IR's solves are of matrices)
+  solve: (x) => leaf(x.prim("mdotDrop", [x.prim("solve", [x.leaf(0), x.prim("atleast", [x.leaf(1), lit("col"), num(0)], "arr"), num(0)], "arr"), x.leaf(0), x.leaf(1), lit({ k1: 0, kn: 0 })], "arr")),
   tril: triangle(false),
   triu: triangle(true),
   // nn.* (jax.nn) and the composite jnp functions: formulas (rules/nn.ts)
