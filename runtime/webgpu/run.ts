@@ -1,0 +1,291 @@
+// The WebGPU device runtime: Arrays in GPU buffers (GpuArray), uploads, the dispatch of a fused
+// program (wgsl.ts renders it), whole-array reductions, matrix products, and asynchronous
+// readback. Pipelines are compiled once per device, program and shape signature (the matrix
+// product's once per transposition pattern: its sizes are a uniform). Dispatches are
+// queued without waiting; WebGPU orders them, and `read` waits for the results (and reports any
+// shader or validation error the queued work raised).
+
+import { NDArray } from "../array.js";
+import type { Program } from "../jit/fused-kernel.js";
+import { sizeOf } from "../shape.js";
+import type { WebGpu } from "./device.js";
+import type { GpuBindGroup, GpuBuffer, GpuComputePipeline, GpuDevice } from "./types.js";
+import { MAP_READ, USAGE } from "./types.js";
+import {
+  elementwiseKernel, grid, kinds, matmulKernel, reduceChainKernel, reduceFinishKernel, reducePartialsKernel, REDUCE_BLOCK, TILE, WG, ZERO_BINDING,
+  type Input, type Kind, type Signature,
+} from "./wgsl.js";
+
+/** The dtypes a GPU buffer holds: float32, and bool (a u32 0/1 per element). */
+export type GpuDType = "float32" | "bool";
+
+/** An Array in a GPU buffer. Read it back with `await x.read()`; `destroy()` frees the buffer at once. */
+export class GpuArray {
+  constructor(
+    readonly gpu: WebGpu,
+    readonly buffer: GpuBuffer,
+    readonly shape: readonly number[],
+    readonly dtype: GpuDType,
+  ) {}
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+  /** The values, copied back to an Array (after every dispatch queued before it). */
+  read(): Promise<NDArray> {
+    return read(this);
+  }
+  destroy(): void {
+    this.buffer.destroy();
+  }
+}
+
+const STORAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
+
+/** A storage buffer of `bytes` (at least 4: WebGPU binds no empty buffer). */
+function storage(d: GpuDevice, bytes: number): GpuBuffer {
+  return d.createBuffer({ size: Math.max(4, Math.ceil(bytes / 4) * 4), usage: STORAGE });
+}
+
+/** An Array copied to the GPU (float32 as is, bool widened to u32, other dtypes refused). */
+export function upload(g: WebGpu, x: NDArray): GpuArray {
+  let data: Float32Array | Uint32Array;
+  if (x.dtype === "float32") data = x.data as Float32Array;
+  else if (x.dtype === "bool") data = Uint32Array.from(x.data as Uint8Array);
+  else throw new TypeError(`tsjax: WebGPU: Arrays of dtype ${x.dtype} are not supported on the GPU yet (float32 and bool are)`);
+  const buf = storage(g.device, data.byteLength);
+  if (data.length) g.device.queue.writeBuffer(buf, 0, data);
+  return new GpuArray(g, buf, x.shape.slice(), x.dtype === "bool" ? "bool" : "float32");
+}
+
+/** Errors the queued work raised, per device: read() reports them. */
+const pending = new WeakMap<GpuDevice, Promise<{ message: string } | null>[]>();
+
+/** `work` inside a validation error scope, its outcome kept for the next read. */
+function scoped<T>(d: GpuDevice, work: () => T): T {
+  d.pushErrorScope("validation");
+  try {
+    return work();
+  } finally {
+    const list = pending.get(d) ?? [];
+    list.push(d.popErrorScope());
+    pending.set(d, list);
+  }
+}
+
+async function raised(d: GpuDevice): Promise<void> {
+  const list = pending.get(d) ?? [];
+  pending.set(d, []);
+  const errs = (await Promise.all(list)).filter((e): e is { message: string } => !!e);
+  if (errs.length) throw new Error(`tsjax: WebGPU: ${errs.map((e) => e.message).join("\n")}`);
+}
+
+/** The values of x, copied back through a mappable buffer. */
+export async function read(x: GpuArray): Promise<NDArray> {
+  const d = x.gpu.device;
+  const bytes = Math.max(4, x.size * 4);
+  const staging = d.createBuffer({ size: bytes, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+  const enc = d.createCommandEncoder();
+  enc.copyBufferToBuffer(x.buffer, 0, staging, 0, bytes);
+  d.queue.submit([enc.finish()]);
+  await raised(d);
+  await staging.mapAsync(MAP_READ);
+  const raw = staging.getMappedRange().slice(0, x.size * 4);
+  staging.unmap();
+  staging.destroy();
+  if (x.dtype === "bool") return new NDArray(Uint8Array.from(new Uint32Array(raw)), x.shape.slice(), "bool");
+  return new NDArray(new Float32Array(raw), x.shape.slice(), "float32");
+}
+
+/** Compiled pipelines per device, by kernel source (the source is the signature: shapes are constants in it). */
+const pipelines = new WeakMap<GpuDevice, Map<string, GpuComputePipeline>>();
+
+function pipeline(d: GpuDevice, code: string): GpuComputePipeline {
+  let m = pipelines.get(d);
+  if (!m) pipelines.set(d, (m = new Map()));
+  let p = m.get(code);
+  if (!p) {
+    p = scoped(d, () => d.createComputePipeline({ layout: "auto", compute: { module: d.createShaderModule({ code }), entryPoint: "main" } }));
+    m.set(code, p);
+  }
+  return p;
+}
+
+/** Pipelines compiled so far on this GPU (the tests check that a signature compiles once). */
+export function pipelineCount(g: WebGpu): number {
+  return pipelines.get(g.device)?.size ?? 0;
+}
+
+/** The zero buffer kernels read at ZERO_BINDING (wgsl.ts tj_hide), one per device. */
+const zeros = new WeakMap<GpuDevice, GpuBuffer>();
+function zero(d: GpuDevice): GpuBuffer {
+  let z = zeros.get(d);
+  if (!z) {
+    zeros.set(d, (z = storage(d, 4)));
+    d.queue.writeBuffer(z, 0, new Uint32Array(1));
+  }
+  return z;
+}
+
+/**
+ * One dispatch of `p` over bindings 0.. (`undefined` entries are unbound slots), and the zero
+ * buffer (every kernel but the matrix product reads it).
+ */
+function dispatch(d: GpuDevice, p: GpuComputePipeline, bufs: readonly (GpuBuffer | undefined)[], x: number, y = 1, withZero = true): void {
+  scoped(d, () => {
+    const entries = bufs.flatMap((b, i) => (b ? [{ binding: i, resource: { buffer: b } }] : []));
+    if (withZero) entries.push({ binding: ZERO_BINDING, resource: { buffer: zero(d) } });
+    const group: GpuBindGroup = d.createBindGroup({ layout: p.getBindGroupLayout(0), entries });
+    const enc = d.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(p);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(x, y);
+    pass.end();
+    d.queue.submit([enc.finish()]);
+  });
+}
+
+type Operand = GpuArray | NDArray | number;
+
+/** The output shape of broadcasting `shapes` (NumPy's rule), or a TypeError naming them. */
+function broadcast(shapes: readonly (readonly number[])[]): number[] {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out: number[] = Array(rank).fill(1);
+  for (const s of shapes)
+    for (let i = 0; i < s.length; i++) {
+      const o = rank - s.length + i;
+      if (out[o] === 1) out[o] = s[i];
+      else if (s[i] !== 1 && s[i] !== out[o]) throw new TypeError(`tsjax: WebGPU fused kernel: shapes ${shapes.map((x) => `(${x.join(", ")})`).join(" ")} do not broadcast`);
+    }
+  return out;
+}
+
+/** How input of `shape` is read in an output of `out` shape: in place, or by strides (0 where repeated). */
+function mapOf(shape: readonly number[], out: readonly number[]): Input["map"] {
+  if (shape.length === out.length && shape.every((d, i) => d === out[i])) return "v";
+  const strides: number[] = Array(out.length).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const o = out.length - shape.length + i;
+    strides[o] = shape[i] === 1 ? 0 : s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+/** The operands on the GPU, their signature, and the call's scalar buffer. */
+function prepare(g: WebGpu, p: Program, operands: readonly Operand[]) {
+  if (operands.length !== p.in) throw new TypeError(`tsjax: WebGPU fused kernel: the program takes ${p.in} inputs, got ${operands.length}`);
+  const made: GpuArray[] = [];
+  const on = operands.map((x) => {
+    if (x instanceof NDArray) {
+      const u = upload(g, x);
+      made.push(u);
+      return u;
+    }
+    return x;
+  });
+  const shape = broadcast(on.map((x) => (typeof x === "number" ? [] : x.shape)));
+  const inputs: Input[] = on.map((x) => (typeof x === "number" ? { kind: "f32", map: "u" } : { kind: x.dtype === "bool" ? "bool" : "f32", map: mapOf(x.shape, shape) }));
+  const sig: Signature = { inputs, shape };
+  let sc: GpuBuffer | undefined;
+  if (on.some((x) => typeof x === "number")) {
+    sc = storage(g.device, 4 * p.in);
+    g.device.queue.writeBuffer(sc, 0, Float32Array.from(on, (x) => (typeof x === "number" ? x : 0)));
+  }
+  const bufs: (GpuBuffer | undefined)[] = on.map((x) => (typeof x === "number" ? undefined : x.buffer));
+  return { sig, bufs, sc, made, shape };
+}
+
+const maxX = (g: WebGpu) => g.device.limits.maxComputeWorkgroupsPerDimension;
+
+/**
+ * A fused program (fuse.ts's JSON, or the parsed object) on the GPU: its value as a GpuArray
+ * (a whole-array sum/mean: a rank-0 one). A program with a matrix-product epilogue takes the
+ * product's two operands first (2-D float32), as the CPU's `fused` does. Arrays given are
+ * uploaded for the call; numbers are weak float32 scalars.
+ */
+export function fusedGpu(g: WebGpu, program: string | Program, ...operands: Operand[]): GpuArray {
+  const p = typeof program === "string" ? (JSON.parse(program) as Program) : program;
+  if (p.epilogue) {
+    const [a, b, ...rest] = operands;
+    if (typeof a === "number" || typeof b === "number") throw new TypeError(`tsjax: WebGPU fused kernel: the ${p.epilogue} epilogue takes two Arrays`);
+    const prod = matmulGpu(g, a, b);
+    try {
+      return fusedGpu(g, { ...p, epilogue: undefined }, prod, ...rest);
+    } finally {
+      prod.destroy();
+    }
+  }
+  const d = g.device;
+  const { sig, bufs, sc, made, shape } = prepare(g, p, operands);
+  const n = sizeOf(shape);
+  try {
+    if (p.reduce) return reduce(g, p, sig, bufs, sc, n);
+    const [gx, gy] = grid(Math.ceil(n / WG), maxX(g));
+    const { code, kind } = elementwiseKernel(p, sig, gx);
+    const out = storage(d, n * 4);
+    if (n > 0) dispatch(d, pipeline(d, code), [...bufs, out, sc], gx, gy);
+    return new GpuArray(g, out, shape, kind === "bool" ? "bool" : "float32");
+  } finally {
+    for (const m of made) m.destroy();
+    sc?.destroy();
+  }
+}
+
+/** A program ending in a whole-array sum/mean: partials of REDUCE_BLOCK, reduced until one is left, then rounded. */
+function reduce(g: WebGpu, p: Program, sig: Signature, bufs: (GpuBuffer | undefined)[], sc: GpuBuffer | undefined, n: number): GpuArray {
+  const d = g.device;
+  if (p.reduce !== "sum" && p.reduce !== "mean") throw new TypeError(`tsjax: WebGPU: no reduction '${String(p.reduce)}'`);
+  kinds(p, sig.inputs.map((x) => x.kind)); // (refuses what is not rendered before anything runs)
+  let m = Math.max(1, Math.ceil(n / REDUCE_BLOCK));
+  let [gx, gy] = grid(m, maxX(g));
+  let part = storage(d, m * 8);
+  if (n > 0) dispatch(d, pipeline(d, reduceChainKernel(p, sig, gx)), [...bufs, part, sc], gx, gy);
+  else d.queue.writeBuffer(part, 0, new Float32Array(2));
+  while (m > 1) {
+    const next = Math.ceil(m / REDUCE_BLOCK);
+    [gx, gy] = grid(next, maxX(g));
+    const to = storage(d, next * 8);
+    dispatch(d, pipeline(d, reducePartialsKernel(m, gx)), [part, to], gx, gy);
+    part.destroy();
+    (part = to), (m = next);
+  }
+  const out = storage(d, 4);
+  dispatch(d, pipeline(d, reduceFinishKernel(p.reduce, n)), [part, out], 1);
+  part.destroy();
+  return new GpuArray(g, out, [], "float32");
+}
+
+/**
+ * op(A)·op(B) for 2-D float32 operands (Arrays are uploaded for the call): A is M×K, or K×M read
+ * as Aᵀ with transA; B is K×N, or N×K read as Bᵀ with transB (the matmul adjoints' G·Bᵀ, Aᵀ·G).
+ */
+export function matmulGpu(g: WebGpu, a: GpuArray | NDArray, b: GpuArray | NDArray, transA = false, transB = false): GpuArray {
+  if (a.shape.length !== 2 || b.shape.length !== 2) throw new TypeError(`tsjax: WebGPU matmul: 2-D operands only so far, got shapes (${a.shape.join(", ")}) and (${b.shape.join(", ")})`);
+  if (a.dtype !== "float32" || b.dtype !== "float32") throw new TypeError(`tsjax: WebGPU matmul: float32 operands only, got ${a.dtype} and ${b.dtype}`);
+  const [M, K] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const [K2, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+  const t = (x: boolean) => (x ? "ᵀ" : "");
+  if (K !== K2) throw new TypeError(`tsjax: WebGPU matmul: shapes (${a.shape.join(", ")})${t(transA)} and (${b.shape.join(", ")})${t(transB)} not aligned: ${K} != ${K2}`);
+  const d = g.device;
+  const A = a instanceof NDArray ? upload(g, a) : a;
+  const B = b instanceof NDArray ? upload(g, b) : b;
+  const out = storage(d, M * N * 4);
+  try {
+    if (M * N === 0) return new GpuArray(g, out, [M, N], "float32");
+    if (K === 0) d.queue.writeBuffer(out, 0, new Float32Array(M * N));
+    else {
+      const dims = d.createBuffer({ size: 16, usage: USAGE.UNIFORM | USAGE.COPY_DST });
+      d.queue.writeBuffer(dims, 0, Uint32Array.of(M, K, N, 0));
+      dispatch(d, pipeline(d, matmulKernel(transA, transB)), [A.buffer, B.buffer, out, dims], Math.ceil(N / TILE), Math.ceil(M / TILE), false);
+      dims.destroy();
+    }
+    return new GpuArray(g, out, [M, N], "float32");
+  } finally {
+    if (A !== a) A.destroy();
+    if (B !== b) B.destroy();
+  }
+}
+
+export type { Kind };

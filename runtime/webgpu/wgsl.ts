@@ -1,0 +1,579 @@
+// The WGSL renderer: the jit's fused programs (transformer/jit/fuse.ts, the very objects the
+// WebAssembly renderer runtime/jit/fused-kernel.ts takes) as WebGPU compute shaders, plus the
+// whole-array reductions a program may end in and the tiled matrix product a program may start
+// with. One rule per op in a table (WGSL_OPS), as the CPU side keeps one per op in elementwise.ts.
+// Kernels are specialised to their shapes (sizes, strides and dispatch geometry are constants
+// in the source): run.ts caches one pipeline per program and shape signature.
+//
+// Values are float32 (and bool, from comparisons and logical ops: WGSL's bool inside a kernel,
+// a u32 0/1 per element in a buffer). Integer dtypes are not rendered (the CPU kernels do not
+// take them either: their chains run the eager functions). WGSL lets an implementation assume
+// there are no NaNs or infinities (its finite-math rule), so results for such inputs are
+// whatever the driver gives; precision per op is in DESIGN.md ("WebGPU").
+
+import type { Program } from "../jit/fused-kernel.js";
+
+/** The kind of a value inside a kernel. */
+export type Kind = "f32" | "bool";
+
+/**
+ * How an input is read at output element i: "v" a full Array of the output's shape (element i),
+ * "u" a JS number (a weak scalar, from the call's uniform scalars), or an Array broadcast to the
+ * output: its element strides per output dimension (0 where it is repeated).
+ */
+export type InputMap = "v" | "u" | readonly number[];
+
+export interface Input {
+  readonly kind: Kind;
+  readonly map: InputMap;
+}
+
+/** A kernel's shape signature: its inputs and its output's shape. */
+export interface Signature {
+  readonly inputs: readonly Input[];
+  readonly shape: readonly number[];
+}
+
+/** How JAX promotes an op's operands: kept ("same"), or float32 whatever they are ("inexact"). */
+type Promote = "same" | "inexact" | "compare" | "logical" | "where";
+
+interface WgslOp {
+  readonly arity: number;
+  readonly promote: Promote;
+  /** The float32 expression (compare: its bool result; logical: bool in, bool out). */
+  readonly f: (...a: string[]) => string;
+  /** The all-bool form, where JAX has one (add is or, multiply is and). */
+  readonly b?: (...a: string[]) => string;
+}
+
+const op = (arity: number, promote: Promote, f: (...a: string[]) => string, b?: (...a: string[]) => string): WgslOp => ({ arity, promote, f, b });
+
+/**
+ * The renderer table: every op a fused program holds (fuse.ts FUSABLE, by their runtime names),
+ * plus the comparisons, logical ops and where of elementwise.ts. Helpers (`tj_*`) are in PRELUDE.
+ */
+export const WGSL_OPS: Readonly<Record<string, WgslOp>> = {
+  add: op(2, "same", (a, b) => `${a} + ${b}`, (a, b) => `${a} || ${b}`),
+  subtract: op(2, "same", (a, b) => `${a} - ${b}`),
+  multiply: op(2, "same", (a, b) => `${a} * ${b}`, (a, b) => `${a} && ${b}`),
+  divide: op(2, "inexact", (a, b) => `${a} / ${b}`),
+  power: op(2, "same", (a, b) => `tj_pow(${a}, ${b})`),
+  fmod: op(2, "same", (a, b) => `tj_fmod(${a}, ${b})`),
+  maximum: op(2, "same", (a, b) => `max(${a}, ${b})`, (a, b) => `${a} || ${b}`),
+  minimum: op(2, "same", (a, b) => `min(${a}, ${b})`, (a, b) => `${a} && ${b}`),
+  arctan2: op(2, "inexact", (a, b) => `tj_atan2(${a}, ${b})`),
+  hypot: op(2, "inexact", (a, b) => `tj_hypot(${a}, ${b})`),
+  fma: op(3, "inexact", (a, b, c) => `tj_fma(${a}, ${b}, ${c})`),
+  negative: op(1, "same", (a) => `-(${a})`),
+  square: op(1, "same", (a) => `${a} * ${a}`),
+  reciprocal: op(1, "inexact", (a) => `1.0 / ${a}`),
+  exp: op(1, "inexact", (a) => `tj_exp(${a})`),
+  log: op(1, "inexact", (a) => `tj_log(${a})`),
+  log1p: op(1, "inexact", (a) => `tj_log1p(${a})`),
+  expm1: op(1, "inexact", (a) => `tj_expm1(${a})`),
+  tanh: op(1, "inexact", (a) => `tj_tanh(${a})`),
+  sin: op(1, "inexact", (a) => `tj_sincos(${a}, false)`),
+  cos: op(1, "inexact", (a) => `tj_sincos(${a}, true)`),
+  tan: op(1, "inexact", (a) => `(tj_sincos(${a}, false) / tj_sincos(${a}, true))`),
+  arcsin: op(1, "inexact", (a) => `tj_asin(${a})`),
+  arccos: op(1, "inexact", (a) => `tj_acos(${a})`),
+  arctan: op(1, "inexact", (a) => `tj_atan(${a})`),
+  sinh: op(1, "inexact", (a) => `tj_sinh(${a})`),
+  cosh: op(1, "inexact", (a) => `tj_cosh(${a})`),
+  sqrt: op(1, "inexact", (a) => `sqrt(${a})`),
+  abs: op(1, "same", (a) => `abs(${a})`, (a) => a),
+  sign: op(1, "same", (a) => `sign(${a})`),
+  floor: op(1, "same", (a) => `floor(${a})`),
+  ceil: op(1, "same", (a) => `ceil(${a})`),
+  trunc: op(1, "same", (a) => `trunc(${a})`),
+  // AD's balanced_eq for maximum/minimum: 1 where x is the result z, ½ where y is too
+  balancedEq: op(3, "inexact", (x, z, y) => `select(0.0, select(1.0, 0.5, ${y} == ${z}), ${x} == ${z})`),
+  equal: op(2, "compare", (a, b) => `${a} == ${b}`),
+  notEqual: op(2, "compare", (a, b) => `${a} != ${b}`),
+  less: op(2, "compare", (a, b) => `${a} < ${b}`),
+  lessEqual: op(2, "compare", (a, b) => `${a} <= ${b}`),
+  greater: op(2, "compare", (a, b) => `${a} > ${b}`),
+  greaterEqual: op(2, "compare", (a, b) => `${a} >= ${b}`),
+  logicalAnd: op(2, "logical", (a, b) => `${a} && ${b}`),
+  logicalOr: op(2, "logical", (a, b) => `${a} || ${b}`),
+  logicalNot: op(1, "logical", (a) => `!(${a})`),
+  where: op(3, "where", (c, a, b) => `select(${b}, ${a}, ${c})`),
+};
+
+/**
+ * WGSL's own transcendental builtins carry only loose accuracy bounds (exp 3 + 2|x| ulp, log and
+ * sin/cos absolute errors, fma possibly unfused: asin was 3800 ulp off on lavapipe), so the kernels
+ * use these float32 functions instead: Cephes' single-precision polynomials (as the CPU's fastMath
+ * lanes, runtime/jit/vmath32.ts), an fma from an exact product and an exact sum (EFT),
+ * C's pow, an exact fmod for quotients below 2^24, log1p by logf's own polynomial near 0, expm1
+ * by Kahan's correction, an unscaled hypot. Only + − × ÷ √ and comparisons are the GPU's own (IEEE-exact in
+ * WebGPU's float32: ÷ and √ measured exact on lavapipe). Measured bounds: DESIGN.md "WebGPU".
+ */
+/** The binding of the one-element zero buffer every kernel but the matrix product reads (tj_hide). */
+export const ZERO_BINDING = 100;
+
+/**
+ * Error-free transformations. Shader compilers may rewrite float arithmetic as if it were exact
+ * (Mesa folds (a + b) − a to b, which zeroes two-sum's error term): `tj_hide` ORs in a zero
+ * read from a buffer, a value no compiler can see through. Knuth's two-sum, an exact product by
+ * Dekker's method on halves split by masking the mantissa (12 + 12 bits, products exact).
+ */
+const EFT = `
+@group(0) @binding(${ZERO_BINDING}) var<storage, read> tj_zero: array<u32>;
+fn tj_hide(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) | tj_zero[0]); }
+fn tj_two_sum(a: f32, b: f32) -> vec2f {
+  let s = tj_hide(a + b);
+  let bb = tj_hide(s - a);
+  return vec2f(s, (a - tj_hide(s - bb)) + (b - bb));
+}
+fn tj_split(a: f32) -> vec2f {
+  let hi = bitcast<f32>(bitcast<u32>(a) & 0xfffff000u);
+  return vec2f(hi, a - hi);
+}
+fn tj_two_prod(a: f32, b: f32) -> vec2f {
+  let p = a * b;
+  let sa = tj_split(a);
+  let sb = tj_split(b);
+  return vec2f(p, ((sa.x * sb.x - p) + sa.x * sb.y + sa.y * sb.x) + sa.y * sb.y);
+}
+`;
+/** The statement that makes every kernel bind tj_zero (WebGPU's automatic layouts keep only bindings used). */
+const USE_ZERO = `  _ = tj_zero[0];`;
+
+const PRELUDE = `${EFT}
+// non-finite values as run-time bit patterns (a constant expression may not be NaN or infinite)
+var<private> tj_bits: vec3u = vec3u(0x7fc00000u, 0x7f800000u, 0xff800000u);
+fn tj_fma(a: f32, b: f32, c: f32) -> f32 {
+  let p = tj_two_prod(a, b);
+  let s = tj_two_sum(p.x, c);
+  return s.x + (s.y + p.y);
+}
+fn tj_exp(x: f32) -> f32 {
+  if (x > 88.72283172607422) { return bitcast<f32>(tj_bits.y); }
+  if (x < -103.972084) { return 0.0; }
+  let n = floor(x * 1.44269504088896341 + 0.5);
+  let r = (x - n * 0.693359375) - n * -2.12194440e-4;
+  let p = (((((1.9875691500e-4 * r + 1.3981999507e-3) * r + 8.3334519073e-3) * r + 4.1665795894e-2) * r + 1.6666665459e-1) * r + 5.0000001201e-1) * (r * r) + r + 1.0;
+  return ldexp(p, i32(n));
+}
+// log(1 + x) for x in [√½ − 1, √2 − 1], plus e·ln2 (Cephes' logf after its frexp)
+fn tj_log_core(x: f32, e: f32) -> f32 {
+  let z = x * x;
+  var y = ((((((((7.0376836292e-2 * x - 1.1514610310e-1) * x + 1.1676998740e-1) * x - 1.2420140846e-1) * x + 1.4249322787e-1) * x - 1.6668057665e-1) * x + 2.0000714765e-1) * x - 2.4999993993e-1) * x + 3.3333331174e-1) * x * z;
+  y = y + -2.12194440e-4 * e;
+  y = y + -0.5 * z;
+  return (x + y) + 0.693359375 * e;
+}
+fn tj_log(x0: f32) -> f32 {
+  if (!(x0 > 0.0)) { return select(bitcast<f32>(tj_bits.x), bitcast<f32>(tj_bits.z), x0 == 0.0); }
+  if (x0 > 3.40282346e38) { return x0; }
+  let fr = frexp(x0);
+  var x = fr.fract;
+  var e = f32(fr.exp);
+  if (x < 0.707106781186547524) { e = e - 1.0; x = x + x - 1.0; } else { x = x - 1.0; }
+  return tj_log_core(x, e);
+}
+fn tj_pow(a: f32, b: f32) -> f32 {
+  if (a == 1.0 || b == 0.0) { return 1.0; }
+  let m = tj_exp(b * tj_log(abs(a)));
+  if (a >= 0.0) { return m; }
+  if (trunc(b) != b) { return bitcast<f32>(tj_bits.x); }
+  let odd = trunc(b * 0.5) * 2.0 != b;
+  return select(m, -m, odd);
+}
+fn tj_fmod(a: f32, b: f32) -> f32 {
+  var r = tj_fma(-b, trunc(a / b), a);
+  if (r != 0.0 && sign(r) != sign(a)) { r = r + abs(b) * sign(a); }
+  return r;
+}
+// (near 0 the polynomial itself: 1 + x would round, and compilers fold (1 + x) − 1 to x, so
+// Goldberg's correction cannot be written)
+fn tj_log1p(x: f32) -> f32 {
+  if (x >= -0.2928932188134524 && x <= 0.4142135623730950) { return tj_log_core(x, 0.0); }
+  return tj_log(1.0 + x);
+}
+fn tj_expm1(x: f32) -> f32 {
+  if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
+  if (x > 88.72283172607422) { return bitcast<f32>(tj_bits.y); }
+  let u = tj_exp(x);
+  if (u == 1.0) { return x; }
+  let um = u - 1.0;
+  if (um == -1.0) { return -1.0; }
+  return um * (x / tj_log(u));
+}
+fn tj_tanh(x: f32) -> f32 {
+  let a = abs(x);
+  if (a < 0.625) {
+    let z = x * x;
+    return x + x * z * ((((-5.70498872745e-3 * z + 2.06390887954e-2) * z - 5.37397155531e-2) * z + 1.33314422036e-1) * z - 3.33332819422e-1);
+  }
+  if (a > 9.0) { return sign(x); }
+  return sign(x) * (1.0 - 2.0 / (tj_exp(2.0 * a) + 1.0));
+}
+fn tj_sinh(x: f32) -> f32 {
+  let a = abs(x);
+  if (a <= 1.0) {
+    let z = x * x;
+    return ((2.03721912945e-4 * z + 8.33028376239e-3) * z + 1.66667160211e-1) * z * x + x;
+  }
+  var s: f32;
+  if (a > 80.0) { let e = tj_exp(0.5 * a); s = 0.5 * e * e; } else { let e = tj_exp(a); s = 0.5 * e - 0.5 / e; }
+  return select(s, -s, x < 0.0);
+}
+fn tj_cosh(x: f32) -> f32 {
+  let a = abs(x);
+  if (a > 80.0) { let e = tj_exp(0.5 * a); return 0.5 * e * e; }
+  let e = tj_exp(a);
+  return 0.5 * e + 0.5 / e;
+}
+fn tj_sincos(x: f32, cosine: bool) -> f32 {
+  // (beyond 8192 the three-part reduction is no longer exact: WGSL's own functions)
+  if (abs(x) > 8192.0) { return select(sin(x), cos(x), cosine); }
+  let n = round(x * 0.636619772367581343);
+  let r = ((x - n * 1.5703125) - n * 4.837512969970703125e-4) - n * 7.54978995489188216e-8;
+  let z = r * r;
+  let s = ((-1.9515295891e-4 * z + 8.3321608736e-3) * z - 1.6666654611e-1) * z * r + r;
+  let c = ((2.443315711809948e-5 * z - 1.388731625493765e-3) * z + 4.166664568298827e-2) * z * z + (1.0 - 0.5 * z);
+  var q = n + select(0.0, 1.0, cosine);
+  q = q - 4.0 * floor(q * 0.25);
+  var v = select(s, c, q == 1.0 || q == 3.0);
+  if (q >= 2.0) { v = -v; }
+  if (!cosine && x == 0.0) { return x; }
+  return v;
+}
+fn tj_asin(x: f32) -> f32 {
+  let a = abs(x);
+  if (a > 1.0) { return bitcast<f32>(tj_bits.x); }
+  let big = a > 0.5;
+  var z = a * a;
+  var t = a;
+  if (big) { z = 0.5 * (1.0 - a); t = sqrt(z); }
+  var p = ((((4.2163199048e-2 * z + 2.4181311049e-2) * z + 4.5470025998e-2) * z + 7.4953002686e-2) * z + 1.6666752422e-1) * z * t + t;
+  if (big) { p = 1.5707963267948966 - (p + p); }
+  return select(p, -p, x < 0.0);
+}
+fn tj_acos(x: f32) -> f32 {
+  if (x < -0.5) { return 3.14159265358979 - 2.0 * tj_asin(sqrt(0.5 * (1.0 + x))); }
+  if (x > 0.5) { return 2.0 * tj_asin(sqrt(0.5 * (1.0 - x))); }
+  return 1.5707963267948966 - tj_asin(x);
+}
+fn tj_atan(x0: f32) -> f32 {
+  var x = abs(x0);
+  var y = 0.0;
+  if (x > 2.414213562373095) { y = 1.5707963267948966; x = -1.0 / x; }
+  else if (x > 0.4142135623730950) { y = 0.7853981633974483; x = (x - 1.0) / (x + 1.0); }
+  let z = x * x;
+  y = y + (((((8.05374449538e-2 * z - 1.38776856032e-1) * z + 1.99777106478e-1) * z - 3.33329491539e-1) * z * x) + x);
+  return select(y, -y, x0 < 0.0);
+}
+fn tj_atan2(y: f32, x: f32) -> f32 {
+  let neg = (bitcast<u32>(y) >> 31u) == 1u;
+  if (x == 0.0) { if (y == 0.0) { return y; } return select(1.5707963267948966, -1.5707963267948966, y < 0.0); }
+  if (y == 0.0) { return select(y, select(3.14159265358979, -3.14159265358979, neg), x < 0.0); }
+  let z = tj_atan(y / x);
+  if (x < 0.0) { return select(z + 3.14159265358979, z - 3.14159265358979, y < 0.0); }
+  return z;
+}
+fn tj_hypot(a: f32, b: f32) -> f32 {
+  let x = abs(a);
+  let y = abs(b);
+  let m = max(x, y);
+  if (m == 0.0) { return 0.0; }
+  let p = min(x, y) / m;
+  return m * sqrt(1.0 + p * p);
+}
+`;
+
+const f32Lit = (c: number): string => {
+  const x = Math.fround(c);
+  if (!Number.isFinite(x)) return `bitcast<f32>(tj_bits.${Number.isNaN(x) ? "x" : x > 0 ? "y" : "z"})`;
+  return `bitcast<f32>(0x${new Uint32Array(new Float32Array([x]).buffer)[0].toString(16)}u)`;
+};
+
+const asF32 = (v: string, k: Kind | "const") => (k === "bool" ? `select(0.0, 1.0, ${v})` : v);
+const asBool = (v: string, k: Kind | "const") => (k === "bool" ? v : `(${v} != 0.0)`);
+
+/** The kinds of a program's values: the result kind per op (and a clear error for what is not rendered). */
+export function kinds(p: Program, inputs: readonly Kind[]): Kind[] {
+  const ks: Kind[] = inputs.slice();
+  for (const [name, ...args] of p.ops) {
+    const rule = WGSL_OPS[name];
+    if (!rule) throw new Error(`tsjax: WebGPU: no WGSL rule for op '${name}'`);
+    if (args.length !== rule.arity) throw new Error(`tsjax: WebGPU: '${name}' takes ${rule.arity} operands, the program gives ${args.length}`);
+    const ak = args.map((a) => (typeof a === "object" ? "const" : ks[a]));
+    ks.push(resultKind(name, rule, ak));
+  }
+  return ks;
+}
+
+function resultKind(name: string, rule: WgslOp, ak: readonly (Kind | "const")[]): Kind {
+  switch (rule.promote) {
+    case "compare":
+    case "logical":
+      return "bool";
+    case "where":
+      return ak[1] === "bool" && ak[2] === "bool" ? "bool" : "f32";
+    case "inexact":
+      return "f32";
+    case "same": {
+      if (ak.includes("f32")) return "f32";
+      // only bools: JAX's bool form, or int32 (a weak number with a bool: not rendered)
+      if (ak.every((k) => k === "bool") && rule.b) return "bool";
+      throw new Error(`tsjax: WebGPU: '${name}' of bool operands ${ak.includes("const") ? "and a number " : ""}makes an int32 or is refused by JAX; integer kernels are not rendered`);
+    }
+  }
+}
+
+/** WGSL for input k at element index `i` (a u32 expression) in a kernel of output shape `shape`. */
+function readInput(k: number, x: Input, shape: readonly number[]): string {
+  const load = (ix: string) => (x.kind === "bool" ? `(in${k}[${ix}] != 0u)` : `in${k}[${ix}]`);
+  if (x.map === "v") return load("i");
+  if (x.map === "u") return `tj_sc[${k}]`;
+  const strides = x.map;
+  if (strides.every((s) => s === 0)) return load("0u");
+  // the output's index digits, innermost first, weighted by the input's strides
+  const terms: string[] = [];
+  let div = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const D = shape[d];
+    if (strides[d] !== 0 && D > 1) {
+      const digit = div === 1 ? `i % ${D}u` : `(i / ${div}u) % ${D}u`;
+      terms.push(d === 0 ? `(${div === 1 ? "i" : `i / ${div}u`}) * ${strides[d]}u` : `(${digit}) * ${strides[d]}u`);
+    }
+    div *= D;
+  }
+  return load(terms.length ? terms.join(" + ") : "0u");
+}
+
+/** The chain as a WGSL function `tj_chain(i) -> T`: the program's value at output element i. */
+function chainFn(p: Program, sig: Signature): { code: string; kind: Kind } {
+  const ks = kinds(p, sig.inputs.map((x) => x.kind));
+  const lines: string[] = [];
+  const names: string[] = [];
+  sig.inputs.forEach((x, k) => {
+    lines.push(`  let x${k} = ${readInput(k, x, sig.shape)};`);
+    names.push(`x${k}`);
+  });
+  p.ops.forEach(([name, ...args], j) => {
+    const rule = WGSL_OPS[name];
+    const out = ks[p.in + j];
+    const ak = args.map((a) => (typeof a === "object" ? "const" : ks[a]));
+    const val = (a: number | { c: number }) => (typeof a === "object" ? f32Lit(a.c) : names[a]);
+    let expr: string;
+    if (rule.promote === "logical") expr = rule.f(...args.map((a, m) => asBool(val(a), ak[m])));
+    else if (rule.promote === "where") {
+      const c = asBool(val(args[0]), ak[0]);
+      expr = out === "bool" ? rule.f(c, val(args[1]), val(args[2])) : rule.f(c, asF32(val(args[1]), ak[1]), asF32(val(args[2]), ak[2]));
+    } else if (out === "bool" && rule.b) expr = rule.b(...args.map(val));
+    else expr = rule.f(...args.map((a, m) => asF32(val(a), ak[m])));
+    lines.push(`  let t${j} = ${expr};`);
+    names.push(`t${j}`);
+  });
+  const kind = ks[ks.length - 1];
+  const code = `fn tj_chain(i: u32) -> ${kind === "bool" ? "bool" : "f32"} {\n${lines.join("\n")}\n  return ${names[names.length - 1]};\n}`;
+  return { code, kind };
+}
+
+/** Threads a workgroup in the elementwise and reduction kernels. */
+export const WG = 256;
+/** Elements one reduction workgroup sums (each thread WG apart, REDUCE_ITEMS of them). */
+export const REDUCE_ITEMS = 8;
+export const REDUCE_BLOCK = WG * REDUCE_ITEMS;
+
+/** Workgroups in x and y for `groups` workgroups (x at most `maxX`). */
+export function grid(groups: number, maxX: number): [number, number] {
+  const x = Math.max(1, Math.min(groups, maxX));
+  return [x, Math.max(1, Math.ceil(groups / x))];
+}
+
+function bindings(sig: Signature): string[] {
+  const out: string[] = [];
+  sig.inputs.forEach((x, k) => x.map !== "u" && out.push(`@group(0) @binding(${k}) var<storage, read> in${k}: array<${x.kind === "bool" ? "u32" : "f32"}>;`));
+  if (sig.inputs.some((x) => x.map === "u")) out.push(`@group(0) @binding(${sig.inputs.length + 1}) var<storage, read> tj_sc: array<f32>;`);
+  return out;
+}
+
+/**
+ * The elementwise kernel: out[i] = the chain at i, for i < n; bindings in0… (0..in-1, scalars
+ * excepted), out at `in`, the call's scalars at in+1. `gx` is the dispatch's x size.
+ */
+export function elementwiseKernel(p: Program, sig: Signature, gx: number): { code: string; kind: Kind } {
+  const n = sig.shape.reduce((a, b) => a * b, 1);
+  const { code: chain, kind } = chainFn(p, sig);
+  const code = [
+    ...bindings(sig),
+    `@group(0) @binding(${p.in}) var<storage, read_write> tj_out: array<${kind === "bool" ? "u32" : "f32"}>;`,
+    PRELUDE,
+    chain,
+    `@compute @workgroup_size(${WG})`,
+    `fn main(@builtin(global_invocation_id) g: vec3u) {`,
+    `  let i = g.x + g.y * ${gx * WG}u;`,
+    USE_ZERO,
+    `  if (i >= ${n}u) { return; }`,
+    kind === "bool" ? `  tj_out[i] = select(0u, 1u, tj_chain(i));` : `  tj_out[i] = tj_chain(i);`,
+    `}`,
+  ].join("\n");
+  return { code, kind };
+}
+
+/**
+ * Double-float32 sums (a value as an unevaluated hi + lo pair, added by two-sums), so a
+ * reduction carries about 44 bits, not 24, through its tree.
+ */
+const DOUBLE_F32 = `
+fn tj_dadd(a: vec2f, b: vec2f) -> vec2f {
+  let s = tj_two_sum(a.x, b.x);
+  let t = tj_two_sum(a.y, b.y);
+  let u = tj_two_sum(s.x, s.y + t.x);
+  return tj_two_sum(u.x, u.y + t.y);
+}
+var<workgroup> tj_part: array<vec2f, ${WG}>;
+fn tj_tree(t: u32, v: vec2f) -> vec2f {
+  tj_part[t] = v;
+  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
+    if (t < s) { tj_part[t] = tj_dadd(tj_part[t], tj_part[t + s]); }
+    workgroupBarrier();
+  }
+  return tj_part[0];
+}
+`;
+
+/**
+ * The first pass of a program ending in a whole-array sum/mean: each workgroup sums REDUCE_BLOCK
+ * of the chain's values (never stored) by a workgroup tree, in double-float32, into partials[w].
+ */
+export function reduceChainKernel(p: Program, sig: Signature, gx: number): string {
+  const n = sig.shape.reduce((a, b) => a * b, 1);
+  const { code: chain, kind } = chainFn(p, sig);
+  const value = kind === "bool" ? "select(0.0, 1.0, tj_chain(i))" : "tj_chain(i)";
+  return [
+    ...bindings(sig),
+    `@group(0) @binding(${p.in}) var<storage, read_write> tj_out: array<vec2f>;`,
+    PRELUDE,
+    DOUBLE_F32,
+    chain,
+    `@compute @workgroup_size(${WG})`,
+    `fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_index) t: u32) {`,
+    USE_ZERO,
+    `  let wg = w.x + w.y * ${gx}u;`,
+    `  var acc = vec2f(0.0, 0.0);`,
+    `  for (var j = 0u; j < ${REDUCE_ITEMS}u; j++) {`,
+    `    let i = wg * ${REDUCE_BLOCK}u + j * ${WG}u + t;`,
+    `    if (i < ${n}u) { acc = tj_dadd(acc, vec2f(${value}, 0.0)); }`,
+    `  }`,
+    `  let s = tj_tree(t, acc);`,
+    `  if (t == 0u) { tj_out[wg] = s; }`,
+    `}`,
+  ].join("\n");
+}
+
+/** A further pass: m double-float32 partials summed REDUCE_BLOCK at a time into ⌈m / REDUCE_BLOCK⌉. */
+export function reducePartialsKernel(m: number, gx: number): string {
+  return [
+    `@group(0) @binding(0) var<storage, read> tj_in: array<vec2f>;`,
+    `@group(0) @binding(1) var<storage, read_write> tj_out: array<vec2f>;`,
+    EFT,
+    DOUBLE_F32,
+    `@compute @workgroup_size(${WG})`,
+    `fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_index) t: u32) {`,
+    USE_ZERO,
+    `  let wg = w.x + w.y * ${gx}u;`,
+    `  var acc = vec2f(0.0, 0.0);`,
+    `  for (var j = 0u; j < ${REDUCE_ITEMS}u; j++) {`,
+    `    let i = wg * ${REDUCE_BLOCK}u + j * ${WG}u + t;`,
+    `    if (i < ${m}u) { acc = tj_dadd(acc, tj_in[i]); }`,
+    `  }`,
+    `  let s = tj_tree(t, acc);`,
+    `  if (t == 0u) { tj_out[wg] = s; }`,
+    `}`,
+  ].join("\n");
+}
+
+/** The last step: the double-float32 total rounded to float32 (a mean: divided by n first, in double-float32). */
+export function reduceFinishKernel(reduce: "sum" | "mean", n: number): string {
+  const body =
+    reduce === "sum"
+      ? `  tj_out[0] = s.x + s.y;`
+      : [
+          // q + (s − q·n)/n, with q·n exact (two_prod) and n itself as float32 hi + lo
+          `  let nf = ${f32Lit(n)};`,
+          `  let nl = ${f32Lit(n - Math.fround(n))};`,
+          `  let q = s.x / nf;`,
+          `  let qn = tj_two_prod(q, nf);`,
+          `  let r = (((s.x - qn.x) - qn.y) + s.y) - q * nl;`,
+          `  tj_out[0] = q + r / nf;`,
+        ].join("\n");
+  return [
+    `@group(0) @binding(0) var<storage, read> tj_in: array<vec2f>;`,
+    `@group(0) @binding(1) var<storage, read_write> tj_out: array<f32>;`,
+    EFT,
+    `@compute @workgroup_size(1)`,
+    `fn main() {`,
+    USE_ZERO,
+    `  let s = tj_in[0];`,
+    body,
+    `}`,
+  ].join("\n");
+}
+
+/** Tile sizes of the matrix product: a workgroup computes TILE×TILE of C, TK steps of k at a time. */
+export const TILE = 64;
+export const TK = 16;
+const PER = TILE / 16;
+
+/**
+ * C (M×N) = op(A)·op(B) with workgroup shared memory: 16×16 threads, each PER×PER elements of a
+ * TILE×TILE block (rows and columns 16 apart, so neighbours read neighbours), A and B staged TK
+ * steps of k at a time. A is stored M×K, or K×M with transA (Aᵀ read in place, as the matmul
+ * adjoints' Aᵀ·G); B K×N, or N×K with transB (G·Bᵀ). Each element sums its K products in order
+ * in float32. Bindings: A 0, B 1, C 2, the sizes (M, K, N) 3: one pipeline serves every shape.
+ */
+export function matmulKernel(transA: boolean, transB: boolean): string {
+  const [M, K, N] = ["tj_M", "tj_K", "tj_N"];
+  const aAt = transA ? `(k0 + kk) * ${M} + row` : `row * ${K} + k0 + kk`;
+  const bAt = transB ? `col * ${K} + k0 + kk` : `(k0 + kk) * ${N} + col`;
+  const acc = Array.from({ length: PER * PER }, (_, q) => `  var c${q} = 0.0;`).join("\n");
+  const fmas: string[] = [];
+  for (let r = 0; r < PER; r++) fmas.push(`      let a${r} = tj_a[kk * ${TILE}u + ty + ${16 * r}u];`);
+  for (let c = 0; c < PER; c++) fmas.push(`      let b${c} = tj_b[kk * ${TILE}u + tx + ${16 * c}u];`);
+  for (let r = 0; r < PER; r++) for (let c = 0; c < PER; c++) fmas.push(`      c${r * PER + c} = c${r * PER + c} + a${r} * b${c};`);
+  const stores: string[] = [];
+  for (let r = 0; r < PER; r++)
+    for (let c = 0; c < PER; c++)
+      stores.push(`  { let row = m0 + ty + ${16 * r}u; let col = n0 + tx + ${16 * c}u; if (row < ${M} && col < ${N}) { tj_c[row * ${N} + col] = c${r * PER + c}; } }`);
+  return [
+    `@group(0) @binding(0) var<storage, read> tj_A: array<f32>;`,
+    `@group(0) @binding(1) var<storage, read> tj_B: array<f32>;`,
+    `@group(0) @binding(2) var<storage, read_write> tj_c: array<f32>;`,
+    `@group(0) @binding(3) var<uniform> tj_dims: vec4u;`,
+    `var<workgroup> tj_a: array<f32, ${TK * TILE}>;`,
+    `var<workgroup> tj_b: array<f32, ${TK * TILE}>;`,
+    `@compute @workgroup_size(16, 16)`,
+    `fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_id) l: vec3u, @builtin(local_invocation_index) t: u32) {`,
+    `  let tx = l.x;`,
+    `  let ty = l.y;`,
+    `  let m0 = w.y * ${TILE}u;`,
+    `  let n0 = w.x * ${TILE}u;`,
+    `  let tj_M = tj_dims.x;`,
+    `  let tj_K = tj_dims.y;`,
+    `  let tj_N = tj_dims.z;`,
+    acc,
+    `  for (var k0 = 0u; k0 < ${K}; k0 += ${TK}u) {`,
+    `    for (var e = 0u; e < ${(TK * TILE) / 256}u; e++) {`,
+    `      let idx = t + e * 256u;`,
+    `      let kk = idx / ${TILE}u;`,
+    `      let mm = idx % ${TILE}u;`,
+    `      { let row = m0 + mm; tj_a[idx] = select(0.0, tj_A[min(${aAt}, ${M} * ${K} - 1u)], row < ${M} && k0 + kk < ${K}); }`,
+    `      { let col = n0 + mm; tj_b[idx] = select(0.0, tj_B[min(${bAt}, ${K} * ${N} - 1u)], col < ${N} && k0 + kk < ${K}); }`,
+    `    }`,
+    `    workgroupBarrier();`,
+    `    for (var kk = 0u; kk < ${TK}u; kk++) {`,
+    ...fmas,
+    `    }`,
+    `    workgroupBarrier();`,
+    `  }`,
+    ...stores,
+    `}`,
+  ].join("\n");
+}

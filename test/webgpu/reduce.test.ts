@@ -1,0 +1,65 @@
+// Programs ending in a whole-array sum or mean on the GPU: a workgroup tree of double-float32
+// partial sums (wgsl.ts), tested against the exact (float64) sum of the chain's values. The
+// bound: |result − S| ≤ ½ ulp(S) + 2⁻⁴⁰·Σ|v| (one float32 rounding of the exact sum, plus the
+// double-float32 tree's error), no larger than the CPU kernel's n·2⁻⁵³·Σ|v| + one rounding from
+// n ≥ 2¹³ on; a float32 tree would be off by up to log₂(n)·2⁻²⁴·Σ|v|.
+import { expect, it } from "vitest";
+import { NDArray } from "../../runtime/array.js";
+import { fused } from "../../runtime/jit/fused.js";
+import { fusedGpu } from "../../runtime/webgpu/run.js";
+import { gpu, gpuSuite, randoms, ulp32 } from "./gpu.js";
+
+const arr = (d: Float32Array, shape: number[] = [d.length]) => new NDArray(d, shape, "float32");
+
+/** The float64 sum of v and of |v|. */
+function exact(v: ArrayLike<number>): [number, number] {
+  let s = 0, a = 0;
+  for (let i = 0; i < v.length; i++) (s += v[i]), (a += Math.abs(v[i]));
+  return [s, a];
+}
+
+const within = (r: number, S: number, abs: number) => Math.abs(r - S) <= ulp32(S) / 2 + 2 ** -40 * abs;
+
+gpuSuite("WebGPU fused reductions", () => {
+  for (const n of [1, 7, 2048, 2049, 300_000, 4_200_000])
+    it(`sum(square(x − y)) of ${n} elements is within the bound of the float64 sum`, async () => {
+      const x = arr(randoms(n, -3, 3, 1)), y = arr(randoms(n, -1, 1, 2));
+      const src = JSON.stringify({ in: 2, ops: [["subtract", 0, 1], ["square", 2]], reduce: "sum" });
+      const r = await fusedGpu(gpu(), src, x, y).read();
+      expect(r.shape).toEqual([]);
+      // the chain's float32 values (bit-equal on both devices), summed exactly
+      const v = new Float32Array(n).map((_, i) => Math.fround(Math.fround(x.data[i] - y.data[i]) ** 2));
+      const [S, A] = exact(v);
+      expect(within(r.data[0], S, A)).toBe(true);
+      // and the CPU kernel's sum, within the same distance of S
+      if (n >= 2048) expect(within(fused(src, x, y).data[0] as number, S, A)).toBe(true);
+    });
+
+  it("keeps the digits a float32 tree loses: large terms that cancel, small ones that stay", async () => {
+    const n = 1 << 20;
+    const d = new Float32Array(n);
+    for (let i = 0; i < n; i++) d[i] = i % 2 === 0 ? 4096 + (i % 7) : -(4096 + ((i - 1) % 7)) + 2 ** -10;
+    const r = await fusedGpu(gpu(), JSON.stringify({ in: 1, ops: [["multiply", 0, { c: 1 }]], reduce: "sum" }), arr(d)).read();
+    const [S] = exact(d);
+    expect(S).toBe((n / 2) * 2 ** -10);
+    expect(r.data[0]).toBe(Math.fround(S));
+  });
+
+  it("mean divides the double-float32 sum by n, rounded once", async () => {
+    for (const n of [3, 5000, 123_457]) {
+      const x = arr(randoms(n, -1, 2, 3 + n));
+      const r = await fusedGpu(gpu(), JSON.stringify({ in: 1, ops: [["abs", 0]], reduce: "mean" }), x).read();
+      const [S, A] = exact(Array.from(x.data, Math.abs));
+      expect(Math.abs(r.data[0] - S / n)).toBeLessThanOrEqual(ulp32(S / n) / 2 + (2 ** -40 * A) / n + ulp32(S / n) * 2 ** -20);
+    }
+  });
+
+  it("a chain with transcendental ops and a broadcast bias, reduced", async () => {
+    const x = arr(randoms(4096 * 8, -2, 2, 4), [4096, 8]);
+    const b = arr(randoms(8, -1, 1, 5), [8]);
+    const src = JSON.stringify({ in: 2, ops: [["add", 0, 1], ["tanh", 2]], reduce: "sum" });
+    const [r, c] = [(await fusedGpu(gpu(), src, x, b).read()).data[0], fused(src, x, b).data[0] as number];
+    // (tanh within 1 ulp of the CPU's on each element: |Δ| ≤ Σ ulp(tanh) ≤ n·2⁻²³ plus the sums' bounds)
+    expect(Math.abs(r - c)).toBeLessThanOrEqual(4096 * 8 * 2 ** -23 + ulp32(c));
+  });
+});
