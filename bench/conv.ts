@@ -8,7 +8,7 @@
 //
 // Built through the tsjax rollup plugin like the others, then run:
 //   npm run build && (cd bench && npm ci) && node node_modules/rollup/dist/bin/rollup -c bench/rollup.config.mjs
-//   node bench/dist/conv.mjs [--quick] [--json FILE]
+//   node bench/dist/conv.mjs [--quick] [--json FILE] [--no-peers]
 // Every call reads its result back: the first and last elements of each result (the same
 // elements in NCHW and NHWC), checked against tsjax's within 1e-3.
 
@@ -18,6 +18,7 @@ import { writeFileSync } from "node:fs";
 import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, xorshift, loadTfWasm, skipReason, loadJaxWasm } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 9, quick: 3 });
+const NO_PEERS = process.argv.includes("--no-peers");
 
 interface Shape {
   label: string;
@@ -76,6 +77,7 @@ SHAPES.forEach((s, i) => {
 
 let jaxVersion = "not loaded";
 try {
+  if (NO_PEERS) throw new Error("--no-peers");
   const peer = await loadJaxWasm(import.meta.url);
   const jax: Any = peer.jax;
   jaxVersion = peer.version;
@@ -96,6 +98,7 @@ try {
 
 let tfVersion = "not loaded";
 try {
+  if (NO_PEERS) throw new Error("--no-peers");
   const { tf, version } = await loadTfWasm(import.meta.url);
   tfVersion = version;
   const gT = tf.grads((x: Any, w: Any) => tf.sum(tf.conv2d(x, w, 1, "same")));

@@ -1,15 +1,15 @@
 // The convolution and its two adjoints as float32 matrix products on the kernel machine
-// (runtime/jit/matmul.ts: WebAssembly SIMD, rows split between the threads). The rows of every
-// product are output positions, all images of a batch element together (so one product covers
-// the batch and parallelises whatever the channel counts), in slices of at most SLICE_FLOATS of
-// columns. Per batch element, feature group and slice:
-//   convolution       out  [rows × O/G]   = colsᵀ · W_gᵀ   (cols: im2col, [C/G·K × rows])
+// (runtime/jit/matmul.ts: WebAssembly SIMD, rows split between the threads). One product covers
+// all images of a batch element (their output positions side by side), in slices of at most
+// SLICE_FLOATS of columns. Per batch element, feature group and slice:
+//   convolution       out  [rows × O/G]   = colsᵀ · W_gᵀ   (cols: im2col, [C/G·K × rows]), then
+//                     transposed; or, with few columns a row, outᵀ = W_g · cols (no transpose)
 //   lhs cotangent     gcᵀ  [rows × C/G·K] = ctᵀ · W_g      then col2im (float64 sums)
 //   rhs cotangent     dWᵀ  [C/G·K × O/G]  = cols · ctᵀ     added over slices (float64 sums)
-// with ct the cotangent gathered as [O/G × rows]. Every matrix the kernel reads is stored the way
-// its layout is cheapest to write (transA/transB say which way round). Each product sums in
-// float32 (the bound is in DESIGN.md, "Numerics"); smaller or channel-thin convolutions keep
-// conv.ts's float64 loops.
+// with rows the output positions and ct the cotangent gathered as [O/G × rows]. Every matrix the
+// kernel reads is stored the way its layout is cheapest to write (transA/transB say which way
+// round). Each product sums in float32 (the bound is in DESIGN.md, "Numerics"); smaller or
+// channel-thin convolutions keep conv.ts's float64 loops.
 
 import { gemmWasm, WASM_MIN_WORK } from "../jit/matmul.js";
 import { machine } from "../jit/machine.js";
@@ -55,6 +55,9 @@ function gemm(A: Float32Array, aOff: number, B: Float32Array, bOff: number, M: n
     arenaRelease(token);
   }
 }
+
+/** The data as an ordinary array: jit'd code's values may be views of the shared kernel memory, which im2col would read element by element. */
+const plain = (d: Float32Array): Float32Array => (typeof SharedArrayBuffer !== "undefined" && d.buffer instanceof SharedArrayBuffer ? d.slice() : d);
 
 /**
  * cols[(c·K + j)·R + row] for the rows [r0, r1) (R of them) of batch element b's group grp: the
@@ -136,8 +139,9 @@ function transposeOut(y: Float32Array, s: number, ys: number, out: Float32Array,
 const BY_CHANNEL_MAX_COLS = 64;
 
 /** The convolution: out (shaped g.out) = lhs ⊛ rhs. */
-export function convGemm(g: Geometry, xd: Float32Array, wd: Float32Array, out: Float32Array): void {
+export function convGemm(g: Geometry, x: Float32Array, wd: Float32Array, out: Float32Array): void {
   const { N, O, G, Cg, K, P } = g;
+  const xd = plain(x);
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK);
   const cols = new Float32Array(CK * S);
@@ -193,8 +197,9 @@ export function convTLhsGemm(g: Geometry, cd: Float32Array, wd: Float32Array, ac
 }
 
 /** The rhs cotangent, added into acc (shaped [...lead, O, C/G, ...ks]). */
-export function convTRhsGemm(g: Geometry, cd: Float32Array, xd: Float32Array, acc: Float64Array): void {
+export function convTRhsGemm(g: Geometry, cd: Float32Array, x: Float32Array, acc: Float64Array): void {
   const { N, O, G, Cg, K, P } = g;
+  const xd = plain(x);
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
   const cols = new Float32Array(CK * S), ctg = new Float32Array(Og * S);

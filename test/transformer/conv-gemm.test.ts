@@ -92,8 +92,10 @@ const OPTIONS: [string, Spec][] = [
 describe("convolutions on the matmul kernel", () => {
   TILES.forEach(([name, s], i) => it(`tile edges: ${name}`, () => checkSpec(s, 10 * i + 1)));
   OPTIONS.forEach(([name, s], i) => it(name, () => checkSpec(s, 100 + 10 * i)));
-  it("in slices of output positions (a slice ends inside an image), 4 output channels", () => {
+  it("in slices of output positions (a slice ends inside an image), 4 output channels, both ways round", () => {
     checkSpec({ x: [2, 1, 512, 512], w: [4, 1, 3, 3], strides: [1, 1], padding: "SAME" }, 7);
+    // (72 columns a row: the convolution's product by output position, then transposed)
+    checkSpec({ x: [2, 8, 180, 180], w: [4, 8, 3, 3], strides: [1, 1], padding: "SAME" }, 8);
   });
   it("tiny, channel-thin and empty convolutions keep the float64 loops", () => {
     const path = (x: number[], w: number[], opts: ConvOpts = {}) => gemmPath(convGeometry(x, w, [1, 1], "SAME", opts, 0), new Float32Array(1));
