@@ -17,3 +17,4 @@ export * as scipySpecial from "./scipy-special.js";
 export { grad, valueAndGrad, jit, jvp, vjp, linearize, jacfwd, jacrev, hessian, vmap, stopGradient, customVjp, customJvp, checkpoint } from "./transforms.js";
 export type { GradOptions, JacOptions, JitOptions, Cotangent, GradResult, ValueAndGradResult, Tangent, Tangents, Jacobian } from "./transforms.js";
 export { pyrepr } from "./pyrepr.js";
+export { devices, type DeviceName } from "./webgpu/device.js";

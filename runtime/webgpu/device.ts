@@ -30,7 +30,7 @@ async function findGpu(): Promise<Gpu> {
   try {
     // (a variable specifier: bundlers must not try to resolve the optional package)
     const name = NODE_PACKAGE;
-    mod = (await import(name)) as typeof mod;
+    mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as typeof mod;
   } catch (e) {
     throw new Error(`tsjax: WebGPU is not available in Node: the optional package '${NODE_PACKAGE}' (Dawn) could not be loaded (npm install ${NODE_PACKAGE}): ${(e as Error).message}`);
   }

@@ -3,9 +3,11 @@
 import { expect, it } from "vitest";
 import { devices, noAdapterMessage, NODE_PACKAGE, webgpu } from "../../runtime/webgpu/device.js";
 import { gpu, gpuSuite } from "./gpu.js";
+import * as tsjax from "../../runtime/index.js";
 
-it("devices() lists cpu always", async () => {
+it("devices() lists cpu always; tsjax exports it", async () => {
   expect((await devices())[0]).toBe("cpu");
+  expect(tsjax.devices).toBe(devices);
 });
 
 it("a missing adapter names the Node package and the Vulkan driver it needs", () => {
