@@ -7,6 +7,9 @@ import { NDArray } from "../../runtime/array.js";
 import { fused } from "../../runtime/jit/fused.js";
 import { elementwiseOp } from "../../runtime/numpy/elementwise.js";
 import { fusedGpu, pipelineCount, upload } from "../../runtime/webgpu/run.js";
+import { WGSL_OPS } from "../../runtime/webgpu/wgsl.js";
+import { FUSABLE } from "../../transformer/jit/fuse.js";
+import { PRIMS } from "../../transformer/prims/index.js";
 import { gpu, gpuSuite, randoms, ulp32 } from "./gpu.js";
 
 const N = 1 << 16;
@@ -81,6 +84,13 @@ const ULPS: [string, [number, number][], number, number?][] = [
   ["hypot", [[-100, 100], [-100, 100]], 2],
   ["fma", [[-10, 10], [-10, 10], [-10, 10]], 1],
 ];
+
+it("the WGSL renderer table has a rule for every op the fusion pass puts in a program", () => {
+  const ops = [...FUSABLE].map((p) => PRIMS[p].rt ?? p);
+  expect(ops.filter((op) => !WGSL_OPS[op])).toEqual([]);
+  // (operand counts as the primitives declare them)
+  for (const p of FUSABLE) expect([p, WGSL_OPS[PRIMS[p].rt ?? p].arity]).toEqual([p, PRIMS[p].arity]);
+});
 
 gpuSuite("WebGPU fused elementwise kernels", () => {
   for (const [op, ranges] of EXACT)
