@@ -3,19 +3,27 @@
 // modes, reverse only, or no derivative), batched by vmap, and fused by jit. `npm run api-table`
 // rewrites the README between its markers; test/integration/api-table.test.ts keeps it current.
 
-import type { Tree, Ty, Value } from "./ir.js";
+import type { Tree, Ty, Value, Var } from "./ir.js";
 import { freshVar, leaf, lit } from "./ir.js";
 import { JNP } from "./rules/lowering.js";
 import { PRIMS } from "./prims/index.js";
 import { BATCH } from "./prims/batching.js";
+import type { BatchCx } from "./prims/batching.js";
+import type { Ops } from "./prims/def.js";
 import { FUSABLE } from "./jit/fuse.js";
 
-/** The primitives a lowering rule emits, from a probe call (null: it needs arguments a probe cannot guess). */
-function primsOf(name: string): string[] | null {
-  // (a first argument that is a list of Arrays, or a ComplexPair { real, imag })
-  for (const pair of [false, true])
+/** A probe call's statements, and which variables stand for the Array arguments. */
+interface Probe {
+  stmts: { prim: string; args: readonly Value[]; out: Var }[];
+  inputs: Set<number>;
+}
+
+/** The statements a lowering rule emits, from a probe call (null: it needs arguments a probe cannot guess). */
+function primsOf(name: string): Probe | null {
+  // (a first argument that is an Array, a list of Arrays, or a ComplexPair { real, imag })
+  for (const first of ["arr", "list", "pair"] as const)
     for (let nargs = 1; nargs <= 3; nargs++) {
-      const seen = probe(name, nargs, pair);
+      const seen = probe(name, nargs, first);
       if (seen) return seen;
     }
   return null;
@@ -30,28 +38,42 @@ const PROBES: Readonly<Record<string, { note?: string; calls: readonly (readonly
   "lax.reduceWindow": { note: "(computation `jnp.max`, `jnp.min`, `jnp.sum` or `jnp.mean`; other functions run eagerly)", calls: ["max", "min", "sum", "mean"].map((fn) => ["arr", { fn }, { const: [2, 2] }]) },
   "lax.bitcastConvertType": { calls: [["arr", { const: "int32" }]] },
 };
-const probeValue = (a: ProbeArg): Value => (a === "arr" ? freshVar("x", "arr") : "const" in a ? lit(a.const) : { tag: "ext", name: "jnp", path: [a.fn], ty: "other" });
-
-function probe(name: string, nargs: number, pair = false, given?: readonly ProbeArg[]): string[] | null {
+function probe(name: string, nargs: number, first: "arr" | "list" | "pair", given?: readonly ProbeArg[]): Probe | null {
   const rule = JNP[name];
-  const seen: string[] = [];
+  const seen: Probe = { stmts: [], inputs: new Set() };
+  const input = (n: string) => {
+    const v = freshVar(n, "arr");
+    seen.inputs.add(v.id);
+    return v;
+  };
+  /** The generic probe's arguments: two Arrays, then 1s. */
+  const generic = (i: number): Value => (i === 0 ? input("x") : i === 1 ? input("y") : lit(1));
+  const probeValue = (a: ProbeArg): Value => (a === "arr" ? input("x") : "const" in a ? lit(a.const) : { tag: "ext", name: "jnp", path: [a.fn], ty: "other" });
   const args = given?.map(probeValue);
   try {
     rule(
       {
-        prim: (p: string, _args: Value[], ty?: Ty) => {
-          seen.push(p);
-          return freshVar("t", ty ?? "arr");
+        prim: (p: string, pargs: Value[], ty?: Ty) => {
+          // (an argument the probe did not pass, taken as data: too few arguments, try more)
+          if (p === "array" && pargs[0]?.tag === "const" && pargs[0].value === undefined) throw new Error("missing argument");
+          const out = freshVar("t", ty ?? "arr");
+          seen.stmts.push({ prim: p, args: pargs, out });
+          return out;
         },
-        leaf: (i: number) => (args ? (args[i] ?? lit(undefined)) : i === 0 ? freshVar("x", "arr") : i === 1 ? freshVar("y", "arr") : lit(1)),
+        leaf: (i: number) => (args ? (args[i] ?? lit(undefined)) : generic(i)),
+        // (rules that read their arguments as trees, as the formulas do, see what leaf gives)
         tree: (i: number): Tree<Value> | undefined =>
           args
             ? args[i] && leaf(args[i])
-            : i === 0
-              ? pair
-                ? { kind: "obj", keys: ["imag", "real"], kids: [leaf(freshVar("b", "arr")), leaf(freshVar("a", "arr"))] }
-                : { kind: "tup", kids: [leaf(freshVar("a", "arr")), leaf(freshVar("b", "arr"))] }
-              : undefined,
+            : first === "arr"
+              ? i < nargs
+                ? leaf(generic(i))
+                : undefined
+              : i === 0
+                ? first === "pair"
+                  ? { kind: "obj", keys: ["imag", "real"], kids: [leaf(input("b")), leaf(input("a"))] }
+                  : { kind: "tup", kids: [leaf(input("a")), leaf(input("b"))] }
+                : undefined,
         nargs: args ? args.length : nargs,
         fail: (msg: string) => {
           throw new Error(msg);
@@ -65,8 +87,37 @@ function probe(name: string, nargs: number, pair = false, given?: readonly Probe
   return seen;
 }
 
+/**
+ * Whether vmap batches the probe's statements with its Array arguments mapped: every statement
+ * with a mapped operand needs a batching rule. A rule whose result every example shares (`same`:
+ * a count, a shape; found by running it on placeholder operations) leaves its result unmapped, so
+ * what is computed from it alone, such as an arange of an axis length, needs none. (A rule that
+ * throws on the probe's placeholder arguments, an Array where an axis goes, counts as batching.)
+ */
+function batches(p: Probe): boolean {
+  const mapped = new Set(p.inputs);
+  const o: Ops = new Proxy({} as Ops, { get: () => () => freshVar("b", "arr") });
+  const cx: BatchCx = { o, size: freshVar("n", "num"), rank: () => undefined, fail: (msg: string) => { throw new Error(msg); } };
+  for (const s of p.stmts) {
+    const bd = s.args.map((a) => a?.tag === "var" && mapped.has(a.id));
+    if (!bd.some(Boolean)) continue;
+    const e = BATCH[s.prim];
+    if (!e || !("rule" in e)) return false;
+    let shared = false;
+    try {
+      const r = e.rule(cx, s.args, bd, s.prim);
+      shared = typeof r === "object" && r !== null && "same" in r;
+    } catch {
+      // (see above)
+    }
+    if (!shared) mapped.add(s.out.id);
+  }
+  return true;
+}
+
 /** Primitives that only compute masks, shapes or options (their zero derivative is by design). */
-const cols = (prims: string[]) => {
+const cols = (probe: Probe) => {
+  const prims = probe.stmts.map((s) => s.prim);
   // (no primitive at all: the function returns its input, nn.identity)
   if (prims.length === 0) return { diff: "yes", batch: "yes", fused: "yes" };
   const defs = prims.map((p) => PRIMS[p]);
@@ -75,7 +126,7 @@ const cols = (prims: string[]) => {
   const last = defs[defs.length - 1];
   const constant = real.length === 0 || !last || last.nondiff || last.ty === "other" || (prims[prims.length - 1] === "astype" && prims.slice(0, -1).every((p) => PRIMS[p].nondiff || PRIMS[p].ty === "other"));
   const diff = constant ? "no (constant)" : real.some((d) => !d.vjp && !d.adjoint) ? "no" : real.some((d) => !d.jvp) ? "reverse" : "yes";
-  const batch = prims.every((p) => BATCH[p] && "rule" in BATCH[p]) ? "yes" : "no";
+  const batch = batches(probe) ? "yes" : "no";
   const fused = prims.length > 0 && prims.every((p) => FUSABLE.has(p) || PRIMS[p].ty === "other" || PRIMS[p].nondiff) && prims.some((p) => FUSABLE.has(p)) ? "fused" : "yes";
   return { diff, batch, fused };
 };
@@ -92,7 +143,7 @@ export function apiTable(namespaces: Record<string, readonly string[]>, declared
       const lowered = declared[`${ns}.${name}`] ?? name;
       if (!JNP[lowered]) continue;
       const given = PROBES[lowered];
-      const found = given ? given.calls.map((args) => probe(lowered, args.length, false, args)) : [primsOf(lowered)];
+      const found = given ? given.calls.map((args) => probe(lowered, args.length, "arr", args)) : [primsOf(lowered)];
       if (found.some((p) => !p)) {
         if (given) throw new Error(`api-table: the probe of ${lowered} (PROBES) failed: its lowering changed`);
         continue;

@@ -1,0 +1,89 @@
+// What the README's API table says of vmap, checked by running it: functions of two Arrays whose
+// rows say "yes" (the table's probe calls them with two Arrays) give the loop's values under vmap
+// with both arguments mapped, with one shared, and inside jit.
+import { describe, expect, it } from "vitest";
+import { jit, vmap, nn, numpy as jnp } from "../../runtime/index.js";
+import type { Array } from "../../runtime/index.js";
+
+const seq = (shape: number[], k: number) => jnp.reshape(jnp.sin(jnp.add(jnp.multiply(jnp.arange(shape.reduce((a, b) => a * b, 1)), 0.9), k)), shape);
+const X = seq([3, 4], 1), Y = seq([3, 4], 2), Y3 = seq([3, 3], 4);
+const at = (x: Array, i: number) => jnp.take(x, i, 0);
+type F2 = (a: Array, b: Array) => Array;
+/** vmap over both arguments (`both`), and over the first with the second shared (`shared`), against the loop of f. */
+function likeLoop(f: F2, both: F2, shared: F2, xs: Array, ys: Array) {
+  const n = xs.shape[0];
+  expect(both(xs, ys)).toEqual(jnp.stack(globalThis.Array.from({ length: n }, (_, i) => f(at(xs, i), at(ys, i)))));
+  expect(shared(xs, at(ys, 0))).toEqual(jnp.stack(globalThis.Array.from({ length: n }, (_, i) => f(at(xs, i), at(ys, 0)))));
+}
+
+describe("vmap of the functions the table says batch", () => {
+  it("tensordot, inner, polyadd, polysub, polymul, polyval", () => {
+    {
+      const f = (a: Array, b: Array) => jnp.tensordot(a, b, 1);
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, Y);
+    }
+    {
+      const f = (a: Array, b: Array) => jnp.inner(a, b);
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, Y);
+    }
+    {
+      const f = (a: Array, b: Array) => jnp.polyadd(a, b);
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, seq([3, 2], 3));
+    }
+    {
+      const f = (a: Array, b: Array) => jnp.polysub(a, b);
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, seq([3, 2], 3));
+    }
+    {
+      const f = (a: Array, b: Array) => jnp.polymul(a, b);
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, seq([3, 2], 3));
+    }
+    {
+      const f = (a: Array, b: Array) => jnp.polyval(a, b);
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, Y);
+    }
+  });
+  it("divmod, floatPower, ldexp, logicalXor, isin, append, cross", () => {
+    {
+      const f = (a: Array, b: Array) => jnp.divmod(a, jnp.add(jnp.abs(b), 0.5))[0];
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, Y);
+    }
+    {
+      const f = (a: Array, b: Array) => jnp.divmod(a, jnp.add(jnp.abs(b), 0.5))[1];
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, Y);
+    }
+    {
+      const f = (a: Array, b: Array) => jnp.floatPower(jnp.abs(a), b);
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, Y);
+    }
+    {
+      const f = (a: Array, b: Array) => jnp.ldexp(a, jnp.astype(jnp.multiply(b, 4), "int32"));
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, Y);
+    }
+    {
+      const f = (a: Array, b: Array) => jnp.logicalXor(jnp.greater(a, 0), jnp.greater(b, 0));
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, Y);
+    }
+    {
+      const f = (a: Array, b: Array) => jnp.isin(jnp.round(jnp.multiply(a, 2)), jnp.round(jnp.multiply(b, 2)));
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, Y);
+    }
+    {
+      const f = (a: Array, b: Array) => jnp.append(a, b);
+      likeLoop(f, vmap(f), vmap(f, [0, null]), X, Y);
+    }
+    {
+      const f = (a: Array, b: Array) => jnp.cross(a, b);
+      likeLoop(f, vmap(f), vmap(f, [0, null]), Y3, seq([3, 3], 5));
+    }
+  });
+  it("the same inside jit", () => {
+    const g = (a: Array, b: Array) => jnp.polymul(jnp.multiply(a, jnp.tensordot(a, b, 1)), b);
+    const f = jit((xs: Array, ys: Array) => vmap(g)(xs, ys));
+    expect(f(X, Y)).toEqual(jnp.stack([0, 1, 2].map((i) => g(at(X, i), at(Y, i)))));
+  });
+  it("nn.glu", () => {
+    const f = (a: Array) => nn.glu(a);
+    expect(vmap(f)(X)).toEqual(jnp.stack([0, 1, 2].map((i) => f(at(X, i)))));
+  });
+});
