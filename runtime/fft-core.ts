@@ -1,5 +1,7 @@
 // The numbers behind jnp.fft (runtime/numpy/fft.ts). Every transform runs in float64 (radix-2 Cooley-Tukey for powers of
-// two, Bluestein's chirp-z through a power-of-two FFT for other lengths) and rounds once.
+// two, Bluestein's chirp-z through a power-of-two FFT for other lengths) and rounds once to the
+// parts' dtype: float64 for float64 input (JAX's complex128), float32 for the rest (complex64;
+// JAX has no half-precision complex, so float16 input gives float32 parts).
 //
 // The transformer sees three linear primitives over a packed complex Array (real and imaginary
 // parts stacked on a last axis of 2: `cpack`): `dft` (complex ↔ complex, over some axes), `rdft`
@@ -13,8 +15,9 @@ import type { ArrayLike } from "./array.js";
 import { fmtShape, sizeOf } from "./shape.js";
 import { asArray, astype } from "./numpy/creation.js";
 import { roll } from "./numpy/arrange.js";
+import type { DType } from "./dtype.js";
 
-/** A complex array as two float32 Arrays of one shape, `real + i·imag`. */
+/** A complex array as two float Arrays of one shape and dtype (float32 or float64), `real + i·imag`. */
 export type ComplexPair = {
   real: NDArray;
   imag: NDArray;
@@ -132,11 +135,12 @@ function dft1(re: Float64Array, im: Float64Array, n: number, inverse: boolean): 
 
 // ---- complex values of any shape, in float64 ------------------------------------------------
 
-/** A complex array being transformed: float64 parts, row-major, of `shape`. */
+/** A complex array being transformed: float64 parts, row-major, of `shape`; `dt` the dtype of the parts it rounds to. */
 export interface C64 {
   re: Float64Array;
   im: Float64Array;
   shape: number[];
+  dt: DType;
 }
 
 /** The lines along `axis`: outer count, length, inner stride. */
@@ -201,11 +205,14 @@ export function axesOf(spec: FftSpec, shape: readonly number[], what: string): n
   return out;
 }
 
+/** The dtype of complex parts from an input of dtype d: float64 stays, the rest float32 (complex64). */
+const partDType = (d: DType): DType => (d === "float64" ? "float64" : "float32");
 const f32 = (a: ArrayLike, fn: string, arg: string): NDArray => {
   const x = asArray(a, `jnp.fft.${fn}`);
   if (!(x instanceof NDArray)) fail(fn, `${arg} must be an Array`);
-  return astype(x, "float32");
+  return astype(x, partDType(x.dtype));
 };
+const store = (v: Float64Array, dt: DType): Float32Array | Float64Array => (dt === "float64" ? v : Float32Array.from(v));
 
 /** A ComplexPair as float64 parts (checked: two Arrays of one shape). */
 export function fromPair(fn: string, a: ComplexPair): C64 {
@@ -213,9 +220,10 @@ export function fromPair(fn: string, a: ComplexPair): C64 {
   const re = f32(a.real, fn, "a.real"), im = f32(a.imag, fn, "a.imag");
   if (re.shape.length !== im.shape.length || re.shape.some((d, i) => d !== im.shape[i]))
     fail(fn, `a.real has shape ${fmtShape(re.shape)} but a.imag has shape ${fmtShape(im.shape)}; they must be the same`);
-  return { re: Float64Array.from(re.data as Float32Array), im: Float64Array.from(im.data as Float32Array), shape: [...re.shape] };
+  const dt = re.dtype === "float64" || im.dtype === "float64" ? "float64" : "float32";
+  return { re: Float64Array.from(re.data as Float32Array), im: Float64Array.from(im.data as Float32Array), shape: [...re.shape], dt };
 }
-export const toPair = (z: C64): ComplexPair => ({ real: new NDArray(Float32Array.from(z.re), z.shape, "float32"), imag: new NDArray(Float32Array.from(z.im), z.shape, "float32") });
+export const toPair = (z: C64): ComplexPair => ({ real: new NDArray(store(z.re, z.dt), z.shape, z.dt), imag: new NDArray(store(z.im, z.dt), z.shape, z.dt) });
 
 /** A packed complex Array (last axis: real, imaginary) as float64 parts. */
 function unpack(p: NDArray, fn: string): C64 {
@@ -228,16 +236,16 @@ function unpack(p: NDArray, fn: string): C64 {
     re[i] = d[2 * i];
     im[i] = d[2 * i + 1];
   }
-  return { re, im, shape: x.shape.slice(0, -1) };
+  return { re, im, shape: x.shape.slice(0, -1), dt: x.dtype };
 }
 function pack(z: C64): NDArray {
   const n = z.re.length;
-  const out = new Float32Array(2 * n);
+  const out = z.dt === "float64" ? new Float64Array(2 * n) : new Float32Array(2 * n);
   for (let i = 0; i < n; i++) {
     out[2 * i] = z.re[i];
     out[2 * i + 1] = z.im[i];
   }
-  return new NDArray(out, [...z.shape, 2], "float32");
+  return new NDArray(out, [...z.shape, 2], z.dt);
 }
 
 // ---- the three transforms, on float64 values ------------------------------------------------
@@ -271,7 +279,7 @@ export function rdftC(x: C64, spec: FftSpec, what: string): C64 {
         im[(o * m + k) * inner + i] = sg * w * li[k];
       }
     }
-  return { re, im, shape };
+  return { re, im, shape, dt: x.dt };
 }
 
 /** Frequencies 0..m−1 → real length n: s·Σ_k w_k·Re(c_k e^{+2πijk/n}) (irfft's sum when doubled). */
@@ -293,7 +301,7 @@ export function irdftC(c: C64, n: number, spec: FftSpec, ax: number): C64 {
       dft1(lr, li, n, true);
       for (let j = 0; j < n; j++) re[(o * n + j) * inner + i] = s * lr[j];
     }
-  return { re, im: new Float64Array(re.length), shape };
+  return { re, im: new Float64Array(re.length), shape, dt: c.dt };
 }
 
 /** irfft's output length along the axis: 2(m − 1) for m packed frequencies. */
@@ -303,10 +311,10 @@ export function hermLength(fn: string, c: C64, ax: number): number {
   return 2 * (m - 1);
 }
 
-export const realOf = (z: C64): NDArray => new NDArray(Float32Array.from(z.re), z.shape, "float32");
+export const realOf = (z: C64): NDArray => new NDArray(store(z.re, z.dt), z.shape, z.dt);
 export const realC64 = (fn: string, a: ArrayLike): C64 => {
   const x = f32(a, fn, "a");
-  return { re: Float64Array.from(x.data as Float32Array), im: new Float64Array(x.size), shape: [...x.shape] };
+  return { re: Float64Array.from(x.data as Float32Array), im: new Float64Array(x.size), shape: [...x.shape], dt: x.dtype };
 };
 
 // ---- the primitives generated code calls (transformer/prims/fft.ts) --------------------------
@@ -338,8 +346,9 @@ export function irdft(p: NDArray, like: ArrayLike | null | undefined, spec: FftS
 }
 /** fftshift (or ifftshift when inverse) over spec.axes (null: every axis from `lead` on). */
 export function fftRoll(a: ArrayLike, spec: FftSpec): NDArray {
-  let x = f32(a, spec.fn, "a");
-  // (the rolls are numpy's own definition: half the length, rounded down, forward or back)
+  let x = asArray(a, `jnp.fft.${spec.fn}`);
+  if (!(x instanceof NDArray)) fail(spec.fn, "a must be an Array");
+  // (a roll keeps the dtype, as numpy's and JAX's; the rolls are numpy's own definition: half the length, rounded down, forward or back)
   for (const ax of axesOf(spec, x.shape, "a")) x = roll(x, (spec.inverse ? -1 : 1) * Math.floor(x.shape[ax] / 2), ax);
   return x;
 }

@@ -12,6 +12,7 @@ import { add, multiply } from "../numpy/elementwise.js";
 import { swapaxes, tril, triu } from "../numpy/arrange.js";
 import { choleskyLower as chol } from "../numpy/la.js";
 import { eighV, eighW, luFactors, luPermutation, luPivots, svd as npSvd, triSolve } from "../numpy/decomp.js";
+import { linalgDType } from "../numpy/decomp-kernels.js";
 import type { TriOpts } from "../numpy/decomp.js";
 
 const sym = (a: ArrayLike): NDArray => multiply(add(a, swapaxes(a, -1, -2)), 0.5);
@@ -19,6 +20,7 @@ const mT = (a: ArrayLike): NDArray => swapaxes(a, -1, -2);
 
 /** The Cholesky factor: lower L with L·Lᵀ = a, or upper U = Lᵀ with `upper` (the input symmetrized first, as JAX's). */
 export function cholesky(a: ArrayLike, opts?: { upper?: boolean }): NDArray {
+  linalgDType("cholesky", asArray(a, "cholesky").dtype);
   const L = chol(sym(a));
   return opts?.upper ? mT(L) : L;
 }
@@ -29,7 +31,8 @@ export function cholesky(a: ArrayLike, opts?: { upper?: boolean }): NDArray {
  * sorted (sortEigenvalues: false is accepted and changes nothing).
  */
 export function eigh(x: ArrayLike, opts?: { lower?: boolean; sortEigenvalues?: boolean; symmetrizeInput?: boolean }): [NDArray, NDArray] {
-  const a = astype(asArray(x, "eigh"), "float32");
+  const x0 = asArray(x, "eigh");
+  const a = astype(x0, linalgDType("eigh", x0.dtype));
   const s = opts?.symmetrizeInput === false ? (opts?.lower === false ? add(triu(a), mT(triu(a, 1))) : add(tril(a), mT(tril(a, -1)))) : sym(a);
   return [eighV(s), eighW(s)];
 }

@@ -37,7 +37,8 @@ export interface FormulaOps<V> {
   sign(a: V): V;
   pow(a: V, b: V): V;
   sin(a: V): V;
-  astype(a: V, dtype: string): V;
+  /** a as `dtype`, or cast by a run-time kind (runtime/dtype-cast.ts: "inexact", "compute", or "like" ref's float dtype). */
+  astype(a: V, dtype: string, ref?: V): V;
   sum(a: V, axis: unknown, keepdims: boolean): V;
   max(a: V, axis: unknown, keepdims: boolean): V;
   min(a: V, axis: unknown, keepdims: boolean): V;

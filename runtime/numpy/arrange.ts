@@ -5,12 +5,13 @@
 
 import { NDArray } from "../array.js";
 import type { ArrayLike, Axis } from "../array.js";
-import { alloc } from "../dtype.js";
+import { alloc, toInexact } from "../dtype.js";
 import { fmtShape, normAxes, normAxis, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
 import { concatenate, transpose } from "./shape.js";
 import { where } from "./elementwise.js";
 import { take } from "./indexing.js";
+import { sum } from "./reduce.js";
 
 /** Elements of `a` reversed along `axis` (every axis when null). */
 export function flip(a: ArrayLike, axis?: Axis): NDArray {
@@ -253,26 +254,17 @@ export function diagonalTranspose(g: ArrayLike, x: ArrayLike, offset = 0, axis1 
   const shape = asArray(x).shape;
   const gx = asArray(g, "diagonalTranspose");
   const { at } = diagonalPlan(shape, offset, axis1, axis2);
-  const out = new Float32Array(sizeOf(shape));
+  // (the cotangent's float dtype: float64 gradients stay float64)
+  const dt = toInexact(gx.dtype);
+  const out = alloc(dt, sizeOf(shape));
   for (let i = 0; i < at.length; i++) out[at[i]] += Number(gx.data[i]);
-  return new NDArray(out, shape, "float32");
+  return new NDArray(out, shape, dt);
 }
 /** The sum of a diagonal (numpy.trace). */
 export function trace(a: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): NDArray {
-  const d = diagonal(a, offset, axis1, axis2);
-  return sumLast(d);
+  // (jnp.sum's dtype, as the transformer lowers trace: sum(diagonal, -1))
+  return sum(diagonal(a, offset, axis1, axis2), -1);
 }
-const sumLast = (d: NDArray): NDArray => {
-  const n = d.shape[d.ndim - 1];
-  const m = d.size / Math.max(n, 1);
-  const out = new Float32Array(m);
-  for (let i = 0; i < m; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += Number(d.data[i * n + j]);
-    out[i] = s;
-  }
-  return new NDArray(out, d.shape.slice(0, -1), "float32");
-};
 
 // ---- roll and pad ------------------------------------------------------------------------------------
 

@@ -61,7 +61,11 @@ export const COMPOSITES: Readonly<Record<string, Formula>> = {
   remainder: (o, a, b) => remainderOf(o, a, val(o, b)),
   mod: (o, a, b) => remainderOf(o, a, val(o, b)),
   // 0 below zero, 1 above, h0 otherwise (JAX's form: a NaN gives h0, where NumPy gives NaN)
-  heaviside: (o, x, h0) => o.where(o.less(x, o.c(0)), o.c(0), o.where(o.greater(x, o.c(0)), o.c(1), arg(o, h0, 0.5))),
+  // (in the float dtype of x and h0 together: x + h0 only lends its dtype)
+  heaviside: (o, x, h0) => {
+    const h = arg(o, h0, 0.5);
+    return o.astype(o.where(o.less(x, o.c(0)), o.c(0), o.where(o.greater(x, o.c(0)), o.c(1), h)), "like", o.add(x, h));
+  },
   // sin(πx)/(πx), 1 at 0
   sinc: (o, x) => {
     const px = o.mul(x, o.c(Math.PI));
@@ -110,7 +114,8 @@ export const COMPOSITES: Readonly<Record<string, Formula>> = {
   nanmean: (o, x, axis, opts) => {
     const k = !!(opts as Reduce | undefined)?.keepdims;
     const ok = o.logicalNot(isnanF(o, x));
-    return o.div(o.sum(o.where(ok, x, o.c(0)), axis ?? null, k), o.sum(o.astype(ok, "float32"), axis ?? null, k));
+    // (the count in x's float dtype, as JAX's: float16 counts are rounded to float16)
+    return o.div(o.sum(o.where(ok, x, o.c(0)), axis ?? null, k), o.sum(o.astype(ok, "like", x), axis ?? null, k));
   },
   nanmax: (o, x, axis, opts) => o.max(o.where(isnanF(o, x), o.c(-Infinity), x), axis ?? null, !!(opts as Reduce | undefined)?.keepdims),
   nanmin: (o, x, axis, opts) => o.min(o.where(isnanF(o, x), o.c(Infinity), x), axis ?? null, !!(opts as Reduce | undefined)?.keepdims),

@@ -8,31 +8,48 @@ import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
+import { promoteTypes, toInexact } from "../dtype.js";
+import type { DType } from "../dtype.js";
 
 const EPS32 = 2 ** -23;
+/** The machine epsilon of a result dtype (JAX's default tolerances scale with it). */
+export const epsOf = (d: DType): number => (d === "float64" ? 2 ** -52 : d === "float16" ? 2 ** -10 : EPS32);
 
-export type Mats = { m: number; n: number; batch: number[]; mats: Float64Array[] };
-/** The matrices of a's last two axes as float64 copies (square ones when `square`). */
-export function matrices(op: string, a: ArrayLike, square: boolean, what = "a"): Mats {
-  const x = astype(asArray(a, op), "float32");
+/**
+ * The dtype numpy.linalg computes and returns in: float64 stays float64, integers and bools
+ * become float32, and float16 is refused unless `f16` (JAX's CPU kernels for these are LAPACK's,
+ * which have no half precision; JAX raises too).
+ */
+export function linalgDType(op: string, d: DType, f16 = false): DType {
+  if (d === "float16" && !f16)
+    throw new TypeError(`${op}: float16 input is not supported (as in JAX, whose LAPACK kernels take float32 and float64 only); convert it with astype("float32") first`);
+  return toInexact(d);
+}
+
+export type Mats = { m: number; n: number; batch: number[]; mats: Float64Array[]; dtype: DType };
+/** The matrices of a's last two axes as float64 copies (square ones when `square`), and the dtype results take. */
+export function matrices(op: string, a: ArrayLike, square: boolean, what = "a", f16 = false): Mats {
+  const x0 = asArray(a, op);
+  const dtype = linalgDType(op, x0.dtype, f16);
+  const x = astype(x0, dtype);
   const s = x.shape;
   if (s.length < 2) throw new TypeError(`${op}: ${what} needs at least 2 dimensions (a matrix, or a batch of them), got shape ${fmtShape(s)}`);
   const m = s[s.length - 2], n = s[s.length - 1];
   if (square && m !== n) throw new TypeError(`${op}: ${what} needs square matrices in the last two axes, got shape ${fmtShape(s)}`);
   const batch = s.slice(0, -2);
   const mats = Array.from({ length: sizeOf(batch) }, (_, b) => Float64Array.from(x.data.subarray(b * m * n, (b + 1) * m * n) as Float32Array));
-  return { m, n, batch, mats };
+  return { m, n, batch, mats, dtype };
 }
-/** float64 results, one per matrix, as one float32 Array. */
-function pack(parts: readonly Float64Array[], shape: number[]): NDArray {
+/** float64 results, one per matrix, as one Array of `dtype` (rounded once unless float64). */
+function pack(parts: readonly Float64Array[], shape: number[], dtype: DType): NDArray {
   const size = parts.reduce((s, p) => s + p.length, 0);
-  const out = new Float32Array(size);
+  const out = dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
     at += p.length;
   }
-  return new NDArray(out, shape, "float32");
+  return new NDArray(out, shape, dtype);
 }
 const packInt = (parts: readonly Int32Array[], shape: number[]): NDArray => {
   const out = new Int32Array(parts.reduce((s, p) => s + p.length, 0));
@@ -316,17 +333,17 @@ function triKernel(T: Float64Array, n: number, B: Float64Array, r: number, c: nu
  * results (eigh's w and v, svd's u, s, vt, ...): remembered for the Array object it was computed
  * from while that Array lives, and used only if its values are still the same.
  */
-const MEMO = new WeakMap<object, Map<string, { data: Float32Array; value: unknown }>>();
+const MEMO = new WeakMap<object, Map<string, { data: Float32Array | Float64Array; value: unknown }>>();
 function memo<T>(op: string, a: ArrayLike, square: boolean, key: string, compute: (x: Mats) => T, what = "a"): { x: Mats; value: T } {
   const x = matrices(op, a, square, what);
   if (!(a instanceof NDArray)) return { x, value: compute(x) };
-  const data = astype(a, "float32").data as Float32Array;
+  const data = astype(a, x.dtype).data as Float32Array | Float64Array;
   const per = MEMO.get(a) ?? new Map();
   MEMO.set(a, per);
   const hit = per.get(key);
   if (hit && hit.data.length === data.length && hit.data.every((v: number, i: number) => Object.is(v, data[i]))) return { x, value: hit.value as T };
   const value = compute(x);
-  per.set(key, { data: Float32Array.from(data), value });
+  per.set(key, { data: data.slice(), value });
   return { x, value };
 }
 const eighOf = (a: ArrayLike) => memo("eigh", a, true, "eigh", ({ n, mats }) => mats.map((A) => eighKernel(A, n)));
@@ -337,42 +354,42 @@ const luOf = (a: ArrayLike) => memo("lu", a, false, "lu", ({ m, n, mats }) => ma
 /** The eigenvalues (ascending) of symmetric matrices (the input is taken as symmetric). */
 export function eighW(a: ArrayLike): NDArray {
   const { x, value } = eighOf(a);
-  return pack(value.map((r) => r.w), [...x.batch, x.n]);
+  return pack(value.map((r) => r.w), [...x.batch, x.n], x.dtype);
 }
 /** The eigenvectors (columns) of symmetric matrices. */
 export function eighV(a: ArrayLike): NDArray {
   const { x, value } = eighOf(a);
-  return pack(value.map((r) => r.V), [...x.batch, x.n, x.n]);
+  return pack(value.map((r) => r.V), [...x.batch, x.n, x.n], x.dtype);
 }
 /** The singular values (descending; the same from the full decomposition, when that one is remembered). */
 export function svdS(a: ArrayLike): NDArray {
   const { x, value } = svdOf(a, a instanceof NDArray && !!MEMO.get(a)?.has("svdtrue") && !MEMO.get(a)?.has("svdfalse"));
-  return pack(value.map((r) => r.s), [...x.batch, Math.min(x.m, x.n)]);
+  return pack(value.map((r) => r.s), [...x.batch, Math.min(x.m, x.n)], x.dtype);
 }
 /** svd's u (m×k, or m×m when full). */
 export function svdU(a: ArrayLike, full: boolean): NDArray {
   const { x, value } = svdOf(a, full);
-  return pack(value.map((r) => r.U), [...x.batch, x.m, full ? x.m : Math.min(x.m, x.n)]);
+  return pack(value.map((r) => r.U), [...x.batch, x.m, full ? x.m : Math.min(x.m, x.n)], x.dtype);
 }
 /** svd's vt (k×n, or n×n when full). */
 export function svdVt(a: ArrayLike, full: boolean): NDArray {
   const { x, value } = svdOf(a, full);
-  return pack(value.map((r) => r.Vt), [...x.batch, full ? x.n : Math.min(x.m, x.n), x.n]);
+  return pack(value.map((r) => r.Vt), [...x.batch, full ? x.n : Math.min(x.m, x.n), x.n], x.dtype);
 }
 /** qr's q. */
 export function qrQ(a: ArrayLike, complete_: boolean): NDArray {
   const { x, value } = qrOf(a, complete_);
-  return pack(value.map((r) => r.Q), [...x.batch, x.m, complete_ ? x.m : Math.min(x.m, x.n)]);
+  return pack(value.map((r) => r.Q), [...x.batch, x.m, complete_ ? x.m : Math.min(x.m, x.n)], x.dtype);
 }
 /** qr's r. */
 export function qrR(a: ArrayLike, complete_: boolean): NDArray {
   const { x, value } = qrOf(a, complete_);
-  return pack(value.map((r) => r.R), [...x.batch, complete_ ? x.m : Math.min(x.m, x.n), x.n]);
+  return pack(value.map((r) => r.R), [...x.batch, complete_ ? x.m : Math.min(x.m, x.n), x.n], x.dtype);
 }
 /** lu's packed factors (L's unit diagonal not stored). */
 export function luFactors(a: ArrayLike): NDArray {
   const { x, value } = luOf(a);
-  return pack(value.map((r) => r.lu), [...x.batch, x.m, x.n]);
+  return pack(value.map((r) => r.lu), [...x.batch, x.m, x.n], x.dtype);
 }
 /** lu's pivots (int32, [..., min(m, n)]). */
 export function luPivots(a: ArrayLike): NDArray {
@@ -388,29 +405,31 @@ export function luPermutation(a: ArrayLike): NDArray {
 /** lax.linalg.triangularSolve's kernel: a [..., n, n] triangular, b [..., m, k] with the same batch. */
 export function triSolve(a: ArrayLike, b: ArrayLike, opts?: TriOpts): NDArray {
   const o = opts ?? {};
-  const A = matrices("triangularSolve", a, true);
-  const B = matrices("triangularSolve", b, false, "b");
+  // (JAX's CPU triangular solve falls back to XLA's own for float16, so that is accepted here)
+  const A = matrices("triangularSolve", a, true, "a", true);
+  const B = matrices("triangularSolve", b, false, "b", true);
   const need = o.leftSide ? B.m : B.n;
   if (need !== A.n || fmtShape(A.batch) !== fmtShape(B.batch))
     throw new TypeError(
       `triangularSolve: a of shape ${fmtShape([...A.batch, A.n, A.n])} and b of shape ${fmtShape([...B.batch, B.m, B.n])} do not match ` +
         `(${o.leftSide ? "leftSide: b's rows" : "right side: b's columns"} must be ${A.n}, the batch axes equal)`,
     );
-  return pack(A.mats.map((T, i) => triKernel(T, A.n, B.mats[i], B.m, B.n, o)), [...B.batch, B.m, B.n]);
+  return pack(A.mats.map((T, i) => triKernel(T, A.n, B.mats[i], B.m, B.n, o)), [...B.batch, B.m, B.n], promoteTypes(A.dtype, B.dtype));
 }
 
 /** JAX's cutoffs: pinv's σ > rtol·σ_max (rtol = 10·max(m, n)·eps by default); lstsq's σ >= max(m, n)·eps·σ_max. */
 export type PinvCut = { rtol?: number; lstsq?: boolean };
 /** The pseudo-inverse of each matrix ([..., n, m]) from its SVD. */
 export function pinvOf(a: ArrayLike, cut?: PinvCut): NDArray {
-  const { m, n, batch, mats } = matrices(cut?.lstsq ? "lstsq" : "pinv", a, false);
+  const { m, n, batch, mats, dtype } = matrices(cut?.lstsq ? "lstsq" : "pinv", a, false);
+  const eps = epsOf(dtype);
   const k = Math.min(m, n);
   return pack(
     mats.map((A) => {
       const { U, s, Vt } = svdKernel(A, m, n, false);
       const P = new Float64Array(n * m);
       if (!k) return P;
-      const r = cut?.lstsq ? Math.max(m, n) * EPS32 : cut?.rtol ?? 10 * Math.max(m, n) * EPS32;
+      const r = cut?.lstsq ? Math.max(m, n) * eps : cut?.rtol ?? 10 * Math.max(m, n) * eps;
       const tol = r * s[0];
       for (let q = 0; q < k; q++) {
         if (cut?.lstsq ? !(s[q] >= tol) : !(s[q] > tol)) continue;
@@ -419,16 +438,17 @@ export function pinvOf(a: ArrayLike, cut?: PinvCut): NDArray {
       return P;
     }),
     [...batch, n, m],
+    dtype,
   );
 }
 
 /** The number of singular values above the tolerance (NumPy's and JAX's: σ_max·max(m, n)·eps unless given). */
 export function matrixRank(a: ArrayLike, opts?: { rtol?: number; tol?: number }): NDArray {
-  const { m, n, batch, mats } = matrices("matrixRank", a, false);
+  const { m, n, batch, mats, dtype } = matrices("matrixRank", a, false);
   const out = new Int32Array(mats.length);
   mats.forEach((A, b) => {
     const s = svdKernel(A, m, n, false).s;
-    const tol = opts?.tol ?? (s[0] ?? 0) * (opts?.rtol ?? Math.max(m, n) * EPS32);
+    const tol = opts?.tol ?? (s[0] ?? 0) * (opts?.rtol ?? Math.max(m, n) * epsOf(dtype));
     out[b] = s.filter((v) => v > tol).length;
   });
   return new NDArray(out, batch, "int32");
@@ -467,11 +487,11 @@ function luOperands(op: string, g: ArrayLike, lu: ArrayLike, perm: ArrayLike) {
   const G = matrices(op, g, false), F = matrices(op, lu, false);
   if (G.m !== F.m || G.n !== F.n) throw new TypeError(`lu: the derivative's operand of shape ${fmtShape(asArray(g).shape)} does not match the factors' ${fmtShape(asArray(lu).shape)}`);
   const P = asArray(perm).data as Int32Array;
-  return { m: G.m, n: G.n, batch: G.batch, G: G.mats, F: F.mats, P };
+  return { m: G.m, n: G.n, batch: G.batch, G: G.mats, F: F.mats, P, dtype: promoteTypes(G.dtype, F.dtype) };
 }
 /** The tangent of lu's packed factors. */
 export function luJvp(t: ArrayLike, lu: ArrayLike, perm: ArrayLike): NDArray {
-  const { m, n, batch, G, F, P } = luOperands("lu", t, lu, perm);
+  const { m, n, batch, G, F, P, dtype } = luOperands("lu", t, lu, perm);
   return pack(
     G.map((dA, b) => {
       const { L, U } = luParts(F[b], m, n);
@@ -482,11 +502,12 @@ export function luJvp(t: ArrayLike, lu: ArrayLike, perm: ArrayLike): NDArray {
       return a1.map((v, q) => v + a2[q]);
     }),
     [...batch, m, n],
+    dtype,
   );
 }
 /** The cotangent of lu's input from that of its packed factors. */
 export function luVjp(g: ArrayLike, lu: ArrayLike, perm: ArrayLike): NDArray {
-  const { m, n, batch, G, F, P } = luOperands("lu", g, lu, perm);
+  const { m, n, batch, G, F, P, dtype } = luOperands("lu", g, lu, perm);
   return pack(
     G.map((Gm, b) => {
       const { L, U } = luParts(F[b], m, n);
@@ -499,6 +520,7 @@ export function luVjp(g: ArrayLike, lu: ArrayLike, perm: ArrayLike): NDArray {
       return out;
     }),
     [...batch, m, n],
+    dtype,
   );
 }
 
@@ -512,5 +534,6 @@ export function gradShapeCheck(g: ArrayLike, a: ArrayLike, what: string): NDArra
   if (what === "svd" && m !== n) throw new TypeError(`svd: the derivative of u or vt with fullMatrices: true needs square matrices (as JAX's), got shape ${fmtShape(s)}; pass fullMatrices: false`);
   if (what === "qr" && m < n) throw new TypeError(`qr: the derivative needs m >= n (as JAX's), got shape ${fmtShape(s)}`);
   if (what === "qrComplete" && m !== n) throw new TypeError(`qr: the derivative with mode "complete" needs square matrices (as JAX's), got shape ${fmtShape(s)}`);
-  return astype(asArray(g), "float32");
+  const ga = asArray(g);
+  return astype(ga, toInexact(ga.dtype));
 }

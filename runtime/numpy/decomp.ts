@@ -1,6 +1,8 @@
 // numpy.linalg's decompositions (eigh, svd, qr) and what is built on them (pinv, lstsq,
 // matrixRank), plus triangular solves and LU for lax.linalg: on the last two axes, leading axes a
-// batch, each matrix computed in float64 and rounded to float32 once. The kernels, and the
+// batch, each matrix computed in float64 and rounded once to the input's float dtype (float64
+// kept, integers float32; float16 refused, as JAX's LAPACK kernels refuse it: decomp-kernels.ts
+// linalgDType). The kernels, and the
 // primitives generated code calls, are in decomp-kernels.ts (transformer/prims/decomp.ts holds
 // their derivative rules, JAX's).
 //
@@ -16,7 +18,7 @@
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
 import { fmtShape } from "../shape.js";
-import { asArray, astype } from "./creation.js";
+import { asArray, astype, zerosLike } from "./creation.js";
 import { add, divide, multiply, subtract, where } from "./elementwise.js";
 import { max, min } from "./reduce.js";
 import { matmul } from "./linalg.js";
@@ -24,7 +26,8 @@ import { swapaxes, triMask } from "./arrange.js";
 import { take } from "./indexing.js";
 import { stack } from "./shape.js";
 import { choleskyLower, inv } from "./la.js";
-import { eighV, eighW, matrices, pinvOf, qrQ, qrR, svdS, svdU, svdVt } from "./decomp-kernels.js";
+import { eighV, eighW, linalgDType, matrices, pinvOf, qrQ, qrR, svdS, svdU, svdVt } from "./decomp-kernels.js";
+import { toInexact } from "../dtype.js";
 
 // (the primitives' kernels, for runtime/rt.ts and runtime/lax/linalg.ts)
 export { eighW, eighV, svdS, svdU, svdVt, qrQ, qrR, triSolve, pinvOf, matrixRank, luFactors, luPivots, luPermutation, luJvp, luVjp, gradShapeCheck } from "./decomp-kernels.js";
@@ -45,7 +48,8 @@ export function cholesky(a: ArrayLike, opts?: { upper?: boolean; symmetrizeInput
 type EighOpts = { symmetrizeInput?: boolean };
 const eighInput = (op: string, a: ArrayLike, opts?: EighOpts): NDArray => {
   matrices(op, a, true);
-  return opts?.symmetrizeInput === false ? astype(asArray(a), "float32") : symmetrize(a);
+  const x = asArray(a);
+  return opts?.symmetrizeInput === false ? astype(x, toInexact(x.dtype)) : symmetrize(a);
 };
 /** `[w, v]`: the eigenvalues (ascending) and eigenvectors (columns) of symmetric matrices. */
 export function eigh(a: ArrayLike, opts?: EighOpts): [NDArray, NDArray] {
@@ -69,6 +73,7 @@ export function svd(a: ArrayLike, opts?: SvdOpts): [NDArray, NDArray, NDArray] |
 }
 /** The singular values (descending). */
 export function svdvals(a: ArrayLike): NDArray {
+  matrices("svdvals", a, false);
   return svdS(a);
 }
 
@@ -77,6 +82,7 @@ export function qr(a: ArrayLike, opts: { mode: "r" }): NDArray;
 export function qr(a: ArrayLike, opts?: { mode?: "reduced" | "complete" }): [NDArray, NDArray];
 export function qr(a: ArrayLike, opts?: { mode?: "reduced" | "complete" | "r" }): [NDArray, NDArray] | NDArray {
   const mode = opts?.mode ?? "reduced";
+  matrices("qr", a, false);
   if (mode !== "reduced" && mode !== "complete" && mode !== "r") throw new TypeError(`qr: mode must be "reduced", "complete" or "r", got ${JSON.stringify(mode)}`);
   if (mode === "r") return qrR(a, false);
   return [qrQ(a, mode === "complete"), qrR(a, mode === "complete")];
@@ -98,6 +104,7 @@ export function cond(x: ArrayLike, p?: 2 | -2 | null): NDArray {
 /** The least-squares solution x of a·x ≈ b (minimum norm when underdetermined), through the SVD as JAX's. */
 export function lstsq(a: ArrayLike, b: ArrayLike): NDArray {
   const ax = asArray(a, "lstsq"), bx = asArray(b, "lstsq");
+  linalgDType("lstsq", bx.dtype);
   if (ax.ndim !== 2) throw new TypeError(`lstsq: a must be a matrix, got shape ${fmtShape(ax.shape)}`);
   if ((bx.ndim !== 1 && bx.ndim !== 2) || bx.shape[0] !== ax.shape[0])
     throw new TypeError(`lstsq: b must have shape [${ax.shape[0]}] or [${ax.shape[0]}, k] for a of shape ${fmtShape(ax.shape)}, got ${fmtShape(bx.shape)}`);
@@ -106,15 +113,18 @@ export function lstsq(a: ArrayLike, b: ArrayLike): NDArray {
 
 /** a to the integer power n by repeated squaring (JAX's order of products); negative powers of inv(a). */
 export function matrixPower(a: ArrayLike, n: number): NDArray {
-  matrices("matrixPower", a, true);
+  // (non-negative powers are products alone, so float16 is fine there, as in JAX; negative ones need inv)
+  matrices("matrixPower", a, true, "a", true);
   if (!Number.isInteger(n)) throw new TypeError(`matrixPower: the power must be an integer, got ${n}`);
-  const ax = astype(asArray(a), "float32");
+  const a0 = asArray(a);
+  const ax = astype(a0, n < 0 ? linalgDType("matrixPower", a0.dtype) : toInexact(a0.dtype));
   if (n === 0) return powerIdentity(ax);
   return powerChain(n < 0 ? inv(ax) : ax, Math.abs(n), matmul);
 }
 /** The identity shaped like a's matrices (matrixPower(a, 0)), built as the transformer's lowering builds it. */
 function powerIdentity(a: NDArray): NDArray {
-  return where(triMask(a, 0, false), where(triMask(a, 0, true), 1, 0), 0);
+  // (the where gives a weak float; adding zeros like a gives a's dtype)
+  return add(where(triMask(a, 0, false), where(triMask(a, 0, true), 1, 0), 0), zerosLike(a));
 }
 /** Exponentiation by squaring, as JAX orders the products (shared with the transformer's lowering). */
 export function powerChain<V>(a: V, n: number, mul: (x: V, y: V) => V): V {

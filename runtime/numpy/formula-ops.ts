@@ -3,17 +3,17 @@
 
 import type { NDArray } from "../array.js";
 import type { Axis } from "../array.js";
-import type { DType } from "../dtype.js";
 import type { FormulaOps } from "../nn/formulas.js";
 import * as ew from "./elementwise.js";
 import * as red from "./reduce.js";
 import * as la from "./linalg.js";
 import * as sh from "./shape.js";
 import * as ar from "./arrange.js";
-import { astype, asArray, arange } from "./creation.js";
+import { asArray, arange } from "./creation.js";
 import { take } from "./indexing.js";
 import * as special from "./special.js";
 import { svdS } from "./decomp-kernels.js";
+import { formulaAstype } from "../dtype-cast.js";
 import { fmtShape, normAxes } from "../shape.js";
 
 export const EAGER_OPS: FormulaOps<NDArray> = {
@@ -46,7 +46,7 @@ export const EAGER_OPS: FormulaOps<NDArray> = {
   sign: ew.sign,
   pow: ew.power,
   sin: ew.sin,
-  astype: (a, d) => astype(asArray(a), d as DType),
+  astype: (a, d, ref) => formulaAstype(a, d, ref),
   sum: (a, axis, keepdims) => red.sum(a, axis as Axis, { keepdims }),
   max: (a, axis, keepdims) => red.max(a, axis as Axis, { keepdims }),
   min: (a, axis, keepdims) => red.min(a, axis as Axis, { keepdims }),

@@ -7,7 +7,7 @@
 
 import { NDArray } from "../array.js";
 import type { ArrayLike, SliceSpec } from "../array.js";
-import { alloc } from "../dtype.js";
+import { alloc, toInexact } from "../dtype.js";
 import type { TypedArray } from "../dtype.js";
 import { fmtShape, normAxis, sameShape, sizeOf, stridesOf } from "../shape.js";
 import { asArray } from "./creation.js";
@@ -33,7 +33,7 @@ export function index(a: ArrayLike, i: number): NDArray {
   return new NDArray(x.data.slice(r * n, (r + 1) * n), rest, x.dtype, x.weakType);
 }
 
-/** Adjoint of `index(·, i)` on arrays of `shape`: zeros of `shape` with `g` at row i (float32). */
+/** Adjoint of `index(·, i)` on arrays of `shape`: zeros of `shape` with `g` at row i (in g's float dtype). */
 export function indexTranspose(g: ArrayLike, shape: readonly number[], i: number): NDArray {
   const gx = asArray(g, "indexTranspose");
   if (shape.length === 0) throw new TypeError(`indexTranspose: cannot index a 0-d array (shape ()) with ${i}`);
@@ -43,9 +43,10 @@ export function indexTranspose(g: ArrayLike, shape: readonly number[], i: number
     throw new TypeError(
       `indexTranspose: cotangent of shape ${fmtShape(gx.shape)} does not match index ${i} of shape ${fmtShape(shape)} (expected ${fmtShape(rest)})`,
     );
-  const out = new Float32Array(sizeOf(shape));
+  const dt = toInexact(gx.dtype);
+  const out = alloc(dt, sizeOf(shape));
   out.set(gx.data, r * gx.size);
-  return new NDArray(out, shape, "float32");
+  return new NDArray(out, shape, dt);
 }
 
 // ---- slice ----------------------------------------------------------------------------------
@@ -193,7 +194,7 @@ export function gatherPlan(kinds: readonly ("int" | "array" | "range")[]): { at:
   return { at, axis, front: !adjacent && axis > 0, arrays };
 }
 
-/** Adjoint of `slice(·, ...specs)` on arrays of `shape`: zeros with `g` written into the region (float32). */
+/** Adjoint of `slice(·, ...specs)` on arrays of `shape`: zeros with `g` written into the region (in g's float dtype). */
 export function sliceTranspose(g: ArrayLike, shape: readonly number[], specs: readonly SliceSpec[]): NDArray {
   const gx = asArray(g, "sliceTranspose");
   const p = planSlice("sliceTranspose", shape, specs);
@@ -201,15 +202,16 @@ export function sliceTranspose(g: ArrayLike, shape: readonly number[], specs: re
     throw new TypeError(
       `sliceTranspose: cotangent of shape ${fmtShape(gx.shape)} does not match the slice of shape ${fmtShape(shape)} (expected ${fmtShape(p.outShape)})`,
     );
-  const out = new Float32Array(sizeOf(shape));
-  if (gx.size === 0) return new NDArray(out, shape, "float32");
+  const dt = toInexact(gx.dtype);
+  const out = alloc(dt, sizeOf(shape));
+  if (gx.size === 0) return new NDArray(out, shape, dt);
   const { base, str } = sliceGeometry(shape, p);
   // Scatter: walk the region in row-major order of the slice (distinct positions: plain writes).
   const src = gx.data;
   const nd = p.outShape.length;
   if (nd === 0) {
     out[base] = src[0];
-    return new NDArray(out, shape, "float32");
+    return new NDArray(out, shape, dt);
   }
   const os = p.outShape;
   const inner = os[nd - 1];
@@ -227,7 +229,7 @@ export function sliceTranspose(g: ArrayLike, shape: readonly number[], specs: re
       idx[d] = 0;
     }
   }
-  return new NDArray(out, shape, "float32");
+  return new NDArray(out, shape, dt);
 }
 
 // ---- take -----------------------------------------------------------------------------------
@@ -307,5 +309,7 @@ export function takeTranspose(g: ArrayLike, indices: ArrayLike, axis: number | n
       const t = (o * n + idx[k]) * inner;
       for (let j = 0; j < inner; j++) acc[t + j] += src[s + j];
     }
-  return new NDArray(Float32Array.from(acc), shape, "float32");
+  // (the cotangent's float dtype: float64 gradients stay float64)
+  const dt = toInexact(gx.dtype);
+  return new NDArray(dt === "float64" ? acc : Float32Array.from(acc), shape, dt);
 }

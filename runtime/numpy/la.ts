@@ -1,5 +1,6 @@
 // numpy.linalg (jnp.linalg): inv, det, slogdet, solve, on the last two axes (leading axes are a
-// batch). LU factorisation with partial pivoting in float64, results rounded to float32 once.
+// batch). LU factorisation with partial pivoting in float64, results rounded once to the input's
+// float dtype (float64 kept, integers float32, float16 refused as JAX's LAPACK kernels refuse it).
 // Their derivatives are JAX's (transformer/prims/la.ts): inv's -Aᵀ⁻¹ g Aᵀ⁻¹, det's
 // g·det·A⁻ᵀ, solve's through a solve with Aᵀ.
 
@@ -9,16 +10,21 @@ import { fmtShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
 import { COMPOSITES } from "./composites.js";
 import { runFormula } from "./formula-ops.js";
+import { alloc, promoteTypes, toInexact } from "../dtype.js";
+import type { DType } from "../dtype.js";
+import { linalgDType } from "./decomp-kernels.js";
 
-/** The square matrices of a's last two axes, as float64 copies, and the batch shape. */
-function matrices(op: string, a: ArrayLike): { n: number; batch: number[]; mats: Float64Array[] } {
-  const x = astype(asArray(a, op), "float32");
+/** The square matrices of a's last two axes, as float64 copies, the batch shape and the result dtype. */
+function matrices(op: string, a: ArrayLike): { n: number; batch: number[]; mats: Float64Array[]; dtype: DType } {
+  const x0 = asArray(a, op);
+  const dtype = linalgDType(op, x0.dtype);
+  const x = astype(x0, dtype);
   const s = x.shape;
   if (s.length < 2 || s[s.length - 1] !== s[s.length - 2]) throw new TypeError(`${op}: needs square matrices in the last two axes, got shape ${fmtShape(s)}`);
   const n = s[s.length - 1];
   const batch = s.slice(0, -2);
   const mats = Array.from({ length: sizeOf(batch) }, (_, b) => Float64Array.from(x.data.subarray(b * n * n, (b + 1) * n * n) as Float32Array));
-  return { n, batch, mats };
+  return { n, batch, mats, dtype };
 }
 
 /** In-place LU with partial pivoting: the permutation, its sign, and whether the matrix is singular. */
@@ -61,28 +67,28 @@ function luSolve(m: Float64Array, perm: Int32Array, n: number, b: Float64Array, 
 
 /** The inverse of each matrix (NaN/inf where singular, as JAX's). */
 export function inv(a: ArrayLike): NDArray {
-  const { n, batch, mats } = matrices("inv", a);
-  const out = new Float32Array(mats.length * n * n);
+  const { n, batch, mats, dtype } = matrices("inv", a);
+  const out = alloc(dtype, mats.length * n * n);
   const eye = new Float64Array(n * n);
   for (let i = 0; i < n; i++) eye[i * n + i] = 1;
   mats.forEach((m, b) => {
     const { perm } = lu(m, n);
     out.set(luSolve(m, perm, n, eye, n), b * n * n);
   });
-  return new NDArray(out, [...batch, n, n], "float32");
+  return new NDArray(out, [...batch, n, n], dtype);
 }
 
 /** The determinant of each matrix. */
 export function det(a: ArrayLike): NDArray {
-  const { n, batch, mats } = matrices("det", a);
-  const out = new Float32Array(mats.length);
+  const { n, batch, mats, dtype } = matrices("det", a);
+  const out = alloc(dtype, mats.length);
   mats.forEach((m, b) => {
     const { sign } = lu(m, n);
     let d = sign;
     for (let i = 0; i < n; i++) d *= m[i * n + i];
     out[b] = d;
   });
-  return new NDArray(out, batch, "float32");
+  return new NDArray(out, batch, dtype);
 }
 
 /** [sign, log|det|] of each matrix (sign 0 and -inf where singular). */
@@ -91,26 +97,26 @@ export function slogdet(a: ArrayLike): [NDArray, NDArray] {
 }
 /** The sign of each determinant (slogdet's first part). */
 export function slogdetSign(a: ArrayLike): NDArray {
-  const { n, batch, mats } = matrices("slogdet", a);
-  const out = new Float32Array(mats.length);
+  const { n, batch, mats, dtype } = matrices("slogdet", a);
+  const out = alloc(dtype, mats.length);
   mats.forEach((m, b) => {
     let { sign } = lu(m, n);
     for (let i = 0; i < n; i++) sign *= Math.sign(m[i * n + i]);
     out[b] = sign;
   });
-  return new NDArray(out, batch, "float32");
+  return new NDArray(out, batch, dtype);
 }
 /** log|det| of each matrix, summed from the LU diagonal in float64 (slogdet's second part). */
 export function logAbsDet(a: ArrayLike): NDArray {
-  const { n, batch, mats } = matrices("slogdet", a);
-  const out = new Float32Array(mats.length);
+  const { n, batch, mats, dtype } = matrices("slogdet", a);
+  const out = alloc(dtype, mats.length);
   mats.forEach((m, b) => {
     lu(m, n);
     let s = 0;
     for (let i = 0; i < n; i++) s += Math.log(Math.abs(m[i * n + i]));
     out[b] = s;
   });
-  return new NDArray(out, batch, "float32");
+  return new NDArray(out, batch, dtype);
 }
 
 /**
@@ -119,8 +125,9 @@ export function logAbsDet(a: ArrayLike): NDArray {
  * batch axes are a's (or none: the same b for every matrix).
  */
 export function solve(a: ArrayLike, b: ArrayLike, k = 0): NDArray {
-  const { n, batch, mats } = matrices("solve", a);
-  const bx = astype(asArray(b, "solve"), "float32");
+  const { n, batch, mats, dtype } = matrices("solve", a);
+  const b0 = asArray(b, "solve");
+  const bx = astype(b0, promoteTypes(dtype, linalgDType("solve", b0.dtype)));
   const vec = bx.ndim - k === 1;
   const cols = vec ? 1 : bx.shape[bx.ndim - 1];
   const per = n * cols;
@@ -128,13 +135,13 @@ export function solve(a: ArrayLike, b: ArrayLike, k = 0): NDArray {
   if (rows !== n) throw new TypeError(`solve: a of shape ${fmtShape(asArray(a).shape)} and b of shape ${fmtShape(bx.shape)} do not match (${n} vs ${rows})`);
   const nb = bx.size / per;
   if (nb !== 1 && nb !== mats.length) throw new TypeError(`solve: the batch of b (shape ${fmtShape(bx.shape)}) does not match a's (${fmtShape(batch)})`);
-  const out = new Float32Array(mats.length * per);
+  const out = alloc(bx.dtype, mats.length * per);
   mats.forEach((m, i) => {
     const { perm } = lu(m, n);
     const rhs = Float64Array.from(bx.data.subarray((nb === 1 ? 0 : i) * per, (nb === 1 ? 1 : i + 1) * per) as Float32Array);
     out.set(luSolve(m, perm, n, rhs, cols), i * per);
   });
-  return new NDArray(out, nb === 1 && mats.length === 1 ? bx.shape : [...batch, ...bx.shape.slice(bx.ndim - (vec ? 1 : 2))], "float32");
+  return new NDArray(out, nb === 1 && mats.length === 1 ? bx.shape : [...batch, ...bx.shape.slice(bx.ndim - (vec ? 1 : 2))], bx.dtype);
 }
 
 /**
@@ -142,12 +149,14 @@ export function solve(a: ArrayLike, b: ArrayLike, k = 0): NDArray {
  * -gb·xᵀ (an outer product per matrix when b is a vector).
  */
 export function solveCtA(gb: ArrayLike, x: ArrayLike, b: ArrayLike, k = 0): NDArray {
-  const g = astype(asArray(gb), "float32"), xs = astype(asArray(x), "float32");
+  const g0 = asArray(gb), x0 = asArray(x);
+  const dt = promoteTypes(toInexact(g0.dtype), toInexact(x0.dtype));
+  const g = astype(g0, dt), xs = astype(x0, dt);
   const vec = asArray(b).ndim - k === 1;
   const n = g.shape[g.ndim - (vec ? 1 : 2)];
   const cols = vec ? 1 : g.shape[g.ndim - 1];
   const nb = g.size / (n * cols);
-  const out = new Float32Array(nb * n * n);
+  const out = alloc(dt, nb * n * n);
   for (let q = 0; q < nb; q++)
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) {
@@ -155,7 +164,7 @@ export function solveCtA(gb: ArrayLike, x: ArrayLike, b: ArrayLike, k = 0): NDAr
         for (let c = 0; c < cols; c++) s += g.data[q * n * cols + i * cols + c] * xs.data[q * n * cols + j * cols + c];
         out[q * n * n + i * n + j] = -s;
       }
-  return new NDArray(out, [...g.shape.slice(0, g.ndim - (vec ? 1 : 2)), n, n], "float32");
+  return new NDArray(out, [...g.shape.slice(0, g.ndim - (vec ? 1 : 2)), n, n], dt);
 }
 
 /**
@@ -164,8 +173,8 @@ export function solveCtA(gb: ArrayLike, x: ArrayLike, b: ArrayLike, k = 0): NDAr
  * with its options, is in decomp.ts).
  */
 export function choleskyLower(a: ArrayLike): NDArray {
-  const { n, batch, mats } = matrices("cholesky", a);
-  const out = new Float32Array(mats.length * n * n);
+  const { n, batch, mats, dtype } = matrices("cholesky", a);
+  const out = alloc(dtype, mats.length * n * n);
   mats.forEach((m, b) => {
     const L = new Float64Array(n * n);
     let ok = true;
@@ -184,7 +193,7 @@ export function choleskyLower(a: ArrayLike): NDArray {
     if (ok) out.set(L, b * n * n);
     else out.fill(NaN, b * n * n, (b + 1) * n * n);
   });
-  return new NDArray(out, [...batch, n, n], "float32");
+  return new NDArray(out, [...batch, n, n], dtype);
 }
 
 // ---- norms (formulas: runtime/numpy/composites.ts) ------------------------------------------------

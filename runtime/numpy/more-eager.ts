@@ -6,7 +6,7 @@
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
 import type { DType as DT } from "../dtype.js";
-import { alloc, checkDType, isFloat, joinWeak, promoteTypes as promote2 } from "../dtype.js";
+import { alloc, checkDType, isFloat, joinWeak, promoteTypes as promote2, toInexact } from "../dtype.js";
 import { broadcastShapes as bshapes, fmtShape, normAxis, sizeOf } from "../shape.js";
 import { asArray, astype, eye, type DTypeOpts } from "./creation.js";
 import { broadcastTo, expandDims, stack } from "./shape.js";
@@ -281,8 +281,10 @@ export function diagIndicesFrom(arr: ArrayLike): NDArray[] {
 }
 /** frexp: mantissas in [0.5, 1) (signed) and exponents (int32) with x = m · 2**e; 0, ±inf, NaN keep x and exponent 0. */
 export function frexp(x: ArrayLike): [NDArray, NDArray] {
-  const a = astype(asArray(x, "frexp"), "float32");
-  const m = new Float32Array(a.size), ex = new Int32Array(a.size);
+  // (mantissas in x's float dtype: scaling by a power of two is exact in each)
+  const x0 = asArray(x, "frexp");
+  const a = astype(x0, toInexact(x0.dtype));
+  const m = alloc(a.dtype, a.size), ex = new Int32Array(a.size);
   for (let i = 0; i < a.size; i++) {
     const v = a.data[i];
     if (v === 0 || !Number.isFinite(v)) {
@@ -297,7 +299,7 @@ export function frexp(x: ArrayLike): [NDArray, NDArray] {
     m[i] = mm;
     ex[i] = e;
   }
-  return [new NDArray(m, a.shape, "float32"), new NDArray(ex, a.shape, "int32")];
+  return [new NDArray(m, a.shape, a.dtype), new NDArray(ex, a.shape, "int32")];
 }
 
 // ---- splitting into a list, and the functions that take a function -----------------------------

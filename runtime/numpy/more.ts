@@ -110,8 +110,8 @@ function diffOf<V>(o: MoreOps<V>, x: V, n: number, axis: number, fn: string): V 
   }
   return d;
 }
-/** A data argument as float32 (a number stays a weak constant). */
-const f32 = <V>(o: MoreOps<V>, v: unknown): V => (typeof v === "number" ? o.c(v) : o.astype(o.arr(v), "float32"));
+/** A data argument as a float Array of its own float dtype, float32 for integers (a number stays a weak constant). */
+const f32 = <V>(o: MoreOps<V>, v: unknown): V => (typeof v === "number" ? o.c(v) : o.astype(o.arr(v), "inexact"));
 /** x ** e with e an exponent array: a zero exponent gives 1 with a zero derivative even at x = 0. */
 const powE = <V>(o: MoreOps<V>, x: V, e: V) => o.pow(o.where(o.equal(e, o.c(0)), o.c(1), x), e);
 /** Round half to even (NumPy's and JAX's round); integers stay integers. */
@@ -140,13 +140,13 @@ function covFull<V>(o: MoreOps<V>, X: V): V {
 /** numpy.nanvar's pieces: the sum of squared deviations of the non-NaN elements, and their count. */
 function nanVar<V>(o: MoreOps<V>, x0: unknown, axis: unknown, opts: unknown): V {
   const { keepdims = false, correction, ddof } = (opts ?? {}) as { keepdims?: boolean; correction?: number; ddof?: number };
-  const x = o.arr(x0);
+  const x = o.astype(o.arr(x0), "compute");
   const ax = axis ?? null;
   const ok = o.logicalNot(isnan(o, x));
-  const cnt = o.sum(o.astype(ok, "float32"), ax, true);
+  const cnt = o.sum(o.astype(ok, "like", x), ax, true);
   const m = o.div(o.sum(o.where(ok, x, o.c(0)), ax, true), cnt);
   const d = o.where(ok, o.sub(x, m), o.c(0));
-  const den = o.sub(o.sum(o.astype(ok, "float32"), ax, keepdims), o.c(correction ?? ddof ?? 0));
+  const den = o.sub(o.sum(o.astype(ok, "like", x), ax, keepdims), o.c(correction ?? ddof ?? 0));
   return o.where(o.greater(den, o.c(0)), o.div(o.sum(o.mul(d, d), ax, keepdims), den), o.c(NaN));
 }
 const nanArg =
@@ -233,12 +233,16 @@ export const MORE_FORMULAS: Readonly<Record<string, MoreFormula>> = {
   },
   rint: (o, x) => rintOf(o, o.arr(x)),
   logicalXor: (o, a, b) => o.notEqual(o.notEqual(o.arr(a), o.c(0)), o.notEqual(o.arr(b), o.c(0))),
-  ldexp: (o, a, b) => o.mul(o.arr(a), o.pow(o.c(2), f32(o, b))),
+  // x·2^e computed in float32 at least (2^e overflows float16 from e = 16), cast back to x's float dtype
+  ldexp: (o, a, b) => {
+    const x = o.arr(a), xc = o.astype(x, "compute");
+    return o.astype(o.mul(xc, o.pow(o.c(2), o.astype(o.arr(b), "like", xc))), "like", x);
+  },
   floatPower: (o, a, b) => o.pow(f32(o, a), f32(o, b)),
   divmod: (o, a, b) => [COMPOSITES.floorDivide(o, o.arr(a), o.arr(b)), COMPOSITES.remainder(o, o.arr(a), o.arr(b))],
   // (fractional, integral), both with x's sign; ±inf: (0, ±inf)
   modf: (o, x0) => {
-    const x = o.astype(o.arr(x0), "float32");
+    const x = o.astype(o.arr(x0), "inexact");
     const i = o.trunc(x);
     return [o.where(o.greater(o.abs(x), o.c(F32_MAX)), o.c(0), o.sub(x, i)), i];
   },
@@ -252,8 +256,9 @@ export const MORE_FORMULAS: Readonly<Record<string, MoreFormula>> = {
     const x = o.arr(a);
     return o.prod(o.where(isnan(o, x), o.c(1), x), axis ?? null, !!(opts as { keepdims?: boolean } | undefined)?.keepdims);
   },
-  nanvar: (o, x, axis, opts) => nanVar(o, x, axis, opts),
-  nanstd: (o, x, axis, opts) => o.sqrt(nanVar(o, x, axis, opts)),
+  // (computed in float32 for float16, cast back: JAX's _upcast_f16)
+  nanvar: (o, x, axis, opts) => o.astype(nanVar(o, x, axis, opts), "like", o.arr(x)),
+  nanstd: (o, x, axis, opts) => o.astype(o.sqrt(nanVar(o, x, axis, opts)), "like", o.arr(x)),
   nanargmax: nanArg("argmax"),
   nanargmin: nanArg("argmin"),
   nancumsum: nanScan("cumsum"),
@@ -315,7 +320,7 @@ export const MORE_FORMULAS: Readonly<Record<string, MoreFormula>> = {
     if (typeof period !== "number") throw new TypeError("unwrap: period must be a number written literally");
     const half = period / 2;
     const discont = Math.max((discont0 as number | null | undefined) ?? half, half);
-    const p = o.astype(o.arr(p0), "float32");
+    const p = o.astype(o.arr(p0), "inexact");
     const dd = diffOf(o, p, 1, axis, "unwrap");
     let ddmod = o.add(COMPOSITES.remainder(o, o.add(dd, o.c(half)), o.c(period)), o.c(-half));
     ddmod = o.where(o.logicalAnd(o.equal(ddmod, o.c(-half)), o.greater(dd, o.c(0))), o.c(half), ddmod);
@@ -400,8 +405,9 @@ export const MORE_FORMULAS: Readonly<Record<string, MoreFormula>> = {
   // ---- polynomials: coefficients along axis 0, highest degree first ----
   polyval: (o, p, x) => {
     const pm = o.moveaxis(o.arr(p), 0, -1);
-    const e = o.astype(o.idx({ kind: "powers", fn: "polyval" }, pm), "float32");
-    return o.sum(o.mul(pm, powE(o, o.expandDims(o.arr(x), -1), e)), -1, false);
+    const xa = o.arr(x);
+    const e = o.astype(o.idx({ kind: "powers", fn: "polyval" }, pm), "like", xa);
+    return o.sum(o.mul(pm, powE(o, o.expandDims(xa, -1), e)), -1, false);
   },
   polyadd: (o, a, b) => polyAdd(o, o.arr(a), o.arr(b)),
   polysub: (o, a, b) => polyAdd(o, o.arr(a), o.neg(o.arr(b))),
@@ -414,14 +420,14 @@ export const MORE_FORMULAS: Readonly<Record<string, MoreFormula>> = {
   polyder: (o, p0, m0) => {
     const m = stat("polyder", "m", m0, 1);
     if (m < 0) throw new TypeError(`polyder: the order m must be non-negative, got ${m}`);
-    let p = o.moveaxis(o.astype(o.arr(p0), "float32"), 0, -1);
-    for (let i = 0; i < m; i++) p = o.mul(sl(o, p, -1, 0, -1, "polyder"), o.astype(o.idx({ kind: "powers", fn: "polyder", low: 1 }, p), "float32"));
+    let p = o.moveaxis(o.astype(o.arr(p0), "inexact"), 0, -1);
+    for (let i = 0; i < m; i++) p = o.mul(sl(o, p, -1, 0, -1, "polyder"), o.astype(o.idx({ kind: "powers", fn: "polyder", low: 1 }, p), "like", p));
     return o.moveaxis(p, -1, 0);
   },
   vander: (o, x0, opts) => {
     const { n, increasing = false } = (opts ?? {}) as { n?: number; increasing?: boolean };
     const x = o.arr(x0);
-    const e = o.astype(o.idx({ kind: "powers", fn: "vander", n: n === undefined ? undefined : stat("vander", "n", n), increasing }, x), "float32");
+    const e = o.astype(o.idx({ kind: "powers", fn: "vander", n: n === undefined ? undefined : stat("vander", "n", n), increasing }, x), "like", x);
     return powE(o, o.expandDims(x, -1), e);
   },
 };

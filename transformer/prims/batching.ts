@@ -18,6 +18,7 @@ import { CONV_BATCH } from "./conv.js";
 import { MULTIDOT_BATCH } from "./multidot.js";
 import { DIFF_STEP_BATCH } from "./diff-step.js";
 import { BITCAST_BATCH } from "./bitcast.js";
+import { DTYPE_CAST_BATCH } from "./dtype-cast.js";
 
 export interface BatchCx {
   readonly o: Ops;
@@ -141,6 +142,7 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   ...MULTIDOT_BATCH,
   ...DIFF_STEP_BATCH,
   ...BITCAST_BATCH,
+  ...DTYPE_CAST_BATCH,
 
   ...FFT_BATCH,
 

@@ -27,7 +27,8 @@ const tri = (x: LoweringCtx, a: Value, k: number, upper: boolean) => x.prim("whe
 const tup = (...vs: Value[]): Tree<Value> => ({ kind: "tup", kids: vs.map(leaf) });
 const matmul = (x: LoweringCtx) => (a: Value, b: Value) => x.prim("matmul", [a, b], "arr");
 /** The identity shaped like a's matrices (matrixPower(a, 0); the runtime builds it the same way). */
-const eyeLike = (x: LoweringCtx, a: Value) => x.prim("where", [x.prim("triMask", [a, num(0), lit(false)], "arr"), x.prim("where", [x.prim("triMask", [a, num(0), lit(true)], "arr"), num(1), num(0)], "arr"), num(0)], "arr");
+const eyeLike = (x: LoweringCtx, a: Value) =>
+  x.prim("add", [x.prim("where", [x.prim("triMask", [a, num(0), lit(false)], "arr"), x.prim("where", [x.prim("triMask", [a, num(0), lit(true)], "arr"), num(1), num(0)], "arr"), num(0)], "arr"), x.prim("zerosLike", [a], "arr")], "arr");
 
 /** eigh's input: (a + aᵀ)/2 unless symmetrizeInput is false. */
 const eighIn = (x: LoweringCtx, fn: string) => {

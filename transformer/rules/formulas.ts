@@ -5,6 +5,7 @@
 import type { Tree, Value } from "../ir.js";
 import { leaf, lit, num } from "../ir.js";
 import type { Formula, FormulaOps } from "../../runtime/nn/formulas.js";
+import { isCastKind } from "../../runtime/dtype-cast.js";
 import type { CallLowering } from "./lowering.js";
 import type { LoweringCtx } from "../lower.js";
 
@@ -43,7 +44,7 @@ export function opsFor(x: LoweringCtx): FormulaOps<Value> {
     sign: p("sign"),
     pow: p("pow"),
     sin: p("sin"),
-    astype: (a, d) => x.prim("astype", [a, lit(d)], "arr"),
+    astype: (a, d, ref) => (isCastKind(d) ? x.prim("castAs", [a, ref ?? lit(null), lit(d)], "arr") : x.prim("astype", [a, lit(d)], "arr")),
     sum: red("sum"),
     max: red("max"),
     min: red("min"),
