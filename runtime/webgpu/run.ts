@@ -12,7 +12,7 @@ import type { WebGpu } from "./device.js";
 import type { GpuBindGroup, GpuBuffer, GpuComputePipeline, GpuDevice } from "./types.js";
 import { MAP_READ, USAGE } from "./types.js";
 import {
-  elementwiseKernel, grid, kinds, matmulKernel, reduceChainKernel, reduceFinishKernel, reducePartialsKernel, REDUCE_BLOCK, TILE, WG, ZERO_BINDING,
+  elementwiseKernel, grid, kinds, matmulKernel, reduceChainKernel, reduceFinishKernel, reducePartialsKernel, REDUCE_BLOCK, sumToShapeKernel, TILE, WG, ZERO_BINDING,
   type Input, type Kind, type Signature,
 } from "./wgsl.js";
 
@@ -255,6 +255,32 @@ function reduce(g: WebGpu, p: Program, sig: Signature, bufs: (GpuBuffer | undefi
   dispatch(d, pipeline(d, reduceFinishKernel(p.reduce, n)), [part, out], 1);
   part.destroy();
   return new GpuArray(g, out, [], "float32");
+}
+
+/**
+ * x summed to `shape` (NumPy's unbroadcast, the runtime's sumToShape: leading axes, and axes
+ * where `shape` has 1): a bias's gradient. The same shape: x itself.
+ */
+export function sumToShapeGpu(g: WebGpu, x: GpuArray | NDArray, shape: readonly number[]): GpuArray {
+  const from = x.shape;
+  const lead = from.length - shape.length;
+  if (x.dtype !== "float32") throw new TypeError(`tsjax: WebGPU sumToShape: float32 only, got ${x.dtype}`);
+  if (lead < 0 || shape.some((d, i) => d !== 1 && d !== from[lead + i]))
+    throw new TypeError(`tsjax: WebGPU sumToShape: shape (${shape.join(", ")}) does not broadcast to the array's shape (${from.join(", ")})`);
+  const X = x instanceof NDArray ? upload(g, x) : x;
+  if (lead === 0 && shape.every((d, i) => d === from[i])) return X;
+  const n = sizeOf(shape);
+  const out = storage(g.device, n * 4);
+  try {
+    if (sizeOf(from) === 0) g.device.queue.writeBuffer(out, 0, new Float32Array(n));
+    else if (n > 0) {
+      const [gx, gy] = grid(Math.ceil(n / WG), maxX(g));
+      dispatch(g.device, pipeline(g.device, sumToShapeKernel(from, shape, gx)), [X.buffer, out], gx, gy);
+    }
+    return new GpuArray(g, out, shape.slice(), "float32");
+  } finally {
+    if (X !== x) X.destroy();
+  }
 }
 
 /**

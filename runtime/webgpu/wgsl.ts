@@ -420,13 +420,15 @@ export function elementwiseKernel(p: Program, sig: Signature, gx: number): { cod
  * Double-float32 sums (a value as an unevaluated hi + lo pair, added by two-sums), so a
  * reduction carries about 44 bits, not 24, through its tree.
  */
-const DOUBLE_F32 = `
+const DOUBLE_F32_ADD = `
 fn tj_dadd(a: vec2f, b: vec2f) -> vec2f {
   let s = tj_two_sum(a.x, b.x);
   let t = tj_two_sum(a.y, b.y);
   let u = tj_two_sum(s.x, s.y + t.x);
   return tj_two_sum(u.x, u.y + t.y);
 }
+`;
+const DOUBLE_F32 = `${DOUBLE_F32_ADD}
 var<workgroup> tj_part: array<vec2f, ${WG}>;
 fn tj_tree(t: u32, v: vec2f) -> vec2f {
   tj_part[t] = v;
@@ -513,6 +515,48 @@ export function reduceFinishKernel(reduce: "sum" | "mean", n: number): string {
     USE_ZERO,
     `  let s = tj_in[0];`,
     body,
+    `}`,
+  ].join("\n");
+}
+
+/**
+ * x (of shape `from`) summed to `to` (NumPy's unbroadcast, sumToShape: leading axes and axes where
+ * `to` has 1 summed away): one thread an output element, its R inputs in order in double-float32,
+ * rounded once. (A gradient's bias sum: few outputs, many terms each.) Bindings: x 0, out 1.
+ */
+export function sumToShapeKernel(from: readonly number[], to: readonly number[], gx: number): string {
+  const lead = from.length - to.length;
+  const kept = from.map((d, i) => i >= lead && to[i - lead] === d);
+  const strides = from.map((_, i) => from.slice(i + 1).reduce((a, b) => a * b, 1));
+  const outN = to.reduce((a, b) => a * b, 1);
+  const R = from.reduce((a, b) => a * b, 1) / Math.max(1, outN);
+  // input index = Σ kept digits of o · stride + Σ reduced digits of r · stride, innermost first
+  const part = (v: string, dims: number[]) => {
+    const terms: string[] = [];
+    let div = 1;
+    for (let k = dims.length - 1; k >= 0; k--) {
+      const d = dims[k];
+      if (from[d] > 1) terms.push(`((${v} / ${div}u) % ${from[d]}u) * ${strides[d]}u`);
+      div *= from[d];
+    }
+    return terms.length ? terms.join(" + ") : "0u";
+  };
+  const keptDims = from.map((_, i) => i).filter((i) => kept[i]);
+  const sumDims = from.map((_, i) => i).filter((i) => !kept[i]);
+  return [
+    `@group(0) @binding(0) var<storage, read> tj_x: array<f32>;`,
+    `@group(0) @binding(1) var<storage, read_write> tj_out: array<f32>;`,
+    EFT,
+    DOUBLE_F32_ADD,
+    `@compute @workgroup_size(${WG})`,
+    `fn main(@builtin(global_invocation_id) g: vec3u) {`,
+    USE_ZERO,
+    `  let o = g.x + g.y * ${gx * WG}u;`,
+    `  if (o >= ${outN}u) { return; }`,
+    `  let base = ${part("o", keptDims)};`,
+    `  var acc = vec2f(0.0, 0.0);`,
+    `  for (var r = 0u; r < ${R}u; r++) { acc = tj_dadd(acc, vec2f(tj_x[base + ${part("r", sumDims)}], 0.0)); }`,
+    `  tj_out[o] = acc.x + acc.y;`,
     `}`,
   ].join("\n");
 }

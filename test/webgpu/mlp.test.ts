@@ -1,21 +1,22 @@
 // The gradient of an MLP layer's loss with its jit'd kernels on the GPU: the very programs the
 // jit's fusion pass emitted for `jit(grad(loss))` (read from the compiled function), run in the
 // compiled code's order on GPU buffers (intermediates never leave the device), the weight
-// gradient's Xᵀ·G as the transposed-operand matmul; against the CPU jit's result.
+// gradient's Xᵀ·G as the transposed-operand matmul, the bias's as a sum to its shape; against
+// the CPU jit's result.
 import { expect, it } from "vitest";
 import { grad, jit, numpy as jnp, Array as TArray } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import type { Program } from "../../runtime/jit/fused-kernel.js";
-import { fusedGpu, matmulGpu, upload } from "../../runtime/webgpu/run.js";
+import { fusedGpu, matmulGpu, sumToShapeGpu, upload } from "../../runtime/webgpu/run.js";
 import { gpu, gpuSuite, randoms } from "./gpu.js";
 
 const loss = (W: Array, b: Array, x: Array, y: Array) => jnp.mean(jnp.square(jnp.subtract(jnp.tanh(jnp.add(jnp.matmul(x, W), b)), y)));
-const step = jit(grad(loss));
+const step = jit(grad(loss, { argnums: [0, 1] }));
 
 /** The fused programs of the compiled function, in the order its code runs them. */
 const programs = (f: unknown): Program[] => [...String(f).matchAll(/fused\("((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(JSON.parse(`"${m[1]}"`)) as Program);
 
-gpuSuite("WebGPU: an MLP layer's jit'd gradient, kernel by kernel on the device", () => {
+gpuSuite("WebGPU: an MLP layer's jit'd gradient (weights and bias), kernel by kernel on the device", () => {
   it("runs the jit's own programs on GPU buffers and matches the CPU jit", async () => {
     const ps = programs(step);
     // tanh(x·W + b) with the matmul epilogue, tanh − y, its square, the mean's cotangent, tanh's VJP
@@ -37,16 +38,21 @@ gpuSuite("WebGPU: an MLP layer's jit'd gradient, kernel by kernel on the device"
     const gSub = fusedGpu(g, ps[3], new TArray(Float32Array.of(1), [], "float32"), square.size, sub);
     const gAdd = fusedGpu(g, ps[4], tanh, gSub);
     const gW = await matmulGpu(g, X, gAdd, true, false).read();
-    const cpu = step(W, b, x, y);
-    expect(gW.shape).toEqual(cpu.shape);
-    // each element: the product's bound over M terms, plus the GPU's tanh (1 ulp) carried
-    // through the chain (a few ulps of each term)
+    const gb = await sumToShapeGpu(g, gAdd, [N]).read();
+    const [cW, cb] = step(W, b, x, y);
+    expect([gW.shape, gb.shape]).toEqual([cW.shape, cb.shape]);
+    // each element: the sum's bound over M terms, plus the GPU's tanh (1 ulp) carried through
+    // the chain (a few ulps of each term)
     const gA = (await gAdd.read()).data;
-    for (let k = 0; k < K; k++)
-      for (let j = 0; j < N; j++) {
+    for (let j = 0; j < N; j++) {
+      for (let k = 0; k < K; k++) {
         let abs = 0;
         for (let i = 0; i < M; i++) abs += Math.abs(x.data[i * K + k] * gA[i * N + j]);
-        expect(Math.abs(gW.data[k * N + j] - (cpu.data[k * N + j] as number))).toBeLessThanOrEqual((2 * (M + 1) * 2 ** -24 + 2 ** -20) * abs);
+        expect(Math.abs(gW.data[k * N + j] - (cW.data[k * N + j] as number))).toBeLessThanOrEqual((2 * (M + 1) * 2 ** -24 + 2 ** -20) * abs);
       }
+      let abs = 0;
+      for (let i = 0; i < M; i++) abs += Math.abs(gA[i * N + j]);
+      expect(Math.abs(gb.data[j] - (cb.data[j] as number))).toBeLessThanOrEqual((2 * (M + 1) * 2 ** -24 + 2 ** -20) * abs);
+    }
   });
 });

@@ -1,4 +1,4 @@
-// Programs ending in a whole-array sum or mean on the GPU: a workgroup tree of double-float32
+// Programs ending in a whole-array sum or mean on the GPU, and sums to a shape (unbroadcast),: a workgroup tree of double-float32
 // partial sums (wgsl.ts), tested against the exact (float64) sum of the chain's values. The
 // bound: |result − S| ≤ ½ ulp(S) + 2⁻⁴⁰·Σ|v| (one float32 rounding of the exact sum, plus the
 // double-float32 tree's error), no larger than the CPU kernel's n·2⁻⁵³·Σ|v| + one rounding from
@@ -6,7 +6,8 @@
 import { expect, it } from "vitest";
 import { NDArray } from "../../runtime/array.js";
 import { fused } from "../../runtime/jit/fused.js";
-import { fusedGpu } from "../../runtime/webgpu/run.js";
+import { sumToShape } from "../../runtime/numpy/reduce.js";
+import { fusedGpu, sumToShapeGpu } from "../../runtime/webgpu/run.js";
 import { gpu, gpuSuite, randoms, ulp32 } from "./gpu.js";
 
 const arr = (d: Float32Array, shape: number[] = [d.length]) => new NDArray(d, shape, "float32");
@@ -61,5 +62,41 @@ gpuSuite("WebGPU fused reductions", () => {
     const [r, c] = [(await fusedGpu(gpu(), src, x, b).read()).data[0], fused(src, x, b).data[0] as number];
     // (tanh within 1 ulp of the CPU's on each element: |Δ| ≤ Σ ulp(tanh) ≤ n·2⁻²³ plus the sums' bounds)
     expect(Math.abs(r - c)).toBeLessThanOrEqual(4096 * 8 * 2 ** -23 + ulp32(c));
+  });
+});
+
+gpuSuite("WebGPU sums to a shape (unbroadcast: a bias's gradient)", () => {
+  for (const [from, to] of [
+    [[4096, 8], [8]],
+    [[4096, 8], [1, 8]],
+    [[300, 7], [300, 1]],
+    [[5, 6, 7], [6, 1]],
+    [[3, 1, 9], [1, 9]],
+    [[2500], []],
+  ] as [number[], number[]][])
+    it(`(${from.join(", ")}) → (${to.join(", ")}) is within ½ ulp + R·2⁻⁴⁴·Σ|v| of the float64 sums, as the CPU's sumToShape`, async () => {
+      const n = from.reduce((a, b) => a * b, 1);
+      const x = arr(randoms(n, -1, 1, n), from);
+      const r = await sumToShapeGpu(gpu(), x, to).read();
+      const c = sumToShape(x, to);
+      expect(r.shape).toEqual(c.shape);
+      // float64 sums by output element (the CPU's sumToShape gives the output order)
+      const lead = from.length - to.length;
+      const S = new Float64Array(r.size), A = new Float64Array(r.size);
+      const idx = new Array(from.length).fill(0);
+      for (let i = 0; i < n; i++) {
+        let o = 0;
+        for (let d = lead; d < from.length; d++) o = o * to[d - lead] + (to[d - lead] === 1 ? 0 : idx[d]);
+        (S[o] += x.data[i]), (A[o] += Math.abs(x.data[i]));
+        for (let d = from.length - 1; d >= 0 && ++idx[d] === from[d]; d--) idx[d] = 0;
+      }
+      const R = n / Math.max(1, r.size);
+      for (let o = 0; o < r.size; o++) expect(Math.abs(r.data[o] - S[o])).toBeLessThanOrEqual(ulp32(S[o]) / 2 + R * 2 ** -44 * A[o]);
+    });
+
+  it("the same shape is the Array itself; a shape that does not broadcast is refused, naming both", async () => {
+    const x = arr(randoms(6, -1, 1, 1), [2, 3]);
+    expect(Array.from((await sumToShapeGpu(gpu(), x, [2, 3]).read()).data)).toEqual(Array.from(x.data));
+    expect(() => sumToShapeGpu(gpu(), x, [4])).toThrow("shape (4) does not broadcast to the array's shape (2, 3)");
   });
 });
