@@ -105,7 +105,7 @@ export const WGSL_OPS: Readonly<Record<string, WgslOp>> = {
  * sin/cos absolute errors, fma possibly unfused: asin was 3800 ulp off on lavapipe), so the kernels
  * use these float32 functions instead: Cephes' single-precision polynomials (as the CPU's fastMath
  * lanes, runtime/jit/vmath32.ts), an fma from an exact product and an exact sum (EFT),
- * C's pow, an exact fmod for quotients below 2^24, log1p by logf's own polynomial near 0, expm1
+ * C's pow (integer exponents by squaring in double-float32), an exact fmod for quotients below 2^24, log1p by logf's own polynomial near 0, expm1
  * by Kahan's correction, an unscaled hypot. Only + − × ÷ √ and comparisons are the GPU's own (IEEE-exact in
  * WebGPU's float32: ÷ and √ measured exact on lavapipe). Measured bounds: DESIGN.md "WebGPU".
  */
@@ -173,13 +173,40 @@ fn tj_log(x0: f32) -> f32 {
   if (x < 0.707106781186547524) { e = e - 1.0; x = x + x - 1.0; } else { x = x - 1.0; }
   return tj_log_core(x, e);
 }
+// a double-float32 product (hi·hi exact by two_prod, the cross terms rounded)
+fn tj_dmul(a: vec2f, b: vec2f) -> vec2f {
+  let p = tj_two_prod(a.x, b.x);
+  return tj_two_sum(p.x, p.y + (a.x * b.y + a.y * b.x));
+}
+// a^n for an integer n (|n| < 2^24) by squaring in double-float32, rounded once
+fn tj_powi(a: f32, n: f32) -> f32 {
+  var e = u32(abs(n));
+  var base = vec2f(a, 0.0);
+  var r = vec2f(1.0, 0.0);
+  loop {
+    if ((e & 1u) == 1u) { r = tj_dmul(r, base); }
+    e = e >> 1u;
+    if (e == 0u) { break; }
+    base = tj_dmul(base, base);
+  }
+  // (overflow or underflow on the way: the float32 product's own result)
+  if (!(abs(r.x) < 3.40282346e38) || abs(r.x) < 1.17549435e-38) {
+    if (n < 0.0) { return 1.0 / r.x; }
+    return r.x;
+  }
+  if (n >= 0.0) { return r.x + r.y; }
+  // 1 / (hi + lo): q + q·(1 − q·hi − q·lo), with q·hi exact
+  let q = 1.0 / r.x;
+  let qh = tj_two_prod(q, r.x);
+  return q + q * (((1.0 - qh.x) - qh.y) - q * r.y);
+}
+// C's pow: pow(1, y) = pow(x, 0) = 1; a negative base with an integer exponent signed by its parity
 fn tj_pow(a: f32, b: f32) -> f32 {
   if (a == 1.0 || b == 0.0) { return 1.0; }
+  if (trunc(b) == b && abs(b) < 16777216.0) { return tj_powi(a, b); }
   let m = tj_exp(b * tj_log(abs(a)));
   if (a >= 0.0) { return m; }
-  if (trunc(b) != b) { return bitcast<f32>(tj_bits.x); }
-  let odd = trunc(b * 0.5) * 2.0 != b;
-  return select(m, -m, odd);
+  return bitcast<f32>(tj_bits.x);
 }
 fn tj_fmod(a: f32, b: f32) -> f32 {
   var r = tj_fma(-b, trunc(a / b), a);

@@ -79,6 +79,7 @@ const ULPS: [string, [number, number][], number, number?][] = [
   ["arctan", [[-100, 100]], 2],
   ["sinh", [[-10, 10]], 2],
   ["cosh", [[-10, 10]], 1],
+  // (exponents that are not integers: exp(y·log|x|) in float32)
   ["power", [[0.1, 10], [-5, 5]], 16],
   ["arctan2", [[-10, 10], [-10, 10]], 3],
   ["hypot", [[-100, 100], [-100, 100]], 2],
@@ -126,6 +127,14 @@ gpuSuite("WebGPU fused elementwise kernels", () => {
     const y = arr(Float32Array.of(3, 2, 0.5, -1, Infinity, NaN, 2, 0, 4));
     const [g] = await both(one("power", 2), x, y);
     expect(Array.from(g.data)).toEqual([-8, 4, NaN, -0.5, 1, 1, 0, 1, 0.0625]);
+  });
+
+  it("power with integer exponents (squaring in double-float32) is bit-equal to the CPU kernel", async () => {
+    for (const [[lo, hi], [elo, ehi]] of [[[-10, 10], [-8, 8]], [[0.5, 2], [-30, 30]], [[0.1, 10], [-5, 5]]]) {
+      const x = arr(randoms(N, lo, hi, 21)), y = arr(randoms(N, elo, ehi, 22).map(Math.round));
+      const [g, c] = await both(one("power", 2), x, y);
+      expect(diffs(g, c, [x, y])).toEqual([]);
+    }
   });
 
   it("balancedEq (max/min's derivative) is bit-equal, ties included", async () => {
