@@ -12,6 +12,8 @@ export function table() {
   const fns = (m) => Object.keys(m).filter((k) => typeof m[k] === "function");
   // (a function exported under another name than it is declared by: nn.identity is nnIdentity)
   const declared = Object.fromEntries([
+    // (the transformer knows a function by the name it is declared by: jnp.invert is bitwiseNot)
+    ...fns(jnp).filter((k) => jnp[k].name !== k).map((k) => [`jnp.${k}`, jnp[k].name]),
     ...fns(nn).filter((k) => nn[k].name !== k).map((k) => [`nn.${k}`, nn[k].name]),
     ...fns(jnp.linalg).filter((k) => jnp.linalg[k].name !== k).map((k) => [`jnp.linalg.${k}`, jnp.linalg[k].name]),
     // (lax's functions lower by the name lax.<name>)

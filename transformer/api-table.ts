@@ -28,8 +28,8 @@ function primsOf(name: string): Probe | null {
     }
   return null;
 }
-/** An argument a probe passes on purpose: an Array, a constant, or a jnp function passed by name. */
-type ProbeArg = "arr" | { const: unknown } | { fn: string };
+/** An argument a probe passes on purpose: an Array, a constant, a jnp function passed by name, or a list. */
+type ProbeArg = "arr" | { const: unknown } | { fn: string } | { list: readonly ProbeArg[] };
 /**
  * Functions the generic probe cannot call (a function argument, a dtype written literally): the
  * calls to make, one per form the transformer compiles, and what the row says of those forms.
@@ -37,6 +37,11 @@ type ProbeArg = "arr" | { const: unknown } | { fn: string };
 const PROBES: Readonly<Record<string, { note?: string; calls: readonly (readonly ProbeArg[])[] }>> = {
   "lax.reduceWindow": { note: "(computation `jnp.max`, `jnp.min`, `jnp.sum` or `jnp.mean`; other functions run eagerly)", calls: ["max", "min", "sum", "mean"].map((fn) => ["arr", { fn }, { const: [2, 2] }]) },
   "lax.bitcastConvertType": { calls: [["arr", { const: "int32" }]] },
+  // (counts, widths, axes and subscripts written literally)
+  ...Object.fromEntries(["split", "arraySplit", "hsplit", "vsplit", "dsplit", "pad", "tile", "repeat", "matrixPower", "oneHot"].map((n) => [n, { calls: [["arr", { const: 2 }]] }])),
+  ...Object.fromEntries(["moveaxis", "swapaxes"].map((n) => [n, { calls: [["arr", { const: 0 }, { const: 1 }]] }])),
+  einsum: { calls: [[{ const: "ij,jk->ik" }, "arr", "arr"]] },
+  select: { calls: [[{ list: ["arr", "arr"] }, { list: ["arr", "arr"] }]] },
 };
 function probe(name: string, nargs: number, first: "arr" | "list" | "pair", given?: readonly ProbeArg[]): Probe | null {
   const rule = JNP[name];
@@ -48,8 +53,9 @@ function probe(name: string, nargs: number, first: "arr" | "list" | "pair", give
   };
   /** The generic probe's arguments: two Arrays, then 1s. */
   const generic = (i: number): Value => (i === 0 ? input("x") : i === 1 ? input("y") : lit(1));
-  const probeValue = (a: ProbeArg): Value => (a === "arr" ? input("x") : "const" in a ? lit(a.const) : { tag: "ext", name: "jnp", path: [a.fn], ty: "other" });
-  const args = given?.map(probeValue);
+  const probeValue = (a: Exclude<ProbeArg, { list: unknown }>): Value => (a === "arr" ? input("x") : "const" in a ? lit(a.const) : { tag: "ext", name: "jnp", path: [a.fn], ty: "other" });
+  const probeTree = (a: ProbeArg): Tree<Value> => (typeof a === "object" && "list" in a ? { kind: "tup", kids: a.list.map(probeTree) } : leaf(probeValue(a)));
+  const args = given?.map(probeTree);
   try {
     rule(
       {
@@ -60,11 +66,15 @@ function probe(name: string, nargs: number, first: "arr" | "list" | "pair", give
           seen.stmts.push({ prim: p, args: pargs, out });
           return out;
         },
-        leaf: (i: number) => (args ? (args[i] ?? lit(undefined)) : generic(i)),
+        leaf: (i: number) => {
+          if (!args) return generic(i);
+          const t = args[i];
+          return t === undefined ? lit(undefined) : t.kind === "leaf" ? t.v : (() => { throw new Error("a list where a value goes"); })();
+        },
         // (rules that read their arguments as trees, as the formulas do, see what leaf gives)
         tree: (i: number): Tree<Value> | undefined =>
           args
-            ? args[i] && leaf(args[i])
+            ? args[i]
             : first === "arr"
               ? i < nargs
                 ? leaf(generic(i))
@@ -120,11 +130,16 @@ const cols = (probe: Probe) => {
   const prims = probe.stmts.map((s) => s.prim);
   // (no primitive at all: the function returns its input, nn.identity)
   if (prims.length === 0) return { diff: "yes", batch: "yes", fused: "yes" };
-  const defs = prims.map((p) => PRIMS[p]);
-  const real = defs.filter((d) => !d.nondiff && d.ty !== "other");
-  // (a result made by a comparison or a nondifferentiable primitive is constant: bool, int, masks)
-  const last = defs[defs.length - 1];
-  const constant = real.length === 0 || !last || last.nondiff || last.ty === "other" || (prims[prims.length - 1] === "astype" && prims.slice(0, -1).every((p) => PRIMS[p].nondiff || PRIMS[p].ty === "other"));
+  // (the statements the derivative goes through: a differentiable primitive of a value that depends
+  // on an argument; a result reached by none is constant: a comparison's, an index's, a mask's)
+  const active = new Set(probe.inputs);
+  const real = probe.stmts.filter((s) => {
+    const d = PRIMS[s.prim];
+    const on = !d.nondiff && d.ty !== "other" && s.args.some((a) => a?.tag === "var" && active.has(a.id));
+    if (on) active.add(s.out.id);
+    return on;
+  }).map((s) => PRIMS[s.prim]);
+  const constant = !active.has(probe.stmts[probe.stmts.length - 1].out.id);
   const diff = constant ? "no (constant)" : real.some((d) => !d.vjp && !d.adjoint) ? "no" : real.some((d) => !d.jvp) ? "reverse" : "yes";
   const batch = batches(probe) ? "yes" : "no";
   const fused = prims.length > 0 && prims.every((p) => FUSABLE.has(p) || PRIMS[p].ty === "other" || PRIMS[p].nondiff) && prims.some((p) => FUSABLE.has(p)) ? "fused" : "yes";

@@ -82,6 +82,41 @@ describe("vmap of the functions the table says batch", () => {
     const f = jit((xs: Array, ys: Array) => vmap(g)(xs, ys));
     expect(f(X, Y)).toEqual(jnp.stack([0, 1, 2].map((i) => g(at(X, i), at(Y, i)))));
   });
+  it("functions the table probes with literal arguments: split, pad, tile, repeat, einsum, moveaxis, swapaxes, select, matrixPower, oneHot, invert", () => {
+    const X3 = seq([2, 4, 6], 6);
+    const loop1 = (f: (a: Array) => Array, xs: Array) => jnp.stack([0, 1, 2].slice(0, xs.shape[0]).map((i) => f(at(xs, i))));
+    const fs: ((a: Array) => Array)[] = [
+      (a) => jnp.split(a, 2)[1],
+      (a) => jnp.arraySplit(a, 3, 1)[2],
+      (a) => jnp.hsplit(a, 2)[0],
+      (a) => jnp.pad(a, 1),
+      (a) => jnp.tile(a, 2),
+      (a) => jnp.repeat(a, 2),
+      (a) => jnp.einsum("ij,kj->ik", a, a),
+      (a) => jnp.moveaxis(a, 0, 1),
+      (a) => jnp.swapaxes(a, 0, 1),
+      (a) => jnp.select([jnp.greater(a, 0.5), jnp.less(a, -0.5)], [a, jnp.negative(a)]),
+      (a) => nn.oneHot(jnp.astype(jnp.multiply(jnp.abs(a), 3), "int32"), 3),
+      (a) => jnp.invert(jnp.greater(a, 0)),
+    ];
+    const vs = [
+      vmap((a: Array) => jnp.split(a, 2)[1]),
+      vmap((a: Array) => jnp.arraySplit(a, 3, 1)[2]),
+      vmap((a: Array) => jnp.hsplit(a, 2)[0]),
+      vmap((a: Array) => jnp.pad(a, 1)),
+      vmap((a: Array) => jnp.tile(a, 2)),
+      vmap((a: Array) => jnp.repeat(a, 2)),
+      vmap((a: Array) => jnp.einsum("ij,kj->ik", a, a)),
+      vmap((a: Array) => jnp.moveaxis(a, 0, 1)),
+      vmap((a: Array) => jnp.swapaxes(a, 0, 1)),
+      vmap((a: Array) => jnp.select([jnp.greater(a, 0.5), jnp.less(a, -0.5)], [a, jnp.negative(a)])),
+      vmap((a: Array) => nn.oneHot(jnp.astype(jnp.multiply(jnp.abs(a), 3), "int32"), 3)),
+      vmap((a: Array) => jnp.invert(jnp.greater(a, 0))),
+    ];
+    fs.forEach((f, i) => expect(vs[i](X3), `function ${i}`).toEqual(loop1(f, X3)));
+    const sq = jnp.add(jnp.multiply(seq([2, 3, 3], 7), 0.5), jnp.eye(3));
+    expect(vmap((a: Array) => jnp.linalg.matrixPower(a, 2))(sq)).toEqual(loop1((a) => jnp.linalg.matrixPower(a, 2), sq));
+  });
   it("nn.glu", () => {
     const f = (a: Array) => nn.glu(a);
     expect(vmap(f)(X)).toEqual(jnp.stack([0, 1, 2].map((i) => f(at(X, i)))));
