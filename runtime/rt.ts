@@ -67,7 +67,9 @@ export function unbroadcastProduct(g: N, a: ArrayLike, b: ArrayLike, kind: "matm
 /** Broadcast a cotangent up to the shape (and number-ness) of `like`. */
 export function broadcastLike(g: N, like: N): N {
   if (typeof like === "number") return typeof g === "number" ? g : (reshape(g, []).item() as number);
-  const a = f32(asArray(g));
+  // (a weak g, as the seed 1, takes like's float dtype: a float64 output's cotangent is float64)
+  const g0 = asArray(g);
+  const a = g0.weakType ? astype(g0, floatDTypeOf(like)) : f32(g0);
   return sameShape(a.shape, like.shape) ? a : broadcastTo(a, like.shape);
 }
 

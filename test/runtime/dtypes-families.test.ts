@@ -311,6 +311,9 @@ describe("gradients of float64 inputs are float64 (compiled through the transfor
       return jnp.sum(jnp.add(jnp.multiply(r.real, r.real), jnp.multiply(r.imag, jnp.arange(4, undefined, undefined, { dtype: "float64" })))).item() as number;
     };
     gradNear(grad(fftLoss)(x7), fd64(fftLoss, x7));
+    // (a linear chain: the seed's dtype is the output's)
+    const reLoss = (x: Array) => jnp.sum(jnp.fft.fft({ real: x, imag: jnp.multiply(x, 0.5) }).imag).item() as number;
+    gradNear(grad(reLoss)(x7), fd64(reLoss, x7));
     const xs = jnp.array([0.3, 1.7, 2.9, 0.05], { dtype: "float64" });
     // (each written out: the transformer needs the function called known at build time)
     const erfLoss = (x: Array) => jnp.sum(sp.erf(x)).item() as number;
