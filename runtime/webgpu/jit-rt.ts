@@ -1,0 +1,90 @@
+// The run-time helpers a jit'd function's code calls (runtime/rt.ts's names: fused, matmul's
+// adjoints, unbroadcast, …), on the GPU: the table the transformer's code for
+// `jit(f, { device: "webgpu" })` is to call in place of the CPU's (not wired yet: DESIGN.md
+// "WebGPU"). Values stay in GPU buffers from kernel to kernel; Arrays a call is given are
+// uploaded once (Arrays are values, so the copy stays right while the Array lives) and every
+// fused program runs as a GPU kernel whatever its size. Dispatches queue without waiting:
+// `readTree` reads the results back. A helper not on the GPU yet is an error naming it.
+
+import { NDArray } from "../array.js";
+import { ones } from "../numpy/creation.js";
+import { checkGradInput } from "../rt.js";
+import { sizeOf } from "../shape.js";
+import type { WebGpu } from "./device.js";
+import { fusedGpu, GpuArray, matmulGpu, sumToShapeGpu, upload } from "./run.js";
+
+type Value = GpuArray | NDArray | number;
+
+/** GPU copies of the Arrays jit'd code read, per GPU (collected with their Arrays). */
+const copies = new WeakMap<WebGpu, WeakMap<NDArray, GpuArray>>();
+
+function onGpu(g: WebGpu, x: Value): GpuArray | number {
+  if (!(x instanceof NDArray)) return x;
+  let m = copies.get(g);
+  if (!m) copies.set(g, (m = new WeakMap()));
+  let c = m.get(x);
+  if (!c) m.set(x, (c = upload(g, x)));
+  return c;
+}
+
+function array(g: WebGpu, x: Value, what: string): GpuArray {
+  const v = onGpu(g, x);
+  if (typeof v === "number") throw new TypeError(`tsjax: WebGPU: ${what} takes Arrays on the GPU, got the number ${v}`);
+  return v;
+}
+
+const shapeOf = (x: Value): readonly number[] => (typeof x === "number" ? [] : x.shape);
+
+/** A cotangent summed to `shape` (the same shape: itself). */
+function unbroadcastTo(g: WebGpu, x: Value, shape: readonly number[]): GpuArray {
+  return sumToShapeGpu(g, array(g, x, "unbroadcast"), shape);
+}
+
+/** The helpers on the GPU, by rt.ts's names. */
+function table(g: WebGpu): Record<string, unknown> {
+  const mm = (a: Value, b: Value, tA: boolean, tB: boolean) => matmulGpu(g, array(g, a, "matmul"), array(g, b, "matmul"), tA, tB);
+  return {
+    // (every program a kernel: the GPU has no small-size path)
+    FUSED_MIN_SIZE: 0,
+    fused: (src: string, ...xs: Value[]) => fusedGpu(g, src, ...xs.map((x) => onGpu(g, x))),
+    matmul: (a: Value, b: Value) => mm(a, b, false, false),
+    dot: (a: Value, b: Value) => mm(a, b, false, false),
+    // the matmul adjoints: G·Bᵀ and Aᵀ·G, the transposed operand read in place
+    matmulGradA: (gr: Value, a: Value, b: Value) => mm(gr, b, false, true),
+    matmulGradB: (gr: Value, a: Value, b: Value) => mm(a, gr, true, false),
+    unbroadcast: (gr: Value, like: Value) => unbroadcastTo(g, gr, shapeOf(like)),
+    unbroadcastProduct: (gr: Value, a: Value, b: Value) => unbroadcastTo(g, gr, [shapeOf(a)[0], shapeOf(b)[1]]),
+    reduceCount: (x: Value, axis?: number | number[] | null) => {
+      const s = shapeOf(x);
+      if (axis === undefined || axis === null) return sizeOf(s);
+      return (Array.isArray(axis) ? axis : [axis]).reduce((n, a) => n * s[a < 0 ? a + s.length : a], 1);
+    },
+    ones,
+    checkGradInput,
+  };
+}
+
+/**
+ * rt.ts's helpers on the GPU `g`, for a jit'd function's code: what is not on the GPU yet throws,
+ * naming the helper.
+ */
+export function gpuRuntime(g: WebGpu): Record<string, unknown> {
+  const t = table(g);
+  return new Proxy(t, {
+    get(target, name) {
+      if (typeof name !== "string" || name in target) return target[name as string];
+      throw new Error(`tsjax: WebGPU: '${name}' is not on the GPU yet (jit'd code on the GPU covers ${Object.keys(target).join(", ")})`);
+    },
+  });
+}
+
+/** A result (GpuArrays in arrays and objects, numbers, Arrays) with every GpuArray read back. */
+export async function readTree(x: unknown): Promise<unknown> {
+  if (x instanceof GpuArray) return x.read();
+  if (Array.isArray(x)) return Promise.all(x.map(readTree));
+  if (x && typeof x === "object" && !(x instanceof NDArray)) {
+    const entries = await Promise.all(Object.entries(x).map(async ([k, v]) => [k, await readTree(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return x;
+}
