@@ -5,6 +5,7 @@ import type { Array } from "tsjax";
 const x = jnp.arange(6).reshape(2, 3);
 console.log(String(x.mul(2).sum(0))); // [ 6. 10. 14.]
 console.log(jnp.subtract(1, jnp.array([true, false])).dtype); // int32
+console.log(jnp.multiply(jnp.array([1, 2], { dtype: "float16" }), 0.1).dtype); // float16: 0.1 is weak
 
 // Number code is differentiated into plain JS arithmetic (float64).
 const f = (x: number) => Math.sin(x) * x ** 2;

@@ -41,10 +41,11 @@ it("the README's tour is examples/tour.ts, and it runs (built by the same comman
   const lines = r.stdout.trim().split("\n");
   expect(lines[0]).toBe("[ 6. 10. 14.]");
   expect(lines[1]).toBe("int32");
+  expect(lines[2]).toBe("float16");
   const x = 1.5;
-  expect(Number(lines[2])).toBeCloseTo(2 * x * Math.sin(x) + x * x * Math.cos(x), 12);
+  expect(Number(lines[3])).toBeCloseTo(2 * x * Math.sin(x) + x * x * Math.cos(x), 12);
   // gradient descent on a least-squares loss: the loss falls by orders of magnitude
-  const losses = lines.slice(3).map((l) => Number(l.split(" ").pop()));
+  const losses = lines.slice(4).map((l) => Number(l.split(" ").pop()));
   expect(losses[0]).toBeGreaterThan(0.1);
   expect(losses[losses.length - 1]).toBeLessThan(1e-6);
 }, 60_000);

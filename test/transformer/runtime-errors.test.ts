@@ -36,13 +36,13 @@ describe("non-scalar outputs", () => {
 describe("integer and boolean Arrays at differentiated positions", () => {
   const f = (x: Array) => jnp.sum(x.mul(x));
   const msg = (dt: string) =>
-    `grad differentiates with respect to float32 Arrays and numbers, but got ${dt.startsWith("i") ? "an" : "a"} ${dt} Array. ` +
+    `grad differentiates with respect to float Arrays (float32, float64, float16) and numbers, but got ${dt.startsWith("i") ? "an" : "a"} ${dt} Array. ` +
     `To differentiate at integer or boolean values, convert them with .astype("float32").`;
   it("int32 and bool inputs are refused, saying what to do", () => {
     expect(() => grad(f)(jnp.array([1, 2], { dtype: "int32" }))).toThrow(msg("int32"));
     expect(() => grad(f)(jnp.array([true, false]))).toThrow(/but got a bool Array\./);
     expect(() => grad(f)(jnp.array([1, 2], { dtype: "uint32" }))).toThrow(/but got a uint32 Array\./);
-    expect(() => valueAndGrad(f)(jnp.array([1, 2], { dtype: "int32" }))).toThrow(/^valueAndGrad differentiates with respect to float32 Arrays/);
+    expect(() => valueAndGrad(f)(jnp.array([1, 2], { dtype: "int32" }))).toThrow(/^valueAndGrad differentiates with respect to float Arrays/);
   });
   it("inside a pytree", () => {
     const h = grad((p: { a: Array; b: Array }) => jnp.sum(p.a.mul(p.b)));
@@ -64,10 +64,10 @@ describe("integer and boolean Arrays at differentiated positions", () => {
 describe("integer and boolean outputs", () => {
   it("an int32 output is refused with JAX's message", () => {
     const g = grad((x: Array) => jnp.sum(x).astype("int32"));
-    expect(() => g(x3)).toThrow('grad needs a float32 output to differentiate, but the function returned int32 (convert it with .astype("float32"), or return a float value).');
+    expect(() => g(x3)).toThrow('grad needs a float output to differentiate, but the function returned int32 (convert it with .astype("float32"), or return a float value).');
   });
   it("a bool output is refused", () => {
-    expect(() => grad((x: Array) => jnp.greater(jnp.sum(x), 0))(x3)).toThrow(/needs a float32 output to differentiate, but the function returned bool/);
+    expect(() => grad((x: Array) => jnp.greater(jnp.sum(x), 0))(x3)).toThrow(/needs a float output to differentiate, but the function returned bool/);
   });
 });
 
