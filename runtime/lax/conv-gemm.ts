@@ -1,7 +1,7 @@
 // The convolution and its two adjoints as float32 matrix products on the kernel machine
 // (runtime/jit/matmul.ts: WebAssembly SIMD, rows split between the threads). One product covers
 // all images of a batch element (their output positions side by side), in slices of at most
-// SLICE_FLOATS of columns. Per batch element, feature group and slice:
+// SLICE_FLOATS of columns and results. Per batch element, feature group and slice:
 //   convolution       out  [rows × O/G]   = colsᵀ · W_gᵀ   (cols: im2col, [C/G·K × rows]), then
 //                     transposed; or, with few columns a row, outᵀ = W_g · cols (no transpose)
 //   lhs cotangent     gcᵀ  [rows × C/G·K] = ctᵀ · W_g      then col2im (float64 sums)
@@ -17,7 +17,7 @@ import { NR } from "../jit/gemm-kernel.js";
 import { arenaFloats, arenaOpen, arenaRelease, kernelAddress } from "../jit/arena.js";
 import type { Geometry } from "./conv.js";
 
-/** Column floats one product takes at most (16 MiB; the kernel copies them once more). */
+/** Column and result floats one product takes at most (16 MiB; the kernel copies them once more). */
 const SLICE_FLOATS = 1 << 22;
 /** Fewer output channels a group than this: the kernel's 8-wide panels would be mostly padding. */
 const MIN_GROUP_OUT = 4;
@@ -29,7 +29,7 @@ export function gemmPath(g: Geometry, ...data: ArrayLike<number>[]): boolean {
   return work >= WASM_MIN_WORK && Og >= MIN_GROUP_OUT && data.every((d) => d instanceof Float32Array) && machine() !== null;
 }
 
-/** Output positions (rows) a slice takes, for `width` floats of columns a row. */
+/** Output positions (rows) a slice takes, for `width` floats of columns and products a row. */
 const sliceRows = (g: Geometry, width: number) => Math.min(g.N * g.P, Math.max(1, Math.floor(SLICE_FLOATS / Math.max(1, width))));
 
 /**
@@ -60,11 +60,51 @@ function gemm(A: Float32Array, aOff: number, B: Float32Array, bOff: number, M: n
 const plain = (d: Float32Array): Float32Array => (typeof SharedArrayBuffer !== "undefined" && d.buffer instanceof SharedArrayBuffer ? d.slice() : d);
 
 /**
+ * The index table as runs: for kernel position j, runs at[j]..at[j+1]-1, each `len` output
+ * positions from `p` reading the input elements i, i+1, ... (a window row sliding along an image
+ * row), or none (i = -1: padding and dilation holes). im2col copies a run without looking each
+ * element up. Null where runs would be short (strides, dilation): the table element by element.
+ */
+interface Runs {
+  at: Int32Array;
+  p: Int32Array;
+  len: Int32Array;
+  i: Int32Array;
+}
+
+/** Runs shorter than this on average are not worth it. */
+const MIN_MEAN_RUN = 4;
+
+function tableRuns(g: Geometry): Runs | null {
+  const { K, P, table } = g;
+  // (a run ends where the table jumps, or enters or leaves the padding)
+  const starts = (t: number, p: number) => p === 0 || (table[t] < 0 ? table[t - 1] >= 0 : table[t - 1] < 0 || table[t] !== table[t - 1] + 1);
+  let n = 0;
+  for (let j = 0, t = 0; j < K; j++) for (let p = 0; p < P; p++, t++) if (starts(t, p)) n++;
+  if (n * MIN_MEAN_RUN > K * P) return null;
+  const runs: Runs = { at: new Int32Array(K + 1), p: new Int32Array(n), len: new Int32Array(n), i: new Int32Array(n) };
+  let u = -1;
+  for (let j = 0, t = 0; j < K; j++) {
+    runs.at[j] = u + 1;
+    for (let p = 0; p < P; p++, t++) {
+      if (starts(t, p)) {
+        u++;
+        runs.p[u] = p;
+        runs.i[u] = table[t] < 0 ? -1 : table[t];
+      }
+      runs.len[u]++;
+    }
+  }
+  runs.at[K] = n;
+  return runs;
+}
+
+/**
  * cols[(c·K + j)·R + row] for the rows [r0, r1) (R of them) of batch element b's group grp: the
  * input element kernel position j of channel c reads for that output position (0 in padding
  * and dilation holes).
  */
-function im2col(g: Geometry, xd: Float32Array, b: number, grp: number, r0: number, r1: number, cols: Float32Array): void {
+function im2col(g: Geometry, runs: Runs | null, xd: Float32Array, b: number, grp: number, r0: number, r1: number, cols: Float32Array): void {
   const { N, C, Cg, X, K, P, table } = g;
   const R = r1 - r0, lb = g.lOff[b];
   for (let r = r0; r < r1; ) {
@@ -73,9 +113,17 @@ function im2col(g: Geometry, xd: Float32Array, b: number, grp: number, r0: numbe
       const src = ((lb * N + n) * C + grp * Cg + c) * X;
       for (let j = 0; j < K; j++) {
         const d = (c * K + j) * R + at - p0;
-        for (let p = p0, t = j * P + p0; p < p1; p++, t++) {
-          const i = table[t];
-          cols[d + p] = i >= 0 ? xd[src + i] : 0;
+        if (runs === null) {
+          for (let p = p0, t = j * P + p0; p < p1; p++, t++) {
+            const i = table[t];
+            cols[d + p] = i >= 0 ? xd[src + i] : 0;
+          }
+          continue;
+        }
+        for (let u = runs.at[j], ue = runs.at[j + 1]; u < ue; u++) {
+          const q = runs.p[u], a = Math.max(q, p0), e = Math.min(q + runs.len[u], p1), i0 = runs.i[u];
+          if (i0 < 0) for (let p = a; p < e; p++) cols[d + p] = 0;
+          else for (let p = a, s = src + i0 - q; p < e; p++) cols[d + p] = xd[s + p];
         }
       }
     }
@@ -143,15 +191,15 @@ export function convGemm(g: Geometry, x: Float32Array, wd: Float32Array, out: Fl
   const { N, O, G, Cg, K, P } = g;
   const xd = plain(x);
   const Og = O / G, CK = Cg * K, NP = N * P;
-  const S = sliceRows(g, CK);
-  const cols = new Float32Array(CK * S);
+  const S = sliceRows(g, CK + Og);
+  const cols = new Float32Array(CK * S), runs = tableRuns(g);
   if (CK <= BY_CHANNEL_MAX_COLS) {
     const y = new Float32Array(Og * Math.ceil(S / NR) * NR);
     for (let b = 0; b < g.lOff.length; b++)
       for (let grp = 0; grp < G; grp++)
         for (let r0 = 0; r0 < NP; r0 += S) {
           const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-          im2col(g, xd, b, grp, r0, r1, cols);
+          im2col(g, runs, xd, b, grp, r0, r1, cols);
           const ys = gemm(wd, (g.rOff[b] * O + grp * Og) * CK, cols.subarray(0, CK * R), 0, Og, CK, R, false, false, y);
           for (let r = r0; r < r1; ) {
             const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
@@ -169,7 +217,7 @@ export function convGemm(g: Geometry, x: Float32Array, wd: Float32Array, out: Fl
     for (let grp = 0; grp < G; grp++)
       for (let r0 = 0; r0 < NP; r0 += S) {
         const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-        im2col(g, xd, b, grp, r0, r1, cols);
+        im2col(g, runs, xd, b, grp, r0, r1, cols);
         const ys = gemm(cols.subarray(0, CK * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, CK, Og, true, true, y);
         // rows (positions) × channels → each image's channels × positions
         for (let r = r0; r < r1; ) {
@@ -202,13 +250,13 @@ export function convTRhsGemm(g: Geometry, cd: Float32Array, x: Float32Array, acc
   const xd = plain(x);
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
-  const cols = new Float32Array(CK * S), ctg = new Float32Array(Og * S);
+  const cols = new Float32Array(CK * S), ctg = new Float32Array(Og * S), runs = tableRuns(g);
   const dw = new Float32Array(CK * Math.ceil(Og / NR) * NR);
   for (let b = 0; b < g.lOff.length; b++)
     for (let grp = 0; grp < G; grp++)
       for (let r0 = 0; r0 < NP; r0 += S) {
         const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-        im2col(g, xd, b, grp, r0, r1, cols);
+        im2col(g, runs, xd, b, grp, r0, r1, cols);
         gatherCt(g, cd, b, grp, r0, r1, ctg);
         const ws = gemm(cols.subarray(0, CK * R), 0, ctg.subarray(0, Og * R), 0, CK, R, Og, false, true, dw);
         for (let o = 0; o < Og; o++) {
