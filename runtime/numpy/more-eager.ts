@@ -198,6 +198,8 @@ export { leftShift as bitwiseLeftShift, rightShift as bitwiseRightShift };
 // ---- arrays made from numbers ------------------------------------------------------------------
 
 const f32Vec = (v: number[]) => new NDArray(Float32Array.from(v), [v.length], "float32");
+/** The float64 values v as a vector of dtype d, rounded once (float64 ones kept as computed). */
+const vecIn = (v: number[], d: DT) => astype(new NDArray(Float64Array.from(v), [v.length], "float64"), d);
 const outDtype = (opts: DTypeOpts | undefined, fn: string, d: DT = "float32"): DT => (opts?.dtype === undefined ? d : checkDType(opts.dtype, fn));
 const count = (fn: string, what: string, n: unknown): number => {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw new TypeError(`${fn}: ${what} must be a non-negative integer, got ${String(n)}`);
@@ -240,7 +242,7 @@ export function logspace(start: number, stop: number, num = 50, endpoint = true,
   const div = endpoint ? n - 1 : n;
   const step = div > 0 ? (stop - start) / div : 0;
   const v = Array.from({ length: n }, (_, i) => base ** (endpoint && i === n - 1 && n > 1 ? stop : start + i * step));
-  return astype(f32Vec(v), outDtype(opts, "logspace"));
+  return vecIn(v, outDtype(opts, "logspace"));
 }
 /** A geometric progression of `num` points from start to stop (same sign, nonzero). */
 export function geomspace(start: number, stop: number, num = 50, endpoint = true, opts?: DTypeOpts): NDArray {
@@ -252,7 +254,7 @@ export function geomspace(start: number, stop: number, num = 50, endpoint = true
   const div = endpoint ? n - 1 : n;
   // (NumPy's: 10 ** the evenly spaced logarithms, the ends exactly start and stop)
   const out = Array.from({ length: n }, (_, i) => (i === 0 ? start : endpoint && i === n - 1 ? stop : sgn * 10 ** (ls + (i * (le - ls)) / div)));
-  return astype(f32Vec(out), outDtype(opts, "geomspace"));
+  return vecIn(out, outDtype(opts, "geomspace"));
 }
 /** The index grid `[dimensions.length, ...dimensions]` (int32), or one array per axis with `sparse`. */
 export function indices(dimensions: number[], opts?: DTypeOpts & { sparse?: boolean }): NDArray | NDArray[] {

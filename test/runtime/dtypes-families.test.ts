@@ -248,6 +248,10 @@ describe("numpy/more.ts and composites: float64 kept, float16 kept", () => {
     near64(jnp.nanmean(nanx, 1), M.nanmean, 1e-15);
     near64(jnp.nanvar(nanx, 0), M.nanvar, 1e-15);
     near64(jnp.nanstd(nanx), M.nanstd, 1e-15);
+    // (computed in float64 and rounded once to the dtype asked for)
+    near64(jnp.logspace(0, 1, 7, true, 10, { dtype: "float64" }), M.logspace, 1e-15);
+    near64(jnp.logspace(-3, 5, 6, true, 2, { dtype: "float64" }), M.logspace2, 1e-15);
+    near64(jnp.geomspace(0.1, 1000, 9, true, { dtype: "float64" }), M.geomspace, 1e-15);
   });
   it("float16: NumPy's float16 values (float32 inside where JAX upcasts)", () => {
     const m16 = mk(M.m16, "float16"), pos16 = mk(M.pos16, "float16"), pc16 = mk(M.pc16, "float16");
