@@ -41,8 +41,10 @@ export class GpuArray {
 
 const STORAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
 
-/** A storage buffer of `bytes` (at least 4: WebGPU binds no empty buffer). */
+/** A storage buffer of `bytes` (at least 4: WebGPU binds no empty buffer); too large for a binding: an error saying so. */
 function storage(d: GpuDevice, bytes: number): GpuBuffer {
+  const max = d.limits.maxStorageBufferBindingSize;
+  if (bytes > max) throw new RangeError(`tsjax: WebGPU: a buffer of ${bytes} bytes is larger than this GPU binds (maxStorageBufferBindingSize ${max} bytes)`);
   return d.createBuffer({ size: Math.max(4, Math.ceil(bytes / 4) * 4), usage: STORAGE });
 }
 

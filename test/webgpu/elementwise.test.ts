@@ -204,5 +204,9 @@ gpuSuite("WebGPU fused elementwise kernels", () => {
     expect(() => fusedGpu(gpu(), JSON.stringify({ in: 1, ops: [["add", 0, { c: 2 }]] }), b)).toThrow(/'add' of bool operands and a number makes an int32/);
     expect(() => fusedGpu(gpu(), JSON.stringify({ in: 1, ops: [["erf", 0]] }), arr(Float32Array.of(1)))).toThrow(/no WGSL rule for op 'erf'/);
     expect(() => fusedGpu(gpu(), one("add", 2), arr(new Float32Array(3)), arr(new Float32Array(4)))).toThrow(/shapes \(3\) \(4\) do not broadcast/);
+    // (a broadcast output larger than a storage binding: refused before anything is allocated)
+    const max = gpu().device.limits.maxStorageBufferBindingSize;
+    const wide = Math.ceil(max / 4 / 1024) + 1;
+    expect(() => fusedGpu(gpu(), one("add", 2), arr(new Float32Array(1024), [1024, 1]), arr(new Float32Array(wide), [wide]))).toThrow(/larger than this GPU binds \(maxStorageBufferBindingSize/);
   });
 });
