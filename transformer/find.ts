@@ -75,6 +75,8 @@ export function classify(checker: ts.TypeChecker, sym0: ts.Symbol | undefined): 
   // nn's activations lower like jnp functions (rules/nn.ts); its initializers are not differentiated
   if (/[\\/]runtime[\\/]nn[\\/]activations\.(d\.)?[tj]s$/.test(file)) return { kind: "numpy", name };
   if (/[\\/]runtime[\\/]array\.(d\.)?[tj]s$/.test(file) && ts.isClassElement(decl)) return { kind: "method", name };
+  // (the methods runtime/array-methods.ts adds to the class by interface merging)
+  if (/[\\/]runtime[\\/]array-methods\.(d\.)?[tj]s$/.test(file) && ts.isMethodSignature(decl)) return { kind: "method", name };
   return { kind: "other", name };
 }
 

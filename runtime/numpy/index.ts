@@ -5,6 +5,8 @@
  * The jax.numpy work-alike: `import { numpy as jnp } from "tsjax"` (or `"tsjax/numpy"`).
  * @module tsjax/numpy
  */
+// (the Array methods that are jnp functions: all, any, sort, argsort, diagonal, mod)
+import "../array-methods.js";
 export * from "./creation.js";
 export {
   abs, absolute, add, arccos, arcsin, arctan, arctan2, bitwiseAnd, bitwiseNot, bitwiseOr,

@@ -12,7 +12,7 @@ describe("compiled lax.bitcastConvertType", () => {
     const i = toInt(x);
     expect(i.dtype).toBe("int32");
     expect(i.tolist()).toEqual(lax.bitcastConvertType(x, "int32").tolist());
-    expect(i.tolist()[0]).toEqual([1065353216, -1073741824, 1056964608]);
+    expect((i.tolist() as number[][])[0]).toEqual([1065353216, -1073741824, 1056964608]);
     const back = jit((a: Array) => lax.bitcastConvertType(lax.bitcastConvertType(a, "uint32"), "float32"));
     expect(back(x)).toEqual(x);
     // the exponent field of each float: integer arithmetic on the bits

@@ -334,6 +334,8 @@ export const METHODS: Readonly<Record<string, CallLowering>> = {
   slice,
   take: direct("take", 3),
   item: (x) => leaf(x.prim("item", [x.leaf(0)], "num")),
+  // (runtime/array-methods.ts: the jnp function of the name, the receiver first)
+  ...Object.fromEntries(["all", "any", "sort", "argsort", "diagonal", "mod"].map((m) => [m, JNP[m]])),
 };
 
 const math1 = (prim: string) => direct(prim, 1);
