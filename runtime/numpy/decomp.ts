@@ -104,7 +104,6 @@ export function cond(x: ArrayLike, p?: 2 | -2 | null): NDArray {
 /** The least-squares solution x of a·x ≈ b (minimum norm when underdetermined), through the SVD as JAX's. */
 export function lstsq(a: ArrayLike, b: ArrayLike): NDArray {
   const ax = asArray(a, "lstsq"), bx = asArray(b, "lstsq");
-  linalgDType("lstsq", bx.dtype);
   if (ax.ndim !== 2) throw new TypeError(`lstsq: a must be a matrix, got shape ${fmtShape(ax.shape)}`);
   if ((bx.ndim !== 1 && bx.ndim !== 2) || bx.shape[0] !== ax.shape[0])
     throw new TypeError(`lstsq: b must have shape [${ax.shape[0]}] or [${ax.shape[0]}, k] for a of shape ${fmtShape(ax.shape)}, got ${fmtShape(bx.shape)}`);

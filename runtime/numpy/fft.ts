@@ -1,7 +1,8 @@
-// numpy.fft (jnp.fft): complex values as ComplexPair { real, imag } (float32 Arrays of one shape),
-// as @jax-js/jax has them, with NumPy's semantics (norm "backward": the inverse transforms divide
-// by the length). The numbers are runtime/fft-core.ts's (float64, O(n log n) for any length,
-// rounded once); compiled code lowers each function onto its primitives (transformer/rules/fft.ts).
+// numpy.fft (jnp.fft): complex values as ComplexPair { real, imag } (float Arrays of one shape:
+// float32 parts, or float64 for float64 input, JAX's complex64 and complex128), as @jax-js/jax has
+// them, with NumPy's semantics (norm "backward": the inverse transforms divide by the length). The
+// numbers are runtime/fft-core.ts's (float64, O(n log n) for any length, rounded once); compiled
+// code lowers each function onto its primitives (transformer/rules/fft.ts).
 
 import { NDArray } from "../array.js";
 import type { ComplexPair, FftSpec } from "../fft-core.js";

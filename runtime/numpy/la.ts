@@ -125,9 +125,10 @@ export function logAbsDet(a: ArrayLike): NDArray {
  * batch axes are a's (or none: the same b for every matrix).
  */
 export function solve(a: ArrayLike, b: ArrayLike, k = 0): NDArray {
-  const { n, batch, mats, dtype } = matrices("solve", a);
-  const b0 = asArray(b, "solve");
-  const bx = astype(b0, promoteTypes(dtype, linalgDType("solve", b0.dtype)));
+  // (a and b promoted together first, as JAX's: float16 is refused only when neither is wider)
+  const a0 = asArray(a, "solve"), b0 = asArray(b, "solve");
+  const { n, batch, mats, dtype } = matrices("solve", astype(a0, linalgDType("solve", promoteTypes(toInexact(a0.dtype), toInexact(b0.dtype)))));
+  const bx = astype(b0, dtype);
   const vec = bx.ndim - k === 1;
   const cols = vec ? 1 : bx.shape[bx.ndim - 1];
   const per = n * cols;

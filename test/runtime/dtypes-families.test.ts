@@ -132,9 +132,14 @@ describe("numpy.linalg refuses float16 as JAX's LAPACK kernels do; sums and prod
     const t = lax.linalg.triangularSolve(jnp.tril(a16), jnp.ones([4, 2], { dtype: "float16" }), { leftSide: true, lower: true });
     expect(t.dtype).toBe("float16");
   });
-  it("integer input still computes in float32", () => {
+  it("integer input still computes in float32; solve promotes a and b together first", () => {
     expect(jnp.linalg.inv(jnp.array([[2, 1], [1, 3]], { dtype: "int32" })).dtype).toBe("float32");
     expect(jnp.linalg.det(jnp.array([[2, 1], [1, 3]], { dtype: "int32" })).dtype).toBe("float32");
+    const b16 = jnp.ones([4], { dtype: "float16" });
+    expect(jnp.linalg.solve(jnp.astype(a, "float32"), b16).dtype).toBe("float32");
+    const x = jnp.linalg.solve(a16, mk(L.bv));
+    expect(x.dtype).toBe("float64");
+    near64(jnp.matmul(a16.astype("float64"), x), L.bv);
   });
 });
 
