@@ -17,6 +17,7 @@ import { alloc } from "../dtype.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import * as tf from "./threefry.js";
 import { erf64, erfInvF32, NORMAL_LO, SQRT2_F32 } from "./erfinv.js";
+import { distinctCategories } from "./categorical-distinct.js";
 
 /** A shape argument: one dimension or a list of them. */
 export type ShapeArg = number | readonly number[];
@@ -899,12 +900,14 @@ function emptyOf(dtype: NDArray["dtype"], shape: number[]): NDArray {
  * Samples category indices (int32) from unnormalised log-probabilities along `axis` (default
  * -1), by the Gumbel-max trick exactly as JAX arranges it: noise of shape
  * `(*shape_prefix, *logits_shape)` from `gumbel(key, …)`, added to the logits, argmax along the
- * axis. `shape` (default: logits' shape without `axis`) may add leading sample dimensions.
+ * axis. `shape` (default: logits' shape without `axis`) may add leading sample dimensions. With
+ * `replace: false` those sample dimensions are draws without replacement: distinct categories
+ * per batch element, as JAX draws them (categorical-distinct.ts).
  */
 export function categorical(
   key: KeyLike,
   logits: NDArray | readonly unknown[],
-  opts?: { axis?: number; shape?: ShapeArg },
+  opts?: { axis?: number; shape?: ShapeArg; replace?: boolean },
 ): NDArray {
   const op = "categorical";
   const { k0, k1 } = checkKey(op, key);
@@ -930,6 +933,16 @@ export function categorical(
       );
   }
   const nPrefix = shape.length - batch.length;
+  if (o.replace === false) {
+    // (JAX: one noise over the broadcast logits, the top k along the axis: distinctCategories)
+    const bShape = shape.slice(nPrefix);
+    bShape.splice(axis, 0, L.shape[axis]);
+    const g = gumbelData(op, k0, k1, bShape);
+    const li = broadcastIndex(L.shape, bShape);
+    for (let i = 0; i < g.length; i++) g[i] = fr(g[i] + L.data[li[i]]);
+    return distinctCategories(g, bShape, axis, shape, nPrefix);
+  }
+  if (o.replace !== undefined && o.replace !== true) throw new TypeError(`${op}: replace must be a boolean, got ${describe(o.replace)}`);
   const gShape = [...shape];
   gShape.splice(nPrefix + axis, 0, L.shape[axis]);
   const g = gumbelData(op, k0, k1, gShape);
