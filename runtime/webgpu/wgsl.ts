@@ -105,7 +105,8 @@ export const WGSL_OPS: Readonly<Record<string, WgslOp>> = {
  * sin/cos absolute errors, fma possibly unfused: asin was 3800 ulp off on lavapipe), so the kernels
  * use these float32 functions instead: Cephes' single-precision polynomials (as the CPU's fastMath
  * lanes, runtime/jit/vmath32.ts), an fma from an exact product and an exact sum (EFT),
- * C's pow (integer exponents by squaring in double-float32), an exact fmod for quotients below 2^24, log1p by logf's own polynomial near 0, expm1
+ * C's pow (integer exponents by squaring in double-float32, others as exp of y·log x in
+ * double-float32), an exact fmod for quotients below 2^24, log1p by logf's own polynomial near 0, expm1
  * by Kahan's correction, an unscaled hypot. Only + − × ÷ √ and comparisons are the GPU's own (IEEE-exact in
  * WebGPU's float32: ÷ and √ measured exact on lavapipe). Measured bounds: DESIGN.md "WebGPU".
  */
@@ -135,6 +136,13 @@ fn tj_two_prod(a: f32, b: f32) -> vec2f {
   let sa = tj_split(a);
   let sb = tj_split(b);
   return vec2f(p, ((sa.x * sb.x - p) + sa.x * sb.y + sa.y * sb.x) + sa.y * sb.y);
+}
+// double-float32 sum (hi + lo pairs)
+fn tj_dadd(a: vec2f, b: vec2f) -> vec2f {
+  let s = tj_two_sum(a.x, b.x);
+  let t = tj_two_sum(a.y, b.y);
+  let u = tj_two_sum(s.x, s.y + t.x);
+  return tj_two_sum(u.x, u.y + t.y);
 }
 `;
 /** The statement that makes every kernel bind tj_zero (WebGPU's automatic layouts keep only bindings used). */
@@ -200,13 +208,37 @@ fn tj_powi(a: f32, n: f32) -> f32 {
   let qh = tj_two_prod(q, r.x);
   return q + q * (((1.0 - qh.x) - qh.y) - q * r.y);
 }
-// C's pow: pow(1, y) = pow(x, 0) = 1; a negative base with an integer exponent signed by its parity
+// log(x) as double-float32 for a finite x > 0: x = 2^e·m, m in [√½, √2), log m = 2·atanh(s) with
+// s = (m − 1)/(m + 1) as hi + lo, the series' tail (≤ 1% of it) in float32, e·ln2 in two parts
+fn tj_log_d(x: f32) -> vec2f {
+  let fr = frexp(x);
+  var m = fr.fract;
+  var e = f32(fr.exp);
+  if (m < 0.707106781186547524) { e = e - 1.0; m = m + m; }
+  let f = m - 1.0;
+  let den = tj_two_sum(2.0, f);
+  let sh = f / den.x;
+  let p = tj_two_prod(sh, den.x);
+  let sl = (((f - p.x) - p.y) - sh * den.y) / den.x;
+  let z = sh * sh;
+  let t = z * (0.333333333 + z * (0.2 + z * (0.142857143 + z * (0.111111111 + z * 0.0909090909))));
+  let l = tj_dadd(vec2f(e * 0.693359375, 0.0), vec2f(2.0 * sh, 2.0 * sl + 2.0 * sh * t));
+  return tj_dadd(l, tj_two_prod(e, -2.12194440e-4));
+}
+// C's pow: pow(1, y) = pow(x, 0) = 1; a negative base with an integer exponent signed by its
+// parity; otherwise exp(y·log x) with y·log x in double-float32 (exp of its hi, times 1 + lo)
 fn tj_pow(a: f32, b: f32) -> f32 {
   if (a == 1.0 || b == 0.0) { return 1.0; }
   if (trunc(b) == b && abs(b) < 16777216.0) { return tj_powi(a, b); }
-  let m = tj_exp(b * tj_log(abs(a)));
-  if (a >= 0.0) { return m; }
-  return bitcast<f32>(tj_bits.x);
+  if (a < 0.0) { return bitcast<f32>(tj_bits.x); }
+  if (!(a > 0.0 && a <= 3.40282346e38 && abs(b) <= 3.40282346e38)) { return tj_exp(b * tj_log(a)); }
+  let l = tj_log_d(a);
+  let q = tj_two_prod(b, l.x);
+  let y = tj_two_sum(q.x, q.y + b * l.y);
+  if (y.x > 88.72283172607422) { return bitcast<f32>(tj_bits.y); }
+  if (y.x < -103.972084) { return 0.0; }
+  let m = tj_exp(y.x);
+  return m + m * y.y;
 }
 fn tj_fmod(a: f32, b: f32) -> f32 {
   var r = tj_fma(-b, trunc(a / b), a);
@@ -444,18 +476,10 @@ export function elementwiseKernel(p: Program, sig: Signature, gx: number): { cod
 }
 
 /**
- * Double-float32 sums (a value as an unevaluated hi + lo pair, added by two-sums), so a
- * reduction carries about 44 bits, not 24, through its tree.
+ * A workgroup tree of double-float32 sums (a value as an unevaluated hi + lo pair, tj_dadd), so
+ * a reduction carries about 44 bits, not 24, through its tree.
  */
-const DOUBLE_F32_ADD = `
-fn tj_dadd(a: vec2f, b: vec2f) -> vec2f {
-  let s = tj_two_sum(a.x, b.x);
-  let t = tj_two_sum(a.y, b.y);
-  let u = tj_two_sum(s.x, s.y + t.x);
-  return tj_two_sum(u.x, u.y + t.y);
-}
-`;
-const DOUBLE_F32 = `${DOUBLE_F32_ADD}
+const DOUBLE_F32 = `
 var<workgroup> tj_part: array<vec2f, ${WG}>;
 fn tj_tree(t: u32, v: vec2f) -> vec2f {
   tj_part[t] = v;
@@ -574,7 +598,6 @@ export function sumToShapeKernel(from: readonly number[], to: readonly number[],
     `@group(0) @binding(0) var<storage, read> tj_x: array<f32>;`,
     `@group(0) @binding(1) var<storage, read_write> tj_out: array<f32>;`,
     EFT,
-    DOUBLE_F32_ADD,
     `@compute @workgroup_size(${WG})`,
     `fn main(@builtin(global_invocation_id) g: vec3u) {`,
     USE_ZERO,
