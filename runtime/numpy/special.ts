@@ -349,8 +349,9 @@ export function polygamma(n: number, x: ArrayLike): NDArray {
 export const SPECIAL_FORMULAS: Readonly<Record<string, Formula>> = {
   // JAX: log(x / (1 - x))
   logit: (o, x) => o.log(o.div(x, o.sub(o.c(1), x))),
-  // JAX: lax.logistic, the same expression as nn.sigmoid
-  expit: FORMULAS.sigmoid,
+  // JAX: lax.logistic, the same expression as nn.sigmoid; one op there, so float16 is computed
+  // in float32 and rounded once (castAs: no-ops for the other dtypes)
+  expit: (o, x) => o.astype(FORMULAS.sigmoid(o, o.astype(x, "compute")), "like", x),
 };
 
 /** `log(p / (1 − p))`, the inverse of expit. */
