@@ -348,5 +348,13 @@ describe("gradients of float64 inputs are float64 (compiled through the transfor
     near64(jnp.ravel(v), F.more.polyval, 1e-14);
     const p0 = jit((x: Array) => jnp.linalg.matrixPower(x, 0));
     expect(p0(a).dtype).toBe("float64");
+    // vmap of castAs with the operand batched and the reference not, and the other way round
+    const rows = jnp.reshape(jnp.array([0.3, -1.2, 2.5, 0.7, 1.1, -0.4, 2, 0.25], { dtype: "float64" }), [2, 4]);
+    const nv = vmap((x: Array) => jnp.nanvar(x))(rows);
+    near64(nv, { shape: [2], data: [0, 1].map((i) => jnp.nanvar(jnp.take(rows, i, 0)).item() as number) }, 1e-15);
+    const ld = vmap((x: Array) => jnp.ldexp(x, jnp.array([1, -2, 3, 0], { dtype: "int32" })))(rows);
+    near64(ld, { shape: [2, 4], data: vals(jnp.multiply(rows, jnp.array([2, 0.25, 8, 1], { dtype: "float64" }))) }, 0);
+    const hv = vmap((h: Array) => jnp.heaviside(jnp.array([-1, 0, 2, 0], { dtype: "float16" }), h))(jnp.array([0.5, 0.25], { dtype: "float64" }));
+    same(hv, { shape: [2, 4], data: [0, 0.5, 1, 0.5, 0, 0.25, 1, 0.25] }, "float64");
   });
 });
