@@ -17,8 +17,8 @@ import { NR } from "../jit/gemm-kernel.js";
 import { arenaFloats, arenaOpen, arenaRelease, kernelAddress } from "../jit/arena.js";
 import type { Geometry } from "./conv.js";
 
-/** Column and result floats one product takes at most (16 MiB; the kernel copies them once more). */
-const SLICE_FLOATS = 1 << 22;
+/** Column and result floats one product takes at most (8 MiB; the kernel copies them once more). */
+const SLICE_FLOATS = 1 << 21;
 /** Fewer output channels a group than this: the kernel's 8-wide panels would be mostly padding. */
 const MIN_GROUP_OUT = 4;
 
@@ -28,6 +28,15 @@ export function gemmPath(g: Geometry, ...data: ArrayLike<number>[]): boolean {
   const work = g.lOff.length * g.N * g.P * g.O * g.Cg * g.K;
   return work >= WASM_MIN_WORK && Og >= MIN_GROUP_OUT && data.every((d) => d instanceof Float32Array) && machine() !== null;
 }
+
+/**
+ * Working arrays kept from call to call (columns, cotangent, product: at most about SLICE_FLOATS
+ * each): fresh ones of several MiB a call cost a page fault every 4 KiB and the collector's time.
+ * The calls are synchronous and never nest, so one set serves them all.
+ */
+const kept: Float32Array[] = [];
+const work = (slot: number, n: number): Float32Array => (kept[slot]?.length >= n ? kept[slot] : (kept[slot] = new Float32Array(n)));
+const [COLS, CT, PRODUCT] = [0, 1, 2];
 
 /** Output positions (rows) a slice takes, for `width` floats of columns and products a row. */
 const sliceRows = (g: Geometry, width: number) => Math.min(g.N * g.P, Math.max(1, Math.floor(SLICE_FLOATS / Math.max(1, width))));
@@ -192,9 +201,9 @@ export function convGemm(g: Geometry, x: Float32Array, wd: Float32Array, out: Fl
   const xd = plain(x);
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
-  const cols = new Float32Array(CK * S), runs = tableRuns(g);
+  const cols = work(COLS, CK * S), runs = tableRuns(g);
   if (CK <= BY_CHANNEL_MAX_COLS) {
-    const y = new Float32Array(Og * Math.ceil(S / NR) * NR);
+    const y = work(PRODUCT, Og * Math.ceil(S / NR) * NR);
     for (let b = 0; b < g.lOff.length; b++)
       for (let grp = 0; grp < G; grp++)
         for (let r0 = 0; r0 < NP; r0 += S) {
@@ -212,7 +221,7 @@ export function convGemm(g: Geometry, x: Float32Array, wd: Float32Array, out: Fl
         }
     return;
   }
-  const y = new Float32Array(S * Math.ceil(Og / NR) * NR);
+  const y = work(PRODUCT, S * Math.ceil(Og / NR) * NR);
   for (let b = 0; b < g.lOff.length; b++)
     for (let grp = 0; grp < G; grp++)
       for (let r0 = 0; r0 < NP; r0 += S) {
@@ -233,7 +242,7 @@ export function convTLhsGemm(g: Geometry, cd: Float32Array, wd: Float32Array, ac
   const { N, O, G, Cg, K, P } = g;
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
-  const ctg = new Float32Array(Og * S), gc = new Float32Array(S * Math.ceil(CK / NR) * NR);
+  const ctg = work(CT, Og * S), gc = work(PRODUCT, S * Math.ceil(CK / NR) * NR);
   for (let b = 0; b < g.lOff.length; b++)
     for (let grp = 0; grp < G; grp++)
       for (let r0 = 0; r0 < NP; r0 += S) {
@@ -250,7 +259,7 @@ export function convTRhsGemm(g: Geometry, cd: Float32Array, x: Float32Array, acc
   const xd = plain(x);
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
-  const cols = new Float32Array(CK * S), ctg = new Float32Array(Og * S), runs = tableRuns(g);
+  const cols = work(COLS, CK * S), ctg = work(CT, Og * S), runs = tableRuns(g);
   const dw = new Float32Array(CK * Math.ceil(Og / NR) * NR);
   for (let b = 0; b < g.lOff.length; b++)
     for (let grp = 0; grp < G; grp++)
