@@ -74,7 +74,7 @@ export const WGSL_OPS: Readonly<Record<string, WgslOp>> = {
   tanh: op(1, "inexact", (a) => `tj_tanh(${a})`),
   sin: op(1, "inexact", (a) => `tj_sincos(${a}, false)`),
   cos: op(1, "inexact", (a) => `tj_sincos(${a}, true)`),
-  tan: op(1, "inexact", (a) => `(tj_sincos(${a}, false) / tj_sincos(${a}, true))`),
+  tan: op(1, "inexact", (a) => `tj_tan(${a})`),
   arcsin: op(1, "inexact", (a) => `tj_asin(${a})`),
   arccos: op(1, "inexact", (a) => `tj_acos(${a})`),
   arctan: op(1, "inexact", (a) => `tj_atan(${a})`),
@@ -299,6 +299,21 @@ fn tj_sincos(x: f32, cosine: bool) -> f32 {
   if (q >= 2.0) { v = -v; }
   if (!cosine && x == 0.0) { return x; }
   return v;
+}
+// Cephes' tanf: x reduced by multiples of π/4 (an even count, three-part π/4), tan or −1/tan
+fn tj_tan(x: f32) -> f32 {
+  if (abs(x) > 8192.0) { return tan(x); }
+  let a = abs(x);
+  var j = floor(a * 1.27323954473516);
+  j = j + (j - 2.0 * floor(j * 0.5));
+  let z = ((a - j * 0.78515625) - j * 2.4187564849853515625e-4) - j * 3.77489497744594108e-8;
+  let zz = z * z;
+  var y = z;
+  if (a > 1e-4) {
+    y = (((((9.38540185543e-3 * zz + 3.11992232697e-3) * zz + 2.44301354525e-2) * zz + 5.34112807005e-2) * zz + 1.33387994085e-1) * zz + 3.33331568548e-1) * zz * z + z;
+  }
+  if (j - 4.0 * floor(j * 0.25) == 2.0) { y = -1.0 / y; }
+  return select(y, -y, x < 0.0);
 }
 fn tj_asin(x: f32) -> f32 {
   let a = abs(x);
