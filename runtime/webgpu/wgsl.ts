@@ -100,16 +100,6 @@ export const WGSL_OPS: Readonly<Record<string, WgslOp>> = {
   where: op(3, "where", (c, a, b) => `select(${b}, ${a}, ${c})`),
 };
 
-/**
- * WGSL's own transcendental builtins carry only loose accuracy bounds (exp 3 + 2|x| ulp, log and
- * sin/cos absolute errors, fma possibly unfused: asin was 3800 ulp off on lavapipe), so the kernels
- * use these float32 functions instead: Cephes' single-precision polynomials (as the CPU's fastMath
- * lanes, runtime/jit/vmath32.ts), an fma from an exact product and an exact sum (EFT),
- * C's pow (integer exponents by squaring in double-float32, others as exp of y·log x in
- * double-float32), an exact fmod for quotients below 2^24, log1p by logf's own polynomial near 0, expm1
- * by Kahan's correction, an unscaled hypot. Only + − × ÷ √ and comparisons are the GPU's own (IEEE-exact in
- * WebGPU's float32: ÷ and √ measured exact on lavapipe). Measured bounds: DESIGN.md "WebGPU".
- */
 /** The binding of the one-element zero buffer every kernel but the matrix product reads (tj_hide). */
 export const ZERO_BINDING = 100;
 
@@ -148,6 +138,17 @@ fn tj_dadd(a: vec2f, b: vec2f) -> vec2f {
 /** The statement that makes every kernel bind tj_zero (WebGPU's automatic layouts keep only bindings used). */
 const USE_ZERO = `  _ = tj_zero[0];`;
 
+/**
+ * WGSL's own transcendental builtins carry only loose accuracy bounds (exp 3 + 2|x| ulp, log and
+ * sin/cos absolute errors, fma possibly unfused: asin was 3800 ulp off on lavapipe), so kernels
+ * use these float32 functions instead: Cephes' single-precision polynomials (exp, tanh, sin, cos
+ * as the CPU's fastMath lanes, runtime/jit/vmath32.ts; log, tan, asin, atan, sinh), an fma from
+ * an exact product and an exact sum (EFT), C's pow (integer exponents by squaring in
+ * double-float32, others as exp of y·log x in double-float32), an exact fmod for quotients below
+ * 2^24, log1p by logf's own polynomial near 0, expm1 by Kahan's correction, a hypot that neither
+ * overflows nor underflows. Only + − × ÷ √ and comparisons are the GPU's own (÷ and √ measured
+ * exact on lavapipe). Measured bounds: DESIGN.md "WebGPU".
+ */
 const PRELUDE = `${EFT}
 // non-finite values as run-time bit patterns (a constant expression may not be NaN or infinite)
 var<private> tj_bits: vec3u = vec3u(0x7fc00000u, 0x7f800000u, 0xff800000u);
