@@ -32,6 +32,7 @@ export { stopGradient } from "./transforms.js";
 export { mchain, mdotEnd, mdotDrop } from "./numpy/multidot.js";
 export { diffStep } from "./numpy/diff-step.js";
 export { bitcastConvertType } from "./lax/bitcast.js";
+export { cumprodTangent2, cumprodT2 } from "./numpy/cumprod-grad2.js";
 export { castAs } from "./dtype-cast.js";
 
 /** `throw new <name>(...args)` from generated code (a global error class: Error, TypeError, RangeError). */

@@ -3,11 +3,9 @@
 // (then a where).
 
 import type { PrimDef } from "./def.js";
-import { linear0 } from "./def.js";
+import { addAll, linear0 } from "./def.js";
 import { likeArg } from "../avals.js";
 import { lit } from "../ir.js";
-
-const SECOND = "cumprod's second derivative is not written yet";
 
 export const ARRANGE: Readonly<Record<string, PrimDef>> = {
   // its own transpose
@@ -33,8 +31,23 @@ export const ARRANGE: Readonly<Record<string, PrimDef>> = {
     vjp: (o, g, y, [x, ax]) => [o.cumprodT(g, x, ax), null],
     jvp: (o, [t], y, [x, ax]) => (t ? o.cumprodTangent(t, x, ax) : null),
   },
-  cumprodT: { ty: "arr", arity: 3, kernel: "opaque", shape: { arg: 1 }, noVjp: SECOND, noJvp: SECOND },
-  cumprodTangent: { ty: "arr", arity: 3, kernel: "opaque", noVjp: SECOND, noJvp: SECOND },
+  // (g, x, axis) and (t, x, axis): linear in g / t (each the other's transpose); in x their
+  // derivatives are the second-order scans of prims/cumprod2.ts
+  cumprodT: {
+    ty: "arr",
+    arity: 3,
+    kernel: "opaque",
+    shape: { arg: 1 },
+    vjp: (o, gx, y, [g, x, ax]) => [o.cumprodTangent(gx, x, ax), o.cumprodT2(g, gx, x, ax), null],
+    jvp: (o, [tg, tx], y, [g, x, ax]) => addAll(o, [tg ? o.cumprodT(tg, x, ax) : null, tx ? o.cumprodT2(g, tx, x, ax) : null]),
+  },
+  cumprodTangent: {
+    ty: "arr",
+    arity: 3,
+    kernel: "opaque",
+    vjp: (o, gy, y, [t, x, ax]) => [o.cumprodT(gy, x, ax), o.cumprodT2(gy, t, x, ax), null],
+    jvp: (o, [tt, tx], y, [t, x, ax]) => addAll(o, [tt ? o.cumprodTangent(tt, x, ax) : null, tx ? o.cumprodTangent2(t, tx, x, ax) : null]),
+  },
   // sorting: the gradient goes back through the sorting permutation (argsort, a gather along the axis)
   sort: {
     ty: "arr",

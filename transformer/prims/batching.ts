@@ -18,6 +18,7 @@ import { CONV_BATCH } from "./conv.js";
 import { MULTIDOT_BATCH } from "./multidot.js";
 import { DIFF_STEP_BATCH } from "./diff-step.js";
 import { BITCAST_BATCH } from "./bitcast.js";
+import { CUMPROD2_BATCH } from "./cumprod2.js";
 import { DTYPE_CAST_BATCH } from "./dtype-cast.js";
 
 export interface BatchCx {
@@ -142,6 +143,7 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   ...MULTIDOT_BATCH,
   ...DIFF_STEP_BATCH,
   ...BITCAST_BATCH,
+  ...CUMPROD2_BATCH,
   ...DTYPE_CAST_BATCH,
 
   ...FFT_BATCH,
