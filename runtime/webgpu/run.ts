@@ -13,7 +13,7 @@ import type { GpuBindGroup, GpuBuffer, GpuComputePipeline, GpuDevice } from "./t
 import { MAP_READ, USAGE } from "./types.js";
 import {
   elementwiseKernel, grid, kinds, matmulKernel, reduceChainKernel, reduceFinishKernel, reducePartialsKernel, REDUCE_BLOCK, sumToShapeKernel, TILE, WG, ZERO_BINDING,
-  type Input, type Kind, type Signature,
+  type Input, type Signature,
 } from "./wgsl.js";
 
 /** The dtypes a GPU buffer holds: float32, and bool (a u32 0/1 per element). */
@@ -316,4 +316,3 @@ export function matmulGpu(g: WebGpu, a: GpuArray | NDArray, b: GpuArray | NDArra
   }
 }
 
-export type { Kind };
