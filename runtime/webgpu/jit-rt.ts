@@ -1,5 +1,5 @@
 // The run-time helpers a jit'd function's code calls (runtime/rt.ts's names: fused, matmul's
-// adjoints, unbroadcast, …), on the GPU: the table the transformer's code for
+// adjoints, unbroadcast, axis reductions, …), on the GPU: the table the transformer's code for
 // `jit(f, { device: "webgpu" })` is to call in place of the CPU's (not wired yet: DESIGN.md
 // "WebGPU"). Values stay in GPU buffers from kernel to kernel; Arrays a call is given are
 // uploaded once (Arrays are values, so the copy stays right while the Array lives) and every
@@ -11,7 +11,7 @@ import { ones } from "../numpy/creation.js";
 import { checkGradInput } from "../rt.js";
 import { sizeOf } from "../shape.js";
 import type { WebGpu } from "./device.js";
-import { fusedGpu, GpuArray, matmulGpu, sumToShapeGpu, upload } from "./run.js";
+import { fusedGpu, GpuArray, matmulGpu, reduceGpu, sumToShapeGpu, upload } from "./run.js";
 
 type Value = GpuArray | NDArray | number;
 
@@ -54,6 +54,10 @@ function table(g: WebGpu): Record<string, unknown> {
     matmulGradB: (gr: Value, a: Value, b: Value) => mm(a, gr, true, false),
     unbroadcast: (gr: Value, like: Value) => unbroadcastTo(g, gr, shapeOf(like)),
     unbroadcastProduct: (gr: Value, a: Value, b: Value) => unbroadcastTo(g, gr, [shapeOf(a)[0], shapeOf(b)[1]]),
+    sum: (x: Value, axis?: number | number[] | null, o?: { keepdims?: boolean }) => reduceGpu(g, array(g, x, "sum"), "sum", axis, !!o?.keepdims),
+    mean: (x: Value, axis?: number | number[] | null, o?: { keepdims?: boolean }) => reduceGpu(g, array(g, x, "mean"), "mean", axis, !!o?.keepdims),
+    max: (x: Value, axis?: number | number[] | null, o?: { keepdims?: boolean }) => reduceGpu(g, array(g, x, "max"), "max", axis, !!o?.keepdims),
+    min: (x: Value, axis?: number | number[] | null, o?: { keepdims?: boolean }) => reduceGpu(g, array(g, x, "min"), "min", axis, !!o?.keepdims),
     reduceCount: (x: Value, axis?: number | number[] | null) => {
       const s = shapeOf(x);
       if (axis === undefined || axis === null) return sizeOf(s);

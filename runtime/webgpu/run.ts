@@ -12,7 +12,7 @@ import type { WebGpu } from "./device.js";
 import type { GpuBindGroup, GpuBuffer, GpuComputePipeline, GpuDevice } from "./types.js";
 import { MAP_READ, USAGE } from "./types.js";
 import {
-  elementwiseKernel, grid, kinds, matmulKernel, reduceChainKernel, reduceFinishKernel, reducePartialsKernel, REDUCE_BLOCK, sumToShapeKernel, TILE, WG, ZERO_BINDING,
+  elementwiseKernel, grid, kinds, matmulKernel, reduceAxesKernel, type AxisOp, reduceChainKernel, reduceFinishKernel, reducePartialsKernel, REDUCE_BLOCK, sumToShapeKernel, TILE, WG, ZERO_BINDING,
   type Input, type Signature,
 } from "./wgsl.js";
 
@@ -280,6 +280,36 @@ export function sumToShapeGpu(g: WebGpu, x: GpuArray | NDArray, shape: readonly 
       dispatch(g.device, pipeline(g.device, sumToShapeKernel(from, shape, gx)), [X.buffer, out], gx, gy);
     }
     return new GpuArray(g, out, shape.slice(), "float32");
+  } finally {
+    if (X !== x) X.destroy();
+  }
+}
+
+/**
+ * x reduced over `axis` (a number, a list, or all axes when undefined/null; negative from the
+ * end), as jnp.sum/mean/max/min with keepdims: a workgroup tree an output element (wgsl.ts).
+ */
+export function reduceGpu(g: WebGpu, x: GpuArray | NDArray, op: AxisOp, axis?: number | readonly number[] | null, keepdims = false): GpuArray {
+  if (x.dtype !== "float32") throw new TypeError(`tsjax: WebGPU ${op}: float32 only, got ${x.dtype}`);
+  const nd = x.shape.length;
+  const list = axis === undefined || axis === null ? x.shape.map((_, i) => i) : typeof axis === "number" ? [axis] : [...axis];
+  const axes = [...new Set(list.map((a) => {
+    if (!Number.isInteger(a) || a < -nd || a >= nd) throw new RangeError(`tsjax: WebGPU ${op}: axis ${a} is out of bounds for an array of ${nd} dimension(s) (shape (${x.shape.join(", ")}))`);
+    return a < 0 ? a + nd : a;
+  }))].sort((a, b) => a - b);
+  const R = axes.reduce((n, a) => n * x.shape[a], 1);
+  if (R === 0 && (op === "max" || op === "min")) throw new RangeError(`tsjax: WebGPU ${op}: zero-size reduction over shape (${x.shape.join(", ")}) has no identity`);
+  const shape = keepdims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+  const n = sizeOf(shape);
+  const X = x instanceof NDArray ? upload(g, x) : x;
+  const out = storage(g.device, n * 4);
+  try {
+    if (n > 0 && R === 0) g.device.queue.writeBuffer(out, 0, new Float32Array(n).fill(op === "sum" ? 0 : NaN));
+    else if (n > 0) {
+      const [gx, gy] = grid(n, maxX(g));
+      dispatch(g.device, pipeline(g.device, reduceAxesKernel(op, x.shape, axes, gx)), [X.buffer, out], gx, gy);
+    }
+    return new GpuArray(g, out, shape, "float32");
   } finally {
     if (X !== x) X.destroy();
   }

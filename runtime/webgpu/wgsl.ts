@@ -627,6 +627,77 @@ export function sumToShapeKernel(from: readonly number[], to: readonly number[],
   ].join("\n");
 }
 
+/** An axis reduction's op: a double-float32 sum (a mean divides it), or a float32 max/min. */
+export type AxisOp = "sum" | "mean" | "max" | "min";
+
+/**
+ * x (of shape `from`) reduced over `axes` (sorted, distinct): a workgroup an output element, its
+ * 256 threads striding over the reduced elements (in order each), then a workgroup tree; sums
+ * in double-float32 rounded once (a mean divided in double-float32), max/min in float32 (NaN
+ * is the driver's: WGSL's max and min). Bindings: x 0, out 1. `gx`: the dispatch's x size.
+ */
+export function reduceAxesKernel(op: AxisOp, from: readonly number[], axes: readonly number[], gx: number): string {
+  const strides = from.map((_, i) => from.slice(i + 1).reduce((a, b) => a * b, 1));
+  const keptDims = from.map((_, i) => i).filter((i) => !axes.includes(i));
+  const outN = keptDims.reduce((a, d) => a * from[d], 1);
+  const R = axes.reduce((a, d) => a * from[d], 1);
+  const part = (v: string, dims: number[]) => {
+    const terms: string[] = [];
+    let div = 1;
+    for (let k = dims.length - 1; k >= 0; k--) {
+      const d = dims[k];
+      if (from[d] > 1) terms.push(`((${v} / ${div}u) % ${from[d]}u) * ${strides[d]}u`);
+      div *= from[d];
+    }
+    return terms.length ? terms.join(" + ") : "0u";
+  };
+  const load = `tj_x[base + ${part("r", [...axes])}]`;
+  const sum = op === "sum" || op === "mean";
+  const body = sum
+    ? [
+        `  var acc = vec2f(0.0, 0.0);`,
+        `  for (var r = t; r < ${R}u; r += ${WG}u) { acc = tj_dadd(acc, vec2f(${load}, 0.0)); }`,
+        `  let s = tj_tree(t, acc);`,
+        `  if (t == 0u) {`,
+        op === "sum"
+          ? `    tj_out[o] = s.x + s.y;`
+          : [
+              `    let nf = ${f32Lit(R)};`,
+              `    let nl = ${f32Lit(R - Math.fround(R))};`,
+              `    let q = s.x / nf;`,
+              `    let qn = tj_two_prod(q, nf);`,
+              `    tj_out[o] = q + ((((s.x - qn.x) - qn.y) + s.y) - q * nl) / nf;`,
+            ].join("\n"),
+        `  }`,
+      ]
+    : [
+        `  var acc = tj_x[base];`,
+        `  for (var r = t; r < ${R}u; r += ${WG}u) { acc = ${op}(acc, ${load}); }`,
+        `  tj_ext[t] = acc;`,
+        `  workgroupBarrier();`,
+        `  for (var h = ${WG / 2}u; h > 0u; h = h >> 1u) {`,
+        `    if (t < h) { tj_ext[t] = ${op}(tj_ext[t], tj_ext[t + h]); }`,
+        `    workgroupBarrier();`,
+        `  }`,
+        `  if (t == 0u) { tj_out[o] = tj_ext[0]; }`,
+      ];
+  return [
+    `@group(0) @binding(0) var<storage, read> tj_x: array<f32>;`,
+    `@group(0) @binding(1) var<storage, read_write> tj_out: array<f32>;`,
+    EFT,
+    sum ? DOUBLE_F32 : `var<workgroup> tj_ext: array<f32, ${WG}>;`,
+    `@compute @workgroup_size(${WG})`,
+    `fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_index) t: u32) {`,
+    USE_ZERO,
+    `  let o = w.x + w.y * ${gx}u;`,
+    // (the whole workgroup leaves together: o is the same for all its threads)
+    `  if (o >= ${outN}u) { return; }`,
+    `  let base = ${part("o", keptDims)};`,
+    ...body,
+    `}`,
+  ].join("\n");
+}
+
 /** Tile sizes of the matrix product: a workgroup computes TILE×TILE of C, TK steps of k at a time. */
 export const TILE = 64;
 export const TK = 16;

@@ -28,6 +28,9 @@ const loss2 = (W1: Array, b1: Array, W2: Array, b2: Array, x: Array, y: Array) =
   jnp.mean(jnp.square(jnp.subtract(jnp.add(jnp.matmul(jnp.maximum(jnp.add(jnp.matmul(x, W1), b1), 0), W2), b2), y)));
 const step2 = jit(grad(loss2, { argnums: [0, 1, 2, 3] }));
 
+// axis reductions the compiled code calls as run-time functions
+const stats = jit((x: Array) => [jnp.sum(jnp.tanh(x), 1), jnp.max(jnp.exp(x), 0), jnp.mean(jnp.square(x), 0, { keepdims: true })]);
+
 /** |gpu − cpu| ≤ rel·Σ|terms| per element, with Σ|terms| bounded by the CPU's |values| times the count. */
 function close(g: TArray, c: TArray, tol: number): void {
   expect(g.shape).toEqual(c.shape);
@@ -59,6 +62,15 @@ gpuSuite("WebGPU: jit'd code run on the device", () => {
     const g = (await readTree(onGpu(step2)(W1, b1, W2, b2, x, y))) as TArray[];
     const c = step2(W1, b1, W2, b2, x, y);
     for (let k = 0; k < 4; k++) close(g[k], c[k], 2 ** -16);
+  });
+
+  it("axis sums, means and maxima in jit'd code", async () => {
+    const z = tensor([300, 40], 9, -2, 2);
+    expect(String(stats)).toMatch(/\.sum\(/);
+    const g = (await readTree(onGpu(stats)(z))) as TArray[];
+    const c = stats(z);
+    expect(g.map((a) => a.shape)).toEqual([[300], [40], [1, 40]]);
+    for (let k = 0; k < 3; k++) close(g[k], c[k], 2 ** -18);
   });
 
   it("a helper not on the GPU yet is an error naming it", () => {

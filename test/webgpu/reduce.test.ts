@@ -1,13 +1,15 @@
-// Programs ending in a whole-array sum or mean on the GPU, and sums to a shape (unbroadcast),: a workgroup tree of double-float32
-// partial sums (wgsl.ts), tested against the exact (float64) sum of the chain's values. The
-// bound: |result − S| ≤ ½ ulp(S) + 2⁻⁴⁰·Σ|v| (one float32 rounding of the exact sum, plus the
-// double-float32 tree's error), no larger than the CPU kernel's n·2⁻⁵³·Σ|v| + one rounding from
-// n ≥ 2¹³ on; a float32 tree would be off by up to log₂(n)·2⁻²⁴·Σ|v|.
+// Reductions on the GPU. Programs ending in a whole-array sum or mean: a workgroup tree of
+// double-float32 partial sums (wgsl.ts), tested against the exact (float64) sum of the chain's
+// values. The bound: |result − S| ≤ ½ ulp(S) + 2⁻⁴⁰·Σ|v| (one float32 rounding of the exact sum,
+// plus the double-float32 tree's error), no larger than the CPU kernel's n·2⁻⁵³·Σ|v| + one
+// rounding from n ≥ 2¹³ on; a float32 tree would be off by up to log₂(n)·2⁻²⁴·Σ|v|. Sums to a
+// shape (unbroadcast) and axis sums/means: ½ ulp + R·2⁻⁴⁴·Σ|v| for R terms an element; axis
+// max/min equal the CPU's.
 import { expect, it } from "vitest";
 import { NDArray } from "../../runtime/array.js";
 import { fused } from "../../runtime/jit/fused.js";
-import { sumToShape } from "../../runtime/numpy/reduce.js";
-import { fusedGpu, sumToShapeGpu } from "../../runtime/webgpu/run.js";
+import { max, min, sum, sumToShape } from "../../runtime/numpy/reduce.js";
+import { fusedGpu, reduceGpu, sumToShapeGpu } from "../../runtime/webgpu/run.js";
 import { gpu, gpuSuite, randoms, ulp32 } from "./gpu.js";
 
 const arr = (d: Float32Array, shape: number[] = [d.length]) => new NDArray(d, shape, "float32");
@@ -98,5 +100,49 @@ gpuSuite("WebGPU sums to a shape (unbroadcast: a bias's gradient)", () => {
     const x = arr(randoms(6, -1, 1, 1), [2, 3]);
     expect(Array.from((await sumToShapeGpu(gpu(), x, [2, 3]).read()).data)).toEqual(Array.from(x.data));
     expect(() => sumToShapeGpu(gpu(), x, [4])).toThrow("shape (4) does not broadcast to the array's shape (2, 3)");
+  });
+});
+
+gpuSuite("WebGPU axis reductions (a workgroup tree an output element)", () => {
+  const CASES: [number[], number | number[] | null, boolean][] = [
+    [[64, 300], 1, false],
+    [[64, 300], 0, true],
+    [[6, 7, 500], [0, 2], false],
+    [[6, 7, 500], -1, true],
+    [[3, 4, 5], null, false],
+    [[1000, 3], [1], false],
+  ];
+  for (const [shape, axis, keepdims] of CASES) {
+    const name = `(${shape.join(", ")}) over ${JSON.stringify(axis)}${keepdims ? ", keepdims" : ""}`;
+    it(`max and min ${name} equal the CPU's`, async () => {
+      const x = arr(randoms(shape.reduce((a, b) => a * b, 1), -5, 5, shape.length), shape);
+      for (const [op, cpu] of [["max", max], ["min", min]] as const) {
+        const r = await reduceGpu(gpu(), x, op, axis, keepdims).read();
+        expect(r).toEqual(cpu(x, axis, { keepdims }));
+      }
+    });
+    it(`sum and mean ${name} are within ½ ulp + R·2⁻⁴⁴·Σ|v| of the float64 results`, async () => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const x = arr(randoms(n, -1, 3, n + 1), shape);
+      const c = sum(x, axis, { keepdims });
+      // float64 sums over the same axes: the CPU's sum of |x| and of x computed in float64
+      const x64 = new NDArray(Float64Array.from(x.data), shape, "float64");
+      const S = sum(x64, axis, { keepdims }), A = sum(new NDArray(Float64Array.from(x.data, Math.abs), shape, "float64"), axis, { keepdims });
+      const R = n / Math.max(1, c.size);
+      const r = await reduceGpu(gpu(), x, "sum", axis, keepdims).read();
+      const m = await reduceGpu(gpu(), x, "mean", axis, keepdims).read();
+      expect([r.shape, m.shape]).toEqual([c.shape, c.shape]);
+      for (let o = 0; o < r.size; o++) {
+        const s = S.data[o] as number, a = A.data[o] as number;
+        expect(Math.abs(r.data[o] - s)).toBeLessThanOrEqual(ulp32(s) / 2 + R * 2 ** -44 * a);
+        expect(Math.abs(m.data[o] - s / R)).toBeLessThanOrEqual(ulp32(s / R) / 2 + (R * 2 ** -44 * a) / R + ulp32(s / R) * 2 ** -20);
+      }
+    });
+  }
+
+  it("refuses axes out of range and empty max, naming them", () => {
+    const x = arr(new Float32Array(6), [2, 3]);
+    expect(() => reduceGpu(gpu(), x, "sum", 2)).toThrow("axis 2 is out of bounds for an array of 2 dimension(s) (shape (2, 3))");
+    expect(() => reduceGpu(gpu(), arr(new Float32Array(0), [0, 3]), "max", 0)).toThrow("zero-size reduction over shape (0, 3) has no identity");
   });
 });
