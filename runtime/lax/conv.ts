@@ -10,8 +10,8 @@
 // dilation = strides: the same sums); convTRhs, the rhs cotangent, the cotangent times the
 // columns. Here all three sum products in float64 and round once to float32; from WASM_MIN_WORK
 // multiply-adds they run as float32 products on the kernel machine instead (conv-gemm.ts, the
-// bound in DESIGN.md's "Numerics"). `k` leading axes of both
-// operands are vmap's batch axes (size 1 broadcasts): each batch element is its own convolution.
+// bound in DESIGN.md's "Numerics"). `k` leading axes of both operands are vmap's batch axes
+// (size 1 broadcasts): each batch element is its own convolution.
 
 import { NDArray } from "../array.js";
 import { asArray, astype } from "../numpy/creation.js";
