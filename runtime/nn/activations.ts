@@ -8,8 +8,10 @@ import type { ArrayLike, Axis } from "../array.js";
 import * as jnp from "../numpy/index.js";
 import { FORMULAS } from "./formulas.js";
 import { runFormula } from "../numpy/formula-ops.js";
+import { fmtShape } from "../shape.js";
+import { asPublic } from "../numpy/public-errors.js";
 
-const run = (name: string, x: ArrayLike, ...args: unknown[]): NDArray => runFormula(FORMULAS[name], x, ...args);
+const run = (name: string, x: ArrayLike, ...args: unknown[]): NDArray => asPublic(`nn.${name}`, () => runFormula(FORMULAS[name], x, ...args));
 
 /** `max(x, 0)`. */
 export function relu(x: ArrayLike): NDArray {
@@ -139,6 +141,7 @@ export function dotProductAttention(query: ArrayLike, key: ArrayLike, value: Arr
 
 /** One-hot encoding: `x[..., None] == arange(numClasses)` as float32 (no derivative). */
 export function oneHot(x: ArrayLike, numClasses: number): NDArray {
+  if (!Number.isInteger(numClasses) || numClasses < 0) throw new TypeError(`nn.oneHot: numClasses must be a non-negative integer, got ${numClasses} (x of shape ${fmtShape(jnp.array(x).shape)})`);
   return jnp.astype(jnp.equal(jnp.expandDims(jnp.array(x), -1), jnp.arange(numClasses)), "float32");
 }
 export { logsumexp } from "../numpy/reduce.js";

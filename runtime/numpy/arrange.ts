@@ -12,6 +12,7 @@ import { concatenate, transpose } from "./shape.js";
 import { where } from "./elementwise.js";
 import { take } from "./indexing.js";
 import { sum } from "./reduce.js";
+import { asPublic } from "./public-errors.js";
 
 /** Elements of `a` reversed along `axis` (every axis when null). */
 export function flip(a: ArrayLike, axis?: Axis): NDArray {
@@ -168,6 +169,7 @@ export function sort(a: ArrayLike, axis: number | null = -1): NDArray {
   const x0 = asArray(a, "sort");
   const x = axis === null ? new NDArray(x0.data, [x0.size], x0.dtype) : x0;
   if (x.ndim === 0) return x;
+  if (axis !== null) normAxis("sort", axis, x.ndim, x.shape);
   return takeAlongAxis(x, argsort(x, axis === null ? 0 : axis), axis === null ? 0 : axis);
 }
 
@@ -263,7 +265,7 @@ export function diagonalTranspose(g: ArrayLike, x: ArrayLike, offset = 0, axis1 
 /** The sum of a diagonal (numpy.trace). */
 export function trace(a: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): NDArray {
   // (jnp.sum's dtype, as the transformer lowers trace: sum(diagonal, -1))
-  return sum(diagonal(a, offset, axis1, axis2), -1);
+  return asPublic("trace", () => sum(diagonal(a, offset, axis1, axis2), -1));
 }
 
 // ---- roll and pad ------------------------------------------------------------------------------------
@@ -349,6 +351,10 @@ export function indexRange(x: ArrayLike, spec: RangeSpec): NDArray {
   const s = asArray(x).shape.slice(spec.k ?? 0);
   const op = spec.kind === "split" ? (spec.even ? "split" : "arraySplit") : spec.kind;
   const n = s[normAxis(op, spec.axis, s.length, s)];
+  // (a count must be a non-negative integer, a number of pieces a positive one: NumPy's errors)
+  const [what, c, min] = spec.kind === "split" ? ["the number of pieces", spec.n, 1] : spec.kind === "repeat" ? ["repeats", spec.r, 0] : ["reps", spec.reps, 0];
+  if (typeof c !== "number" || !Number.isInteger(c) || c < min)
+    throw new TypeError(`${op}: ${what} must be a ${min ? "positive" : "non-negative"} integer, got ${JSON.stringify(c)} (array of shape ${fmtShape(s)})`);
   let idx: number[];
   if (spec.kind === "split") {
     if (spec.even && n % spec.n !== 0) throw new TypeError(`split: an axis of size ${n} does not divide into ${spec.n} equal parts (arraySplit allows unequal parts)`);
@@ -361,12 +367,18 @@ export function indexRange(x: ArrayLike, spec: RangeSpec): NDArray {
   else idx = Array.from({ length: n * spec.reps }, (_, j) => j % n);
   return new NDArray(Int32Array.from(idx), [idx.length], "int32");
 }
+/** A number of pieces must be a positive integer (none at all would split nothing: no index range says so). */
+function checkPieces(op: string, parts: number, a: ArrayLike): void {
+  if (!Number.isInteger(parts) || parts < 1) throw new TypeError(`${op}: the number of pieces must be a positive integer, got ${JSON.stringify(parts)} (array of shape ${fmtShape(asArray(a).shape)})`);
+}
 /** `parts` equal pieces along `axis` (numpy.split with a count). */
 export function split(a: ArrayLike, parts: number, axis = 0): NDArray[] {
+  checkPieces("split", parts, a);
   return Array.from({ length: parts }, (_, i) => take(a, indexRange(a, { kind: "split", n: parts, i, axis, even: true }), axis));
 }
 /** `parts` pieces along `axis`, the first ones one longer when it does not divide (numpy.array_split). */
 export function arraySplit(a: ArrayLike, parts: number, axis = 0): NDArray[] {
+  checkPieces("arraySplit", parts, a);
   return Array.from({ length: parts }, (_, i) => take(a, indexRange(a, { kind: "split", n: parts, i, axis, even: false }), axis));
 }
 /** Each element repeated `repeats` times along `axis` (flattened when none). */

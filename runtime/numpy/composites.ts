@@ -7,6 +7,7 @@ import type { NDArray } from "../array.js";
 import type { ArrayLike, Axis } from "../array.js";
 import type { Formula, FormulaOps } from "../nn/formulas.js";
 import { runFormula } from "./formula-ops.js";
+import { asPublic } from "./public-errors.js";
 
 /** An optional numeric argument: its value when given, else the default. */
 const arg = <V>(o: FormulaOps<V>, v: unknown, dflt: number): V => (v === undefined || v === null ? o.c(dflt) : typeof v === "number" ? o.c(v) : (v as V));
@@ -173,7 +174,7 @@ export const COMPOSITES: Readonly<Record<string, Formula>> = {
 };
 
 // ---- the functions, on Arrays ------------------------------------------------------------------
-const run = (name: string, x: ArrayLike, ...args: unknown[]): NDArray => runFormula(COMPOSITES[name], x, ...args);
+const run = (name: string, x: ArrayLike, ...args: unknown[]): NDArray => asPublic(name, () => runFormula(COMPOSITES[name], x, ...args));
 
 /** NaN test, elementwise (bool). */
 export function isnan(x: ArrayLike): NDArray { return run("isnan", x); }

@@ -10,6 +10,7 @@ import { fmtShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
 import { COMPOSITES } from "./composites.js";
 import { runFormula } from "./formula-ops.js";
+import { asPublic } from "./public-errors.js";
 import { alloc, promoteTypes, toInexact } from "../dtype.js";
 import type { DType } from "../dtype.js";
 import { linalgDType } from "./decomp-kernels.js";
@@ -201,11 +202,11 @@ export function choleskyLower(a: ArrayLike): NDArray {
 type NormOpts = { ord?: number; axis?: number | readonly number[] | null; keepdims?: boolean };
 /** The p-norm of vectors (ord 2 by default; 1, Infinity, -Infinity, 0, any p > 0) over `axis` (all when null). */
 export function vectorNorm(x: ArrayLike, opts?: NormOpts): NDArray {
-  return runFormula(COMPOSITES.vectorNorm, x, opts);
+  return asPublic("vectorNorm", () => runFormula(COMPOSITES.vectorNorm, x, opts));
 }
 /** The norm of the matrices of the last two axes: "fro" (default), "nuc", 1, -1, 2, -2, Infinity or -Infinity (2, -2 and "nuc" from the singular values). */
 export function matrixNorm(x: ArrayLike, opts?: { ord?: number | "fro" | "nuc"; keepdims?: boolean }): NDArray {
-  return runFormula(COMPOSITES.matrixNorm, x, opts);
+  return asPublic("matrixNorm", () => runFormula(COMPOSITES.matrixNorm, x, opts));
 }
 /**
  * numpy.linalg.norm: with no ord, the 2-norm of all elements (or over `axis`); with an ord, a
@@ -214,7 +215,7 @@ export function matrixNorm(x: ArrayLike, opts?: { ord?: number | "fro" | "nuc"; 
  * rank, which compiled code does not know.
  */
 export function norm(x: ArrayLike, opts?: { ord?: number | "fro" | "f" | "nuc" | null; axis?: number | readonly number[] | null; keepdims?: boolean }): NDArray {
-  return runFormula(COMPOSITES.norm, x, opts);
+  return asPublic("norm", () => runFormula(COMPOSITES.norm, x, opts));
 }
 
 // ---- decompositions and the rest of numpy.linalg (runtime/numpy/decomp.ts) --------------------------

@@ -19,6 +19,7 @@ import * as red from "./reduce.js";
 import { moreIdx, tdot, diagOp, alongAxis } from "./more-prims.js";
 import { diffStep } from "./diff-step.js";
 import type { IdxSpec, TdSpec } from "./more-prims.js";
+import { asPublic } from "./public-errors.js";
 
 /** The operations of MORE_FORMULAS: the composites' and these. `V` is an Array at run time, an IR value at build time. */
 export interface MoreOps<V> extends FormulaOps<V> {
@@ -434,8 +435,8 @@ export const MORE_FORMULAS: Readonly<Record<string, MoreFormula>> = {
 
 // ---- the functions, on Arrays ------------------------------------------------------------------
 
-const run = (name: string, ...args: unknown[]): NDArray => MORE_FORMULAS[name](EAGER_MORE, ...args) as NDArray;
-const runN = (name: string, ...args: unknown[]): NDArray[] => MORE_FORMULAS[name](EAGER_MORE, ...args) as NDArray[];
+const run = (name: string, ...args: unknown[]): NDArray => asPublic(name, () => MORE_FORMULAS[name](EAGER_MORE, ...args) as NDArray);
+const runN = (name: string, ...args: unknown[]): NDArray[] => asPublic(name, () => MORE_FORMULAS[name](EAGER_MORE, ...args) as NDArray[]);
 type Reduce = { keepdims?: boolean };
 
 /** Inverse hyperbolic sine. */

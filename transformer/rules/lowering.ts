@@ -131,6 +131,7 @@ const splitter =
   (even: boolean): CallLowering =>
   (x) => {
     const n = constNum(x, 1, even ? "split" : "arraySplit", "the number of pieces");
+    if (!Number.isInteger(n) || n < 1) return x.fail(`${even ? "split" : "arraySplit"}: the number of pieces must be a positive integer, got ${n}`);
     const axis = constNum(x, 2, even ? "split" : "arraySplit", "axis", 0);
     return { kind: "tup", kids: Array.from({ length: n }, (_, i) => leaf(x.prim("take", [x.leaf(0), x.prim("indexRange", [x.leaf(0), lit({ kind: "split", n, i, axis, even })], "arr"), num(axis)], "arr"))) };
   };

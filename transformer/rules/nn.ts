@@ -12,6 +12,8 @@ import { formulaLowering } from "./formulas.js";
 const oneHot: CallLowering = (x) => {
   const n = x.leaf(1);
   if (n.tag !== "const" || typeof n.value !== "number") x.fail("nn.oneHot: numClasses must be a number known at build time");
+  const c = n.tag === "const" ? (n.value as number) : NaN;
+  if (!Number.isInteger(c) || c < 0) x.fail(`nn.oneHot: numClasses must be a non-negative integer, got ${c}`);
   const eq = x.prim("equal", [x.prim("expandDims", [x.leaf(0), num(-1)], "arr"), x.prim("arange", [n], "arr")], "arr");
   return leaf(x.prim("astype", [eq, lit("float32")], "arr"));
 };
