@@ -1,5 +1,6 @@
 // The run-time helpers a jit'd function's code calls (runtime/rt.ts's names: fused, matmul's
-// adjoints, unbroadcast, axis reductions, …), on the GPU: the table the transformer's code for
+// adjoints, unbroadcast, unreduce, axis reductions, logsumexp, reshapes, every elementwise op …),
+// on the GPU: the table the transformer's code for
 // `jit(f, { device: "webgpu" })` is to call in place of the CPU's (not wired yet: DESIGN.md
 // "WebGPU"). Values stay in GPU buffers from kernel to kernel; Arrays a call is given are
 // uploaded once (Arrays are values, so the copy stays right while the Array lives) and every
@@ -9,9 +10,9 @@
 import { NDArray } from "../array.js";
 import { ones } from "../numpy/creation.js";
 import { checkGradInput } from "../rt.js";
-import { sizeOf } from "../shape.js";
 import type { WebGpu } from "./device.js";
-import { fusedGpu, GpuArray, matmulGpu, reduceGpu, sumToShapeGpu, upload } from "./run.js";
+import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, reduceGpu, reshapeGpu, sumToShapeGpu, upload } from "./run.js";
+import { WGSL_OPS } from "./wgsl.js";
 
 type Value = GpuArray | NDArray | number;
 
@@ -40,10 +41,39 @@ function unbroadcastTo(g: WebGpu, x: Value, shape: readonly number[]): GpuArray 
   return sumToShapeGpu(g, array(g, x, "unbroadcast"), shape);
 }
 
+type Axis = number | readonly number[] | null | undefined;
+
+/** The axes of a reduction over `axis` of an array of `nd` dimensions (all when none), sorted. */
+function axesOf(axis: Axis, nd: number): number[] {
+  const list = axis === undefined || axis === null ? Array.from({ length: nd }, (_, i) => i) : typeof axis === "number" ? [axis] : [...axis];
+  return [...new Set(list.map((a) => (a < 0 ? a + nd : a)))].sort((a, b) => a - b);
+}
+
+/** `shape` with one -1 resolved from the size (NumPy's reshape). */
+function resolved(size: number, shape: readonly number[]): number[] {
+  const known = shape.reduce((n, d) => (d === -1 ? n : n * d), 1);
+  return shape.map((d) => (d === -1 ? size / known : d));
+}
+
+/** log Σ exp over `axis`: the maximum taken out first (as jnp's), each step a GPU kernel. */
+function logsumexp(g: WebGpu, x: GpuArray, axis: Axis, keepdims: boolean): GpuArray {
+  const m = reduceGpu(g, x, "max", axis, true);
+  const e = fusedGpu(g, { in: 2, ops: [["subtract", 0, 1], ["exp", 2]] }, x, m);
+  const s = reduceGpu(g, e, "sum", axis, true);
+  const r = fusedGpu(g, { in: 2, ops: [["log", 0], ["add", 2, 1]] }, s, m);
+  const axes = axesOf(axis, x.shape.length);
+  return keepdims ? r : reshapeGpu(r, x.shape.filter((_, i) => !axes.includes(i)));
+}
+
 /** The helpers on the GPU, by rt.ts's names. */
 function table(g: WebGpu): Record<string, unknown> {
+  // every elementwise op the renderer has, as a one-op kernel (those jit'd code calls outside a fused group)
+  const elementwise = Object.fromEntries(
+    Object.keys(WGSL_OPS).map((op) => [op, (...xs: Value[]) => fusedGpu(g, { in: xs.length, ops: [[op, ...xs.map((_, k) => k)]] }, ...xs.map((x) => onGpu(g, x)))]),
+  );
   const mm = (a: Value, b: Value, tA: boolean, tB: boolean) => matmulGpu(g, array(g, a, "matmul"), array(g, b, "matmul"), tA, tB);
   return {
+    ...elementwise,
     // (every program a kernel: the GPU has no small-size path)
     FUSED_MIN_SIZE: 0,
     fused: (src: string, ...xs: Value[]) => fusedGpu(g, src, ...xs.map((x) => onGpu(g, x))),
@@ -58,10 +88,23 @@ function table(g: WebGpu): Record<string, unknown> {
     mean: (x: Value, axis?: number | number[] | null, o?: { keepdims?: boolean }) => reduceGpu(g, array(g, x, "mean"), "mean", axis, !!o?.keepdims),
     max: (x: Value, axis?: number | number[] | null, o?: { keepdims?: boolean }) => reduceGpu(g, array(g, x, "max"), "max", axis, !!o?.keepdims),
     min: (x: Value, axis?: number | number[] | null, o?: { keepdims?: boolean }) => reduceGpu(g, array(g, x, "min"), "min", axis, !!o?.keepdims),
-    reduceCount: (x: Value, axis?: number | number[] | null) => {
+    logsumexp: (x: Value, axis?: Axis, o?: { keepdims?: boolean }) => logsumexp(g, array(g, x, "logsumexp"), axis, !!o?.keepdims),
+    reshape: (x: Value, shape: readonly number[]) => {
+      const a = array(g, x, "reshape");
+      return reshapeGpu(a, resolved(a.size, shape));
+    },
+    broadcastTo: (x: Value, shape: readonly number[]) => broadcastGpu(g, array(g, x, "broadcastTo"), shape),
+    // a reduction's cotangent spread back over x: its reduced axes restored, then broadcast
+    unreduce: (gr: Value, x: Value, axis?: Axis, o?: { keepdims?: boolean }) => {
+      const shape = shapeOf(x);
+      const a = array(g, gr, "unreduce");
+      const axes = axesOf(axis, shape.length);
+      const kept = o?.keepdims ? a : reshapeGpu(a, shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+      return broadcastGpu(g, kept, shape);
+    },
+    reduceCount: (x: Value, axis?: Axis) => {
       const s = shapeOf(x);
-      if (axis === undefined || axis === null) return sizeOf(s);
-      return (Array.isArray(axis) ? axis : [axis]).reduce((n, a) => n * s[a < 0 ? a + s.length : a], 1);
+      return axesOf(axis, s.length).reduce((n, a) => n * s[a], 1);
     },
     ones,
     checkGradInput,

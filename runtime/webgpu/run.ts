@@ -13,7 +13,7 @@ import type { GpuBindGroup, GpuBuffer, GpuComputePipeline, GpuDevice } from "./t
 import { MAP_READ, USAGE } from "./types.js";
 import {
   elementwiseKernel, grid, kinds, matmulKernel, reduceAxesKernel, type AxisOp, reduceChainKernel, reduceFinishKernel, reducePartialsKernel, REDUCE_BLOCK, sumToShapeKernel, TILE, WG, ZERO_BINDING,
-  type Input, type Signature,
+  type Input, type Kind, type Signature,
 } from "./wgsl.js";
 
 /** The dtypes a GPU buffer holds: float32, and bool (a u32 0/1 per element). */
@@ -257,6 +257,32 @@ function reduce(g: WebGpu, p: Program, sig: Signature, bufs: (GpuBuffer | undefi
   dispatch(d, pipeline(d, reduceFinishKernel(p.reduce, n)), [part, out], 1);
   part.destroy();
   return new GpuArray(g, out, [], "float32");
+}
+
+/** x with another shape of the same size: a view (it shares x's buffer: destroy one, both go). */
+export function reshapeGpu(x: GpuArray, shape: readonly number[]): GpuArray {
+  if (sizeOf(shape) !== x.size) throw new TypeError(`tsjax: WebGPU reshape: cannot reshape an array of shape (${x.shape.join(", ")}) into shape (${shape.join(", ")})`);
+  return new GpuArray(x.gpu, x.buffer, shape.slice(), x.dtype);
+}
+
+/** x broadcast to `shape` (NumPy's rule), made full: the elementwise kernel of no op, its index map the broadcast. */
+export function broadcastGpu(g: WebGpu, x: GpuArray | NDArray, shape: readonly number[]): GpuArray {
+  const lead = shape.length - x.shape.length;
+  if (lead < 0 || x.shape.some((d, i) => d !== 1 && d !== shape[lead + i])) throw new TypeError(`tsjax: WebGPU broadcastTo: shape (${x.shape.join(", ")}) does not broadcast to (${shape.join(", ")})`);
+  const X = x instanceof NDArray ? upload(g, x) : x;
+  const kind: Kind = X.dtype === "bool" ? "bool" : "f32";
+  const sig: Signature = { inputs: [{ kind, map: mapOf(X.shape, shape) }], shape };
+  const n = sizeOf(shape);
+  const buf = storage(g.device, n * 4);
+  try {
+    if (n > 0) {
+      const [gx, gy] = grid(Math.ceil(n / WG), maxX(g));
+      dispatch(g.device, pipeline(g.device, elementwiseKernel({ in: 1, ops: [] }, sig, gx).code), [X.buffer, buf], gx, gy);
+    }
+    return new GpuArray(g, buf, shape.slice(), X.dtype);
+  } finally {
+    if (X !== x) X.destroy();
+  }
 }
 
 /**

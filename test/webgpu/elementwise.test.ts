@@ -6,7 +6,8 @@ import { expect, it } from "vitest";
 import { NDArray } from "../../runtime/array.js";
 import { fused } from "../../runtime/jit/fused.js";
 import { elementwiseOp } from "../../runtime/numpy/elementwise.js";
-import { fusedGpu, pipelineCount, upload } from "../../runtime/webgpu/run.js";
+import { broadcastGpu, fusedGpu, pipelineCount, reshapeGpu, upload } from "../../runtime/webgpu/run.js";
+import { broadcastTo } from "../../runtime/numpy/shape.js";
 import { WGSL_OPS } from "../../runtime/webgpu/wgsl.js";
 import { FUSABLE } from "../../transformer/jit/fuse.js";
 import { PRIMS } from "../../transformer/prims/index.js";
@@ -186,6 +187,18 @@ gpuSuite("WebGPU fused elementwise kernels", () => {
     // bool add is or, multiply is and (jnp's)
     const [go, co] = await both(one("add", 2), cond, new NDArray(Uint8Array.from(cl.data), [N], "bool"));
     expect([go.dtype, diffs(go, co, [])]).toEqual(["bool", []]);
+  });
+
+  it("broadcastTo makes the broadcast full (float32 and bool); reshape is a view", async () => {
+    const x = arr(randoms(3, -1, 1, 30), [3, 1]);
+    expect(await broadcastGpu(gpu(), x, [2, 3, 4]).read()).toEqual(broadcastTo(x, [2, 3, 4]));
+    const b = new NDArray(Uint8Array.of(1, 0, 1, 1), [4], "bool");
+    expect(await broadcastGpu(gpu(), b, [3, 4]).read()).toEqual(broadcastTo(b, [3, 4]));
+    const u = upload(gpu(), arr(randoms(12, -1, 1, 31), [3, 4]));
+    const v = reshapeGpu(u, [2, 6]);
+    expect([v.buffer === u.buffer, (await v.read()).shape]).toEqual([true, [2, 6]]);
+    expect(() => reshapeGpu(u, [5])).toThrow("cannot reshape an array of shape (3, 4) into shape (5)");
+    expect(() => broadcastGpu(gpu(), x, [2, 4])).toThrow("shape (3, 1) does not broadcast to (2, 4)");
   });
 
   it("compiles a program once per shape signature", async () => {

@@ -3,7 +3,7 @@
 // table `jit(f, { device: "webgpu" })` is to call), every kernel on GPU buffers and the results
 // read back at the end; against the same function jit'd on the CPU.
 import { expect, it } from "vitest";
-import { grad, jit, numpy as jnp, Array as TArray } from "../../runtime/index.js";
+import { grad, jit, nn, numpy as jnp, Array as TArray } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { gpuRuntime, readTree } from "../../runtime/webgpu/jit-rt.js";
 import { gpu, gpuSuite, randoms } from "./gpu.js";
@@ -27,6 +27,14 @@ const step = jit(grad(loss, { argnums: [0, 1] }));
 const loss2 = (W1: Array, b1: Array, W2: Array, b2: Array, x: Array, y: Array) =>
   jnp.mean(jnp.square(jnp.subtract(jnp.add(jnp.matmul(jnp.maximum(jnp.add(jnp.matmul(x, W1), b1), 0), W2), b2), y)));
 const step2 = jit(grad(loss2, { argnums: [0, 1, 2, 3] }));
+
+// softmax cross-entropy: logsumexp, and the reductions' cotangents (unreduce) in the backward pass
+const ce = (W: Array, b: Array, x: Array, y: Array) => {
+  const logits = jnp.add(jnp.matmul(x, W), b);
+  return jnp.negative(jnp.mean(jnp.sum(jnp.multiply(y, jnp.subtract(logits, nn.logsumexp(logits, 1, { keepdims: true }))), 1)));
+};
+const ceStep = jit(grad(ce, { argnums: [0, 1] }));
+const ceLoss = jit(ce);
 
 // axis reductions the compiled code calls as run-time functions
 const stats = jit((x: Array) => [jnp.sum(jnp.tanh(x), 1), jnp.max(jnp.exp(x), 0), jnp.mean(jnp.square(x), 0, { keepdims: true })]);
@@ -64,6 +72,20 @@ gpuSuite("WebGPU: jit'd code run on the device", () => {
     for (let k = 0; k < 4; k++) close(g[k], c[k], 2 ** -16);
   });
 
+  it("a softmax classifier's loss and gradient (logsumexp, unreduce) on the device", async () => {
+    const W = tensor([K, 10], 10, -0.5, 0.5), b = tensor([10], 11);
+    // one-hot labels
+    const lab = new Float32Array(M * 10);
+    for (let i = 0; i < M; i++) lab[i * 10 + ((i * 7) % 10)] = 1;
+    const Y = new TArray(lab, [M, 10], "float32");
+    const [gW, gb] = (await readTree(onGpu(ceStep)(W, b, x, Y))) as TArray[];
+    const [cW, cb] = ceStep(W, b, x, Y);
+    close(gW, cW, 2 ** -16);
+    close(gb, cb, 2 ** -16);
+    const l = (await readTree(onGpu(ceLoss)(W, b, x, Y))) as TArray;
+    close(l, ceLoss(W, b, x, Y), 2 ** -20);
+  });
+
   it("axis sums, means and maxima in jit'd code", async () => {
     const z = tensor([300, 40], 9, -2, 2);
     expect(String(stats)).toMatch(/\.sum\(/);
@@ -71,6 +93,14 @@ gpuSuite("WebGPU: jit'd code run on the device", () => {
     const c = stats(z);
     expect(g.map((a) => a.shape)).toEqual([[300], [40], [1, 40]]);
     for (let k = 0; k < 3; k++) close(g[k], c[k], 2 ** -18);
+  });
+
+  it("elementwise ops outside fused groups (where, comparisons) are one-op kernels", async () => {
+    const rt = gpuRuntime(gpu()) as Record<string, (...a: unknown[]) => unknown>;
+    const a = tensor([2500], 12), c = tensor([2500], 13);
+    const cond = rt.less(a, c);
+    const w = (await readTree(rt.where(cond, a, 0.5))) as TArray;
+    expect(w).toEqual(jnp.where(jnp.less(a, c), a, 0.5));
   });
 
   it("a helper not on the GPU yet is an error naming it", () => {
