@@ -109,11 +109,47 @@ function tableRuns(g: Geometry): Runs | null {
 }
 
 /**
+ * A table whose every row reads the input at one shift (i = p + shift[j] wherever it reads: unit
+ * strides and as many outputs as inputs along the image rows, as SAME gives): a row of columns is
+ * then one copy of the input span [lo[j], hi[j]) moved by the shift, with the padding entries
+ * inside it (holes[holeAt[j]..holeAt[j+1]-1], a few a window row) zeroed after.
+ */
+interface Shifts {
+  shift: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+  holeAt: Int32Array;
+  holes: Int32Array;
+}
+
+function tableShifts(g: Geometry): Shifts | null {
+  const { K, P, table } = g;
+  const sh: Shifts = { shift: new Int32Array(K), lo: new Int32Array(K), hi: new Int32Array(K), holeAt: new Int32Array(K + 1), holes: new Int32Array(0) };
+  const holes: number[] = [];
+  for (let j = 0; j < K; j++) {
+    let lo = -1, hi = 0;
+    for (let p = 0, t = j * P; p < P; p++, t++) {
+      if (table[t] < 0) continue;
+      if (lo < 0) [lo, sh.shift[j]] = [p, table[t] - p];
+      else if (table[t] - p !== sh.shift[j]) return null;
+      hi = p + 1;
+    }
+    [sh.lo[j], sh.hi[j], sh.holeAt[j]] = [Math.max(lo, 0), hi, holes.length];
+    for (let p = Math.max(lo, 0), t = j * P + p; p < hi; p++, t++) if (table[t] < 0) holes.push(p);
+  }
+  sh.holeAt[K] = holes.length;
+  // (many holes: the runs do better)
+  if (holes.length * MIN_MEAN_RUN > K * P) return null;
+  sh.holes = Int32Array.from(holes);
+  return sh;
+}
+
+/**
  * cols[(c·K + j)·R + row] for the rows [r0, r1) (R of them) of batch element b's group grp: the
  * input element kernel position j of channel c reads for that output position (0 in padding
  * and dilation holes).
  */
-function im2col(g: Geometry, runs: Runs | null, xd: Float32Array, b: number, grp: number, r0: number, r1: number, cols: Float32Array): void {
+function im2col(g: Geometry, shifts: Shifts | null, runs: Runs | null, xd: Float32Array, b: number, grp: number, r0: number, r1: number, cols: Float32Array): void {
   const { N, C, Cg, X, K, P, table } = g;
   const R = r1 - r0, lb = g.lOff[b];
   for (let r = r0; r < r1; ) {
@@ -122,6 +158,21 @@ function im2col(g: Geometry, runs: Runs | null, xd: Float32Array, b: number, grp
       const src = ((lb * N + n) * C + grp * Cg + c) * X;
       for (let j = 0; j < K; j++) {
         const d = (c * K + j) * R + at - p0;
+        if (shifts !== null) {
+          const a = Math.max(shifts.lo[j], p0), e = Math.min(shifts.hi[j], p1), s = src + shifts.shift[j];
+          if (a >= e) {
+            cols.fill(0, d + p0, d + p1);
+            continue;
+          }
+          cols.set(xd.subarray(s + a, s + e), d + a);
+          cols.fill(0, d + p0, d + a);
+          cols.fill(0, d + e, d + p1);
+          for (let h = shifts.holeAt[j]; h < shifts.holeAt[j + 1]; h++) {
+            const q = shifts.holes[h];
+            if (q >= a && q < e) cols[d + q] = 0;
+          }
+          continue;
+        }
         if (runs === null) {
           for (let p = p0, t = j * P + p0; p < p1; p++, t++) {
             const i = table[t];
@@ -201,14 +252,14 @@ export function convGemm(g: Geometry, x: Float32Array, wd: Float32Array, out: Fl
   const xd = plain(x);
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
-  const cols = work(COLS, CK * S), runs = tableRuns(g);
+  const cols = work(COLS, CK * S), shifts = tableShifts(g), runs = shifts ? null : tableRuns(g);
   if (CK <= BY_CHANNEL_MAX_COLS) {
     const y = work(PRODUCT, Og * Math.ceil(S / NR) * NR);
     for (let b = 0; b < g.lOff.length; b++)
       for (let grp = 0; grp < G; grp++)
         for (let r0 = 0; r0 < NP; r0 += S) {
           const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-          im2col(g, runs, xd, b, grp, r0, r1, cols);
+          im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
           const ys = gemm(wd, (g.rOff[b] * O + grp * Og) * CK, cols.subarray(0, CK * R), 0, Og, CK, R, false, false, y);
           for (let r = r0; r < r1; ) {
             const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
@@ -226,7 +277,7 @@ export function convGemm(g: Geometry, x: Float32Array, wd: Float32Array, out: Fl
     for (let grp = 0; grp < G; grp++)
       for (let r0 = 0; r0 < NP; r0 += S) {
         const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-        im2col(g, runs, xd, b, grp, r0, r1, cols);
+        im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
         const ys = gemm(cols.subarray(0, CK * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, CK, Og, true, true, y);
         // rows (positions) × channels → each image's channels × positions
         for (let r = r0; r < r1; ) {
@@ -259,13 +310,13 @@ export function convTRhsGemm(g: Geometry, cd: Float32Array, x: Float32Array, acc
   const xd = plain(x);
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
-  const cols = work(COLS, CK * S), ctg = work(CT, Og * S), runs = tableRuns(g);
+  const cols = work(COLS, CK * S), ctg = work(CT, Og * S), shifts = tableShifts(g), runs = shifts ? null : tableRuns(g);
   const dw = new Float32Array(CK * Math.ceil(Og / NR) * NR);
   for (let b = 0; b < g.lOff.length; b++)
     for (let grp = 0; grp < G; grp++)
       for (let r0 = 0; r0 < NP; r0 += S) {
         const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-        im2col(g, runs, xd, b, grp, r0, r1, cols);
+        im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
         gatherCt(g, cd, b, grp, r0, r1, ctg);
         const ws = gemm(cols.subarray(0, CK * R), 0, ctg.subarray(0, Og * R), 0, CK, R, Og, false, true, dw);
         for (let o = 0; o < Og; o++) {
