@@ -38,6 +38,20 @@ const kept: Float32Array[] = [];
 const work = (slot: number, n: number): Float32Array => (kept[slot]?.length >= n ? kept[slot] : (kept[slot] = new Float32Array(n)));
 const [COLS, CT, PRODUCT] = [0, 1, 2];
 
+/**
+ * `f` with `operand(slot, n)`: n floats for a product's A, written here and then read by the
+ * kernel in place (a block of kernel memory for the call, where it is shared; the kernel copies A
+ * in otherwise). Only written from JavaScript: reading the shared memory element by element is slow.
+ */
+function withOperands<T>(f: (operand: (slot: number, n: number) => Float32Array) => T): T {
+  const token = arenaOpen();
+  try {
+    return f((slot, n) => arenaFloats(n) ?? work(slot, n));
+  } finally {
+    arenaRelease(token);
+  }
+}
+
 /** Output positions (rows) a slice takes, for `width` floats of columns and products a row. */
 const sliceRows = (g: Geometry, width: number) => Math.min(g.N * g.P, Math.max(1, Math.floor(SLICE_FLOATS / Math.max(1, width))));
 
@@ -252,8 +266,10 @@ export function convGemm(g: Geometry, x: Float32Array, wd: Float32Array, out: Fl
   const xd = plain(x);
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
-  const cols = work(COLS, CK * S), shifts = tableShifts(g), runs = shifts ? null : tableRuns(g);
+  const shifts = tableShifts(g), runs = shifts ? null : tableRuns(g);
   if (CK <= BY_CHANNEL_MAX_COLS) {
+    // (the columns are B here, which the kernel packs from a copy of its own anyway)
+    const cols = work(COLS, CK * S);
     const y = work(PRODUCT, Og * Math.ceil(S / NR) * NR);
     for (let b = 0; b < g.lOff.length; b++)
       for (let grp = 0; grp < G; grp++)
@@ -273,19 +289,22 @@ export function convGemm(g: Geometry, x: Float32Array, wd: Float32Array, out: Fl
     return;
   }
   const y = work(PRODUCT, S * Math.ceil(Og / NR) * NR);
-  for (let b = 0; b < g.lOff.length; b++)
-    for (let grp = 0; grp < G; grp++)
-      for (let r0 = 0; r0 < NP; r0 += S) {
-        const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-        im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
-        const ys = gemm(cols.subarray(0, CK * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, CK, Og, true, true, y);
-        // rows (positions) × channels → each image's channels × positions
-        for (let r = r0; r < r1; ) {
-          const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
-          transposeOut(y, (r - r0 - p0) * ys, ys, out, ((b * N + n) * O + grp * Og) * P, P, Og, p0, p1);
-          r += p1 - p0;
+  withOperands((operand) => {
+    const cols = operand(COLS, CK * S);
+    for (let b = 0; b < g.lOff.length; b++)
+      for (let grp = 0; grp < G; grp++)
+        for (let r0 = 0; r0 < NP; r0 += S) {
+          const r1 = Math.min(NP, r0 + S), R = r1 - r0;
+          im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
+          const ys = gemm(cols.subarray(0, CK * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, CK, Og, true, true, y);
+          // rows (positions) × channels → each image's channels × positions
+          for (let r = r0; r < r1; ) {
+            const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
+            transposeOut(y, (r - r0 - p0) * ys, ys, out, ((b * N + n) * O + grp * Og) * P, P, Og, p0, p1);
+            r += p1 - p0;
+          }
         }
-      }
+  });
 }
 
 /** The lhs cotangent, added into acc (shaped [...lead, N, C, ...xs]). */
@@ -293,15 +312,18 @@ export function convTLhsGemm(g: Geometry, cd: Float32Array, wd: Float32Array, ac
   const { N, O, G, Cg, K, P } = g;
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
-  const ctg = work(CT, Og * S), gc = work(PRODUCT, S * Math.ceil(CK / NR) * NR);
-  for (let b = 0; b < g.lOff.length; b++)
-    for (let grp = 0; grp < G; grp++)
-      for (let r0 = 0; r0 < NP; r0 += S) {
-        const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-        gatherCt(g, cd, b, grp, r0, r1, ctg);
-        const gs = gemm(ctg.subarray(0, Og * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, Og, CK, true, false, gc);
-        col2im(g, gc, gs, b, grp, r0, r1, acc);
-      }
+  const gc = work(PRODUCT, S * Math.ceil(CK / NR) * NR);
+  withOperands((operand) => {
+    const ctg = operand(CT, Og * S);
+    for (let b = 0; b < g.lOff.length; b++)
+      for (let grp = 0; grp < G; grp++)
+        for (let r0 = 0; r0 < NP; r0 += S) {
+          const r1 = Math.min(NP, r0 + S), R = r1 - r0;
+          gatherCt(g, cd, b, grp, r0, r1, ctg);
+          const gs = gemm(ctg.subarray(0, Og * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, Og, CK, true, false, gc);
+          col2im(g, gc, gs, b, grp, r0, r1, acc);
+        }
+  });
 }
 
 /** The rhs cotangent, added into acc (shaped [...lead, O, C/G, ...ks]). */
@@ -310,18 +332,21 @@ export function convTRhsGemm(g: Geometry, cd: Float32Array, x: Float32Array, acc
   const xd = plain(x);
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
-  const cols = work(COLS, CK * S), ctg = work(CT, Og * S), shifts = tableShifts(g), runs = shifts ? null : tableRuns(g);
+  const ctg = work(CT, Og * S), shifts = tableShifts(g), runs = shifts ? null : tableRuns(g);
   const dw = new Float32Array(CK * Math.ceil(Og / NR) * NR);
-  for (let b = 0; b < g.lOff.length; b++)
-    for (let grp = 0; grp < G; grp++)
-      for (let r0 = 0; r0 < NP; r0 += S) {
-        const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-        im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
-        gatherCt(g, cd, b, grp, r0, r1, ctg);
-        const ws = gemm(cols.subarray(0, CK * R), 0, ctg.subarray(0, Og * R), 0, CK, R, Og, false, true, dw);
-        for (let o = 0; o < Og; o++) {
-          const wb = (b * O + grp * Og + o) * CK;
-          for (let q = 0; q < CK; q++) acc[wb + q] += dw[q * ws + o];
+  withOperands((operand) => {
+    const cols = operand(COLS, CK * S);
+    for (let b = 0; b < g.lOff.length; b++)
+      for (let grp = 0; grp < G; grp++)
+        for (let r0 = 0; r0 < NP; r0 += S) {
+          const r1 = Math.min(NP, r0 + S), R = r1 - r0;
+          im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
+          gatherCt(g, cd, b, grp, r0, r1, ctg);
+          const ws = gemm(cols.subarray(0, CK * R), 0, ctg.subarray(0, Og * R), 0, CK, R, Og, false, true, dw);
+          for (let o = 0; o < Og; o++) {
+            const wb = (b * O + grp * Og + o) * CK;
+            for (let q = 0; q < CK; q++) acc[wb + q] += dw[q * ws + o];
+          }
         }
-      }
+  });
 }
