@@ -19,7 +19,8 @@ export interface WebGpu {
 /** Node's package for WebGPU (Dawn), an optional peer dependency of tsjax. */
 export const NODE_PACKAGE = "webgpu";
 
-const inNode = () => typeof process !== "undefined" && !!process.versions?.node;
+// (through globalThis: the published types must not need Node's)
+const inNode = () => !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
 
 /** navigator.gpu, or the Node package's GPU object; throws naming what is missing. */
 async function findGpu(): Promise<Gpu> {
