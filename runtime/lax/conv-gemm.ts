@@ -223,11 +223,29 @@ function gatherCt(g: Geometry, cd: Float32Array, b: number, grp: number, r0: num
  * col2im: acc[input element] += gc[row·gs + c·K + j] for every (row, channel c, kernel position
  * j) of the rows [r0, r1) that reads an input element (a row of gc at a time, read in order).
  */
-function col2im(g: Geometry, gc: Float32Array, gs: number, b: number, grp: number, r0: number, r1: number, acc: Float64Array): void {
+function col2im(g: Geometry, shifts: Shifts | null, gc: Float32Array, gs: number, b: number, grp: number, r0: number, r1: number, acc: Float64Array): void {
   const { N, C, Cg, X, K, P, table } = g;
   for (let r = r0; r < r1; ) {
     const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
     const xb = ((b * N + n) * C + grp * Cg) * X;
+    if (shifts !== null) {
+      // one shift a kernel position: the holes' entries zeroed, then each (c, j) added as a span
+      const q0 = (r - r0 - p0) * gs;
+      for (let j = 0; j < K; j++) {
+        const a = Math.max(shifts.lo[j], p0), e = Math.min(shifts.hi[j], p1);
+        if (a >= e) continue;
+        for (let h = shifts.holeAt[j]; h < shifts.holeAt[j + 1]; h++) {
+          const q = shifts.holes[h];
+          if (q >= a && q < e) for (let c = 0; c < Cg; c++) gc[q0 + q * gs + c * K + j] = 0;
+        }
+        for (let c = 0; c < Cg; c++) {
+          const d = xb + c * X + shifts.shift[j];
+          for (let p = a, q = q0 + a * gs + c * K + j; p < e; p++, q += gs) acc[d + p] += gc[q];
+        }
+      }
+      r += p1 - p0;
+      continue;
+    }
     for (let p = p0, q0 = (r - r0) * gs; p < p1; p++, q0 += gs)
       for (let j = 0, t = p; j < K; j++, t += P) {
         const i = table[t];
@@ -312,7 +330,7 @@ export function convTLhsGemm(g: Geometry, cd: Float32Array, wd: Float32Array, ac
   const { N, O, G, Cg, K, P } = g;
   const Og = O / G, CK = Cg * K, NP = N * P;
   const S = sliceRows(g, CK + Og);
-  const gc = work(PRODUCT, S * Math.ceil(CK / NR) * NR);
+  const gc = work(PRODUCT, S * Math.ceil(CK / NR) * NR), shifts = tableShifts(g);
   withOperands((operand) => {
     const ctg = operand(CT, Og * S);
     for (let b = 0; b < g.lOff.length; b++)
@@ -321,7 +339,7 @@ export function convTLhsGemm(g: Geometry, cd: Float32Array, wd: Float32Array, ac
           const r1 = Math.min(NP, r0 + S), R = r1 - r0;
           gatherCt(g, cd, b, grp, r0, r1, ctg);
           const gs = gemm(ctg.subarray(0, Og * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, Og, CK, true, false, gc);
-          col2im(g, gc, gs, b, grp, r0, r1, acc);
+          col2im(g, shifts, gc, gs, b, grp, r0, r1, acc);
         }
   });
 }
