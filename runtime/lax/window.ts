@@ -8,7 +8,9 @@
 // (windowScatter, JAX's select-and-scatter with `>=` / `<=`), whose transpose is windowGather.
 
 import { NDArray } from "../array.js";
-import { asArray, astype } from "../numpy/creation.js";
+import { asArray, asFloat, astype } from "../numpy/creation.js";
+import { alloc } from "../dtype.js";
+import type { DType, TypedArray } from "../dtype.js";
 import { max, mean, min, sum } from "../numpy/reduce.js";
 import { fmtShape, sizeOf } from "../shape.js";
 
@@ -52,13 +54,16 @@ function windows(fn: string, shape: readonly number[], win: unknown, str: unknow
   return { out: [...lead, ...ys], L: sizeOf(lead), W: tw, P: tp, X: sizeOf(xs), table: t };
 }
 
-const floats = (x: NDArray) => (x.dtype === "float32" ? x : astype(x, "float32"));
+// (float dtypes as they are: float64 stays float64, float16 float16; ints and bool as float32)
+const floats = asFloat;
+/** Float results from a float64 accumulator, in `dtype`'s storage (float16 rounds on construction). */
+const floatArray = (acc: Float64Array, shape: number[], dtype: DType) => new NDArray(dtype === "float64" ? acc : Float32Array.from(acc), shape, dtype);
 
 /** The window reduction primitive: max, min or sum over each window (float64 sums, rounded once). */
 export function windowReduce(operand: NDArray, kind: WindowKind, windowDimensions: unknown, windowStrides?: unknown): NDArray {
   const x = operand.dtype === "bool" ? astype(operand, "int32") : operand;
   const w = windows("reduceWindow", x.shape, windowDimensions, windowStrides);
-  const out = new (x.dtype === "float32" ? Float32Array : x.dtype === "int32" ? Int32Array : Uint32Array)(w.L * w.P);
+  const out = alloc(x.dtype, w.L * w.P);
   const d = x.data;
   for (let l = 0; l < w.L; l++)
     for (let p = 0; p < w.P; p++) {
@@ -97,7 +102,7 @@ export function windowSumT(ct: NDArray, operand: NDArray, windowDimensions: unkn
   for (let l = 0; l < w.L; l++)
     for (let j = 0; j < w.W; j++)
       for (let p = 0; p < w.P; p++) acc[l * w.X + w.table[j * w.P + p]] += g[l * w.P + p];
-  return new NDArray(Float32Array.from(acc), operand.shape, "float32");
+  return floatArray(acc, operand.shape, floats(ct).dtype);
 }
 
 /** Select-and-scatter: each window's cotangent to the element the window's max (min) came from. */
@@ -106,16 +111,17 @@ export function windowScatter(ct: NDArray, operand: NDArray, kind: WindowKind, w
   const g = floats(ct).data;
   const acc = new Float64Array(operand.size);
   for (let l = 0; l < w.L; l++) for (let p = 0; p < w.P; p++) acc[l * w.X + selected(operand, kind, w, l, p)] += g[l * w.P + p];
-  return new NDArray(Float32Array.from(acc), operand.shape, "float32");
+  return floatArray(acc, operand.shape, floats(ct).dtype);
 }
 
 /** The transpose of windowScatter: each window reads t at the element its max (min) came from. */
 export function windowGather(t: NDArray, operand: NDArray, kind: WindowKind, windowDimensions: unknown, windowStrides?: unknown): NDArray {
   const w = windows("reduceWindow", operand.shape, windowDimensions, windowStrides);
-  const td = floats(t).data;
-  const out = new Float32Array(w.L * w.P);
+  const tf = floats(t);
+  const td = tf.data;
+  const out = alloc(tf.dtype, w.L * w.P);
   for (let l = 0; l < w.L; l++) for (let p = 0; p < w.P; p++) out[l * w.P + p] = td[l * w.X + selected(operand, kind, w, l, p)];
-  return new NDArray(out, w.out, "float32");
+  return new NDArray(out, w.out, tf.dtype);
 }
 
 const KINDS = new Map<unknown, WindowKind | "mean">([
@@ -136,20 +142,23 @@ export function reduceWindow(operand: NDArray, computation: (x: NDArray) => NDAr
   if (kind === "mean") {
     const s = windowReduce(floats(x), "sum", windowDimensions, windowStrides);
     const n = sizeOf(windowDimensions);
-    return new NDArray(s.data.map((v) => v / n), s.shape, "float32");
+    return new NDArray(s.data.map((v) => v / n), s.shape, s.dtype);
   }
   if (kind) return windowReduce(x, kind, windowDimensions, windowStrides);
   if (typeof computation !== "function") throw new TypeError(`reduceWindow: the computation must be a function of one window (jnp.max, jnp.min, jnp.sum, ...), got ${typeof computation}`);
   // any other reduction: window by window
   const w = windows("reduceWindow", x.shape, windowDimensions, windowStrides);
-  const out = new Float32Array(w.L * w.P);
-  const buf = new Float32Array(w.W);
+  const xf = floats(x);
+  let out: TypedArray | null = null;
+  let dt: DType = xf.dtype;
+  const buf = alloc(xf.dtype, w.W);
   for (let l = 0; l < w.L; l++)
     for (let p = 0; p < w.P; p++) {
-      for (let j = 0; j < w.W; j++) buf[j] = x.data[l * w.X + w.table[j * w.P + p]];
-      const r = asArray(computation(new NDArray(buf.slice(), [...windowDimensions], "float32")), "reduceWindow");
+      for (let j = 0; j < w.W; j++) buf[j] = xf.data[l * w.X + w.table[j * w.P + p]];
+      const r = asArray(computation(new NDArray(buf.slice(), [...windowDimensions], xf.dtype)), "reduceWindow");
+      if (out === null) (dt = r.dtype), (out = alloc(dt, w.L * w.P));
       if (r.size !== 1) throw new TypeError(`reduceWindow: the computation must reduce a window of shape ${fmtShape(windowDimensions)} to a scalar, got shape ${fmtShape(r.shape)}`);
       out[l * w.P + p] = Number(r.data[0]);
     }
-  return new NDArray(out, w.out, "float32");
+  return new NDArray(out ?? alloc(dt, 0), w.out, dt);
 }

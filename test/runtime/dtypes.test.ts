@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { numpy as jnp, tree } from "../../runtime/index.js";
+import { lax, numpy as jnp, tree } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { f16Bits, f16Value, roundF16, type DType } from "../../runtime/dtype.js";
 import * as ew from "../../runtime/numpy/elementwise.js";
@@ -173,7 +173,7 @@ describe("float64 reductions and products against NumPy", () => {
   it("float16 reductions and matmul run in float32 and round once, as jnp's", () => {
     const q = fx.reduce16;
     const a16 = arr16(q.a, [6, 10]), b16 = arr16(q.b, [10, 4]);
-    const bits = (x: Array) => Array.from(x.data as Float32Array, f16Bits);
+    const bits = (x: Array) => globalThis.Array.from(x.data as Float32Array, f16Bits);
     expect(jnp.sum(a16, 1).dtype).toBe("float16");
     expect(bits(jnp.sum(a16, 1))).toEqual(q.sum1);
     expect(bits(jnp.mean(a16, 0))).toEqual(q.mean0);
@@ -187,10 +187,10 @@ describe("creation and conversion", () => {
   it("astype between float64, float16 and float32 as NumPy's", () => {
     const c = fx.casts;
     const src = arr64(c.src);
-    expect(Array.from(src.astype("float16").data as Float32Array, f16Bits)).toEqual(c.f16);
-    expect(Array.from(new Uint32Array(new Float32Array(src.astype("float32").data as Float32Array).buffer))).toEqual(c.f32_bits);
+    expect(globalThis.Array.from(src.astype("float16").data as Float32Array, f16Bits)).toEqual(c.f16);
+    expect(globalThis.Array.from(new Uint32Array(new Float32Array(src.astype("float32").data as Float32Array).buffer))).toEqual(c.f32_bits);
     const back = src.astype("float16").astype("float64");
-    expect(Array.from(back.data as Float64Array).map((v) => (Number.isNaN(v) ? "nan" : v))).toEqual(c.f16_to_f64.map((h: string) => (Number.isNaN(f64(h)) ? "nan" : f64(h))));
+    expect(globalThis.Array.from(back.data as Float64Array).map((v) => (Number.isNaN(v) ? "nan" : v))).toEqual(c.f16_to_f64.map((h: string) => (Number.isNaN(f64(h)) ? "nan" : f64(h))));
   });
   it("jnp.array takes typed arrays: their dtype, copied", () => {
     const d = new Float64Array([0.1, 0.2]);
@@ -221,10 +221,24 @@ describe("creation and conversion", () => {
     expect([header.h.dtype, header.d.dtype, header.z.dtype, header.n.dtype]).toEqual(["F16", "F64", "F64", "F64"]);
     // NumPy's float16 bits of 0.1, -2, 65504
     const at = 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true)) + header.h.data_offsets[0];
-    expect(Array.from(new Uint16Array(bytes.slice(at, at + 6).buffer))).toEqual([0x2e66, 0xc000, 0x7bff]);
+    expect(globalThis.Array.from(new Uint16Array(bytes.slice(at, at + 6).buffer))).toEqual([0x2e66, 0xc000, 0x7bff]);
     const back = tree.load(bytes);
     expect([back.h.dtype, back.d.dtype, back.z.dtype, typeof back.n]).toEqual(["float16", "float64", "float64", "number"]);
     expect(back.d.tolist()).toEqual([0.1, 1e300]);
     expect(back.h.tolist()).toEqual(t.h.tolist());
+  });
+});
+
+describe("pooling keeps float64 and float16", () => {
+  it("max and mean pooling (lax.reduceWindow) in the operand's dtype", () => {
+    const x = jnp.multiply(jnp.reshape(jnp.arange(0, 16, 1, { dtype: "float64" }), [1, 1, 4, 4]), 0.1);
+    const m = lax.reduceWindow(x, jnp.max, [1, 1, 2, 2], [1, 1, 2, 2]);
+    expect([m.dtype, m.tolist()]).toEqual(["float64", [[[[0.5, 0.7000000000000001], [1.3, 1.5]]]]]);
+    const a = lax.reduceWindow(x, jnp.mean, [1, 1, 2, 2], [1, 1, 2, 2]);
+    const d = x.data as Float64Array;
+    expect(a.dtype).toBe("float64");
+    expect(a.data[0]).toBe((d[0] + d[1] + d[4] + d[5]) / 4);
+    const h = lax.reduceWindow(x.astype("float16"), jnp.sum, [1, 1, 2, 2], [1, 1, 2, 2]);
+    expect([h.dtype, h.data[3]]).toEqual(["float16", roundF16(roundF16(1) + roundF16(1.1) + roundF16(1.4) + roundF16(1.5))]);
   });
 });
