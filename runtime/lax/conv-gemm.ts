@@ -41,7 +41,7 @@ const [COLS, CT, PRODUCT] = [0, 1, 2];
 /**
  * `f` with `operand(slot, n)`: n floats for a product's A, written here and then read by the
  * kernel in place (a block of kernel memory for the call, where it is shared; the kernel copies A
- * in otherwise). Only written from JavaScript: reading the shared memory element by element is slow.
+ * in otherwise). Only written from JavaScript, never read (see gemm).
  */
 function withOperands<T>(f: (operand: (slot: number, n: number) => Float32Array) => T): T {
   const token = arenaOpen();
@@ -59,8 +59,8 @@ const sliceRows = (g: Geometry, width: number) => Math.min(g.N * g.P, Math.max(1
  * C = A·B (gemmWasm's operands, see there) into `c`, an ordinary array of at least M·⌈N/8⌉·8
  * floats; returns C's row stride. The product is made in a block of kernel memory of its own
  * (whole panels a row, no per-row copies) and copied out in one piece: the loops here only
- * touch ordinary arrays (element by element, a view of the shared memory is several times
- * slower to read in V8).
+ * touch ordinary arrays (read element by element, a view of the shared memory was up to several
+ * times slower in V8 here).
  */
 function gemm(A: Float32Array, aOff: number, B: Float32Array, bOff: number, M: number, K: number, N: number, transA: boolean, transB: boolean, c: Float32Array): number {
   const Np = Math.ceil(N / NR) * NR;
