@@ -22,7 +22,7 @@ export * from "./numpy/arrange.js";
 export { inv, det, slogdetSign, logAbsDet, solve, solveCtA, choleskyLower } from "./numpy/la.js";
 export { einsum } from "./numpy/einsum.js";
 export * from "./lax/kernels.js";
-export { eighW, eighV, svdS, svdU, svdVt, qrQ, qrR, triSolve, pinvOf, matrixRank, luFactors, luPivots, luPermutation, luJvp, luVjp, gradShapeCheck } from "./numpy/decomp.js";
+export { eighW, eighV, svdS, svdU, svdVt, qrQ, qrR, triSolve, pinvOf, matrixRank, luFactors, luPivots, luPermutation, gradShapeCheck } from "./numpy/decomp.js";
 export { cpack, dft, rdft, irdft, fftRoll } from "./fft-core.js";
 export { fftfreq, rfftfreq } from "./numpy/fft.js";
 export { erf, erfc, erfinv, gammaln, digamma, polygamma } from "./numpy/special.js";
@@ -33,6 +33,7 @@ export { mchain, mdotEnd, mdotDrop } from "./numpy/multidot.js";
 export { diffStep } from "./numpy/diff-step.js";
 export { bitcastConvertType } from "./lax/bitcast.js";
 export { cumprodTangent2, cumprodT2 } from "./numpy/cumprod-grad2.js";
+export { luL, luU, luLT, luUT, rowsPerm, rowsPermT } from "./numpy/lu-parts.js";
 export { castAs } from "./dtype-cast.js";
 
 /** `throw new <name>(...args)` from generated code (a global error class: Error, TypeError, RangeError). */

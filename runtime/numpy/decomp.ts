@@ -30,7 +30,7 @@ import { eighV, eighW, linalgDType, matrices, pinvOf, qrQ, qrR, svdS, svdU, svdV
 import { toInexact } from "../dtype.js";
 
 // (the primitives' kernels, for runtime/rt.ts and runtime/lax/linalg.ts)
-export { eighW, eighV, svdS, svdU, svdVt, qrQ, qrR, triSolve, pinvOf, matrixRank, luFactors, luPivots, luPermutation, luJvp, luVjp, gradShapeCheck } from "./decomp-kernels.js";
+export { eighW, eighV, svdS, svdU, svdVt, qrQ, qrR, triSolve, pinvOf, matrixRank, luFactors, luPivots, luPermutation, gradShapeCheck } from "./decomp-kernels.js";
 export type { TriOpts, PinvCut } from "./decomp-kernels.js";
 
 /** (x + xᵀ) / 2 in float32, as the transformer's lowering writes it. */

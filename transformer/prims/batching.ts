@@ -19,6 +19,7 @@ import { MULTIDOT_BATCH } from "./multidot.js";
 import { DIFF_STEP_BATCH } from "./diff-step.js";
 import { BITCAST_BATCH } from "./bitcast.js";
 import { CUMPROD2_BATCH } from "./cumprod2.js";
+import { LU_PARTS_BATCH } from "./lu-parts.js";
 import { DTYPE_CAST_BATCH } from "./dtype-cast.js";
 
 export interface BatchCx {
@@ -144,6 +145,7 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   ...DIFF_STEP_BATCH,
   ...BITCAST_BATCH,
   ...CUMPROD2_BATCH,
+  ...LU_PARTS_BATCH,
   ...DTYPE_CAST_BATCH,
 
   ...FFT_BATCH,

@@ -15,6 +15,7 @@ import type { Value } from "../ir.js";
 import { lit, num } from "../ir.js";
 import type { AvalRule } from "../avals.js";
 import { likeArg } from "../avals.js";
+import { luCotangent, luTangent } from "./lu-parts.js";
 
 const cst = (v: Value): unknown => (v.tag === "const" ? v.value : undefined);
 const mT = (o: Ops, x: Value) => o.transpose(x, o.axesPerm(x, lit({ kind: "swap", a: -1, b: -2 })));
@@ -235,19 +236,18 @@ export const DECOMP: Readonly<Record<string, PrimDef>> = {
   },
   matrixRank: { ty: "arr", arity: 2, nondiff: true, kernel: "opaque", aval: fresh("i32") },
 
-  // lax.linalg.lu: the packed factors are differentiable (any shape, as JAX's; the rules are runtime kernels)
+  // lax.linalg.lu: the packed factors are differentiable (any shape, as JAX's: its rule, written
+  // in IR by prims/lu-parts.ts, so to any order)
   luFactors: {
     ty: "arr",
     arity: 1,
     kernel: "opaque",
     aval: likeArg(0),
-    vjp: (o, g, y, [a]) => [o.luVjp(g, y, o.luPermutation(a))],
-    jvp: (o, [t], y, [a]) => (t ? o.luJvp(t, y, o.luPermutation(a)) : null),
+    vjp: (o, g, y, [a]) => [luCotangent(o, g, y, o.luPermutation(a))],
+    jvp: (o, [t], y, [a]) => (t ? luTangent(o, t, y, o.luPermutation(a)) : null),
   },
   luPivots: { ty: "arr", arity: 1, nondiff: true, kernel: "opaque", aval: fresh("i32") },
   luPermutation: { ty: "arr", arity: 1, nondiff: true, kernel: "opaque", aval: fresh("i32") },
-  luJvp: { ty: "arr", arity: 3, kernel: "opaque", aval: likeArg(0), noVjp: "the second derivative of lu is not written yet", noJvp: "the second derivative of lu is not written yet" },
-  luVjp: { ty: "arr", arity: 3, kernel: "opaque", aval: likeArg(0), noVjp: "the second derivative of lu is not written yet", noJvp: "the second derivative of lu is not written yet" },
 };
 
 const same = { rule: (c: { o: Ops }, args: readonly Value[], bd: readonly boolean[], prim: string) => c.o[prim](...args) };
@@ -273,6 +273,4 @@ export const DECOMP_BATCH = {
   luPermutation: same,
   gradShapeCheck: same,
   triSolve: all,
-  luJvp: all,
-  luVjp: all,
 };
