@@ -5,7 +5,7 @@
 // are einsums again: the cotangent with the other operand into the operand's own labels.
 
 import { NDArray } from "../array.js";
-import { asArray, astype } from "../numpy/creation.js";
+import { asArray, asFloat } from "../numpy/creation.js";
 import { einsum } from "../numpy/einsum.js";
 import { fmtShape } from "../shape.js";
 
@@ -48,7 +48,8 @@ function labels(ls: readonly number[], rs: readonly number[], dims: DotDimension
   return [L.join(""), R.join(""), [...lb.map((a) => L[a]), ...lf, ...rf].join("")];
 }
 
-const f32 = (x: NDArray) => (x.dtype === "float32" ? x : astype(x, "float32"));
+// (float dtypes kept: float64 operands give a float64 product; ints and bool become float32)
+const f32 = asFloat;
 
 /** The general dot primitive. */
 export function dotGeneral(lhs: NDArray, rhs: NDArray, dims?: DotDimensionNumbers): NDArray {

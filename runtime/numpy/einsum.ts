@@ -8,6 +8,8 @@ import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
+import { promoteTypes, toInexact } from "../dtype.js";
+import type { DType } from "../dtype.js";
 import { matmul } from "./linalg.js";
 import { reshape, transpose, broadcastTo } from "./shape.js";
 import { sum } from "./reduce.js";
@@ -140,7 +142,10 @@ function two(x: NDArray, ta: string, y: NDArray, tb: string, out: string, size: 
  * one batched matrix product keeping the labels later operands or the output need).
  */
 export function einsum(spec: string, ...operands: ArrayLike[]): NDArray {
-  const xs = operands.map((o) => astype(asArray(o, "einsum"), "float32"));
+  // (in the operands' joined float dtype: float64 stays float64; ints and bool compute in float32)
+  const as = operands.map((o) => asArray(o, "einsum"));
+  const dt = toInexact(as.reduce((d: DType | null, x) => (d === null ? x.dtype : promoteTypes(d, x.dtype)), null) ?? "float32");
+  const xs = as.map((x) => astype(x, dt));
   const parsed = parseEinsum(spec, xs.length);
   const { ins: ins0, out } = expandEllipsis(spec, parsed.ins, parsed.out, xs);
   const ins: string[] = [];

@@ -242,3 +242,16 @@ describe("pooling keeps float64 and float16", () => {
     expect([h.dtype, h.data[3]]).toEqual(["float16", roundF16(roundF16(1) + roundF16(1.1) + roundF16(1.4) + roundF16(1.5))]);
   });
 });
+
+describe("contractions keep float64", () => {
+  it("einsum and lax.dot in the operands' joined float dtype", () => {
+    const a = jnp.array([[0.1, 0.2], [0.3, 0.4]], { dtype: "float64" });
+    const e = jnp.einsum("ij,jk->ik", a, a);
+    expect([e.dtype, e.tolist()]).toEqual(["float64", [[0.1 * 0.1 + 0.2 * 0.3, 0.1 * 0.2 + 0.2 * 0.4], [0.3 * 0.1 + 0.4 * 0.3, 0.3 * 0.2 + 0.4 * 0.4]]]);
+    expect(jnp.einsum("ii", a).item()).toBe(0.5);
+    expect(jnp.einsum("ij->j", a.astype("float16")).dtype).toBe("float16");
+    expect(jnp.einsum("ij,j->i", a.astype("float16"), jnp.array([1, 2], { dtype: "float32" })).dtype).toBe("float32");
+    const d = lax.dot(a, a, { lhsContractingDims: [1], rhsContractingDims: [0] });
+    expect([d.dtype, d.tolist()]).toEqual(["float64", e.tolist()]);
+  });
+});
