@@ -17,6 +17,7 @@ import { NDArray } from "../array.js";
 import { asArray, astype } from "../numpy/creation.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import { convGemm, convTLhsGemm, convTRhsGemm, gemmPath } from "./conv-gemm.js";
+import { arenaFloats } from "../jit/arena.js";
 
 export type Pair = [number, number];
 /** Padding per spatial dimension: a name, or [lo, hi] pairs (negative values crop). */
@@ -192,6 +193,13 @@ export function convGeometry(lshape: readonly number[], rshape: readonly number[
   return geo;
 }
 
+/** A result of the fast path: in a jit'd call's kernel memory (runtime/jit/arena.ts: no fresh pages, read in place by the next kernel), else an ordinary array; `from`'s values rounded in. */
+function resultFloats(n: number, from?: Float64Array): Float32Array {
+  const out = arenaFloats(n) ?? new Float32Array(n);
+  if (from) out.set(from);
+  return out;
+}
+
 const f32 = (a: NDArray, fn: string, what: string): NDArray => {
   if (!(a instanceof NDArray)) throw new TypeError(`${fn}: ${what} must be an Array, got ${typeof a}`);
   return a.dtype === "float32" ? a : astype(a, "float32");
@@ -238,11 +246,12 @@ export function convGeneral(lhs: NDArray, rhs: NDArray, strides: unknown, paddin
   const { N, C, O, Cg, G, X, K, P, table } = g;
   const Og = O / G, CK = Cg * K;
   const xd = x.data, wd = r.data;
-  const out = new Float32Array(sizeOf(g.out));
   if (gemmPath(g, xd, wd)) {
+    const out = resultFloats(sizeOf(g.out));
     convGemm(g, xd as Float32Array, wd as Float32Array, out);
     return new NDArray(out, g.out, "float32");
   }
+  const out = new Float32Array(sizeOf(g.out));
   const cols = new Float64Array(CK * P);
   const [a0, a1, a2, a3] = [0, 1, 2, 3].map(() => new Float64Array(P));
   for (let b = 0; b < g.lOff.length; b++)
@@ -318,7 +327,7 @@ export function convTLhs(ct: NDArray, rhs: NDArray, lhs: NDArray, strides: unkno
   const acc = new Float64Array(sizeOf(shape));
   if (gemmPath(g, cd, wd)) {
     convTLhsGemm(g, cd as Float32Array, wd as Float32Array, acc);
-    return new NDArray(Float32Array.from(acc), shape, "float32");
+    return new NDArray(resultFloats(acc.length, acc), shape, "float32");
   }
   const gcols = new Float64Array(CK * P);
   for (let b = 0; b < g.lOff.length; b++)
@@ -372,7 +381,7 @@ export function convTRhs(ct: NDArray, lhs: NDArray, rhs: NDArray, strides: unkno
   const acc = new Float64Array(sizeOf(shape));
   if (gemmPath(g, cd, xd)) {
     convTRhsGemm(g, cd as Float32Array, xd as Float32Array, acc);
-    const w = new NDArray(Float32Array.from(acc), shape, "float32");
+    const w = new NDArray(resultFloats(acc.length, acc), shape, "float32");
     return opts.transposeKernel ? kernelView(w, k) : w;
   }
   const cols = new Float64Array(CK * P);
