@@ -34,6 +34,7 @@ export { diffStep } from "./numpy/diff-step.js";
 export { bitcastConvertType } from "./lax/bitcast.js";
 export { cumprodTangent2, cumprodT2 } from "./numpy/cumprod-grad2.js";
 export { luL, luU, luLT, luUT, rowsPerm, rowsPermT } from "./numpy/lu-parts.js";
+export { rankAtMost } from "./numpy/rank-check.js";
 export { castAs } from "./dtype-cast.js";
 
 /** `throw new <name>(...args)` from generated code (a global error class: Error, TypeError, RangeError). */

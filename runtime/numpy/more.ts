@@ -18,6 +18,7 @@ import * as ew from "./elementwise.js";
 import * as red from "./reduce.js";
 import { moreIdx, tdot, diagOp, alongAxis } from "./more-prims.js";
 import { diffStep } from "./diff-step.js";
+import { rankAtMost } from "./rank-check.js";
 import type { IdxSpec, TdSpec } from "./more-prims.js";
 import { asPublic } from "./public-errors.js";
 
@@ -52,6 +53,8 @@ export interface MoreOps<V> extends FormulaOps<V> {
   alongAxis(w: V, a: V, axis: number, fn: string): V;
   /** numpy.diff's step: hi − lo, or hi ≠ lo for bools (diff-step.ts; the dtype is known at run time). */
   diffStep(hi: V, lo: V): V;
+  /** x, checked to have at most `max` dimensions (rank-check.ts: the rank is known at run time). */
+  rankAtMost(x: V, max: number, fn: string, what: string): V;
 }
 
 export const EAGER_MORE: MoreOps<NDArray> = {
@@ -79,6 +82,7 @@ export const EAGER_MORE: MoreOps<NDArray> = {
   hAxis: (x) => ar.hstackAxis(x) as unknown as NDArray,
   alongAxis: (w, a, axis, fn) => alongAxis(w, a, axis, 0, 0, fn),
   diffStep,
+  rankAtMost: (x, max, fn, what) => rankAtMost(x, { fn, what, max }),
 };
 
 /** A formula of this file: the first argument as given (a list, a function's), results one or several. */
@@ -125,13 +129,13 @@ function rintOf<V>(o: MoreOps<V>, x: V): V {
   return o.where(up, o.add(r, o.c(1)), r);
 }
 /** numpy.cov's centred data (variables as rows) and its count of observations. */
-function covData<V>(o: MoreOps<V>, x: unknown, y: unknown, rowvar: boolean): V {
-  const prep = (v: unknown) => {
-    const a = o.atleast(o.arr(v), rowvar ? "2d" : "col");
+function covData<V>(o: MoreOps<V>, x: unknown, y: unknown, rowvar: boolean, fn: string): V {
+  const prep = (v: unknown, what: string) => {
+    const a = o.atleast(o.rankAtMost(o.arr(v), 2, fn, what), rowvar ? "2d" : "col");
     return rowvar ? a : o.swapaxes(a, -1, -2);
   };
-  let X = prep(x);
-  if (y !== undefined && y !== null) X = o.concat([X, prep(y)], 0);
+  let X = prep(x, "m");
+  if (y !== undefined && y !== null) X = o.concat([X, prep(y, "y")], 0);
   return X;
 }
 function covFull<V>(o: MoreOps<V>, X: V): V {
@@ -277,10 +281,10 @@ export const MORE_FORMULAS: Readonly<Record<string, MoreFormula>> = {
   },
   cov: (o, x, y, opts) => {
     const rowvar = (opts as { rowvar?: boolean } | undefined)?.rowvar ?? true;
-    return o.squeeze(covFull(o, covData(o, x, y, rowvar)), null as unknown as number);
+    return o.squeeze(covFull(o, covData(o, x, y, rowvar, "cov")), null as unknown as number);
   },
   corrcoef: (o, x, y) => {
-    const c = covFull(o, covData(o, x, y, true));
+    const c = covFull(o, covData(o, x, y, true, "corrcoef"));
     const d = o.sqrt(o.diag(c, 0));
     const r = o.div(c, o.mul(o.expandDims(d, -1), o.expandDims(d, 0)));
     return o.squeeze(o.minimum(o.maximum(r, o.c(-1)), o.c(1)), null as unknown as number);

@@ -3,7 +3,7 @@
 // counts, nn.oneHot's numClasses; in eager and compiled code.
 import { describe, expect, it } from "vitest";
 import ts from "typescript";
-import { jit, nn, numpy as jnp } from "../../runtime/index.js";
+import { jit, nn, vmap, numpy as jnp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { compile, HEADER, RUNTIME } from "./fixtures/compile.js";
 
@@ -34,6 +34,16 @@ describe("errors name the function called", () => {
     expect(jnp.repeat(x, 0, 1).shape).toEqual([2, 0]);
     expect(() => jit((a: Array) => jnp.tile(a, -1))(x)).toThrow(/^tile: reps must be a non-negative integer, got -1/);
     expect(() => jit((a: Array) => jnp.repeat(a, 2.5, 0))(x)).toThrow(/^repeat: repeats must be a non-negative integer, got 2\.5/);
+  });
+  it("cov and corrcoef refuse more than 2 dimensions (eager, jit, under vmap) and still batch", () => {
+    const m3 = jnp.ones([2, 2, 3]);
+    expect(() => jnp.cov(m3)).toThrow(/^cov: m has more than 2 dimensions \(shape \(2, 2, 3\)\)$/);
+    expect(() => jnp.cov(x, m3)).toThrow(/^cov: y has more than 2 dimensions \(shape \(2, 2, 3\)\)$/);
+    expect(() => jnp.corrcoef(m3)).toThrow(/^corrcoef: m has more than 2 dimensions/);
+    expect(() => jit((a: Array) => jnp.cov(a))(m3)).toThrow(/^cov: m has more than 2 dimensions \(shape \(2, 2, 3\)\)$/);
+    expect(() => vmap((a: Array) => jnp.cov(a))(jnp.ones([2, 2, 2, 3]))).toThrow(/^cov: m has more than 2 dimensions \(shape \(2, 2, 3\)\)$/);
+    const ms = jnp.reshape(jnp.sin(jnp.arange(12)), [2, 2, 3]);
+    expect(vmap((a: Array) => jnp.cov(a))(ms)).toEqual(jnp.stack([jnp.cov(jnp.take(ms, 0, 0)), jnp.cov(jnp.take(ms, 1, 0))]));
   });
   it("compiled oneHot with a fractional numClasses is a build error", () => {
     const src = `import { nn } from ${JSON.stringify(RUNTIME)};\nexport const d = grad((a: Array) => jnp.sum(nn.oneHot(a, 2.5)).item() as number);\n`;

@@ -20,6 +20,7 @@ import { DIFF_STEP_BATCH } from "./diff-step.js";
 import { BITCAST_BATCH } from "./bitcast.js";
 import { CUMPROD2_BATCH } from "./cumprod2.js";
 import { LU_PARTS_BATCH } from "./lu-parts.js";
+import { RANK_CHECK_BATCH } from "./rank-check.js";
 import { DTYPE_CAST_BATCH } from "./dtype-cast.js";
 
 export interface BatchCx {
@@ -146,6 +147,7 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   ...BITCAST_BATCH,
   ...CUMPROD2_BATCH,
   ...LU_PARTS_BATCH,
+  ...RANK_CHECK_BATCH,
   ...DTYPE_CAST_BATCH,
 
   ...FFT_BATCH,

@@ -53,6 +53,7 @@ function moreOpsFor(x: LoweringCtx): MoreOps<Value> {
     hAxis: (a) => x.prim("hstackAxis", [a, num(0)], "num"),
     alongAxis: (w, a, axis, fn) => p("alongAxis", w, a, num(axis), num(0), num(0), lit(fn)),
     diffStep: (hi, lo) => p("diffStep", hi, lo),
+    rankAtMost: (v, max, fn, what) => p("rankAtMost", v, lit({ fn, what, max })),
   };
 }
 
