@@ -19,7 +19,7 @@
 import { NDArray } from "../array.js";
 import * as ew from "../numpy/elementwise.js";
 import { sum } from "../numpy/reduce.js";
-import { zerosLike, fullLike } from "../numpy/creation.js";
+import { floatDTypeOf, fullLike, zerosLike } from "../numpy/creation.js";
 import * as tree from "../tree.js";
 import type { Schedule } from "./schedules.js";
 
@@ -45,7 +45,7 @@ export type LearningRate = number | Schedule;
 
 type Leaf = NDArray | number;
 const num = (x: unknown): x is number => typeof x === "number";
-// leaf arithmetic: numbers in float64, Arrays in float32 (jnp's ops; a number operand is weak)
+// leaf arithmetic: numbers in float64, Arrays in their dtype (jnp's ops; a number operand is weak)
 const add = (a: Leaf, b: Leaf): Leaf => (num(a) && num(b) ? a + b : ew.add(a, b));
 const sub = (a: Leaf, b: Leaf): Leaf => (num(a) && num(b) ? a - b : ew.subtract(a, b));
 const mul = (a: Leaf, b: Leaf): Leaf => (num(a) && num(b) ? a * b : ew.multiply(a, b));
@@ -53,8 +53,9 @@ const div = (a: Leaf, b: Leaf): Leaf => (num(a) && num(b) ? a / b : ew.divide(a,
 const sqrt = (a: Leaf): Leaf => (num(a) ? Math.sqrt(a) : ew.sqrt(a));
 const square = (a: Leaf): Leaf => (num(a) ? a * a : ew.square(a));
 const sign = (a: Leaf): Leaf => (num(a) ? Math.sign(a) : ew.sign(a));
-const zeros = (a: Leaf): Leaf => (num(a) ? 0 : zerosLike(a, { dtype: "float32" }));
-const full = (a: Leaf, v: number): Leaf => (num(a) ? v : fullLike(a, v, { dtype: "float32" }));
+// (state in the parameter's float dtype, as optax's zeros_like: float64 parameters get float64 moments)
+const zeros = (a: Leaf): Leaf => (num(a) ? 0 : zerosLike(a, { dtype: floatDTypeOf(a) }));
+const full = (a: Leaf, v: number): Leaf => (num(a) ? v : fullLike(a, v, { dtype: floatDTypeOf(a) }));
 
 /** tree.map over leaves with leaf arithmetic (the trees share the first one's structure). */
 const lift = <P>(f: (...xs: Leaf[]) => Leaf, t: P, ...rest: unknown[]): P => tree.map((x: Leaf, ...r: Leaf[]) => f(x, ...r), t, ...rest);

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { lax, numpy as jnp, tree } from "../../runtime/index.js";
+import { lax, numpy as jnp, optim, tree } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { f16Bits, f16Value, roundF16, type DType } from "../../runtime/dtype.js";
 import * as ew from "../../runtime/numpy/elementwise.js";
@@ -253,5 +253,22 @@ describe("contractions keep float64", () => {
     expect(jnp.einsum("ij,j->i", a.astype("float16"), jnp.array([1, 2], { dtype: "float32" })).dtype).toBe("float32");
     const d = lax.dot(a, a, { lhsContractingDims: [1], rhsContractingDims: [0] });
     expect([d.dtype, d.tolist()]).toEqual(["float64", e.tolist()]);
+  });
+});
+
+describe("optimisers keep the parameters' dtype", () => {
+  it("adam on float64 parameters: float64 moments and updates, the float64 formula", () => {
+    const p = { w: jnp.array([1, -2], { dtype: "float64" }) };
+    const g = { w: jnp.array([0.1, 0.3], { dtype: "float64" }) };
+    const tx = optim.adam(0.01);
+    const st = tx.init(p);
+    const [u, st2] = tx.update(g, st, p);
+    expect([u.w.dtype, (st2 as unknown as { inner: [{ mu: { w: Array } }] }).inner[0].mu.w.dtype]).toEqual(["float64", "float64"]);
+    // optax's first step in float64, in the order scaleByAdam computes it
+    const want = [0.1, 0.3].map((x) => {
+      const m = x * (1 - 0.9) + 0 * 0.9, v = x * x * (1 - 0.999) + 0 * 0.999;
+      return (m / (1 - 0.9) / (Math.sqrt(v / (1 - 0.999) + 0) + 1e-8)) * -0.01;
+    });
+    expect(u.w.tolist()).toEqual(want);
   });
 });
