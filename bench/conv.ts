@@ -1,4 +1,4 @@
-// Convolutions, GFLOP/s: tsjax's lax.convGeneralDilated (the float32 products of
+// Convolutions, GFLOP/s: tsjax's lax.convGeneralDilated, eager and jit'd (the float32 products of
 // runtime/lax/conv-gemm.ts on the WebAssembly SIMD matmul kernel, every core) and its gradient
 // with respect to both operands, against @jax-js/jax (jit, wasm backend) and TensorFlow.js
 // (tf.conv2d, wasm backend, in its NHWC layout), all in this one process: batch 32, a 3x3
@@ -12,7 +12,7 @@
 // Every call reads its result back: the first and last elements of each result (the same
 // elements in NCHW and NHWC), checked against tsjax's within 1e-3.
 
-import { grad, lax, numpy as jnp, Array as TArray } from "../runtime/index.js";
+import { grad, jit, lax, numpy as jnp, Array as TArray } from "../runtime/index.js";
 import type { Array } from "../runtime/index.js";
 import { writeFileSync } from "node:fs";
 import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, xorshift, loadTfWasm, skipReason, loadJaxWasm } from "./harness.js";
@@ -57,6 +57,9 @@ function toHWIO(d: Float32Array, O: number, I: number): Float32Array {
 
 const conv = (x: Array, w: Array) => lax.convGeneralDilated(x, w, [1, 1], "SAME");
 const convGrad = grad((x: Array, w: Array) => jnp.sum(conv(x, w)), { argnums: [0, 1] });
+// (jit: the intermediates, the convolutions' results among them, live in kernel memory)
+const convJ = jit(conv);
+const convGradJ = jit(grad((x: Array, w: Array) => jnp.sum(conv(x, w)), { argnums: [0, 1] }));
 const expected = SHAPES.map((s, i) => {
   const x = new TArray(inputs[i].x, [s.N, s.C, s.H, s.H], "float32"), w = new TArray(inputs[i].w, [s.O, s.C, 3, 3], "float32");
   const [gx, gw] = convGrad(x, w);
@@ -71,6 +74,11 @@ SHAPES.forEach((s, i) => {
   add(s, "forward", "tsjax", () => ends(conv(x, w).data));
   add(s, "grad", "tsjax", () => {
     const [gx, gw] = convGrad(x, w);
+    return ends(gx.data) + ends(gw.data);
+  });
+  add(s, "forward", "tsjax jit", () => ends(convJ(x, w).data));
+  add(s, "grad", "tsjax jit", () => {
+    const [gx, gw] = convGradJ(x, w);
     return ends(gx.data) + ends(gw.data);
   });
 });
@@ -136,16 +144,16 @@ await sample(cases, ROUNDS);
 const gflops = (c: CCase) => ((c.kind === "grad" ? 3 : 1) * flopsOf(c.shape)) / median(c.samples);
 console.log(`node ${process.version}; @jax-js/jax ${jaxVersion}; TF.js ${tfVersion}; ${ROUNDS} samples each ≥ ${SAMPLE_MS} ms, medians`);
 for (const s of skipped) console.log(`skipped ${s.name}: ${s.why}`);
-console.log("| convolution (NCHW * OIHW, 3x3, SAME) | pass | tsjax | @jax-js/jax jit | TF.js conv2d | tsjax / jax-js | tsjax / TF.js |");
-console.log("|---|---|---|---|---|---|---|");
+console.log("| convolution (NCHW * OIHW, 3x3, SAME) | pass | tsjax | tsjax jit | @jax-js/jax jit | TF.js conv2d | tsjax / jax-js | tsjax / TF.js |");
+console.log("|---|---|---|---|---|---|---|---|");
 const rows: Record<string, unknown>[] = [];
 for (const s of SHAPES)
   for (const kind of ["forward", "grad"] as const) {
     const of = (lib: string) => cases.find((c) => c.shape === s && c.kind === kind && c.lib === lib);
-    const [t, j, f] = [of("tsjax")!, of("@jax-js/jax"), of("TF.js")];
+    const [t, tj, j, f] = [of("tsjax")!, of("tsjax jit"), of("@jax-js/jax"), of("TF.js")];
     const cell = (c: CCase | undefined) => (c ? `${(median(c.samples) / 1e6).toFixed(2)} ms, ${gflops(c).toFixed(1)} GFLOP/s` : "—");
     const r = (c: CCase | undefined) => (c ? `${ratio(median(c.samples) / median(t.samples))}x` : "—");
-    console.log(`| ${s.label} | ${kind} | ${cell(t)} | ${cell(j)} | ${cell(f)} | ${r(j)} | ${r(f)} |`);
-    rows.push({ shape: s.label, kind, ...Object.fromEntries([t, j, f].filter((c) => c).map((c) => [c!.lib, { ms: median(c!.samples) / 1e6, gflops: gflops(c!), samples: c!.samples }])) });
+    console.log(`| ${s.label} | ${kind} | ${cell(t)} | ${cell(tj)} | ${cell(j)} | ${cell(f)} | ${r(j)} | ${r(f)} |`);
+    rows.push({ shape: s.label, kind, ...Object.fromEntries([t, tj, j, f].filter((c) => c).map((c) => [c!.lib, { ms: median(c!.samples) / 1e6, gflops: gflops(c!), samples: c!.samples }])) });
   }
 if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ node: process.version, jaxVersion, tfVersion, rows, skipped }, null, 2));
