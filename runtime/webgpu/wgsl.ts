@@ -522,6 +522,13 @@ export function reduceChainKernel(p: Program, sig: Signature, gx: number): strin
     PRELUDE,
     DOUBLE_F32,
     chain,
+    ...treePass(gx, n, `vec2f(${value}, 0.0)`),
+  ].join("\n");
+}
+
+/** The main function of a tree pass: each workgroup sums REDUCE_BLOCK of `count` values (`read` at index i) in double-float32. */
+function treePass(gx: number, count: number, read: string): string[] {
+  return [
     `@compute @workgroup_size(${WG})`,
     `fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_index) t: u32) {`,
     USE_ZERO,
@@ -529,12 +536,12 @@ export function reduceChainKernel(p: Program, sig: Signature, gx: number): strin
     `  var acc = vec2f(0.0, 0.0);`,
     `  for (var j = 0u; j < ${REDUCE_ITEMS}u; j++) {`,
     `    let i = wg * ${REDUCE_BLOCK}u + j * ${WG}u + t;`,
-    `    if (i < ${n}u) { acc = tj_dadd(acc, vec2f(${value}, 0.0)); }`,
+    `    if (i < ${count}u) { acc = tj_dadd(acc, ${read}); }`,
     `  }`,
     `  let s = tj_tree(t, acc);`,
     `  if (t == 0u) { tj_out[wg] = s; }`,
     `}`,
-  ].join("\n");
+  ];
 }
 
 /** A further pass: m double-float32 partials summed REDUCE_BLOCK at a time into ⌈m / REDUCE_BLOCK⌉. */
@@ -544,18 +551,7 @@ export function reducePartialsKernel(m: number, gx: number): string {
     `@group(0) @binding(1) var<storage, read_write> tj_out: array<vec2f>;`,
     EFT,
     DOUBLE_F32,
-    `@compute @workgroup_size(${WG})`,
-    `fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_index) t: u32) {`,
-    USE_ZERO,
-    `  let wg = w.x + w.y * ${gx}u;`,
-    `  var acc = vec2f(0.0, 0.0);`,
-    `  for (var j = 0u; j < ${REDUCE_ITEMS}u; j++) {`,
-    `    let i = wg * ${REDUCE_BLOCK}u + j * ${WG}u + t;`,
-    `    if (i < ${m}u) { acc = tj_dadd(acc, tj_in[i]); }`,
-    `  }`,
-    `  let s = tj_tree(t, acc);`,
-    `  if (t == 0u) { tj_out[wg] = s; }`,
-    `}`,
+    ...treePass(gx, m, "tj_in[i]"),
   ].join("\n");
 }
 
