@@ -19,7 +19,7 @@ export * from "./numpy/reduce.js";
 export * from "./numpy/linalg.js";
 export * from "./numpy/shape.js";
 export * from "./numpy/arrange.js";
-export { inv, det, slogdetSign, logAbsDet, solve, solveCtA, choleskyLower } from "./numpy/la.js";
+export { inv, det, slogdetSign, logAbsDet, solve, choleskyLower } from "./numpy/la.js";
 export { einsum } from "./numpy/einsum.js";
 export * from "./lax/kernels.js";
 export { eighW, eighV, svdS, svdU, svdVt, qrQ, qrR, triSolve, pinvOf, matrixRank, luFactors, luPivots, luPermutation, gradShapeCheck } from "./numpy/decomp.js";

@@ -41,6 +41,7 @@ const PROBES: Readonly<Record<string, { note?: string; calls: readonly (readonly
   ...Object.fromEntries(["split", "arraySplit", "hsplit", "vsplit", "dsplit", "pad", "tile", "repeat", "matrixPower", "oneHot"].map((n) => [n, { calls: [["arr", { const: 2 }]] }])),
   ...Object.fromEntries(["moveaxis", "swapaxes"].map((n) => [n, { calls: [["arr", { const: 0 }, { const: 1 }]] }])),
   einsum: { calls: [[{ const: "ij,jk->ik" }, "arr", "arr"]] },
+  polygamma: { calls: [[{ const: 1 }, "arr"]] },
   select: { calls: [[{ list: ["arr", "arr"] }, { list: ["arr", "arr"] }]] },
 };
 function probe(name: string, nargs: number, first: "arr" | "list" | "pair", given?: readonly ProbeArg[]): Probe | null {

@@ -147,29 +147,6 @@ export function solve(a: ArrayLike, b: ArrayLike, k = 0): NDArray {
 }
 
 /**
- * The cotangent of solve's a from the cotangent gb of b (gb = solve(aᵀ, g)) and the solution x:
- * -gb·xᵀ (an outer product per matrix when b is a vector).
- */
-export function solveCtA(gb: ArrayLike, x: ArrayLike, b: ArrayLike, k = 0): NDArray {
-  const g0 = asArray(gb), x0 = asArray(x);
-  const dt = promoteTypes(toInexact(g0.dtype), toInexact(x0.dtype));
-  const g = astype(g0, dt), xs = astype(x0, dt);
-  const vec = asArray(b).ndim - k === 1;
-  const n = g.shape[g.ndim - (vec ? 1 : 2)];
-  const cols = vec ? 1 : g.shape[g.ndim - 1];
-  const nb = g.size / (n * cols);
-  const out = alloc(dt, nb * n * n);
-  for (let q = 0; q < nb; q++)
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let c = 0; c < cols; c++) s += g.data[q * n * cols + i * cols + c] * xs.data[q * n * cols + j * cols + c];
-        out[q * n * n + i * n + j] = -s;
-      }
-  return new NDArray(out, [...g.shape.slice(0, g.ndim - (vec ? 1 : 2)), n, n], dt);
-}
-
-/**
  * The lower Cholesky factor L (L·Lᵀ = a) of each symmetric positive definite matrix; NaNs where a
  * is not one (as JAX's). Reads a's lower triangle (the primitive `cholesky`; jnp.linalg.cholesky,
  * with its options, is in decomp.ts).

@@ -2,7 +2,7 @@
 // rows say "yes" (the table's probe calls them with two Arrays) give the loop's values under vmap
 // with both arguments mapped, with one shared, and inside jit.
 import { describe, expect, it } from "vitest";
-import { jit, vmap, nn, numpy as jnp } from "../../runtime/index.js";
+import { grad, jit, vmap, nn, numpy as jnp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 
 const seq = (shape: number[], k: number) => jnp.reshape(jnp.sin(jnp.add(jnp.multiply(jnp.arange(shape.reduce((a, b) => a * b, 1)), 0.9), k)), shape);
@@ -116,6 +116,14 @@ describe("vmap of the functions the table says batch", () => {
     fs.forEach((f, i) => expect(vs[i](X3), `function ${i}`).toEqual(loop1(f, X3)));
     const sq = jnp.add(jnp.multiply(seq([2, 3, 3], 7), 0.5), jnp.eye(3));
     expect(vmap((a: Array) => jnp.linalg.matrixPower(a, 2))(sq)).toEqual(loop1((a) => jnp.linalg.matrixPower(a, 2), sq));
+  });
+  it("logicalAnd, logicalOr, logicalNot compile: jit, vmap, and as a mask inside grad", () => {
+    const m = (a: Array, b: Array) => jnp.logicalOr(jnp.logicalAnd(jnp.greater(a, 0), jnp.less(b, 0.5)), jnp.logicalNot(jnp.greater(a, -0.5)));
+    expect(jit(m)(X, Y)).toEqual(m(X, Y));
+    likeLoop(m, vmap(m), vmap(m, [0, null]), X, Y);
+    const g = grad((a: Array) => jnp.sum(jnp.where(jnp.logicalAnd(jnp.greater(a, 0), jnp.logicalNot(jnp.greater(a, 0.9))), jnp.square(a), 0)).item() as number)(X);
+    // (+0 and -0 alike: the masked-out cotangents are zeros of either sign)
+    expect(jnp.add(g, 0).tolist()).toEqual(jnp.where(jnp.logicalAnd(jnp.greater(X, 0), jnp.logicalNot(jnp.greater(X, 0.9))), jnp.multiply(X, 2), 0).tolist());
   });
   it("nn.glu", () => {
     const f = (a: Array) => nn.glu(a);

@@ -234,6 +234,10 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   ...CONV_LOWERING,
   ...BITCAST_LOWERING,
   // bit operations on integers and booleans (constants to differentiation)
+  // (and the logical ones, whose results are bool)
+  logicalAnd: direct("logicalAnd", 2),
+  logicalOr: direct("logicalOr", 2),
+  logicalNot: direct("logicalNot", 1),
   bitwiseAnd: direct("bitwiseAnd", 2),
   bitwiseOr: direct("bitwiseOr", 2),
   bitwiseXor: direct("bitwiseXor", 2),
