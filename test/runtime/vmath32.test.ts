@@ -5,24 +5,8 @@ import { describe, expect, it } from "vitest";
 import { NDArray } from "../../runtime/array.js";
 import { fused } from "../../runtime/jit/fused.js";
 import { TRIG32_LIMIT } from "../../runtime/jit/vmath32.js";
+import { randoms, ulp32 } from "../float32.js";
 
-/** One float32 ulp at v (normal range; the smallest denormal below it). */
-function ulp32(v: number): number {
-  const a = Math.abs(v);
-  if (a < 2 ** -126) return 2 ** -149;
-  const e = Math.floor(Math.log2(a));
-  return 2 ** (Math.fround(a) >= 2 ** (e + 1) ? e - 22 : e - 23);
-}
-
-function randoms(n: number, lo: number, hi: number, seed: number): Float32Array {
-  const d = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    d[i] = Math.fround(lo + ((hi - lo) * s) / 2 ** 32);
-  }
-  return d;
-}
 
 const fast = (op: string, d: Float32Array) => fused(JSON.stringify({ in: 1, ops: [[op, 0]], fast: true }), new NDArray(d, [d.length], "float32")).data as Float32Array;
 

@@ -2,6 +2,7 @@
 // in their names, unless TSJAX_REQUIRE_WEBGPU=1 (then they run and fail with what is missing).
 import { describe } from "vitest";
 import { webgpu, type WebGpu } from "../../runtime/webgpu/device.js";
+export { randoms, ulp32 } from "../float32.js";
 
 const REQUIRE = process.env.TSJAX_REQUIRE_WEBGPU === "1";
 const found: WebGpu | Error = await webgpu().catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
@@ -19,21 +20,3 @@ export function gpu(): WebGpu {
   return found;
 }
 
-/** One float32 ulp at v (normal range; the smallest denormal below it). */
-export function ulp32(v: number): number {
-  const a = Math.abs(v);
-  if (a < 2 ** -126) return 2 ** -149;
-  const e = Math.floor(Math.log2(a));
-  return 2 ** (Math.fround(a) >= 2 ** (e + 1) ? e - 22 : e - 23);
-}
-
-/** n float32 values uniform in [lo, hi) (a fixed LCG: the same values every run). */
-export function randoms(n: number, lo: number, hi: number, seed: number): Float32Array {
-  const d = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    d[i] = Math.fround(lo + ((hi - lo) * s) / 2 ** 32);
-  }
-  return d;
-}
