@@ -15,6 +15,8 @@
 
 import { NDArray } from "../array.js";
 import { asArray, astype } from "../numpy/creation.js";
+import { alloc, promoteTypes, toInexact } from "../dtype.js";
+import type { DType } from "../dtype.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import { convGemm, convTLhsGemm, convTRhsGemm, gemmPath } from "./conv-gemm.js";
 import { arenaFloats } from "../jit/arena.js";
@@ -200,10 +202,20 @@ function resultFloats(n: number, from?: Float64Array): Float32Array {
   return out;
 }
 
-const f32 = (a: NDArray, fn: string, what: string): NDArray => {
-  if (!(a instanceof NDArray)) throw new TypeError(`${fn}: ${what} must be an Array, got ${typeof a}`);
-  return a.dtype === "float32" ? a : astype(a, "float32");
-};
+/**
+ * The operands in the float dtype the convolution computes in: their join (float64 stays float64,
+ * float16 float16; ints and bool float32). float64 always takes the float64 loops; float16 the
+ * float32 kernel, rounded on construction.
+ */
+function floatOperands(fn: string, ...xs: [unknown, string][]): NDArray[] {
+  for (const [a, what] of xs) if (!(a instanceof NDArray)) throw new TypeError(`${fn}: ${what} must be an Array, got ${typeof a}`);
+  const arrs = xs.map(([a]) => a as NDArray);
+  const dt = toInexact(arrs.reduce((d: DType, a) => promoteTypes(d, a.dtype), arrs[0].dtype));
+  return arrs.map((a) => (a.dtype === dt ? a : astype(a, dt)));
+}
+
+/** Float64 sums as `dtype`'s storage (float64 as they are). */
+const fromAcc = (acc: Float64Array, shape: number[], dtype: DType) => new NDArray(dtype === "float64" ? acc : Float32Array.from(acc), shape, dtype);
 
 /** convTranspose's transposeKernel: [.., I, O, ...ks] → [.., O, I, ...ks] with the spatial axes flipped (its own inverse). */
 function kernelView(r: NDArray, k: number): NDArray {
@@ -211,12 +223,12 @@ function kernelView(r: NDArray, k: number): NDArray {
   const lead = sizeOf(s.slice(0, k));
   const [A, Bc] = [s[k], s[k + 1]];
   const K = sizeOf(s.slice(k + 2));
-  const out = new Float32Array(r.size);
+  const out = alloc(r.dtype, r.size);
   for (let l = 0; l < lead; l++)
     for (let a = 0; a < A; a++)
       for (let b = 0; b < Bc; b++)
         for (let j = 0; j < K; j++) out[((l * Bc + b) * A + a) * K + (K - 1 - j)] = r.data[((l * A + a) * Bc + b) * K + j];
-  return new NDArray(out, [...s.slice(0, k), Bc, A, ...s.slice(k + 2)], "float32");
+  return new NDArray(out, [...s.slice(0, k), Bc, A, ...s.slice(k + 2)], r.dtype);
 }
 
 /**
@@ -239,9 +251,9 @@ function im2col(xd: ArrayLike<number>, xb: number, Cg: number, X: number, K: num
 /** The convolution primitive: lhs ⊛ rhs with `k` leading batch axes (a product with the columns, float64 sums). */
 export function convGeneral(lhs: NDArray, rhs: NDArray, strides: unknown, padding: unknown, opts: ConvOpts = {}, k = 0): NDArray {
   const fn = opts.fn ?? "convGeneralDilated";
-  let r = f32(rhs, fn, "rhs");
-  const x = f32(lhs, fn, "lhs");
+  let [x, r] = floatOperands(fn, [lhs, "lhs"], [rhs, "rhs"]);
   if (opts.transposeKernel) r = kernelView(r, k);
+  const dt = x.dtype;
   const g = convGeometry(x.shape, r.shape, strides, padding, opts, k);
   const { N, C, O, Cg, G, X, K, P, table } = g;
   const Og = O / G, CK = Cg * K;
@@ -249,9 +261,9 @@ export function convGeneral(lhs: NDArray, rhs: NDArray, strides: unknown, paddin
   if (gemmPath(g, xd, wd)) {
     const out = resultFloats(sizeOf(g.out));
     convGemm(g, xd as Float32Array, wd as Float32Array, out);
-    return new NDArray(out, g.out, "float32");
+    return new NDArray(out, g.out, dt);
   }
-  const out = new Float32Array(sizeOf(g.out));
+  const out = alloc(dt, sizeOf(g.out));
   const cols = new Float64Array(CK * P);
   const [a0, a1, a2, a3] = [0, 1, 2, 3].map(() => new Float64Array(P));
   for (let b = 0; b < g.lOff.length; b++)
@@ -300,7 +312,7 @@ export function convGeneral(lhs: NDArray, rhs: NDArray, strides: unknown, paddin
           out.set(a0, ob(o));
         }
       }
-  return new NDArray(out, g.out, "float32");
+  return new NDArray(out, g.out, dt);
 }
 
 const checkCt = (fn: string, g: NDArray, want: readonly number[], k: number) => {
@@ -315,9 +327,9 @@ const checkCt = (fn: string, g: NDArray, want: readonly number[], k: number) => 
  */
 export function convTLhs(ct: NDArray, rhs: NDArray, lhs: NDArray, strides: unknown, padding: unknown, opts: ConvOpts = {}, k = 0): NDArray {
   const fn = opts.fn ?? "convGeneralDilated";
-  let r = f32(rhs, fn, "rhs");
+  let [r, gd] = floatOperands(fn, [rhs, "rhs"], [ct, "cotangent"]);
   if (opts.transposeKernel) r = kernelView(r, k);
-  const gd = f32(ct, fn, "cotangent");
+  const dt = r.dtype;
   const g = convGeometry(lhs.shape, r.shape, strides, padding, opts, k, gd.shape);
   checkCt(fn, gd, g.out, k);
   const { N, C, O, Cg, G, X, K, P, table } = g;
@@ -327,7 +339,7 @@ export function convTLhs(ct: NDArray, rhs: NDArray, lhs: NDArray, strides: unkno
   const acc = new Float64Array(sizeOf(shape));
   if (gemmPath(g, cd, wd)) {
     convTLhsGemm(g, cd as Float32Array, wd as Float32Array, acc);
-    return new NDArray(resultFloats(acc.length, acc), shape, "float32");
+    return new NDArray(resultFloats(acc.length, acc), shape, dt);
   }
   const gcols = new Float64Array(CK * P);
   for (let b = 0; b < g.lOff.length; b++)
@@ -363,15 +375,15 @@ export function convTLhs(ct: NDArray, rhs: NDArray, lhs: NDArray, strides: unkno
             }
           }
       }
-  return new NDArray(Float32Array.from(acc), shape, "float32");
+  return fromAcc(acc, shape, dt);
 }
 
 /** The rhs cotangent: the transpose of rhs ↦ conv(lhs, rhs) applied to `ct` (shaped like `rhs`; per batch element): the cotangent times the columns. */
 export function convTRhs(ct: NDArray, lhs: NDArray, rhs: NDArray, strides: unknown, padding: unknown, opts: ConvOpts = {}, k = 0): NDArray {
   const fn = opts.fn ?? "convGeneralDilated";
-  const x = f32(lhs, fn, "lhs");
+  const [x, gd] = floatOperands(fn, [lhs, "lhs"], [ct, "cotangent"]);
+  const dt = x.dtype;
   const rshape = opts.transposeKernel ? [...rhs.shape.slice(0, k), rhs.shape[k + 1], rhs.shape[k], ...rhs.shape.slice(k + 2)] : rhs.shape;
-  const gd = f32(ct, fn, "cotangent");
   const g = convGeometry(x.shape, rshape, strides, padding, opts, k, gd.shape);
   checkCt(fn, gd, g.out, k);
   const { N, C, O, Cg, G, X, K, P, table } = g;
@@ -381,7 +393,7 @@ export function convTRhs(ct: NDArray, lhs: NDArray, rhs: NDArray, strides: unkno
   const acc = new Float64Array(sizeOf(shape));
   if (gemmPath(g, cd, xd)) {
     convTRhsGemm(g, cd as Float32Array, xd as Float32Array, acc);
-    const w = new NDArray(resultFloats(acc.length, acc), shape, "float32");
+    const w = new NDArray(resultFloats(acc.length, acc), shape, dt);
     return opts.transposeKernel ? kernelView(w, k) : w;
   }
   const cols = new Float64Array(CK * P);
@@ -422,7 +434,7 @@ export function convTRhs(ct: NDArray, lhs: NDArray, rhs: NDArray, strides: unkno
           }
         }
       }
-  const w = new NDArray(Float32Array.from(acc), shape, "float32");
+  const w = fromAcc(acc, shape, dt);
   return opts.transposeKernel ? kernelView(w, k) : w;
 }
 
@@ -433,7 +445,7 @@ export function convOpts(user: ConvOpts | undefined, meta: ConvOpts): ConvOpts {
 
 // ---- the public functions (jax-js's signatures) ----
 
-const arr = (a: unknown, fn: string, what: string): NDArray => f32(asArray(a as NDArray, fn), fn, what);
+const arr = (a: unknown, fn: string, what: string): NDArray => floatOperands(fn, [asArray(a as NDArray, fn), what])[0];
 
 /**
  * General n-dimensional convolution (`jax.lax.conv_general_dilated` in NCHW/OIHW layout).

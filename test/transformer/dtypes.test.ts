@@ -2,7 +2,8 @@
 // other dtypes run the eager functions), vmap and jacobians give results in the inputs' dtype,
 // with float64 derivatives exact to float64 (checked against the analytic derivative).
 import { describe, expect, it } from "vitest";
-import { grad, jacfwd, jacrev, jit, valueAndGrad, vmap, numpy as jnp } from "../../runtime/index.js";
+import { grad, jacfwd, jacrev, jit, lax, valueAndGrad, vmap, numpy as jnp } from "../../runtime/index.js";
+import { convRef } from "./fixtures/conv-ref.js";
 import type { Array } from "../../runtime/index.js";
 import { roundF16 } from "../../runtime/dtype.js";
 
@@ -82,5 +83,25 @@ describe("weak types through jit", () => {
     expect(scale(x64, 0.1).dtype).toBe("float64");
     const only = jit((s: number) => jnp.multiply(jnp.array(s), 2))(3);
     expect([only.dtype, only.weakType, only.item()]).toEqual(["float32", true, 6]);
+  });
+});
+
+describe("convolutions in float64 (large enough for the float32 kernel path, which float64 does not take)", () => {
+  it("lax.conv and both cotangents are float64, within float64 rounding of the float64 reference sums", () => {
+    const xs = [2, 8, 12, 12], ws = [16, 8, 3, 3];
+    const x = jnp.reshape(jnp.multiply(jnp.sin(jnp.arange(0, 2 * 8 * 144, 1, { dtype: "float64" })), 0.7), xs);
+    const w = jnp.reshape(jnp.cos(jnp.arange(0, 16 * 8 * 9, 1, { dtype: "float64" })), ws);
+    const ct = jnp.ones([2, 16, 12, 12], { dtype: "float64" });
+    const ref = convRef(x.data, xs, w.data, ws, ct.data, [1, 1], "SAME");
+    const y = lax.conv(x, w, [1, 1], "SAME");
+    expect(y.dtype).toBe("float64");
+    y.data.forEach((v, i) => expect(Math.abs(v - ref.out[i])).toBeLessThanOrEqual(1e-14 * ref.outAbs[i]));
+    const loss = (a: Array, b: Array) => jnp.sum(lax.conv(a, b, [1, 1], "SAME")) as Array;
+    const [gx, gw] = grad(loss, { argnums: [0, 1] })(x, w);
+    expect([gx.dtype, gw.dtype]).toEqual(["float64", "float64"]);
+    gx.data.forEach((v, i) => expect(Math.abs(v - ref.dx[i])).toBeLessThanOrEqual(1e-14 * ref.dxAbs[i]));
+    gw.data.forEach((v, i) => expect(Math.abs(v - ref.dw[i])).toBeLessThanOrEqual(1e-14 * ref.dwAbs[i]));
+    // float16 takes the float32 kernel and rounds once
+    expect(lax.conv(x.astype("float16"), w.astype("float16"), [1, 1], "SAME").dtype).toBe("float16");
   });
 });
