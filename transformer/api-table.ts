@@ -29,7 +29,7 @@ function primsOf(name: string): Probe | null {
   return null;
 }
 /** An argument a probe passes on purpose: an Array, a constant, a jnp function passed by name, or a list. */
-type ProbeArg = "arr" | { const: unknown } | { fn: string } | { list: readonly ProbeArg[] };
+type ProbeArg = "arr" | "num" | { const: unknown } | { fn: string } | { list: readonly ProbeArg[] };
 /**
  * Functions the generic probe cannot call (a function argument, a dtype written literally): the
  * calls to make, one per form the transformer compiles, and what the row says of those forms.
@@ -42,19 +42,21 @@ const PROBES: Readonly<Record<string, { note?: string; calls: readonly (readonly
   ...Object.fromEntries(["moveaxis", "swapaxes"].map((n) => [n, { calls: [["arr", { const: 0 }, { const: 1 }]] }])),
   einsum: { calls: [[{ const: "ij,jk->ik" }, "arr", "arr"]] },
   polygamma: { calls: [[{ const: 1 }, "arr"]] },
+  // (differentiable in the fill value, a traced number)
+  fullLike: { calls: [["arr", "num"]] },
   select: { calls: [[{ list: ["arr", "arr"] }, { list: ["arr", "arr"] }]] },
 };
 function probe(name: string, nargs: number, first: "arr" | "list" | "pair", given?: readonly ProbeArg[]): Probe | null {
   const rule = JNP[name];
   const seen: Probe = { stmts: [], inputs: new Set() };
-  const input = (n: string) => {
-    const v = freshVar(n, "arr");
+  const input = (n: string, ty: "arr" | "num" = "arr") => {
+    const v = freshVar(n, ty);
     seen.inputs.add(v.id);
     return v;
   };
   /** The generic probe's arguments: two Arrays, then 1s. */
   const generic = (i: number): Value => (i === 0 ? input("x") : i === 1 ? input("y") : lit(1));
-  const probeValue = (a: Exclude<ProbeArg, { list: unknown }>): Value => (a === "arr" ? input("x") : "const" in a ? lit(a.const) : { tag: "ext", name: "jnp", path: [a.fn], ty: "other" });
+  const probeValue = (a: Exclude<ProbeArg, { list: unknown }>): Value => (a === "arr" ? input("x") : a === "num" ? input("v", "num") : "const" in a ? lit(a.const) : { tag: "ext", name: "jnp", path: [a.fn], ty: "other" });
   const probeTree = (a: ProbeArg): Tree<Value> => (typeof a === "object" && "list" in a ? { kind: "tup", kids: a.list.map(probeTree) } : leaf(probeValue(a)));
   const args = given?.map(probeTree);
   try {

@@ -21,6 +21,7 @@ import { BITCAST_BATCH } from "./bitcast.js";
 import { CUMPROD2_BATCH } from "./cumprod2.js";
 import { LU_PARTS_BATCH } from "./lu-parts.js";
 import { RANK_CHECK_BATCH } from "./rank-check.js";
+import { FULL_LIKE_BATCH } from "./full-like.js";
 import { DTYPE_CAST_BATCH } from "./dtype-cast.js";
 
 export interface BatchCx {
@@ -148,6 +149,7 @@ export const BATCH: Readonly<Record<string, BatchEntry>> = {
   ...CUMPROD2_BATCH,
   ...LU_PARTS_BATCH,
   ...RANK_CHECK_BATCH,
+  ...FULL_LIKE_BATCH,
   ...DTYPE_CAST_BATCH,
 
   ...FFT_BATCH,

@@ -28,11 +28,12 @@ import { BITCAST } from "./bitcast.js";
 import { CUMPROD2 } from "./cumprod2.js";
 import { LU_PARTS } from "./lu-parts.js";
 import { RANK_CHECK } from "./rank-check.js";
+import { FULL_LIKE } from "./full-like.js";
 import { DTYPE_CAST } from "./dtype-cast.js";
 
 export type { KernelClass, Ops, PrimDef, VjpRule } from "./def.js";
 
-const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE, LA, EINSUM, DECOMP, FFT, SPECIAL, MORE, CONV, BITWISE, MULTIDOT, DIFF_STEP, BITCAST, DTYPE_CAST, CUMPROD2, LU_PARTS, RANK_CHECK };
+const FAMILIES = { ELEMENTWISE, REDUCE, LINALG, MOVEMENT, INDEXING, PLUMBING, LISTS, JACOBIAN, JIT, VMAP, ARRANGE, LA, EINSUM, DECOMP, FFT, SPECIAL, MORE, CONV, BITWISE, MULTIDOT, DIFF_STEP, BITCAST, DTYPE_CAST, CUMPROD2, LU_PARTS, RANK_CHECK, FULL_LIKE };
 
 function join(): Readonly<Record<string, PrimDef>> {
   const out: Record<string, PrimDef> = {};

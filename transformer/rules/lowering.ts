@@ -15,6 +15,7 @@ import { MORE_RULES } from "./more.js";
 import { CONV_LOWERING } from "./conv.js";
 import { MULTIDOT_LOWERING } from "./multidot.js";
 import { BITCAST_LOWERING } from "./bitcast.js";
+import { FULL_LIKE_LOWERING } from "./full-like.js";
 
 export type CallLowering = (x: LoweringCtx, mode: Ty) => Tree<Value>;
 
@@ -233,6 +234,7 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   ...MORE_RULES,
   ...CONV_LOWERING,
   ...BITCAST_LOWERING,
+  ...FULL_LIKE_LOWERING,
   // bit operations on integers and booleans (constants to differentiation)
   // (and the logical ones, whose results are bool)
   logicalAnd: direct("logicalAnd", 2),
