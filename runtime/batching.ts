@@ -4,10 +4,11 @@
 // Inside a batched program the batch axis is always axis 0; nested vmaps stack theirs in front,
 // so a value carries `k` leading batch axes and the rest of its shape is one example's.
 
+import { asFloat } from "./dtype-cast.js";
 import { NDArray } from "./array.js";
 import type { Axis } from "./array.js";
 import { fmtShape, normAxes, normAxis } from "./shape.js";
-import { asArray, asFloat, astype } from "./numpy/creation.js";
+import { asArray, astype } from "./numpy/creation.js";
 import { sumToShape } from "./numpy/reduce.js";
 import { matmul } from "./numpy/linalg.js";
 import { broadcastTo, reshape, transpose } from "./numpy/shape.js";

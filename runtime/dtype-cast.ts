@@ -7,8 +7,18 @@
 import { NDArray } from "./array.js";
 import type { ArrayLike } from "./array.js";
 import { asArray, astype } from "./numpy/creation.js";
-import { isDType, toInexact } from "./dtype.js";
+import { isDType, isFloat, toInexact } from "./dtype.js";
 import type { DType } from "./dtype.js";
+
+/** `a` in a float dtype: float16/32/64 as they are, ints and bool as float32 (cotangents, tangents). */
+export function asFloat(a: NDArray): NDArray {
+  return isFloat(a.dtype) ? a : astype(a, "float32");
+}
+
+/** The float dtype of a value for derivatives: an Array's own float dtype, else float32. */
+export function floatDTypeOf(x: unknown): DType {
+  return x instanceof NDArray && isFloat(x.dtype) ? x.dtype : "float32";
+}
 
 /**
  * - "inexact": x's float dtype (floats keep theirs, integers and bools float32: JAX's

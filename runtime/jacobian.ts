@@ -4,10 +4,11 @@
 // output leaf, an array of shape out.shape + in.shape (a number when both are numbers), arranged
 // as a pytree of the inputs inside a pytree of the outputs.
 
+import { floatDTypeOf } from "./dtype-cast.js";
 import { NDArray } from "./array.js";
 import { flatten, unflatten } from "./tree.js";
 import { alloc, promoteTypes } from "./dtype.js";
-import { floatDTypeOf } from "./numpy/creation.js";
+
 
 type AnyFn = (...args: any[]) => any;
 

@@ -2,10 +2,11 @@
 // AD plumbing the derivative rules use (broadcast/reduce adjoints, seeds, input checks).
 // Each helper here is itself a primitive with a rule in transformer/rules/vjp.ts.
 
+import { asFloat, floatDTypeOf } from "./dtype-cast.js";
 import { NDArray } from "./array.js";
 import type { ArrayLike, Axis, ReduceOpts, SliceSpec } from "./array.js";
 import { broadcastShapes, fmtShape, normAxes, sameShape, sizeOf } from "./shape.js";
-import { asArray, asFloat, astype, floatDTypeOf, ones, zeros } from "./numpy/creation.js";
+import { asArray, astype, ones, zeros } from "./numpy/creation.js";
 import { isFloat } from "./dtype.js";
 import { add, divide, elementwiseOp, equal, multiply, where } from "./numpy/elementwise.js";
 import { sum, sumToShape } from "./numpy/reduce.js";

@@ -4,8 +4,9 @@
 // (one batched matrix product). Its adjoints (the derivative rules, transformer/prims/conv.ts)
 // are einsums again: the cotangent with the other operand into the operand's own labels.
 
+import { asFloat } from "../dtype-cast.js";
 import { NDArray } from "../array.js";
-import { asArray, asFloat } from "../numpy/creation.js";
+import { asArray } from "../numpy/creation.js";
 import { einsum } from "../numpy/einsum.js";
 import { fmtShape } from "../shape.js";
 

@@ -7,8 +7,9 @@
 // send each window's cotangent to the first element that attains the window's value
 // (windowScatter, JAX's select-and-scatter with `>=` / `<=`), whose transpose is windowGather.
 
+import { asFloat } from "../dtype-cast.js";
 import { NDArray } from "../array.js";
-import { asArray, asFloat, astype } from "../numpy/creation.js";
+import { asArray, astype } from "../numpy/creation.js";
 import { alloc } from "../dtype.js";
 import type { DType, TypedArray } from "../dtype.js";
 import { max, mean, min, sum } from "../numpy/reduce.js";

@@ -191,16 +191,6 @@ export function astype(a: NDArray, dtype: DType): NDArray {
   return new NDArray(out, a.shape, dtype);
 }
 
-/** `a` in a float dtype: float16/32/64 as they are, ints and bool as float32 (cotangents, tangents). */
-export function asFloat(a: NDArray): NDArray {
-  return isFloat(a.dtype) ? a : astype(a, "float32");
-}
-
-/** The float dtype of a value for derivatives: an Array's own float dtype, else float32. */
-export function floatDTypeOf(x: unknown): DType {
-  return x instanceof NDArray && isFloat(x.dtype) ? x.dtype : "float32";
-}
-
 // ---------------------------------------------------------------------------------------------
 // Constructors
 

@@ -16,10 +16,11 @@
  * @module tsjax/optim
  */
 
+import { floatDTypeOf } from "../dtype-cast.js";
 import { NDArray } from "../array.js";
 import * as ew from "../numpy/elementwise.js";
 import { sum } from "../numpy/reduce.js";
-import { floatDTypeOf, fullLike, zerosLike } from "../numpy/creation.js";
+import { fullLike, zerosLike } from "../numpy/creation.js";
 import * as tree from "../tree.js";
 import type { Schedule } from "./schedules.js";
 
