@@ -1,4 +1,5 @@
-// Float32 helpers shared by the kernel tests (CPU fast math and WebGPU): ulps and fixed random inputs.
+// Float32 helpers shared by the kernel tests (CPU fast math, products, convolutions, WebGPU): ulps
+// and fixed random inputs.
 
 /** One float32 ulp at v (normal range; the smallest denormal below it). */
 export function ulp32(v: number): number {
@@ -17,4 +18,19 @@ export function randoms(n: number, lo: number, hi: number, seed: number): Float3
     d[i] = Math.fround(lo + ((hi - lo) * s) / 2 ** 32);
   }
   return d;
+}
+
+/** Deterministic float32 values in [-1, 1): xorshift32 from `seed` (as bench/harness.ts's). */
+export function xorshift(n: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[i] = s / 2147483648 - 1;
+  }
+  return out;
 }

@@ -278,93 +278,93 @@ function transposeOut(y: Float32Array, s: number, ys: number, out: Float32Array,
  */
 const BY_CHANNEL_MAX_COLS = 64;
 
+/** Every (batch element, feature group, slice [r0, r1) of at most S product rows), in order. */
+function eachSlice(g: Geometry, S: number, f: (b: number, grp: number, r0: number, r1: number) => void): void {
+  const NP = g.N * g.P;
+  for (let b = 0; b < g.lOff.length; b++)
+    for (let grp = 0; grp < g.G; grp++)
+      for (let r0 = 0; r0 < NP; r0 += S) f(b, grp, r0, Math.min(NP, r0 + S));
+}
+
 /** The convolution: out (shaped g.out) = lhs ⊛ rhs. */
 export function convGemm(g: Geometry, x: Float32Array, wd: Float32Array, out: Float32Array): void {
   const { N, O, G, Cg, K, P } = g;
   const xd = plain(x);
-  const Og = O / G, CK = Cg * K, NP = N * P;
+  const Og = O / G, CK = Cg * K;
   const S = sliceRows(g, CK + Og);
   const shifts = tableShifts(g), runs = shifts ? null : tableRuns(g);
   if (CK <= BY_CHANNEL_MAX_COLS) {
     // (the columns are B here, which the kernel packs from a copy of its own anyway)
     const cols = work(COLS, CK * S);
     const y = work(PRODUCT, Og * Math.ceil(S / NR) * NR);
-    for (let b = 0; b < g.lOff.length; b++)
-      for (let grp = 0; grp < G; grp++)
-        for (let r0 = 0; r0 < NP; r0 += S) {
-          const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-          im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
-          const ys = gemm(wd, (g.rOff[b] * O + grp * Og) * CK, cols.subarray(0, CK * R), 0, Og, CK, R, false, false, y);
-          for (let r = r0; r < r1; ) {
-            const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
-            for (let o = 0; o < Og; o++) {
-              const s = o * ys + r - r0;
-              out.set(y.subarray(s, s + p1 - p0), ((b * N + n) * O + grp * Og + o) * P + p0);
-            }
-            r += p1 - p0;
-          }
+    eachSlice(g, S, (b, grp, r0, r1) => {
+      const R = r1 - r0;
+      im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
+      const ys = gemm(wd, (g.rOff[b] * O + grp * Og) * CK, cols.subarray(0, CK * R), 0, Og, CK, R, false, false, y);
+      for (let r = r0; r < r1; ) {
+        const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
+        for (let o = 0; o < Og; o++) {
+          const s = o * ys + r - r0;
+          out.set(y.subarray(s, s + p1 - p0), ((b * N + n) * O + grp * Og + o) * P + p0);
         }
+        r += p1 - p0;
+      }
+    });
     return;
   }
   const y = work(PRODUCT, S * Math.ceil(Og / NR) * NR);
   withOperands((operand) => {
     const cols = operand(COLS, CK * S);
-    for (let b = 0; b < g.lOff.length; b++)
-      for (let grp = 0; grp < G; grp++)
-        for (let r0 = 0; r0 < NP; r0 += S) {
-          const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-          im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
-          const ys = gemm(cols.subarray(0, CK * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, CK, Og, true, true, y);
-          // rows (positions) × channels → each image's channels × positions
-          for (let r = r0; r < r1; ) {
-            const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
-            transposeOut(y, (r - r0 - p0) * ys, ys, out, ((b * N + n) * O + grp * Og) * P, P, Og, p0, p1);
-            r += p1 - p0;
-          }
-        }
+    eachSlice(g, S, (b, grp, r0, r1) => {
+      const R = r1 - r0;
+      im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
+      const ys = gemm(cols.subarray(0, CK * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, CK, Og, true, true, y);
+      // rows (positions) × channels → each image's channels × positions
+      for (let r = r0; r < r1; ) {
+        const n = Math.floor(r / P), p0 = r - n * P, p1 = Math.min(P, p0 + r1 - r);
+        transposeOut(y, (r - r0 - p0) * ys, ys, out, ((b * N + n) * O + grp * Og) * P, P, Og, p0, p1);
+        r += p1 - p0;
+      }
+    });
   });
 }
 
 /** The lhs cotangent, added into acc (shaped [...lead, N, C, ...xs]). */
 export function convTLhsGemm(g: Geometry, cd: Float32Array, wd: Float32Array, acc: Float64Array): void {
-  const { N, O, G, Cg, K, P } = g;
-  const Og = O / G, CK = Cg * K, NP = N * P;
+  const { O, G, Cg, K } = g;
+  const Og = O / G, CK = Cg * K;
   const S = sliceRows(g, CK + Og);
   const gc = work(PRODUCT, S * Math.ceil(CK / NR) * NR), shifts = tableShifts(g);
   withOperands((operand) => {
     const ctg = operand(CT, Og * S);
-    for (let b = 0; b < g.lOff.length; b++)
-      for (let grp = 0; grp < G; grp++)
-        for (let r0 = 0; r0 < NP; r0 += S) {
-          const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-          gatherCt(g, cd, b, grp, r0, r1, ctg);
-          const gs = gemm(ctg.subarray(0, Og * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, Og, CK, true, false, gc);
-          col2im(g, shifts, gc, gs, b, grp, r0, r1, acc);
-        }
+    eachSlice(g, S, (b, grp, r0, r1) => {
+      const R = r1 - r0;
+      gatherCt(g, cd, b, grp, r0, r1, ctg);
+      const gs = gemm(ctg.subarray(0, Og * R), 0, wd, (g.rOff[b] * O + grp * Og) * CK, R, Og, CK, true, false, gc);
+      col2im(g, shifts, gc, gs, b, grp, r0, r1, acc);
+    });
   });
 }
 
 /** The rhs cotangent, added into acc (shaped [...lead, O, C/G, ...ks]). */
 export function convTRhsGemm(g: Geometry, cd: Float32Array, x: Float32Array, acc: Float64Array): void {
-  const { N, O, G, Cg, K, P } = g;
+  const { O, G, Cg, K } = g;
   const xd = plain(x);
-  const Og = O / G, CK = Cg * K, NP = N * P;
+  const Og = O / G, CK = Cg * K;
   const S = sliceRows(g, CK + Og);
   const ctg = work(CT, Og * S), shifts = tableShifts(g), runs = shifts ? null : tableRuns(g);
   const dw = new Float32Array(CK * Math.ceil(Og / NR) * NR);
   withOperands((operand) => {
     const cols = operand(COLS, CK * S);
-    for (let b = 0; b < g.lOff.length; b++)
-      for (let grp = 0; grp < G; grp++)
-        for (let r0 = 0; r0 < NP; r0 += S) {
-          const r1 = Math.min(NP, r0 + S), R = r1 - r0;
-          im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
-          gatherCt(g, cd, b, grp, r0, r1, ctg);
-          const ws = gemm(cols.subarray(0, CK * R), 0, ctg.subarray(0, Og * R), 0, CK, R, Og, false, true, dw);
-          for (let o = 0; o < Og; o++) {
-            const wb = (b * O + grp * Og + o) * CK;
-            for (let q = 0; q < CK; q++) acc[wb + q] += dw[q * ws + o];
-          }
-        }
+    eachSlice(g, S, (b, grp, r0, r1) => {
+      const R = r1 - r0;
+      im2col(g, shifts, runs, xd, b, grp, r0, r1, cols);
+      gatherCt(g, cd, b, grp, r0, r1, ctg);
+      const ws = gemm(cols.subarray(0, CK * R), 0, ctg.subarray(0, Og * R), 0, CK, R, Og, false, true, dw);
+      for (let o = 0; o < Og; o++) {
+        const wb = (b * O + grp * Og + o) * CK;
+        for (let q = 0; q < CK; q++) acc[wb + q] += dw[q * ws + o];
+      }
+    });
   });
 }

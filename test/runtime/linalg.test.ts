@@ -1,6 +1,7 @@
 // Products (dot, matmul, vdot, outer) against NumPy (test/fixtures/arrays.json, made by
 // test/fixtures/gen_arrays.py), plus the blocked kernel against a plain float64 loop.
 
+import { xorshift } from "../float32.js";
 import { describe, expect, it } from "vitest";
 import { NDArray } from "../../runtime/array.js";
 import * as la from "../../runtime/numpy/linalg.js";
@@ -57,19 +58,7 @@ describe("products match NumPy", () => {
 
 /** xorshift32 floats in [-1, 1) (deterministic). */
 function rand(shape: number[], seed: number): NDArray {
-  let s = seed >>> 0 || 1;
-  let n = 1;
-  for (const d of shape) n *= d;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = s / 2147483648 - 1;
-  }
-  return new NDArray(out, shape, "float32");
+  return new NDArray(xorshift(shape.reduce((a, d) => a * d, 1), seed), shape, "float32");
 }
 
 /** Reference: Σ_k in ascending order, in float64, rounded once (what every kernel path must give bit for bit). */

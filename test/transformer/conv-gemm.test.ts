@@ -4,6 +4,7 @@
 // dimensions, vmap's leading batch axes, products taken in slices of output positions, and
 // convTranspose; each result against the float64 reference (fixtures/conv-ref.ts) within the
 // bound DESIGN.md states: (k + 2)·2⁻²⁴·Σ|products| for an inner sum of length k.
+import { xorshift } from "../float32.js";
 import { describe, expect, it } from "vitest";
 import { grad, jit, lax, numpy as jnp } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
@@ -12,20 +13,7 @@ import { convGeneral, convGeometry, convTLhs, convTRhs, type ConvOpts } from "..
 import { gemmPath } from "../../runtime/lax/conv-gemm.js";
 import { convRef } from "./fixtures/conv-ref.js";
 
-/** Deterministic float32 values in [-1, 1). */
-function rand(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = s / 2147483648 - 1;
-  }
-  return out;
-}
+const rand = xorshift;
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 /** Every element within (len + 2)·2⁻²⁴·Σ|products| of the float64 value; returns the largest error / bound seen. */
