@@ -28,6 +28,16 @@ describe("bit operations in compiled code", () => {
     expect(e[2].tolist()).toEqual([-1, -2, -3, -4, -5, -6]);
     expect(e[3].tolist()).toEqual([true, true, true, false, false, false]);
   });
+  it("bitwiseCount (population count) in jit, vmap and as a grad mask: NumPy's bit counts", () => {
+    // np.bitwise_count([0, 1, 7, -1, 255, -8]) (int32: the count of |x|): 0 1 3 1 8 1
+    const k = ints([0, 1, 7, -1, 255, -8]);
+    expect(jnp.bitwiseCount(k).tolist()).toEqual([0, 1, 3, 1, 8, 1]);
+    const j = jit((a: Array) => jnp.bitwiseCount(a))(k);
+    expect([j.dtype, j.tolist()]).toEqual(["int32", [0, 1, 3, 1, 8, 1]]);
+    expect(vmap((a: Array) => jnp.bitwiseCount(a))(jnp.reshape(k, [2, 3])).tolist()).toEqual([[0, 1, 3], [1, 8, 1]]);
+    const f = (a: Array, b: Array) => jnp.sum(jnp.multiply(a, jnp.bitwiseCount(b))) as Array;
+    expect(grad(f)(x, k).tolist()).toEqual([0, 1, 3, 1, 8, 1]);
+  });
   it("vmap: elementwise, a batched shift count against a shared value", () => {
     const sh = (k: Array, s: Array) => jnp.leftShift(k, s);
     const ks = jnp.reshape(ints([1, 2, 3, 4, 5, 6]), [2, 3]);

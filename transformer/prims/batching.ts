@@ -137,7 +137,7 @@ const same: BatchRule = (c, args, bd, prim) => c.o[prim](...args);
 export const BATCH: Readonly<Record<string, BatchEntry>> = {
   // ---- elementwise ----
   ...Object.fromEntries(
-    ["add", "sub", "mul", "div", "pow", "mod", "maximum", "minimum", "arctan2", "hypot", "fma", "where", "neg", "square", "reciprocal", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "sqrt", "abs", "sign", "floor", "ceil", "round", "trunc", "balancedEq", "less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual", "logicalAnd", "logicalOr", "logicalNot", "bitwiseAnd", "bitwiseOr", "bitwiseXor", "bitwiseNot", "leftShift", "rightShift", "astype", "stopGradient", "zerosLike", "onesLike", "toArray", "checkGradInput"].map((p) => [p, E]),
+    ["add", "sub", "mul", "div", "pow", "mod", "maximum", "minimum", "arctan2", "hypot", "fma", "where", "neg", "square", "reciprocal", "exp", "log", "log1p", "expm1", "tanh", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "sqrt", "abs", "sign", "floor", "ceil", "round", "trunc", "balancedEq", "less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual", "logicalAnd", "logicalOr", "logicalNot", "bitwiseAnd", "bitwiseOr", "bitwiseXor", "bitwiseNot", "leftShift", "rightShift", "bitwiseCount", "astype", "stopGradient", "zerosLike", "onesLike", "toArray", "checkGradInput"].map((p) => [p, E]),
   ),
 
   ...SPECIAL_BATCH,

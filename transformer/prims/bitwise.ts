@@ -22,4 +22,6 @@ export const BITWISE: Readonly<Record<string, PrimDef>> = {
   bitwiseNot: bit(1),
   leftShift: bit(2),
   rightShift: bit(2),
+  // (the number of set bits: an integer Array of the operand's dtype)
+  bitwiseCount: { ...bit(1), aval: ({ args }) => ({ dtype: "i32", shape: args[0].shape }) },
 };

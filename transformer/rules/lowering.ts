@@ -246,6 +246,7 @@ export const JNP: Readonly<Record<string, CallLowering>> = {
   bitwiseNot: direct("bitwiseNot", 1),
   leftShift: direct("leftShift", 2),
   rightShift: direct("rightShift", 2),
+  bitwiseCount: direct("bitwiseCount", 1),
   add: direct("add", 2),
   subtract: direct("sub", 2),
   multiply: direct("mul", 2),
