@@ -10,10 +10,9 @@ import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, makeTmp, NPX, removeTmp, ROOT, run } from "./helpers.js";
+import { CHROMIUM, SKIP, serve } from "./browser-helpers.js";
 import type { Progress } from "../../examples/browser/src/progress.js";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p));
-const SKIP = "headless Chromium not installed: apt-get install chromium (.ci/run does)";
 if (!CHROMIUM) console.warn(`test/integration/browser.test.ts: skipped, ${SKIP}`);
 
 // The page's defaults (6 epochs of 8,500 digits, 402 steps, seeded) measured here: loss 2.37 at the
@@ -22,15 +21,6 @@ const LOSS_BELOW = 0.2;
 const ACCURACY_ABOVE = 0.9;
 
 const PAGE = path.join(ROOT, "examples/browser");
-const MIME: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".wasm": "application/wasm",
-  ".svg": "image/svg+xml",
-  ".map": "application/json",
-};
 
 
 /**
@@ -48,24 +38,6 @@ interface Canvas {
   getContext(kind: "2d"): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
 }
 
-/** Serves `dir` on 127.0.0.1 with the headers that make the page cross-origin isolated. */
-function serve(dir: string): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const rel = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
-    const file = path.resolve(dir, `.${rel.endsWith("/") ? `${rel}index.html` : rel}`);
-    if (!file.startsWith(dir + path.sep) || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, {
-      "Content-Type": MIME[path.extname(file)] ?? "application/octet-stream",
-      "Cross-Origin-Opener-Policy": "same-origin",
-      "Cross-Origin-Embedder-Policy": "require-corp",
-    });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
 
 // The repository's typecheck leaves the page out (it needs the DOM): check it with its own tsconfig.
 it("the page's sources typecheck with examples/browser/tsconfig.json", async () => {
