@@ -381,9 +381,8 @@ function fastF32(s: OpSpec, args: readonly ArrayLike[]): NDArray | null {
       if (x.dtype === "float32") {
         hasF32 = true;
         if (!x.weakType) strongF32 = true;
-      } else if (x.weakType) return null; // a weak int Array: the general path
-      else if (x.dtype === "bool") hasBool = true;
-      else intWeak = false; // an int32 operand only joins float32 math (JAX converts it first: exact here)
+      } else if (x.dtype === "bool") hasBool = true;
+      else intWeak = false; // an int32 operand (weak or not) only joins float32 math (JAX converts it first: exact here)
       if (x.ndim === 0 && x.dtype === "float32") v = x.data[0];
       else {
         if (shape === null) shape = x.shape;
