@@ -9,9 +9,16 @@ import { jvpFn } from "./ad/forward.js";
 import { jacobianFn, type JacMode } from "./ad/jacobian.js";
 import { dce, simplify } from "./simplify.js";
 import { verifyFn, verifying, VerifyError, type Pair } from "./verify.js";
+import type { Aval } from "./avals.js";
 
-export function checked(fn: Fn, stage: string, same: (f: Fn) => Pair[] = () => [], alias: (f: Fn) => (readonly [Var, Var])[] = () => []): Fn {
-  if (verifying()) verifyFn(fn, stage, same(fn), alias(fn));
+export function checked(
+  fn: Fn,
+  stage: string,
+  same: (f: Fn) => Pair[] = () => [],
+  alias: (f: Fn) => (readonly [Var, Var])[] = () => [],
+  given: (f: Fn) => ReadonlyMap<number, Aval> = () => new Map(),
+): Fn {
+  if (verifying()) verifyFn(fn, stage, same(fn), alias(fn), given(fn));
   return fn;
 }
 
@@ -27,7 +34,23 @@ export function reverse(fn: Fn, opt: VjpOptions): Fn {
     if (gs.length !== ps.length) throw new VerifyError(`IR verifier (${g.name}): ${gs.length} gradient leaves for ${ps.length} parameter leaves`);
     return gs.map((x, i) => [x, ps[i], "a gradient and its parameter"] as const);
   };
-  return checked(simplify(checked(vjpFn(checked(dce(fn), "dce"), opt), opt.api, pairs)), `${opt.api}, simplify`, pairs);
+  // a cotangent parameter (vjp, jacrev) has the shape of the output it belongs to: the avals of
+  // the primal's result leaves, which share the primal parameters' shape symbols
+  const primal = checked(dce(fn), "dce");
+  const given = (g: Fn): ReadonlyMap<number, Aval> => {
+    const ct = opt.cotangent ? g.params.find((p) => p.name === "ct") : undefined;
+    if (!ct) return new Map();
+    const avals = verifyFn(primal, "dce");
+    const outs = leaves(primal.result), cts = leaves(ct.tree);
+    const m = new Map<number, Aval>();
+    cts.forEach((c, i) => {
+      const o = outs[i];
+      const a = o?.tag === "var" ? avals.get(o.id) : undefined;
+      if (a && c.ty === o.ty) m.set(c.id, a);
+    });
+    return m;
+  };
+  return checked(simplify(checked(vjpFn(primal, opt), opt.api, pairs, undefined, given)), `${opt.api}, simplify`, pairs, undefined, given);
 }
 
 /** Forward mode: each output tangent has its output's dtype and shape. */

@@ -177,12 +177,24 @@ function joinAval(a: Aval, b: Aval, sym: string): Aval {
  * Verify `fn` after the stage `stage`; `same` lists pairs of its result's values that must have
  * equal avals (gradient and parameter, tangent and primal). Returns the avals by variable id.
  */
-export function verifyFn(fn: Fn, stage: string, same: readonly Pair[] = [], alias: readonly (readonly [Var, Var])[] = []): ReadonlyMap<number, Aval> {
+export function verifyFn(
+  fn: Fn,
+  stage: string,
+  same: readonly Pair[] = [],
+  alias: readonly (readonly [Var, Var])[] = [],
+  given: ReadonlyMap<number, Aval> = new Map(),
+): ReadonlyMap<number, Aval> {
   const locals = new Map((fn.locals ?? []).map((l) => [l.name, l] as const));
   const where = `${fn.name}, after ${stage}`;
   const like = new Map(alias.map(([t, x]) => [t.id, x] as const));
+  // (a parameter with a given aval: a cotangent has its output's, found by verifying the primal)
   const params = (v: Verifier, scope: Set<number>) => {
-    for (const p of fn.params) for (const x of leaves(p.tree)) v.param(x, scope, like.get(x.id));
+    for (const p of fn.params)
+      for (const x of leaves(p.tree)) {
+        const a = given.get(x.id);
+        if (a) v.def(x, a, scope);
+        else v.param(x, scope, like.get(x.id));
+      }
   };
   const v = new Verifier(where, locals);
   const scope = new Set<number>();

@@ -107,3 +107,14 @@ describe("linearize", () => {
     expectVecClose(toVec(t3), toVec(t1).map((v, i) => 2 * v + 3 * toVec(t2)[i]), F32, "linear");
   });
 });
+
+describe("a reverse Jacobian of an elementwise output (the IR verifier knows the cotangent's shape)", () => {
+  // the suite verifies every transform (TSJAX_VERIFY): the cotangent parameter takes its output's
+  // shape, so a gradient shaped like the cotangent times the input checks against the input
+  it("jacrev(sin) is diag(cos); vjp(exp)'s pullback of ones is exp", () => {
+    const J = jacrev((a: Array) => jnp.sin(a))(jnp.array([1, 2]));
+    expect((J.tolist() as number[][]).map((r) => r.map((v) => v + 0))).toEqual([[Math.fround(Math.cos(1)), 0], [0, Math.fround(Math.cos(2))]]);
+    const [y, pullback] = vjp((a: Array) => jnp.exp(a), jnp.array([0, 1]));
+    expect(pullback(jnp.array([1, 1]))[0].tolist()).toEqual(y.tolist());
+  });
+});
