@@ -583,6 +583,21 @@ export function reduceFinishKernel(reduce: "sum" | "mean", n: number): string {
 }
 
 /**
+ * The input offset of a flat index `v` over the axes `dims` of `from` (innermost last): each
+ * axis's digit of v times that axis's stride, in WGSL.
+ */
+function digitsIndex(from: readonly number[], strides: readonly number[], v: string, dims: readonly number[]): string {
+  const terms: string[] = [];
+  let div = 1;
+  for (let k = dims.length - 1; k >= 0; k--) {
+    const d = dims[k];
+    if (from[d] > 1) terms.push(`((${v} / ${div}u) % ${from[d]}u) * ${strides[d]}u`);
+    div *= from[d];
+  }
+  return terms.length ? terms.join(" + ") : "0u";
+}
+
+/**
  * x (of shape `from`) summed to `to` (NumPy's unbroadcast, sumToShape: leading axes and axes where
  * `to` has 1 summed away): one thread an output element, its R inputs in order in double-float32,
  * rounded once. (A gradient's bias sum: few outputs, many terms each.) Bindings: x 0, out 1.
@@ -594,16 +609,7 @@ export function sumToShapeKernel(from: readonly number[], to: readonly number[],
   const outN = to.reduce((a, b) => a * b, 1);
   const R = from.reduce((a, b) => a * b, 1) / Math.max(1, outN);
   // input index = Σ kept digits of o · stride + Σ reduced digits of r · stride, innermost first
-  const part = (v: string, dims: number[]) => {
-    const terms: string[] = [];
-    let div = 1;
-    for (let k = dims.length - 1; k >= 0; k--) {
-      const d = dims[k];
-      if (from[d] > 1) terms.push(`((${v} / ${div}u) % ${from[d]}u) * ${strides[d]}u`);
-      div *= from[d];
-    }
-    return terms.length ? terms.join(" + ") : "0u";
-  };
+  const part = (v: string, dims: number[]) => digitsIndex(from, strides, v, dims);
   const keptDims = from.map((_, i) => i).filter((i) => kept[i]);
   const sumDims = from.map((_, i) => i).filter((i) => !kept[i]);
   return [
@@ -637,16 +643,7 @@ export function reduceAxesKernel(op: AxisOp, from: readonly number[], axes: read
   const keptDims = from.map((_, i) => i).filter((i) => !axes.includes(i));
   const outN = keptDims.reduce((a, d) => a * from[d], 1);
   const R = axes.reduce((a, d) => a * from[d], 1);
-  const part = (v: string, dims: number[]) => {
-    const terms: string[] = [];
-    let div = 1;
-    for (let k = dims.length - 1; k >= 0; k--) {
-      const d = dims[k];
-      if (from[d] > 1) terms.push(`((${v} / ${div}u) % ${from[d]}u) * ${strides[d]}u`);
-      div *= from[d];
-    }
-    return terms.length ? terms.join(" + ") : "0u";
-  };
+  const part = (v: string, dims: number[]) => digitsIndex(from, strides, v, dims);
   const load = `tj_x[base + ${part("r", [...axes])}]`;
   const sum = op === "sum" || op === "mean";
   const body = sum

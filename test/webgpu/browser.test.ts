@@ -10,14 +10,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, SKIP, serve } from "../integration/browser-helpers.js";
 import { makeTmp, removeTmp, ROOT } from "../integration/helpers.js";
-
-interface Report {
-  adapter: string;
-  exactUlps: Record<string, number>;
-  tanhExpUlps: number;
-  bounded: Record<string, number>;
-  error: string | null;
-}
+import type { Report } from "./browser/main.js";
 
 const skip = !CHROMIUM && process.env.TSJAX_REQUIRE_WEBGPU !== "1";
 describe.skipIf(skip)(`WebGPU kernels in headless Chromium${skip ? ` (skipped: ${SKIP})` : ""}`, () => {

@@ -12,7 +12,7 @@ import { webgpu } from "../../../runtime/webgpu/device.js";
 import { fusedGpu, matmulGpu, reduceGpu, upload } from "../../../runtime/webgpu/run.js";
 import { randoms, ulp32 } from "../../float32.js";
 
-interface Report {
+export interface Report {
   adapter: string;
   /** Largest |gpu − cpu| in float32 ulps of the CPU value, per exact elementwise chain. */
   exactUlps: Record<string, number>;
