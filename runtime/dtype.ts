@@ -140,6 +140,42 @@ export function weakKindOf(d: DType): WeakKind {
   return isFloat(d) ? "float" : "int";
 }
 
+/** One operand of a promotion: its dtype (null for a JS number) and its weak kind (null: strong). */
+export interface Promoted {
+  readonly dtype: DType | null;
+  readonly weak: WeakKind | null;
+}
+
+/**
+ * JAX's promotion of several operands: strong dtypes join, then weak values (JS numbers and
+ * weakly typed Arrays) adjust; the result is weak when no operand was strong (then a weak float32,
+ * or the weak Arrays' own dtype). The one rule elementwise ops, products and resultType use.
+ */
+export function promoteAll(ops: readonly Promoted[]): { dtype: DType; weak: boolean } {
+  let strong: DType | null = null;
+  let weak: WeakKind | null = null;
+  let weakDtype: DType | null = null; // the join of weak Arrays' own dtypes, for an all-weak result
+  for (const o of ops) {
+    if (o.weak === null) {
+      const d = o.dtype ?? "bool";
+      strong = strong === null ? d : promoteTypes(strong, d);
+    } else {
+      if (weak !== "float") weak = o.weak;
+      if (o.dtype !== null) weakDtype = weakDtype === null ? o.dtype : promoteTypes(weakDtype, o.dtype);
+    }
+  }
+  if (strong === null) {
+    const d = weak === "float" ? (weakDtype !== null && isFloat(weakDtype) ? weakDtype : "float32") : (weakDtype ?? "float32");
+    return { dtype: d, weak: true };
+  }
+  return weak === null ? { dtype: strong, weak: false } : joinWeak(strong, weak);
+}
+
+/** The weak kind of a JS value (a boolean is a strong bool). */
+export function weakKindOfValue(x: number | boolean): WeakKind | null {
+  return typeof x === "boolean" ? null : Number.isInteger(x) ? "int" : "float";
+}
+
 /**
  * A JS number is weakly typed, like a Python scalar in JAX: it takes the other operand's dtype,
  * except that it lifts bool to int32 (an integral number) or float32 (a fractional one), and

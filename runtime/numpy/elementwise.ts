@@ -15,8 +15,7 @@
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
 import type { DType, TypedArray } from "../dtype.js";
-import { alloc, castScalar, isFloat, joinWeak, promoteTypes, toInexact, weakKindOf } from "../dtype.js";
-import type { WeakKind } from "../dtype.js";
+import { alloc, castScalar, isFloat, promoteAll, toInexact, weakKindOf, weakKindOfValue } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { broadcastShapes, fmtShape, sameShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
@@ -297,37 +296,9 @@ function toOperand(x: ArrayLike, op: string): Operand {
   return { arr, weak: 0, shape: arr.shape };
 }
 
-/** The weak kind of an operand (null: strongly typed; a JS boolean is a strong bool). */
-function weakOf(o: Operand): WeakKind | null {
-  if (o.arr) return o.arr.weakType ? weakKindOf(o.arr.dtype) : null;
-  if (typeof o.weak === "boolean") return null;
-  return Number.isInteger(o.weak) ? "int" : "float";
-}
-
-/**
- * JAX's promotion of several operands: strong dtypes join, then weak values (JS numbers and
- * weakly typed Arrays) adjust; the result is weak when no operand was strong.
- */
+/** JAX's promotion of the operands (dtype.ts promoteAll): an Array's dtype and weakness, a JS value's weak kind. */
 function promoteOperands(ops: readonly Operand[]): { dtype: DType; weak: boolean } {
-  let strong: DType | null = null;
-  let weak: WeakKind | null = null;
-  let weakDtype: DType | null = null; // the join of weak Arrays' own dtypes, for an all-weak result
-  for (const o of ops) {
-    const w = weakOf(o);
-    if (w === null) {
-      const d = o.arr ? o.arr.dtype : "bool";
-      strong = strong === null ? d : promoteTypes(strong, d);
-    } else {
-      if (weak !== "float") weak = w;
-      if (o.arr) weakDtype = weakDtype === null ? o.arr.dtype : promoteTypes(weakDtype, o.arr.dtype);
-    }
-  }
-  if (strong === null) {
-    // only weak values: a weak float32 (or the weak Arrays' own float dtype), or a weak int
-    const d = weak === "float" ? (weakDtype !== null && isFloat(weakDtype) ? weakDtype : "float32") : (weakDtype ?? "float32");
-    return { dtype: d, weak: true };
-  }
-  return weak === null ? { dtype: strong, weak: false } : joinWeak(strong, weak);
+  return promoteAll(ops.map((o) => (o.arr ? { dtype: o.arr.dtype, weak: o.arr.weakType ? weakKindOf(o.arr.dtype) : null } : { dtype: null, weak: weakKindOfValue(o.weak) })));
 }
 
 function shapesOf(ops: readonly Operand[]): string {

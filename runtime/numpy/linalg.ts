@@ -7,8 +7,8 @@
 
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
-import { alloc, isFloat, joinWeak, promoteTypes, weakKindOf } from "../dtype.js";
-import type { WeakKind } from "../dtype.js";
+import { alloc, isFloat, promoteAll, weakKindOf, weakKindOfValue } from "../dtype.js";
+import type { Promoted } from "../dtype.js";
 import type { DType, TypedArray } from "../dtype.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
@@ -17,18 +17,13 @@ import { arenaFloats } from "../jit/arena.js";
 
 // ---- dtype handling -------------------------------------------------------------------------
 
-/** An operand's weak kind: a JS number or a weakly typed Array (null: strong; a boolean is a strong bool). */
-function weakKind(r: ArrayLike, x: NDArray): WeakKind | null {
-  if (typeof r === "number") return Number.isInteger(r) ? "int" : "float";
-  return typeof r !== "boolean" && x.weakType ? weakKindOf(x.dtype) : null;
-}
+/** An operand of a product as promotion sees it: a JS value weak (a boolean a strong bool), an Array its dtype and weakness. */
+const promoted = (r: ArrayLike, x: NDArray): Promoted =>
+  typeof r === "number" || typeof r === "boolean" ? { dtype: typeof r === "boolean" ? "bool" : null, weak: weakKindOfValue(r) } : { dtype: x.dtype, weak: x.weakType ? weakKindOf(x.dtype) : null };
 
 /** Result dtype of a product: JAX promotion, with JS numbers and weakly typed Arrays weak. */
 function productDType(ra: ArrayLike, a: NDArray, rb: ArrayLike, b: NDArray): DType {
-  const wa = weakKind(ra, a), wb = weakKind(rb, b);
-  if (wa && !wb) return joinWeak(b.dtype, wa).dtype;
-  if (wb && !wa) return joinWeak(a.dtype, wb).dtype;
-  return promoteTypes(a.dtype, b.dtype);
+  return promoteAll([promoted(ra, a), promoted(rb, b)]).dtype;
 }
 
 function cast(x: NDArray, dtype: DType): NDArray {

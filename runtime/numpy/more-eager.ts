@@ -6,7 +6,7 @@
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
 import type { DType as DT } from "../dtype.js";
-import { alloc, checkDType, isFloat, joinWeak, promoteTypes as promote2, toInexact } from "../dtype.js";
+import { alloc, checkDType, promoteAll, promoteTypes as promote2, toInexact, weakKindOf, weakKindOfValue } from "../dtype.js";
 import { broadcastShapes as bshapes, fmtShape, normAxis, sizeOf } from "../shape.js";
 import { asArray, astype, eye, type DTypeOpts } from "./creation.js";
 import { broadcastTo, expandDims, stack } from "./shape.js";
@@ -54,22 +54,14 @@ export function promoteTypes(dtype1: DT, dtype2: DT): DT {
  * weak), JS numbers weak, as JAX's result_type (its weak flag is not returned).
  */
 export function resultType(...args: (ArrayLike | DT)[]): DT {
-  let strong: DT | undefined;
-  let weak: "int" | "float" | null = null;
-  const lift = (k: "int" | "float") => (weak = weak === "float" ? "float" : k);
-  for (const a of args) {
-    if (typeof a === "string") strong = strong ? promote2(strong, checkDType(a, "resultType")) : checkDType(a, "resultType");
-    else if (typeof a === "boolean") strong = strong ? promote2(strong, "bool") : "bool";
-    else if (typeof a === "number") lift(Number.isInteger(a) ? "int" : "float");
-    else {
+  return promoteAll(
+    args.map((a) => {
+      if (typeof a === "string") return { dtype: checkDType(a, "resultType"), weak: null };
+      if (typeof a === "number" || typeof a === "boolean") return { dtype: typeof a === "boolean" ? "bool" : null, weak: weakKindOfValue(a) };
       const x = asArray(a, "resultType");
-      if (x.weakType) lift(isFloat(x.dtype) ? "float" : "int");
-      else strong = strong ? promote2(strong, x.dtype) : x.dtype;
-    }
-  }
-  if (strong) return weak ? joinWeak(strong, weak).dtype : strong;
-  // all weak: a JS number is float32
-  return "float32";
+      return { dtype: x.dtype, weak: x.weakType ? weakKindOf(x.dtype) : null };
+    }),
+  ).dtype;
 }
 type FInfo = Readonly<{ bits: number; dtype: DT; eps: number; epsneg: number; machep: number; max: number; maxexp: number; min: number; minexp: number; negep: number; nexp: number; nmant: number; precision: number; resolution: number; smallestNormal: number; smallestSubnormal: number }>;
 /** Machine limits of a float dtype, as NumPy's finfo (camelCase names). */
