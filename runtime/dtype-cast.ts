@@ -15,6 +15,15 @@ export function asFloat(a: NDArray): NDArray {
   return isFloat(a.dtype) ? a : astype(a, "float32");
 }
 
+/**
+ * Float results from an accumulator, in a float `dtype`'s storage: float64 keeps the float64 sums,
+ * float32 rounds them once, float16 too and then to float16 on construction.
+ */
+export function floatsFrom(acc: Float64Array | Float32Array, shape: readonly number[], dtype: DType, weak = false): NDArray {
+  const out = dtype === "float64" ? (acc instanceof Float64Array ? acc : Float64Array.from(acc)) : acc instanceof Float32Array ? acc : Float32Array.from(acc);
+  return new NDArray(out, shape, dtype, weak);
+}
+
 /** The float dtype of a value for derivatives: an Array's own float dtype, else float32. */
 export function floatDTypeOf(x: unknown): DType {
   return x instanceof NDArray && isFloat(x.dtype) ? x.dtype : "float32";

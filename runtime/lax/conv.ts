@@ -14,6 +14,7 @@
 // (size 1 broadcasts): each batch element is its own convolution.
 
 import { NDArray } from "../array.js";
+import { floatsFrom } from "../dtype-cast.js";
 import { asArray, astype } from "../numpy/creation.js";
 import { alloc, promoteTypes, toInexact } from "../dtype.js";
 import type { DType } from "../dtype.js";
@@ -214,8 +215,6 @@ function floatOperands(fn: string, ...xs: [unknown, string][]): NDArray[] {
   return arrs.map((a) => (a.dtype === dt ? a : astype(a, dt)));
 }
 
-/** Float64 sums as `dtype`'s storage (float64 as they are). */
-const fromAcc = (acc: Float64Array, shape: number[], dtype: DType) => new NDArray(dtype === "float64" ? acc : Float32Array.from(acc), shape, dtype);
 
 /** convTranspose's transposeKernel: [.., I, O, ...ks] → [.., O, I, ...ks] with the spatial axes flipped (its own inverse). */
 function kernelView(r: NDArray, k: number): NDArray {
@@ -375,7 +374,7 @@ export function convTLhs(ct: NDArray, rhs: NDArray, lhs: NDArray, strides: unkno
             }
           }
       }
-  return fromAcc(acc, shape, dt);
+  return floatsFrom(acc, shape, dt);
 }
 
 /** The rhs cotangent: the transpose of rhs ↦ conv(lhs, rhs) applied to `ct` (shaped like `rhs`; per batch element): the cotangent times the columns. */
@@ -434,7 +433,7 @@ export function convTRhs(ct: NDArray, lhs: NDArray, rhs: NDArray, strides: unkno
           }
         }
       }
-  const w = fromAcc(acc, shape, dt);
+  const w = floatsFrom(acc, shape, dt);
   return opts.transposeKernel ? kernelView(w, k) : w;
 }
 

@@ -8,6 +8,7 @@
 // (windowScatter, JAX's select-and-scatter with `>=` / `<=`), whose transpose is windowGather.
 
 import { asFloat } from "../dtype-cast.js";
+import { floatsFrom } from "../dtype-cast.js";
 import { NDArray } from "../array.js";
 import { asArray, astype } from "../numpy/creation.js";
 import { alloc } from "../dtype.js";
@@ -57,8 +58,6 @@ function windows(fn: string, shape: readonly number[], win: unknown, str: unknow
 
 // (float dtypes as they are: float64 stays float64, float16 float16; ints and bool as float32)
 const floats = asFloat;
-/** Float results from a float64 accumulator, in `dtype`'s storage (float16 rounds on construction). */
-const floatArray = (acc: Float64Array, shape: number[], dtype: DType) => new NDArray(dtype === "float64" ? acc : Float32Array.from(acc), shape, dtype);
 
 /** The window reduction primitive: max, min or sum over each window (float64 sums, rounded once). */
 export function windowReduce(operand: NDArray, kind: WindowKind, windowDimensions: unknown, windowStrides?: unknown): NDArray {
@@ -103,7 +102,7 @@ export function windowSumT(ct: NDArray, operand: NDArray, windowDimensions: unkn
   for (let l = 0; l < w.L; l++)
     for (let j = 0; j < w.W; j++)
       for (let p = 0; p < w.P; p++) acc[l * w.X + w.table[j * w.P + p]] += g[l * w.P + p];
-  return floatArray(acc, operand.shape, floats(ct).dtype);
+  return floatsFrom(acc, operand.shape, floats(ct).dtype);
 }
 
 /** Select-and-scatter: each window's cotangent to the element the window's max (min) came from. */
@@ -112,7 +111,7 @@ export function windowScatter(ct: NDArray, operand: NDArray, kind: WindowKind, w
   const g = floats(ct).data;
   const acc = new Float64Array(operand.size);
   for (let l = 0; l < w.L; l++) for (let p = 0; p < w.P; p++) acc[l * w.X + selected(operand, kind, w, l, p)] += g[l * w.P + p];
-  return floatArray(acc, operand.shape, floats(ct).dtype);
+  return floatsFrom(acc, operand.shape, floats(ct).dtype);
 }
 
 /** The transpose of windowScatter: each window reads t at the element its max (min) came from. */

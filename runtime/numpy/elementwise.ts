@@ -3,7 +3,7 @@
 // Numerics: every op reads its operands converted to the *compute dtype* (JAX's promotion),
 // computes in float64 and stores into the output typed array, which rounds once (Math.fround
 // for float32) or wraps (ToInt32 / ToUint32 for int32 / uint32), as XLA's int arithmetic does.
-// JS numbers are weakly typed (promoteWeak); arrays promote with promoteTypes.
+// JS numbers and weakly typed Arrays promote as JAX's weak types (dtype.ts promoteAll).
 //
 // Ops are rules in a table (SPECS): a promotion category and one scalar function per compute
 // kind (float, int, bool); a missing kind is a TypeError, like JAX's "sub does not accept dtype

@@ -7,6 +7,7 @@
 import { NDArray } from "../array.js";
 import type { ArrayLike, Axis, ReduceOpts } from "../array.js";
 import { alloc, toInexact } from "../dtype.js";
+import { floatsFrom } from "../dtype-cast.js";
 import type { DType, TypedArray } from "../dtype.js";
 import { fmtShape, normAxes, normAxis, sizeOf, stridesOf } from "../shape.js";
 import { asArray } from "./creation.js";
@@ -65,12 +66,6 @@ function outSize(L: Layout): number {
 /** Integer-valued sums/products use int32 (bool too); uint32 stays uint32; floats stay. */
 function accDType(d: DType): DType {
   return d === "bool" ? "int32" : d;
-}
-
-/** Float results (the float64 accumulator rounded once to `dtype`'s storage). */
-function floatResult(acc: Float64Array | Float32Array, shape: number[], dtype: DType, weak: boolean): NDArray {
-  const out = dtype === "float64" ? (acc instanceof Float64Array ? acc : Float64Array.from(acc)) : acc instanceof Float32Array ? acc : Float32Array.from(acc);
-  return new NDArray(out, shape, dtype, weak);
 }
 
 // ---- float64 kernels shared by sum, mean, var, std, sumToShape --------------------------------
@@ -212,7 +207,7 @@ export function sum(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
 
 function sumLayout(dtype: DType, L: Layout, weak = false): NDArray {
   const dt = accDType(dtype);
-  if (dt === "float64") return floatResult(sumF64(L), L.outShape, dt, weak);
+  if (dt === "float64") return floatsFrom(sumF64(L), L.outShape, dt, weak);
   const out = dt === "float32" || dt === "float16" ? sumF32(L) : intFold(L, false, dt);
   return new NDArray(out, L.outShape, dt, weak);
 }
@@ -231,7 +226,7 @@ export function prod(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
       for (let i = 0; i < inner; i++) acc[ob + i] *= d[row + i];
     }
   }
-  return floatResult(acc, L.outShape, dt, x.weakType);
+  return floatsFrom(acc, L.outShape, dt, x.weakType);
 }
 
 // ---- mean / var / std -----------------------------------------------------------------------
