@@ -76,6 +76,15 @@ function signColumn(X: Float64Array, r: number, c: number, j: number, Y?: { M: F
   }
 }
 
+/** A Givens rotation of columns p and q of a row-major rows × cols matrix: (x, y) ← (c·x − s·y, s·x + c·y). */
+function rotateColumns(M: Float64Array, rows: number, cols: number, p: number, q: number, c: number, s: number): void {
+  for (let i = 0; i < rows; i++) {
+    const x = M[i * cols + p], y = M[i * cols + q];
+    M[i * cols + p] = c * x - s * y;
+    M[i * cols + q] = s * x + c * y;
+  }
+}
+
 /** Symmetric eigendecomposition by cyclic Jacobi rotations: w ascending, V's columns the eigenvectors. */
 export function eighKernel(A: Float64Array, n: number): { w: Float64Array; V: Float64Array } {
   const a = Float64Array.from(A);
@@ -96,22 +105,14 @@ export function eighKernel(A: Float64Array, n: number): { w: Float64Array; V: Fl
         const theta = (aqq - app) / (2 * apq);
         const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p], akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
+        rotateColumns(a, n, n, p, q, c, s);
         for (let k = 0; k < n; k++) {
           const apk = a[p * n + k], aqk = a[q * n + k];
           a[p * n + k] = c * apk - s * aqk;
           a[q * n + k] = s * apk + c * aqk;
         }
         a[p * n + q] = a[q * n + p] = 0;
-        for (let k = 0; k < n; k++) {
-          const vkp = V[k * n + p], vkq = V[k * n + q];
-          V[k * n + p] = c * vkp - s * vkq;
-          V[k * n + q] = s * vkp + c * vkq;
-        }
+        rotateColumns(V, n, n, p, q, c, s);
       }
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[i * n + i] - a[j * n + j] || i - j);
@@ -171,16 +172,8 @@ function svdTall(A: Float64Array, m: number, n: number): { U: Float64Array; s: F
         const zeta = (be - al) / (2 * ga);
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t), s = c * t;
-        for (let i = 0; i < m; i++) {
-          const x = W[i * n + p], y = W[i * n + q];
-          W[i * n + p] = c * x - s * y;
-          W[i * n + q] = s * x + c * y;
-        }
-        for (let i = 0; i < n; i++) {
-          const x = V[i * n + p], y = V[i * n + q];
-          V[i * n + p] = c * x - s * y;
-          V[i * n + q] = s * x + c * y;
-        }
+        rotateColumns(W, m, n, p, q, c, s);
+        rotateColumns(V, n, n, p, q, c, s);
       }
     if (!rotated) break;
   }
