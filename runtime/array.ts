@@ -13,6 +13,13 @@ import * as sh from "./numpy/shape.js";
 import * as ix from "./numpy/indexing.js";
 import { astype } from "./numpy/creation.js";
 import { repr, str } from "./format.js";
+import type { DeviceName } from "./webgpu/device.js";
+
+/**
+ * The storage an Array is constructed with when its values live on another device (a GPU
+ * buffer: runtime/webgpu/resident.ts); that subclass reads `data` through an accessor.
+ */
+export const ON_DEVICE: Float32Array = new Float32Array(0);
 
 /** Anything jnp functions accept where an array is expected. */
 export type ArrayLike = Array | number | boolean | NestedList;
@@ -35,7 +42,12 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 // (declared as `Array` so that TypeScript's messages name it as users know it; modules of the
 // runtime import it as Array, which leaves the global Array to them)
 export class Array {
-  /** Row-major storage. Never mutate: arrays are values. */
+  /**
+   * Row-major storage. Never mutate: arrays are values. For an Array on the GPU, reading it waits
+   * for the values: after `await x.block()` at once; otherwise a browser reads the GPU buffer
+   * synchronously (blocking the page's thread), and Node, which cannot wait for the GPU
+   * synchronously, throws an error that says to `await x.block()` first.
+   */
   readonly data: TypedArray;
   readonly shape: number[];
   readonly dtype: DType;
@@ -57,7 +69,24 @@ export class Array {
     this.shape = shape as number[];
     this.dtype = dtype;
     this.weakType = weakType;
-    if (data.length !== sizeOf(shape)) throw new Error(`internal: storage of ${data.length} for shape (${shape})`);
+    if (data.length !== sizeOf(shape) && data !== ON_DEVICE) throw new Error(`internal: storage of ${data.length} for shape (${shape})`);
+  }
+
+  /** Where the values live: "cpu", or "webgpu" (results of `jit(f, { device: "webgpu" })`, `devicePut`). */
+  get device(): DeviceName {
+    return "cpu";
+  }
+  /**
+   * Resolves to this Array once its values are computed and on the host (JAX's
+   * `block_until_ready`); from then on the synchronous methods read them at once. An Array on the
+   * CPU is ready already; one on the GPU waits for the work queued before it, without blocking.
+   */
+  block(): Promise<this> {
+    return Promise.resolve(this);
+  }
+  /** The row-major storage (`data`), awaited: for an Array on the GPU, read back without blocking. */
+  async dataAsync(): Promise<TypedArray> {
+    return (await this.block()).data;
   }
 
   get ndim(): number {
@@ -67,14 +96,17 @@ export class Array {
     return this.data.length;
   }
 
-  /** The single element as a JS number (bool gives true/false). */
+  /**
+   * The single element as a JS number (bool gives true/false). For an Array on the GPU this
+   * waits for its values (see `data`).
+   */
   item(): number | boolean {
     if (this.size !== 1)
       throw new TypeError(`item: can only convert an array of size 1 to a scalar, got shape ${fmt(this.shape)}`);
     return this.dtype === "bool" ? this.data[0] !== 0 : this.data[0];
   }
 
-  /** Nested JS lists (a 0-d array gives its scalar). */
+  /** Nested JS lists (a 0-d array gives its scalar); for an Array on the GPU this waits (see `data`). */
   tolist(): Nested {
     const { data, shape, dtype } = this;
     const conv = (v: number): number | boolean => (dtype === "bool" ? v !== 0 : v);

@@ -481,5 +481,6 @@ export function specialized(f: unknown, key: string, what: string): unknown {
 
 // jit'd functions run in an arena frame of their own (runtime/jit/arena.ts)
 export { arenaWrap } from "./jit/arena.js";
+export { jitSite } from "./jit/site.js";
 export { bitwiseCount, leftShift, rightShift } from "./numpy/more-eager.js";
 export { cumprodT, cumprodTangent } from "./numpy/cumprod-grad.js";

@@ -237,6 +237,14 @@ export interface JitOptions {
    * code's results bit for bit.
    */
   fastMath?: boolean;
+  /**
+   * Where the function runs: "cpu", or "webgpu" (its kernels as WebGPU compute shaders; results
+   * are Arrays on the GPU, which later calls read in place: `await x.block()` reads them back).
+   * Default: the default device when called (`setDefaultDevice`, "cpu" unless changed). A
+   * function on "webgpu" runs after `await initDevice("webgpu")`; code the GPU cannot run yet
+   * is a build error.
+   */
+  device?: "cpu" | "webgpu";
 }
 
 /**

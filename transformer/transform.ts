@@ -19,6 +19,7 @@ import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
 import { printFn } from "./print.js";
 import { beginBuild } from "./counters.js";
+import { GPU_HELPERS } from "../runtime/webgpu/helpers.js";
 
 export const RT = "__tsjax_rt";
 
@@ -131,6 +132,19 @@ function siteExpression(
 /** A transform's options that cannot be read at build time: reported even where jit would run eagerly. */
 class OptionError extends LowerError {}
 
+type JitDevice = "cpu" | "webgpu";
+
+/** The runtime helpers generated code calls (`__tsjax_rt.name`), sorted. */
+function helpersCalled(code: ts.Node): string[] {
+  const names = new Set<string>();
+  const walk = (n: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === RT) names.add(n.name.text);
+    ts.forEachChild(n, walk);
+  };
+  walk(code);
+  return [...names].sort();
+}
+
 /** Per-file state: runtime import, imports of captured names from other files. */
 class FileTransform {
   private used = false;
@@ -141,6 +155,8 @@ class FileTransform {
   private jitted = false;
   /** Whether a jit in the composition allows approximate transcendentals (`{ fastMath: true }`). */
   private fastMath = false;
+  /** The device a jit in the composition names (`{ device: "webgpu" }`), and where. */
+  private device: { name: JitDevice; at: ts.Node } | undefined;
   constructor(
     readonly sf: ts.SourceFile,
     readonly program: ts.Program,
@@ -205,6 +221,7 @@ class FileTransform {
     beginBuild();
     this.jitted = false;
     this.fastMath = false;
+    this.device = undefined;
     try {
       let fn = this.transformCall(call, instance?.site ?? call, undefined, true, instance?.target);
       // jit anywhere in the composition: elementwise chains become fused kernels
@@ -216,11 +233,11 @@ class FileTransform {
       const mathShadowed = !!math?.declarations?.some((d) => !d.getSourceFile().isDeclarationFile);
       const arrow = emitFn(fn, { rt: RT, ext: (e) => this.extExpr(e), file: this.sf, sourceText: (f) => this.program.getSourceFile(f)?.text, mathShadowed });
       ts.setSourceMapRange(arrow, { pos: at.getStart(this.sf), end: at.end });
+      // a jit'd function: the CPU's or the GPU's helpers (jit/site.ts; on the CPU in an arena frame)
+      const f = ts.factory;
+      const code = this.jitted ? this.jitSite(arrow) : f.createParenthesizedExpression(arrow);
       this.used = true;
       this.hooks.inspect?.(at, fn, arrow);
-      // a jit'd function runs in an arena frame: its kernels' intermediates stay in kernel memory
-      const f = ts.factory;
-      const code = this.jitted ? f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(RT), "arenaWrap"), undefined, [arrow]) : f.createParenthesizedExpression(arrow);
       const api = apiOf(this.checker, call);
       return siteExpression(this.batchedJac.has(call) ? `${api}Batched` : api, call, code, visit, (c) => this.argnums(c));
     } catch (e) {
@@ -238,6 +255,26 @@ class FileTransform {
       else this.hooks.report(diagnostic(call, `internal error while transforming this call (please report it): ${(e as Error)?.stack ?? e}`));
       return null;
     }
+  }
+
+  /**
+   * A jit'd function: `rt.jitSite((rt) => code, uses, device?)`. The code names the runtime module
+   * as it does elsewhere, here a parameter the site binds to the CPU's or the GPU's helpers
+   * (runtime/jit/site.ts); `uses` lists the helpers it calls. On an explicit GPU, helpers the
+   * GPU lacks are a build error.
+   */
+  private jitSite(arrow: ts.Expression): ts.Expression {
+    const f = ts.factory;
+    const uses = helpersCalled(arrow);
+    if (this.device?.name === "webgpu") {
+      const missing = uses.filter((n) => !GPU_HELPERS.has(n));
+      if (missing.length)
+        throw new OptionError(this.device.at, `jit on "webgpu": this function needs ${missing.map((n) => `'${n}'`).join(", ")}, which ${missing.length > 1 ? "are" : "is"} not on the GPU yet (run it with device "cpu")`);
+    }
+    const make = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, RT)], undefined, f.createToken(ts.SyntaxKind.EqualsGreaterThanToken), arrow);
+    const args: ts.Expression[] = [make, f.createArrayLiteralExpression(uses.map((n) => f.createStringLiteral(n)))];
+    if (this.device) args.push(f.createStringLiteral(this.device.name));
+    return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(RT), "jitSite"), undefined, args);
   }
 
   /**
@@ -266,7 +303,12 @@ class FileTransform {
     const fn = checked(this.targetFn(target, site, outer), "lowering");
     if (k.name === "jit") {
       this.jitted = true;
-      if (this.jitOptions(call).fastMath) this.fastMath = true;
+      const o = this.jitOptions(call);
+      if (o.fastMath) this.fastMath = true;
+      if (o.device) {
+        if (this.device && this.device.name !== o.device) throw new OptionError(o.at!, `jit: device "${o.device}" inside a jit on device "${this.device.name}"`);
+        this.device = { name: o.device, at: o.at! };
+      }
       return fn;
     }
     if (k.name === "vmap") return checked(vmapFn(fn, axisSpec(call.arguments[1], 0, "in_axes"), axisSpec(call.arguments[2], 0, "out_axes")), "vmap");
@@ -351,20 +393,29 @@ class FileTransform {
     return opt;
   }
 
-  /** jit's options: `{ fastMath: true | false }`, written literally. */
-  private jitOptions(call: ts.CallExpression): { fastMath: boolean } {
+  /** jit's options: `{ fastMath: true | false, device: "cpu" | "webgpu" }`, written literally. */
+  private jitOptions(call: ts.CallExpression): { fastMath: boolean; device?: JitDevice; at?: ts.Node } {
     const arg = call.arguments[1];
     if (!arg) return { fastMath: false };
     const e = skipParens(arg);
-    if (!ts.isObjectLiteralExpression(e)) throw new OptionError(arg, "the options of jit must be an object literal ({ fastMath }) so they are known at build time");
+    if (!ts.isObjectLiteralExpression(e)) throw new OptionError(arg, "the options of jit must be an object literal ({ fastMath, device }) so they are known at build time");
     let fastMath = false;
+    let device: JitDevice | undefined;
+    let at: ts.Node | undefined;
     for (const p of e.properties) {
-      if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || p.name.text !== "fastMath") throw new OptionError(p, "unknown option for jit (expected fastMath)");
-      const v = skipParens(p.initializer);
+      const name = ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) ? p.name.text : "";
+      if (name !== "fastMath" && name !== "device") throw new OptionError(p, "unknown option for jit (expected fastMath or device)");
+      const v = skipParens((p as ts.PropertyAssignment).initializer);
+      if (name === "device") {
+        if (!ts.isStringLiteralLike(v) || (v.text !== "cpu" && v.text !== "webgpu")) throw new OptionError(v, 'device must be "cpu" or "webgpu" literally');
+        device = v.text;
+        at = v;
+        continue;
+      }
       if (v.kind !== ts.SyntaxKind.TrueKeyword && v.kind !== ts.SyntaxKind.FalseKeyword) throw new OptionError(v, "fastMath must be true or false literally");
       fastMath = v.kind === ts.SyntaxKind.TrueKeyword;
     }
-    return { fastMath };
+    return { fastMath, device, at };
   }
 
   private options(call: ts.CallExpression, api: string): VjpOptions {

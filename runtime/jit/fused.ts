@@ -252,6 +252,6 @@ const ONE_OP: Record<string, string> = {};
  * Math.* loop).
  */
 export function vectorMath(op: "exp" | "tanh" | "sin" | "cos", a: unknown): NDArray | null {
-  if (!(a instanceof NDArray) || a.dtype !== "float32" || a.size < FUSED_MIN_SIZE || !machine()) return null;
+  if (!(a instanceof NDArray) || a.dtype !== "float32" || a.size < FUSED_MIN_SIZE || a.device !== "cpu" || !machine()) return null;
   return fused((ONE_OP[op] ??= JSON.stringify({ in: 1, ops: [[op, 0]] })), a);
 }

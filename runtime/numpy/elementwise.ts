@@ -20,6 +20,7 @@ import type { Shape } from "../shape.js";
 import { broadcastShapes, fmtShape, sameShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
 import { vectorMath } from "../jit/fused.js";
+import { anyOnGpu, deviceHooks } from "../device-hooks.js";
 
 type ScalarFn = (...xs: number[]) => number;
 
@@ -409,6 +410,11 @@ function modesOf(vec: number, k: number): string {
 }
 
 function applyOp(s: OpSpec, args: readonly ArrayLike[], name: string = s.name): NDArray {
+  // an operand on the GPU: the op as one GPU kernel where the GPU has it
+  if (anyOnGpu(args)) {
+    const r = deviceHooks()!.elementwise(s.name, args);
+    if (r) return r;
+  }
   if (args.length <= 3) {
     const fast = fastF32(s, args);
     if (fast) return fast;

@@ -14,6 +14,7 @@ import { fmtShape, sizeOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
 import { gemmWasm, gemvWasm, WASM_MIN_WORK } from "../jit/matmul.js";
 import { arenaFloats } from "../jit/arena.js";
+import { anyOnGpu, deviceHooks } from "../device-hooks.js";
 
 // ---- dtype handling -------------------------------------------------------------------------
 
@@ -304,6 +305,11 @@ function outputOf(dtype: DType, n: number): TypedArray {
  * result. 0-d operands are an error (use multiply).
  */
 export function matmul(a: ArrayLike, b: ArrayLike): NDArray {
+  // (2-D operands on the GPU: one GPU kernel)
+  if (anyOnGpu([a, b])) {
+    const r = deviceHooks()!.matmul(a, b);
+    if (r) return r;
+  }
   const x0 = asArray(a, "matmul");
   const y0 = asArray(b, "matmul");
   for (const [i, t] of [x0, y0].entries())

@@ -12,6 +12,11 @@ import type { DType, TypedArray } from "../dtype.js";
 import { fmtShape, normAxes, normAxis, sizeOf, stridesOf } from "../shape.js";
 import { asArray } from "./creation.js";
 import { copyStrided } from "./shape.js";
+import { anyOnGpu, deviceHooks } from "../device-hooks.js";
+
+/** A reduction of an Array on the GPU, as GPU kernels (null: not on the GPU). */
+const onGpu = (op: "sum" | "mean" | "max" | "min", a: ArrayLike, axis: Axis, opts: ReduceOpts | undefined) =>
+  anyOnGpu([a]) ? deviceHooks()!.reduce(op, a as NDArray, axis, !!opts?.keepdims) : null;
 
 export interface VarOpts extends ReduceOpts {
   /** Delta degrees of freedom: the divisor is `n - ddof` (clamped at 0, as NumPy does). */
@@ -198,6 +203,8 @@ function intFold(L: Layout, isProd: boolean, dtype: DType): TypedArray {
 // ---- sum / prod -----------------------------------------------------------------------------
 
 export function sum(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
+  const g = onGpu("sum", a, axis, opts);
+  if (g) return g;
   // hot path: a float32 array summed whole
   if (a instanceof NDArray && a.dtype === "float32" && (axis === undefined || axis === null) && !opts?.keepdims)
     return new NDArray(Float32Array.of(a.size === 0 ? 0 : pairwise(a.data, 0, a.size)), [], "float32", a.weakType);
@@ -236,6 +243,8 @@ export function prod(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
  * in float64; ints and bool give float32. Empty → NaN, as JAX.
  */
 export function mean(a: ArrayLike, axis?: Axis, opts?: ReduceOpts): NDArray {
+  const g = onGpu("mean", a, axis, opts);
+  if (g) return g;
   const x = asArray(a, "mean");
   const L = layout("mean", x, axis, opts);
   const dt = toInexact(x.dtype);
@@ -303,6 +312,8 @@ function extremeF64(L: Layout, isMax: boolean): Float64Array {
 }
 
 function extremum(op: "max" | "min", a: ArrayLike, axis: Axis, opts: ReduceOpts | undefined): NDArray {
+  const g = onGpu(op, a, axis, opts);
+  if (g) return g;
   const x = asArray(a, op);
   const L = layout(op, x, axis, opts);
   if (L.n === 0)

@@ -7,6 +7,7 @@ import { alloc, promoteTypes } from "../dtype.js";
 import type { DType, TypedArray } from "../dtype.js";
 import { fmtShape, normAxes, normAxis, sizeOf, stridesOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
+import { deviceHooks } from "../device-hooks.js";
 
 /** Permute the axes (default: reverse them, so a 2-d transpose is the matrix transpose). */
 export function transpose(a: ArrayLike, axes?: readonly number[] | null): NDArray {
@@ -106,13 +107,16 @@ export function reshape(a: ArrayLike, shape: number | readonly number[]): NDArra
     if (known === 0 || x.size % known !== 0) throw fail();
     out[infer] = x.size / known;
   } else if (known !== x.size) throw fail();
+  // (on the GPU: a view of the same buffer)
+  if (x.device !== "cpu") return deviceHooks()!.reshape(x, out);
   return new NDArray(x.data, out, x.dtype, x.weakType);
 }
 
 /** The elements as a 1-d array (row-major). Shares storage. */
 export function ravel(a: ArrayLike): NDArray {
   const x = asArray(a, "ravel");
-  return x.ndim === 1 ? x : new NDArray(x.data, [x.size], x.dtype, x.weakType);
+  if (x.ndim === 1) return x;
+  return x.device !== "cpu" ? deviceHooks()!.reshape(x, [x.size]) : new NDArray(x.data, [x.size], x.dtype, x.weakType);
 }
 
 /** Insert size-1 axes; each position counts in the result's dimensions (negative from the end). */

@@ -12,6 +12,7 @@ import { ones } from "../numpy/creation.js";
 import { checkGradInput } from "../rt.js";
 import type { WebGpu } from "./device.js";
 import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, reduceGpu, reshapeGpu, sumToShapeGpu, upload } from "./run.js";
+import { OnGpu } from "./resident.js";
 import { WGSL_OPS } from "./wgsl.js";
 
 type Value = GpuArray | NDArray | number;
@@ -19,8 +20,13 @@ type Value = GpuArray | NDArray | number;
 /** GPU copies of the Arrays jit'd code read, per GPU (collected with their Arrays). */
 const copies = new WeakMap<WebGpu, WeakMap<NDArray, GpuArray>>();
 
-function onGpu(g: WebGpu, x: Value): GpuArray | number {
+/** x on the GPU: an Array already there as it is, another uploaded once (per GPU and Array). */
+export function onGpu(g: WebGpu, x: Value): GpuArray | number {
   if (!(x instanceof NDArray)) return x;
+  if (x instanceof OnGpu) {
+    if (x.gpu.gpu !== g) throw new Error("tsjax: WebGPU: an Array from another GPU device");
+    return x.gpu;
+  }
   let m = copies.get(g);
   if (!m) copies.set(g, (m = new WeakMap()));
   let c = m.get(x);

@@ -366,14 +366,27 @@ export const d = ${MARK}grad((x: number) => jacfwd(f)([x, 2])[0]);
     src: `const opts = { fastMath: true };
 export const f = jit((x: Array) => jnp.exp(x), ${MARK}opts);
 `,
-    msg: "the options of jit must be an object literal ({ fastMath }) so they are known at build time",
+    msg: "the options of jit must be an object literal ({ fastMath, device }) so they are known at build time",
   },
   {
     name: "an unknown jit option",
     src: `export const f = jit((x: Array) => jnp.exp(x), { ${MARK}fast: true } as never);
 `,
-    msg: "unknown option for jit (expected fastMath)",
+    msg: "unknown option for jit (expected fastMath or device)",
   },
+  {
+    name: "a jit device that is not a literal \"cpu\" or \"webgpu\"",
+    src: `export const f = jit((x: Array) => jnp.exp(x), { device: ${MARK}"gpu" as never });
+`,
+    msg: 'device must be "cpu" or "webgpu" literally',
+  },
+  {
+    name: "a jit on the GPU whose code needs a helper the GPU lacks",
+    src: `export const f = jit((x: Array) => jnp.cumsum(x, 0), { device: ${MARK}"webgpu" });
+`,
+    msg: /jit on "webgpu": this function needs 'cumsum', which is not on the GPU yet \(run it with device "cpu"\)/,
+  },
+
   {
     name: "fastMath not written as true or false",
     src: `const on = Math.random() > 2;

@@ -1,0 +1,51 @@
+// Where Arrays are computed: the default device, and the slot through which eager ops hand
+// Arrays that live on the GPU to its kernels. The GPU's code (runtime/webgpu/) is loaded only
+// when a GPU is asked for (`setDefaultDevice("webgpu")`, `devices()`, `devicePut`), so bundles
+// that never use it carry none of it; until then the slot is empty and every check here is one
+// comparison with null.
+
+import { NDArray } from "./array.js";
+import type { Axis } from "./array.js";
+import type { DeviceName } from "./webgpu/device.js";
+
+/** What the GPU's runtime (runtime/webgpu/eager.ts) offers eager code and jit'd functions. */
+export interface DeviceHooks {
+  /** An elementwise op of the GPU's table on operands one of which is on the GPU; null: no GPU kernel for it. */
+  elementwise(name: string, args: readonly unknown[]): NDArray | null;
+  /** sum, mean, max or min; null: not on the GPU. */
+  reduce(op: "sum" | "mean" | "max" | "min", x: NDArray, axis: Axis, keepdims: boolean): NDArray | null;
+  /** A 2-D matrix product; null for other ranks. */
+  matmul(a: unknown, b: unknown): NDArray | null;
+  /** A reshape (a view of the same buffer). */
+  reshape(x: NDArray, shape: readonly number[]): NDArray;
+  /** A jit'd function's code run with the GPU's run-time helpers (runtime/jit/site.ts). */
+  jit<F extends (...a: never[]) => unknown>(make: (rt: object) => F, uses: readonly string[]): F;
+  /** A pytree with its Arrays copied to the GPU. */
+  put(x: unknown): unknown;
+}
+
+let hooks: DeviceHooks | null = null;
+let current: DeviceName = "cpu";
+
+/** The GPU's hooks, once its runtime is loaded (null before). */
+export function deviceHooks(): DeviceHooks | null {
+  return hooks;
+}
+export function installDeviceHooks(h: DeviceHooks): void {
+  hooks = h;
+}
+
+/** The device jit'd functions without a `device` option run on ("cpu" unless `setDefaultDevice` changed it). */
+export function defaultDevice(): DeviceName {
+  return current;
+}
+export function setDefault(d: DeviceName): void {
+  current = d;
+}
+
+/** Whether one of `args` is an Array on the GPU (always false until the GPU's runtime is loaded). */
+export function anyOnGpu(args: readonly unknown[]): boolean {
+  if (!hooks) return false;
+  for (const a of args) if (a instanceof NDArray && a.device !== "cpu") return true;
+  return false;
+}

@@ -1,0 +1,82 @@
+// The GPU's side of device-hooks.ts, installed when a GPU is acquired: eager ops on Arrays on the
+// GPU as single kernels (every op of the renderer's table, sum/mean/max/min, 2-D matmul,
+// reshape), jit'd functions' code run with the GPU's run-time helpers (jit-rt.ts) and their
+// results left on the GPU, and devicePut's uploads. Anything else given an Array on the GPU reads
+// it back (resident.ts) and runs on the CPU.
+
+import { NDArray } from "../array.js";
+import type { Axis } from "../array.js";
+import { installDeviceHooks, type DeviceHooks } from "../device-hooks.js";
+import type { WebGpu } from "./device.js";
+import { GPU_HELPERS } from "./helpers.js";
+import { gpuRuntime, onGpu } from "./jit-rt.js";
+import { OnGpu } from "./resident.js";
+import { fusedGpu, GpuArray, matmulGpu, reduceGpu, reshapeGpu, upload } from "./run.js";
+import { WGSL_OPS } from "./wgsl.js";
+
+/** Weak (JAX's weak_type) when every operand is: a JS number or a weak Array. */
+const allWeak = (args: readonly unknown[]) => args.every((a) => typeof a === "number" || (a instanceof NDArray && a.weakType));
+
+/** A value jit'd code returned, its GPU buffers as Arrays on the GPU (arrays and plain objects walked). */
+function resident(x: unknown): unknown {
+  if (x instanceof GpuArray) return new OnGpu(x);
+  if (Array.isArray(x)) return x.map(resident);
+  if (x && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = resident(v);
+    return out;
+  }
+  return x;
+}
+
+/** A pytree with its CPU Arrays copied to the GPU. */
+function put(g: WebGpu, x: unknown): unknown {
+  if (x instanceof OnGpu) return x;
+  if (x instanceof NDArray) return new OnGpu(upload(g, x), x.weakType);
+  if (Array.isArray(x)) return x.map((v) => put(g, v));
+  if (x && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = put(g, v);
+    return out;
+  }
+  return x;
+}
+
+function hooks(g: WebGpu): DeviceHooks {
+  const operand = (x: unknown): GpuArray | number => {
+    if (typeof x === "boolean") return x ? 1 : 0;
+    return onGpu(g, x as GpuArray | NDArray | number);
+  };
+  return {
+    elementwise(name, args) {
+      if (!(name in WGSL_OPS) || args.some((a) => typeof a !== "number" && typeof a !== "boolean" && !(a instanceof NDArray))) return null;
+      const out = fusedGpu(g, { in: args.length, ops: [[name, ...args.map((_, k) => k)]] }, ...args.map(operand));
+      return new OnGpu(out, allWeak(args));
+    },
+    reduce(op, x, axis: Axis, keepdims) {
+      return new OnGpu(reduceGpu(g, onGpu(g, x) as GpuArray, op, axis, keepdims), x.weakType);
+    },
+    matmul(a, b) {
+      if (!(a instanceof NDArray) || !(b instanceof NDArray) || a.ndim !== 2 || b.ndim !== 2) return null;
+      return new OnGpu(matmulGpu(g, onGpu(g, a) as GpuArray, onGpu(g, b) as GpuArray), a.weakType && b.weakType);
+    },
+    reshape(x, shape) {
+      return new OnGpu(reshapeGpu(onGpu(g, x) as GpuArray, shape), x.weakType);
+    },
+    jit(make, uses) {
+      const missing = uses.filter((n) => !GPU_HELPERS.has(n));
+      if (missing.length)
+        throw new Error(`tsjax: WebGPU: this jit'd function calls ${missing.map((n) => `'${n}'`).join(", ")}, which ${missing.length > 1 ? "are" : "is"} not on the GPU yet; run it on the CPU (jit(f, { device: "cpu" }))`);
+      const f = make(gpuRuntime(g)) as unknown as (...a: unknown[]) => unknown;
+      const run = (...args: unknown[]) => resident(f(...args));
+      Object.defineProperty(run, "toString", { value: () => String(f) });
+      return run as never;
+    },
+    put: (x) => put(g, x),
+  };
+}
+
+/** Makes `g` the GPU eager ops and jit'd functions use. */
+export function installGpu(g: WebGpu): void {
+  installDeviceHooks(hooks(g));
+}

@@ -1,0 +1,15 @@
+// The names of the run-time helpers jit'd code can call on the GPU (jit-rt.ts's table): the
+// transformer checks a `jit(f, { device: "webgpu" })` against them at build time, and the
+// run time before a jit'd function first runs on the GPU. Only names here (no GPU code), so the
+// transformer can read them.
+
+import { WGSL_OPS } from "./wgsl.js";
+
+/** jit-rt.ts's helpers besides the renderer's elementwise ops (a test checks the table has exactly these). */
+export const GPU_TABLE = [
+  "FUSED_MIN_SIZE", "fused", "matmul", "dot", "matmulGradA", "matmulGradB", "unbroadcast", "unbroadcastProduct",
+  "sum", "mean", "max", "min", "logsumexp", "reshape", "broadcastTo", "unreduce", "reduceCount", "ones", "checkGradInput",
+] as const;
+
+/** Every helper name jit'd code may call on the GPU. */
+export const GPU_HELPERS: ReadonlySet<string> = new Set([...Object.keys(WGSL_OPS), ...GPU_TABLE]);

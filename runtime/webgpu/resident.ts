@@ -1,0 +1,79 @@
+// An Array whose values live in a GPU buffer: what `jit(f, { device: "webgpu" })` returns and
+// `devicePut` makes. It is a tsjax Array (instanceof, shape, dtype, pytrees, every jnp function)
+// whose `data` is read back on demand: `await x.block()` reads it without blocking and keeps the
+// copy; a synchronous read (`data`, `item`, `tolist`, printing, ops with no GPU kernel) then costs
+// nothing. Without that copy a synchronous read must wait for the GPU: a browser can (syncRead,
+// through a canvas), Node cannot (mapAsync resolves only through the event loop), so there it is
+// an error that says to `await x.block()`. Arrays are values: the copy never goes stale.
+
+import { NDArray, ON_DEVICE } from "../array.js";
+import type { TypedArray } from "../dtype.js";
+import { repr } from "../format.js";
+import { fmtShape, sizeOf } from "../shape.js";
+import type { DeviceName } from "./device.js";
+import type { GpuArray } from "./run.js";
+import { syncRead } from "./sync-read.js";
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/** A tsjax Array in a GPU buffer (`x.device === "webgpu"`). */
+export class OnGpu extends NDArray {
+  /** The values on the host, once read. */
+  private host: TypedArray | null = null;
+  private reading: Promise<this> | null = null;
+
+  constructor(
+    /** The GPU buffer (internal: kernels read it in place). */
+    readonly gpu: GpuArray,
+    weakType = false,
+  ) {
+    super(ON_DEVICE, gpu.shape as number[], gpu.dtype, weakType);
+    // (the base class's `data` is a field: an accessor in its place reads the buffer on demand)
+    Object.defineProperty(this, "data", { get: () => this.hostData(), enumerable: true, configurable: true });
+  }
+
+  override get device(): DeviceName {
+    return "webgpu";
+  }
+  override get size(): number {
+    return sizeOf(this.shape);
+  }
+  /** Whether the values are on the host already (synchronous reads cost nothing). */
+  get ready(): boolean {
+    return this.host !== null;
+  }
+
+  override block(): Promise<this> {
+    if (this.host) return Promise.resolve(this);
+    return (this.reading ??= this.gpu.read().then((a) => {
+      this.host = a.data;
+      return this;
+    }));
+  }
+
+  private hostData(): TypedArray {
+    if (this.host) return this.host;
+    const got = syncRead(this.gpu);
+    if (got) return (this.host = got);
+    throw new Error(
+      `tsjax: this Array (shape ${fmtShape(this.shape)}, ${this.dtype}) is on the GPU and its values are not on the host yet: ` +
+        "`await x.block()` (or `await x.dataAsync()`, `await deviceGet(tree)`) reads them back first; " +
+        "here the GPU cannot be waited for synchronously (in Node a GPU buffer is read only through the event loop)",
+    );
+  }
+
+  /** Frees the GPU buffer now (otherwise when the Array is collected); the Array must not be used after. */
+  delete(): void {
+    this.gpu.destroy();
+  }
+
+  override toString(): string {
+    return this.host || syncRead.available() ? super.toString() : this.pending();
+  }
+  [INSPECT](): string {
+    return this.host || syncRead.available() ? repr(this) : this.pending();
+  }
+  private pending(): string {
+    return `Array(<on webgpu, not read yet: await x.block()>, shape=${fmtShape(this.shape)}, dtype=${this.dtype})`;
+  }
+}

@@ -1,0 +1,186 @@
+// The GPU as users reach it: jit(f, { device: "webgpu" }), setDefaultDevice, devicePut and
+// deviceGet, Arrays that stay on the GPU between calls, `await x.block()`, synchronous reads
+// (an error in Node until the values are read), and eager ops on Arrays on the GPU as single
+// kernels; against the same code on the CPU.
+import { describe, expect, it } from "vitest";
+import { inspect } from "node:util";
+import { grad, jit, valueAndGrad, numpy as jnp, Array as TArray, initDevice, setDefaultDevice, defaultDevice, devicePut, deviceGet, tree } from "../../runtime/index.js";
+import type { Array } from "../../runtime/index.js";
+import { gpuSuite, randoms } from "./gpu.js";
+import { GPU_HELPERS, GPU_TABLE } from "../../runtime/webgpu/helpers.js";
+import { gpuRuntime } from "../../runtime/webgpu/jit-rt.js";
+import { WGSL_OPS } from "../../runtime/webgpu/wgsl.js";
+import { gpu } from "./gpu.js";
+
+const tensor = (shape: number[], seed: number, lo = -1, hi = 1) => new TArray(randoms(shape.reduce((a, c) => a * c, 1), lo, hi, seed), shape, "float32");
+
+/** |a − b| ≤ tol·max|b| elementwise (a's values read from the GPU first). */
+async function close(a: Array, b: Array, tol: number): Promise<void> {
+  expect(a.shape).toEqual(b.shape);
+  const x = await a.dataAsync();
+  let scale = 0;
+  for (let i = 0; i < b.size; i++) scale = Math.max(scale, Math.abs(b.data[i] as number));
+  for (let i = 0; i < b.size; i++) expect(Math.abs((x[i] as number) - (b.data[i] as number))).toBeLessThanOrEqual(tol * scale);
+}
+
+interface Params {
+  W1: Array; b1: Array; W2: Array; b2: Array;
+}
+const mlp = (p: Params, x: Array) => jnp.add(jnp.matmul(jnp.maximum(jnp.add(jnp.matmul(x, p.W1), p.b1), 0), p.W2), p.b2);
+const loss = (p: Params, x: Array, y: Array) => jnp.mean(jnp.square(jnp.subtract(mlp(p, x), y)));
+const LR = 0.05;
+/** One SGD step: the loss, and the parameters moved against the gradient (the whole step on one device). */
+const sgd = (p: Params, x: Array, y: Array): [Array, Params] => {
+  const [l, g] = valueAndGrad(loss)(p, x, y);
+  return [l, { W1: jnp.subtract(p.W1, jnp.multiply(LR, g.W1)), b1: jnp.subtract(p.b1, jnp.multiply(LR, g.b1)), W2: jnp.subtract(p.W2, jnp.multiply(LR, g.W2)), b2: jnp.subtract(p.b2, jnp.multiply(LR, g.b2)) }];
+};
+const stepGpu = jit(sgd, { device: "webgpu" });
+const stepCpu = jit(sgd, { device: "cpu" });
+const stepDefault = jit(sgd);
+const gradGpu = jit(grad(loss), { device: "webgpu" });
+
+const [M, K, H, N] = [256, 16, 32, 4];
+const x = tensor([M, K], 1), y = tensor([M, N], 2);
+const init = (): Params => ({ W1: tensor([K, H], 3, -0.4, 0.4), b1: tensor([H], 4, -0.1, 0.1), W2: tensor([H, N], 5, -0.4, 0.4), b2: tensor([N], 6, -0.1, 0.1) });
+
+gpuSuite("WebGPU for users: devices, placement and reads", () => {
+  // (first: nothing has set the GPU up yet in this file)
+  it("a jit on the GPU called before initDevice says what to do", () => {
+    expect(() => stepGpu(init(), x, y)).toThrow(/the GPU is not set up yet: `await initDevice\("webgpu"\)`/);
+    expect(() => devicePut(x, "webgpu")).toThrow(/await initDevice\("webgpu"\)/);
+  });
+
+  it("the GPU's helper names are exactly its table's", async () => {
+    await initDevice("webgpu");
+    const t = gpuRuntime(gpu());
+    expect(new Set(Object.keys(t))).toEqual(GPU_HELPERS);
+    expect(GPU_HELPERS.size).toBe(Object.keys(WGSL_OPS).length + GPU_TABLE.length);
+  });
+
+  it("jit(f, { device: 'webgpu' }) returns Arrays on the GPU, equal to the CPU jit's within the products' bounds", async () => {
+    await initDevice("webgpu");
+    const p = init();
+    const g = gradGpu(p, x, y);
+    const c = jit(grad(loss))(p, x, y);
+    for (const k of ["W1", "b1", "W2", "b2"] as const) {
+      expect(g[k]).toBeInstanceOf(TArray);
+      expect(g[k].device).toBe("webgpu");
+      expect(c[k].device).toBe("cpu");
+      await close(g[k], c[k], 2 ** -16);
+    }
+  });
+
+  it("a training loop keeps its parameters on the GPU between steps and reads only the losses", async () => {
+    await initDevice("webgpu");
+    let pg: Params = devicePut(init(), "webgpu");
+    let pc = init();
+    expect(pg.W1.device).toBe("webgpu");
+    const lossesG: Array[] = [], lossesC: number[] = [];
+    for (let s = 0; s < 20; s++) {
+      const [lg, ng] = stepGpu(pg, x, y);
+      const [lc, nc] = stepCpu(pc, x, y);
+      lossesG.push(lg);
+      lossesC.push(lc.item() as number);
+      [pg, pc] = [ng, nc];
+    }
+    // nothing read back during the loop: the parameters are still only on the GPU
+    expect((pg.W1 as unknown as { ready: boolean }).ready).toBe(false);
+    const lg = await deviceGet(lossesG);
+    expect(lg.every((l) => l.device === "cpu")).toBe(true);
+    for (let s = 0; s < 20; s++) expect(Math.abs((lg[s].item() as number) - lossesC[s])).toBeLessThanOrEqual(1e-5 * lossesC[s]);
+    expect(lossesC[19]).toBeLessThan(lossesC[0]);
+    const final = await deviceGet(pg);
+    for (const k of ["W1", "b1", "W2", "b2"] as const) await close(final[k], pc[k], 1e-4);
+  });
+
+  it("synchronous reads in Node: an error that says to await block(); then they read the copy", async () => {
+    await initDevice("webgpu");
+    const a = devicePut(jnp.array([[1.5, -2], [3, 0.25]]), "webgpu");
+    expect(a.device).toBe("webgpu");
+    expect(a.shape).toEqual([2, 2]);
+    expect(a.size).toBe(4);
+    expect(() => a.item()).toThrow(TypeError); // (size 4: item's own check, before any read)
+    const s = jnp.sum(a);
+    expect(() => s.item()).toThrow(/is on the GPU and its values are not on the host yet: `await x\.block\(\)`/);
+    expect(() => a.tolist()).toThrow(/await x\.block\(\)/);
+    expect(inspect(s)).toBe("Array(<on webgpu, not read yet: await x.block()>, shape=(), dtype=float32)");
+    expect(await s.block()).toBe(s);
+    expect(s.item()).toBe(2.75);
+    expect(inspect(s)).toBe("Array(2.75, dtype=float32)");
+    await a.block();
+    expect(a.tolist()).toEqual([[1.5, -2], [3, 0.25]]);
+    expect(Array.from(await a.dataAsync())).toEqual([1.5, -2, 3, 0.25]);
+  });
+
+  it("eager ops on Arrays on the GPU run there, one kernel each, with the CPU's results", async () => {
+    await initDevice("webgpu");
+    const a = tensor([64, 48], 11), b = tensor([48], 12), w = tensor([48, 8], 13);
+    const ag = devicePut(a, "webgpu"), bg = devicePut(b, "webgpu");
+    const sum = jnp.add(ag, b); // (a CPU operand is uploaded)
+    const prod = jnp.multiply(ag, bg);
+    const e = jnp.exp(ag);
+    const cmp = jnp.greater(ag, 0.25);
+    const rows = jnp.sum(ag, 1);
+    const colMax = jnp.max(ag, 0, { keepdims: true });
+    const mm = jnp.matmul(ag, w);
+    const r = jnp.reshape(ag, [48, 64]);
+    const meth = ag.mul(2).add(1);
+    for (const v of [sum, prod, e, cmp, rows, colMax, mm, r, meth]) expect(v.device).toBe("webgpu");
+    expect(cmp.dtype).toBe("bool");
+    expect(Array.from(await sum.dataAsync())).toEqual(Array.from(jnp.add(a, b).data));
+    expect(Array.from(await prod.dataAsync())).toEqual(Array.from(jnp.multiply(a, b).data));
+    expect(Array.from(await cmp.dataAsync())).toEqual(Array.from(jnp.greater(a, 0.25).data));
+    expect(Array.from(await colMax.dataAsync())).toEqual(Array.from(jnp.max(a, 0, { keepdims: true }).data));
+    expect(Array.from(await r.dataAsync())).toEqual(Array.from(a.data));
+    expect(Array.from(await meth.dataAsync())).toEqual(Array.from(a.mul(2).add(1).data));
+    await close(e, jnp.exp(a), 2 ** -23);
+    await close(rows, jnp.sum(a, 1), 2 ** -20);
+    await close(mm, jnp.matmul(a, w), 2 ** -18);
+    // an op with no GPU kernel reads the values (here after block(), so it runs on the CPU copy)
+    await ag.block();
+    const t = jnp.transpose(ag);
+    expect(t.device).toBe("cpu");
+    expect(Array.from(t.data)).toEqual(Array.from(jnp.transpose(a).data));
+  });
+
+  it("setDefaultDevice('webgpu') moves plain jit'd functions to the GPU, and back", async () => {
+    expect(defaultDevice()).toBe("cpu");
+    const p = init();
+    expect(stepDefault(p, x, y)[0].device).toBe("cpu");
+    await setDefaultDevice("webgpu");
+    try {
+      expect(defaultDevice()).toBe("webgpu");
+      const [l, np] = stepDefault(p, x, y);
+      expect(l.device).toBe("webgpu");
+      expect(np.W2.device).toBe("webgpu");
+      // an explicit device wins over the default
+      expect(stepCpu(p, x, y)[0].device).toBe("cpu");
+      expect(devicePut(x).device).toBe("webgpu");
+      await close(l, stepCpu(p, x, y)[0], 1e-5);
+    } finally {
+      await setDefaultDevice("cpu");
+    }
+    expect(stepDefault(p, x, y)[0].device).toBe("cpu");
+  });
+
+  it("pytrees go to the GPU and back whole; tree functions see Arrays", async () => {
+    await initDevice("webgpu");
+    const p = init();
+    const g = devicePut(p, "webgpu");
+    expect(tree.leaves(g).every((l) => (l as Array).device === "webgpu")).toBe(true);
+    const back = await deviceGet(g);
+    for (const k of ["W1", "b1", "W2", "b2"] as const) {
+      expect(back[k].device).toBe("cpu");
+      expect(Array.from(back[k].data)).toEqual(Array.from(p[k].data));
+    }
+  });
+});
+
+describe("devices without a GPU set up", () => {
+  it("the default device is the CPU, and devicePut to the CPU keeps CPU Arrays", () => {
+    expect(defaultDevice()).toBe("cpu");
+    const a = jnp.array([1, 2]);
+    expect(devicePut(a, "cpu")).toBe(a);
+    expect(a.device).toBe("cpu");
+  });
+});
