@@ -18,6 +18,10 @@ export interface DeviceHooks {
   matmul(a: unknown, b: unknown): NDArray | null;
   /** A reshape (a view of the same buffer). */
   reshape(x: NDArray, shape: readonly number[]): NDArray;
+  /** Axes permuted (a normalised, non-identity permutation). */
+  transpose(x: NDArray, perm: readonly number[]): NDArray;
+  /** Broadcast to a shape it broadcasts to (checked). */
+  broadcastTo(x: NDArray, shape: readonly number[]): NDArray;
   /** A jit'd function's code run with the GPU's run-time helpers (runtime/jit/site.ts). */
   jit<F extends (...a: never[]) => unknown>(make: (rt: object) => F, uses: readonly string[]): F;
   /** A pytree with its Arrays copied to the GPU. */

@@ -9,6 +9,10 @@ import { fmtShape, normAxes, normAxis, sizeOf, stridesOf } from "../shape.js";
 import { asArray, astype } from "./creation.js";
 import { deviceHooks } from "../device-hooks.js";
 
+/** x's elements under another shape of the same size, sharing storage (on the GPU: a view of its buffer). */
+const view = (x: NDArray, shape: number[]): NDArray =>
+  x.device !== "cpu" ? deviceHooks()!.reshape(x, shape) : new NDArray(x.data, shape, x.dtype, x.weakType);
+
 /** Permute the axes (default: reverse them, so a 2-d transpose is the matrix transpose). */
 export function transpose(a: ArrayLike, axes?: readonly number[] | null): NDArray {
   const x = asArray(a, "transpose");
@@ -27,6 +31,7 @@ export function transpose(a: ArrayLike, axes?: readonly number[] | null): NDArra
   let identity = true;
   for (let i = 0; i < nd; i++) if (perm[i] !== i) identity = false;
   if (identity) return x;
+  if (x.device !== "cpu") return deviceHooks()!.transpose(x, perm);
   const src = x.data;
   const out = alloc(x.dtype, src.length);
   if (out.length === 0) return new NDArray(out, outShape, x.dtype, x.weakType);
@@ -107,16 +112,14 @@ export function reshape(a: ArrayLike, shape: number | readonly number[]): NDArra
     if (known === 0 || x.size % known !== 0) throw fail();
     out[infer] = x.size / known;
   } else if (known !== x.size) throw fail();
-  // (on the GPU: a view of the same buffer)
-  if (x.device !== "cpu") return deviceHooks()!.reshape(x, out);
-  return new NDArray(x.data, out, x.dtype, x.weakType);
+  return view(x, out);
 }
 
 /** The elements as a 1-d array (row-major). Shares storage. */
 export function ravel(a: ArrayLike): NDArray {
   const x = asArray(a, "ravel");
   if (x.ndim === 1) return x;
-  return x.device !== "cpu" ? deviceHooks()!.reshape(x, [x.size]) : new NDArray(x.data, [x.size], x.dtype, x.weakType);
+  return view(x, [x.size]);
 }
 
 /** Insert size-1 axes; each position counts in the result's dimensions (negative from the end). */
@@ -137,7 +140,7 @@ export function expandDims(a: ArrayLike, axis: number | readonly number[]): NDAr
   }
   let k = 0;
   for (let d = 0; d < nd; d++) outShape[d] = isNew[d] ? 1 : x.shape[k++];
-  return new NDArray(x.data, outShape, x.dtype, x.weakType);
+  return view(x, outShape);
 }
 
 /** Remove size-1 axes: all of them, or exactly those named (each must have size 1). */
@@ -157,11 +160,9 @@ export function squeeze(a: ArrayLike, axis?: Axis): NDArray {
         );
   }
   if (drop.length === 0) return x;
-  return new NDArray(
-    x.data,
+  return view(
+    x,
     x.shape.filter((_, i) => !drop.includes(i)),
-    x.dtype,
-    x.weakType,
   );
 }
 
@@ -183,6 +184,7 @@ export function broadcastTo(a: ArrayLike, shape: readonly number[]): NDArray {
     else throw fail();
   }
   if (lead === 0 && x.shape.every((s, i) => s === shape[i])) return x;
+  if (x.device !== "cpu") return deviceHooks()!.broadcastTo(x, shape);
   const out = alloc(x.dtype, sizeOf(shape));
   copyStrided(x.data, 0, shape, str, out);
   return new NDArray(out, shape, x.dtype, x.weakType);

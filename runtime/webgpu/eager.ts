@@ -11,7 +11,7 @@ import type { WebGpu } from "./device.js";
 import { GPU_HELPERS } from "./helpers.js";
 import { gpuRuntime, onGpu } from "./jit-rt.js";
 import { OnGpu } from "./resident.js";
-import { fusedGpu, GpuArray, matmulGpu, reduceGpu, reshapeGpu, upload } from "./run.js";
+import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, reduceGpu, reshapeGpu, transposeGpu, upload } from "./run.js";
 import { WGSL_OPS } from "./wgsl.js";
 
 /** Weak (JAX's weak_type) when every operand is: a JS number or a weak Array. */
@@ -62,6 +62,12 @@ function hooks(g: WebGpu): DeviceHooks {
     },
     reshape(x, shape) {
       return new OnGpu(reshapeGpu(onGpu(g, x) as GpuArray, shape), x.weakType);
+    },
+    transpose(x, perm) {
+      return new OnGpu(transposeGpu(g, onGpu(g, x) as GpuArray, perm), x.weakType);
+    },
+    broadcastTo(x, shape) {
+      return new OnGpu(broadcastGpu(g, onGpu(g, x) as GpuArray, shape), x.weakType);
     },
     jit(make, uses) {
       const missing = uses.filter((n) => !GPU_HELPERS.has(n));

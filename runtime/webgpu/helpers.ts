@@ -11,5 +11,12 @@ export const GPU_TABLE = [
   "sum", "mean", "max", "min", "logsumexp", "reshape", "broadcastTo", "unreduce", "reduceCount", "ones", "checkGradInput",
 ] as const;
 
+/**
+ * rt.ts's helpers that run on the GPU as they are: written only with jnp functions that have GPU
+ * kernels (eager.ts: elementwise ops, reductions, 2-D matmul, reshape-like views, transpose,
+ * broadcastTo) and shapes, so given Arrays on the GPU they stay there (jit-rt.ts `bridged`).
+ */
+export const GPU_BRIDGED = ["vmapSize", "vAxes", "vIn", "vOut", "vAlign", "vBcast", "vReshape", "transpose", "untranspose", "expandDims", "squeeze", "ravel"] as const;
+
 /** Every helper name jit'd code may call on the GPU. */
-export const GPU_HELPERS: ReadonlySet<string> = new Set([...Object.keys(WGSL_OPS), ...GPU_TABLE]);
+export const GPU_HELPERS: ReadonlySet<string> = new Set([...Object.keys(WGSL_OPS), ...GPU_TABLE, ...GPU_BRIDGED]);

@@ -9,11 +9,12 @@
 
 import { NDArray } from "../array.js";
 import { ones } from "../numpy/creation.js";
-import { checkGradInput } from "../rt.js";
+import * as rt from "../rt.js";
 import type { WebGpu } from "./device.js";
 import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, reduceGpu, reshapeGpu, sumToShapeGpu, upload } from "./run.js";
 import { OnGpu } from "./resident.js";
 import { WGSL_OPS } from "./wgsl.js";
+import { GPU_BRIDGED } from "./helpers.js";
 
 type Value = GpuArray | NDArray | number;
 
@@ -71,6 +72,17 @@ function logsumexp(g: WebGpu, x: GpuArray, axis: Axis, keepdims: boolean): GpuAr
   return keepdims ? r : reshapeGpu(r, x.shape.filter((_, i) => !axes.includes(i)));
 }
 
+/**
+ * The CPU's helper `f` run on GPU values: its Array arguments as Arrays on the GPU, so the jnp
+ * functions it is written with run their GPU kernels (eager.ts), and its results back as GPU
+ * buffers. For the helpers in helpers.ts GPU_BRIDGED, which use only such functions and shapes.
+ */
+function bridged(f: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
+  const inArrays = (x: unknown): unknown => (x instanceof GpuArray ? new OnGpu(x) : x);
+  const out = (x: unknown): unknown => (x instanceof OnGpu ? x.gpu : Array.isArray(x) ? x.map(out) : x);
+  return (...args) => out(f(...args.map(inArrays)));
+}
+
 /** The helpers on the GPU, by rt.ts's names. */
 function table(g: WebGpu): Record<string, unknown> {
   // every elementwise op the renderer has, as a one-op kernel (those jit'd code calls outside a fused group)
@@ -113,7 +125,8 @@ function table(g: WebGpu): Record<string, unknown> {
       return axesOf(axis, s.length).reduce((n, a) => n * s[a], 1);
     },
     ones,
-    checkGradInput,
+    checkGradInput: rt.checkGradInput,
+    ...Object.fromEntries(GPU_BRIDGED.map((n) => [n, bridged(rt[n] as (...a: unknown[]) => unknown)])),
   };
 }
 

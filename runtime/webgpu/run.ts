@@ -269,9 +269,25 @@ export function reshapeGpu(x: GpuArray, shape: readonly number[]): GpuArray {
 export function broadcastGpu(g: WebGpu, x: GpuArray | NDArray, shape: readonly number[]): GpuArray {
   const lead = shape.length - x.shape.length;
   if (lead < 0 || x.shape.some((d, i) => d !== 1 && d !== shape[lead + i])) throw new TypeError(`tsjax: WebGPU broadcastTo: shape (${x.shape.join(", ")}) does not broadcast to (${shape.join(", ")})`);
+  return copyMapped(g, x, shape, mapOf(x.shape, shape));
+}
+
+/** x with its axes permuted (NumPy's transpose; default: reversed): a copy reading x by strides. */
+export function transposeGpu(g: WebGpu, x: GpuArray | NDArray, perm?: readonly number[]): GpuArray {
+  const nd = x.shape.length;
+  const p = perm ? perm.map((a) => (a < 0 ? a + nd : a)) : Array.from({ length: nd }, (_, i) => nd - 1 - i);
+  if (p.length !== nd || new Set(p).size !== nd || p.some((a) => a < 0 || a >= nd)) throw new TypeError(`tsjax: WebGPU transpose: axes (${(perm ?? []).join(", ")}) are not a permutation of ${nd} axes`);
+  const strides: number[] = Array(nd).fill(0);
+  for (let i = nd - 1, s = 1; i >= 0; s *= x.shape[i], i--) strides[i] = s;
+  const shape = p.map((a) => x.shape[a]);
+  return copyMapped(g, x, shape, p.map((a) => (x.shape[a] === 1 ? 0 : strides[a])));
+}
+
+/** An array of `shape` whose element at each position is x's at the index map `map` (strides per output axis). */
+function copyMapped(g: WebGpu, x: GpuArray | NDArray, shape: readonly number[], map: Input["map"]): GpuArray {
   const X = x instanceof NDArray ? upload(g, x) : x;
   const kind: Kind = X.dtype === "bool" ? "bool" : "f32";
-  const sig: Signature = { inputs: [{ kind, map: mapOf(X.shape, shape) }], shape };
+  const sig: Signature = { inputs: [{ kind, map }], shape };
   const n = sizeOf(shape);
   const buf = storage(g.device, n * 4);
   try {

@@ -4,14 +4,15 @@
 // kernels; against the same code on the CPU.
 import { describe, expect, it } from "vitest";
 import { inspect } from "node:util";
-import { grad, jit, valueAndGrad, numpy as jnp, Array as TArray, initDevice, setDefaultDevice, defaultDevice, devicePut, deviceGet, tree } from "../../runtime/index.js";
+import { grad, jit, valueAndGrad, vmap, numpy as jnp, optim, Array as TArray, initDevice, setDefaultDevice, defaultDevice, devicePut, deviceGet, tree } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { gpuSuite, randoms } from "./gpu.js";
-import { GPU_HELPERS, GPU_TABLE } from "../../runtime/webgpu/helpers.js";
+import { GPU_BRIDGED, GPU_HELPERS, GPU_TABLE } from "../../runtime/webgpu/helpers.js";
 import { gpuRuntime } from "../../runtime/webgpu/jit-rt.js";
 import { WGSL_OPS } from "../../runtime/webgpu/wgsl.js";
 import { gpu } from "./gpu.js";
 
+const list = (d: ArrayLike<number | bigint>) => globalThis.Array.from(d as ArrayLike<number>);
 const tensor = (shape: number[], seed: number, lo = -1, hi = 1) => new TArray(randoms(shape.reduce((a, c) => a * c, 1), lo, hi, seed), shape, "float32");
 
 /** |a − b| ≤ tol·max|b| elementwise (a's values read from the GPU first). */
@@ -54,7 +55,7 @@ gpuSuite("WebGPU for users: devices, placement and reads", () => {
     await initDevice("webgpu");
     const t = gpuRuntime(gpu());
     expect(new Set(Object.keys(t))).toEqual(GPU_HELPERS);
-    expect(GPU_HELPERS.size).toBe(Object.keys(WGSL_OPS).length + GPU_TABLE.length);
+    expect(GPU_HELPERS.size).toBe(Object.keys(WGSL_OPS).length + GPU_TABLE.length + GPU_BRIDGED.length);
   });
 
   it("jit(f, { device: 'webgpu' }) returns Arrays on the GPU, equal to the CPU jit's within the products' bounds", async () => {
@@ -109,7 +110,7 @@ gpuSuite("WebGPU for users: devices, placement and reads", () => {
     expect(inspect(s)).toBe("Array(2.75, dtype=float32)");
     await a.block();
     expect(a.tolist()).toEqual([[1.5, -2], [3, 0.25]]);
-    expect(Array.from(await a.dataAsync())).toEqual([1.5, -2, 3, 0.25]);
+    expect(list(await a.dataAsync())).toEqual([1.5, -2, 3, 0.25]);
   });
 
   it("eager ops on Arrays on the GPU run there, one kernel each, with the CPU's results", async () => {
@@ -127,20 +128,27 @@ gpuSuite("WebGPU for users: devices, placement and reads", () => {
     const meth = ag.mul(2).add(1);
     for (const v of [sum, prod, e, cmp, rows, colMax, mm, r, meth]) expect(v.device).toBe("webgpu");
     expect(cmp.dtype).toBe("bool");
-    expect(Array.from(await sum.dataAsync())).toEqual(Array.from(jnp.add(a, b).data));
-    expect(Array.from(await prod.dataAsync())).toEqual(Array.from(jnp.multiply(a, b).data));
-    expect(Array.from(await cmp.dataAsync())).toEqual(Array.from(jnp.greater(a, 0.25).data));
-    expect(Array.from(await colMax.dataAsync())).toEqual(Array.from(jnp.max(a, 0, { keepdims: true }).data));
-    expect(Array.from(await r.dataAsync())).toEqual(Array.from(a.data));
-    expect(Array.from(await meth.dataAsync())).toEqual(Array.from(a.mul(2).add(1).data));
+    expect(list(await sum.dataAsync())).toEqual(list(jnp.add(a, b).data));
+    expect(list(await prod.dataAsync())).toEqual(list(jnp.multiply(a, b).data));
+    expect(list(await cmp.dataAsync())).toEqual(list(jnp.greater(a, 0.25).data));
+    expect(list(await colMax.dataAsync())).toEqual(list(jnp.max(a, 0, { keepdims: true }).data));
+    expect(list(await r.dataAsync())).toEqual(list(a.data));
+    expect(list(await meth.dataAsync())).toEqual(list(a.mul(2).add(1).data));
     await close(e, jnp.exp(a), 2 ** -23);
     await close(rows, jnp.sum(a, 1), 2 ** -20);
     await close(mm, jnp.matmul(a, w), 2 ** -18);
-    // an op with no GPU kernel reads the values (here after block(), so it runs on the CPU copy)
-    await ag.block();
-    const t = jnp.transpose(ag);
-    expect(t.device).toBe("cpu");
-    expect(Array.from(t.data)).toEqual(Array.from(jnp.transpose(a).data));
+    const t = jnp.transpose(ag), bc = jnp.broadcastTo(bg, [3, 48]), ex = jnp.expandDims(bg, 0);
+    for (const v of [t, bc, ex]) expect(v.device).toBe("webgpu");
+    expect(list(await t.dataAsync())).toEqual(list(jnp.transpose(a).data));
+    expect(list(await bc.dataAsync())).toEqual(list(jnp.broadcastTo(b, [3, 48]).data));
+    expect(ex.shape).toEqual([1, 48]);
+    // an op with no GPU kernel reads the values: in Node after block(), then it runs on the CPU copy
+    const fresh = jnp.multiply(ag, 3);
+    expect(() => jnp.cumsum(fresh, 0)).toThrow(/await x\.block\(\)/);
+    await fresh.block();
+    const cs = jnp.cumsum(fresh, 0);
+    expect(cs.device).toBe("cpu");
+    expect(list(cs.data)).toEqual(list(jnp.cumsum(jnp.multiply(a, 3), 0).data));
   });
 
   it("setDefaultDevice('webgpu') moves plain jit'd functions to the GPU, and back", async () => {
@@ -163,6 +171,35 @@ gpuSuite("WebGPU for users: devices, placement and reads", () => {
     expect(stepDefault(p, x, y)[0].device).toBe("cpu");
   });
 
+  it("adam's eager update of parameters on the GPU runs there and matches the CPU's", async () => {
+    await initDevice("webgpu");
+    const tx = optim.adam(1e-2);
+    const p = init();
+    let pg: Params = devicePut(p, "webgpu"), pc = p;
+    let sg = tx.init(pg), sc = tx.init(pc);
+    for (let s = 0; s < 5; s++) {
+      const [ug, ng] = tx.update(gradGpu(pg, x, y), sg, pg);
+      const [uc, nc] = tx.update(jit(grad(loss))(pc, x, y), sc, pc);
+      [pg, sg, pc, sc] = [optim.applyUpdates(pg, ug), ng, optim.applyUpdates(pc, uc), nc];
+    }
+    expect(tree.leaves(pg).every((l) => (l as Array).device === "webgpu")).toBe(true);
+    const back = await deviceGet(pg);
+    for (const k of ["W1", "b1", "W2", "b2"] as const) await close(back[k], pc[k], 1e-4);
+  });
+
+  it("vmap and grad inside a jit on the GPU", async () => {
+    await initDevice("webgpu");
+    const rowNorms = jit(vmap((r: Array) => jnp.sqrt(jnp.sum(jnp.square(r)))), { device: "webgpu" });
+    const a = tensor([40, 24], 21);
+    const got = rowNorms(a);
+    expect(got.device).toBe("webgpu");
+    expect(got.shape).toEqual([40]);
+    const want = jnp.sqrt(jnp.sum(jnp.square(a), 1));
+    await close(got, want, 2 ** -20);
+    const gsum = jit(grad((r: Array) => jnp.sum(jnp.tanh(r))), { device: "webgpu" });
+    await close(gsum(a), jnp.subtract(1, jnp.square(jnp.tanh(a))), 2 ** -22);
+  });
+
   it("pytrees go to the GPU and back whole; tree functions see Arrays", async () => {
     await initDevice("webgpu");
     const p = init();
@@ -171,7 +208,7 @@ gpuSuite("WebGPU for users: devices, placement and reads", () => {
     const back = await deviceGet(g);
     for (const k of ["W1", "b1", "W2", "b2"] as const) {
       expect(back[k].device).toBe("cpu");
-      expect(Array.from(back[k].data)).toEqual(Array.from(p[k].data));
+      expect(list(back[k].data)).toEqual(list(p[k].data));
     }
   });
 });
