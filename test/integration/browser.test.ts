@@ -46,34 +46,53 @@ it("the page's sources typecheck with examples/browser/tsconfig.json", async () 
   expect(r.code).toBe(0);
 });
 
+let tmp = "", server: http.Server | undefined, url = "";
+
+/** The page built once with vite (its own vite.config.ts: through the tsjax plugin) and served. */
+async function served(): Promise<string> {
+  if (url) return url;
+  await ensureBuilt();
+  tmp = makeTmp("browser");
+  const { build } = await import("vite");
+  await build({ root: PAGE, configFile: path.join(PAGE, "vite.config.ts"), logLevel: "silent", build: { outDir: path.join(tmp, "out"), emptyOutDir: true } });
+  server = await serve(path.join(tmp, "out"));
+  return (url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+}
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  if (tmp) removeTmp(tmp);
+});
+
+/** Opens the page with `query` and waits until it has trained (or failed). */
+async function trainPage(page: Page, query: string, errors: string[]): Promise<Progress> {
+  page.on("console", (m) => void (m.type() === "error" && errors.push(`${m.text()} (${m.location().url})`)));
+  page.on("pageerror", (e) => void errors.push(String(e)));
+  await page.goto(`${await served()}${query}`);
+  await page
+    .waitForFunction(() => {
+      const p = (globalThis as unknown as PageGlobals).__tsjax;
+      return p?.done || p?.error;
+    }, undefined, { timeout: 150_000, polling: 250 })
+    .catch(async (e: Error) => {
+      throw new Error(`the page did not finish training: ${e.message}\nstatus: ${await page.textContent("#status")}\npage errors: ${errors.join("\n") || "none"}`);
+    });
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__tsjax!);
+}
+
 describe.skipIf(!CHROMIUM)(`examples/browser in headless Chromium${CHROMIUM ? "" : ` (skipped: ${SKIP})`}`, () => {
-  let tmp: string, server: http.Server, browser: Browser, page: Page;
+  let browser: Browser, page: Page;
   const errors: string[] = [];
   let progress: Progress, isolated: boolean, statusText: string, wall: number;
 
   beforeAll(async () => {
-    await ensureBuilt();
-    tmp = makeTmp("browser");
-    const { build } = await import("vite");
-    await build({ root: PAGE, configFile: path.join(PAGE, "vite.config.ts"), logLevel: "silent", build: { outDir: path.join(tmp, "out"), emptyOutDir: true } });
-    server = await serve(path.join(tmp, "out"));
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
     page = await browser.newPage({ viewport: { width: 900, height: 700 } });
-    page.on("console", (m) => void (m.type() === "error" && errors.push(`${m.text()} (${m.location().url})`)));
-    page.on("pageerror", (e) => void errors.push(String(e)));
     const t0 = Date.now();
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page
-      .waitForFunction(() => {
-        const p = (globalThis as unknown as PageGlobals).__tsjax;
-        return p?.done || p?.error;
-      }, undefined, { timeout: 120_000, polling: 250 })
-      .catch(async (e: Error) => {
-        throw new Error(`the page did not finish training: ${e.message}\nstatus: ${await page.textContent("#status")}\npage errors: ${errors.join("\n") || "none"}`);
-      });
+    progress = await trainPage(page, "", errors);
     wall = (Date.now() - t0) / 1000;
-    progress = await page.evaluate(() => (globalThis as unknown as PageGlobals).__tsjax!);
     isolated = await page.evaluate(() => (globalThis as unknown as PageGlobals).crossOriginIsolated);
     statusText = (await page.textContent("#status")) ?? "";
     console.log(`browser example: ${progress.step} steps in ${progress.seconds.toFixed(1)} s of training (${wall.toFixed(1)} s with loading), final loss ${progress.loss.toFixed(4)}, test accuracy ${((progress.accuracy ?? 0) * 100).toFixed(2)}%`);
@@ -81,14 +100,12 @@ describe.skipIf(!CHROMIUM)(`examples/browser in headless Chromium${CHROMIUM ? ""
 
   afterAll(async () => {
     await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((r) => (server ? server.close(r) : r(undefined)));
-    removeTmp(tmp);
   });
 
   it("trains to completion with no errors on the page, cross-origin isolated", async () => {
     expect(progress.error).toBeNull();
     expect(errors).toEqual([]);
+    expect(progress.device).toBe("cpu");
     expect(isolated).toBe(true);
     expect(progress.done).toBe(true);
     expect(await page.getAttribute("#status", "data-state")).toBe("done");
@@ -122,5 +139,43 @@ describe.skipIf(!CHROMIUM)(`examples/browser in headless Chromium${CHROMIUM ? ""
     expect(drawn!.width).toBeGreaterThan(300);
     expect(drawn!.height).toBeGreaterThan(200);
     expect(drawn!.line).toBeGreaterThan(drawn!.width / 2); // a line across the plot, not a few stray pixels
+  });
+});
+
+// ?device=webgpu: the same page training on the GPU (Chromium's WebGPU; its SwiftShader adapter
+// where there is no GPU), against the same short run on the CPU: the losses step for step.
+const GPU_RUN = "?epochs=2&train=2560&test=500";
+describe.skipIf(!CHROMIUM)(`examples/browser on WebGPU in headless Chromium${CHROMIUM ? "" : ` (skipped: ${SKIP})`}`, () => {
+  let browser: Browser;
+  const errors: string[] = [];
+  let gpu: Progress, cpu: Progress;
+
+  beforeAll(async () => {
+    const { chromium } = await import("playwright-core");
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage", "--enable-unsafe-webgpu"] });
+    gpu = await trainPage(await browser.newPage(), `${GPU_RUN}&device=webgpu`, errors);
+    cpu = await trainPage(await browser.newPage(), GPU_RUN, errors);
+    const worst = Math.max(...gpu.losses.map((l, i) => Math.abs(l - cpu.losses[i]) / cpu.losses[i]));
+    console.log(`browser example on WebGPU: ${gpu.step} steps in ${gpu.seconds.toFixed(1)} s (CPU ${cpu.seconds.toFixed(1)} s), final loss ${gpu.loss.toFixed(4)}, test accuracy ${((gpu.accuracy ?? 0) * 100).toFixed(2)}%, largest relative loss difference from the CPU ${worst.toExponential(2)}`);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("trains to completion on the GPU with no errors on the page", () => {
+    expect(gpu.error).toBeNull();
+    expect(errors).toEqual([]);
+    expect(gpu.device).toBe("webgpu");
+    expect(gpu.done).toBe(true);
+    expect(gpu.losses).toHaveLength(gpu.steps);
+  });
+
+  it("its losses are the CPU's step for step (float32 sums in another order), and it learns", () => {
+    expect(cpu.device).toBe("cpu");
+    expect(gpu.losses).toHaveLength(cpu.losses.length);
+    for (let i = 0; i < cpu.losses.length; i++) expect(Math.abs(gpu.losses[i] - cpu.losses[i]), `step ${i}`).toBeLessThanOrEqual(1e-5 * cpu.losses[i]);
+    expect(gpu.losses.at(-1)!).toBeLessThan(gpu.losses[0] / 2);
+    expect(Math.abs(gpu.accuracy! - cpu.accuracy!)).toBeLessThanOrEqual(0.01);
   });
 });

@@ -3,9 +3,12 @@
 //
 // Training runs on the page's thread, in slices of about 50 ms between which the page redraws.
 // Progress is on `window.__tsjax` and on #status's data-state (loading → training → done, or
-// error) for test/integration/browser.test.ts. Options in the URL: ?epochs=N&train=N&test=N.
+// error) for test/integration/browser.test.ts. Options in the URL: ?epochs=N&train=N&test=N, and
+// ?device=webgpu to train on the GPU: the same code, with WebGPU as the default device, so the
+// jit'd loss and gradient run as WebGPU kernels, the parameters and adam's state stay on the GPU
+// (its update runs there as eager kernels), and only each step's loss is read back.
 
-import { jit, valueAndGrad, numpy as jnp, random, nn, optim, tree } from "tsjax";
+import { jit, valueAndGrad, numpy as jnp, random, nn, optim, tree, setDefaultDevice, devicePut } from "tsjax";
 import type { Array } from "tsjax";
 import { loadDigits, type Rows } from "./data.js";
 import { lossChart } from "./chart.js";
@@ -15,11 +18,12 @@ const q = new URLSearchParams(location.search);
 const EPOCHS = Number(q.get("epochs") ?? 6);
 const N_TRAIN = Number(q.get("train") ?? 8500);
 const N_TEST = Number(q.get("test") ?? 1500);
+const DEVICE = q.get("device") === "webgpu" ? "webgpu" : "cpu";
 const BATCH = 128;
 const STEPS_PER_EPOCH = Math.ceil(N_TRAIN / BATCH);
 const STEPS = EPOCHS * STEPS_PER_EPOCH;
 
-const progress: Progress = { step: 0, steps: STEPS, loss: NaN, losses: [], accuracy: null, seconds: 0, done: false, error: null };
+const progress: Progress = { device: DEVICE, step: 0, steps: STEPS, loss: NaN, losses: [], accuracy: null, seconds: 0, done: false, error: null };
 (window as unknown as { __tsjax: Progress }).__tsjax = progress;
 
 const status = document.getElementById("status")!;
@@ -43,17 +47,21 @@ function loss(p: Params, x: Array, y: Array): Array {
 }
 const lossAndGrad = jit(valueAndGrad(loss));
 const predict = jit(logits);
-const accuracy = (p: Params, d: Rows) => jnp.mean(jnp.equal(jnp.argmax(predict(p, d.x), 1), d.labels).astype("float32")).item() as number;
+// (the logits read back without blocking the page, then argmax on the CPU)
+const accuracy = async (p: Params, d: Rows) => jnp.mean(jnp.equal(jnp.argmax(await predict(p, d.x).block(), 1), d.labels).astype("float32")).item() as number;
 
 // ---- training ---------------------------------------------------------------------------------
 const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 async function main() {
+  // (on the GPU: rejects, saying what is missing, where the browser has no WebGPU adapter)
+  if (DEVICE === "webgpu") await setDefaultDevice("webgpu");
   const [kData, kInit, kTrain] = random.split(random.key(0), 3);
   const { train, test } = await loadDigits(kData, N_TRAIN, N_TEST);
   const [k1, k2] = random.split(kInit, 2);
   const init = nn.initializers.heNormal();
-  let params: Params = { W1: init(k1, [784, 64]), b1: jnp.zeros([64]), W2: init(k2, [64, 10]), b2: jnp.zeros([10]) };
+  // (on the default device: the GPU with ?device=webgpu)
+  let params: Params = devicePut({ W1: init(k1, [784, 64]), b1: jnp.zeros([64]), W2: init(k2, [64, 10]), b2: jnp.zeros([10]) });
   const nParams = tree.reduce((n: number, p: Array) => n + p.size, params, 0);
   const tx = optim.adam(optim.cosineDecaySchedule(3e-3, STEPS, { alpha: 0.05 }));
   let state = tx.init(params);
@@ -61,8 +69,8 @@ async function main() {
   const line = () =>
     `step ${progress.step}/${STEPS} · loss ${progress.loss.toFixed(4)}` +
     (progress.accuracy === null ? "" : ` · test accuracy ${(progress.accuracy * 100).toFixed(2)}%`) +
-    ` · ${progress.seconds.toFixed(1)} s · ${nParams} parameters, ${N_TRAIN} digits to train, ${N_TEST} held out`;
-  show("training", `training on ${N_TRAIN} digits…`);
+    ` · ${progress.seconds.toFixed(1)} s on ${DEVICE} · ${nParams} parameters, ${N_TRAIN} digits to train, ${N_TEST} held out`;
+  show("training", `training on ${N_TRAIN} digits (${DEVICE})…`);
 
   const t0 = performance.now();
   let kEpoch = kTrain, slice = t0;
@@ -76,7 +84,7 @@ async function main() {
       const [updates, next] = tx.update(g, state, params);
       params = optim.applyUpdates(params, updates);
       state = next;
-      progress.loss = l.item() as number;
+      progress.loss = (await l.dataAsync())[0] as number;
       progress.losses.push(progress.loss);
       progress.step++;
       // hand the thread back to the page now and then, so the chart and the text redraw
@@ -88,7 +96,7 @@ async function main() {
         slice = performance.now();
       }
     }
-    progress.accuracy = accuracy(params, test);
+    progress.accuracy = await accuracy(params, test);
   }
   progress.seconds = (performance.now() - t0) / 1000;
   chart.update(progress.losses);
