@@ -43,10 +43,9 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 // runtime import it as Array, which leaves the global Array to them)
 export class Array {
   /**
-   * Row-major storage. Never mutate: arrays are values. For an Array on the GPU, reading it waits
-   * for the values: after `await x.block()` at once; otherwise a browser reads the GPU buffer
-   * synchronously (blocking the page's thread), and Node, which cannot wait for the GPU
-   * synchronously, throws an error that says to `await x.block()` first.
+   * Row-major storage. Never mutate: arrays are values. For an Array on the GPU it is the copy
+   * `await x.block()` reads back; before that, reading it is an error that says so (WebGPU reads
+   * a buffer back only asynchronously).
    */
   readonly data: TypedArray;
   readonly shape: number[];
@@ -97,8 +96,8 @@ export class Array {
   }
 
   /**
-   * The single element as a JS number (bool gives true/false). For an Array on the GPU this
-   * waits for its values (see `data`).
+   * The single element as a JS number (bool gives true/false). For an Array on the GPU: after
+   * `await x.block()` (see `data`).
    */
   item(): number | boolean {
     if (this.size !== 1)
@@ -106,7 +105,7 @@ export class Array {
     return this.dtype === "bool" ? this.data[0] !== 0 : this.data[0];
   }
 
-  /** Nested JS lists (a 0-d array gives its scalar); for an Array on the GPU this waits (see `data`). */
+  /** Nested JS lists (a 0-d array gives its scalar); for an Array on the GPU: after `await x.block()` (see `data`). */
   tolist(): Nested {
     const { data, shape, dtype } = this;
     const conv = (v: number): number | boolean => (dtype === "bool" ? v !== 0 : v);

@@ -1,10 +1,13 @@
 // An Array whose values live in a GPU buffer: what `jit(f, { device: "webgpu" })` returns and
 // `devicePut` makes. It is a tsjax Array (instanceof, shape, dtype, pytrees, every jnp function)
-// whose `data` is read back on demand: `await x.block()` reads it without blocking and keeps the
-// copy; a synchronous read (`data`, `item`, `tolist`, printing, ops with no GPU kernel) then costs
-// nothing. Without that copy a synchronous read must wait for the GPU: a browser can (syncRead,
-// through a canvas), Node cannot (mapAsync resolves only through the event loop), so there it is
-// an error that says to `await x.block()`. Arrays are values: the copy never goes stale.
+// whose values are read back on demand: `await x.block()` reads them without blocking and keeps
+// the copy, after which the synchronous reads (`data`, `item`, `tolist`, printing, ops with no
+// GPU kernel) cost nothing. Before it they are an error that says to `await x.block()`: WebGPU
+// reads a buffer back only through the event loop (mapAsync), which a synchronous call cannot
+// wait for. (A browser's canvas can be drawn synchronously, the way TensorFlow.js and @jax-js/jax
+// read WebGPU buffers synchronously, but in headless Chromium on its software adapter the drawn
+// canvas stayed blank and the device was lost after it, so tsjax does not rely on it.) Arrays
+// are values: the copy never goes stale.
 
 import { NDArray, ON_DEVICE } from "../array.js";
 import type { TypedArray } from "../dtype.js";
@@ -12,7 +15,6 @@ import { repr } from "../format.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import type { DeviceName } from "./device.js";
 import type { GpuArray } from "./run.js";
-import { syncRead } from "./sync-read.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -53,12 +55,10 @@ export class OnGpu extends NDArray {
 
   private hostData(): TypedArray {
     if (this.host) return this.host;
-    const got = syncRead(this.gpu);
-    if (got) return (this.host = got);
     throw new Error(
       `tsjax: this Array (shape ${fmtShape(this.shape)}, ${this.dtype}) is on the GPU and its values are not on the host yet: ` +
-        "`await x.block()` (or `await x.dataAsync()`, `await deviceGet(tree)`) reads them back first; " +
-        "here the GPU cannot be waited for synchronously (in Node a GPU buffer is read only through the event loop)",
+        "`await x.block()` (or `await x.dataAsync()`, `await deviceGet(tree)`) reads them back first " +
+        "(WebGPU reads a buffer back only asynchronously)",
     );
   }
 
@@ -68,10 +68,10 @@ export class OnGpu extends NDArray {
   }
 
   override toString(): string {
-    return this.host || syncRead.available() ? super.toString() : this.pending();
+    return this.host ? super.toString() : this.pending();
   }
   [INSPECT](): string {
-    return this.host || syncRead.available() ? repr(this) : this.pending();
+    return this.host ? repr(this) : this.pending();
   }
   private pending(): string {
     return `Array(<on webgpu, not read yet: await x.block()>, shape=${fmtShape(this.shape)}, dtype=${this.dtype})`;

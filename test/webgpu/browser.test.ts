@@ -60,4 +60,9 @@ describe.skipIf(skip)(`WebGPU kernels in headless Chromium${skip ? ` (skipped: $
     expect(Object.keys(report.bounded)).toEqual(["fused sum", "axis sum", "axis max (exact)", "matmul", "matmul Aᵀ·B"]);
     for (const [what, r] of Object.entries(report.bounded)) expect(r, what).toBeLessThanOrEqual(1);
   });
+  it("an Array on the GPU in the page: a synchronous read says to await block(), after which it reads", () => {
+    expect(report.resident!.device).toBe("webgpu");
+    expect(report.resident!.before).toMatch(/is on the GPU and its values are not on the host yet: `await x\.block\(\)`/);
+    expect(report.resident!.after).toEqual([3, -4, 0.5]);
+  });
 });

@@ -11,6 +11,8 @@ import { transpose } from "../../../runtime/numpy/shape.js";
 import { webgpu } from "../../../runtime/webgpu/device.js";
 import { fusedGpu, matmulGpu, reduceGpu, upload } from "../../../runtime/webgpu/run.js";
 import { randoms, ulp32 } from "../../float32.js";
+import { devicePut, initDevice } from "../../../runtime/placement.js";
+import * as jnp from "../../../runtime/numpy/index.js";
 
 export interface Report {
   adapter: string;
@@ -20,6 +22,8 @@ export interface Report {
   tanhExpUlps: number;
   /** Largest |gpu − cpu| / (Σ|terms| bound) of the reductions and products (≤ 1 passes). */
   bounded: Record<string, number>;
+  /** An Array on the GPU in the page: the synchronous read's error before block(), and its values after. */
+  resident: { before: string; after: number[]; device: string } | null;
   error: string | null;
 }
 // (the repository's typecheck has no DOM library: the page's one element through globalThis)
@@ -37,6 +41,20 @@ const within = (g: ArrayLike<number>, c: ArrayLike<number>, bound: (i: number) =
   for (let i = 0; i < c.length; i++) m = Math.max(m, Math.abs(g[i] - c[i]) / bound(i));
   return m;
 };
+
+/** An eager op on an Array on the GPU, read synchronously (an error) and after `await block()`. */
+async function resident(): Promise<Report["resident"]> {
+  await initDevice("webgpu");
+  const x = jnp.multiply(devicePut(arr(Float32Array.of(1.5, -2, 0.25), [3]), "webgpu"), 2);
+  let before = "";
+  try {
+    x.tolist();
+  } catch (e) {
+    before = (e as Error).message;
+  }
+  await x.block();
+  return { before, after: x.tolist() as number[], device: x.device };
+}
 
 async function main(): Promise<Report> {
   const g = await webgpu();
@@ -72,11 +90,11 @@ async function main(): Promise<Report> {
   bounded["matmul"] = within((await matmulGpu(g, upload(g, A), upload(g, B)).read()).data, matmul(A, B).data, bound);
   const At = transpose(A);
   bounded["matmul Aᵀ·B"] = within((await matmulGpu(g, upload(g, At), upload(g, B), true, false).read()).data, matmul(A, B).data, bound);
-  return { adapter: g.adapterName, exactUlps, tanhExpUlps, bounded, error: null };
+  return { adapter: g.adapterName, exactUlps, tanhExpUlps, bounded, resident: await resident(), error: null };
 }
 
 main()
-  .catch((e: unknown) => ({ adapter: "", exactUlps: {}, tanhExpUlps: NaN, bounded: {}, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) }))
+  .catch((e: unknown) => ({ adapter: "", exactUlps: {}, tanhExpUlps: NaN, bounded: {}, resident: null, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) }))
   .then((r) => {
     w.__gpu = r;
     w.document.getElementById("out")!.textContent = JSON.stringify(r, null, 2);
