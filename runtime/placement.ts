@@ -1,10 +1,12 @@
 // Devices for users: initDevice, setDefaultDevice, devicePut, deviceGet (JAX's device_put and
-// device_get). The GPU's runtime is loaded by a dynamic import when a GPU is first asked for, so
-// programs that never use it do not carry it.
+// device_get). The GPU's runtime (webgpu/eager.ts) is imported statically, so one-file bundles
+// work; a bundle that never calls initDevice or setDefaultDevice drops it (tree-shaking: the GPU's
+// modules do nothing when loaded).
 
 import { NDArray } from "./array.js";
 import { defaultDevice as current, deviceHooks, setDefault } from "./device-hooks.js";
 import { webgpu, type DeviceName } from "./webgpu/device.js";
+import { installGpu } from "./webgpu/eager.js";
 
 export type { DeviceName };
 
@@ -16,7 +18,7 @@ export async function initDevice(device: DeviceName): Promise<void> {
   if (device === "cpu") return;
   if (device !== "webgpu") throw new TypeError(`initDevice: unknown device '${String(device)}' (expected "cpu" or "webgpu")`);
   const g = await webgpu();
-  if (!deviceHooks()) (await import("./webgpu/eager.js")).installGpu(g);
+  if (!deviceHooks()) installGpu(g);
 }
 
 /**

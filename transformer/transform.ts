@@ -19,7 +19,7 @@ import { emitFn } from "./emit.js";
 import { JNP } from "./rules/lowering.js";
 import { printFn } from "./print.js";
 import { beginBuild } from "./counters.js";
-import { GPU_HELPERS } from "../runtime/webgpu/helpers.js";
+import { gpuHelpers } from "../runtime/webgpu/helpers.js";
 
 export const RT = "__tsjax_rt";
 
@@ -134,11 +134,15 @@ class OptionError extends LowerError {}
 
 type JitDevice = "cpu" | "webgpu";
 
-/** The runtime helpers generated code calls (`__tsjax_rt.name`), sorted. */
+/** The runtime helpers generated code calls (`__tsjax_rt.name`), sorted; the module is never used otherwise. */
 function helpersCalled(code: ts.Node): string[] {
   const names = new Set<string>();
   const walk = (n: ts.Node): void => {
-    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === RT) names.add(n.name.text);
+    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === RT) {
+      names.add(n.name.text);
+      return;
+    }
+    if (ts.isIdentifier(n) && n.text === RT) throw new Error("internal: generated code uses the runtime module other than by its members");
     ts.forEachChild(n, walk);
   };
   walk(code);
@@ -258,21 +262,23 @@ class FileTransform {
   }
 
   /**
-   * A jit'd function: `rt.jitSite((rt) => code, uses, device?)`. The code names the runtime module
-   * as it does elsewhere, here a parameter the site binds to the CPU's or the GPU's helpers
-   * (runtime/jit/site.ts); `uses` lists the helpers it calls. On an explicit GPU, helpers the
-   * GPU lacks are a build error.
+   * A jit'd function: `rt.jitSite((rt) => code, { name: rt.name, … }, device?)`. The code names
+   * the runtime module as it does elsewhere, here a parameter the site binds to the CPU's or the
+   * GPU's helpers (runtime/jit/site.ts); the object holds the CPU's helpers it calls, each read
+   * from the module by name (so bundlers keep only those). On an explicit GPU, helpers the GPU
+   * lacks are a build error.
    */
   private jitSite(arrow: ts.Expression): ts.Expression {
     const f = ts.factory;
     const uses = helpersCalled(arrow);
     if (this.device?.name === "webgpu") {
-      const missing = uses.filter((n) => !GPU_HELPERS.has(n));
+      const missing = uses.filter((n) => !gpuHelpers().has(n));
       if (missing.length)
         throw new OptionError(this.device.at, `jit on "webgpu": this function needs ${missing.map((n) => `'${n}'`).join(", ")}, which ${missing.length > 1 ? "are" : "is"} not on the GPU yet (run it with device "cpu")`);
     }
     const make = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, RT)], undefined, f.createToken(ts.SyntaxKind.EqualsGreaterThanToken), arrow);
-    const args: ts.Expression[] = [make, f.createArrayLiteralExpression(uses.map((n) => f.createStringLiteral(n)))];
+    const cpu = f.createObjectLiteralExpression(uses.map((n) => f.createPropertyAssignment(n, f.createPropertyAccessExpression(f.createIdentifier(RT), n))));
+    const args: ts.Expression[] = [make, cpu];
     if (this.device) args.push(f.createStringLiteral(this.device.name));
     return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(RT), "jitSite"), undefined, args);
   }

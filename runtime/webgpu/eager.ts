@@ -8,7 +8,7 @@ import { NDArray } from "../array.js";
 import type { Axis } from "../array.js";
 import { installDeviceHooks, type DeviceHooks } from "../device-hooks.js";
 import type { WebGpu } from "./device.js";
-import { GPU_HELPERS } from "./helpers.js";
+import { gpuHelpers } from "./helpers.js";
 import { gpuRuntime, onGpu } from "./jit-rt.js";
 import { OnGpu } from "./resident.js";
 import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, reduceGpu, reshapeGpu, transposeGpu, upload } from "./run.js";
@@ -70,7 +70,7 @@ function hooks(g: WebGpu): DeviceHooks {
       return new OnGpu(broadcastGpu(g, onGpu(g, x) as GpuArray, shape), x.weakType);
     },
     jit(make, uses) {
-      const missing = uses.filter((n) => !GPU_HELPERS.has(n));
+      const missing = uses.filter((n) => !gpuHelpers().has(n));
       if (missing.length)
         throw new Error(`tsjax: WebGPU: this jit'd function calls ${missing.map((n) => `'${n}'`).join(", ")}, which ${missing.length > 1 ? "are" : "is"} not on the GPU yet; run it on the CPU (jit(f, { device: "cpu" }))`);
       const f = make(gpuRuntime(g)) as unknown as (...a: unknown[]) => unknown;

@@ -18,5 +18,9 @@ export const GPU_TABLE = [
  */
 export const GPU_BRIDGED = ["vmapSize", "vAxes", "vIn", "vOut", "vAlign", "vBcast", "vReshape", "transpose", "untranspose", "expandDims", "squeeze", "ravel"] as const;
 
-/** Every helper name jit'd code may call on the GPU. */
-export const GPU_HELPERS: ReadonlySet<string> = new Set([...Object.keys(WGSL_OPS), ...GPU_TABLE, ...GPU_BRIDGED]);
+let all: ReadonlySet<string> | null = null;
+
+/** Every helper name jit'd code may call on the GPU (made on first use: bundles without the GPU drop the tables). */
+export function gpuHelpers(): ReadonlySet<string> {
+  return (all ??= new Set([...Object.keys(WGSL_OPS), ...GPU_TABLE, ...GPU_BRIDGED]));
+}
