@@ -13,6 +13,8 @@ import { gpuRuntime, onGpu } from "./jit-rt.js";
 import { OnGpu } from "./resident.js";
 import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, reduceGpu, reshapeGpu, transposeGpu, upload } from "./run.js";
 import { WGSL_OPS } from "./wgsl.js";
+import { frameClose, frameOpen } from "./pool.js";
+import type { GpuBuffer } from "./types.js";
 
 /** Weak (JAX's weak_type) when every operand is: a JS number or a weak Array. */
 const allWeak = (args: readonly unknown[]) => args.every((a) => typeof a === "number" || (a instanceof NDArray && a.weakType));
@@ -27,6 +29,15 @@ function resident(x: unknown): unknown {
     return out;
   }
   return x;
+}
+
+/** The GPU buffers a result holds (views share their array's). */
+function buffersOf(x: unknown, into = new Set<GpuBuffer>()): Set<GpuBuffer> {
+  if (x instanceof GpuArray) into.add(x.buffer);
+  else if (x instanceof OnGpu) into.add(x.gpu.buffer);
+  else if (Array.isArray(x)) for (const v of x) buffersOf(v, into);
+  else if (x && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) buffersOf(v, into);
+  return into;
 }
 
 /** A pytree with its CPU Arrays copied to the GPU. */
@@ -74,7 +85,17 @@ function hooks(g: WebGpu): DeviceHooks {
       if (missing.length)
         throw new Error(`tsjax: WebGPU: this jit'd function calls ${missing.map((n) => `'${n}'`).join(", ")}, which ${missing.length > 1 ? "are" : "is"} not on the GPU yet; run it on the CPU (jit(f, { device: "cpu" }))`);
       const f = make(gpuRuntime(g)) as unknown as (...a: unknown[]) => unknown;
-      const run = (...args: unknown[]) => resident(f(...args));
+      // the call's intermediates go back to the pool when it returns (its results' buffers stay)
+      const run = (...args: unknown[]) => {
+        const token = frameOpen();
+        let out: unknown;
+        try {
+          out = f(...args);
+        } finally {
+          frameClose(token, buffersOf(out));
+        }
+        return resident(out);
+      };
       Object.defineProperty(run, "toString", { value: () => String(f) });
       return run as never;
     },

@@ -13,6 +13,7 @@ import * as rt from "../rt.js";
 import type { WebGpu } from "./device.js";
 import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, reduceGpu, reshapeGpu, sumToShapeGpu, upload } from "./run.js";
 import { OnGpu } from "./resident.js";
+import { pin } from "./pool.js";
 import { WGSL_OPS } from "./wgsl.js";
 import { GPU_BRIDGED } from "./helpers.js";
 
@@ -31,7 +32,11 @@ export function onGpu(g: WebGpu, x: Value): GpuArray | number {
   let m = copies.get(g);
   if (!m) copies.set(g, (m = new WeakMap()));
   let c = m.get(x);
-  if (!c) m.set(x, (c = upload(g, x)));
+  if (!c) {
+    m.set(x, (c = upload(g, x)));
+    // (the copy lives as long as the Array: never reused for other values)
+    pin(c.buffer);
+  }
   return c;
 }
 
@@ -83,6 +88,17 @@ function bridged(f: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown 
   return (...args) => out(f(...args.map(inArrays)));
 }
 
+const ONES = new WeakMap<WebGpu, GpuArray>();
+/** A float32 1 on the GPU `g`, uploaded once. */
+function one(g: WebGpu): GpuArray {
+  let o = ONES.get(g);
+  if (!o) {
+    ONES.set(g, (o = upload(g, new NDArray(Float32Array.of(1), [], "float32"))));
+    pin(o.buffer);
+  }
+  return o;
+}
+
 /** The helpers on the GPU, by rt.ts's names. */
 function table(g: WebGpu): Record<string, unknown> {
   // every elementwise op the renderer has, as a one-op kernel (those jit'd code calls outside a fused group)
@@ -124,7 +140,9 @@ function table(g: WebGpu): Record<string, unknown> {
       const s = shapeOf(x);
       return axesOf(axis, s.length).reduce((n, a) => n * s[a], 1);
     },
-    ones,
+    // float32 ones (a gradient's seed) broadcast from a 1 kept on the GPU: no upload per call
+    ones: (shape: number | readonly number[], o?: { dtype?: string }) =>
+      o?.dtype && o.dtype !== "float32" ? ones(shape, o as Parameters<typeof ones>[1]) : broadcastGpu(g, one(g), typeof shape === "number" ? [shape] : shape),
     checkGradInput: rt.checkGradInput,
     ...Object.fromEntries(GPU_BRIDGED.map((n) => [n, bridged(rt[n] as (...a: unknown[]) => unknown)])),
   };

@@ -15,6 +15,7 @@ import { repr } from "../format.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import type { DeviceName } from "./device.js";
 import type { GpuArray } from "./run.js";
+import { inFrame, own } from "./pool.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -32,6 +33,9 @@ export class OnGpu extends NDArray {
     super(ON_DEVICE, gpu.shape as number[], gpu.dtype, weakType);
     // (the base class's `data` is a field: an accessor in its place reads the buffer on demand)
     Object.defineProperty(this, "data", { get: () => this.hostData(), enumerable: true, configurable: true });
+    // the buffer goes back to the pool when its Arrays are collected; inside a jit'd call the
+    // call's frame gives its intermediates back instead (pool.ts)
+    if (!inFrame()) own(this, gpu.buffer);
   }
 
   override get device(): DeviceName {
@@ -62,7 +66,7 @@ export class OnGpu extends NDArray {
     );
   }
 
-  /** Frees the GPU buffer now (otherwise when the Array is collected); the Array must not be used after. */
+  /** Frees the GPU buffer now (otherwise it is reused once the Array is collected); neither it nor views of it may be used after. */
   delete(): void {
     this.gpu.destroy();
   }

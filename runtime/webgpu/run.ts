@@ -11,6 +11,7 @@ import { sizeOf } from "../shape.js";
 import type { WebGpu } from "./device.js";
 import type { GpuBindGroup, GpuBuffer, GpuComputePipeline, GpuDevice } from "./types.js";
 import { MAP_READ, USAGE } from "./types.js";
+import { give, kill, pin, take } from "./pool.js";
 import {
   elementwiseKernel, grid, kinds, matmulKernel, reduceAxesKernel, type AxisOp, reduceChainKernel, reduceFinishKernel, reducePartialsKernel, REDUCE_BLOCK, sumToShapeKernel, TILE, WG, ZERO_BINDING,
   type Input, type Kind, type Signature,
@@ -34,18 +35,17 @@ export class GpuArray {
   read(): Promise<NDArray> {
     return read(this);
   }
+  /** Frees the buffer now (views of it too). */
   destroy(): void {
-    this.buffer.destroy();
+    kill(this.buffer);
   }
 }
-
-const STORAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
 
 /** A storage buffer of `bytes` (at least 4: WebGPU binds no empty buffer); too large for a binding: an error saying so. */
 function storage(d: GpuDevice, bytes: number): GpuBuffer {
   const max = d.limits.maxStorageBufferBindingSize;
   if (bytes > max) throw new RangeError(`tsjax: WebGPU: a buffer of ${bytes} bytes is larger than this GPU binds (maxStorageBufferBindingSize ${max} bytes)`);
-  return d.createBuffer({ size: Math.max(4, Math.ceil(bytes / 4) * 4), usage: STORAGE });
+  return take(d, bytes);
 }
 
 /** An Array copied to the GPU (float32 as is, bool widened to u32, other dtypes refused). */
@@ -123,6 +123,7 @@ function zero(d: GpuDevice): GpuBuffer {
   let z = zeros.get(d);
   if (!z) {
     zeros.set(d, (z = storage(d, 4)));
+    pin(z);
     d.queue.writeBuffer(z, 0, new Uint32Array(1));
   }
   return z;
@@ -216,7 +217,7 @@ export function fusedGpu(g: WebGpu, program: string | Program, ...operands: Oper
     try {
       return fusedGpu(g, { ...p, epilogue: undefined }, prod, ...rest);
     } finally {
-      prod.destroy();
+      give(prod.buffer);
     }
   }
   const d = g.device;
@@ -230,8 +231,8 @@ export function fusedGpu(g: WebGpu, program: string | Program, ...operands: Oper
     if (n > 0) dispatch(d, pipeline(d, code), [...bufs, out, sc], gx, gy);
     return new GpuArray(g, out, shape, kind === "bool" ? "bool" : "float32");
   } finally {
-    for (const m of made) m.destroy();
-    sc?.destroy();
+    for (const m of made) give(m.buffer);
+    if (sc) give(sc);
   }
 }
 
@@ -250,12 +251,12 @@ function reduce(g: WebGpu, p: Program, sig: Signature, bufs: (GpuBuffer | undefi
     [gx, gy] = grid(next, maxX(g));
     const to = storage(d, next * 8);
     dispatch(d, pipeline(d, reducePartialsKernel(m, gx)), [part, to], gx, gy);
-    part.destroy();
+    give(part);
     (part = to), (m = next);
   }
   const out = storage(d, 4);
   dispatch(d, pipeline(d, reduceFinishKernel(p.reduce, n)), [part, out], 1);
-  part.destroy();
+  give(part);
   return new GpuArray(g, out, [], "float32");
 }
 
@@ -297,7 +298,7 @@ function copyMapped(g: WebGpu, x: GpuArray | NDArray, shape: readonly number[], 
     }
     return new GpuArray(g, buf, shape.slice(), X.dtype);
   } finally {
-    if (X !== x) X.destroy();
+    if (X !== x) give(X.buffer);
   }
 }
 
@@ -323,7 +324,7 @@ export function sumToShapeGpu(g: WebGpu, x: GpuArray | NDArray, shape: readonly 
     }
     return new GpuArray(g, out, shape.slice(), "float32");
   } finally {
-    if (X !== x) X.destroy();
+    if (X !== x) give(X.buffer);
   }
 }
 
@@ -353,7 +354,7 @@ export function reduceGpu(g: WebGpu, x: GpuArray | NDArray, op: AxisOp, axis?: n
     }
     return new GpuArray(g, out, shape, "float32");
   } finally {
-    if (X !== x) X.destroy();
+    if (X !== x) give(X.buffer);
   }
 }
 
@@ -383,8 +384,8 @@ export function matmulGpu(g: WebGpu, a: GpuArray | NDArray, b: GpuArray | NDArra
     }
     return new GpuArray(g, out, [M, N], "float32");
   } finally {
-    if (A !== a) A.destroy();
-    if (B !== b) B.destroy();
+    if (A !== a) give(A.buffer);
+    if (B !== b) give(B.buffer);
   }
 }
 

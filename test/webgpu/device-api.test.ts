@@ -9,6 +9,7 @@ import type { Array } from "../../runtime/index.js";
 import { gpuSuite, randoms } from "./gpu.js";
 import { GPU_BRIDGED, gpuHelpers, GPU_TABLE } from "../../runtime/webgpu/helpers.js";
 import { gpuRuntime } from "../../runtime/webgpu/jit-rt.js";
+import { poolStats } from "../../runtime/webgpu/pool.js";
 import { WGSL_OPS } from "../../runtime/webgpu/wgsl.js";
 import { gpu } from "./gpu.js";
 
@@ -92,6 +93,29 @@ gpuSuite("WebGPU for users: devices, placement and reads", () => {
     expect(lossesC[19]).toBeLessThan(lossesC[0]);
     const final = await deviceGet(pg);
     for (const k of ["W1", "b1", "W2", "b2"] as const) await close(final[k], pc[k], 1e-4);
+  });
+
+  it("a jit'd step's intermediates are reused from call to call: new buffers only for its results", async () => {
+    await initDevice("webgpu");
+    let p: Params = devicePut(init(), "webgpu");
+    const d = gpu().device;
+    for (let s = 0; s < 3; s++) [, p] = stepGpu(p, x, y); // (warm: pipelines and pool sizes)
+    const before = poolStats(d);
+    const steps = 10;
+    const held: unknown[] = [];
+    for (let s = 0; s < steps; s++) {
+      const [l, next] = stepGpu(p, x, y);
+      held.push(l, next); // (kept alive: no buffer comes back through collection during the loop)
+      p = next;
+    }
+    const after = poolStats(d);
+    // each step makes 5 results (the loss and 4 parameters); its other buffers come from the pool
+    expect(after.created - before.created).toBeLessThanOrEqual(5 * steps);
+    expect(after.reused - before.reused).toBeGreaterThanOrEqual(10 * steps);
+    const [lg] = stepGpu(p, x, y);
+    const [lc] = stepCpu(await deviceGet(p), x, y);
+    expect(Math.abs(((await lg.dataAsync())[0] as number) - (lc.item() as number))).toBeLessThanOrEqual(1e-5 * (lc.item() as number));
+    expect(held).toHaveLength(2 * steps);
   });
 
   it("synchronous reads in Node: an error that says to await block(); then they read the copy", async () => {
