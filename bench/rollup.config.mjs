@@ -10,7 +10,7 @@ import tsjax from "../dist/transformer/plugins/rollup.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export default ["grad", "loops", "forward", "kernels", "mlp", "logreg", "mlp-memory", "mnist", "vmap", "jacobian", "conv"].map((name) => ({
+export default ["grad", "loops", "forward", "kernels", "mlp", "logreg", "mlp-memory", "mnist", "vmap", "jacobian", "conv", "webgpu"].map((name) => ({
   input: path.join(here, `${name}.ts`),
   output: { file: path.join(here, "dist", `${name}.mjs`), format: "es", sourcemap: true },
   external: (id) => /^(node:|@jax-js\/|@tensorflow\/)/.test(id),
