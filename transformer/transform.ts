@@ -245,8 +245,9 @@ class FileTransform {
       const api = apiOf(this.checker, call);
       return siteExpression(this.batchedJac.has(call) ? `${api}Batched` : api, call, code, visit, (c) => this.argnums(c));
     } catch (e) {
-      // (a jit that cannot compile runs eagerly, but options it cannot read are the user's to fix)
-      if (quiet && !(e instanceof OptionError) && (e instanceof LowerError || e instanceof NoRuleError || e instanceof TransformError)) {
+      // (a jit that cannot compile runs eagerly, but options it cannot read are the user's to fix,
+      // and a jit on the GPU does not run eagerly: there its run-time helpers would read GPU Arrays)
+      if (quiet && !(e instanceof OptionError) && !this.onGpu(call) && (e instanceof LowerError || e instanceof NoRuleError || e instanceof TransformError)) {
         this.hooks.eager?.(call, e instanceof NoRuleError ? `'${e.prim}' is not differentiable` : e.message);
         return null;
       }
@@ -397,6 +398,15 @@ class FileTransform {
     for (const i of typeof opt.argnums === "number" ? [opt.argnums] : opt.argnums)
       if (!Number.isInteger(i) || i < 0 || i >= own) throw new LowerError(call.arguments[1] ?? call, `${api}: argnums ${i} is out of range for '${fn.name}' with ${own} parameter(s)`);
     return opt;
+  }
+
+  /** Whether `call` is a jit with `{ device: "webgpu" }`. */
+  private onGpu(call: ts.CallExpression): boolean {
+    try {
+      return classify(this.checker, this.checker.getSymbolAtLocation(skipParens(call.expression)))?.name === "jit" && this.jitOptions(call).device === "webgpu";
+    } catch {
+      return false;
+    }
   }
 
   /** jit's options: `{ fastMath: true | false, device: "cpu" | "webgpu" }`, written literally. */

@@ -381,6 +381,13 @@ export const f = jit((x: Array) => jnp.exp(x), ${MARK}opts);
     msg: 'device must be "cpu" or "webgpu" literally',
   },
   {
+    name: "a jit on the GPU that cannot be compiled is an error, not an eager fallback",
+    src: `const f = (${MARK}...xs: Array[]) => jnp.add(xs[0], xs[1]);
+export const g = jit((a: Array) => f(a, a), { device: "webgpu" });
+`,
+    msg: /rest parameters are not supported/,
+  },
+  {
     name: "a jit on the GPU whose code needs a helper the GPU lacks",
     src: `export const f = jit((x: Array) => jnp.cumsum(x, 0), { device: ${MARK}"webgpu" });
 `,

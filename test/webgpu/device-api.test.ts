@@ -118,6 +118,22 @@ gpuSuite("WebGPU for users: devices, placement and reads", () => {
     expect(held).toHaveLength(2 * steps);
   });
 
+  it("the README's example: parameters never read back in the loop", async () => {
+    await initDevice("webgpu");
+    const sgdStep = (w: Array, d: Array) => jnp.subtract(w, jnp.multiply(0.05, d));
+    const step = jit((p: Params, x: Array, y: Array) => {
+      const [l, g] = valueAndGrad(loss)(p, x, y);
+      return [l, { W1: sgdStep(p.W1, g.W1), b1: sgdStep(p.b1, g.b1), W2: sgdStep(p.W2, g.W2), b2: sgdStep(p.b2, g.b2) }] as const;
+    }, { device: "webgpu" });
+    let params = devicePut(init(), "webgpu");
+    let l!: Array;
+    for (let i = 0; i < 5; i++) [l, params] = step(params, x, y);
+    let pc = init(), lc!: Array;
+    for (let i = 0; i < 5; i++) [lc, pc] = stepCpu(pc, x, y);
+    expect(params.W1.device).toBe("webgpu");
+    expect(Math.abs(((await l.dataAsync())[0] as number) - (lc.item() as number))).toBeLessThanOrEqual(1e-5 * (lc.item() as number));
+  });
+
   it("synchronous reads in Node: an error that says to await block(); then they read the copy", async () => {
     await initDevice("webgpu");
     const a = devicePut(jnp.array([[1.5, -2], [3, 0.25]]), "webgpu");
