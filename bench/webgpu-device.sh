@@ -87,7 +87,7 @@ if ! ldconfig -p | grep -q 'libvulkan\.so\.1 '; then
 fi
 # the NVIDIA ICD: where the driver's mount has it and the standard folders do not
 if ! grep -lsq nvidia /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json && [[ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ]]; then
-  export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+  export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json VK_ICD_FILENAMES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
   say "VK_DRIVER_FILES=$VK_DRIVER_FILES"
 fi
 
