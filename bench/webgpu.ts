@@ -124,6 +124,8 @@ function checkProduct(label: string, n: number, a: Float32Array, b: Float32Array
   checks.push(`${label}: 64 sampled entries within the float32 bound (largest error ${(worst * 100).toFixed(1)}% of it)`);
 }
 
+/** Frees an Array's GPU buffer now (`delete()` of tsjax's GPU Arrays; not on the Array type). */
+const free = (a: Array) => (a as unknown as { delete?: () => void }).delete?.();
 const mm = jit((a: Array, b: Array) => jnp.matmul(a, b), { device: "webgpu" });
 const mmJ = jax ? jax.jit((p: Any, q: Any) => jax.numpy.matmul(p, q)) : null;
 const target = { matmul: null as null | { n: number; ratio: number }, mlp: null as null | number };
@@ -134,6 +136,8 @@ console.log(`matmul n×n float32 on the GPU: a sample queues \`calls\` products,
 for (const n of SIZES) {
   const a = xorshift(n * n, 1 + n), b = xorshift(n * n, 2 + n);
   const ag = devicePut(new TArray(a, [n, n], "float32"), "webgpu"), bg = devicePut(new TArray(b, [n, n], "float32"), "webgpu");
+  /** The last product of each case's latest sample, checked after the timing (buffers are reused). */
+  const timedOut: ArrayLike<number>[] = [];
   const first = mm(ag, bg);
   if (first.device !== "webgpu") fail(`jit(matmul, { device: "webgpu" }) gave an Array on ${first.device}`);
   checkProduct(`tsjax matmul ${n}`, n, a, b, await first.dataAsync());
@@ -142,11 +146,17 @@ for (const n of SIZES) {
       name: "tsjax jit(matmul) webgpu",
       calls: 0, firstMs: 0, samples: [],
       run: async (k) => {
-        const rs: Array[] = [];
-        for (let i = 0; i < k; i++) rs.push(mm(ag, bg));
-        await rs[k - 1].block();
-        // (free the buffers now, not when the collector gets to them)
-        for (const r of rs) (r as unknown as { delete?: () => void }).delete?.();
+        // (each product's buffer freed once the next is queued, as @jax-js/jax's are below:
+        // kernels are submitted as they are called, and WebGPU frees a buffer after the queued
+        // work that uses it)
+        let r = mm(ag, bg);
+        for (let i = 1; i < k; i++) {
+          const next = mm(ag, bg);
+          free(r);
+          r = next;
+        }
+        timedOut[0] = (await r.block()).data as Float32Array;
+        free(r);
       },
     },
   ];
@@ -161,12 +171,13 @@ for (const n of SIZES) {
         // (its results are lazy: one disposed before it is submitted is never computed;
         // gpuBufferSync() submits the product's kernel and disposes the Array, so each is queued)
         for (let i = 0; i < k - 1; i++) mmJ(aj.ref, bj.ref).gpuBufferSync();
-        await mmJ(aj.ref, bj.ref).data();
+        timedOut[1] = await mmJ(aj.ref, bj.ref).data();
       },
     });
   }
   for (const c of cases) await calibrate(c);
   await sample(cases);
+  cases.forEach((c, i) => checkProduct(`${c.name.split(" ")[0]} matmul ${n}, a timed sample's last product`, n, a, b, timedOut[i]));
   const gflops = (c: GCase) => (2 * n ** 3) / (ms(c) * 1e6);
   const row: Record<string, Any> = {};
   for (const c of cases) {
