@@ -13,6 +13,7 @@ export type TsjaxKind =
   | { kind: "transform"; name: TransformName }
   | { kind: "numpy"; name: string }
   | { kind: "method"; name: string }
+  | { kind: "tree"; name: string }
   | { kind: "other"; name: string };
 
 const pkgNameCache = new Map<string, string | null>();
@@ -77,6 +78,8 @@ export function classify(checker: ts.TypeChecker, sym0: ts.Symbol | undefined): 
   if (/[\\/]runtime[\\/]array\.(d\.)?[tj]s$/.test(file) && ts.isClassElement(decl)) return { kind: "method", name };
   // (the methods runtime/array-methods.ts adds to the class by interface merging)
   if (/[\\/]runtime[\\/]array-methods\.(d\.)?[tj]s$/.test(file) && ts.isMethodSignature(decl)) return { kind: "method", name };
+  // the pytree functions (tree.map is compiled structurally: frontend/tree-calls.ts)
+  if (/[\\/]runtime[\\/]tree\.(d\.)?[tj]s$/.test(file)) return { kind: "tree", name };
   return { kind: "other", name };
 }
 

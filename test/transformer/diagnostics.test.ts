@@ -381,6 +381,13 @@ export const f = jit((x: Array) => jnp.exp(x), ${MARK}opts);
     msg: 'device must be "cpu" or "webgpu" literally',
   },
   {
+    name: "tree.map over trees of different structures",
+    src: `import { tree } from ${JSON.stringify(RUNTIME)};
+export const f = grad((p: { a: Array; b: Array }, q: { a: Array }) => jnp.sum(tree.map((x: Array, y: Array) => jnp.multiply(x, y), p, ${MARK}q).a), { argnums: [0] });
+`,
+    msg: "tree.map: structure mismatch at the root: expected an object with keys a, b, got an object with keys a",
+  },
+  {
     name: "a jit on the GPU that cannot be compiled is an error, not an eager fallback",
     src: `const f = (${MARK}...xs: Array[]) => jnp.add(xs[0], xs[1]);
 export const g = jit((a: Array) => f(a, a), { device: "webgpu" });

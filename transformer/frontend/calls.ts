@@ -3,6 +3,7 @@
 // (inlined with their local functions), and the user's rules (custom.ts).
 
 import ts from "../typescript.cjs";
+import { treeMapCall } from "./tree-calls.js";
 import type { Fn, LocalFn, Tree, Ty, Value, Var } from "../ir.js";
 import { freshVar, leaf, leaves, lit, mapTree, num, srcOf, tup } from "../ir.js";
 import { replaced, inlineBody } from "../subst.js";
@@ -285,6 +286,7 @@ export function call(lw: Lowerer, node: ts.CallExpression, env: Env): Tree<Value
     if (!rule) lw.fail(callee, `jnp.${kind.name} is not differentiable by tsjax yet`);
     return lw.applyLowering(rule, argTrees(), node, "arr");
   }
+  if (kind?.kind === "tree" && kind.name === "map") return treeMapCall(lw, node, env);
   if (kind?.kind === "method" && ts.isPropertyAccessExpression(callee)) {
     const rule = METHODS[kind.name];
     if (!rule) lw.fail(callee.name, `Array.${kind.name}() is not differentiable by tsjax`);
