@@ -44,7 +44,8 @@ if [[ "${1:-}" == "--stage" ]]; then
     const cfgs = (await import(process.cwd() + "/bench/rollup.config.mjs")).default;
     const c = cfgs.find((c) => c.output.file.endsWith("/webgpu.mjs"));
     const b = await rollup(c); await b.write(c.output); await b.close();'
-  rm -rf "$S/dist" "$S/node_modules/@jax-js"
+  # (dawn.node travels xz'd: a --local run leaves it unpacked here)
+  rm -rf "$S/dist" "$S/node_modules/@jax-js" "$S/node_modules/webgpu/dist"
   mkdir -p "$S/dist" "$S/node_modules/webgpu" "$S/node_modules/@jax-js/jax/dist"
   cp bench/dist/webgpu.mjs "$S/dist/"
   cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$S/node_modules/webgpu/"
@@ -119,5 +120,6 @@ fi
 
 timeout 360 "$NODE" "$S/dist/webgpu.mjs" --json "$OUT/webgpu.json" "${ARGS[@]}" 2>&1 | tee "$OUT/webgpu.log"
 rc=${PIPESTATUS[0]}
+[[ -n "$LOCAL" ]] && rm -f "$DAWN" # (here it would travel unpacked in the next call)
 say "bench exit status: $rc"
 exit "$rc"

@@ -36,6 +36,22 @@ const LOSS_CHECK_STEPS = 10;
 // tsjax takes navigator.gpu too when it is there, so both use the same GPU object.
 const dawn: Any = await load("webgpu");
 Object.assign(globalThis, dawn.globals);
+// counts of GPU work (queue submissions, compute dispatches, buffer reads), for "where the time goes"
+const count = { submit: 0, dispatch: 0, map: 0, buffers: 0 };
+const counted = (cls: Any, method: string, key: keyof typeof count) => {
+  const f = cls?.prototype?.[method];
+  if (typeof f === "function") cls.prototype[method] = function (this: unknown, ...a: unknown[]) { count[key]++; return f.apply(this, a); };
+};
+counted(dawn.globals.GPUQueue, "submit", "submit");
+counted(dawn.globals.GPUComputePassEncoder, "dispatchWorkgroups", "dispatch");
+counted(dawn.globals.GPUBuffer, "mapAsync", "map");
+counted(dawn.globals.GPUDevice, "createBuffer", "buffers");
+/** The GPU work `f` queues: submissions, dispatches, mapAsync reads, buffers created. */
+async function gpuWork(f: () => Promise<unknown>): Promise<string> {
+  const c0 = { ...count };
+  await f();
+  return `${count.submit - c0.submit} submits, ${count.dispatch - c0.dispatch} dispatches, ${count.map - c0.map} reads, ${count.buffers - c0.buffers} buffers created`;
+}
 const gpuObject = dawn.create([]);
 Object.defineProperty(globalThis, "navigator", { value: { gpu: gpuObject, userAgent: `Node.js ${process.version}` }, configurable: true, writable: true });
 const adapter = await gpuObject.requestAdapter({ powerPreference: "high-performance" });
@@ -233,6 +249,10 @@ let L0 = NaN; // the initial loss (the CPU jit's first)
     }
   }
   L0 = lc[0];
+  // one more step each, its loss read back: the GPU work it takes
+  out.mlpWork = { tsjax: await gpuWork(async () => { const [l, n] = stepGpu(pg, xg, yg); pg = n; await l.block(); }) };
+  if (jax) out.mlpWork.jax = await gpuWork(async () => { const [l, n] = stepJ(pj, xj.ref, yj.ref); pj = n; await l.data(); });
+  checks.push(`MLP: one step with its loss read back queues: tsjax ${out.mlpWork.tsjax}${jax ? `; @jax-js/jax ${out.mlpWork.jax}` : ""}`);
   const rel = (u: number[]) => Math.max(...u.map((v, i) => Math.abs(v - lc[i]) / Math.abs(lc[i])));
   if (!lc.every(Number.isFinite) || !(lc[LOSS_CHECK_STEPS - 1] < lc[0])) fail(`the CPU losses are not finite and falling: ${lc}`);
   if (!(rel(lg) <= 1e-4)) fail(`tsjax's GPU losses ${lg} differ from the CPU jit's ${lc} by ${rel(lg)} relative (> 1e-4)`);
