@@ -18,4 +18,4 @@ export { grad, valueAndGrad, jit, jvp, vjp, linearize, jacfwd, jacrev, hessian, 
 export type { GradOptions, JacOptions, JitOptions, Cotangent, GradResult, ValueAndGradResult, Tangent, Tangents, Jacobian } from "./transforms.js";
 export { pyrepr } from "./pyrepr.js";
 export { devices, type DeviceName } from "./webgpu/device.js";
-export { initDevice, setDefaultDevice, defaultDevice, devicePut, deviceGet } from "./placement.js";
+export { initDevice, setDefaultDevice, defaultDevice, devicePut, deviceGet, blockUntilReady } from "./placement.js";

@@ -53,10 +53,18 @@ export function devicePut<T>(x: T, device: DeviceName = current()): T {
 
 /** `x` (an Array or a pytree of them) with every Array's values on the CPU, read back without blocking. */
 export async function deviceGet<T>(x: T): Promise<T> {
+  return devicePut(await blockUntilReady(x), "cpu");
+}
+
+/**
+ * `x` itself once every Array in it is computed and its values are on the host (JAX's
+ * `block_until_ready`): Arrays on the GPU stay there, and their synchronous reads work after it.
+ */
+export async function blockUntilReady<T>(x: T): Promise<T> {
   const pending: Promise<unknown>[] = [];
   mapArrays(x, (a) => (pending.push(a.block()), a));
   await Promise.all(pending);
-  return devicePut(x, "cpu");
+  return x;
 }
 
 function mapArrays(x: unknown, f: (a: NDArray) => NDArray): unknown {

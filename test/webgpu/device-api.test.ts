@@ -4,7 +4,7 @@
 // kernels; against the same code on the CPU.
 import { describe, expect, it } from "vitest";
 import { inspect } from "node:util";
-import { grad, jit, valueAndGrad, vmap, numpy as jnp, optim, Array as TArray, initDevice, setDefaultDevice, defaultDevice, devicePut, deviceGet, tree } from "../../runtime/index.js";
+import { grad, jit, valueAndGrad, vmap, numpy as jnp, optim, Array as TArray, initDevice, setDefaultDevice, defaultDevice, devicePut, deviceGet, blockUntilReady, tree } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { gpuSuite, randoms } from "./gpu.js";
 import { GPU_BRIDGED, gpuHelpers, GPU_TABLE } from "../../runtime/webgpu/helpers.js";
@@ -239,10 +239,29 @@ gpuSuite("WebGPU for users: devices, placement and reads", () => {
     await close(gsum(a), jnp.subtract(1, jnp.square(jnp.tanh(a))), 2 ** -22);
   });
 
+  it("grad and valueAndGrad of a function jit'd on the GPU run there", async () => {
+    await initDevice("webgpu");
+    const fGpu = jit((p: Params, x: Array, y: Array) => loss(p, x, y), { device: "webgpu" });
+    const p = init();
+    const g = grad(fGpu)(p, x, y);
+    const [v, g2] = valueAndGrad(fGpu)(p, x, y);
+    expect(g.W1.device).toBe("webgpu");
+    expect(v.device).toBe("webgpu");
+    const c = jit(grad(loss))(p, x, y);
+    for (const k of ["W1", "b1", "W2", "b2"] as const) {
+      await close(g[k], c[k], 2 ** -16);
+      await close(g2[k], c[k], 2 ** -16);
+    }
+  });
+
   it("pytrees go to the GPU and back whole; tree functions see Arrays", async () => {
     await initDevice("webgpu");
     const p = init();
     const g = devicePut(p, "webgpu");
+    const same = await blockUntilReady(g);
+    expect(same).toBe(g);
+    expect(g.W1.device).toBe("webgpu");
+    expect(list(g.W1.data)).toEqual(list(p.W1.data)); // (read by blockUntilReady: synchronous now)
     expect(tree.leaves(g).every((l) => (l as Array).device === "webgpu")).toBe(true);
     const back = await deviceGet(g);
     for (const k of ["W1", "b1", "W2", "b2"] as const) {

@@ -1,0 +1,105 @@
+// More of rt.ts's helpers on the GPU (jit-rt.ts spreads these into its table): joins and the
+// parts their adjoints take, flip, the gradient's seed, and matrix products of any rank
+// (batched, broadcast, 1-d operands) with their adjoints.
+
+import { NDArray } from "../array.js";
+import type { Axis } from "../array.js";
+import { normAxes, normAxis, sizeOf } from "../shape.js";
+import * as rt from "../rt.js";
+import type { WebGpu } from "./device.js";
+import { concatGpu, flipGpu, indexAxisGpu, placeAxisGpu, sliceAxisGpu, stackGpu } from "./layout.js";
+import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, matmulNdGpu, reshapeGpu, dotGpu } from "./run.js";
+import { OnGpu } from "./resident.js";
+
+type Value = GpuArray | NDArray | number;
+
+/** The CPU's helper `f` run with GPU values as Arrays on the GPU (jnp's GPU hooks), results back as buffers. */
+export function bridged(f: (...a: unknown[]) => unknown, up: (x: NDArray) => GpuArray): (...a: unknown[]) => unknown {
+  // (a CPU Array the jit'd function was given goes to the GPU first, once: `up`, so the helper's work runs there)
+  const onDevice = (x: NDArray) => (x.device === "cpu" && (x.dtype === "float32" || x.dtype === "bool") ? new OnGpu(up(x), x.weakType) : x);
+  const inArrays = (x: unknown): unknown => (x instanceof GpuArray ? new OnGpu(x) : x instanceof NDArray ? onDevice(x) : x);
+  const out = (x: unknown): unknown => (x instanceof OnGpu ? x.gpu : Array.isArray(x) ? x.map(out) : x);
+  return (...args) => out(f(...args.map(inArrays)));
+}
+
+const shapeOf = (x: Value): readonly number[] => (typeof x === "number" ? [] : x.shape);
+
+/**
+ * The helpers, given `on` (a value on the GPU, Arrays uploaded once) and `one` (a float32 1 on
+ * the GPU).
+ */
+export function moreHelpers(g: WebGpu, on: (x: Value, what: string) => GpuArray, one: () => GpuArray): Record<string, unknown> {
+  /** Where piece i of a concatenation of xs lies in g along the axis. */
+  const range = (g0: GpuArray, axis: number | undefined, i: number, xs: Value[]): [number, number, number] => {
+    const ax = normAxes("concatenate", axis ?? 0, g0.shape)[0];
+    let off = 0;
+    for (let j = 0; j < i; j++) off += shapeOf(xs[j])[ax];
+    return [ax, off, off + shapeOf(xs[i])[ax]];
+  };
+  const up = (x: NDArray) => on(x, "an Array");
+  const br = (name: keyof typeof rt) => bridged(rt[name] as (...a: unknown[]) => unknown, up);
+  const matmulGrad = br("matmulGradA");
+  const matmulGradB = br("matmulGradB");
+  const dotGradB = br("dotGradB");
+  const twoD = (...xs: Value[]) => xs.every((x) => typeof x !== "number" && x.shape.length === 2);
+  return {
+    concatN: (axis: number | undefined, ...xs: Value[]) => concatGpu(g, xs, axis ?? 0),
+    stackN: (axis: number | undefined, ...xs: Value[]) => stackGpu(g, xs, axis ?? 0),
+    concatPart: (gr: Value, axis: number | undefined, i: number, ...xs: Value[]) => {
+      const G = on(gr, "concatPart");
+      const [ax, a, b] = range(G, axis, i, xs);
+      return sliceAxisGpu(g, G, ax, a, b);
+    },
+    concatPartT: (gi: Value, gr: Value, axis: number | undefined, i: number, ...xs: Value[]) => {
+      const G = on(gr, "concatPartT");
+      const [ax, a] = range(G, axis, i, xs);
+      return placeAxisGpu(g, gi, G.shape, ax, a);
+    },
+    stackPart: (gr: Value, axis: number | undefined, i: number) => {
+      const G = on(gr, "stackPart");
+      return indexAxisGpu(g, G, normAxis("take", axis ?? 0, G.shape.length, G.shape), i);
+    },
+    stackPartT: (gi: Value, gr: Value, axis: number | undefined, i: number) => {
+      const G = on(gr, "stackPartT");
+      const ax = normAxis("stack", axis ?? 0, G.shape.length, G.shape);
+      return placeAxisGpu(g, gi, G.shape, ax, i);
+    },
+    flip: (x: Value, axis?: Axis) => {
+      const X = on(x, "flip");
+      return flipGpu(g, X, normAxes("flip", axis, X.shape));
+    },
+    // the output cotangent 1 after JAX's checks (rt.seed's, on the value's shape and dtype)
+    seed: (y: Value, api = "grad") => {
+      if (typeof y === "number") return 1;
+      rt.seed(new NDArray(new Float32Array(sizeOf(y.shape)), y.shape.slice(), y.dtype === "bool" ? "float32" : y.dtype), api);
+      if (y.dtype === "bool") rt.seed(new NDArray(new Uint8Array(sizeOf(y.shape)), y.shape.slice(), "bool"), api);
+      return broadcastGpu(g, one(), []);
+    },
+    // products of any rank: 2-D ones as before (the adjoints' transposed operand read in place),
+    // others batched (rt.ts's adjoints, whose jnp calls run on the GPU)
+    matmul: (a: Value, b: Value) => matmulNdGpu(g, on(a, "matmul"), on(b, "matmul")),
+    matmulGradA: (gr: Value, a: Value, b: Value) => (twoD(gr, a, b) ? matmulGpu(g, on(gr, "matmulGradA"), on(b, "matmulGradA"), false, true) : matmulGrad(gr, a, b)),
+    matmulGradB: (gr: Value, a: Value, b: Value) => (twoD(gr, a, b) ? matmulGpu(g, on(a, "matmulGradB"), on(gr, "matmulGradB"), true, false) : matmulGradB(gr, a, b)),
+    // (the product's shape from the operands' shapes: rt.ts's, its sums on the GPU)
+    unbroadcastProduct: br("unbroadcastProduct"),
+    vMatmul: br("vMatmul"),
+    vMatmulGradA: br("vMatmulGradA"),
+    vMatmulGradB: br("vMatmulGradB"),
+    // dot: the last axis of a with the second-to-last of b (b's batch axes kept, not broadcast)
+    dot: (a: Value, b: Value) => {
+      if (typeof a === "number" || typeof b === "number") return fusedGpu(g, { in: 2, ops: [["multiply", 0, 1]] }, typeof a === "number" ? a : on(a, "dot"), typeof b === "number" ? b : on(b, "dot"));
+      return dotGpu(g, on(a, "dot"), on(b, "dot"));
+    },
+    dotGradA: br("dotGradA"),
+    // (rt.dotGradB's matrix·vector path reads the values on the host: here the general path's product)
+    dotGradB: (gr: Value, a: Value, b: Value) => {
+      const [sa, sb] = [shapeOf(a), shapeOf(b)];
+      if (sa.length === 2 && sb.length === 1) {
+        const G = on(gr, "dotGradB");
+        return reshapeGpu(matmulGpu(g, reshapeGpu(G, [1, sa[0]]), on(a, "dotGradB")), [sb[0]]);
+      }
+      return dotGradB(gr, a, b);
+    },
+  };
+}
+

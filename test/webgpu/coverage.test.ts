@@ -1,0 +1,182 @@
+// What else runs on the GPU: joins (concatenate, stack) and the parts their adjoints take, flip,
+// matrix products of any rank (batched, broadcast, vmap's per-example products) and dot's
+// adjoints; eagerly on Arrays on the GPU and in `jit(f, { device: "webgpu" })`, gradients
+// included, against the CPU. Bounds: copies are bit-equal; a product's element is within
+// (K + 1)·2⁻²⁴·Σ|a·b| of the exact one on each device, so the two differ by at most twice that
+// (Σ|a·b|: the same function of the inputs' absolute values, the functions here being multilinear).
+import { expect, it } from "vitest";
+import { grad, jit, vmap, numpy as jnp, Array as TArray, initDevice, devicePut } from "../../runtime/index.js";
+import type { Array } from "../../runtime/index.js";
+import * as rt from "../../runtime/rt.js";
+import { gpuRuntime, readTree } from "../../runtime/webgpu/jit-rt.js";
+import { gpu, gpuSuite, randoms } from "./gpu.js";
+
+const list = (d: ArrayLike<number | bigint>) => globalThis.Array.from(d as ArrayLike<number>);
+const tensor = (shape: number[], seed: number, lo = -1, hi = 1) => new TArray(randoms(shape.reduce((a, c) => a * c, 1), lo, hi, seed), shape, "float32");
+const onGpu = <T,>(x: T): T => devicePut(x, "webgpu");
+
+/** Bit-equal values and shapes (the GPU's read back first). */
+async function same(got: Array, want: Array): Promise<void> {
+  expect(got.shape).toEqual(want.shape);
+  expect(got.dtype).toBe(want.dtype);
+  expect(list(await got.dataAsync())).toEqual(list(want.data));
+}
+
+/** |got − want| ≤ 2·(K + 1)·2⁻²⁴·abs elementwise (abs: Σ|terms| per element, computed on the CPU from |inputs|). */
+async function products(got: Array, want: Array, abs: Array, K: number): Promise<void> {
+  expect(got.shape).toEqual(want.shape);
+  const x = await got.dataAsync();
+  for (let i = 0; i < want.size; i++) {
+    const bound = 2 * (K + 1) * 2 ** -24 * (abs.data[i] as number) * (1 + 2 ** -20);
+    expect(Math.abs((x[i] as number) - (want.data[i] as number))).toBeLessThanOrEqual(bound);
+  }
+}
+
+// ---- joins ----------------------------------------------------------------------------------------
+
+const cat = (a: Array, b: Array) => jnp.concatenate([a, jnp.multiply(b, 2)], 1);
+const stk = (a: Array, b: Array) => jnp.stack([a, jnp.negative(b)], 2);
+const catLoss = (a: Array, b: Array, w: Array) => jnp.sum(jnp.multiply(jnp.concatenate([a, b], 1), w));
+const stkLoss = (a: Array, b: Array, w: Array) => jnp.sum(jnp.multiply(jnp.stack([a, b], 0), w));
+const catG = jit(cat, { device: "webgpu" }), catC = jit(cat, { device: "cpu" });
+const stkG = jit(stk, { device: "webgpu" }), stkC = jit(stk, { device: "cpu" });
+const catLossG = jit(grad(catLoss, { argnums: [0, 1] }), { device: "webgpu" }), catLossC = jit(grad(catLoss, { argnums: [0, 1] }), { device: "cpu" });
+const stkLossG = jit(grad(stkLoss, { argnums: [0, 1] }), { device: "webgpu" }), stkLossC = jit(grad(stkLoss, { argnums: [0, 1] }), { device: "cpu" });
+
+gpuSuite("WebGPU coverage: concatenate, stack and their adjoints", () => {
+  it("eager concatenate and stack of Arrays on the GPU, any axis, are the CPU's bit for bit", async () => {
+    await initDevice("webgpu");
+    const a = tensor([3, 4, 5], 1), b = tensor([3, 2, 5], 2), c = tensor([3, 4, 5], 3);
+    const [ag, bg, cg] = onGpu([a, b, c]);
+    const cases: [Array, Array][] = [
+      [jnp.concatenate([ag, b], 1), jnp.concatenate([a, b], 1)],
+      [jnp.concatenate([ag, cg, ag], 0), jnp.concatenate([a, c, a], 0)],
+      [jnp.concatenate([ag, c], -1), jnp.concatenate([a, c], -1)],
+      [jnp.stack([ag, cg]), jnp.stack([a, c])],
+      [jnp.stack([ag, c, ag], 1), jnp.stack([a, c, a], 1)],
+      [jnp.stack([ag, cg], -1), jnp.stack([a, c], -1)],
+      [jnp.concatenate([jnp.greater(ag, 0), jnp.less(cg, 0)], 2), jnp.concatenate([jnp.greater(a, 0), jnp.less(c, 0)], 2)],
+      [jnp.concatenate([jnp.greater(ag, 0), cg], 0), jnp.concatenate([jnp.greater(a, 0), c], 0)],
+    ];
+    for (const [g, c0] of cases) {
+      expect(g.device).toBe("webgpu");
+      await same(g, c0);
+    }
+    expect(bg.device).toBe("webgpu");
+    expect(() => jnp.concatenate([ag, bg], 0)).toThrow(/all input array dimensions except for the concatenation axis 0 must match exactly/);
+    expect(() => jnp.stack([ag, bg])).toThrow(/all input arrays must have the same shape/);
+  });
+
+  it("jit'd concatenate and stack on the GPU, and their gradients (concatPart, stackPart, seed), are the CPU's bit for bit", async () => {
+    await initDevice("webgpu");
+    const a = tensor([6, 4], 4), b = tensor([6, 3], 5), c = tensor([6, 4], 6);
+    await same(catG(a, b), catC(a, b));
+    await same(stkG(a, c), stkC(a, c));
+    const w = tensor([6, 7], 7), w2 = tensor([2, 6, 4], 8);
+    const [ga, gb] = catLossG(a, b, w), [ca, cb] = catLossC(a, b, w);
+    await same(ga, ca);
+    await same(gb, cb);
+    const [sa, sc] = stkLossG(a, c, w2), [ta, tc] = stkLossC(a, c, w2);
+    await same(sa, ta);
+    await same(sc, tc);
+  });
+
+  it("the parts' transposes and flip, as the GPU's run-time helpers, equal rt.ts's", async () => {
+    const t = gpuRuntime(gpu()) as Record<string, (...a: unknown[]) => unknown>;
+    const g = tensor([4, 9, 3], 9), xs = [tensor([4, 2, 3], 10), tensor([4, 7, 3], 11)];
+    const rd = async (x: unknown) => (await readTree(x)) as TArray;
+    for (const i of [0, 1]) {
+      expect(await rd(t.concatPart(g, 1, i, ...xs))).toEqual(rt.concatPart(g, 1, i, ...xs));
+      expect(await rd(t.concatPartT(xs[i], g, 1, i, ...xs))).toEqual(rt.concatPartT(xs[i], g, 1, i, ...xs));
+    }
+    const s = tensor([4, 3, 5], 12), p = tensor([4, 5], 13);
+    for (const i of [0, 2]) {
+      expect(await rd(t.stackPart(s, -2, i))).toEqual(rt.stackPart(s, -2, i));
+      expect(await rd(t.stackPartT(p, s, 1, i))).toEqual(rt.stackPartT(p, s, 1, i));
+    }
+    for (const axis of [undefined, 0, [0, 2], -1]) expect(await rd(t.flip(s, axis))).toEqual(jnp.flip(s, axis as number));
+  });
+});
+
+// ---- products of any rank ----------------------------------------------------------------------------
+
+/** The float64 batched product of float32 operands (numpy's matmul, batch axes broadcast), and Σ|a·b|. */
+function product64(a: TArray, b: TArray): [TArray, TArray] {
+  const abs = (x: TArray) => jnp.abs(x);
+  // (float64 Arrays: the CPU's float64 matmul sums in float64, exact enough to be the reference)
+  const a64 = a.astype("float64"), b64 = b.astype("float64");
+  return [jnp.matmul(a64, b64).astype("float32"), jnp.matmul(abs(a64), abs(b64)).astype("float32")];
+}
+
+const mmSum = (a: Array, b: Array) => jnp.sum(jnp.multiply(jnp.matmul(a, b), 0.5));
+const mmG = jit((a: Array, b: Array) => jnp.matmul(a, b), { device: "webgpu" });
+const mmGradG = jit(grad(mmSum, { argnums: [0, 1] }), { device: "webgpu" }), mmGradC = jit(grad(mmSum, { argnums: [0, 1] }), { device: "cpu" });
+const rows = (x: Array, w: Array) => vmap((r: Array) => jnp.matmul(r, w))(x);
+const rowsG = jit(rows, { device: "webgpu" }), rowsC = jit(rows, { device: "cpu" });
+const rowsLoss = (x: Array, w: Array) => jnp.sum(jnp.multiply(rows(x, w), 0.25));
+const rowsGradG = jit(grad(rowsLoss, { argnums: [0, 1] }), { device: "webgpu" }), rowsGradC = jit(grad(rowsLoss, { argnums: [0, 1] }), { device: "cpu" });
+const dotLoss = (a: Array, b: Array) => jnp.sum(jnp.multiply(jnp.dot(a, b), 0.5));
+const dotGradG = jit(grad(dotLoss, { argnums: [0, 1] }), { device: "webgpu" }), dotGradC = jit(grad(dotLoss, { argnums: [0, 1] }), { device: "cpu" });
+
+gpuSuite("WebGPU coverage: batched and broadcast matrix products, vmap'd products, dot's adjoints", () => {
+  const shapes: [number[], number[]][] = [
+    [[5, 70, 33], [5, 33, 90]],
+    [[2, 1, 17, 9], [3, 9, 6]],
+    [[4, 20, 30], [30, 8]],
+    [[30], [4, 30, 8]],
+    [[4, 20, 30], [30]],
+    [[1, 64, 64], [3, 64, 64]],
+  ];
+  for (const [sa, sb] of shapes)
+    it(`eager and jit'd matmul of (${sa.join(", ")}) and (${sb.join(", ")}) within (K+1)·2⁻²⁴·Σ|ab| of the exact product`, async () => {
+      await initDevice("webgpu");
+      const a = tensor(sa, sa.length * 7 + sa[0]), b = tensor(sb, sb.length * 11 + sb[0]);
+      const [want, abs] = product64(a, b);
+      const K = sa[sa.length - 1];
+      const eager = jnp.matmul(onGpu(a), b);
+      expect(eager.device).toBe("webgpu");
+      await products(eager, want, abs, K / 2); // (one device against the exact product: half the two-device bound)
+      await products(mmG(a, b), want, abs, K / 2);
+    });
+
+  it("matmul gradients of batched and broadcast operands (matmulGradA/B of any rank) in jit on the GPU", async () => {
+    await initDevice("webgpu");
+    for (const [sa, sb] of [[[3, 12, 10], [10, 5]], [[2, 1, 6, 10], [4, 10, 5]], [[10], [3, 10, 5]]] as [number[], number[]][]) {
+      const a = tensor(sa, 20), b = tensor(sb, 21);
+      const [ga, gb] = mmGradG(a, b), [ca, cb] = mmGradC(a, b);
+      const [aa, ab] = mmGradC(jnp.abs(a), jnp.abs(b));
+      // (a's gradient element sums N terms; b's the product's batch times M)
+      await products(ga, ca, aa, sb[sb.length - 1]);
+      await products(gb, cb, ab, a.size / sa[sa.length - 1]);
+      expect(ga.device).toBe("webgpu");
+    }
+  });
+
+  it("vmap of a per-example product (vMatmul) and its adjoints (vMatmulGradA/B) in jit on the GPU", async () => {
+    await initDevice("webgpu");
+    for (const sx of [[40, 12], [6, 5, 12]]) {
+      const x = tensor(sx, 30), w = tensor([12, 7], 31);
+      const [want, abs] = [rowsC(x, w), rowsC(jnp.abs(x), jnp.abs(w))];
+      const got = rowsG(x, w);
+      expect(got.device).toBe("webgpu");
+      await products(got, want, abs, 12);
+      const [gx, gw] = rowsGradG(x, w), [cx, cw] = rowsGradC(x, w);
+      const [ax, aw] = rowsGradC(jnp.abs(x), jnp.abs(w));
+      await products(gx, cx, ax, 7);
+      await products(gw, cw, aw, x.size / 12);
+    }
+  });
+
+  it("dot's gradients (dotGradA, dotGradB: matrix·vector, batched b, vector·matrix) in jit on the GPU", async () => {
+    await initDevice("webgpu");
+    for (const [sa, sb] of [[[30, 20], [20]], [[6, 20], [3, 20, 5]], [[20], [20, 9]], [[5, 4, 20], [20, 3]]] as [number[], number[]][]) {
+      const a = tensor(sa, 40), b = tensor(sb, 41);
+      const [ga, gb] = dotGradG(a, b), [ca, cb] = dotGradC(a, b);
+      const [aa, ab] = dotGradC(jnp.abs(a), jnp.abs(b));
+      // (a's gradient element sums b's other elements' terms, b's a's)
+      const K = sa[sa.length - 1];
+      await products(ga, ca, aa, b.size / K);
+      await products(gb, cb, ab, a.size / K);
+    }
+  });
+});
