@@ -252,7 +252,8 @@ function outerBatch(x: NDArray, y: NDArray): NDArray | null {
   const L = x.ndim - 2;
   if (L < 0 || x.shape[L + 1] !== 1 || y.shape[L] !== 1 || y.ndim !== x.ndim) return null;
   const lead = x.shape.slice(0, L);
-  if (!lead.every((d, i) => d === y.shape[i]) || x.dtype !== "float32" || y.dtype !== "float32") return null;
+  // (Arrays on the GPU: the batched product's kernel instead of host loops)
+  if (!lead.every((d, i) => d === y.shape[i]) || x.dtype !== "float32" || y.dtype !== "float32" || x.device !== "cpu" || y.device !== "cpu") return null;
   const n = x.shape[L], m = y.shape[L + 1];
   const nb = lead.reduce((s, d) => s * d, 1);
   const xd = x.data as Float32Array, yd = y.data as Float32Array;

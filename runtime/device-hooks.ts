@@ -14,8 +14,12 @@ export interface DeviceHooks {
   elementwise(name: string, args: readonly unknown[]): NDArray | null;
   /** sum, mean, max or min; null: not on the GPU. */
   reduce(op: "sum" | "mean" | "max" | "min", x: NDArray, axis: Axis, keepdims: boolean): NDArray | null;
-  /** A 2-D matrix product; null for other ranks. */
+  /** NumPy's matmul of float32 operands, any ranks ≥ 1 (batched, broadcast); null: not on the GPU (other dtypes). */
   matmul(a: unknown, b: unknown): NDArray | null;
+  /** Arrays joined along an existing axis (shapes checked by the caller), promoted to `dtype`; null: a dtype not on the GPU. */
+  concatenate(xs: readonly NDArray[], axis: number, dtype: string): NDArray | null;
+  /** Summed to a shape it broadcasts from (checked by the caller): the adjoint of broadcasting. */
+  sumToShape(x: NDArray, shape: readonly number[]): NDArray | null;
   /** A reshape (a view of the same buffer). */
   reshape(x: NDArray, shape: readonly number[]): NDArray;
   /** Axes permuted (a normalised, non-identity permutation). */

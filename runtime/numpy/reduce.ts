@@ -432,6 +432,10 @@ export function sumToShape(a: NDArray, shape: readonly number[]): NDArray {
     if (t === 1) axes.push(d);
     else throw bad();
   }
+  if (a.device !== "cpu") {
+    const r = deviceHooks()!.sumToShape(a, shape);
+    if (r) return r;
+  }
   if (axes.length === 0 && a.dtype !== "bool") return lead === 0 ? a : new NDArray(a.data, shape, a.dtype);
   const r = sumLayout(a.dtype, layoutOf(a, axes, true));
   return new NDArray(r.data, shape, r.dtype);

@@ -207,7 +207,7 @@ export function stack(arrays: readonly ArrayLike[], axis = 0): NDArray {
   const shape = [...s0.slice(0, ax), 1, ...s0.slice(ax)];
   return join(
     "stack",
-    xs.map((x) => new NDArray(x.data, shape, x.dtype, x.weakType)),
+    xs.map((x) => view(x, shape)),
     ax,
   );
 }
@@ -230,6 +230,11 @@ function join(op: string, xs: NDArray[], axis: number): NDArray {
         );
     total += x.shape[ax];
     dtype = promoteTypes(dtype, x.dtype);
+  }
+  // (an operand on the GPU: one copy kernel a piece there)
+  if (xs.some((x) => x.device !== "cpu")) {
+    const r = deviceHooks()!.concatenate(xs, ax, dtype);
+    if (r) return r;
   }
   const outShape = [...s0];
   outShape[ax] = total;

@@ -7,11 +7,13 @@
 import { NDArray } from "../array.js";
 import type { Axis } from "../array.js";
 import { installDeviceHooks, type DeviceHooks } from "../device-hooks.js";
+import * as tree from "../tree.js";
 import type { WebGpu } from "./device.js";
 import { gpuHelpers } from "./helpers.js";
 import { gpuRuntime, onGpu } from "./jit-rt.js";
 import { OnGpu } from "./resident.js";
-import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, reduceGpu, reshapeGpu, transposeGpu, upload } from "./run.js";
+import { broadcastGpu, fusedGpu, GpuArray, matmulNdGpu, reduceGpu, reshapeGpu, sumToShapeGpu, transposeGpu, upload } from "./run.js";
+import { concatGpu } from "./layout.js";
 import { WGSL_OPS } from "./wgsl.js";
 import { frameClose, frameOpen } from "./pool.js";
 import type { GpuBuffer } from "./types.js";
@@ -19,39 +21,15 @@ import type { GpuBuffer } from "./types.js";
 /** Weak (JAX's weak_type) when every operand is: a JS number or a weak Array. */
 const allWeak = (args: readonly unknown[]) => args.every((a) => typeof a === "number" || (a instanceof NDArray && a.weakType));
 
-/** A value jit'd code returned, its GPU buffers as Arrays on the GPU (arrays and plain objects walked). */
-function resident(x: unknown): unknown {
-  if (x instanceof GpuArray) return new OnGpu(x);
-  if (Array.isArray(x)) return x.map(resident);
-  if (x && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) out[k] = resident(v);
-    return out;
-  }
-  return x;
-}
+/** A value jit'd code returned, its GPU buffers as Arrays on the GPU. */
+const resident = (x: unknown): unknown => tree.map((v: unknown) => (v instanceof GpuArray ? new OnGpu(v) : v), x);
 
 /** The GPU buffers a result holds (views share their array's). */
-function buffersOf(x: unknown, into = new Set<GpuBuffer>()): Set<GpuBuffer> {
-  if (x instanceof GpuArray) into.add(x.buffer);
-  else if (x instanceof OnGpu) into.add(x.gpu.buffer);
-  else if (Array.isArray(x)) for (const v of x) buffersOf(v, into);
-  else if (x && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) buffersOf(v, into);
-  return into;
-}
+const buffersOf = (x: unknown): Set<GpuBuffer> =>
+  new Set(tree.leaves(x).flatMap((v: unknown) => (v instanceof GpuArray ? [v.buffer] : v instanceof OnGpu ? [v.gpu.buffer] : [])));
 
 /** A pytree with its CPU Arrays copied to the GPU. */
-function put(g: WebGpu, x: unknown): unknown {
-  if (x instanceof OnGpu) return x;
-  if (x instanceof NDArray) return new OnGpu(upload(g, x), x.weakType);
-  if (Array.isArray(x)) return x.map((v) => put(g, v));
-  if (x && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) out[k] = put(g, v);
-    return out;
-  }
-  return x;
-}
+const put = (g: WebGpu, x: unknown): unknown => tree.map((v: unknown) => (v instanceof NDArray && !(v instanceof OnGpu) ? new OnGpu(upload(g, v), v.weakType) : v), x);
 
 function hooks(g: WebGpu): DeviceHooks {
   const operand = (x: unknown): GpuArray | number => {
@@ -68,8 +46,16 @@ function hooks(g: WebGpu): DeviceHooks {
       return new OnGpu(reduceGpu(g, onGpu(g, x) as GpuArray, op, axis, keepdims), x.weakType);
     },
     matmul(a, b) {
-      if (!(a instanceof NDArray) || !(b instanceof NDArray) || a.ndim !== 2 || b.ndim !== 2) return null;
-      return new OnGpu(matmulGpu(g, onGpu(g, a) as GpuArray, onGpu(g, b) as GpuArray), a.weakType && b.weakType);
+      if (!(a instanceof NDArray) || !(b instanceof NDArray) || a.ndim === 0 || b.ndim === 0 || a.dtype !== "float32" || b.dtype !== "float32") return null;
+      return new OnGpu(matmulNdGpu(g, onGpu(g, a) as GpuArray, onGpu(g, b) as GpuArray), a.weakType && b.weakType);
+    },
+    concatenate(xs, axis, dtype) {
+      if ((dtype !== "float32" && dtype !== "bool") || xs.some((x) => x.dtype !== "float32" && x.dtype !== "bool")) return null;
+      return new OnGpu(concatGpu(g, xs.map((x) => onGpu(g, x) as GpuArray), axis), xs.every((x) => x.weakType));
+    },
+    sumToShape(x, shape) {
+      if (x.dtype !== "float32") return null;
+      return new OnGpu(sumToShapeGpu(g, onGpu(g, x) as GpuArray, shape), x.weakType);
     },
     reshape(x, shape) {
       return new OnGpu(reshapeGpu(onGpu(g, x) as GpuArray, shape), x.weakType);

@@ -9,6 +9,9 @@ import { WGSL_OPS } from "./wgsl.js";
 export const GPU_TABLE = [
   "FUSED_MIN_SIZE", "fused", "matmul", "dot", "matmulGradA", "matmulGradB", "unbroadcast", "unbroadcastProduct",
   "sum", "mean", "max", "min", "logsumexp", "reshape", "broadcastTo", "unreduce", "reduceCount", "ones", "checkGradInput",
+  // jit-more.ts
+  "concatN", "stackN", "concatPart", "concatPartT", "stackPart", "stackPartT", "flip", "seed",
+  "vMatmul", "vMatmulGradA", "vMatmulGradB", "dotGradA", "dotGradB",
 ] as const;
 
 /**

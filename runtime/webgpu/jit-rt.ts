@@ -16,6 +16,9 @@ import { OnGpu } from "./resident.js";
 import { pin } from "./pool.js";
 import { WGSL_OPS } from "./wgsl.js";
 import { GPU_BRIDGED } from "./helpers.js";
+// (bridged: the CPU's helper run on GPU values as Arrays on the GPU, for helpers written only with
+// jnp functions that have GPU kernels, eager.ts, and shapes: helpers.ts GPU_BRIDGED)
+import { bridged, moreHelpers } from "./jit-more.js";
 
 type Value = GpuArray | NDArray | number;
 
@@ -77,16 +80,6 @@ function logsumexp(g: WebGpu, x: GpuArray, axis: Axis, keepdims: boolean): GpuAr
   return keepdims ? r : reshapeGpu(r, x.shape.filter((_, i) => !axes.includes(i)));
 }
 
-/**
- * The CPU's helper `f` run on GPU values: its Array arguments as Arrays on the GPU, so the jnp
- * functions it is written with run their GPU kernels (eager.ts), and its results back as GPU
- * buffers. For the helpers in helpers.ts GPU_BRIDGED, which use only such functions and shapes.
- */
-function bridged(f: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
-  const inArrays = (x: unknown): unknown => (x instanceof GpuArray ? new OnGpu(x) : x);
-  const out = (x: unknown): unknown => (x instanceof OnGpu ? x.gpu : Array.isArray(x) ? x.map(out) : x);
-  return (...args) => out(f(...args.map(inArrays)));
-}
 
 const ONES = new WeakMap<WebGpu, GpuArray>();
 /** A float32 1 on the GPU `g`, uploaded once. */
@@ -144,7 +137,9 @@ function table(g: WebGpu): Record<string, unknown> {
     ones: (shape: number | readonly number[], o?: { dtype?: string }) =>
       o?.dtype && o.dtype !== "float32" ? ones(shape, o as Parameters<typeof ones>[1]) : broadcastGpu(g, one(g), typeof shape === "number" ? [shape] : shape),
     checkGradInput: rt.checkGradInput,
-    ...Object.fromEntries(GPU_BRIDGED.map((n) => [n, bridged(rt[n] as (...a: unknown[]) => unknown)])),
+    ...Object.fromEntries(GPU_BRIDGED.map((n) => [n, bridged(rt[n] as (...a: unknown[]) => unknown, (x) => array(g, x, n))])),
+    // (joins, flip, seed, products of any rank: jit-more.ts; its matmul entries replace the 2-D ones above)
+    ...moreHelpers(g, (x, what) => array(g, x, what), () => one(g)),
   };
 }
 

@@ -42,7 +42,7 @@ export class GpuArray {
 }
 
 /** A storage buffer of `bytes` (at least 4: WebGPU binds no empty buffer); too large for a binding: an error saying so. */
-function storage(d: GpuDevice, bytes: number): GpuBuffer {
+export function storage(d: GpuDevice, bytes: number): GpuBuffer {
   const max = d.limits.maxStorageBufferBindingSize;
   if (bytes > max) throw new RangeError(`tsjax: WebGPU: a buffer of ${bytes} bytes is larger than this GPU binds (maxStorageBufferBindingSize ${max} bytes)`);
   return take(d, bytes);
@@ -101,7 +101,7 @@ export async function read(x: GpuArray): Promise<NDArray> {
 /** Compiled pipelines per device, by kernel source (the source is the signature: shapes are constants in it). */
 const pipelines = new WeakMap<GpuDevice, Map<string, GpuComputePipeline>>();
 
-function pipeline(d: GpuDevice, code: string): GpuComputePipeline {
+export function pipeline(d: GpuDevice, code: string): GpuComputePipeline {
   let m = pipelines.get(d);
   if (!m) pipelines.set(d, (m = new Map()));
   let p = m.get(code);
@@ -133,7 +133,7 @@ function zero(d: GpuDevice): GpuBuffer {
  * One dispatch of `p` over bindings 0.. (`undefined` entries are unbound slots), and the zero
  * buffer (every kernel but the matrix product reads it).
  */
-function dispatch(d: GpuDevice, p: GpuComputePipeline, bufs: readonly (GpuBuffer | undefined)[], x: number, y = 1, withZero = true): void {
+export function dispatch(d: GpuDevice, p: GpuComputePipeline, bufs: readonly (GpuBuffer | undefined)[], x: number, y = 1, withZero = true, z = 1): void {
   scoped(d, () => {
     const entries = bufs.flatMap((b, i) => (b ? [{ binding: i, resource: { buffer: b } }] : []));
     if (withZero) entries.push({ binding: ZERO_BINDING, resource: { buffer: zero(d) } });
@@ -142,7 +142,7 @@ function dispatch(d: GpuDevice, p: GpuComputePipeline, bufs: readonly (GpuBuffer
     const pass = enc.beginComputePass();
     pass.setPipeline(p);
     pass.setBindGroup(0, group);
-    pass.dispatchWorkgroups(x, y);
+    pass.dispatchWorkgroups(x, y, z);
     pass.end();
     d.queue.submit([enc.finish()]);
   });
@@ -151,7 +151,7 @@ function dispatch(d: GpuDevice, p: GpuComputePipeline, bufs: readonly (GpuBuffer
 type Operand = GpuArray | NDArray | number;
 
 /** The output shape of broadcasting `shapes` (NumPy's rule), or a TypeError naming them. */
-function broadcast(shapes: readonly (readonly number[])[]): number[] {
+export function broadcast(shapes: readonly (readonly number[])[]): number[] {
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out: number[] = Array(rank).fill(1);
   for (const s of shapes)
@@ -200,7 +200,7 @@ function prepare(g: WebGpu, p: Program, operands: readonly Operand[]) {
   return { sig, bufs, sc, made, shape };
 }
 
-const maxX = (g: WebGpu) => g.device.limits.maxComputeWorkgroupsPerDimension;
+export const maxX = (g: WebGpu) => g.device.limits.maxComputeWorkgroupsPerDimension;
 
 /**
  * A fused program (fuse.ts's JSON, or the parsed object) on the GPU: its value as a GpuArray
@@ -213,11 +213,13 @@ export function fusedGpu(g: WebGpu, program: string | Program, ...operands: Oper
   if (p.epilogue) {
     const [a, b, ...rest] = operands;
     if (typeof a === "number" || typeof b === "number") throw new TypeError(`tsjax: WebGPU fused kernel: the ${p.epilogue} epilogue takes two Arrays`);
-    const prod = matmulGpu(g, a, b);
+    // (the product of any rank: NumPy's matmul, or dot)
+    const [A, B] = [a instanceof NDArray ? upload(g, a) : a, b instanceof NDArray ? upload(g, b) : b];
+    const prod = p.epilogue === "dot" ? dotGpu(g, A, B) : matmulNdGpu(g, A, B);
     try {
       return fusedGpu(g, { ...p, epilogue: undefined }, prod, ...rest);
     } finally {
-      give(prod.buffer);
+      for (const x of [prod, A !== a ? A : null, B !== b ? B : null]) if (x) give(x.buffer);
     }
   }
   const d = g.device;
@@ -363,29 +365,101 @@ export function reduceGpu(g: WebGpu, x: GpuArray | NDArray, op: AxisOp, axis?: n
  * as Aᵀ with transA; B is K×N, or N×K read as Bᵀ with transB (the matmul adjoints' G·Bᵀ, Aᵀ·G).
  */
 export function matmulGpu(g: WebGpu, a: GpuArray | NDArray, b: GpuArray | NDArray, transA = false, transB = false): GpuArray {
-  if (a.shape.length !== 2 || b.shape.length !== 2) throw new TypeError(`tsjax: WebGPU matmul: 2-D operands only so far, got shapes (${a.shape.join(", ")}) and (${b.shape.join(", ")})`);
+  if (a.shape.length !== 2 || b.shape.length !== 2) throw new TypeError(`tsjax: WebGPU matmul: 2-D operands here, got shapes (${a.shape.join(", ")}) and (${b.shape.join(", ")}) (batches: matmulNdGpu)`);
+  return batchedGpu(g, a, b, transA, transB, 1, 0, 0, []);
+}
+
+/**
+ * `batch` products op(A_z)·op(B_z), A_z at z·strideA in a's buffer and B_z at z·strideB (0: one
+ * operand shared by every product); the result [...lead, M, N]. The sizes come from the last two
+ * axes of a and b.
+ */
+function batchedGpu(g: WebGpu, a: GpuArray | NDArray, b: GpuArray | NDArray, transA: boolean, transB: boolean, batch: number, strideA: number, strideB: number, lead: readonly number[]): GpuArray {
   if (a.dtype !== "float32" || b.dtype !== "float32") throw new TypeError(`tsjax: WebGPU matmul: float32 operands only, got ${a.dtype} and ${b.dtype}`);
-  const [M, K] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
-  const [K2, N] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+  const [ra, rb] = [a.shape.length, b.shape.length];
+  const [M, K] = transA ? [a.shape[ra - 1], a.shape[ra - 2]] : [a.shape[ra - 2], a.shape[ra - 1]];
+  const [K2, N] = transB ? [b.shape[rb - 1], b.shape[rb - 2]] : [b.shape[rb - 2], b.shape[rb - 1]];
   const t = (x: boolean) => (x ? "ᵀ" : "");
   if (K !== K2) throw new TypeError(`tsjax: WebGPU matmul: shapes (${a.shape.join(", ")})${t(transA)} and (${b.shape.join(", ")})${t(transB)} not aligned: ${K} != ${K2}`);
   const d = g.device;
   const A = a instanceof NDArray ? upload(g, a) : a;
   const B = b instanceof NDArray ? upload(g, b) : b;
-  const out = storage(d, M * N * 4);
+  const shape = [...lead, M, N];
+  const out = storage(d, batch * M * N * 4);
   try {
-    if (M * N === 0) return new GpuArray(g, out, [M, N], "float32");
-    if (K === 0) d.queue.writeBuffer(out, 0, new Float32Array(M * N));
+    if (batch * M * N === 0) return new GpuArray(g, out, shape, "float32");
+    if (K === 0) d.queue.writeBuffer(out, 0, new Float32Array(batch * M * N));
     else {
-      const dims = d.createBuffer({ size: 16, usage: USAGE.UNIFORM | USAGE.COPY_DST });
-      d.queue.writeBuffer(dims, 0, Uint32Array.of(M, K, N, 0));
-      dispatch(d, pipeline(d, matmulKernel(transA, transB)), [A.buffer, B.buffer, out, dims], Math.ceil(N / TILE), Math.ceil(M / TILE), false);
-      dims.destroy();
+      const p = pipeline(d, matmulKernel(transA, transB));
+      const maxZ = d.limits.maxComputeWorkgroupsPerDimension;
+      for (let z0 = 0; z0 < batch; z0 += maxZ) {
+        const dims = d.createBuffer({ size: 32, usage: USAGE.UNIFORM | USAGE.COPY_DST });
+        d.queue.writeBuffer(dims, 0, Uint32Array.of(M, K, N, 0, strideA, strideB, z0, 0));
+        dispatch(d, p, [A.buffer, B.buffer, out, dims], Math.ceil(N / TILE), Math.ceil(M / TILE), false, Math.min(maxZ, batch - z0));
+        dims.destroy();
+      }
     }
-    return new GpuArray(g, out, [M, N], "float32");
+    return new GpuArray(g, out, shape, "float32");
   } finally {
     if (A !== a) give(A.buffer);
     if (B !== b) give(B.buffer);
   }
 }
 
+/**
+ * NumPy's matmul on the GPU, any ranks ≥ 1: a 1-d a is a row and a 1-d b a column (their unit
+ * axes dropped from the result), batch axes broadcast. An operand whose batch is the whole
+ * broadcast batch is read in place, one of batch size 1 is shared (stride 0), any other
+ * broadcast is made full first. `transA`/`transB` read the last two axes swapped (the batched
+ * adjoints' G·Bᵀ and Aᵀ·G).
+ */
+export function matmulNdGpu(g: WebGpu, a: GpuArray | NDArray, b: GpuArray | NDArray, transA = false, transB = false): GpuArray {
+  if (a.shape.length === 0 || b.shape.length === 0) throw new TypeError(`tsjax: WebGPU matmul: a 0-d operand (shapes (${a.shape.join(", ")}) and (${b.shape.join(", ")})); use multiply`);
+  const made: GpuArray[] = [];
+  const on = (x: GpuArray | NDArray) => (x instanceof NDArray ? made[made.push(upload(g, x)) - 1] : x);
+  let A = on(a);
+  let B = on(b);
+  try {
+    const rowA = A.shape.length === 1, colB = B.shape.length === 1;
+    if (rowA) A = reshapeGpu(A, transA ? [A.size, 1] : [1, A.size]);
+    if (colB) B = reshapeGpu(B, transB ? [1, B.size] : [B.size, 1]);
+    const ba = A.shape.slice(0, -2), bb = B.shape.slice(0, -2);
+    const lead = broadcast([ba, bb]);
+    const batch = sizeOf(lead);
+    const full = (x: GpuArray, bx: readonly number[]): [GpuArray, number] => {
+      const m = x.shape.slice(-2);
+      if (sizeOf(bx) === 1) return [x, 0];
+      if (bx.length === lead.length && bx.every((d, i) => d === lead[i])) return [x, m[0] * m[1]];
+      const f = broadcastGpu(g, x, [...lead, ...m]);
+      made.push(f);
+      return [f, m[0] * m[1]];
+    };
+    const [Af, sa] = full(A, ba);
+    const [Bf, sb] = full(B, bb);
+    const C = batchedGpu(g, Af, Bf, transA, transB, batch, sa, sb, lead);
+    const drop = C.shape.filter((_, i) => !((rowA && i === C.shape.length - 2) || (colB && i === C.shape.length - 1)));
+    return drop.length === C.shape.length ? C : reshapeGpu(C, drop);
+  } finally {
+    for (const m of made) give(m.buffer);
+  }
+}
+
+/** jnp.dot on the GPU: a scalar operand scales; otherwise one matrix product (b's batch laid out as columns, as the CPU's dot). */
+export function dotGpu(g: WebGpu, x: GpuArray, y: GpuArray): GpuArray {
+  if (x.shape.length === 0 || y.shape.length === 0) return fusedGpu(g, { in: 2, ops: [["multiply", 0, 1]] }, x, y);
+  const K = x.shape[x.shape.length - 1];
+  const kb = y.shape.length === 1 ? 0 : y.shape.length - 2;
+  if (y.shape[kb] !== K) throw new TypeError(`dot: shapes (${x.shape.join(", ")}) and (${y.shape.join(", ")}) not aligned: ${K} (dim ${x.shape.length - 1}) != ${y.shape[kb]} (dim ${kb})`);
+  const lead = x.shape.slice(0, -1);
+  const A = reshapeGpu(x, [sizeOf(lead), K]);
+  if (y.shape.length <= 2) {
+    const C = matmulGpu(g, A, y.shape.length === 1 ? reshapeGpu(y, [K, 1]) : y);
+    return reshapeGpu(C, y.shape.length === 1 ? lead : [...lead, y.shape[1]]);
+  }
+  const batch = y.shape.slice(0, -2);
+  const N = y.shape[y.shape.length - 1];
+  const bt = transposeGpu(g, reshapeGpu(y, [sizeOf(batch), K, N]), [1, 0, 2]);
+  const C = matmulGpu(g, A, reshapeGpu(bt, [K, sizeOf(batch) * N]));
+  give(bt.buffer);
+  return reshapeGpu(C, [...lead, ...batch, N]);
+}

@@ -701,12 +701,15 @@ const PER = TILE / 16;
  * TILE×TILE block (rows and columns 16 apart, so neighbours read neighbours), A and B staged TK
  * steps of k at a time. A is stored M×K, or K×M with transA (Aᵀ read in place, as the matmul
  * adjoints' Aᵀ·G); B K×N, or N×K with transB (G·Bᵀ). Each element sums its K products in order
- * in float32. Bindings: A 0, B 1, C 2, the sizes (M, K, N) 3: one pipeline serves every shape.
+ * in float32. Bindings: A 0, B 1, C 2, the sizes 3 (M, K, N; then the batch's element strides
+ * of A and B, 0 for an operand shared by every product, and the first batch index): one
+ * pipeline serves every shape. A batch of products runs on the dispatch's z.
  */
 export function matmulKernel(transA: boolean, transB: boolean): string {
   const [M, K, N] = ["tj_M", "tj_K", "tj_N"];
   const aAt = transA ? `(k0 + kk) * ${M} + row` : `row * ${K} + k0 + kk`;
   const bAt = transB ? `col * ${K} + k0 + kk` : `(k0 + kk) * ${N} + col`;
+  // (a batch's operands at per-product offsets; the clamp keeps reads inside one product's operand)
   const acc = Array.from({ length: PER * PER }, (_, q) => `  var c${q} = 0.0;`).join("\n");
   const fmas: string[] = [];
   for (let r = 0; r < PER; r++) fmas.push(`      let a${r} = tj_a[kk * ${TILE}u + ty + ${16 * r}u];`);
@@ -715,12 +718,13 @@ export function matmulKernel(transA: boolean, transB: boolean): string {
   const stores: string[] = [];
   for (let r = 0; r < PER; r++)
     for (let c = 0; c < PER; c++)
-      stores.push(`  { let row = m0 + ty + ${16 * r}u; let col = n0 + tx + ${16 * c}u; if (row < ${M} && col < ${N}) { tj_c[row * ${N} + col] = c${r * PER + c}; } }`);
+      stores.push(`  { let row = m0 + ty + ${16 * r}u; let col = n0 + tx + ${16 * c}u; if (row < ${M} && col < ${N}) { tj_c[cOff + row * ${N} + col] = c${r * PER + c}; } }`);
   return [
     `@group(0) @binding(0) var<storage, read> tj_A: array<f32>;`,
     `@group(0) @binding(1) var<storage, read> tj_B: array<f32>;`,
     `@group(0) @binding(2) var<storage, read_write> tj_c: array<f32>;`,
-    `@group(0) @binding(3) var<uniform> tj_dims: vec4u;`,
+    `struct TjDims { mkn: vec4u, batch: vec4u }`,
+    `@group(0) @binding(3) var<uniform> tj_dims: TjDims;`,
     `var<workgroup> tj_a: array<f32, ${TK * TILE}>;`,
     `var<workgroup> tj_b: array<f32, ${TK * TILE}>;`,
     `@compute @workgroup_size(16, 16)`,
@@ -729,17 +733,21 @@ export function matmulKernel(transA: boolean, transB: boolean): string {
     `  let ty = l.y;`,
     `  let m0 = w.y * ${TILE}u;`,
     `  let n0 = w.x * ${TILE}u;`,
-    `  let tj_M = tj_dims.x;`,
-    `  let tj_K = tj_dims.y;`,
-    `  let tj_N = tj_dims.z;`,
+    `  let tj_M = tj_dims.mkn.x;`,
+    `  let tj_K = tj_dims.mkn.y;`,
+    `  let tj_N = tj_dims.mkn.z;`,
+    `  let z = tj_dims.batch.z + w.z;`,
+    `  let aOff = z * tj_dims.batch.x;`,
+    `  let bOff = z * tj_dims.batch.y;`,
+    `  let cOff = z * ${M} * ${N};`,
     acc,
     `  for (var k0 = 0u; k0 < ${K}; k0 += ${TK}u) {`,
     `    for (var e = 0u; e < ${(TK * TILE) / 256}u; e++) {`,
     `      let idx = t + e * 256u;`,
     `      let kk = idx / ${TILE}u;`,
     `      let mm = idx % ${TILE}u;`,
-    `      { let row = m0 + mm; tj_a[idx] = select(0.0, tj_A[min(${aAt}, ${M} * ${K} - 1u)], row < ${M} && k0 + kk < ${K}); }`,
-    `      { let col = n0 + mm; tj_b[idx] = select(0.0, tj_B[min(${bAt}, ${K} * ${N} - 1u)], col < ${N} && k0 + kk < ${K}); }`,
+    `      { let row = m0 + mm; tj_a[idx] = select(0.0, tj_A[aOff + min(${aAt}, ${M} * ${K} - 1u)], row < ${M} && k0 + kk < ${K}); }`,
+    `      { let col = n0 + mm; tj_b[idx] = select(0.0, tj_B[bOff + min(${bAt}, ${K} * ${N} - 1u)], col < ${N} && k0 + kk < ${K}); }`,
     `    }`,
     `    workgroupBarrier();`,
     `    for (var kk = 0u; kk < ${TK}u; kk++) {`,
