@@ -11,7 +11,7 @@
 #                    node_modules/@jax-js/jax (package.json, dist/*.js); node.xz: this machine's
 #                    Node (v20, 99 MB; xz'd about 24 MB; needs only glibc >= 2.28 and libstdc++)
 #      .gl/          libvulkan1's .deb (the Vulkan loader; Dawn dlopens libvulkan.so.1)
-#    About 38 MB with the tracked tree, under the 64 MiB that travels. It prints the sizes.
+#    About 35 MiB with the tree (measured 2026-12-02), under the 64 MiB that travels; it prints the sum.
 #
 # 2. The call (device tool `run`):
 #      command:   bash bench/webgpu-device.sh
