@@ -4,6 +4,7 @@
 // modules do nothing when loaded).
 
 import { NDArray } from "./array.js";
+import * as tree from "./tree.js";
 import { defaultDevice as current, deviceHooks, setDefault } from "./device-hooks.js";
 import { webgpu, type DeviceName } from "./webgpu/device.js";
 import { installGpu } from "./webgpu/eager.js";
@@ -67,13 +68,4 @@ export async function blockUntilReady<T>(x: T): Promise<T> {
   return x;
 }
 
-function mapArrays(x: unknown, f: (a: NDArray) => NDArray): unknown {
-  if (x instanceof NDArray) return f(x);
-  if (Array.isArray(x)) return x.map((v) => mapArrays(v, f));
-  if (x && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) out[k] = mapArrays(v, f);
-    return out;
-  }
-  return x;
-}
+const mapArrays = (x: unknown, f: (a: NDArray) => NDArray): unknown => tree.map((v: unknown) => (v instanceof NDArray ? f(v) : v), x);
