@@ -83,6 +83,12 @@ export class Array {
   block(): Promise<this> {
     return Promise.resolve(this);
   }
+  /**
+   * Frees the Array's memory now (JAX's `delete`): an Array on the GPU gives its buffer back at
+   * once; a CPU Array's storage belongs to the garbage collector, so here it does nothing. The
+   * Array (and views of it) must not be used after.
+   */
+  delete(): void {}
   /** The row-major storage (`data`), awaited: for an Array on the GPU, read back without blocking. */
   async dataAsync(): Promise<TypedArray> {
     return (await this.block()).data;

@@ -67,7 +67,7 @@ export class OnGpu extends NDArray {
   }
 
   /** Frees the GPU buffer now (otherwise it is reused once the Array is collected); neither it nor views of it may be used after. */
-  delete(): void {
+  override delete(): void {
     this.gpu.destroy();
   }
 
