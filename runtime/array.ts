@@ -84,7 +84,7 @@ export class Array {
     return Promise.resolve(this);
   }
   /**
-   * Frees the Array's memory now (JAX's `delete`): an Array on the GPU gives its buffer back at
+   * Frees the Array's memory now (JAX's `delete`): an Array on the GPU frees its buffer at
    * once; a CPU Array's storage belongs to the garbage collector, so here it does nothing. The
    * Array (and views of it) must not be used after.
    */

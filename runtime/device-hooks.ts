@@ -18,6 +18,10 @@ export interface DeviceHooks {
   matmul(a: unknown, b: unknown): NDArray | null;
   /** Arrays joined along an existing axis (shapes checked by the caller), promoted to `dtype`; null: a dtype not on the GPU. */
   concatenate(xs: readonly NDArray[], axis: number, dtype: string): NDArray | null;
+  /** var (std: `root`) of a float32 Array, NumPy's ddof and keepdims; null: not on the GPU. */
+  variance(x: NDArray, axis: Axis, ddof: number, keepdims: boolean, root: boolean): NDArray | null;
+  /** cumsum of a float32 Array along `axis` (flattened when none); null: not on the GPU. */
+  cumsum(x: NDArray, axis: number | null | undefined): NDArray | null;
   /** Summed to a shape it broadcasts from (checked by the caller): the adjoint of broadcasting. */
   sumToShape(x: NDArray, shape: readonly number[]): NDArray | null;
   /** A reshape (a view of the same buffer). */

@@ -13,6 +13,7 @@ import { where } from "./elementwise.js";
 import { take } from "./indexing.js";
 import { sum } from "./reduce.js";
 import { asPublic } from "./public-errors.js";
+import { deviceHooks } from "../device-hooks.js";
 
 /** Elements of `a` reversed along `axis` (every axis when null). */
 export function flip(a: ArrayLike, axis?: Axis): NDArray {
@@ -82,6 +83,11 @@ export function swapaxes(a: ArrayLike, axis1: number, axis2: number): NDArray {
 
 /** Running sums along `axis` (flattened when none), accumulated in the result's dtype (float32 rounding at each step, as XLA's scan). */
 export function cumsum(a: ArrayLike, axis?: number | null): NDArray {
+  // (a float32 Array on the GPU: a GPU kernel)
+  if (a instanceof NDArray && a.device !== "cpu") {
+    const r = deviceHooks()!.cumsum(a, axis);
+    if (r) return r;
+  }
   return scan("cumsum", a, axis, 0, (s, v) => s + v);
 }
 /** Running products along `axis` (flattened when none). */

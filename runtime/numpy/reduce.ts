@@ -258,6 +258,10 @@ function variance(op: string, a: ArrayLike, axis: Axis, opts: VarOpts | undefine
   const x = asArray(a, op);
   const ddof = opts?.ddof ?? 0;
   if (!Number.isInteger(ddof)) throw new TypeError(`${op}: ddof must be an integer, got ${ddof}`);
+  if (x.device !== "cpu") {
+    const r = deviceHooks()!.variance(x, axis, ddof, !!opts?.keepdims, root);
+    if (r) return r;
+  }
   const L = layout(op, x, axis, opts);
   const mu = sumF64(L);
   for (let o = 0; o < mu.length; o++) mu[o] /= L.n;

@@ -14,6 +14,7 @@ import { gpuRuntime, onGpu } from "./jit-rt.js";
 import { OnGpu } from "./resident.js";
 import { broadcastGpu, fusedGpu, GpuArray, matmulNdGpu, reduceGpu, reshapeGpu, sumToShapeGpu, transposeGpu, upload } from "./run.js";
 import { concatGpu } from "./layout.js";
+import { cumsumGpu, varianceGpu } from "./stats.js";
 import { WGSL_OPS } from "./wgsl.js";
 import { frameClose, frameOpen } from "./pool.js";
 import type { GpuBuffer } from "./types.js";
@@ -52,6 +53,15 @@ function hooks(g: WebGpu): DeviceHooks {
     concatenate(xs, axis, dtype) {
       if ((dtype !== "float32" && dtype !== "bool") || xs.some((x) => x.dtype !== "float32" && x.dtype !== "bool")) return null;
       return new OnGpu(concatGpu(g, xs.map((x) => onGpu(g, x) as GpuArray), axis), xs.every((x) => x.weakType));
+    },
+    variance(x, axis, ddof, keepdims, root) {
+      if (x.dtype !== "float32") return null;
+      const v = varianceGpu(g, onGpu(g, x) as GpuArray, axis, ddof, keepdims);
+      return new OnGpu(root ? fusedGpu(g, { in: 1, ops: [["sqrt", 0]] }, v) : v, x.weakType);
+    },
+    cumsum(x, axis) {
+      if (x.dtype !== "float32") return null;
+      return new OnGpu(cumsumGpu(g, onGpu(g, x) as GpuArray, axis), x.weakType);
     },
     sumToShape(x, shape) {
       if (x.dtype !== "float32") return null;

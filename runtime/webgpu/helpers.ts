@@ -11,7 +11,7 @@ export const GPU_TABLE = [
   "sum", "mean", "max", "min", "logsumexp", "reshape", "broadcastTo", "unreduce", "reduceCount", "ones", "checkGradInput",
   // jit-more.ts
   "concatN", "stackN", "concatPart", "concatPartT", "stackPart", "stackPartT", "flip", "seed",
-  "vMatmul", "vMatmulGradA", "vMatmulGradB", "dotGradA", "dotGradB",
+  "vMatmul", "vMatmulGradA", "vMatmulGradB", "dotGradA", "dotGradB", "var", "ddofOf", "cumsum",
 ] as const;
 
 /**

@@ -10,6 +10,7 @@ import type { WebGpu } from "./device.js";
 import { concatGpu, flipGpu, indexAxisGpu, placeAxisGpu, sliceAxisGpu, stackGpu } from "./layout.js";
 import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, matmulNdGpu, reshapeGpu, dotGpu } from "./run.js";
 import { OnGpu } from "./resident.js";
+import { cumsumGpu, varianceGpu } from "./stats.js";
 
 type Value = GpuArray | NDArray | number;
 
@@ -85,6 +86,10 @@ export function moreHelpers(g: WebGpu, on: (x: Value, what: string) => GpuArray,
     vMatmul: br("vMatmul"),
     vMatmulGradA: br("vMatmulGradA"),
     vMatmulGradB: br("vMatmulGradB"),
+    // var (std is var then sqrt in jit'd code) and cumsum
+    var: (x: Value, axis?: Axis, o?: { ddof?: number; keepdims?: boolean }) => varianceGpu(g, on(x, "var"), axis, o?.ddof ?? 0, !!o?.keepdims),
+    ddofOf: rt.ddofOf,
+    cumsum: (x: Value, axis?: number | null) => cumsumGpu(g, on(x, "cumsum"), axis),
     // dot: the last axis of a with the second-to-last of b (b's batch axes kept, not broadcast)
     dot: (a: Value, b: Value) => {
       if (typeof a === "number" || typeof b === "number") return fusedGpu(g, { in: 2, ops: [["multiply", 0, 1]] }, typeof a === "number" ? a : on(a, "dot"), typeof b === "number" ? b : on(b, "dot"));

@@ -759,3 +759,77 @@ export function matmulKernel(transA: boolean, transB: boolean): string {
     `}`,
   ].join("\n");
 }
+
+/**
+ * The variance of x (of shape `from`) over `axes` (sorted, distinct), NumPy's var with `ddof`: a
+ * workgroup an output element; a first tree sums the elements (double-float32) for the mean as
+ * hi + lo, a second sums the squared deviations, each deviation and its square in
+ * double-float32, then divided by max(R − ddof, 0) in double-float32, rounded once (a divisor of
+ * 0: ∞, or NaN for a zero sum, as the CPU's float64 division). Bindings: x 0, out 1.
+ */
+export function varianceKernel(from: readonly number[], axes: readonly number[], ddof: number, gx: number): string {
+  const strides = from.map((_, i) => from.slice(i + 1).reduce((a, b) => a * b, 1));
+  const keptDims = from.map((_, i) => i).filter((i) => !axes.includes(i));
+  const outN = keptDims.reduce((a, d) => a * from[d], 1);
+  const R = axes.reduce((a, d) => a * from[d], 1);
+  const div = Math.max(R - ddof, 0);
+  const part = (v: string, dims: number[]) => digitsIndex(from, strides, v, dims);
+  const load = `tj_x[base + ${part("r", [...axes])}]`;
+  // hi + lo divided by n (a float32 constant as hi + lo): q + ((s − q·n) − q·nl)/n, q·n exact
+  const quotient = (s: string, n: number, name: string) => [
+    `  let ${name}q = ${s}.x / ${f32Lit(n)};`,
+    `  let ${name}p = tj_two_prod(${name}q, ${f32Lit(n)});`,
+    `  let ${name}r = ((((${s}.x - ${name}p.x) - ${name}p.y) + ${s}.y) - ${name}q * ${f32Lit(n - Math.fround(n))}) / ${f32Lit(n)};`,
+  ];
+  return [
+    `@group(0) @binding(0) var<storage, read> tj_x: array<f32>;`,
+    `@group(0) @binding(1) var<storage, read_write> tj_out: array<f32>;`,
+    EFT,
+    DOUBLE_F32,
+    `@compute @workgroup_size(${WG})`,
+    `fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_index) t: u32) {`,
+    USE_ZERO,
+    `  let o = w.x + w.y * ${gx}u;`,
+    `  if (o >= ${outN}u) { return; }`,
+    `  let base = ${part("o", keptDims)};`,
+    `  var acc = vec2f(0.0, 0.0);`,
+    `  for (var r = t; r < ${R}u; r += ${WG}u) { acc = tj_dadd(acc, vec2f(${load}, 0.0)); }`,
+    `  let s = tj_tree(t, acc);`,
+    // (every thread has read the sum before the second tree writes the shared array)
+    `  workgroupBarrier();`,
+    ...quotient("s", R, "m"),
+    `  var sq = vec2f(0.0, 0.0);`,
+    `  for (var r = t; r < ${R}u; r += ${WG}u) {`,
+    `    let d0 = tj_two_sum(${load}, -mq);`,
+    `    let d = tj_two_sum(d0.x, d0.y - mr);`,
+    `    let p = tj_two_prod(d.x, d.x);`,
+    `    sq = tj_dadd(sq, vec2f(p.x, p.y + 2.0 * d.x * d.y));`,
+    `  }`,
+    `  let v = tj_tree(t, sq);`,
+    `  if (t == 0u) {`,
+    div === 0
+      ? `    tj_out[o] = bitcast<f32>(select(0x7f800000u, 0x7fc00000u, v.x == 0.0) | tj_zero[0]);`
+      : [...quotient("v", div, "e").map((l) => `  ${l}`), `    tj_out[o] = eq + er;`].join("\n"),
+    `  }`,
+    `}`,
+  ].join("\n");
+}
+
+/**
+ * Running sums along an axis (NumPy's cumsum), the input seen as outer × n × inner: a thread a
+ * line, its sum carried in float32 in order (the CPU's, XLA's: bit-equal). Bindings: x 0, out 1.
+ */
+export function cumsumKernel(outer: number, n: number, inner: number, gx: number): string {
+  return [
+    `@group(0) @binding(0) var<storage, read> tj_x: array<f32>;`,
+    `@group(0) @binding(1) var<storage, read_write> tj_out: array<f32>;`,
+    `@compute @workgroup_size(${WG})`,
+    `fn main(@builtin(global_invocation_id) g: vec3u) {`,
+    `  let l = g.x + g.y * ${gx * WG}u;`,
+    `  if (l >= ${outer * inner}u) { return; }`,
+    `  let b = (l / ${inner}u) * ${n * inner}u + l % ${inner}u;`,
+    `  var s = 0.0;`,
+    `  for (var k = 0u; k < ${n}u; k++) { s = s + tj_x[b + k * ${inner}u]; tj_out[b + k * ${inner}u] = s; }`,
+    `}`,
+  ].join("\n");
+}

@@ -183,11 +183,11 @@ gpuSuite("WebGPU for users: devices, placement and reads", () => {
     expect(ex.shape).toEqual([1, 48]);
     // an op with no GPU kernel reads the values: in Node after block(), then it runs on the CPU copy
     const fresh = jnp.multiply(ag, 3);
-    expect(() => jnp.cumsum(fresh, 0)).toThrow(/await x\.block\(\)/);
+    expect(() => jnp.cumprod(fresh, 0)).toThrow(/await x\.block\(\)/);
     await fresh.block();
-    const cs = jnp.cumsum(fresh, 0);
+    const cs = jnp.cumprod(fresh, 0);
     expect(cs.device).toBe("cpu");
-    expect(list(cs.data)).toEqual(list(jnp.cumsum(jnp.multiply(a, 3), 0).data));
+    expect(list(cs.data)).toEqual(list(jnp.cumprod(jnp.multiply(a, 3), 0).data));
   });
 
   it("setDefaultDevice('webgpu') moves plain jit'd functions to the GPU, and back", async () => {
