@@ -9,7 +9,7 @@ import { grad, jit, vmap, numpy as jnp, Array as TArray, initDevice, devicePut }
 import type { Array } from "../../runtime/index.js";
 import * as rt from "../../runtime/rt.js";
 import { gpuRuntime, readTree } from "../../runtime/webgpu/jit-rt.js";
-import { gpu, gpuSuite, randoms } from "./gpu.js";
+import { gpu, gpuSuite, randoms, ulp32 } from "./gpu.js";
 
 const list = (d: ArrayLike<number | bigint>) => globalThis.Array.from(d as ArrayLike<number>);
 const tensor = (shape: number[], seed: number, lo = -1, hi = 1) => new TArray(randoms(shape.reduce((a, c) => a * c, 1), lo, hi, seed), shape, "float32");
@@ -178,5 +178,67 @@ gpuSuite("WebGPU coverage: batched and broadcast matrix products, vmap'd product
       await products(ga, ca, aa, b.size / K);
       await products(gb, cb, ab, a.size / K);
     }
+  });
+});
+
+// ---- var, std, cumsum ----------------------------------------------------------------------------------
+
+const varJ = (x: Array) => [jnp.var(x, 0), jnp.std(x, [0, 2], { ddof: 1 }), jnp.var(x, null, { keepdims: true })];
+const varG = jit(varJ, { device: "webgpu" }), varC = jit(varJ, { device: "cpu" });
+const stdLoss = (x: Array) => jnp.sum(jnp.std(x, 1));
+const stdGradG = jit(grad(stdLoss), { device: "webgpu" }), stdGradC = jit(grad(stdLoss), { device: "cpu" });
+const cs = (x: Array) => [jnp.cumsum(x, 1), jnp.cumsum(x), jnp.cumsum(x, -1)];
+const csG = jit(cs, { device: "webgpu" }), csC = jit(cs, { device: "cpu" });
+const csLoss = (x: Array) => jnp.sum(jnp.square(jnp.cumsum(x, 0)));
+const csGradG = jit(grad(csLoss), { device: "webgpu" }), csGradC = jit(grad(csLoss), { device: "cpu" });
+
+/** |got − want| ≤ ulps·ulp(want) elementwise. */
+async function ulps(got: Array, want: Array, n: number): Promise<void> {
+  expect(got.shape).toEqual(want.shape);
+  const x = await got.dataAsync();
+  for (let i = 0; i < want.size; i++) {
+    const w = want.data[i] as number;
+    expect(Math.abs((x[i] as number) - w)).toBeLessThanOrEqual(n * ulp32(w));
+  }
+}
+
+gpuSuite("WebGPU coverage: var, std and cumsum", () => {
+  // var: double-float32 mean and squared deviations, rounded once; the CPU's float64 rounded once:
+  // within 1 ulp of each other; std: the GPU's √ of its float32 variance (½ ulp more), within 2
+  it("eager and jit'd var/std (axes, ddof, keepdims) within 1 ulp (var) and 2 ulp (std) of the CPU's float64 ones", async () => {
+    await initDevice("webgpu");
+    const x = tensor([40, 30, 6], 50, 3, 5);
+    const xg = onGpu(x);
+    await ulps(jnp.var(xg, 1), jnp.var(x, 1), 1);
+    await ulps(jnp.var(xg, [0, 2], { keepdims: true, ddof: 1 }), jnp.var(x, [0, 2], { keepdims: true, ddof: 1 }), 1);
+    await ulps(jnp.std(xg), jnp.std(x), 2);
+    expect(jnp.var(xg, 0).device).toBe("webgpu");
+    const [g0, g1, g2] = varG(x), [c0, c1, c2] = varC(x);
+    await ulps(g0, c0, 1);
+    await ulps(g1, c1, 2);
+    await ulps(g2, c2, 1);
+    // ddof ≥ n: the CPU's division by 0 (∞; NaN for constant lines)
+    const y = new TArray(Float32Array.of(1, 2, 3, 3), [2, 2], "float32");
+    expect(list(await jnp.var(onGpu(y), 1, { ddof: 2 }).dataAsync())).toEqual(list(jnp.var(y, 1, { ddof: 2 }).data));
+  });
+
+  it("std's gradient in jit on the GPU: within 2⁻¹⁶·max|g| of the CPU's (x − mean cancels; the means differ in their last bits)", async () => {
+    await initDevice("webgpu");
+    const x = tensor([20, 50], 51, -2, 2);
+    const g = stdGradG(x), c = stdGradC(x);
+    const got = await g.dataAsync();
+    const scale = Math.max(...list(c.data).map(Math.abs));
+    for (let i = 0; i < c.size; i++) expect(Math.abs((got[i] as number) - (c.data[i] as number))).toBeLessThanOrEqual(2 ** -16 * scale);
+  });
+
+  it("cumsum (eager, jit, and its gradient through flip) is the CPU's bit for bit: float32 running sums in order", async () => {
+    await initDevice("webgpu");
+    const x = tensor([7, 300, 3], 52);
+    const e = jnp.cumsum(onGpu(x), 1);
+    expect(e.device).toBe("webgpu");
+    await same(e, jnp.cumsum(x, 1));
+    const g = csG(x), c = csC(x);
+    for (let k = 0; k < 3; k++) await same(g[k], c[k]);
+    await same(csGradG(x), csGradC(x));
   });
 });
