@@ -22,6 +22,10 @@ export interface DeviceHooks {
   variance(x: NDArray, axis: Axis, ddof: number, keepdims: boolean, root: boolean): NDArray | null;
   /** cumsum of a float32 Array along `axis` (flattened when none); null: not on the GPU. */
   cumsum(x: NDArray, axis: number | null | undefined): NDArray | null;
+  /** numpy.diagonal (axes checked by the caller). */
+  diagonal(x: NDArray, offset: number, axis1: number, axis2: number): NDArray;
+  /** astype between float32 and bool, or to its own dtype (the Array made strong); null: a dtype not on the GPU. */
+  astype(x: NDArray, dtype: string): NDArray | null;
   /** Summed to a shape it broadcasts from (checked by the caller): the adjoint of broadcasting. */
   sumToShape(x: NDArray, shape: readonly number[]): NDArray | null;
   /** A reshape (a view of the same buffer). */

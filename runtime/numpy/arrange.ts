@@ -252,6 +252,8 @@ function diagonalPlan(shape: readonly number[], offset: number, axis1: number, a
 /** The diagonal `offset` of the matrices on axes (axis1, axis2), as a last axis (numpy.diagonal). */
 export function diagonal(a: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): NDArray {
   const x = asArray(a, "diagonal");
+  // (on the GPU: a strided copy)
+  if (x.device !== "cpu") return deviceHooks()!.diagonal(x, offset, axis1, axis2);
   const { out, at } = diagonalPlan(x.shape, offset, axis1, axis2);
   const d = alloc(x.dtype, at.length);
   for (let i = 0; i < at.length; i++) d[i] = x.data[at[i]];

@@ -11,6 +11,7 @@ import type { ArrayLike } from "../array.js";
 import type { DType, TypedArray } from "../dtype.js";
 import { alloc, castScalar, checkDType, isFloat, promoteTypes, promoteWeak, roundF16, STORAGE } from "../dtype.js";
 import { fmtShape, sizeOf } from "../shape.js";
+import { deviceHooks } from "../device-hooks.js";
 
 export interface DTypeOpts {
   dtype?: DType;
@@ -167,7 +168,13 @@ function floatToInt(src: TypedArray, out: Int32Array | Uint32Array, lo: number, 
  */
 export function astype(a: NDArray, dtype: DType): NDArray {
   checkDType(dtype, "astype");
-  if (a.dtype === dtype) return a.weakType ? new NDArray(a.data, a.shape, dtype) : a; // (an explicit dtype is strong)
+  if (a.dtype === dtype && !a.weakType) return a;
+  // (on the GPU: a kernel, or a strong view of the same buffer)
+  if (a.device !== "cpu") {
+    const r = deviceHooks()!.astype(a, dtype);
+    if (r) return r;
+  }
+  if (a.dtype === dtype) return new NDArray(a.data, a.shape, dtype); // (an explicit dtype is strong)
   const src = a.data;
   const n = src.length;
   let out: TypedArray;

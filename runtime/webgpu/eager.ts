@@ -13,7 +13,7 @@ import { gpuHelpers } from "./helpers.js";
 import { gpuRuntime, onGpu } from "./jit-rt.js";
 import { OnGpu } from "./resident.js";
 import { broadcastGpu, fusedGpu, GpuArray, matmulNdGpu, reduceGpu, reshapeGpu, sumToShapeGpu, transposeGpu, upload } from "./run.js";
-import { concatGpu } from "./layout.js";
+import { concatGpu, diagonalGpu } from "./layout.js";
 import { cumsumGpu, varianceGpu } from "./stats.js";
 import { WGSL_OPS } from "./wgsl.js";
 import { frameClose, frameOpen } from "./pool.js";
@@ -62,6 +62,17 @@ function hooks(g: WebGpu): DeviceHooks {
     cumsum(x, axis) {
       if (x.dtype !== "float32") return null;
       return new OnGpu(cumsumGpu(g, onGpu(g, x) as GpuArray, axis), x.weakType);
+    },
+    diagonal(x, offset, axis1, axis2) {
+      return new OnGpu(diagonalGpu(g, onGpu(g, x) as GpuArray, offset, axis1, axis2), x.weakType);
+    },
+    astype(x, dtype) {
+      const X = onGpu(g, x) as GpuArray;
+      if (dtype === x.dtype) return new OnGpu(X, false);
+      // (bool → float32 0/1; float32 → bool: nonzero, NaN included, as the CPU's cast)
+      if (x.dtype === "bool" && dtype === "float32") return new OnGpu(fusedGpu(g, { in: 1, ops: [["where", 0, { c: 1 }, { c: 0 }]] }, X));
+      if (x.dtype === "float32" && dtype === "bool") return new OnGpu(fusedGpu(g, { in: 1, ops: [["notEqual", 0, { c: 0 }]] }, X));
+      return null;
     },
     sumToShape(x, shape) {
       if (x.dtype !== "float32") return null;

@@ -11,7 +11,7 @@ export const GPU_TABLE = [
   "sum", "mean", "max", "min", "logsumexp", "reshape", "broadcastTo", "unreduce", "reduceCount", "ones", "checkGradInput",
   // jit-more.ts
   "concatN", "stackN", "concatPart", "concatPartT", "stackPart", "stackPartT", "flip", "seed",
-  "vMatmul", "vMatmulGradA", "vMatmulGradB", "dotGradA", "dotGradB", "var", "ddofOf", "cumsum",
+  "vMatmul", "vMatmulGradA", "vMatmulGradB", "dotGradA", "dotGradB", "var", "ddofOf", "cumsum", "diagonal", "diagonalTranspose", "einsum",
 ] as const;
 
 /**

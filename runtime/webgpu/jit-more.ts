@@ -7,7 +7,7 @@ import type { Axis } from "../array.js";
 import { normAxes, normAxis, sizeOf } from "../shape.js";
 import * as rt from "../rt.js";
 import type { WebGpu } from "./device.js";
-import { concatGpu, flipGpu, indexAxisGpu, placeAxisGpu, sliceAxisGpu, stackGpu } from "./layout.js";
+import { concatGpu, diagonalGpu, diagonalTGpu, flipGpu, indexAxisGpu, placeAxisGpu, sliceAxisGpu, stackGpu } from "./layout.js";
 import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, matmulNdGpu, reshapeGpu, dotGpu } from "./run.js";
 import { OnGpu } from "./resident.js";
 import { cumsumGpu, varianceGpu } from "./stats.js";
@@ -42,6 +42,7 @@ export function moreHelpers(g: WebGpu, on: (x: Value, what: string) => GpuArray,
   const matmulGrad = br("matmulGradA");
   const matmulGradB = br("matmulGradB");
   const dotGradB = br("dotGradB");
+  const einsum = br("einsum");
   const twoD = (...xs: Value[]) => xs.every((x) => typeof x !== "number" && x.shape.length === 2);
   return {
     concatN: (axis: number | undefined, ...xs: Value[]) => concatGpu(g, xs, axis ?? 0),
@@ -69,6 +70,10 @@ export function moreHelpers(g: WebGpu, on: (x: Value, what: string) => GpuArray,
       const X = on(x, "flip");
       return flipGpu(g, X, normAxes("flip", axis, X.shape));
     },
+    diagonal: (x: Value, offset = 0, axis1 = 0, axis2 = 1) => diagonalGpu(g, on(x, "diagonal"), offset, axis1, axis2),
+    diagonalTranspose: (gi: Value, x: Value, offset = 0, axis1 = 0, axis2 = 1) => diagonalTGpu(g, gi, shapeOf(x), offset, axis1, axis2),
+    // einsum: rt.ts's (transposes, broadcasts, sums, one batched product a step, diagonals), its jnp calls on the GPU
+    einsum: (spec: string, ...xs: Value[]) => einsum(spec, ...xs),
     // the output cotangent 1 after JAX's checks (rt.seed's, on the value's shape and dtype)
     seed: (y: Value, api = "grad") => {
       if (typeof y === "number") return 1;

@@ -166,3 +166,39 @@ export function flipGpu(g: WebGpu, x: GpuArray, axes: readonly number[]): GpuArr
   copyBox(g, x.buffer, out, x.shape, { off, strides: str.map((s, i) => (axes.includes(i) ? -s : s)) }, { off: 0, strides: str });
   return new GpuArray(g, out, x.shape.slice(), x.dtype);
 }
+
+/** The box and strides of x's diagonal `offset` on axes (axis1, axis2): the other axes, then the diagonal (numpy.diagonal's layout). */
+function diagonalPlace(shape: readonly number[], offset: number, axis1: number, axis2: number): { box: number[]; place: Place } {
+  const nd = shape.length;
+  const a1 = normAxis("diagonal", axis1, nd, shape), a2 = normAxis("diagonal", axis2, nd, shape);
+  if (a1 === a2) throw new TypeError(`diagonal: axis1 and axis2 are the same axis (${a1}) of shape (${shape.join(", ")})`);
+  const str = contiguous(shape);
+  const rest = shape.map((_, d) => d).filter((d) => d !== a1 && d !== a2);
+  const len = Math.max(0, Math.min(shape[a1] - Math.max(0, -offset), shape[a2] - Math.max(0, offset)));
+  const box = [...rest.map((d) => shape[d]), len];
+  const off = len === 0 ? 0 : Math.max(0, -offset) * str[a1] + Math.max(0, offset) * str[a2];
+  return { box, place: { off, strides: [...rest.map((d) => str[d]), str[a1] + str[a2]] } };
+}
+
+/** numpy.diagonal: a strided copy. */
+export function diagonalGpu(g: WebGpu, x: GpuArray, offset = 0, axis1 = 0, axis2 = 1): GpuArray {
+  const { box, place } = diagonalPlace(x.shape, offset, axis1, axis2);
+  const out = storage(g.device, sizeOf(box) * 4);
+  copyBox(g, x.buffer, out, box, place, { off: 0, strides: contiguous(box) });
+  return new GpuArray(g, out, box, x.dtype);
+}
+
+/** diagonal's adjoint: gi written on the diagonal of zeros of `shape` (float32). */
+export function diagonalTGpu(g: WebGpu, gi: Value, shape: readonly number[], offset = 0, axis1 = 0, axis2 = 1): GpuArray {
+  const made: GpuArray[] = [];
+  try {
+    const p = asF32(g, onDevice(g, gi, made), made);
+    const { box, place } = diagonalPlace(shape, offset, axis1, axis2);
+    if (p.shape.length !== box.length || p.shape.some((d, i) => d !== box[i])) throw new TypeError(`diagonalTranspose: cotangent of shape (${p.shape.join(", ")}) for a diagonal of shape (${box.join(", ")})`);
+    const out = zeroed(g, sizeOf(shape));
+    copyBox(g, p.buffer, out, box, { off: 0, strides: contiguous(box) }, place);
+    return new GpuArray(g, out, shape.slice(), "float32");
+  } finally {
+    for (const m of made) give(m.buffer);
+  }
+}

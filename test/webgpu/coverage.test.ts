@@ -242,3 +242,55 @@ gpuSuite("WebGPU coverage: var, std and cumsum", () => {
     await same(csGradG(x), csGradC(x));
   });
 });
+
+// ---- einsum, diagonal ------------------------------------------------------------------------------------
+
+const ein2 = (a: Array, b: Array, c: Array) => jnp.einsum("bij,bjk,k->bi", a, b, c);
+const einG = jit(ein2, { device: "webgpu" }), einC = jit(ein2, { device: "cpu" });
+const einLoss = (a: Array, b: Array, c: Array) => jnp.sum(jnp.multiply(ein2(a, b, c), 0.5));
+const einGradG = jit(grad(einLoss, { argnums: [0, 1, 2] }), { device: "webgpu" }), einGradC = jit(grad(einLoss, { argnums: [0, 1, 2] }), { device: "cpu" });
+const diagLoss = (a: Array, b: Array) => jnp.sum(jnp.einsum("ii,ij->j", a, b));
+const diagGradG = jit(grad(diagLoss, { argnums: [0, 1] }), { device: "webgpu" }), diagGradC = jit(grad(diagLoss, { argnums: [0, 1] }), { device: "cpu" });
+
+gpuSuite("WebGPU coverage: einsum and diagonals", () => {
+  // (K below: the terms an element sums over every contraction of the expression, a generous count)
+  it("eager einsum of Arrays on the GPU: one and two operands, batches, ellipses, diagonals, within the products' bound", async () => {
+    await initDevice("webgpu");
+    const a = tensor([6, 9], 60), b = tensor([9, 5], 61), s = tensor([7, 7], 62), t = tensor([3, 6, 9], 63), u = tensor([3, 9, 4], 64);
+    const cases: [string, Array[], number][] = [
+      ["ij,jk->ik", [a, b], 9],
+      ["bij,bjk->bik", [t, u], 9],
+      ["...ij,...jk", [t, u], 9],
+      ["ii->i", [s], 0],
+      ["ij->ji", [a], 0],
+      ["i,i->", [a.reshape([54]), a.reshape([54])], 54],
+      ["bij->bj", [t], 6],
+    ];
+    for (const [spec, xs, K] of cases) {
+      const got = jnp.einsum(spec, ...onGpu(xs));
+      expect(got.device).toBe("webgpu");
+      const want = jnp.einsum(spec, ...xs), abs = jnp.einsum(spec, ...xs.map((x) => jnp.abs(x)));
+      if (K === 0) await same(got, want);
+      else await products(got, want, abs, K);
+    }
+    const d = jnp.diagonal(onGpu(t), 1, 1, 2);
+    expect(d.device).toBe("webgpu");
+    await same(d, jnp.diagonal(t, 1, 1, 2));
+  });
+
+  it("jit'd einsum of three operands and its gradients (einsum again) on the GPU, within the products' bound", async () => {
+    await initDevice("webgpu");
+    const a = tensor([4, 6, 8], 65), b = tensor([4, 8, 5], 66), c = tensor([5], 67);
+    await products(einG(a, b, c), einC(a, b, c), einC(jnp.abs(a), jnp.abs(b), jnp.abs(c)), 40);
+    const g = einGradG(a, b, c), cg = einGradC(a, b, c), ab = einGradC(jnp.abs(a), jnp.abs(b), jnp.abs(c));
+    for (let k = 0; k < 3; k++) await products(g[k], cg[k], ab[k], 4 * 6 * 8 * 5);
+  });
+
+  it("a repeated label's diagonal and its transpose (diagonal, diagonalTranspose) in jit on the GPU", async () => {
+    await initDevice("webgpu");
+    const s = tensor([7, 7], 68), b = tensor([7, 3], 69);
+    const [gs, gb] = diagGradG(s, b), [cs0, cb] = diagGradC(s, b), [as, ab] = diagGradC(jnp.abs(s), jnp.abs(b));
+    await products(gs, cs0, as, 3);
+    await products(gb, cb, ab, 1);
+  });
+});
