@@ -34,9 +34,11 @@ const trainCase = (name: string, stepOnce: () => number) =>
 }
 
 const NO_PEERS = process.argv.includes("--no-peers");
+// (--skip-jax / --skip-tf: one peer only, to see what each one's presence costs the others)
+const SKIP_JAX = process.argv.includes("--skip-jax"), SKIP_TF = process.argv.includes("--skip-tf");
 let jaxVersion = "not loaded";
 try {
-  if (NO_PEERS) throw new Error("--no-peers");
+  if (NO_PEERS || SKIP_JAX) throw new Error(NO_PEERS ? "--no-peers" : "--skip-jax");
   const peer = await loadJaxWasm(import.meta.url);
   const jax: Any = peer.jax;
   jaxVersion = peer.version;
@@ -65,7 +67,7 @@ try {
 
 let tfVersion = "not loaded";
 try {
-  if (NO_PEERS) throw new Error("--no-peers");
+  if (NO_PEERS || SKIP_TF) throw new Error(NO_PEERS ? "--no-peers" : "--skip-tf");
   const { tf, version } = await loadTfWasm(import.meta.url);
   tfVersion = version;
   const v = INIT.map((l, k) => ({ W: tf.variable(tf.tensor2d(l.W, [SIZES[k], SIZES[k + 1]])), b: tf.variable(tf.tensor1d(l.b)) }));
