@@ -40,6 +40,8 @@ function hooks(g: WebGpu): DeviceHooks {
   return {
     elementwise(name, args) {
       if (!(name in WGSL_OPS) || args.some((a) => typeof a !== "number" && typeof a !== "boolean" && !(a instanceof NDArray))) return null;
+      // (integer operands have no elementwise kernels: the CPU's, on the values read back)
+      if (args.some((a) => a instanceof NDArray && a.dtype !== "float32" && a.dtype !== "bool")) return null;
       const out = fusedGpu(g, { in: args.length, ops: [[name, ...args.map((_, k) => k)]] }, ...args.map(operand));
       return new OnGpu(out, allWeak(args));
     },

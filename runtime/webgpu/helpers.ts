@@ -12,6 +12,7 @@ export const GPU_TABLE = [
   // jit-more.ts
   "concatN", "stackN", "concatPart", "concatPartT", "stackPart", "stackPartT", "flip", "seed",
   "vMatmul", "vMatmulGradA", "vMatmulGradB", "dotGradA", "dotGradB", "var", "ddofOf", "cumsum", "diagonal", "diagonalTranspose", "einsum",
+  "take", "takeTranspose", "argmax", "argmin",
 ] as const;
 
 /**

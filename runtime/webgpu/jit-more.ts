@@ -2,7 +2,7 @@
 // parts their adjoints take, flip, the gradient's seed, and matrix products of any rank
 // (batched, broadcast, 1-d operands) with their adjoints.
 
-import { NDArray } from "../array.js";
+import { NDArray, ON_DEVICE } from "../array.js";
 import type { Axis } from "../array.js";
 import { normAxes, normAxis, sizeOf } from "../shape.js";
 import * as rt from "../rt.js";
@@ -11,6 +11,7 @@ import { concatGpu, diagonalGpu, diagonalTGpu, flipGpu, indexAxisGpu, placeAxisG
 import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, matmulNdGpu, reshapeGpu, dotGpu } from "./run.js";
 import { OnGpu } from "./resident.js";
 import { cumsumGpu, varianceGpu } from "./stats.js";
+import { argGpu, takeGpu, takeTransposeGpu } from "./gather.js";
 
 type Value = GpuArray | NDArray | number;
 
@@ -77,8 +78,7 @@ export function moreHelpers(g: WebGpu, on: (x: Value, what: string) => GpuArray,
     // the output cotangent 1 after JAX's checks (rt.seed's, on the value's shape and dtype)
     seed: (y: Value, api = "grad") => {
       if (typeof y === "number") return 1;
-      rt.seed(new NDArray(new Float32Array(sizeOf(y.shape)), y.shape.slice(), y.dtype === "bool" ? "float32" : y.dtype), api);
-      if (y.dtype === "bool") rt.seed(new NDArray(new Uint8Array(sizeOf(y.shape)), y.shape.slice(), "bool"), api);
+      rt.seed(new NDArray(ON_DEVICE, y.shape.slice(), y.dtype), api);
       return broadcastGpu(g, one(), []);
     },
     // products of any rank: 2-D ones as before (the adjoints' transposed operand read in place),
@@ -95,6 +95,11 @@ export function moreHelpers(g: WebGpu, on: (x: Value, what: string) => GpuArray,
     var: (x: Value, axis?: Axis, o?: { ddof?: number; keepdims?: boolean }) => varianceGpu(g, on(x, "var"), axis, o?.ddof ?? 0, !!o?.keepdims),
     ddofOf: rt.ddofOf,
     cumsum: (x: Value, axis?: number | null) => cumsumGpu(g, on(x, "cumsum"), axis),
+    // gathers with indices from the host (checked there), argmax/argmin (int32 results)
+    take: (x: Value, indices: unknown, axis?: number | null) => takeGpu(g, on(x, "take"), indices, axis, up),
+    takeTranspose: (gr: Value, x: Value, indices: unknown, axis?: number | null) => takeTransposeGpu(g, on(gr, "takeTranspose"), indices, axis, shapeOf(x), up),
+    argmax: (x: Value, axis?: number | null, o?: { keepdims?: boolean }) => argGpu(g, on(x, "argmax"), "argmax", axis, !!o?.keepdims),
+    argmin: (x: Value, axis?: number | null, o?: { keepdims?: boolean }) => argGpu(g, on(x, "argmin"), "argmin", axis, !!o?.keepdims),
     // dot: the last axis of a with the second-to-last of b (b's batch axes kept, not broadcast)
     dot: (a: Value, b: Value) => {
       if (typeof a === "number" || typeof b === "number") return fusedGpu(g, { in: 2, ops: [["multiply", 0, 1]] }, typeof a === "number" ? a : on(a, "dot"), typeof b === "number" ? b : on(b, "dot"));

@@ -8,38 +8,9 @@ import { normAxis, sizeOf } from "../shape.js";
 import type { WebGpu } from "./device.js";
 import { dispatch, fusedGpu, GpuArray, maxX, pipeline, reshapeGpu, storage, upload } from "./run.js";
 import { give } from "./pool.js";
-import { grid, WG } from "./wgsl.js";
+import { copyKernel, grid, WG, type Place } from "./wgsl.js";
 import type { GpuBuffer } from "./types.js";
 
-/** Where a box's elements are: an element offset and a signed stride per axis of the box. */
-interface Place {
-  readonly off: number;
-  readonly strides: readonly number[];
-}
-
-/** out[dst] = x[src] for every element of a box of `shape` (row-major thread order), as 32-bit words. */
-export function copyKernel(shape: readonly number[], src: Place, dst: Place, gx: number): string {
-  const n = sizeOf(shape);
-  const at = (p: Place) => {
-    const terms = [`${p.off}`];
-    let div = 1;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (shape[d] > 1 && p.strides[d] !== 0) terms.push(`i32((i / ${div}u) % ${shape[d]}u) * ${p.strides[d]}`);
-      div *= shape[d];
-    }
-    return `u32(${terms.join(" + ")})`;
-  };
-  return [
-    `@group(0) @binding(0) var<storage, read> tj_x: array<u32>;`,
-    `@group(0) @binding(1) var<storage, read_write> tj_out: array<u32>;`,
-    `@compute @workgroup_size(${WG})`,
-    `fn main(@builtin(global_invocation_id) g: vec3u) {`,
-    `  let i = g.x + g.y * ${gx * WG}u;`,
-    `  if (i >= ${n}u) { return; }`,
-    `  tj_out[${at(dst)}] = tj_x[${at(src)}];`,
-    `}`,
-  ].join("\n");
-}
 
 const contiguous = (shape: readonly number[]) => {
   const s: number[] = Array(shape.length).fill(0);

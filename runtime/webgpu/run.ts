@@ -13,12 +13,15 @@ import type { GpuBindGroup, GpuBuffer, GpuComputePipeline, GpuDevice } from "./t
 import { MAP_READ, USAGE } from "./types.js";
 import { give, kill, pin, take } from "./pool.js";
 import {
-  elementwiseKernel, grid, kinds, matmulKernel, reduceAxesKernel, type AxisOp, reduceChainKernel, reduceFinishKernel, reducePartialsKernel, REDUCE_BLOCK, sumToShapeKernel, TILE, WG, ZERO_BINDING,
+  copyKernel, elementwiseKernel, grid, kinds, matmulKernel, reduceAxesKernel, type AxisOp, reduceChainKernel, reduceFinishKernel, reducePartialsKernel, REDUCE_BLOCK, sumToShapeKernel, TILE, WG, ZERO_BINDING,
   type Input, type Kind, type Signature,
 } from "./wgsl.js";
 
-/** The dtypes a GPU buffer holds: float32, and bool (a u32 0/1 per element). */
-export type GpuDType = "float32" | "bool";
+/**
+ * The dtypes a GPU buffer holds: float32, bool (a u32 0/1 per element), and int32 (indices:
+ * gathers read them, argmax/argmin make them; copies move them; no elementwise kernels take them).
+ */
+export type GpuDType = "float32" | "bool" | "int32";
 
 /** An Array in a GPU buffer. Read it back with `await x.read()`; `destroy()` frees the buffer at once. */
 export class GpuArray {
@@ -48,15 +51,16 @@ export function storage(d: GpuDevice, bytes: number): GpuBuffer {
   return take(d, bytes);
 }
 
-/** An Array copied to the GPU (float32 as is, bool widened to u32, other dtypes refused). */
+/** An Array copied to the GPU (float32 and int32 as they are, bool widened to u32, other dtypes refused). */
 export function upload(g: WebGpu, x: NDArray): GpuArray {
-  let data: Float32Array | Uint32Array;
+  let data: Float32Array | Uint32Array | Int32Array;
   if (x.dtype === "float32") data = x.data as Float32Array;
+  else if (x.dtype === "int32") data = x.data as Int32Array;
   else if (x.dtype === "bool") data = Uint32Array.from(x.data as Uint8Array);
-  else throw new TypeError(`tsjax: WebGPU: Arrays of dtype ${x.dtype} are not supported on the GPU yet (float32 and bool are)`);
+  else throw new TypeError(`tsjax: WebGPU: Arrays of dtype ${x.dtype} are not supported on the GPU yet (float32, bool and int32 are)`);
   const buf = storage(g.device, data.byteLength);
   if (data.length) g.device.queue.writeBuffer(buf, 0, data);
-  return new GpuArray(g, buf, x.shape.slice(), x.dtype === "bool" ? "bool" : "float32");
+  return new GpuArray(g, buf, x.shape.slice(), x.dtype);
 }
 
 /** Errors the queued work raised, per device: read() reports them. */
@@ -95,6 +99,7 @@ export async function read(x: GpuArray): Promise<NDArray> {
   staging.unmap();
   staging.destroy();
   if (x.dtype === "bool") return new NDArray(Uint8Array.from(new Uint32Array(raw)), x.shape.slice(), "bool");
+  if (x.dtype === "int32") return new NDArray(new Int32Array(raw), x.shape.slice(), "int32");
   return new NDArray(new Float32Array(raw), x.shape.slice(), "float32");
 }
 
@@ -188,6 +193,10 @@ function prepare(g: WebGpu, p: Program, operands: readonly Operand[]) {
     }
     return x;
   });
+  for (const x of on) if (typeof x !== "number" && x.dtype === "int32") {
+    for (const m of made) give(m.buffer);
+    throw new TypeError("tsjax: WebGPU: elementwise kernels on Arrays of dtype int32 are not supported on the GPU yet (float32 and bool are; int32 Arrays go to gathers and copies)");
+  }
   const shape = broadcast(on.map((x) => (typeof x === "number" ? [] : x.shape)));
   const inputs: Input[] = on.map((x) => (typeof x === "number" ? { kind: "f32", map: "u" } : { kind: x.dtype === "bool" ? "bool" : "f32", map: mapOf(x.shape, shape) }));
   const sig: Signature = { inputs, shape };
@@ -289,6 +298,7 @@ export function transposeGpu(g: WebGpu, x: GpuArray | NDArray, perm?: readonly n
 /** An array of `shape` whose element at each position is x's at the index map `map` (strides per output axis). */
 function copyMapped(g: WebGpu, x: GpuArray | NDArray, shape: readonly number[], map: Input["map"]): GpuArray {
   const X = x instanceof NDArray ? upload(g, x) : x;
+  if (X.dtype === "int32") return copyWords(g, X, shape, map, X !== x);
   const kind: Kind = X.dtype === "bool" ? "bool" : "f32";
   const sig: Signature = { inputs: [{ kind, map }], shape };
   const n = sizeOf(shape);
@@ -301,6 +311,23 @@ function copyMapped(g: WebGpu, x: GpuArray | NDArray, shape: readonly number[], 
     return new GpuArray(g, buf, shape.slice(), X.dtype);
   } finally {
     if (X !== x) give(X.buffer);
+  }
+}
+
+/** copyMapped for int32: the words copied as they are (a float32 copy could change NaN bit patterns). */
+function copyWords(g: WebGpu, X: GpuArray, shape: readonly number[], map: Input["map"], made: boolean): GpuArray {
+  const n = sizeOf(shape);
+  const buf = storage(g.device, n * 4);
+  try {
+    if (n > 0) {
+      const strides = map === "v" ? shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1)) : map === "u" ? shape.map(() => 0) : map;
+      const dst = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+      const [gx, gy] = grid(Math.ceil(n / WG), maxX(g));
+      dispatch(g.device, pipeline(g.device, copyKernel(shape, { off: 0, strides }, { off: 0, strides: dst }, gx)), [X.buffer, buf], gx, gy, false);
+    }
+    return new GpuArray(g, buf, shape.slice(), X.dtype);
+  } finally {
+    if (made) give(X.buffer);
   }
 }
 

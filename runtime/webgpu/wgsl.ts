@@ -833,3 +833,143 @@ export function cumsumKernel(outer: number, n: number, inner: number, gx: number
     `}`,
   ].join("\n");
 }
+
+/** Where a box's elements are: an element offset and a signed stride per axis of the box. */
+export interface Place {
+  readonly off: number;
+  readonly strides: readonly number[];
+}
+
+/** out[dst] = x[src] for every element of a box of `shape` (row-major thread order), as 32-bit words. */
+export function copyKernel(shape: readonly number[], src: Place, dst: Place, gx: number): string {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const at = (p: Place) => {
+    const terms = [`${p.off}`];
+    let div = 1;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (shape[d] > 1 && p.strides[d] !== 0) terms.push(`i32((i / ${div}u) % ${shape[d]}u) * ${p.strides[d]}`);
+      div *= shape[d];
+    }
+    return `u32(${terms.join(" + ")})`;
+  };
+  return [
+    `@group(0) @binding(0) var<storage, read> tj_x: array<u32>;`,
+    `@group(0) @binding(1) var<storage, read_write> tj_out: array<u32>;`,
+    `@compute @workgroup_size(${WG})`,
+    `fn main(@builtin(global_invocation_id) g: vec3u) {`,
+    `  let i = g.x + g.y * ${gx * WG}u;`,
+    `  if (i >= ${n}u) { return; }`,
+    `  tj_out[${at(dst)}] = tj_x[${at(src)}];`,
+    `}`,
+  ].join("\n");
+}
+
+
+/**
+ * NumPy's take along an axis, x seen as outer × n × inner and m indices (int32, negative ones
+ * counted from the end; checked in range before): out[o, k, i] = x[o, idx[k], i], as 32-bit
+ * words. Bindings: x 0, indices 1, out 2.
+ */
+export function takeKernel(outer: number, n: number, inner: number, m: number, gx: number): string {
+  return [
+    `@group(0) @binding(0) var<storage, read> tj_x: array<u32>;`,
+    `@group(0) @binding(1) var<storage, read> tj_idx: array<i32>;`,
+    `@group(0) @binding(2) var<storage, read_write> tj_out: array<u32>;`,
+    `@compute @workgroup_size(${WG})`,
+    `fn main(@builtin(global_invocation_id) g: vec3u) {`,
+    `  let t = g.x + g.y * ${gx * WG}u;`,
+    `  if (t >= ${outer * m * inner}u) { return; }`,
+    `  let i = t % ${inner}u;`,
+    `  let k = (t / ${inner}u) % ${m}u;`,
+    `  let o = t / ${m * inner}u;`,
+    `  let v = tj_idx[k];`,
+    `  let j = u32(select(v, v + ${n}, v < 0));`,
+    `  tj_out[t] = tj_x[(o * ${n}u + j) * ${inner}u + i];`,
+    `}`,
+  ].join("\n");
+}
+
+/**
+ * take's adjoint: zeros of outer × n × inner with g (outer × m × inner) added at the indices: a
+ * thread an output element, the g elements whose index is its own summed in order of k in
+ * double-float32, rounded once. Bindings: g 0, indices 1, out 2.
+ */
+export function takeTransposeKernel(outer: number, n: number, inner: number, m: number, gx: number): string {
+  return [
+    `@group(0) @binding(0) var<storage, read> tj_g: array<f32>;`,
+    `@group(0) @binding(1) var<storage, read> tj_idx: array<i32>;`,
+    `@group(0) @binding(2) var<storage, read_write> tj_out: array<f32>;`,
+    EFT,
+    `@compute @workgroup_size(${WG})`,
+    `fn main(@builtin(global_invocation_id) g: vec3u) {`,
+    USE_ZERO,
+    `  let t = g.x + g.y * ${gx * WG}u;`,
+    `  if (t >= ${outer * n * inner}u) { return; }`,
+    `  let i = t % ${inner}u;`,
+    `  let j = i32((t / ${inner}u) % ${n}u);`,
+    `  let o = t / ${n * inner}u;`,
+    `  var acc = vec2f(0.0, 0.0);`,
+    `  for (var k = 0u; k < ${m}u; k++) {`,
+    `    let v = tj_idx[k];`,
+    `    if (select(v, v + ${n}, v < 0) == j) { acc = tj_dadd(acc, vec2f(tj_g[(o * ${m}u + k) * ${inner}u + i], 0.0)); }`,
+    `  }`,
+    `  tj_out[t] = acc.x + acc.y;`,
+    `}`,
+  ].join("\n");
+}
+
+/**
+ * argmax/argmin of x (of shape `from`) over `axes` (one axis, or all: the flat index): a workgroup
+ * an output element, each thread the first best of its elements (the first NaN wins, as NumPy's;
+ * NaN found by its bits, which no finite-math rewrite touches), then a workgroup tree keeping the
+ * lower index on ties. int32 out. Bindings: x 0, out 1.
+ */
+export function argKernel(op: "argmax" | "argmin", from: readonly number[], axes: readonly number[], gx: number): string {
+  const strides = from.map((_, i) => from.slice(i + 1).reduce((a, b) => a * b, 1));
+  const keptDims = from.map((_, i) => i).filter((i) => !axes.includes(i));
+  const outN = keptDims.reduce((a, d) => a * from[d], 1);
+  const R = axes.reduce((a, d) => a * from[d], 1);
+  const part = (v: string, dims: number[]) => digitsIndex(from, strides, v, dims);
+  const better = op === "argmax" ? ">" : "<";
+  return [
+    `@group(0) @binding(0) var<storage, read> tj_x: array<f32>;`,
+    `@group(0) @binding(1) var<storage, read_write> tj_out: array<i32>;`,
+    // per thread: (value, index, is NaN); index 0xffffffff: no element
+    `var<workgroup> tj_v: array<f32, ${WG}>;`,
+    `var<workgroup> tj_i: array<u32, ${WG}>;`,
+    `var<workgroup> tj_n: array<u32, ${WG}>;`,
+    `fn tj_isnan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }`,
+    // whether (va, ia, na) is preferred to (vb, ib, nb)
+    `fn tj_wins(va: f32, ia: u32, na: u32, vb: f32, ib: u32, nb: u32) -> bool {`,
+    `  if (ib == 0xffffffffu) { return ia != 0xffffffffu; }`,
+    `  if (ia == 0xffffffffu) { return false; }`,
+    `  if (na != nb) { return na == 1u; }`,
+    `  if (na == 1u || va == vb) { return ia < ib; }`,
+    `  return va ${better} vb;`,
+    `}`,
+    `@compute @workgroup_size(${WG})`,
+    `fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_index) t: u32) {`,
+    `  let o = w.x + w.y * ${gx}u;`,
+    `  if (o >= ${outN}u) { return; }`,
+    `  let base = ${part("o", keptDims)};`,
+    `  var bv = 0.0;`,
+    `  var bi = 0xffffffffu;`,
+    `  var bn = 0u;`,
+    `  for (var r = t; r < ${R}u; r += ${WG}u) {`,
+    `    let v = tj_x[base + ${part("r", [...axes])}];`,
+    `    let nan = select(0u, 1u, tj_isnan(v));`,
+    `    if (tj_wins(v, r, nan, bv, bi, bn)) { bv = v; bi = r; bn = nan; }`,
+    `    if (nan == 1u) { break; }`,
+    `  }`,
+    `  tj_v[t] = bv;`,
+    `  tj_i[t] = bi;`,
+    `  tj_n[t] = bn;`,
+    `  workgroupBarrier();`,
+    `  for (var h = ${WG / 2}u; h > 0u; h = h >> 1u) {`,
+    `    if (t < h && tj_wins(tj_v[t + h], tj_i[t + h], tj_n[t + h], tj_v[t], tj_i[t], tj_n[t])) { tj_v[t] = tj_v[t + h]; tj_i[t] = tj_i[t + h]; tj_n[t] = tj_n[t + h]; }`,
+    `    workgroupBarrier();`,
+    `  }`,
+    `  if (t == 0u) { tj_out[o] = i32(tj_i[0]); }`,
+    `}`,
+  ].join("\n");
+}

@@ -396,9 +396,9 @@ export const g = jit((a: Array) => f(a, a), { device: "webgpu" });
   },
   {
     name: "a jit on the GPU whose code needs a helper the GPU lacks",
-    src: `export const f = jit((x: Array) => jnp.cumsum(x, 0), { device: ${MARK}"webgpu" });
+    src: `export const f = jit((x: Array) => jnp.cumprod(x, 0), { device: ${MARK}"webgpu" });
 `,
-    msg: /jit on "webgpu": this function needs 'cumsum', which is not on the GPU yet \(run it with device "cpu"\)/,
+    msg: /jit on "webgpu": this function needs 'cumprod', which is not on the GPU yet \(run it with device "cpu"\)/,
   },
 
   {

@@ -294,3 +294,57 @@ gpuSuite("WebGPU coverage: einsum and diagonals", () => {
     await products(gb, cb, ab, 1);
   });
 });
+
+// ---- int32: take, argmax/argmin -----------------------------------------------------------------------
+
+const tk = (x: Array, i: Array) => [jnp.take(x, i, 0), jnp.take(x, i, 1), jnp.take(x, i)];
+const tkG = jit(tk, { device: "webgpu" }), tkC = jit(tk, { device: "cpu" });
+const tkLoss = (x: Array, i: Array) => jnp.sum(jnp.multiply(jnp.take(x, i, 1), jnp.take(x, i, 1)));
+const tkGradG = jit(grad(tkLoss), { device: "webgpu" }), tkGradC = jit(grad(tkLoss), { device: "cpu" });
+const am = (x: Array) => [jnp.argmax(x, 1), jnp.argmin(x, 0, { keepdims: true }), jnp.argmax(x), jnp.argmin(x, -1)];
+const amG = jit(am, { device: "webgpu" }), amC = jit(am, { device: "cpu" });
+
+gpuSuite("WebGPU coverage: int32 on the GPU (take with host indices, argmax/argmin)", () => {
+  it("int32 Arrays go to the GPU and back unchanged, and move through transposes and joins as words", async () => {
+    await initDevice("webgpu");
+    const i = new TArray(Int32Array.of(-1, 0, 2147483647, -2147483648, 7, -3), [2, 3], "int32");
+    const ig = onGpu(i);
+    expect(ig.dtype).toBe("int32");
+    await same(ig, i);
+    await same(jnp.transpose(ig), jnp.transpose(i));
+    await same(jnp.concatenate([ig, ig], 1), jnp.concatenate([i, i], 1));
+  });
+
+  it("jit'd take (any axis, flattened, negative indices) is the CPU's bit for bit; out-of-range indices are the CPU's error", async () => {
+    await initDevice("webgpu");
+    const x = tensor([5, 8], 70), i = new TArray(Int32Array.of(3, -1, 0, 3, 4), [5], "int32");
+    const g = tkG(x, i), c = tkC(x, i);
+    for (let k = 0; k < 3; k++) await same(g[k], c[k]);
+    const bad = new TArray(Int32Array.of(0, 8), [2], "int32");
+    expect(() => tkC(x, bad)).toThrow("take: index 8 is out of bounds for axis 0 with size 5 (shape (5, 8))");
+    expect(() => tkG(x, bad)).toThrow("take: index 8 is out of bounds for axis 0 with size 5 (shape (5, 8))");
+  });
+
+  it("take's gradient (takeTranspose: repeated indices summed) within ½ ulp + 2⁻⁴⁰·Σ|terms| of the CPU's float64 sums", async () => {
+    await initDevice("webgpu");
+    const x = tensor([5, 8], 71), i = new TArray(Int32Array.of(3, -1, 0, 3, 3, 7), [6], "int32");
+    const g = await tkGradG(x, i).dataAsync(), c = tkGradC(x, i);
+    for (let k = 0; k < c.size; k++) {
+      const w = c.data[k] as number;
+      expect(Math.abs((g[k] as number) - w)).toBeLessThanOrEqual(ulp32(w) / 2 + 2 ** -40 * 8);
+    }
+  });
+
+  it("jit'd argmax/argmin (axes, flat, keepdims, ties to the first, the first NaN) equal the CPU's", async () => {
+    await initDevice("webgpu");
+    const x = tensor([30, 300], 72);
+    const g = amG(x), c = amC(x);
+    for (let k = 0; k < 4; k++) {
+      expect(g[k].dtype).toBe("int32");
+      await same(g[k], c[k]);
+    }
+    const t = new TArray(Float32Array.of(1, 3, 3, 0, NaN, 2, NaN, -5, 0, -0, 0, 0), [3, 4], "float32");
+    const gt = amG(t), ct = amC(t);
+    for (let k = 0; k < 4; k++) await same(gt[k], ct[k]);
+  });
+});

@@ -1,0 +1,99 @@
+// Gathers and arg-reductions on the GPU: jnp.take along an axis (and its adjoint, a sum into
+// zeros at the indices), argmax/argmin (int32 results). Indices come from the host (Arrays on the
+// CPU, JS numbers): they are checked as the CPU's take checks them (integers, in range, or an
+// error naming them) before they go to the GPU, since a kernel cannot raise an error.
+
+import { NDArray } from "../array.js";
+import type { ArrayLike } from "../array.js";
+import { normAxes, normAxis, sizeOf } from "../shape.js";
+import { asArray } from "../numpy/creation.js";
+import type { WebGpu } from "./device.js";
+import { dispatch, GpuArray, maxX, pipeline, storage, upload } from "./run.js";
+import { give } from "./pool.js";
+import { argKernel, grid, takeKernel, takeTransposeKernel, WG } from "./wgsl.js";
+
+/** Indices checked as the CPU's take checks them, as an int32 Array on the host. */
+function hostIndices(op: string, indices: unknown, n: number, axis: number, shape: readonly number[]): NDArray {
+  if (indices instanceof GpuArray || (indices instanceof NDArray && indices.device !== "cpu"))
+    throw new TypeError(`tsjax: WebGPU ${op}: indices on the GPU cannot be checked there (out of bounds is an error); pass them from the CPU`);
+  const ix = asArray(indices as ArrayLike, op);
+  const fromJS = !(indices instanceof NDArray);
+  if (!fromJS && ix.dtype !== "int32" && ix.dtype !== "uint32") throw new TypeError(`${op}: indices must be an integer array, got dtype ${ix.dtype} (shape (${ix.shape.join(", ")}))`);
+  const src = ix.data;
+  for (let k = 0; k < src.length; k++) {
+    const v = Number(src[k]);
+    if (!Number.isInteger(v)) throw new TypeError(`${op}: index ${v} is not an integer (axis ${axis} of shape (${shape.join(", ")}))`);
+    if (v < -n || v >= n) throw new TypeError(`${op}: index ${v} is out of bounds for axis ${axis} with size ${n} (shape (${shape.join(", ")}))`);
+  }
+  return ix.dtype === "int32" ? ix : new NDArray(Int32Array.from(src as unknown as Iterable<number>), ix.shape, "int32");
+}
+
+/** The take geometry: x (flattened when no axis) as outer × n × inner around the axis. */
+function around(shape: readonly number[], axis: number | null | undefined, op: string) {
+  const flat = axis === undefined || axis === null;
+  const xs = flat ? [sizeOf(shape)] : shape;
+  if (!flat && xs.length === 0) throw new TypeError(`${op}: axis ${axis} is out of bounds for array of shape ()`);
+  const ax = flat ? 0 : normAxis(op, axis, xs.length, xs);
+  return { xs, ax, outer: sizeOf(xs.slice(0, ax)), n: xs[ax], inner: sizeOf(xs.slice(ax + 1)) };
+}
+
+/** NumPy's take: x's elements at `indices` along `axis` (flattened x when none); any dtype the GPU holds. */
+/** (`up`: how the indices go to the GPU, a cache that keeps them; none: uploaded for the call.) */
+export function takeGpu(g: WebGpu, x: GpuArray, indices: unknown, axis?: number | null, up?: (a: NDArray) => GpuArray): GpuArray {
+  const { xs, ax, outer, n, inner } = around(x.shape, axis, "take");
+  const ix = hostIndices("take", indices, n, ax, xs);
+  const m = ix.size;
+  const shape = [...xs.slice(0, ax), ...ix.shape, ...xs.slice(ax + 1)];
+  const I = up ? up(ix) : upload(g, ix);
+  const out = storage(g.device, outer * m * inner * 4);
+  try {
+    if (outer * m * inner > 0) {
+      const [gx, gy] = grid(Math.ceil((outer * m * inner) / WG), maxX(g));
+      dispatch(g.device, pipeline(g.device, takeKernel(outer, n, inner, m, gx)), [x.buffer, I.buffer, out], gx, gy, false);
+    }
+    return new GpuArray(g, out, shape, x.dtype);
+  } finally {
+    if (!up) give(I.buffer);
+  }
+}
+
+/** take's adjoint: zeros of `shape` with g added at the indices (float32; repeated indices summed). */
+export function takeTransposeGpu(g: WebGpu, gr: GpuArray, indices: unknown, axis: number | null | undefined, shape: readonly number[], up?: (a: NDArray) => GpuArray): GpuArray {
+  if (gr.dtype !== "float32") throw new TypeError(`tsjax: WebGPU takeTranspose: a float32 cotangent, got ${gr.dtype}`);
+  const { xs, ax, outer, n, inner } = around(shape, axis, "takeTranspose");
+  const ix = hostIndices("takeTranspose", indices, n, ax, xs);
+  const m = ix.size;
+  const expect = [...xs.slice(0, ax), ...ix.shape, ...xs.slice(ax + 1)];
+  if (gr.shape.length !== expect.length || gr.shape.some((d, i) => d !== expect[i]))
+    throw new TypeError(`takeTranspose: cotangent of shape (${gr.shape.join(", ")}) does not match take from shape (${shape.join(", ")}) with indices of shape (${ix.shape.join(", ")}) (expected (${expect.join(", ")}))`);
+  const I = up ? up(ix) : upload(g, ix);
+  const total = outer * n * inner;
+  const out = storage(g.device, total * 4);
+  try {
+    if (total > 0 && m === 0) g.device.queue.writeBuffer(out, 0, new Float32Array(total));
+    else if (total > 0) {
+      const [gx, gy] = grid(Math.ceil(total / WG), maxX(g));
+      dispatch(g.device, pipeline(g.device, takeTransposeKernel(outer, n, inner, m, gx)), [gr.buffer, I.buffer, out], gx, gy);
+    }
+    return new GpuArray(g, out, shape.slice(), "float32");
+  } finally {
+    if (!up) give(I.buffer);
+  }
+}
+
+/** argmax/argmin over one axis or all (the flat index), keepdims as jnp's: int32. */
+export function argGpu(g: WebGpu, x: GpuArray, op: "argmax" | "argmin", axis?: number | null, keepdims = false): GpuArray {
+  if (x.dtype !== "float32") throw new TypeError(`tsjax: WebGPU ${op}: float32 only, got ${x.dtype}`);
+  if (axis !== undefined && axis !== null && typeof axis !== "number") throw new TypeError(`${op}: axis must be a single integer or null, got ${JSON.stringify(axis)}`);
+  const axes = axis === undefined || axis === null ? normAxes(op, null, x.shape) : [normAxis(op, axis, x.shape.length, x.shape)];
+  const R = axes.reduce((a, d) => a * x.shape[d], 1);
+  if (R === 0) throw new TypeError(`${op}: attempt to get ${op} of an empty sequence (shape (${x.shape.join(", ")}), axis ${axis ?? "None"})`);
+  const shape = keepdims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+  const n = sizeOf(shape);
+  const out = storage(g.device, n * 4);
+  if (n > 0) {
+    const [gx, gy] = grid(n, maxX(g));
+    dispatch(g.device, pipeline(g.device, argKernel(op, x.shape, axes, gx)), [x.buffer, out], gx, gy, false);
+  }
+  return new GpuArray(g, out, shape, "int32");
+}
