@@ -26,6 +26,14 @@ export interface DeviceHooks {
   diagonal(x: NDArray, offset: number, axis1: number, axis2: number): NDArray;
   /** astype between float32 and bool, or to its own dtype (the Array made strong); null: a dtype not on the GPU. */
   astype(x: NDArray, dtype: string): NDArray | null;
+  /** jnp.dot of float32 operands; null: not on the GPU. */
+  dot(a: unknown, b: unknown): NDArray | null;
+  /** jnp.take along an axis (flattened when none), indices from the host; null: not on the GPU. */
+  take(x: NDArray, indices: unknown, axis: number | null | undefined): NDArray | null;
+  /** argmax/argmin of a float32 Array (one axis, or the flat index); null: not on the GPU. */
+  arg(op: "argmax" | "argmin", x: NDArray, axis: number | null | undefined, keepdims: boolean): NDArray | null;
+  /** numpy.flip over the (normalised) axes. */
+  flip(x: NDArray, axes: readonly number[]): NDArray;
   /** Summed to a shape it broadcasts from (checked by the caller): the adjoint of broadcasting. */
   sumToShape(x: NDArray, shape: readonly number[]): NDArray | null;
   /** A reshape (a view of the same buffer). */

@@ -19,6 +19,7 @@ import { deviceHooks } from "../device-hooks.js";
 export function flip(a: ArrayLike, axis?: Axis): NDArray {
   const x = asArray(a, "flip");
   const axes = new Set(normAxes("flip", axis, x.shape));
+  if (x.device !== "cpu") return deviceHooks()!.flip(x, [...axes]);
   const nd = x.ndim;
   const out = alloc(x.dtype, x.size);
   const src = x.data;

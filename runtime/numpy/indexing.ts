@@ -13,6 +13,7 @@ import { fmtShape, normAxis, sameShape, sizeOf, stridesOf } from "../shape.js";
 import { asArray } from "./creation.js";
 import { copyStrided } from "./shape.js";
 import { moveaxis } from "./arrange.js";
+import { deviceHooks } from "../device-hooks.js";
 
 function checkIndex(op: string, i: number, size: number, axis: number, shape: readonly number[]): number {
   if (!Number.isInteger(i)) throw new TypeError(`${op}: index ${i} is not an integer (axis ${axis} of shape ${fmtShape(shape)})`);
@@ -261,6 +262,11 @@ function around(shape: readonly number[], axis: number): [number, number, number
  * array, or JS integers); out-of-bounds is a TypeError (JAX would fill/clamp silently).
  */
 export function take(a: ArrayLike, indices: ArrayLike, axis?: number | null): NDArray {
+  // (x on the GPU: a gather kernel, the indices checked here first)
+  if (a instanceof NDArray && a.device !== "cpu") {
+    const r = deviceHooks()!.take(a, indices, axis);
+    if (r) return r;
+  }
   const x0 = asArray(a, "take");
   const flat = axis === undefined || axis === null;
   const x = flat ? new NDArray(x0.data, [x0.size], x0.dtype) : x0;

@@ -234,6 +234,11 @@ function scale(s: NDArray, x: NDArray, dtype: DType): NDArray {
  * `a` and the second-to-last of `b`, giving shape a.shape[:-1] + b.shape[:-2] + b.shape[-1:].
  */
 export function dot(a: ArrayLike, b: ArrayLike): NDArray {
+  // (float32 operands on the GPU: one matrix product there)
+  if (anyOnGpu([a, b])) {
+    const r = deviceHooks()!.dot(a, b);
+    if (r) return r;
+  }
   const x0 = asArray(a, "dot");
   const y0 = asArray(b, "dot");
   const dtype = productDType(a, x0, b, y0);

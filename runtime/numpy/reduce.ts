@@ -348,6 +348,10 @@ function argExtremum(op: "argmax" | "argmin", a: ArrayLike, axis: number | null 
     throw new TypeError(`${op}: axis must be a single integer or null, got ${JSON.stringify(axis)}`);
   // Without an axis: the flat index over the whole array (keepdims keeps every axis as size 1).
   const axes = axis === undefined || axis === null ? normAxes(op, null, x.shape) : [normAxis(op, axis, x.ndim, x.shape)];
+  if (x.device !== "cpu") {
+    const r = deviceHooks()!.arg(op, x, axis, !!opts?.keepdims);
+    if (r) return r;
+  }
   const L = layoutOf(x, axes, !!opts?.keepdims); // adjacent axes: never copies
   const { d, outer, n, inner } = L;
   if (n === 0)

@@ -12,8 +12,9 @@ import type { WebGpu } from "./device.js";
 import { gpuHelpers } from "./helpers.js";
 import { gpuRuntime, onGpu } from "./jit-rt.js";
 import { OnGpu } from "./resident.js";
-import { broadcastGpu, fusedGpu, GpuArray, matmulNdGpu, reduceGpu, reshapeGpu, sumToShapeGpu, transposeGpu, upload } from "./run.js";
-import { concatGpu, diagonalGpu } from "./layout.js";
+import { broadcastGpu, dotGpu, fusedGpu, GpuArray, matmulNdGpu, reduceGpu, reshapeGpu, sumToShapeGpu, transposeGpu, upload } from "./run.js";
+import { concatGpu, diagonalGpu, flipGpu } from "./layout.js";
+import { argGpu, takeGpu } from "./gather.js";
 import { cumsumGpu, varianceGpu } from "./stats.js";
 import { WGSL_OPS } from "./wgsl.js";
 import { frameClose, frameOpen } from "./pool.js";
@@ -53,7 +54,8 @@ function hooks(g: WebGpu): DeviceHooks {
       return new OnGpu(matmulNdGpu(g, onGpu(g, a) as GpuArray, onGpu(g, b) as GpuArray), a.weakType && b.weakType);
     },
     concatenate(xs, axis, dtype) {
-      if ((dtype !== "float32" && dtype !== "bool") || xs.some((x) => x.dtype !== "float32" && x.dtype !== "bool")) return null;
+      const ok = xs.every((x) => x.dtype === "int32") || ((dtype === "float32" || dtype === "bool") && xs.every((x) => x.dtype === "float32" || x.dtype === "bool"));
+      if (!ok) return null;
       return new OnGpu(concatGpu(g, xs.map((x) => onGpu(g, x) as GpuArray), axis), xs.every((x) => x.weakType));
     },
     variance(x, axis, ddof, keepdims, root) {
@@ -62,7 +64,7 @@ function hooks(g: WebGpu): DeviceHooks {
       return new OnGpu(root ? fusedGpu(g, { in: 1, ops: [["sqrt", 0]] }, v) : v, x.weakType);
     },
     cumsum(x, axis) {
-      if (x.dtype !== "float32") return null;
+      if (x.dtype !== "float32" && x.dtype !== "int32" && x.dtype !== "bool") return null;
       return new OnGpu(cumsumGpu(g, onGpu(g, x) as GpuArray, axis), x.weakType);
     },
     diagonal(x, offset, axis1, axis2) {
@@ -75,6 +77,27 @@ function hooks(g: WebGpu): DeviceHooks {
       if (x.dtype === "bool" && dtype === "float32") return new OnGpu(fusedGpu(g, { in: 1, ops: [["where", 0, { c: 1 }, { c: 0 }]] }, X));
       if (x.dtype === "float32" && dtype === "bool") return new OnGpu(fusedGpu(g, { in: 1, ops: [["notEqual", 0, { c: 0 }]] }, X));
       return null;
+    },
+    dot(a, b) {
+      const f32 = (x: unknown) => typeof x === "number" || (x instanceof NDArray && x.dtype === "float32");
+      if (!f32(a) || !f32(b)) return null;
+      const on = (x: unknown) => (typeof x === "number" ? (upload(g, new NDArray(Float32Array.of(x), [], "float32", true)) as GpuArray) : (onGpu(g, x as NDArray) as GpuArray));
+      const [A, B] = [on(a), on(b)];
+      const r = A.shape.length === 0 || B.shape.length === 0 ? fusedGpu(g, { in: 2, ops: [["multiply", 0, 1]] }, A, B) : dotGpu(g, A, B);
+      return new OnGpu(r, allWeak([a, b]));
+    },
+    take(x, indices, axis) {
+      if (x.dtype !== "float32" && x.dtype !== "bool" && x.dtype !== "int32") return null;
+      // (indices on the GPU: the CPU's take, on the values read back)
+      if (indices instanceof NDArray && indices.device !== "cpu") return null;
+      return new OnGpu(takeGpu(g, onGpu(g, x) as GpuArray, indices, axis), x.weakType);
+    },
+    arg(op, x, axis, keepdims) {
+      if (x.dtype !== "float32") return null;
+      return new OnGpu(argGpu(g, onGpu(g, x) as GpuArray, op, axis, keepdims));
+    },
+    flip(x, axes) {
+      return new OnGpu(flipGpu(g, onGpu(g, x) as GpuArray, axes), x.weakType);
     },
     sumToShape(x, shape) {
       if (x.dtype !== "float32") return null;

@@ -11,7 +11,7 @@ import { NDArray } from "../array.js";
 import { ones } from "../numpy/creation.js";
 import * as rt from "../rt.js";
 import type { WebGpu } from "./device.js";
-import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, reduceGpu, reshapeGpu, sumToShapeGpu, upload } from "./run.js";
+import { broadcastGpu, fusedGpu, GpuArray, reduceGpu, reshapeGpu, sumToShapeGpu, upload } from "./run.js";
 import { OnGpu } from "./resident.js";
 import { pin } from "./pool.js";
 import { WGSL_OPS } from "./wgsl.js";
@@ -98,19 +98,12 @@ function table(g: WebGpu): Record<string, unknown> {
   const elementwise = Object.fromEntries(
     Object.keys(WGSL_OPS).map((op) => [op, (...xs: Value[]) => fusedGpu(g, { in: xs.length, ops: [[op, ...xs.map((_, k) => k)]] }, ...xs.map((x) => onGpu(g, x)))]),
   );
-  const mm = (a: Value, b: Value, tA: boolean, tB: boolean) => matmulGpu(g, array(g, a, "matmul"), array(g, b, "matmul"), tA, tB);
   return {
     ...elementwise,
     // (every program a kernel: the GPU has no small-size path)
     FUSED_MIN_SIZE: 0,
     fused: (src: string, ...xs: Value[]) => fusedGpu(g, src, ...xs.map((x) => onGpu(g, x))),
-    matmul: (a: Value, b: Value) => mm(a, b, false, false),
-    dot: (a: Value, b: Value) => mm(a, b, false, false),
-    // the matmul adjoints: G·Bᵀ and Aᵀ·G, the transposed operand read in place
-    matmulGradA: (gr: Value, a: Value, b: Value) => mm(gr, b, false, true),
-    matmulGradB: (gr: Value, a: Value, b: Value) => mm(a, gr, true, false),
     unbroadcast: (gr: Value, like: Value) => unbroadcastTo(g, gr, shapeOf(like)),
-    unbroadcastProduct: (gr: Value, a: Value, b: Value) => unbroadcastTo(g, gr, [shapeOf(a)[0], shapeOf(b)[1]]),
     sum: (x: Value, axis?: number | number[] | null, o?: { keepdims?: boolean }) => reduceGpu(g, array(g, x, "sum"), "sum", axis, !!o?.keepdims),
     mean: (x: Value, axis?: number | number[] | null, o?: { keepdims?: boolean }) => reduceGpu(g, array(g, x, "mean"), "mean", axis, !!o?.keepdims),
     max: (x: Value, axis?: number | number[] | null, o?: { keepdims?: boolean }) => reduceGpu(g, array(g, x, "max"), "max", axis, !!o?.keepdims),
@@ -138,7 +131,7 @@ function table(g: WebGpu): Record<string, unknown> {
       o?.dtype && o.dtype !== "float32" ? ones(shape, o as Parameters<typeof ones>[1]) : broadcastGpu(g, one(g), typeof shape === "number" ? [shape] : shape),
     checkGradInput: rt.checkGradInput,
     ...Object.fromEntries(GPU_BRIDGED.map((n) => [n, bridged(rt[n] as (...a: unknown[]) => unknown, (x) => array(g, x, n))])),
-    // (joins, flip, seed, products of any rank: jit-more.ts; its matmul entries replace the 2-D ones above)
+    // (products of any rank and their adjoints, joins, flip, seed, var, cumsum, einsum, gathers: jit-more.ts)
     ...moreHelpers(g, (x, what) => array(g, x, what), () => one(g)),
   };
 }

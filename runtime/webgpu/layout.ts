@@ -64,7 +64,9 @@ export function concatGpu(g: WebGpu, xs0: readonly Value[], axis = 0, op = "conc
     for (const x of xs)
       if (x.shape.length !== s0.length || x.shape.some((d, i) => i !== ax && d !== s0[i]))
         throw new TypeError(`${op}: all input array dimensions except for the concatenation axis ${ax} must match exactly, got shapes ${shapes()}`);
-    const dtype = xs.every((x) => x.dtype === "bool") ? "bool" : "float32";
+    // (all bool, or all int32: as they are; float32 with bool: bool as 0/1; int32 with others: not on the GPU)
+    const dtype = xs.every((x) => x.dtype === "bool") ? "bool" : xs.every((x) => x.dtype === "int32") ? "int32" : "float32";
+    if (dtype === "float32" && xs.some((x) => x.dtype === "int32")) throw new TypeError(`tsjax: WebGPU ${op}: int32 pieces joined with float32 or bool ones are not supported on the GPU yet`);
     if (dtype === "float32") xs = xs.map((x) => asF32(g, x, made));
     const shape = [...s0];
     shape[ax] = xs.reduce((n, x) => n + x.shape[ax], 0);

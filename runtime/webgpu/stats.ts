@@ -33,9 +33,9 @@ export function varianceGpu(g: WebGpu, x: GpuArray | NDArray, axis: Axis, ddof =
   }
 }
 
-/** NumPy's cumsum along `axis` (the flattened array when none); float32 only (bool's int32 result is not on the GPU). */
+/** NumPy's cumsum along `axis` (the flattened array when none): float32 in float32, int32 and bool in int32. */
 export function cumsumGpu(g: WebGpu, x: GpuArray | NDArray, axis?: number | null): GpuArray {
-  if (x.dtype !== "float32") throw new TypeError(`tsjax: WebGPU cumsum: float32 only, got ${x.dtype} (its int32 result is not on the GPU yet)`);
+
   const flat = axis === undefined || axis === null;
   const shape = flat ? [sizeOf(x.shape)] : x.shape.slice();
   if (shape.length === 0) throw new TypeError(`cumsum: axis ${axis} is out of bounds for array of shape ()`);
@@ -47,9 +47,9 @@ export function cumsumGpu(g: WebGpu, x: GpuArray | NDArray, axis?: number | null
     const lines = outer * inner;
     if (lines > 0 && n > 0) {
       const [gx, gy] = grid(Math.ceil(lines / WG), maxX(g));
-      dispatch(g.device, pipeline(g.device, cumsumKernel(outer, n, inner, gx)), [X.buffer, out], gx, gy, false);
+      dispatch(g.device, pipeline(g.device, cumsumKernel(outer, n, inner, gx, X.dtype !== "float32")), [X.buffer, out], gx, gy, false);
     }
-    return new GpuArray(g, out, shape, "float32");
+    return new GpuArray(g, out, shape, X.dtype === "float32" ? "float32" : "int32");
   } finally {
     if (X !== x) give(X.buffer);
   }

@@ -817,18 +817,21 @@ export function varianceKernel(from: readonly number[], axes: readonly number[],
 
 /**
  * Running sums along an axis (NumPy's cumsum), the input seen as outer × n × inner: a thread a
- * line, its sum carried in float32 in order (the CPU's, XLA's: bit-equal). Bindings: x 0, out 1.
+ * line, its sum carried in float32 in order (the CPU's, XLA's: bit-equal); int32 and bool inputs
+ * in int32. Bindings: x 0, out 1.
  */
-export function cumsumKernel(outer: number, n: number, inner: number, gx: number): string {
+export function cumsumKernel(outer: number, n: number, inner: number, gx: number, int = false): string {
+  // (int: int32 or bool words summed as i32, wrapping as the CPU's Int32Array stores do)
+  const t = int ? "i32" : "f32";
   return [
-    `@group(0) @binding(0) var<storage, read> tj_x: array<f32>;`,
-    `@group(0) @binding(1) var<storage, read_write> tj_out: array<f32>;`,
+    `@group(0) @binding(0) var<storage, read> tj_x: array<${t}>;`,
+    `@group(0) @binding(1) var<storage, read_write> tj_out: array<${t}>;`,
     `@compute @workgroup_size(${WG})`,
     `fn main(@builtin(global_invocation_id) g: vec3u) {`,
     `  let l = g.x + g.y * ${gx * WG}u;`,
     `  if (l >= ${outer * inner}u) { return; }`,
     `  let b = (l / ${inner}u) * ${n * inner}u + l % ${inner}u;`,
-    `  var s = 0.0;`,
+    `  var s = ${t}(0);`,
     `  for (var k = 0u; k < ${n}u; k++) { s = s + tj_x[b + k * ${inner}u]; tj_out[b + k * ${inner}u] = s; }`,
     `}`,
   ].join("\n");

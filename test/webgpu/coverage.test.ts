@@ -348,3 +348,32 @@ gpuSuite("WebGPU coverage: int32 on the GPU (take with host indices, argmax/argm
     for (let k = 0; k < 4; k++) await same(gt[k], ct[k]);
   });
 });
+
+gpuSuite("WebGPU coverage: more eager ops on Arrays on the GPU (dot, take, argmax/argmin, flip, integer cumsum, int32 joins)", () => {
+  it("run on the GPU and equal the CPU's (dot within the products' bound, the rest bit for bit)", async () => {
+    await initDevice("webgpu");
+    const a = tensor([6, 20], 80), b = tensor([3, 20, 5], 81), v = tensor([20], 82);
+    const [ag, bg] = onGpu([a, b]);
+    for (const [got, x, y] of [[jnp.dot(ag, b), a, b], [jnp.dot(ag, v), a, v], [jnp.dot(v, onGpu(tensor([20, 4], 83))), v, tensor([20, 4], 83)], [jnp.dot(bg, 2), b, 2]] as [Array, Array, Array | number][]) {
+      expect(got.device).toBe("webgpu");
+      const want = jnp.dot(x, y), abs = jnp.dot(jnp.abs(x), typeof y === "number" ? y : jnp.abs(y));
+      await products(got, want, abs, 20);
+    }
+    const i = new TArray(Int32Array.of(2, -1, 0), [3], "int32");
+    const cases: [Array, Array][] = [
+      [jnp.take(ag, i, 1), jnp.take(a, i, 1)],
+      [jnp.take(ag, [5, 0]), jnp.take(a, [5, 0])],
+      [jnp.argmax(ag, 1), jnp.argmax(a, 1)],
+      [jnp.argmin(ag), jnp.argmin(a)],
+      [jnp.flip(bg, [0, 2]), jnp.flip(b, [0, 2])],
+      [jnp.cumsum(jnp.greater(ag, 0), 1), jnp.cumsum(jnp.greater(a, 0), 1)],
+      [jnp.cumsum(onGpu(new TArray(Int32Array.of(2147483647, 1, -5, 7), [4], "int32"))), jnp.cumsum(new TArray(Int32Array.of(2147483647, 1, -5, 7), [4], "int32"))],
+      [jnp.concatenate([onGpu(i), i]), jnp.concatenate([i, i])],
+    ];
+    for (const [got, want] of cases) {
+      expect(got.device).toBe("webgpu");
+      await same(got, want);
+    }
+    expect(() => jnp.take(ag, [0, 20], 1)).toThrow("take: index 20 is out of bounds for axis 1 with size 20 (shape (6, 20))");
+  });
+});
