@@ -8,7 +8,7 @@ import { normAxes, normAxis, sizeOf } from "../shape.js";
 import * as rt from "../rt.js";
 import type { WebGpu } from "./device.js";
 import { concatGpu, diagonalGpu, diagonalTGpu, flipGpu, indexAxisGpu, placeAxisGpu, sliceAxisGpu, stackGpu } from "./layout.js";
-import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, matmulNdGpu, reshapeGpu, dotGpu } from "./run.js";
+import { broadcastGpu, fusedGpu, GpuArray, matmulGpu, matmulNdGpu, reshapeGpu, dotGpu, broadcast, sumToShapeGpu } from "./run.js";
 import { OnGpu } from "./resident.js";
 import { cumsumGpu, varianceGpu } from "./stats.js";
 import { argGpu, takeGpu, takeTransposeGpu } from "./gather.js";
@@ -40,11 +40,17 @@ export function moreHelpers(g: WebGpu, on: (x: Value, what: string) => GpuArray,
   };
   const up = (x: NDArray) => on(x, "an Array");
   const br = (name: keyof typeof rt) => bridged(rt[name] as (...a: unknown[]) => unknown, up);
-  const matmulGrad = br("matmulGradA");
-  const matmulGradB = br("matmulGradB");
+  /** matmul's operands with a 1-d a as a row and a 1-d b as a column, and g shaped as their product (batch broadcast). */
+  const promoted = (gr: Value, a: Value, b: Value) => {
+    let [A, B] = [on(a, "matmul's adjoint"), on(b, "matmul's adjoint")];
+    if (A.shape.length === 1) A = reshapeGpu(A, [1, A.size]);
+    if (B.shape.length === 1) B = reshapeGpu(B, [B.size, 1]);
+    const batch = broadcast([A.shape.slice(0, -2), B.shape.slice(0, -2)]);
+    const G = reshapeGpu(on(gr, "matmul's adjoint"), [...batch, A.shape[A.shape.length - 2], B.shape[B.shape.length - 1]]);
+    return { G, A, B };
+  };
   const dotGradB = br("dotGradB");
   const einsum = br("einsum");
-  const twoD = (...xs: Value[]) => xs.every((x) => typeof x !== "number" && x.shape.length === 2);
   return {
     concatN: (axis: number | undefined, ...xs: Value[]) => concatGpu(g, xs, axis ?? 0),
     stackN: (axis: number | undefined, ...xs: Value[]) => stackGpu(g, xs, axis ?? 0),
@@ -84,8 +90,18 @@ export function moreHelpers(g: WebGpu, on: (x: Value, what: string) => GpuArray,
     // products of any rank: 2-D ones as before (the adjoints' transposed operand read in place),
     // others batched (rt.ts's adjoints, whose jnp calls run on the GPU)
     matmul: (a: Value, b: Value) => matmulNdGpu(g, on(a, "matmul"), on(b, "matmul")),
-    matmulGradA: (gr: Value, a: Value, b: Value) => (twoD(gr, a, b) ? matmulGpu(g, on(gr, "matmulGradA"), on(b, "matmulGradA"), false, true) : matmulGrad(gr, a, b)),
-    matmulGradB: (gr: Value, a: Value, b: Value) => (twoD(gr, a, b) ? matmulGpu(g, on(a, "matmulGradB"), on(gr, "matmulGradB"), true, false) : matmulGradB(gr, a, b)),
+    // (rt.ts's adjoints, with 1-d operands promoted to matrices and g shaped to match: G·Bᵀ and Aᵀ·G
+    // with the transposed operand read in place, summed over broadcast batch axes)
+    matmulGradA: (gr: Value, a: Value, b: Value) => {
+      const { G, A, B } = promoted(gr, a, b);
+      const full = matmulNdGpu(g, G, B, false, true);
+      return reshapeGpu(sumToShapeGpu(g, full, A.shape), shapeOf(a));
+    },
+    matmulGradB: (gr: Value, a: Value, b: Value) => {
+      const { G, A, B } = promoted(gr, a, b);
+      const full = matmulNdGpu(g, A, G, true, false);
+      return reshapeGpu(sumToShapeGpu(g, full, B.shape), shapeOf(b));
+    },
     // (the product's shape from the operands' shapes: rt.ts's, its sums on the GPU)
     unbroadcastProduct: br("unbroadcastProduct"),
     vMatmul: br("vMatmul"),

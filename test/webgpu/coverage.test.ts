@@ -139,9 +139,9 @@ gpuSuite("WebGPU coverage: batched and broadcast matrix products, vmap'd product
       await products(mmG(a, b), want, abs, K / 2);
     });
 
-  it("matmul gradients of batched and broadcast operands (matmulGradA/B of any rank) in jit on the GPU", async () => {
+  it("matmul gradients of batched, broadcast, 2-d and 1-d operands (matmulGradA/B of any rank) in jit on the GPU", async () => {
     await initDevice("webgpu");
-    for (const [sa, sb] of [[[3, 12, 10], [10, 5]], [[2, 1, 6, 10], [4, 10, 5]], [[10], [3, 10, 5]]] as [number[], number[]][]) {
+    for (const [sa, sb] of [[[3, 12, 10], [10, 5]], [[2, 1, 6, 10], [4, 10, 5]], [[10], [3, 10, 5]], [[12, 10], [10, 5]], [[10], [10, 5]], [[12, 10], [10]], [[10], [10]]] as [number[], number[]][]) {
       const a = tensor(sa, 20), b = tensor(sb, 21);
       const [ga, gb] = mmGradG(a, b), [ca, cb] = mmGradC(a, b);
       const [aa, ab] = mmGradC(jnp.abs(a), jnp.abs(b));
