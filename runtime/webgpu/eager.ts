@@ -88,8 +88,8 @@ function hooks(g: WebGpu): DeviceHooks {
     },
     take(x, indices, axis) {
       if (x.dtype !== "float32" && x.dtype !== "bool" && x.dtype !== "int32") return null;
-      // (indices on the GPU: the CPU's take, on the values read back)
-      if (indices instanceof NDArray && indices.device !== "cpu") return null;
+      // (indices on the GPU of a take of a non-float32 Array: the CPU's take, on the values read back)
+      if (indices instanceof NDArray && indices.device !== "cpu" && x.dtype !== "float32") return null;
       return new OnGpu(takeGpu(g, onGpu(g, x) as GpuArray, indices, axis), x.weakType);
     },
     arg(op, x, axis, keepdims) {

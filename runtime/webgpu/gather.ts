@@ -1,7 +1,9 @@
 // Gathers and arg-reductions on the GPU: jnp.take along an axis (and its adjoint, a sum into
-// zeros at the indices), argmax/argmin (int32 results). Indices come from the host (Arrays on the
-// CPU, JS numbers): they are checked as the CPU's take checks them (integers, in range, or an
-// error naming them) before they go to the GPU, since a kernel cannot raise an error.
+// zeros at the indices), argmax/argmin (int32 results). Indices from the host (Arrays on the CPU,
+// JS numbers) are checked as the CPU's take checks them (integers, in range, or an error naming
+// them) before they go to the GPU; indices made on the GPU (an argmax's) cannot be checked, since
+// a kernel cannot raise an error: out-of-range ones give NaN in a take and add nothing in its
+// adjoint (JAX's fill mode), where the CPU raises.
 
 import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
@@ -10,12 +12,21 @@ import { asArray } from "../numpy/creation.js";
 import type { WebGpu } from "./device.js";
 import { dispatch, GpuArray, maxX, pipeline, storage, upload } from "./run.js";
 import { give } from "./pool.js";
+import { OnGpu } from "./resident.js";
 import { argKernel, grid, takeKernel, takeTransposeKernel, WG } from "./wgsl.js";
+
+/** Indices made on the GPU (int32): used as they are, unchecked. */
+function deviceIndices(op: string, indices: unknown, xdtype: string): GpuArray | null {
+  const d = indices instanceof GpuArray ? indices : indices instanceof OnGpu ? indices.gpu : null;
+  if (!d) return null;
+  if (d.dtype !== "int32") throw new TypeError(`${op}: indices must be an integer array, got dtype ${d.dtype} (shape (${d.shape.join(", ")}))`);
+  // (an index out of range reads as NaN: only float32 has one)
+  if (op === "take" && xdtype !== "float32") throw new TypeError(`tsjax: WebGPU take: indices made on the GPU gather float32 Arrays only (got ${xdtype}): out-of-range ones give NaN`);
+  return d;
+}
 
 /** Indices checked as the CPU's take checks them, as an int32 Array on the host. */
 function hostIndices(op: string, indices: unknown, n: number, axis: number, shape: readonly number[]): NDArray {
-  if (indices instanceof GpuArray || (indices instanceof NDArray && indices.device !== "cpu"))
-    throw new TypeError(`tsjax: WebGPU ${op}: indices on the GPU cannot be checked there (out of bounds is an error); pass them from the CPU`);
   const ix = asArray(indices as ArrayLike, op);
   const fromJS = !(indices instanceof NDArray);
   if (!fromJS && ix.dtype !== "int32" && ix.dtype !== "uint32") throw new TypeError(`${op}: indices must be an integer array, got dtype ${ix.dtype} (shape (${ix.shape.join(", ")}))`);
@@ -41,10 +52,11 @@ function around(shape: readonly number[], axis: number | null | undefined, op: s
 /** (`up`: how the indices go to the GPU, a cache that keeps them; none: uploaded for the call.) */
 export function takeGpu(g: WebGpu, x: GpuArray, indices: unknown, axis?: number | null, up?: (a: NDArray) => GpuArray): GpuArray {
   const { xs, ax, outer, n, inner } = around(x.shape, axis, "take");
-  const ix = hostIndices("take", indices, n, ax, xs);
-  const m = ix.size;
+  const dev = deviceIndices("take", indices, x.dtype);
+  const ix = dev ?? hostIndices("take", indices, n, ax, xs);
+  const m = sizeOf(ix.shape);
   const shape = [...xs.slice(0, ax), ...ix.shape, ...xs.slice(ax + 1)];
-  const I = up ? up(ix) : upload(g, ix);
+  const I = dev ?? (up ? up(ix as NDArray) : upload(g, ix as NDArray));
   const out = storage(g.device, outer * m * inner * 4);
   try {
     if (outer * m * inner > 0) {
@@ -53,7 +65,7 @@ export function takeGpu(g: WebGpu, x: GpuArray, indices: unknown, axis?: number 
     }
     return new GpuArray(g, out, shape, x.dtype);
   } finally {
-    if (!up) give(I.buffer);
+    if (!up && !dev) give(I.buffer);
   }
 }
 
@@ -61,12 +73,13 @@ export function takeGpu(g: WebGpu, x: GpuArray, indices: unknown, axis?: number 
 export function takeTransposeGpu(g: WebGpu, gr: GpuArray, indices: unknown, axis: number | null | undefined, shape: readonly number[], up?: (a: NDArray) => GpuArray): GpuArray {
   if (gr.dtype !== "float32") throw new TypeError(`tsjax: WebGPU takeTranspose: a float32 cotangent, got ${gr.dtype}`);
   const { xs, ax, outer, n, inner } = around(shape, axis, "takeTranspose");
-  const ix = hostIndices("takeTranspose", indices, n, ax, xs);
-  const m = ix.size;
+  const dev = deviceIndices("takeTranspose", indices, "float32");
+  const ix = dev ?? hostIndices("takeTranspose", indices, n, ax, xs);
+  const m = sizeOf(ix.shape);
   const expect = [...xs.slice(0, ax), ...ix.shape, ...xs.slice(ax + 1)];
   if (gr.shape.length !== expect.length || gr.shape.some((d, i) => d !== expect[i]))
     throw new TypeError(`takeTranspose: cotangent of shape (${gr.shape.join(", ")}) does not match take from shape (${shape.join(", ")}) with indices of shape (${ix.shape.join(", ")}) (expected (${expect.join(", ")}))`);
-  const I = up ? up(ix) : upload(g, ix);
+  const I = dev ?? (up ? up(ix as NDArray) : upload(g, ix as NDArray));
   const total = outer * n * inner;
   const out = storage(g.device, total * 4);
   try {
@@ -77,7 +90,7 @@ export function takeTransposeGpu(g: WebGpu, gr: GpuArray, indices: unknown, axis
     }
     return new GpuArray(g, out, shape.slice(), "float32");
   } finally {
-    if (!up) give(I.buffer);
+    if (!up && !dev) give(I.buffer);
   }
 }
 

@@ -870,8 +870,9 @@ export function copyKernel(shape: readonly number[], src: Place, dst: Place, gx:
 
 /**
  * NumPy's take along an axis, x seen as outer × n × inner and m indices (int32, negative ones
- * counted from the end; checked in range before): out[o, k, i] = x[o, idx[k], i], as 32-bit
- * words. Bindings: x 0, indices 1, out 2.
+ * counted from the end): out[o, k, i] = x[o, idx[k], i], as 32-bit words; an index out of range
+ * (only indices made on the GPU, which the host cannot check) gives NaN, JAX's fill mode.
+ * Bindings: x 0, indices 1, out 2.
  */
 export function takeKernel(outer: number, n: number, inner: number, m: number, gx: number): string {
   return [
@@ -886,6 +887,7 @@ export function takeKernel(outer: number, n: number, inner: number, m: number, g
     `  let k = (t / ${inner}u) % ${m}u;`,
     `  let o = t / ${m * inner}u;`,
     `  let v = tj_idx[k];`,
+    `  if (v < -${n} || v >= ${n}) { tj_out[t] = 0x7fc00000u; return; }`,
     `  let j = u32(select(v, v + ${n}, v < 0));`,
     `  tj_out[t] = tj_x[(o * ${n}u + j) * ${inner}u + i];`,
     `}`,

@@ -301,6 +301,10 @@ const tk = (x: Array, i: Array) => [jnp.take(x, i, 0), jnp.take(x, i, 1), jnp.ta
 const tkG = jit(tk, { device: "webgpu" }), tkC = jit(tk, { device: "cpu" });
 const tkLoss = (x: Array, i: Array) => jnp.sum(jnp.multiply(jnp.take(x, i, 1), jnp.take(x, i, 1)));
 const tkGradG = jit(grad(tkLoss), { device: "webgpu" }), tkGradC = jit(grad(tkLoss), { device: "cpu" });
+const byArg = (x: Array, y: Array) => jnp.take(x, jnp.argmax(y, 0), 1);
+const byArgG = jit(byArg, { device: "webgpu" }), byArgC = jit(byArg, { device: "cpu" });
+const byArgLoss = (x: Array, y: Array) => jnp.sum(jnp.multiply(byArg(x, y), 3));
+const byArgGradG = jit(grad(byArgLoss), { device: "webgpu" }), byArgGradC = jit(grad(byArgLoss), { device: "cpu" });
 const am = (x: Array) => [jnp.argmax(x, 1), jnp.argmin(x, 0, { keepdims: true }), jnp.argmax(x), jnp.argmin(x, -1)];
 const amG = jit(am, { device: "webgpu" }), amC = jit(am, { device: "cpu" });
 
@@ -333,6 +337,18 @@ gpuSuite("WebGPU coverage: int32 on the GPU (take with host indices, argmax/argm
       const w = c.data[k] as number;
       expect(Math.abs((g[k] as number) - w)).toBeLessThanOrEqual(ulp32(w) / 2 + 2 ** -40 * 8);
     }
+  });
+
+  it("indices made on the GPU (an argmax's) gather in jit, and their adjoint adds at them, as on the CPU", async () => {
+    await initDevice("webgpu");
+    const x = tensor([4, 9], 73), y = tensor([9, 20], 74);
+    await same(byArgG(x, y), byArgC(x, y));
+    // (each gradient element: a sum of 3s, exact in both)
+    await same(byArgGradG(x, y), byArgGradC(x, y));
+    // out of range (unchecked on the GPU): NaN, JAX's fill mode; in range as the CPU's
+    const r = await jnp.take(onGpu(x), onGpu(new TArray(Int32Array.of(0, 9, -10, -1), [4], "int32")), 1).block();
+    const want = jnp.take(x, new TArray(Int32Array.of(0, 0, 0, -1), [4], "int32"), 1);
+    for (let k = 0; k < 16; k++) expect(r.data[k]).toBe(k % 4 === 1 || k % 4 === 2 ? NaN : want.data[k]);
   });
 
   it("jit'd argmax/argmin (axes, flat, keepdims, ties to the first, the first NaN) equal the CPU's", async () => {
