@@ -1,8 +1,8 @@
 // The run-time helpers a jit'd function's code calls (runtime/rt.ts's names: fused, matmul's
 // adjoints, unbroadcast, unreduce, axis reductions, logsumexp, reshapes, every elementwise op …),
 // on the GPU: the table the transformer's code for
-// `jit(f, { device: "webgpu" })` is to call in place of the CPU's (not wired yet: DESIGN.md
-// "WebGPU"). Values stay in GPU buffers from kernel to kernel; Arrays a call is given are
+// `jit(f, { device: "webgpu" })` calls in place of the CPU's (helpers.ts names them for the
+// build-time check; jit-more.ts holds the products of any rank, joins, gathers and more). Values stay in GPU buffers from kernel to kernel; Arrays a call is given are
 // uploaded once (Arrays are values, so the copy stays right while the Array lives) and every
 // fused program runs as a GPU kernel whatever its size. Dispatches queue without waiting:
 // `readTree` reads the results back. A helper not on the GPU yet is an error naming it.

@@ -41,6 +41,8 @@ const stkLoss = (a: Array, b: Array, w: Array) => jnp.sum(jnp.multiply(jnp.stack
 const catG = jit(cat, { device: "webgpu" }), catC = jit(cat, { device: "cpu" });
 const stkG = jit(stk, { device: "webgpu" }), stkC = jit(stk, { device: "cpu" });
 const catLossG = jit(grad(catLoss, { argnums: [0, 1] }), { device: "webgpu" }), catLossC = jit(grad(catLoss, { argnums: [0, 1] }), { device: "cpu" });
+const vcat = (x: Array, y: Array) => vmap((r: Array, q: Array) => jnp.stack([jnp.concatenate([r, q]), jnp.concatenate([q, r])], 1))(x, y);
+const vcatG = jit(vcat, { device: "webgpu" }), vcatC = jit(vcat, { device: "cpu" });
 const stkLossG = jit(grad(stkLoss, { argnums: [0, 1] }), { device: "webgpu" }), stkLossC = jit(grad(stkLoss, { argnums: [0, 1] }), { device: "cpu" });
 
 gpuSuite("WebGPU coverage: concatenate, stack and their adjoints", () => {
@@ -79,6 +81,8 @@ gpuSuite("WebGPU coverage: concatenate, stack and their adjoints", () => {
     const [sa, sc] = stkLossG(a, c, w2), [ta, tc] = stkLossC(a, c, w2);
     await same(sa, ta);
     await same(sc, tc);
+    // vmap'd joins (vAxes, then concatN/stackN on the batched axes)
+    await same(vcatG(a, c), vcatC(a, c));
   });
 
   it("the parts' transposes and flip, as the GPU's run-time helpers, equal rt.ts's", async () => {
