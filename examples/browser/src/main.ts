@@ -8,7 +8,7 @@
 // jit'd loss and gradient run as WebGPU kernels, the parameters and adam's state stay on the GPU
 // (its update runs there as eager kernels), and only each step's loss is read back.
 
-import { jit, valueAndGrad, numpy as jnp, random, nn, optim, tree, setDefaultDevice, devicePut } from "tsjax";
+import { jit, valueAndGrad, numpy as jnp, random, nn, optim, tree, setDefaultDevice, devicePut, deviceGet } from "tsjax";
 import type { Array } from "tsjax";
 import { loadDigits, type Rows } from "./data.js";
 import { lossChart } from "./chart.js";
@@ -47,8 +47,11 @@ function loss(p: Params, x: Array, y: Array): Array {
 }
 const lossAndGrad = jit(valueAndGrad(loss));
 const predict = jit(logits);
-// (the logits read back without blocking the page, then argmax on the CPU)
-const accuracy = async (p: Params, d: Rows) => jnp.mean(jnp.equal(jnp.argmax(await predict(p, d.x).block(), 1), d.labels).astype("float32")).item() as number;
+// (the logits read back to the CPU without blocking the page, then the rest there)
+const accuracy = async (p: Params, d: Rows) => {
+  const z = await deviceGet(predict(p, d.x));
+  return jnp.mean(jnp.equal(jnp.argmax(z, 1), d.labels).astype("float32")).item() as number;
+};
 
 // ---- training ---------------------------------------------------------------------------------
 const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
