@@ -9,6 +9,7 @@ import { WGSL_OPS } from "./wgsl.js";
 export const GPU_TABLE = [
   "FUSED_MIN_SIZE", "fused", "matmul", "dot", "matmulGradA", "matmulGradB", "unbroadcast", "unbroadcastProduct",
   "sum", "mean", "max", "min", "logsumexp", "reshape", "broadcastTo", "unreduce", "reduceCount", "ones", "checkGradInput",
+  "onesLike", "zerosLike", "reshapeLike",
   // jit-more.ts
   "concatN", "stackN", "concatPart", "concatPartT", "stackPart", "stackPartT", "flip", "seed",
   "vMatmul", "vMatmulGradA", "vMatmulGradB", "dotGradA", "dotGradB", "var", "ddofOf", "cumsum", "diagonal", "diagonalTranspose", "einsum",

@@ -81,16 +81,18 @@ function logsumexp(g: WebGpu, x: GpuArray, axis: Axis, keepdims: boolean): GpuAr
 }
 
 
-const ONES = new WeakMap<WebGpu, GpuArray>();
-/** A float32 1 on the GPU `g`, uploaded once. */
-function one(g: WebGpu): GpuArray {
-  let o = ONES.get(g);
+const ONES = new WeakMap<WebGpu, GpuArray>(), ZEROS = new WeakMap<WebGpu, GpuArray>();
+/** A float32 scalar `v` on the GPU `g`, uploaded once (`cache` per value). */
+function constant(g: WebGpu, cache: WeakMap<WebGpu, GpuArray>, v: number): GpuArray {
+  let o = cache.get(g);
   if (!o) {
-    ONES.set(g, (o = upload(g, new NDArray(Float32Array.of(1), [], "float32"))));
+    cache.set(g, (o = upload(g, new NDArray(Float32Array.of(v), [], "float32"))));
     pin(o.buffer);
   }
   return o;
 }
+/** A float32 1 on the GPU `g`. */
+const one = (g: WebGpu) => constant(g, ONES, 1);
 
 /** The helpers on the GPU, by rt.ts's names. */
 function table(g: WebGpu): Record<string, unknown> {
@@ -129,6 +131,16 @@ function table(g: WebGpu): Record<string, unknown> {
     // float32 ones (a gradient's seed) broadcast from a 1 kept on the GPU: no upload per call
     ones: (shape: number | readonly number[], o?: { dtype?: string }) =>
       o?.dtype && o.dtype !== "float32" ? ones(shape, o as Parameters<typeof ones>[1]) : broadcastGpu(g, one(g), typeof shape === "number" ? [shape] : shape),
+    // ones and zeros of a value's shape (its float dtype: float32 on the GPU), broadcast from a
+    // constant kept there; a number's are numbers, as rt.ts's
+    onesLike: (x: Value) => (typeof x === "number" ? 1 : broadcastGpu(g, one(g), x.shape)),
+    zerosLike: (x: Value) => (typeof x === "number" ? 0 : broadcastGpu(g, constant(g, ZEROS, 0), x.shape)),
+    // x reshaped like `like`: a view; a number's derivative would have to be read back
+    reshapeLike: (x: Value, like: Value) => {
+      if (typeof like === "number")
+        throw new TypeError("tsjax: WebGPU: a derivative with respect to a JS number is read back as a number, which the GPU cannot do synchronously: pass an Array (jnp.array(x))");
+      return reshapeGpu(array(g, x, "reshapeLike"), like.shape);
+    },
     checkGradInput: rt.checkGradInput,
     ...Object.fromEntries(GPU_BRIDGED.map((n) => [n, bridged(rt[n] as (...a: unknown[]) => unknown, (x) => array(g, x, n))])),
     // (products of any rank and their adjoints, joins, flip, seed, var, cumsum, einsum, gathers: jit-more.ts)

@@ -36,6 +36,7 @@ const sgd = (p: Params, x: Array, y: Array): [Array, Params] => {
   const [l, g] = valueAndGrad(loss)(p, x, y);
   return [l, { W1: jnp.subtract(p.W1, jnp.multiply(LR, g.W1)), b1: jnp.subtract(p.b1, jnp.multiply(LR, g.b1)), W2: jnp.subtract(p.W2, jnp.multiply(LR, g.W2)), b2: jnp.subtract(p.b2, jnp.multiply(LR, g.b2)) }];
 };
+const loss1 = (p: Params, xi: Array, yi: Array) => loss(p, jnp.expandDims(xi, 0), jnp.expandDims(yi, 0));
 const stepGpu = jit(sgd, { device: "webgpu" });
 const stepCpu = jit(sgd, { device: "cpu" });
 const stepDefault = jit(sgd);
@@ -252,6 +253,30 @@ gpuSuite("WebGPU for users: devices, placement and reads", () => {
       await close(g[k], c[k], 2 ** -16);
       await close(g2[k], c[k], 2 ** -16);
     }
+  });
+
+  it("vmap of a function jit'd on the GPU runs there: per-example gradients of the MLP", async () => {
+    await initDevice("webgpu");
+    const lossGpu = jit((p: Params, xi: Array, yi: Array) => loss(p, jnp.expandDims(xi, 0), jnp.expandDims(yi, 0)), { device: "webgpu" });
+    const perExample = vmap(grad(lossGpu), [null, 0, 0]);
+    const p = init();
+    const xs = jnp.reshape(x, [M, K]).slice([0, 8]), ys = y.slice([0, 8]);
+    const g = perExample(p, xs, ys);
+    expect(g.W1.device).toBe("webgpu");
+    expect(g.W1.shape).toEqual([8, K, H]);
+    const c = vmap(grad(loss1), [null, 0, 0])(p, xs, ys);
+    for (const k of ["W1", "b1", "W2", "b2"] as const) await close(g[k], c[k], 2 ** -16);
+  });
+
+  it("an argument the loss does not read gets zeros on the GPU (zerosLike), ones where it is summed (onesLike)", async () => {
+    await initDevice("webgpu");
+    const f = jit(grad((a: Array, b: Array) => jnp.sum(jnp.multiply(a, 3)), { argnums: [0, 1] }), { device: "webgpu" });
+    const src = String(f);
+    const [ga, gb] = f(tensor([5, 3], 31), tensor([4], 32));
+    expect(gb.device).toBe("webgpu");
+    expect(list(await gb.dataAsync())).toEqual([0, 0, 0, 0]);
+    expect(list(await ga.dataAsync())).toEqual(new globalThis.Array(15).fill(3));
+    expect(src).toContain("zerosLike");
   });
 
   it("pytrees go to the GPU and back whole; tree functions see Arrays", async () => {
