@@ -85,11 +85,40 @@ async function raised(d: GpuDevice): Promise<void> {
   if (errs.length) throw new Error(`tsjax: WebGPU: ${errs.map((e) => e.message).join("\n")}`);
 }
 
+/** Uniform buffers by contents, per device (a training step's products reuse theirs every call). */
+const uniforms = new WeakMap<GpuDevice, Map<string, GpuBuffer>>();
+const UNIFORMS_KEPT = 256;
+
+/** A uniform buffer holding `words`: made once per contents and kept (the least recently used beyond 256 destroyed). */
+function uniform(d: GpuDevice, words: Uint32Array): GpuBuffer {
+  let m = uniforms.get(d);
+  if (!m) uniforms.set(d, (m = new Map()));
+  const key = words.join(",");
+  let b = m.get(key);
+  if (b) m.delete(key); // (re-inserted last: most recently used)
+  else {
+    b = d.createBuffer({ size: words.byteLength, usage: USAGE.UNIFORM | USAGE.COPY_DST });
+    d.queue.writeBuffer(b, 0, words);
+    if (m.size >= UNIFORMS_KEPT) {
+      const [oldest, old] = m.entries().next().value as [string, GpuBuffer];
+      m.delete(oldest);
+      old.destroy(); // (work already queued that reads it still runs)
+    }
+  }
+  m.set(key, b);
+  return b;
+}
+
+/** Mappable buffers for reads, per device and size, reused once unmapped. */
+const stagings = new WeakMap<GpuDevice, Map<number, GpuBuffer[]>>();
+
 /** The values of x, copied back through a mappable buffer. */
 export async function read(x: GpuArray): Promise<NDArray> {
   const d = x.gpu.device;
   const bytes = Math.max(4, x.size * 4);
-  const staging = d.createBuffer({ size: bytes, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+  let free = stagings.get(d);
+  if (!free) stagings.set(d, (free = new Map()));
+  const staging = free.get(bytes)?.pop() ?? d.createBuffer({ size: bytes, usage: USAGE.MAP_READ | USAGE.COPY_DST });
   const enc = d.createCommandEncoder();
   enc.copyBufferToBuffer(x.buffer, 0, staging, 0, bytes);
   d.queue.submit([enc.finish()]);
@@ -97,7 +126,12 @@ export async function read(x: GpuArray): Promise<NDArray> {
   await staging.mapAsync(MAP_READ);
   const raw = staging.getMappedRange().slice(0, x.size * 4);
   staging.unmap();
-  staging.destroy();
+  // (kept for the next read of this size, a few a size)
+  const list = free.get(bytes) ?? [];
+  if (list.length < 4) {
+    list.push(staging);
+    free.set(bytes, list);
+  } else staging.destroy();
   if (x.dtype === "bool") return new NDArray(Uint8Array.from(new Uint32Array(raw)), x.shape.slice(), "bool");
   if (x.dtype === "int32") return new NDArray(new Int32Array(raw), x.shape.slice(), "int32");
   return new NDArray(new Float32Array(raw), x.shape.slice(), "float32");
@@ -420,10 +454,8 @@ function batchedGpu(g: WebGpu, a: GpuArray | NDArray, b: GpuArray | NDArray, tra
       const p = pipeline(d, matmulKernel(transA, transB));
       const maxZ = d.limits.maxComputeWorkgroupsPerDimension;
       for (let z0 = 0; z0 < batch; z0 += maxZ) {
-        const dims = d.createBuffer({ size: 32, usage: USAGE.UNIFORM | USAGE.COPY_DST });
-        d.queue.writeBuffer(dims, 0, Uint32Array.of(M, K, N, 0, strideA, strideB, z0, 0));
+        const dims = uniform(d, Uint32Array.of(M, K, N, 0, strideA, strideB, z0, 0));
         dispatch(d, p, [A.buffer, B.buffer, out, dims], Math.ceil(N / TILE), Math.ceil(M / TILE), false, Math.min(maxZ, batch - z0));
-        dims.destroy();
       }
     }
     return new GpuArray(g, out, shape, "float32");
