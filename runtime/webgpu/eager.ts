@@ -18,6 +18,7 @@ import { argGpu, takeGpu } from "./gather.js";
 import { cumsumGpu, varianceGpu } from "./stats.js";
 import { WGSL_OPS } from "./wgsl.js";
 import { frameClose, frameOpen } from "./pool.js";
+import { flush } from "./queue.js";
 import type { GpuBuffer } from "./types.js";
 
 /** Weak (JAX's weak_type) when every operand is: a JS number or a weak Array. */
@@ -125,6 +126,8 @@ function hooks(g: WebGpu): DeviceHooks {
           out = f(...args);
         } finally {
           frameClose(token, buffersOf(out));
+          // (the call's kernels go to the GPU now, while the caller goes on)
+          flush(g.device);
         }
         return resident(out);
       };

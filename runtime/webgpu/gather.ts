@@ -12,6 +12,7 @@ import { asArray } from "../numpy/creation.js";
 import type { WebGpu } from "./device.js";
 import { dispatch, GpuArray, maxX, pipeline, storage, upload } from "./run.js";
 import { give } from "./pool.js";
+import { write } from "./queue.js";
 import { OnGpu } from "./resident.js";
 import { argKernel, grid, takeKernel, takeTransposeKernel, WG } from "./wgsl.js";
 
@@ -83,7 +84,7 @@ export function takeTransposeGpu(g: WebGpu, gr: GpuArray, indices: unknown, axis
   const total = outer * n * inner;
   const out = storage(g.device, total * 4);
   try {
-    if (total > 0 && m === 0) g.device.queue.writeBuffer(out, 0, new Float32Array(total));
+    if (total > 0 && m === 0) write(g.device, out, 0, new Float32Array(total));
     else if (total > 0) {
       const [gx, gy] = grid(Math.ceil(total / WG), maxX(g));
       dispatch(g.device, pipeline(g.device, takeTransposeKernel(outer, n, inner, m, gx)), [gr.buffer, I.buffer, out], gx, gy);

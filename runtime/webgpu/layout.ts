@@ -8,6 +8,7 @@ import { normAxis, sizeOf } from "../shape.js";
 import type { WebGpu } from "./device.js";
 import { dispatch, fusedGpu, GpuArray, maxX, pipeline, reshapeGpu, storage, upload } from "./run.js";
 import { give } from "./pool.js";
+import { write } from "./queue.js";
 import { copyKernel, grid, WG, type Place } from "./wgsl.js";
 import type { GpuBuffer } from "./types.js";
 
@@ -47,7 +48,7 @@ function asF32(g: WebGpu, x: GpuArray, made: GpuArray[]): GpuArray {
 /** A fresh buffer of n zero words. */
 function zeroed(g: WebGpu, n: number): GpuBuffer {
   const b = storage(g.device, n * 4);
-  if (n > 0) g.device.queue.writeBuffer(b, 0, new Uint32Array(n));
+  if (n > 0) write(g.device, b, 0, new Uint32Array(n));
   return b;
 }
 

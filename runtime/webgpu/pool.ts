@@ -10,6 +10,7 @@
 
 import type { GpuBuffer, GpuDevice } from "./types.js";
 import { USAGE } from "./types.js";
+import { destroyLater } from "./queue.js";
 
 const STORAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
 
@@ -61,7 +62,7 @@ export function give(b: GpuBuffer): void {
   const p = poolOf(d);
   if (p.bytes + b.size > POOL_MAX_BYTES) {
     state.set(b, "dead");
-    b.destroy();
+    destroyLater(d, b);
     return;
   }
   state.set(b, "pooled");
@@ -80,7 +81,9 @@ export function pin(b: GpuBuffer): void {
 export function kill(b: GpuBuffer): void {
   if (state.get(b) === "pooled") return;
   state.set(b, "dead");
-  b.destroy();
+  const d = deviceOf.get(b);
+  if (d) destroyLater(d, b);
+  else b.destroy();
 }
 
 // ---- frames: a jit'd call's intermediates -------------------------------------------------------

@@ -12,6 +12,7 @@ import type { WebGpu } from "./device.js";
 import type { GpuBindGroup, GpuBuffer, GpuComputePipeline, GpuDevice } from "./types.js";
 import { MAP_READ, USAGE } from "./types.js";
 import { give, kill, pin, take } from "./pool.js";
+import { destroyLater, flush, raised, recording, scoped, write } from "./queue.js";
 import {
   copyKernel, elementwiseKernel, grid, kinds, matmulKernel, reduceAxesKernel, type AxisOp, reduceChainKernel, reduceFinishKernel, reducePartialsKernel, REDUCE_BLOCK, sumToShapeKernel, TILE, WG, ZERO_BINDING,
   type Input, type Kind, type Signature,
@@ -59,30 +60,8 @@ export function upload(g: WebGpu, x: NDArray): GpuArray {
   else if (x.dtype === "bool") data = Uint32Array.from(x.data as Uint8Array);
   else throw new TypeError(`tsjax: WebGPU: Arrays of dtype ${x.dtype} are not supported on the GPU yet (float32, bool and int32 are)`);
   const buf = storage(g.device, data.byteLength);
-  if (data.length) g.device.queue.writeBuffer(buf, 0, data);
+  if (data.length) write(g.device, buf, 0, data);
   return new GpuArray(g, buf, x.shape.slice(), x.dtype);
-}
-
-/** Errors the queued work raised, per device: read() reports them. */
-const pending = new WeakMap<GpuDevice, Promise<{ message: string } | null>[]>();
-
-/** `work` inside a validation error scope, its outcome kept for the next read. */
-function scoped<T>(d: GpuDevice, work: () => T): T {
-  d.pushErrorScope("validation");
-  try {
-    return work();
-  } finally {
-    const list = pending.get(d) ?? [];
-    list.push(d.popErrorScope());
-    pending.set(d, list);
-  }
-}
-
-async function raised(d: GpuDevice): Promise<void> {
-  const list = pending.get(d) ?? [];
-  pending.set(d, []);
-  const errs = (await Promise.all(list)).filter((e): e is { message: string } => !!e);
-  if (errs.length) throw new Error(`tsjax: WebGPU: ${errs.map((e) => e.message).join("\n")}`);
 }
 
 /** Uniform buffers by contents, per device (a training step's products reuse theirs every call). */
@@ -98,11 +77,11 @@ function uniform(d: GpuDevice, words: Uint32Array): GpuBuffer {
   if (b) m.delete(key); // (re-inserted last: most recently used)
   else {
     b = d.createBuffer({ size: words.byteLength, usage: USAGE.UNIFORM | USAGE.COPY_DST });
-    d.queue.writeBuffer(b, 0, words);
+    d.queue.writeBuffer(b, 0, words); // (a new buffer: no recorded work reads it)
     if (m.size >= UNIFORMS_KEPT) {
       const [oldest, old] = m.entries().next().value as [string, GpuBuffer];
       m.delete(oldest);
-      old.destroy(); // (work already queued that reads it still runs)
+      destroyLater(d, old); // (work already submitted that reads it still runs)
     }
   }
   m.set(key, b);
@@ -119,6 +98,7 @@ export async function read(x: GpuArray): Promise<NDArray> {
   let free = stagings.get(d);
   if (!free) stagings.set(d, (free = new Map()));
   const staging = free.get(bytes)?.pop() ?? d.createBuffer({ size: bytes, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+  flush(d);
   const enc = d.createCommandEncoder();
   enc.copyBufferToBuffer(x.buffer, 0, staging, 0, bytes);
   d.queue.submit([enc.finish()]);
@@ -163,7 +143,7 @@ function zero(d: GpuDevice): GpuBuffer {
   if (!z) {
     zeros.set(d, (z = storage(d, 4)));
     pin(z);
-    d.queue.writeBuffer(z, 0, new Uint32Array(1));
+    d.queue.writeBuffer(z, 0, new Uint32Array(1)); // (a new buffer: no recorded work reads it)
   }
   return z;
 }
@@ -177,13 +157,11 @@ export function dispatch(d: GpuDevice, p: GpuComputePipeline, bufs: readonly (Gp
     const entries = bufs.flatMap((b, i) => (b ? [{ binding: i, resource: { buffer: b } }] : []));
     if (withZero) entries.push({ binding: ZERO_BINDING, resource: { buffer: zero(d) } });
     const group: GpuBindGroup = d.createBindGroup({ layout: p.getBindGroupLayout(0), entries });
-    const enc = d.createCommandEncoder();
-    const pass = enc.beginComputePass();
+    // (recorded with the dispatches around it, submitted together: queue.ts)
+    const pass = recording(d, bufs);
     pass.setPipeline(p);
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(x, y, z);
-    pass.end();
-    d.queue.submit([enc.finish()]);
   });
 }
 
@@ -237,7 +215,7 @@ function prepare(g: WebGpu, p: Program, operands: readonly Operand[]) {
   let sc: GpuBuffer | undefined;
   if (on.some((x) => typeof x === "number")) {
     sc = storage(g.device, 4 * p.in);
-    g.device.queue.writeBuffer(sc, 0, Float32Array.from(on, (x) => (typeof x === "number" ? x : 0)));
+    write(g.device, sc, 0, Float32Array.from(on, (x) => (typeof x === "number" ? x : 0)));
   }
   const bufs: (GpuBuffer | undefined)[] = on.map((x) => (typeof x === "number" ? undefined : x.buffer));
   return { sig, bufs, sc, made, shape };
@@ -290,7 +268,7 @@ function reduce(g: WebGpu, p: Program, sig: Signature, bufs: (GpuBuffer | undefi
   let [gx, gy] = grid(m, maxX(g));
   let part = storage(d, m * 8);
   if (n > 0) dispatch(d, pipeline(d, reduceChainKernel(p, sig, gx)), [...bufs, part, sc], gx, gy);
-  else d.queue.writeBuffer(part, 0, new Float32Array(2));
+  else write(d, part, 0, new Float32Array(2));
   while (m > 1) {
     const next = Math.ceil(m / REDUCE_BLOCK);
     [gx, gy] = grid(next, maxX(g));
@@ -380,7 +358,7 @@ export function sumToShapeGpu(g: WebGpu, x: GpuArray | NDArray, shape: readonly 
   const n = sizeOf(shape);
   const out = storage(g.device, n * 4);
   try {
-    if (sizeOf(from) === 0) g.device.queue.writeBuffer(out, 0, new Float32Array(n));
+    if (sizeOf(from) === 0) write(g.device, out, 0, new Float32Array(n));
     else if (n > 0) {
       const [gx, gy] = grid(Math.ceil(n / WG), maxX(g));
       dispatch(g.device, pipeline(g.device, sumToShapeKernel(from, shape, gx)), [X.buffer, out], gx, gy);
@@ -410,7 +388,7 @@ export function reduceGpu(g: WebGpu, x: GpuArray | NDArray, op: AxisOp, axis?: n
   const X = x instanceof NDArray ? upload(g, x) : x;
   const out = storage(g.device, n * 4);
   try {
-    if (n > 0 && R === 0) g.device.queue.writeBuffer(out, 0, new Float32Array(n).fill(op === "sum" ? 0 : NaN));
+    if (n > 0 && R === 0) write(g.device, out, 0, new Float32Array(n).fill(op === "sum" ? 0 : NaN));
     else if (n > 0) {
       const [gx, gy] = grid(n, maxX(g));
       dispatch(g.device, pipeline(g.device, reduceAxesKernel(op, x.shape, axes, gx)), [X.buffer, out], gx, gy);
@@ -449,7 +427,7 @@ function batchedGpu(g: WebGpu, a: GpuArray | NDArray, b: GpuArray | NDArray, tra
   const out = storage(d, batch * M * N * 4);
   try {
     if (batch * M * N === 0) return new GpuArray(g, out, shape, "float32");
-    if (K === 0) d.queue.writeBuffer(out, 0, new Float32Array(batch * M * N));
+    if (K === 0) write(d, out, 0, new Float32Array(batch * M * N));
     else {
       const p = pipeline(d, matmulKernel(transA, transB));
       const maxZ = d.limits.maxComputeWorkgroupsPerDimension;

@@ -6,6 +6,7 @@ import { normAxes, normAxis, sizeOf } from "../shape.js";
 import type { WebGpu } from "./device.js";
 import { dispatch, GpuArray, maxX, pipeline, storage, upload } from "./run.js";
 import { give } from "./pool.js";
+import { write } from "./queue.js";
 import { cumsumKernel, grid, varianceKernel, WG } from "./wgsl.js";
 
 type Axis = number | readonly number[] | null | undefined;
@@ -22,7 +23,7 @@ export function varianceGpu(g: WebGpu, x: GpuArray | NDArray, axis: Axis, ddof =
   const out = storage(g.device, n * 4);
   try {
     // (no elements: NaN, the CPU's 0/0 mean)
-    if (n > 0 && R === 0) g.device.queue.writeBuffer(out, 0, new Float32Array(n).fill(NaN));
+    if (n > 0 && R === 0) write(g.device, out, 0, new Float32Array(n).fill(NaN));
     else if (n > 0) {
       const [gx, gy] = grid(n, maxX(g));
       dispatch(g.device, pipeline(g.device, varianceKernel(x.shape, axes, ddof, gx)), [X.buffer, out], gx, gy);
