@@ -480,11 +480,7 @@ export function elementwiseKernel(p: Program, sig: Signature, gx: number): { cod
     `@group(0) @binding(${p.in}) var<storage, read_write> tj_out: array<${kind === "bool" ? "u32" : "f32"}>;`,
     PRELUDE,
     chain,
-    `@compute @workgroup_size(${WG})`,
-    `fn main(@builtin(global_invocation_id) g: vec3u) {`,
-    `  let i = g.x + g.y * ${gx * WG}u;`,
-    USE_ZERO,
-    `  if (i >= ${n}u) { return; }`,
+    ...perElement(n, gx, "i", [USE_ZERO]),
     kind === "bool" ? `  tj_out[i] = select(0u, 1u, tj_chain(i));` : `  tj_out[i] = tj_chain(i);`,
     `}`,
   ].join("\n");
@@ -837,6 +833,19 @@ export function cumsumKernel(outer: number, n: number, inner: number, gx: number
   ].join("\n");
 }
 
+/**
+ * A kernel's entry point with a thread an element: `v` the flat index (dispatched as gx × gy
+ * workgroups), threads past `n` returning; `pre` statements first.
+ */
+function perElement(n: number, gx: number, v: string, pre: readonly string[] = []): string[] {
+  return [`@compute @workgroup_size(${WG})`, `fn main(@builtin(global_invocation_id) g: vec3u) {`, ...pre, `  let ${v} = g.x + g.y * ${gx * WG}u;`, `  if (${v} >= ${n}u) { return; }`];
+}
+
+/** Flat index `t` of an outer × mid × inner box split into o, `mid` (named `k`, optionally cast) and i. */
+function outerMiddleInner(t: string, mid: number, inner: number, k: string, cast = ""): string[] {
+  return [`  let i = ${t} % ${inner}u;`, `  let ${k} = ${cast}((${t} / ${inner}u) % ${mid}u);`, `  let o = ${t} / ${mid * inner}u;`];
+}
+
 /** Where a box's elements are: an element offset and a signed stride per axis of the box. */
 export interface Place {
   readonly off: number;
@@ -858,15 +867,11 @@ export function copyKernel(shape: readonly number[], src: Place, dst: Place, gx:
   return [
     `@group(0) @binding(0) var<storage, read> tj_x: array<u32>;`,
     `@group(0) @binding(1) var<storage, read_write> tj_out: array<u32>;`,
-    `@compute @workgroup_size(${WG})`,
-    `fn main(@builtin(global_invocation_id) g: vec3u) {`,
-    `  let i = g.x + g.y * ${gx * WG}u;`,
-    `  if (i >= ${n}u) { return; }`,
+    ...perElement(n, gx, "i"),
     `  tj_out[${at(dst)}] = tj_x[${at(src)}];`,
     `}`,
   ].join("\n");
 }
-
 
 /**
  * NumPy's take along an axis, x seen as outer × n × inner and m indices (int32, negative ones
@@ -879,13 +884,8 @@ export function takeKernel(outer: number, n: number, inner: number, m: number, g
     `@group(0) @binding(0) var<storage, read> tj_x: array<u32>;`,
     `@group(0) @binding(1) var<storage, read> tj_idx: array<i32>;`,
     `@group(0) @binding(2) var<storage, read_write> tj_out: array<u32>;`,
-    `@compute @workgroup_size(${WG})`,
-    `fn main(@builtin(global_invocation_id) g: vec3u) {`,
-    `  let t = g.x + g.y * ${gx * WG}u;`,
-    `  if (t >= ${outer * m * inner}u) { return; }`,
-    `  let i = t % ${inner}u;`,
-    `  let k = (t / ${inner}u) % ${m}u;`,
-    `  let o = t / ${m * inner}u;`,
+    ...perElement(outer * m * inner, gx, "t"),
+    ...outerMiddleInner("t", m, inner, "k"),
     `  let v = tj_idx[k];`,
     `  if (v < -${n} || v >= ${n}) { tj_out[t] = 0x7fc00000u; return; }`,
     `  let j = u32(select(v, v + ${n}, v < 0));`,
@@ -905,14 +905,8 @@ export function takeTransposeKernel(outer: number, n: number, inner: number, m: 
     `@group(0) @binding(1) var<storage, read> tj_idx: array<i32>;`,
     `@group(0) @binding(2) var<storage, read_write> tj_out: array<f32>;`,
     EFT,
-    `@compute @workgroup_size(${WG})`,
-    `fn main(@builtin(global_invocation_id) g: vec3u) {`,
-    USE_ZERO,
-    `  let t = g.x + g.y * ${gx * WG}u;`,
-    `  if (t >= ${outer * n * inner}u) { return; }`,
-    `  let i = t % ${inner}u;`,
-    `  let j = i32((t / ${inner}u) % ${n}u);`,
-    `  let o = t / ${n * inner}u;`,
+    ...perElement(outer * n * inner, gx, "t", [USE_ZERO]),
+    ...outerMiddleInner("t", n, inner, "j", "i32"),
     `  var acc = vec2f(0.0, 0.0);`,
     `  for (var k = 0u; k < ${m}u; k++) {`,
     `    let v = tj_idx[k];`,
