@@ -4,11 +4,14 @@
 // PRNG-shuffled permutation (each image shifted by up to 2 pixels), a progress bar, the loss curve
 // as an SVG, and the trained parameters saved as a safetensors file and loaded back.
 //
-//   npm run example:mnist -- [--epochs N] [--train N] [--test N] [--out DIR]
+//   npm run example:mnist -- [--epochs N] [--train N] [--test N] [--out DIR] [--device webgpu]
 //
 // The digits come from the `mnist` npm package (10,000 of them, shipped with it: no download).
+// With --device webgpu the same code trains on the GPU (the optional `webgpu` package): WebGPU
+// becomes the default device, so the jit'd loss and gradient run as WebGPU kernels, the
+// parameters and adam's state stay on the GPU, and each step's loss is read back asynchronously.
 
-import { jit, valueAndGrad, numpy as jnp, random, nn, optim, tree, Array as TArray } from "tsjax";
+import { jit, valueAndGrad, numpy as jnp, random, nn, optim, tree, Array as TArray, setDefaultDevice, devicePut, deviceGet } from "tsjax";
 import type { Array } from "tsjax";
 import { createRequire } from "node:module";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -24,7 +27,9 @@ const EPOCHS = Number(arg("epochs", 20));
 const N_TRAIN = Number(arg("train", 8500));
 const N_TEST = Number(arg("test", 1500));
 const OUT = arg("out", "dist/examples");
+const DEVICE = arg("device", "cpu") === "webgpu" ? "webgpu" : "cpu";
 const BATCH = 128;
+if (DEVICE === "webgpu") await setDefaultDevice("webgpu");
 
 // ---- data: 28×28 digits in [0, 1], one-hot labels, shuffled once and split --------------------
 const require = createRequire(import.meta.url);
@@ -38,11 +43,12 @@ interface Params {
 }
 const [k1, k2, k3] = random.split(kInit, 3);
 const init = nn.initializers.heNormal();
-let params: Params = {
+// (on the default device: the GPU with --device webgpu)
+let params: Params = devicePut({
   W1: init(k1, [784, 256]), b1: jnp.zeros([256]),
   W2: init(k2, [256, 256]), b2: jnp.zeros([256]),
   W3: init(k3, [256, 10]), b3: jnp.zeros([10]),
-};
+});
 
 function logits(p: Params, x: Array): Array {
   const h1 = nn.relu(jnp.add(jnp.matmul(x, p.W1), p.b1));
@@ -56,7 +62,11 @@ function loss(p: Params, x: Array, y: Array): Array {
 }
 const lossAndGrad = jit(valueAndGrad(loss));
 const predict = jit(logits);
-const accuracy = (p: Params, d: typeof test) => jnp.mean(jnp.equal(jnp.argmax(predict(p, d.x), 1), d.labels).astype("float32")).item() as number;
+// (the logits read back to the CPU first: a no-op there, an asynchronous read from the GPU)
+const accuracy = async (p: Params, d: typeof test) => {
+  const z = await deviceGet(predict(p, d.x));
+  return jnp.mean(jnp.equal(jnp.argmax(z, 1), d.labels).astype("float32")).item() as number;
+};
 
 // ---- training ---------------------------------------------------------------------------------
 const tx = optim.adam(optim.cosineDecaySchedule(2e-3, EPOCHS * Math.ceil(N_TRAIN / BATCH), { alpha: 0.05 }));
@@ -80,25 +90,25 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
     const [updates, next] = tx.update(g, state, params);
     params = optim.applyUpdates(params, updates);
     state = next;
-    const lv = l.item() as number;
+    const lv = (await l.dataAsync())[0] as number;
     curve.push(lv);
     sum += lv;
     bar.update(s + 1, { loss: lv.toFixed(4), rate: Math.round((Math.min(N_TRAIN, (s + 1) * BATCH) / (performance.now() - te)) * 1000) });
   }
   bar.stop();
-  console.log(`epoch ${epoch}: mean loss ${(sum / steps).toFixed(4)}, test accuracy ${(accuracy(params, test) * 100).toFixed(2)}%`);
+  console.log(`epoch ${epoch}: mean loss ${(sum / steps).toFixed(4)}, test accuracy ${((await accuracy(params, test)) * 100).toFixed(2)}%`);
 }
 const seconds = (performance.now() - t0) / 1000;
-const acc = accuracy(params, test);
-console.log(`trained ${EPOCHS} epochs of ${N_TRAIN} digits in ${seconds.toFixed(1)} s; test accuracy ${(acc * 100).toFixed(2)}% on ${N_TEST} held-out digits`);
+const acc = await accuracy(params, test);
+console.log(`trained ${EPOCHS} epochs of ${N_TRAIN} digits in ${seconds.toFixed(1)} s on ${DEVICE}; test accuracy ${(acc * 100).toFixed(2)}% on ${N_TEST} held-out digits`);
 
 // ---- the loss curve, and the parameters saved and loaded back ---------------------------------
 mkdirSync(OUT, { recursive: true });
 writeFileSync(path.join(OUT, "mnist-loss.svg"), lossCurve(curve));
 const file = path.join(OUT, "mnist-params.safetensors");
-writeFileSync(file, tree.save(params));
+writeFileSync(file, tree.save(await deviceGet(params)));
 const loaded = tree.load(readFileSync(file)) as Params;
-const again = accuracy(loaded, test);
+const again = await accuracy(loaded, test);
 console.log(`saved ${file}; loaded back: test accuracy ${(again * 100).toFixed(2)}% (${again === acc ? "the same" : "DIFFERENT"})`);
 
 /** Each image moved by up to 2 pixels in x and y (zeros shifted in): the digits seen a new way each epoch. */

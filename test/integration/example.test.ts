@@ -3,6 +3,7 @@
 
 import { beforeAll, expect, it } from "vitest";
 import { ensureBuilt, NPX, ROOT, run } from "./helpers.js";
+import { gpuSuite } from "../webgpu/gpu.js";
 
 const EXPECTED = `0.070650816
 -0.13621868
@@ -73,3 +74,28 @@ it("the MNIST example (built by the same command) trains on a slice, plots its l
     removeTmp(out);
   }
 }, 150_000);
+
+// --device webgpu: the same example on the GPU (lavapipe in CI), a short slice
+gpuSuite("the MNIST example with --device webgpu", () => {
+  it("trains on the GPU as on the CPU (the same mean loss and accuracy), saves its parameters and reloads them", async () => {
+    const path = await import("node:path");
+    const { makeTmp, removeTmp } = await import("./helpers.js");
+    const out = makeTmp("mnist-gpu");
+    try {
+      const args = [path.join(ROOT, "dist/examples/mnist/train.mjs"), "--epochs", "1", "--train", "1280", "--test", "500", "--out", out];
+      const r = await run("node", [...args, "--device", "webgpu"], { cwd: ROOT, timeout: 150_000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/trained 1 epochs of 1280 digits in [\d.]+ s on webgpu/);
+      const acc = Number(/test accuracy ([\d.]+)% on 500 held-out digits/.exec(r.stdout)?.[1]);
+      expect(acc).toBeGreaterThan(60); // ten steps of adam from ≈ 10%
+      expect(r.stdout).toContain(`loaded back: test accuracy ${acc.toFixed(2)}% (the same)`);
+      // the CPU's run: its mean loss to 4 decimals and its accuracy (measured: both equal)
+      const c = await run("node", args, { cwd: ROOT, timeout: 150_000 });
+      const line = (s: string) => /epoch 1: mean loss [\d.]+, test accuracy [\d.]+%/.exec(s)?.[0];
+      expect(line(r.stdout)).toBeDefined();
+      expect(line(r.stdout)).toBe(line(c.stdout));
+    } finally {
+      removeTmp(out);
+    }
+  }, 180_000);
+});
