@@ -1,8 +1,10 @@
-// The GPU's side of device-hooks.ts, installed when a GPU is acquired: eager ops on Arrays on the
-// GPU as single kernels (every op of the renderer's table, sum/mean/max/min, 2-D matmul,
-// reshape), jit'd functions' code run with the GPU's run-time helpers (jit-rt.ts) and their
-// results left on the GPU, and devicePut's uploads. Anything else given an Array on the GPU reads
-// it back (resident.ts) and runs on the CPU.
+// The GPU's side of device-hooks.ts, installed when a GPU is set up: eager ops on Arrays on the
+// GPU as GPU kernels (every op of the renderer's table; sum, mean, max, min, var/std, cumsum,
+// argmax/argmin; matmul and dot of any rank; concatenate, take, flip, diagonal, astype between
+// float32 and bool; reshape-like views, transpose, broadcastTo), jit'd functions' code run with
+// the GPU's run-time helpers (jit-rt.ts) in a pool frame, their results left on the GPU, and
+// devicePut's uploads. A hook that returns null (a dtype the GPU has no kernel for) leaves the op
+// to the CPU, which reads the values back (resident.ts).
 
 import { NDArray } from "../array.js";
 import type { Axis } from "../array.js";
