@@ -26,8 +26,12 @@ import type { GpuBuffer } from "./types.js";
 /** Weak (JAX's weak_type) when every operand is: a JS number or a weak Array. */
 const allWeak = (args: readonly unknown[]) => args.every((a) => typeof a === "number" || (a instanceof NDArray && a.weakType));
 
-/** A value jit'd code returned, its GPU buffers as Arrays on the GPU. */
-const resident = (x: unknown): unknown => tree.map((v: unknown) => (v instanceof GpuArray ? new OnGpu(v) : v), x);
+/** A value jit'd code returned, with every Array on the GPU (its buffers as they are; a CPU Array uploaded). */
+const resident = (g: WebGpu, x: unknown): unknown =>
+  tree.map((v: unknown) => (v instanceof GpuArray ? new OnGpu(v) : v instanceof NDArray && !(v instanceof OnGpu) && gpuDType(v) ? new OnGpu(upload(g, v), v.weakType) : v), x);
+
+/** Whether the GPU holds this dtype. */
+const gpuDType = (v: NDArray) => v.dtype === "float32" || v.dtype === "bool" || v.dtype === "int32";
 
 /** The GPU buffers a result holds (views share their array's). */
 const buffersOf = (x: unknown): Set<GpuBuffer> =>
@@ -131,7 +135,7 @@ function hooks(g: WebGpu): DeviceHooks {
           // (the call's kernels go to the GPU now, while the caller goes on)
           flush(g.device);
         }
-        return resident(out);
+        return resident(g, out);
       };
       Object.defineProperty(run, "toString", { value: () => String(f) });
       return run as never;

@@ -9,7 +9,7 @@ import { WGSL_OPS } from "./wgsl.js";
 export const GPU_TABLE = [
   "FUSED_MIN_SIZE", "fused", "matmul", "dot", "matmulGradA", "matmulGradB", "unbroadcast", "unbroadcastProduct",
   "sum", "mean", "max", "min", "logsumexp", "reshape", "broadcastTo", "unreduce", "reduceCount", "ones", "checkGradInput",
-  "onesLike", "zerosLike", "reshapeLike",
+  "onesLike", "zerosLike", "reshapeLike", "zeros",
   // jit-more.ts
   "concatN", "stackN", "concatPart", "concatPartT", "stackPart", "stackPartT", "flip", "seed",
   "vMatmul", "vMatmulGradA", "vMatmulGradB", "dotGradA", "dotGradB", "var", "ddofOf", "cumsum", "diagonal", "diagonalTranspose", "einsum",
@@ -25,7 +25,13 @@ export const GPU_BRIDGED = ["vmapSize", "vAxes", "vIn", "vOut", "vAlign", "vBcas
 
 let all: ReadonlySet<string> | null = null;
 
+/**
+ * rt.ts's helpers that make an Array from numbers and shapes alone (no Array in): run on the CPU,
+ * their result uploaded where a kernel reads it (jit-rt.ts `host`).
+ */
+export const GPU_HOST = ["arange", "eye", "linspace", "full"] as const;
+
 /** Every helper name jit'd code may call on the GPU (made on first use: bundles without the GPU drop the tables). */
 export function gpuHelpers(): ReadonlySet<string> {
-  return (all ??= new Set([...Object.keys(WGSL_OPS), ...GPU_TABLE, ...GPU_BRIDGED]));
+  return (all ??= new Set([...Object.keys(WGSL_OPS), ...GPU_TABLE, ...GPU_BRIDGED, ...GPU_HOST]));
 }

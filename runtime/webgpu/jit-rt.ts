@@ -15,7 +15,7 @@ import { broadcastGpu, fusedGpu, GpuArray, reduceGpu, reshapeGpu, sumToShapeGpu,
 import { OnGpu } from "./resident.js";
 import { pin } from "./pool.js";
 import { WGSL_OPS } from "./wgsl.js";
-import { GPU_BRIDGED } from "./helpers.js";
+import { GPU_BRIDGED, GPU_HOST } from "./helpers.js";
 // (bridged: the CPU's helper run on GPU values as Arrays on the GPU, for helpers written only with
 // jnp functions that have GPU kernels, eager.ts, and shapes: helpers.ts GPU_BRIDGED)
 import { bridged, moreHelpers } from "./jit-more.js";
@@ -94,6 +94,15 @@ function constant(g: WebGpu, cache: WeakMap<WebGpu, GpuArray>, v: number): GpuAr
 /** A float32 1 on the GPU `g`. */
 const one = (g: WebGpu) => constant(g, ONES, 1);
 
+/** A helper that makes an Array from numbers and shapes, on the CPU (its result is uploaded where a kernel reads it). */
+function host(name: string, f: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
+  return (...args) => {
+    if (args.some((a) => a instanceof GpuArray || a instanceof OnGpu))
+      throw new TypeError(`tsjax: WebGPU: '${name}' of a value computed on the GPU is not on the GPU yet`);
+    return f(...args);
+  };
+}
+
 /** The helpers on the GPU, by rt.ts's names. */
 function table(g: WebGpu): Record<string, unknown> {
   // every elementwise op the renderer has, as a one-op kernel (those jit'd code calls outside a fused group)
@@ -133,6 +142,8 @@ function table(g: WebGpu): Record<string, unknown> {
       o?.dtype && o.dtype !== "float32" ? ones(shape, o as Parameters<typeof ones>[1]) : broadcastGpu(g, one(g), typeof shape === "number" ? [shape] : shape),
     // ones and zeros of a value's shape (its float dtype: float32 on the GPU), broadcast from a
     // constant kept there; a number's are numbers, as rt.ts's
+    zeros: (shape: number | readonly number[], o?: { dtype?: string }) =>
+      o?.dtype && o.dtype !== "float32" ? rt.zeros(shape, o as Parameters<typeof rt.zeros>[1]) : broadcastGpu(g, constant(g, ZEROS, 0), typeof shape === "number" ? [shape] : shape),
     onesLike: (x: Value) => (typeof x === "number" ? 1 : broadcastGpu(g, one(g), x.shape)),
     zerosLike: (x: Value) => (typeof x === "number" ? 0 : broadcastGpu(g, constant(g, ZEROS, 0), x.shape)),
     // x reshaped like `like`: a view; a number's derivative would have to be read back
@@ -143,6 +154,7 @@ function table(g: WebGpu): Record<string, unknown> {
     },
     checkGradInput: rt.checkGradInput,
     ...Object.fromEntries(GPU_BRIDGED.map((n) => [n, bridged(rt[n] as (...a: unknown[]) => unknown, (x) => array(g, x, n))])),
+    ...Object.fromEntries(GPU_HOST.map((n) => [n, host(n, rt[n] as (...a: unknown[]) => unknown)])),
     // (products of any rank and their adjoints, joins, flip, seed, var, cumsum, einsum, gathers: jit-more.ts)
     ...moreHelpers(g, (x, what) => array(g, x, what), () => one(g)),
   };

@@ -7,7 +7,7 @@ import { inspect } from "node:util";
 import { grad, jit, valueAndGrad, vmap, numpy as jnp, optim, Array as TArray, initDevice, setDefaultDevice, defaultDevice, devicePut, deviceGet, blockUntilReady, tree } from "../../runtime/index.js";
 import type { Array } from "../../runtime/index.js";
 import { gpuSuite, randoms } from "./gpu.js";
-import { GPU_BRIDGED, gpuHelpers, GPU_TABLE } from "../../runtime/webgpu/helpers.js";
+import { GPU_BRIDGED, GPU_HOST, gpuHelpers, GPU_TABLE } from "../../runtime/webgpu/helpers.js";
 import { gpuRuntime } from "../../runtime/webgpu/jit-rt.js";
 import { poolStats } from "../../runtime/webgpu/pool.js";
 import { WGSL_OPS } from "../../runtime/webgpu/wgsl.js";
@@ -57,7 +57,7 @@ gpuSuite("WebGPU for users: devices, placement and reads", () => {
     await initDevice("webgpu");
     const t = gpuRuntime(gpu());
     expect(new Set(Object.keys(t))).toEqual(gpuHelpers());
-    expect(gpuHelpers().size).toBe(Object.keys(WGSL_OPS).length + GPU_TABLE.length + GPU_BRIDGED.length);
+    expect(gpuHelpers().size).toBe(Object.keys(WGSL_OPS).length + GPU_TABLE.length + GPU_BRIDGED.length + GPU_HOST.length);
   });
 
   it("jit(f, { device: 'webgpu' }) returns Arrays on the GPU, equal to the CPU jit's within the products' bounds", async () => {
@@ -277,6 +277,20 @@ gpuSuite("WebGPU for users: devices, placement and reads", () => {
     expect(list(await gb.dataAsync())).toEqual([0, 0, 0, 0]);
     expect(list(await ga.dataAsync())).toEqual(new globalThis.Array(15).fill(3));
     expect(src).toContain("zerosLike");
+  });
+
+  it("creation inside a GPU jit: zeros on the GPU, arange/eye/linspace/full made on the CPU and uploaded; every Array result on the GPU", async () => {
+    await initDevice("webgpu");
+    const body = (x: Array) => [jnp.add(jnp.add(x, jnp.arange(4)), jnp.add(jnp.zeros([4]), jnp.full([4], 0.5))), jnp.add(jnp.eye(4), jnp.linspace(0, 1, 4)), jnp.arange(3)] as const;
+    const f = jit(body, { device: "webgpu" });
+    const x = tensor([4], 41);
+    const [a, b, c] = f(x);
+    const [ca, cb, cc] = jit(body, { device: "cpu" })(x);
+    for (const v of [a, b, c]) expect(v.device).toBe("webgpu");
+    expect(list(await a.dataAsync())).toEqual(list(ca.data));
+    expect(list(await b.dataAsync())).toEqual(list(cb.data));
+    expect(list(await c.dataAsync())).toEqual(list(cc.data));
+    for (const [v, w] of [[a, ca], [b, cb], [c, cc]] as const) expect(v.dtype).toBe(w.dtype);
   });
 
   it("pytrees go to the GPU and back whole; tree functions see Arrays", async () => {
