@@ -88,9 +88,10 @@ function hooks(g: WebGpu): DeviceHooks {
     dot(a, b) {
       const f32 = (x: unknown) => typeof x === "number" || (x instanceof NDArray && x.dtype === "float32");
       if (!f32(a) || !f32(b)) return null;
-      const on = (x: unknown) => (typeof x === "number" ? (upload(g, new NDArray(Float32Array.of(x), [], "float32", true)) as GpuArray) : (onGpu(g, x as NDArray) as GpuArray));
-      const [A, B] = [on(a), on(b)];
-      const r = A.shape.length === 0 || B.shape.length === 0 ? fusedGpu(g, { in: 2, ops: [["multiply", 0, 1]] }, A, B) : dotGpu(g, A, B);
+      // (a number or a 0-d operand: a product by a scalar, the number a kernel constant)
+      const [A, B] = [operand(a), operand(b)];
+      const scalar = (v: GpuArray | number) => typeof v === "number" || v.shape.length === 0;
+      const r = scalar(A) || scalar(B) ? fusedGpu(g, { in: 2, ops: [["multiply", 0, 1]] }, A, B) : dotGpu(g, A as GpuArray, B as GpuArray);
       return new OnGpu(r, allWeak([a, b]));
     },
     take(x, indices, axis) {
