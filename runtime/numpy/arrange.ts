@@ -95,14 +95,18 @@ export function cumsum(a: ArrayLike, axis?: number | null): NDArray {
 export function cumprod(a: ArrayLike, axis?: number | null): NDArray {
   return scan("cumprod", a, axis, 1, (s, v) => s * v);
 }
-/** The lines a running op walks: x's axis (the flattened array when none), as outer × n × inner. */
-export function scanLines(op: string, x0: NDArray, axis: number | null | undefined) {
+/**
+ * The lines a running op (or a take) walks: x's axis (the flattened array when none), as
+ * outer × n × inner; `shape` is x's (flattened when no axis) and `ax` the axis in it. Any value
+ * with a shape: a GPU array's too.
+ */
+export function scanLines(op: string, x0: { readonly shape: readonly number[] }, axis: number | null | undefined) {
   const flat = axis === undefined || axis === null;
-  const shape = flat ? [x0.size] : x0.shape;
+  const shape = flat ? [sizeOf(x0.shape)] : x0.shape.slice();
   if (shape.length === 0) throw new TypeError(`${op}: axis ${axis} is out of bounds for array of shape ()`);
   const ax = flat ? 0 : normAxis(op, axis, shape.length, shape);
   const outer = sizeOf(shape.slice(0, ax)), n = shape[ax], inner = sizeOf(shape.slice(ax + 1));
-  return { outer, n, inner, at: (o: number, i: number, j: number) => (o * n + i) * inner + j };
+  return { shape, ax, outer, n, inner, at: (o: number, i: number, j: number) => (o * n + i) * inner + j };
 }
 
 function scan(op: string, a: ArrayLike, axis: number | null | undefined, init: number, f: (s: number, v: number) => number): NDArray {

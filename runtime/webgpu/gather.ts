@@ -9,6 +9,7 @@ import { NDArray } from "../array.js";
 import type { ArrayLike } from "../array.js";
 import { normAxes, normAxis, sizeOf } from "../shape.js";
 import { asArray } from "../numpy/creation.js";
+import { scanLines } from "../numpy/arrange.js";
 import type { WebGpu } from "./device.js";
 import { dispatch, GpuArray, maxX, pipeline, storage, upload } from "./run.js";
 import { give } from "./pool.js";
@@ -40,19 +41,10 @@ function hostIndices(op: string, indices: unknown, n: number, axis: number, shap
   return ix.dtype === "int32" ? ix : new NDArray(Int32Array.from(src as unknown as Iterable<number>), ix.shape, "int32");
 }
 
-/** The take geometry: x (flattened when no axis) as outer × n × inner around the axis. */
-function around(shape: readonly number[], axis: number | null | undefined, op: string) {
-  const flat = axis === undefined || axis === null;
-  const xs = flat ? [sizeOf(shape)] : shape;
-  if (!flat && xs.length === 0) throw new TypeError(`${op}: axis ${axis} is out of bounds for array of shape ()`);
-  const ax = flat ? 0 : normAxis(op, axis, xs.length, xs);
-  return { xs, ax, outer: sizeOf(xs.slice(0, ax)), n: xs[ax], inner: sizeOf(xs.slice(ax + 1)) };
-}
-
 /** NumPy's take: x's elements at `indices` along `axis` (flattened x when none); any dtype the GPU holds. */
 /** (`up`: how the indices go to the GPU, a cache that keeps them; none: uploaded for the call.) */
 export function takeGpu(g: WebGpu, x: GpuArray, indices: unknown, axis?: number | null, up?: (a: NDArray) => GpuArray): GpuArray {
-  const { xs, ax, outer, n, inner } = around(x.shape, axis, "take");
+  const { shape: xs, ax, outer, n, inner } = scanLines("take", x, axis);
   const dev = deviceIndices("take", indices, x.dtype);
   const ix = dev ?? hostIndices("take", indices, n, ax, xs);
   const m = sizeOf(ix.shape);
@@ -73,7 +65,7 @@ export function takeGpu(g: WebGpu, x: GpuArray, indices: unknown, axis?: number 
 /** take's adjoint: zeros of `shape` with g added at the indices (float32; repeated indices summed). */
 export function takeTransposeGpu(g: WebGpu, gr: GpuArray, indices: unknown, axis: number | null | undefined, shape: readonly number[], up?: (a: NDArray) => GpuArray): GpuArray {
   if (gr.dtype !== "float32") throw new TypeError(`tsjax: WebGPU takeTranspose: a float32 cotangent, got ${gr.dtype}`);
-  const { xs, ax, outer, n, inner } = around(shape, axis, "takeTranspose");
+  const { shape: xs, ax, outer, n, inner } = scanLines("takeTranspose", { shape }, axis);
   const dev = deviceIndices("takeTranspose", indices, "float32");
   const ix = dev ?? hostIndices("takeTranspose", indices, n, ax, xs);
   const m = sizeOf(ix.shape);

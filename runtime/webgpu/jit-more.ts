@@ -24,7 +24,8 @@ export function bridged(f: (...a: unknown[]) => unknown, up: (x: NDArray) => Gpu
   return (...args) => out(f(...args.map(inArrays)));
 }
 
-const shapeOf = (x: Value): readonly number[] => (typeof x === "number" ? [] : x.shape);
+/** A value's shape (a number's: []). */
+export const shapeOf = (x: Value): readonly number[] => (typeof x === "number" ? [] : x.shape);
 
 /**
  * The helpers, given `on` (a value on the GPU, Arrays uploaded once) and `one` (a float32 1 on

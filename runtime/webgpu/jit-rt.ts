@@ -8,6 +8,8 @@
 // `readTree` reads the results back. A helper not on the GPU yet is an error naming it.
 
 import { NDArray } from "../array.js";
+import type { Axis } from "../array.js";
+import { normAxes } from "../shape.js";
 import { ones } from "../numpy/creation.js";
 import * as rt from "../rt.js";
 import type { WebGpu } from "./device.js";
@@ -18,7 +20,7 @@ import { WGSL_OPS } from "./wgsl.js";
 import { GPU_BRIDGED, GPU_HOST } from "./helpers.js";
 // (bridged: the CPU's helper run on GPU values as Arrays on the GPU, for helpers written only with
 // jnp functions that have GPU kernels, eager.ts, and shapes: helpers.ts GPU_BRIDGED)
-import { bridged, moreHelpers } from "./jit-more.js";
+import { bridged, moreHelpers, shapeOf } from "./jit-more.js";
 
 type Value = GpuArray | NDArray | number;
 
@@ -49,20 +51,13 @@ function array(g: WebGpu, x: Value, what: string): GpuArray {
   return v;
 }
 
-const shapeOf = (x: Value): readonly number[] => (typeof x === "number" ? [] : x.shape);
 
 /** A cotangent summed to `shape` (the same shape: itself). */
 function unbroadcastTo(g: WebGpu, x: Value, shape: readonly number[]): GpuArray {
   return sumToShapeGpu(g, array(g, x, "unbroadcast"), shape);
 }
 
-type Axis = number | readonly number[] | null | undefined;
 
-/** The axes of a reduction over `axis` of an array of `nd` dimensions (all when none), sorted. */
-function axesOf(axis: Axis, nd: number): number[] {
-  const list = axis === undefined || axis === null ? Array.from({ length: nd }, (_, i) => i) : typeof axis === "number" ? [axis] : [...axis];
-  return [...new Set(list.map((a) => (a < 0 ? a + nd : a)))].sort((a, b) => a - b);
-}
 
 /** `shape` with one -1 resolved from the size (NumPy's reshape). */
 function resolved(size: number, shape: readonly number[]): number[] {
@@ -76,7 +71,7 @@ function logsumexp(g: WebGpu, x: GpuArray, axis: Axis, keepdims: boolean): GpuAr
   const e = fusedGpu(g, { in: 2, ops: [["subtract", 0, 1], ["exp", 2]] }, x, m);
   const s = reduceGpu(g, e, "sum", axis, true);
   const r = fusedGpu(g, { in: 2, ops: [["log", 0], ["add", 2, 1]] }, s, m);
-  const axes = axesOf(axis, x.shape.length);
+  const axes = normAxes("logsumexp", axis, x.shape);
   return keepdims ? r : reshapeGpu(r, x.shape.filter((_, i) => !axes.includes(i)));
 }
 
@@ -129,13 +124,13 @@ function table(g: WebGpu): Record<string, unknown> {
     unreduce: (gr: Value, x: Value, axis?: Axis, o?: { keepdims?: boolean }) => {
       const shape = shapeOf(x);
       const a = array(g, gr, "unreduce");
-      const axes = axesOf(axis, shape.length);
+      const axes = normAxes("unreduce", axis, shape);
       const kept = o?.keepdims ? a : reshapeGpu(a, shape.map((d, i) => (axes.includes(i) ? 1 : d)));
       return broadcastGpu(g, kept, shape);
     },
     reduceCount: (x: Value, axis?: Axis) => {
       const s = shapeOf(x);
-      return axesOf(axis, s.length).reduce((n, a) => n * s[a], 1);
+      return normAxes("reduceCount", axis, s).reduce((n, a) => n * s[a], 1);
     },
     // float32 ones (a gradient's seed) broadcast from a 1 kept on the GPU: no upload per call
     ones: (shape: number | readonly number[], o?: { dtype?: string }) =>

@@ -2,7 +2,8 @@
 // float64-accurate moments in double-float32, cumsum's float32 running sums in order.
 
 import { NDArray } from "../array.js";
-import { normAxes, normAxis, sizeOf } from "../shape.js";
+import { scanLines } from "../numpy/arrange.js";
+import { normAxes, sizeOf } from "../shape.js";
 import type { WebGpu } from "./device.js";
 import { dispatch, GpuArray, maxX, pipeline, storage, upload } from "./run.js";
 import { give } from "./pool.js";
@@ -37,11 +38,7 @@ export function varianceGpu(g: WebGpu, x: GpuArray | NDArray, axis: Axis, ddof =
 /** NumPy's cumsum along `axis` (the flattened array when none): float32 in float32, int32 and bool in int32. */
 export function cumsumGpu(g: WebGpu, x: GpuArray | NDArray, axis?: number | null): GpuArray {
 
-  const flat = axis === undefined || axis === null;
-  const shape = flat ? [sizeOf(x.shape)] : x.shape.slice();
-  if (shape.length === 0) throw new TypeError(`cumsum: axis ${axis} is out of bounds for array of shape ()`);
-  const ax = flat ? 0 : normAxis("cumsum", axis, shape.length, shape);
-  const outer = sizeOf(shape.slice(0, ax)), n = shape[ax], inner = sizeOf(shape.slice(ax + 1));
+  const { shape, outer, n, inner } = scanLines("cumsum", x, axis);
   const X = x instanceof NDArray ? upload(g, x) : x;
   const out = storage(g.device, sizeOf(shape) * 4);
   try {
