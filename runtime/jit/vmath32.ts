@@ -23,12 +23,14 @@ const S = {
   gt: 0x44,
   ge: 0x46,
   and: 0x4e,
+  andnot: 0x4f,
   or: 0x50,
   xor: 0x51,
   bitselect: 0x52,
   floor: 0x68,
   nearest: 0x6a,
   i32x4Shl: 0xab,
+  i32x4ShrS: 0xac,
   i32x4Add: 0xae,
   abs: 0xe0,
   add: 0xe4,
@@ -37,6 +39,10 @@ const S = {
   div: 0xe7,
   min: 0xe8,
   max: 0xe9,
+  // pmin(a, b) = b < a ? b : a, pmax(a, b) = a < b ? b : a: one instruction each (minps/maxps),
+  // where min/max's NaN and ±0 rules cost seven; with the argument first, NaN stays NaN
+  pmin: 0xea,
+  pmax: 0xeb,
   truncSat: 0xf8,
 } as const;
 
@@ -57,9 +63,17 @@ function horner(f: Code, z: number, coef: readonly number[]): void {
   for (let k = coef.length - 2; k >= 0; k--) f.get(z).simd(S.mul), c(f, coef[k]).simd(S.add);
 }
 
+/**
+ * 1.5·2²³: v + ROUND is v rounded to an integer (ties to even) for |v| < 2²², with that integer
+ * in its low mantissa bits (the exponent is fixed; 2²² is a multiple of 4, so the low bits are the
+ * integer's two's complement); (v + ROUND) − ROUND is the integer as a float. One add instead of
+ * nearest + trunc_sat (one instruction and five in V8's x64 code).
+ */
+const ROUND = 12582912;
+
 /** The scratch locals the float32 functions use. */
 export function vmath32Locals(f: Code) {
-  return { n: f.local(V128), r: f.local(V128), z: f.local(V128), a: f.local(V128), s: f.local(V128), q: f.local(V128) };
+  return { n: f.local(V128), k: f.local(V128), r: f.local(V128), z: f.local(V128), a: f.local(V128), s: f.local(V128), q: f.local(V128) };
 }
 type Tmp = ReturnType<typeof vmath32Locals>;
 
@@ -69,8 +83,11 @@ const EXP_HI = 88.72283172607422;
 
 /** e^t for t in local `t`, t already within [EXP_LO, EXP_HI] (or NaN); the result on the stack. */
 function expCore(f: Code, t: number, tmp: Tmp): void {
+  // k = t·log₂e + ROUND (n in its low bits), n = k − ROUND
   f.get(t);
-  c(f, 1.44269504088896341).simd(S.mul).simd(S.nearest).set(tmp.n);
+  c(f, 1.44269504088896341).simd(S.mul);
+  c(f, ROUND).simd(S.add).tee(tmp.k);
+  c(f, ROUND).simd(S.sub).set(tmp.n);
   f.get(t).get(tmp.n);
   c(f, 0.693359375).simd(S.mul).simd(S.sub).get(tmp.n);
   c(f, -2.12194440e-4).simd(S.mul).simd(S.sub).set(tmp.r);
@@ -79,49 +96,47 @@ function expCore(f: Code, t: number, tmp: Tmp): void {
   horner(f, tmp.r, [5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.98756915e-4]);
   f.get(tmp.z).simd(S.mul).get(tmp.r).simd(S.add);
   c(f, 1).simd(S.add);
-  // · 2ⁿ: n added to the exponent field (the result is a normal float32 on the clamped range)
-  f.get(tmp.n).simd(S.truncSat).i32(23).simd(S.i32x4Shl).simd(S.i32x4Add);
+  // · 2ⁿ: n added to the exponent field (k's bits shifted: ROUND's own bits leave nothing there;
+  // the result is a normal float32 on the clamped range; NaN's bits add 0)
+  f.get(tmp.k).i32(23).simd(S.i32x4Shl).simd(S.i32x4Add);
 }
 
 /** e^x for x in local `x` (f32x4); the result on the stack. */
 export function emitExp32(f: Code, x: number, tmp: Tmp): void {
   f.get(x);
-  c(f, EXP_HI).simd(S.min);
-  c(f, EXP_LO).simd(S.max).set(tmp.a);
+  c(f, EXP_HI).simd(S.pmin);
+  c(f, EXP_LO).simd(S.pmax).set(tmp.a);
   expCore(f, tmp.a, tmp);
   f.set(tmp.s);
   // beyond the range: ∞ above, 0 below (NaN compares false and stays NaN); bitselect(a, b, m)
-  // takes a where m is set
+  // takes a where m is set, andnot(a, m) = a & ~m
   c(f, Infinity).get(tmp.s).get(x);
-  c(f, EXP_HI).simd(S.gt).simd(S.bitselect).set(tmp.s);
-  c(f, 0).get(tmp.s).get(x);
-  c(f, EXP_LO).simd(S.lt).simd(S.bitselect);
+  c(f, EXP_HI).simd(S.gt).simd(S.bitselect);
+  f.get(x);
+  c(f, EXP_LO).simd(S.lt).simd(S.andnot);
 }
 
 /** tanh(x) for x in local `x`; the result on the stack. */
 export function emitTanh32(f: Code, x: number, tmp: Tmp): void {
+  // on a = |x|, x's sign put back at the end (so tanh(−0) = −0)
   f.get(x).simd(S.abs).set(tmp.q);
-  // large: 1 − 2/(e^{2a} + 1), a = |x| clamped where e^{2a} is still finite (tanh is 1 there)
+  // large: 1 − 2/(e^{2a} + 1), 2a clamped where e^{2a} is still finite (tanh is 1 there)
   f.get(tmp.q).get(tmp.q).simd(S.add);
-  c(f, EXP_HI).simd(S.min).set(tmp.a);
+  c(f, EXP_HI).simd(S.pmin).set(tmp.a);
   expCore(f, tmp.a, tmp);
   c(f, 1).simd(S.add).set(tmp.s);
   c(f, 1);
-  c(f, 2).get(tmp.s).simd(S.div).simd(S.sub);
-  // with x's sign
-  bits32(f, ~SIGN);
-  f.simd(S.and).get(x);
-  bits32(f, SIGN);
-  f.simd(S.and).simd(S.or).set(tmp.s);
-  // small: x + x·z·P(z), z = x²
-  f.get(x).get(x).simd(S.mul).set(tmp.z);
+  c(f, 2).get(tmp.s).simd(S.div).simd(S.sub).set(tmp.s);
+  // small: a + a·z·P(z), z = a²
+  f.get(tmp.q).get(tmp.q).simd(S.mul).set(tmp.z);
   horner(f, tmp.z, [-3.33332819422e-1, 1.33314422036e-1, -5.37397155531e-2, 2.06390887954e-2, -5.70498872745e-3]);
-  f.get(tmp.z).simd(S.mul).get(x).simd(S.mul).get(x).simd(S.add);
+  f.get(tmp.z).simd(S.mul).get(tmp.q).simd(S.mul).get(tmp.q).simd(S.add);
   f.get(tmp.s).get(tmp.q);
   c(f, 0.625).simd(S.lt).simd(S.bitselect);
-  // tanh(−0) = −0 (x + x·z·P(z) is +0 there)
-  f.set(tmp.s).get(x).get(tmp.s).get(x);
-  c(f, 0).simd(S.eq).simd(S.bitselect);
+  // x's sign (NaN: the sum is NaN already)
+  f.get(x);
+  bits32(f, SIGN);
+  f.simd(S.and).simd(S.xor);
 }
 
 /** Beyond this |x|, the fast sin and cos lanes take the exact scalar function. */
@@ -129,9 +144,14 @@ export const TRIG32_LIMIT = 8192;
 
 /** sin(x) (or cos(x)) for x in local `x`, |x| ≤ TRIG32_LIMIT; the result on the stack. */
 export function emitSinCos32(f: Code, x: number, cos: boolean, tmp: Tmp): void {
-  f.get(x);
-  c(f, 0.636619772367581343).simd(S.mul).simd(S.nearest).set(tmp.n);
-  f.get(x).get(tmp.n);
+  // on a = |x| (sin is odd, cos even): sin's sign put back at the end (so sin(−0) = −0)
+  f.get(x).simd(S.abs).set(tmp.a);
+  // k = a·2/π + ROUND (n in its low bits), n = k − ROUND, r = a − n·π/2 in three parts
+  f.get(tmp.a);
+  c(f, 0.636619772367581343).simd(S.mul);
+  c(f, ROUND).simd(S.add).tee(tmp.k);
+  c(f, ROUND).simd(S.sub).set(tmp.n);
+  f.get(tmp.a).get(tmp.n);
   c(f, 1.5703125).simd(S.mul).simd(S.sub).get(tmp.n);
   c(f, 4.837512969970703125e-4).simd(S.mul).simd(S.sub).get(tmp.n);
   c(f, 7.54978995489188216e-8).simd(S.mul).simd(S.sub).set(tmp.r);
@@ -143,26 +163,21 @@ export function emitSinCos32(f: Code, x: number, cos: boolean, tmp: Tmp): void {
   horner(f, tmp.z, [4.166664568298827e-2, -1.388731625493765e-3, 2.443315711809948e-5]);
   f.get(tmp.z).simd(S.mul).get(tmp.z).simd(S.mul);
   c(f, 1).get(tmp.z);
-  c(f, 0.5).simd(S.mul).simd(S.sub).simd(S.add).set(tmp.a);
-  // q = (n + 1 for cos) mod 4: cos where q is odd, negated where q ≥ 2
-  f.get(tmp.n);
-  if (cos) c(f, 1).simd(S.add);
-  f.set(tmp.q);
-  f.get(tmp.q).get(tmp.q);
-  c(f, 0.25).simd(S.mul).simd(S.floor);
-  c(f, 4).simd(S.mul).simd(S.sub).set(tmp.q);
-  f.get(tmp.a).get(tmp.s).get(tmp.q);
-  c(f, 1).simd(S.eq).get(tmp.q);
-  c(f, 3).simd(S.eq).simd(S.or).simd(S.bitselect);
-  f.get(tmp.q);
-  c(f, 2).simd(S.ge);
-  bits32(f, SIGN);
-  f.simd(S.and).simd(S.xor);
-  // sin(±0) = ±0 (the reduction turns −0 into +0)
-  if (!cos) {
-    f.set(tmp.s).get(x).get(tmp.s).get(x);
-    c(f, 0).simd(S.eq).simd(S.bitselect);
+  c(f, 0.5).simd(S.mul).simd(S.sub).simd(S.add).set(tmp.q);
+  // q = n (+ 1 for cos) in k's low bits: the cosine polynomial where q is odd, negated where
+  // q mod 4 ≥ 2
+  if (cos) {
+    f.get(tmp.k);
+    f.i32(1).simd(0x11); // i32x4.splat
+    f.simd(S.i32x4Add).set(tmp.k);
   }
+  f.get(tmp.q).get(tmp.s);
+  f.get(tmp.k).i32(31).simd(S.i32x4Shl).i32(31).simd(S.i32x4ShrS).simd(S.bitselect);
+  f.get(tmp.k).i32(30).simd(S.i32x4Shl);
+  bits32(f, SIGN);
+  f.simd(S.and);
+  if (!cos) f.get(x), bits32(f, SIGN), f.simd(S.and).simd(S.xor);
+  f.simd(S.xor);
 }
 
 /** The f32x4 opcodes fused-kernel.ts needs beside these functions. */
