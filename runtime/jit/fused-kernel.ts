@@ -14,7 +14,7 @@
 
 import { Code, F32, I32, SIMD, V128, type FuncDef, type ValType } from "./wasm.js";
 import { emitExp, emitSinCos, emitTanh, f64x2Const, F64X2, TRIG_LIMIT, vmathLocals } from "./vmath.js";
-import { emitExp32, emitSinCos32, emitTanh32, F32X4, TRIG32_LIMIT, vmath32Locals } from "./vmath32.js";
+import { emitAbs32, emitExp32, emitSinCos32, emitTanh32, F32X4, TRIG32_LIMIT, vmath32Locals } from "./vmath32.js";
 
 export interface Program {
   /** Number of inputs. */
@@ -82,10 +82,9 @@ export function fusedKernel(p: Program, modes: string): FuncDef {
   const OUT = ins.next, N = ins.next + 1, START = ins.next + 2;
   const i = f.local(I32);
   f.i32(0).set(i);
-  // a row's position: start mod L
-  for (const x of ins.list) if (x.mode === "r") f.get(START).get(x.len).op(0x70).set(x.j); // i32.rem_u
+  startRows(f, ins.list, START);
   if (allSimd(p)) f32x4Loop(f, p, ins.list, i, OUT, N);
-  else if (fastLanes(p)) fastLoop(f, p, ins.list, i, OUT, N, importedOps(p));
+  else if (fastLanes(p)) fastLoop(f, p, ins.list, i, OUT, N, START, importedOps(p));
   else f64x2Loop(f, p, ins.list, i, OUT, N, importedOps(p));
   return { name: "kern", code: f };
 }
@@ -112,6 +111,11 @@ function inputs(f: Code, modes: string, positions = true): { list: In[]; next: n
 
 /** The address of input x's element at i (a row: at its position j). */
 const inAddr = (f: Code, x: In, i: number) => (x.mode === "r" ? f.get(x.ptr).get(x.j).i32(4).i32Mul().i32Add() : addr(f, x.ptr, i));
+/** Each row's position at the first element: start mod L. */
+function startRows(f: Code, ins: readonly In[], START: number): void {
+  for (const x of ins) if (x.mode === "r") f.get(START).get(x.len).op(0x70).set(x.j); // i32.rem_u
+}
+
 /** A row's position advanced by `step`, wrapped at its length. */
 function advance(f: Code, ins: readonly In[], step: number): void {
   for (const x of ins) {
@@ -147,7 +151,18 @@ function f32Loop(f: Code, p: Program, i: number, end: () => void, L: F32Lanes): 
       end();
       f.i32GeS().brIf(1);
       const vals: number[] = [];
-      const push = (a: number | { c: number }) => (typeof a === "object" ? L.konst(a.c) : a < p.in ? L.load(a) : f.get(vals[a - p.in]));
+      // (an input read by several ops is loaded once a step: V8 would otherwise load it again and
+      // keep every copy in a stack slot)
+      const loaded = new Map<number, number>();
+      const input = (a: number) => {
+        const l = loaded.get(a);
+        if (l !== undefined) return void f.get(l);
+        const t = f.local(L.ty);
+        loaded.set(a, t);
+        L.load(a);
+        f.tee(t);
+      };
+      const push = (a: number | { c: number }) => (typeof a === "object" ? L.konst(a.c) : a < p.in ? input(a) : f.get(vals[a - p.in]));
       for (const [op, ...args] of p.ops) {
         const r = f.local(L.ty);
         // square: x·x, reciprocal: 1 ÷ x
@@ -201,24 +216,35 @@ function f32x4Loop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numb
 /**
  * A fast program: f32x4 lanes over n − n mod 4 elements, then the tail one element at a time in
  * the same vector code (the element splatted, lane 0 stored), so that an element's result does
- * not depend on where it falls.
+ * not depend on where it falls. Lanes of sin/cos beyond TRIG32_LIMIT take the exact scalar
+ * function; the main loop has no branch for them (a branch in the loop made V8 spill its
+ * registers around it): it only notes such lanes, and when there were any, a second loop with the
+ * per-vector check computes the elements again.
  */
-function fastLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: number, N: number, imports: string[]): void {
+function fastLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: number, N: number, START: number, imports: string[]): void {
   const splat = ins.map((x) => (x.mode === "s" ? f.local(V128) : -1));
   splat.forEach((l, k) => l >= 0 && f.get(ins[k].ptr).simd(SIMD.f32x4Splat).set(l));
   const tmp = vmath32Locals(f);
-  const native = (op: string) => {
+  const big = f.local(V128);
+  const trig = p.ops.some((o) => o[0] === "sin" || o[0] === "cos");
+  /** The op on the value on the stack; `careful`: sin/cos lanes beyond the limit exact. */
+  const native = (careful: boolean) => (op: string) => {
     if (NATIVE[op]) return void f.simd(NATIVE[op].v);
     const x = f.local(V128);
     f.set(x);
     if (op === "exp") return emitExp32(f, x, tmp);
     if (op === "tanh") return emitTanh32(f, x, tmp);
-    // sin, cos: lanes beyond the fast reduction's range take the exact scalar function
-    const res = f.local(V128), big = f.local(V128);
+    const res = f.local(V128), lanes = f.local(V128);
     emitSinCos32(f, x, op === "cos", tmp);
     f.set(res);
-    f.get(x).simd(F32X4.abs);
-    f.f32x4Const(TRIG32_LIMIT).simd(F32X4.gt).tee(big);
+    f.get(x);
+    emitAbs32(f);
+    f.f32x4Const(TRIG32_LIMIT).simd(F32X4.gt);
+    if (!careful) {
+      f.get(big).simd(F32X4.or).set(big);
+      return void f.get(res);
+    }
+    f.tee(lanes);
     f.simd(0x53); // v128.any_true
     f.if(() => {
       const exact = f.local(V128);
@@ -228,19 +254,27 @@ function fastLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numbe
         f.call(imports.indexOf(op)).op(0xb6); // f32.demote_f64
         f.simd(F32X4.replace).op(lane).set(exact);
       }
-      f.get(exact).get(res).get(big).simd(F32X4.bitselect).set(res);
+      f.get(exact).get(res).get(lanes).simd(F32X4.bitselect).set(res);
     });
     f.get(res);
   };
   const n4 = f.local(I32);
   f.get(N).i32(-4).op(0x71).set(n4); // i32.and
-  f32Loop(f, p, i, () => f.get(n4), fourLanes(f, ins, i, OUT, splat, native));
+  f32Loop(f, p, i, () => f.get(n4), fourLanes(f, ins, i, OUT, splat, native(!trig)));
+  if (trig) {
+    f.get(big).simd(0x53); // v128.any_true
+    f.if(() => {
+      f.i32(0).set(i);
+      startRows(f, ins, START);
+      f32Loop(f, p, i, () => f.get(n4), fourLanes(f, ins, i, OUT, splat, native(true)));
+    });
+  }
   f32Loop(f, p, i, () => f.get(N), {
     ty: V128,
     step: 1,
     konst: (c) => f.f32x4Const(c),
     load: (k) => (ins[k].mode === "s" ? f.get(splat[k]) : inAddr(f, ins[k], i).load32Splat(0)),
-    native,
+    native: native(true),
     store: (v) => addr(f, OUT, i).get(v).simd(F32X4.extract).op(0).f32Store(0),
     next: () => advance(f, ins, 1),
   });

@@ -55,6 +55,12 @@ function bits32(f: Code, u: number): void {
   f.op(...b);
 }
 const SIGN = 0x80000000;
+
+/** |v| for the f32x4 on the stack: an and with a constant (V8 builds f32x4.abs's mask anew each time). */
+export function emitAbs32(f: Code): void {
+  bits32(f, ~SIGN);
+  f.simd(S.and);
+}
 const c = (f: Code, x: number) => f.f32x4Const(x);
 
 /** Σ coef[k]·z^k for z in local `z` (Horner: the polynomials are short), on the stack. */
@@ -81,20 +87,28 @@ type Tmp = ReturnType<typeof vmath32Locals>;
 const EXP_LO = -87.33654022216797;
 const EXP_HI = 88.72283172607422;
 
-/** e^t for t in local `t`, t already within [EXP_LO, EXP_HI] (or NaN); the result on the stack. */
-function expCore(f: Code, t: number, tmp: Tmp): void {
-  // k = t·log₂e + ROUND (n in its low bits), n = k − ROUND
+/**
+ * For t in local `t` (within [EXP_LO, EXP_HI], or NaN): e^t = 2ⁿ·(1 + p), |r| ≤ ln2/2, p = e^r − 1
+ * on the stack and n in local `k`'s low bits (k = t·log₂e + ROUND).
+ */
+function expParts(f: Code, t: number, tmp: Tmp): void {
   f.get(t);
   c(f, 1.44269504088896341).simd(S.mul);
   c(f, ROUND).simd(S.add).tee(tmp.k);
   c(f, ROUND).simd(S.sub).set(tmp.n);
+  // r = t − n·ln2 in two parts (Cephes' C1 + C2)
   f.get(t).get(tmp.n);
   c(f, 0.693359375).simd(S.mul).simd(S.sub).get(tmp.n);
   c(f, -2.12194440e-4).simd(S.mul).simd(S.sub).set(tmp.r);
   f.get(tmp.r).get(tmp.r).simd(S.mul).set(tmp.z);
-  // 1 + r + r²·P(r)
+  // p = r + r²·P(r)
   horner(f, tmp.r, [5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.98756915e-4]);
   f.get(tmp.z).simd(S.mul).get(tmp.r).simd(S.add);
+}
+
+/** e^t for t in local `t`, t already within [EXP_LO, EXP_HI] (or NaN); the result on the stack. */
+function expCore(f: Code, t: number, tmp: Tmp): void {
+  expParts(f, t, tmp);
   c(f, 1).simd(S.add);
   // · 2ⁿ: n added to the exponent field (k's bits shifted: ROUND's own bits leave nothing there;
   // the result is a normal float32 on the clamped range; NaN's bits add 0)
@@ -116,24 +130,32 @@ export function emitExp32(f: Code, x: number, tmp: Tmp): void {
   c(f, EXP_LO).simd(S.lt).simd(S.andnot);
 }
 
-/** tanh(x) for x in local `x`; the result on the stack. */
+/** Beyond this, tanh(x) is 1 in float32 (1 − tanh(20) ≈ 8·10⁻¹⁸). */
+const TANH_HI = 20;
+
+/**
+ * tanh(x) for x in local `x`; the result on the stack. On a = |x| (x's sign put back at the end,
+ * so tanh(−0) = −0): tanh a = m/(m + 2) with m = e^{2a} − 1 = 2ⁿ·p + (2ⁿ − 1) from exp's parts,
+ * which keeps m's relative accuracy near 0 (no 1 − 2/(e^{2a} + 1) cancellation, so no second
+ * polynomial for small a, and no select).
+ */
 export function emitTanh32(f: Code, x: number, tmp: Tmp): void {
-  // on a = |x|, x's sign put back at the end (so tanh(−0) = −0)
-  f.get(x).simd(S.abs).set(tmp.q);
-  // large: 1 − 2/(e^{2a} + 1), 2a clamped where e^{2a} is still finite (tanh is 1 there)
+  f.get(x);
+  emitAbs32(f);
+  f.set(tmp.q);
   f.get(tmp.q).get(tmp.q).simd(S.add);
-  c(f, EXP_HI).simd(S.pmin).set(tmp.a);
-  expCore(f, tmp.a, tmp);
-  c(f, 1).simd(S.add).set(tmp.s);
-  c(f, 1);
-  c(f, 2).get(tmp.s).simd(S.div).simd(S.sub).set(tmp.s);
-  // small: a + a·z·P(z), z = a²
-  f.get(tmp.q).get(tmp.q).simd(S.mul).set(tmp.z);
-  horner(f, tmp.z, [-3.33332819422e-1, 1.33314422036e-1, -5.37397155531e-2, 2.06390887954e-2, -5.70498872745e-3]);
-  f.get(tmp.z).simd(S.mul).get(tmp.q).simd(S.mul).get(tmp.q).simd(S.add);
-  f.get(tmp.s).get(tmp.q);
-  c(f, 0.625).simd(S.lt).simd(S.bitselect);
-  // x's sign (NaN: the sum is NaN already)
+  c(f, 2 * TANH_HI).simd(S.pmin).set(tmp.a);
+  expParts(f, tmp.a, tmp);
+  f.set(tmp.r);
+  // s = 2ⁿ (n's bits into 1's exponent), m = s·p + (s − 1)
+  f.get(tmp.k).i32(23).simd(S.i32x4Shl);
+  bits32(f, 0x3f800000);
+  f.simd(S.i32x4Add).set(tmp.s);
+  f.get(tmp.s).get(tmp.r).simd(S.mul).get(tmp.s);
+  c(f, 1).simd(S.sub).simd(S.add).tee(tmp.z);
+  f.get(tmp.z);
+  c(f, 2).simd(S.add).simd(S.div);
+  // x's sign (NaN: the quotient is NaN already)
   f.get(x);
   bits32(f, SIGN);
   f.simd(S.and).simd(S.xor);
@@ -145,7 +167,9 @@ export const TRIG32_LIMIT = 8192;
 /** sin(x) (or cos(x)) for x in local `x`, |x| ≤ TRIG32_LIMIT; the result on the stack. */
 export function emitSinCos32(f: Code, x: number, cos: boolean, tmp: Tmp): void {
   // on a = |x| (sin is odd, cos even): sin's sign put back at the end (so sin(−0) = −0)
-  f.get(x).simd(S.abs).set(tmp.a);
+  f.get(x);
+  emitAbs32(f);
+  f.set(tmp.a);
   // k = a·2/π + ROUND (n in its low bits), n = k − ROUND, r = a − n·π/2 in three parts
   f.get(tmp.a);
   c(f, 0.636619772367581343).simd(S.mul);

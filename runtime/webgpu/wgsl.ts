@@ -141,8 +141,8 @@ const USE_ZERO = `  _ = tj_zero[0];`;
 /**
  * WGSL's own transcendental builtins carry only loose accuracy bounds (exp 3 + 2|x| ulp, log and
  * sin/cos absolute errors, fma possibly unfused: asin was 3800 ulp off on lavapipe), so kernels
- * use these float32 functions instead: Cephes' single-precision polynomials (exp, tanh, sin, cos
- * as the CPU's fastMath lanes, runtime/jit/vmath32.ts; log, tan, asin, atan, sinh), an fma from
+ * use these float32 functions instead: Cephes' single-precision polynomials (exp, sin, cos as the
+ * CPU's fastMath lanes, runtime/jit/vmath32.ts; tanh, log, tan, asin, atan, sinh), an fma from
  * an exact product and an exact sum (EFT), C's pow (integer exponents by squaring in
  * double-float32, others as exp of y·log x in double-float32), an exact fmod for quotients below
  * 2^24, log1p by logf's own polynomial near 0, expm1 by Kahan's correction, a hypot that neither

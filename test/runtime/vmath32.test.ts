@@ -29,9 +29,10 @@ describe("fast float32 vector math (jit's fastMath)", () => {
     expect(errors("exp", randoms(N, -87.3, 88.7, 1)).ulps).toBeLessThanOrEqual(1);
     expect(errors("exp", randoms(N, -2, 2, 2)).ulps).toBeLessThanOrEqual(1);
   });
-  it("tanh: within 1.5 ulp", () => {
-    expect(errors("tanh", randoms(N, -12, 12, 3)).ulps).toBeLessThanOrEqual(1.5);
-    expect(errors("tanh", randoms(N, -0.7, 0.7, 4)).ulps).toBeLessThanOrEqual(1.5);
+  it("tanh: within 2.5 ulp", () => {
+    expect(errors("tanh", randoms(N, -12, 12, 3)).ulps).toBeLessThanOrEqual(2.5);
+    expect(errors("tanh", randoms(N, -0.7, 0.7, 4)).ulps).toBeLessThanOrEqual(2.5);
+    expect(errors("tanh", randoms(N, -0.01, 0.01, 8)).ulps).toBeLessThanOrEqual(2.5);
   });
   it.each(["sin", "cos"] as const)("%s: within 2 ulp where |result| ≥ 1/64, within 1e-7 absolute everywhere up to the limit", (op) => {
     for (const [lo, hi, seed] of [[-4, 4, 5], [-TRIG32_LIMIT, TRIG32_LIMIT, 6]]) {
@@ -60,6 +61,18 @@ describe("fast float32 vector math (jit's fastMath)", () => {
       expect(si[i]).toBe(Math.fround(Math.sin(d[i])));
       expect(co[i]).toBe(Math.fround(Math.cos(d[i])));
     }
+  });
+  it("sin of a computed value beyond the limit: the chain computed again with the exact function, the other lanes unchanged", () => {
+    // y = sin(3x) + x; a few x with |3x| > TRIG32_LIMIT scattered over the vector loop and the tail
+    const n = 40003;
+    const d = randoms(n, -5, 5, 9);
+    const bigAt = [5, 20000, 40002];
+    for (const i of bigAt) d[i] = 3000 + i;
+    const prog = JSON.stringify({ in: 1, ops: [["multiply", 0, { c: 3 }], ["sin", 1], ["add", 2, 0]], fast: true });
+    const y = fused(prog, new NDArray(d, [n], "float32")).data as Float32Array;
+    const alone = fused(prog, new NDArray(d.map((v, i) => (bigAt.includes(i) ? 0 : v)), [n], "float32")).data as Float32Array;
+    for (const i of bigAt) expect(y[i]).toBe(Math.fround(Math.fround(Math.sin(Math.fround(3 * d[i]))) + d[i]));
+    for (let i = 0; i < n; i++) if (!bigAt.includes(i)) expect(y[i]).toBe(alone[i]);
   });
   it("an element's result does not depend on its position (the tail runs the same vector code)", () => {
     const d = randoms(4099, -20, 20, 7);
