@@ -36,10 +36,23 @@ export function arenaRelease(token: number): void {
   }
 }
 
+/** Arena views a kernel readied the ordinary Array for (fused.ts: a returned output). */
+const destinations = new WeakMap<ArrayBufferView, Float32Array>();
+
+/** `dest` (as long as `view`) is where `view`'s values go when the call returns them. */
+export function arenaDestination(view: Float32Array, dest: Float32Array): void {
+  destinations.set(view, dest);
+}
+
 /** The call's result with its leaves that live in kernel memory copied out (before the frame closes). */
 function copiedOut<T>(result: T): T {
   // (tree.map takes a bare leaf too: a single Array result is a tree of one leaf)
-  return tree.map((x: unknown) => (x instanceof NDArray && buffers.has(x.data.buffer) ? new NDArray(x.data.slice(), x.shape, x.dtype) : x), result);
+  return tree.map((x: unknown) => {
+    if (!(x instanceof NDArray) || !buffers.has(x.data.buffer)) return x;
+    const dest = destinations.get(x.data);
+    if (dest) destinations.delete(x.data);
+    return new NDArray(dest ? (dest.set(x.data as Float32Array), dest) : x.data.slice(), x.shape, x.dtype);
+  }, result);
 }
 
 /** `f` running inside a frame of its own: what the transformer makes of a jit'd function. */

@@ -14,7 +14,8 @@
 
 import { Code, F32, I32, SIMD, V128, type FuncDef, type ValType } from "./wasm.js";
 import { emitExp, emitSinCos, emitTanh, f64x2Const, F64X2, TRIG_LIMIT, vmathLocals } from "./vmath.js";
-import { emitAbs32, emitExp32, emitSinCos32, emitTanh32, F32X4, TRIG32_LIMIT, vmath32Locals } from "./vmath32.js";
+import { abs32, exp32, sinCos32, tanh32, TRIG32_LIMIT } from "./vmath32.js";
+import { OP, VDag, type VNode } from "./vdag.js";
 
 export interface Program {
   /** Number of inputs. */
@@ -27,6 +28,8 @@ export interface Program {
   readonly epilogue?: "matmul" | "dot";
   /** Approximate float32 transcendentals allowed (jit's fastMath option). */
   readonly fast?: boolean;
+  /** The output is what the jit'd function returns (copied out of the arena afterwards). */
+  readonly ret?: boolean;
 }
 
 /** Float32 instructions by op: scalar opcode, f32x4 opcode (0xfd prefix). */
@@ -214,70 +217,103 @@ function f32x4Loop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numb
 }
 
 /**
- * A fast program: f32x4 lanes over n − n mod 4 elements, then the tail one element at a time in
- * the same vector code (the element splatted, lane 0 stored), so that an element's result does
- * not depend on where it falls. Lanes of sin/cos beyond TRIG32_LIMIT take the exact scalar
- * function; the main loop has no branch for them (a branch in the loop made V8 spill its
- * registers around it): it only notes such lanes, and when there were any, a second loop with the
- * per-vector check computes the elements again.
+ * A fast program: f32x4 lanes, two vectors a step (one where an input is a repeated row) while
+ * there are eight elements, then one, then the tail one element at a time in the same vector code
+ * (the element splatted, lane 0 stored), so that an element's result does not depend on where it
+ * falls. A step's work is one graph of values (vdag.ts) emitted with its chains interleaved.
+ * Lanes of sin/cos beyond TRIG32_LIMIT take the exact scalar function; the main loop has no
+ * branch for them (a branch in the loop made V8 spill its registers around it): it only notes
+ * such lanes, and when there were any, a second loop with the per-vector check computes the
+ * elements again.
  */
 function fastLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: number, N: number, START: number, imports: string[]): void {
   const splat = ins.map((x) => (x.mode === "s" ? f.local(V128) : -1));
   splat.forEach((l, k) => l >= 0 && f.get(ins[k].ptr).simd(SIMD.f32x4Splat).set(l));
-  const tmp = vmath32Locals(f);
   const big = f.local(V128);
   const trig = p.ops.some((o) => o[0] === "sin" || o[0] === "cos");
-  /** The op on the value on the stack; `careful`: sin/cos lanes beyond the limit exact. */
-  const native = (careful: boolean) => (op: string) => {
-    if (NATIVE[op]) return void f.simd(NATIVE[op].v);
-    const x = f.local(V128);
-    f.set(x);
-    if (op === "exp") return emitExp32(f, x, tmp);
-    if (op === "tanh") return emitTanh32(f, x, tmp);
-    const res = f.local(V128), lanes = f.local(V128);
-    emitSinCos32(f, x, op === "cos", tmp);
-    f.set(res);
-    f.get(x);
-    emitAbs32(f);
-    f.f32x4Const(TRIG32_LIMIT).simd(F32X4.gt);
+  const rows = ins.some((x) => x.mode === "r");
+
+  /** One op of the program as graph nodes; `careful`: sin/cos lanes beyond the limit exact. */
+  const opNode = (d: VDag, op: string, xs: VNode[], careful: boolean): VNode => {
+    if (NATIVE[op]) return d.simd(NATIVE[op].v, ...xs);
+    if (op === "square") return d.mul(xs[0], xs[0]);
+    if (op === "reciprocal") return d.div(d.f32(1), xs[0]);
+    if (op === "fma") return d.add(d.mul(xs[0], xs[1]), xs[2]);
+    if (op === "exp") return exp32(d, xs[0]);
+    if (op === "tanh") return tanh32(d, xs[0]);
+    const res = sinCos32(d, xs[0], op === "cos");
+    const lanes = d.simd(OP.gt, abs32(d, xs[0]), d.f32(TRIG32_LIMIT));
     if (!careful) {
-      f.get(big).simd(F32X4.or).set(big);
-      return void f.get(res);
+      d.node([lanes], () => void f.get(big).simd(OP.or).set(big), true);
+      return res;
     }
-    f.tee(lanes);
-    f.simd(0x53); // v128.any_true
-    f.if(() => {
-      const exact = f.local(V128);
-      f.get(x).set(exact);
-      for (const lane of [0, 1, 2, 3]) {
-        f.get(exact).get(x).simd(F32X4.extract).op(lane).op(0xbb); // f64.promote_f32
-        f.call(imports.indexOf(op)).op(0xb6); // f32.demote_f64
-        f.simd(F32X4.replace).op(lane).set(exact);
-      }
-      f.get(exact).get(res).get(lanes).simd(F32X4.bitselect).set(res);
+    return d.node([xs[0], res, lanes], () => {
+      const x = f.local(V128), r = f.local(V128), m = f.local(V128);
+      f.set(m).set(r).set(x);
+      f.get(m).simd(OP.anyTrue);
+      f.if(() => {
+        const exact = f.local(V128);
+        f.get(x).set(exact);
+        for (const lane of [0, 1, 2, 3]) {
+          f.get(exact).get(x).simd(OP.extract).op(lane).op(0xbb); // f64.promote_f32
+          f.call(imports.indexOf(op)).op(0xb6); // f32.demote_f64
+          f.simd(OP.replace).op(lane).set(exact);
+        }
+        f.get(exact).get(r).get(m).simd(OP.bitselect).set(r);
+      });
+      f.get(r);
     });
-    f.get(res);
   };
-  const n4 = f.local(I32);
+  /** One step: `copies` vectors from element i on, or (`one`) element i splatted and lane 0 stored. */
+  const step = (copies: number, careful: boolean, one = false) => {
+    const d = new VDag();
+    for (let u = 0; u < copies; u++) {
+      const vals: VNode[] = [];
+      // (an input read by several ops is loaded once)
+      const loaded = new Map<number, VNode>();
+      const input = (k: number): VNode => {
+        if (ins[k].mode === "s") return d.local(splat[k]);
+        let v = loaded.get(k);
+        if (!v) loaded.set(k, (v = d.node([], () => void (one ? inAddr(f, ins[k], i).load32Splat(0) : inAddr(f, ins[k], i).v128Load(16 * u)))));
+        return v;
+      };
+      const arg = (a: number | { c: number }) => (typeof a === "object" ? d.f32(a.c) : a < p.in ? input(a) : vals[a - p.in]);
+      for (const [op, ...args] of p.ops) vals.push(opNode(d, op, args.map(arg), careful));
+      d.node([vals[vals.length - 1]], () => {
+        const y = f.local(V128);
+        f.set(y);
+        addr(f, OUT, i).get(y);
+        if (one) f.simd(OP.extract).op(0).f32Store(0);
+        else f.v128Store(16 * u);
+      }, true);
+    }
+    d.emit(f);
+  };
+  /** While i < end: `body`, rows advanced and i by `elems`. */
+  const loop = (end: number, elems: number, body: () => void) =>
+    f.block(() =>
+      f.loop(() => {
+        f.get(i).get(end).i32GeS().brIf(1);
+        body();
+        advance(f, ins, elems);
+        f.get(i).i32(elems).i32Add().set(i);
+        f.br(0);
+      }),
+    );
+  const n4 = f.local(I32), n8 = f.local(I32);
   f.get(N).i32(-4).op(0x71).set(n4); // i32.and
-  f32Loop(f, p, i, () => f.get(n4), fourLanes(f, ins, i, OUT, splat, native(!trig)));
+  f.get(N).i32(-8).op(0x71).set(n8);
+  if (!rows) loop(n8, 8, () => step(2, !trig));
+  loop(n4, 4, () => step(1, !trig));
   if (trig) {
-    f.get(big).simd(0x53); // v128.any_true
+    f.get(big).simd(OP.anyTrue);
     f.if(() => {
       f.i32(0).set(i);
       startRows(f, ins, START);
-      f32Loop(f, p, i, () => f.get(n4), fourLanes(f, ins, i, OUT, splat, native(true)));
+      loop(n4, 4, () => step(1, true));
     });
   }
-  f32Loop(f, p, i, () => f.get(N), {
-    ty: V128,
-    step: 1,
-    konst: (c) => f.f32x4Const(c),
-    load: (k) => (ins[k].mode === "s" ? f.get(splat[k]) : inAddr(f, ins[k], i).load32Splat(0)),
-    native: native(true),
-    store: (v) => addr(f, OUT, i).get(v).simd(F32X4.extract).op(0).f32Store(0),
-    next: () => advance(f, ins, 1),
-  });
+  loop(N, 1, () => step(1, true, true));
 }
 
 /** f64x2 lanes, two elements a step (the last step may be half padding), each op rounded to float32. */

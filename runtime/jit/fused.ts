@@ -17,7 +17,7 @@ import { allSimd, FUSED_CHUNK, fusedKernel, importedOps, sharedKernel, type Prog
 import { F64, moduleBytes, WA, type WasmExports, type WasmModule } from "./wasm.js";
 import { MAX_ARGS } from "./pool.js";
 import { beginCall, resident } from "./resident.js";
-import { arenaFloats } from "./arena.js";
+import { arenaDestination, arenaFloats } from "./arena.js";
 
 /** Below this many elements the chain is interpreted with the eager functions. */
 export const FUSED_MIN_SIZE = 2048;
@@ -99,7 +99,8 @@ function variant(c: Compiled, modes: string): Variant | null {
   // long first call would otherwise run all of its elements unoptimised
   const base = scratch(m, 64 * 4 * (c.program.in + 1));
   const warm = [...modes].flatMap((md, k) => (md === "v" ? [base + 256 * k] : md === "r" ? [base + 256 * k, 8] : [0.5]));
-  for (let r = 0; r < 300; r++) kern(...warm, base + 256 * c.program.in, 16, 0);
+  // (60 elements: a fast kernel's loops of eight, four and one element all run)
+  for (let r = 0; r < 300; r++) kern(...warm, base + 256 * c.program.in, 60, 0);
   const floats = [...[...modes].flatMap((md) => (md === "s" ? [true] : md === "r" ? [false, false] : [false])), false, false, false];
   const v: Variant = { kern, shared: inst.kernShared, id: nextId++, module, imports: imports.map((op, k) => [op, importDesc(fns[k]!)]), floats };
   c.variants.set(modes, v);
@@ -220,6 +221,11 @@ function run(c: Compiled, given: readonly (Input | Placed)[]): NDArray {
       posted.push(w);
     }
   }
+  // an output that will be copied out to an ordinary Array: that Array made now, its pages
+  // touched while the workers compute (a fresh Array's first writes fault its pages in, about
+  // as long as the copy itself on some machines), then this thread joins the kernel
+  const dest = posted.length && !p.reduce && (!outView || p.ret) ? touched(n) : null;
+  if (dest && outView) arenaDestination(outView, dest);
   let failed: unknown;
   try {
     if (posted.length) v.shared(...args, at, n, COUNTER);
@@ -234,7 +240,16 @@ function run(c: Compiled, given: readonly (Input | Placed)[]): NDArray {
     const s = m.exports.sumF32(at, n) as number;
     return new NDArray(Float32Array.of(p.reduce === "mean" ? s / n : s), [], "float32");
   }
-  return new NDArray(outView ?? f32(m).slice(at >> 2, (at >> 2) + n), shape, "float32");
+  if (outView) return new NDArray(outView, shape, "float32");
+  const out = f32(m).subarray(at >> 2, (at >> 2) + n);
+  return new NDArray(dest ? (dest.set(out), dest) : out.slice(), shape, "float32");
+}
+
+/** A new float32 buffer of n elements with every page written once. */
+function touched(n: number): Float32Array {
+  const d = new Float32Array(n);
+  for (let k = 0; k < n; k += 1024) d[k] = 0;
+  return d;
 }
 
 /** Whether `x` (leading 1s aside) is the trailing dimensions of `out`: repeated along it, row after row. */

@@ -1,72 +1,40 @@
 // Vector math in float32 lanes (f32x4) for the kernels of `jit(f, { fastMath: true })`: exp,
-// tanh, sin and cos with Cephes' single-precision polynomials, four elements an instruction
-// (twice the exact path's f64x2 lanes, and shorter polynomials). Not correctly rounded: within a
-// few float32 ulps of the exact result (the bound is measured in test/runtime/vmath32.test.ts
-// and stated in DESIGN.md "Numerics"); results below the smallest normal float32 flush to 0.
+// tanh, sin and cos with float32 polynomials, four elements an instruction (twice the exact
+// path's f64x2 lanes, and shorter polynomials). Not correctly rounded: within a few float32 ulps
+// of the exact result (the bounds are measured in test/runtime/vmath32.test.ts and stated in
+// DESIGN.md "Numerics"); results below the smallest normal float32 flush to 0.
 //
 // exp: x clamped to [−126·ln2, ln(FLT_MAX)], n = round(x·log₂e), r = x − n·ln2 in two parts
-// (Cephes' C1 + C2), e^r ≈ 1 + r + r²·P(r) (degree 5), times 2ⁿ by adding n to the exponent bits.
-// tanh: |x| < 0.625: x + x³·P(x²); otherwise 1 − 2/(e^{2|x|} + 1) with x's sign.
-// sin/cos: n = round(x·2/π), r = x − n·π/2 in three parts (exact products for |n| < 2¹³), the
-// sin and cos polynomials on |r| ≤ π/4, chosen and signed by n mod 4; |x| > TRIG32_LIMIT is the
-// caller's (the exact scalar function per lane).
+// (Cephes' C1 + C2), e^r ≈ 1 + r + r²·P(r) (Cephes' degree 5), times 2ⁿ by adding n to the
+// exponent bits.
+// tanh: m/(m + 2) with m = e^{2|x|} − 1 from exp's parts, with x's sign.
+// sin/cos: r = |x| − q·π/2 (q = 2·round(|x|/π) for sin, 2·round(|x|/π − ½) + 1 for cos) in three
+// parts (exact products for q < 2¹³), one odd polynomial for sin r (SLEEF's), signed by q's
+// half and x's sign; |x| > TRIG32_LIMIT is the caller's (the exact scalar function per lane).
+// Each function adds its instructions to a graph (vdag.ts), which the kernel emits interleaved.
 
-import type { Code } from "./wasm.js";
-import { V128 } from "./wasm.js";
+import { OP, VDag, type VNode } from "./vdag.js";
 
-/** f32x4 / i32x4 / v128 opcodes (after the 0xfd prefix). */
-const S = {
-  extract: 0x1f,
-  replace: 0x20,
-  eq: 0x41,
-  lt: 0x43,
-  gt: 0x44,
-  ge: 0x46,
-  and: 0x4e,
-  andnot: 0x4f,
-  or: 0x50,
-  xor: 0x51,
-  bitselect: 0x52,
-  floor: 0x68,
-  nearest: 0x6a,
-  i32x4Shl: 0xab,
-  i32x4ShrS: 0xac,
-  i32x4Add: 0xae,
-  abs: 0xe0,
-  add: 0xe4,
-  sub: 0xe5,
-  mul: 0xe6,
-  div: 0xe7,
-  min: 0xe8,
-  max: 0xe9,
-  // pmin(a, b) = b < a ? b : a, pmax(a, b) = a < b ? b : a: one instruction each (minps/maxps),
-  // where min/max's NaN and ±0 rules cost seven; with the argument first, NaN stays NaN
-  pmin: 0xea,
-  pmax: 0xeb,
-  truncSat: 0xf8,
-} as const;
-
-/** v128.const of four equal 32-bit lanes with these bits. */
-function bits32(f: Code, u: number): void {
-  f.simd(0x0c);
-  const b = new Uint8Array(16);
-  const dv = new DataView(b.buffer);
-  for (let k = 0; k < 4; k++) dv.setUint32(4 * k, u >>> 0, true);
-  f.op(...b);
-}
 const SIGN = 0x80000000;
 
-/** |v| for the f32x4 on the stack: an and with a constant (V8 builds f32x4.abs's mask anew each time). */
-export function emitAbs32(f: Code): void {
-  bits32(f, ~SIGN);
-  f.simd(S.and);
-}
-const c = (f: Code, x: number) => f.f32x4Const(x);
+/** |v|: an and with a constant (V8 builds f32x4.abs's mask anew each time). */
+export const abs32 = (d: VDag, v: VNode) => d.and(v, d.bits(~SIGN));
 
-/** Σ coef[k]·z^k for z in local `z` (Horner: the polynomials are short), on the stack. */
-function horner(f: Code, z: number, coef: readonly number[]): void {
-  c(f, coef[coef.length - 1]);
-  for (let k = coef.length - 2; k >= 0; k--) f.get(z).simd(S.mul), c(f, coef[k]).simd(S.add);
+/** Σ coef[k]·z^k (Horner: the short polynomials). */
+function horner(d: VDag, z: VNode, coef: readonly number[]): VNode {
+  let h = d.f32(coef[coef.length - 1]);
+  for (let k = coef.length - 2; k >= 0; k--) h = d.add(d.mul(h, z), d.f32(coef[k]));
+  return h;
+}
+
+/**
+ * The same sum by Estrin's scheme for six coefficients: (c₀ + c₁r) + r²(c₂ + c₃r) + r⁴(c₄ + c₅r),
+ * r² = z. Five dependent steps instead of Horner's ten: the kernels are bound by how long these
+ * chains keep the FP scheduler's entries waiting, not by the FP units.
+ */
+function estrin6(d: VDag, r: VNode, z: VNode, k: readonly number[]): VNode {
+  const pair = (lo: number, hi: number) => d.add(d.mul(d.f32(hi), r), d.f32(lo));
+  return d.add(d.add(pair(k[0], k[1]), d.mul(pair(k[2], k[3]), z)), d.mul(pair(k[4], k[5]), d.mul(z, z)));
 }
 
 /**
@@ -77,146 +45,77 @@ function horner(f: Code, z: number, coef: readonly number[]): void {
  */
 const ROUND = 12582912;
 
-/**
- * The same sum by Estrin's scheme for six coefficients: (c₀ + c₁r) + r²(c₂ + c₃r) + r⁴(c₄ + c₅r),
- * r in local `r`, r² in local `z`. Five dependent steps instead of Horner's ten: the kernels are
- * bound by how long these chains keep the FP scheduler's entries waiting, not by the FP units.
- */
-function estrin6(f: Code, r: number, z: number, k: readonly number[]): void {
-  const pair = (lo: number, hi: number) => (c(f, hi), f.get(r).simd(S.mul), c(f, lo).simd(S.add));
-  pair(k[0], k[1]);
-  pair(k[2], k[3]);
-  f.get(z).simd(S.mul).simd(S.add);
-  pair(k[4], k[5]);
-  f.get(z).get(z).simd(S.mul).simd(S.mul).simd(S.add);
-}
-
-/** The scratch locals the float32 functions use. */
-export function vmath32Locals(f: Code) {
-  return { n: f.local(V128), k: f.local(V128), r: f.local(V128), z: f.local(V128), a: f.local(V128), s: f.local(V128), q: f.local(V128) };
-}
-type Tmp = ReturnType<typeof vmath32Locals>;
-
 // -126·ln2 rounded up to float32 (below it e^x is not a normal float32) and ln(FLT_MAX) rounded down
 const EXP_LO = -87.33654022216797;
 const EXP_HI = 88.72283172607422;
 
 /**
- * For t in local `t` (within [EXP_LO, EXP_HI], or NaN): e^t = 2ⁿ·(1 + p), |r| ≤ ln2/2, p = e^r − 1
- * on the stack and n in local `k`'s low bits (k = t·log₂e + ROUND).
+ * For t within [EXP_LO, EXP_HI] (or NaN): e^t = 2ⁿ·(1 + p), |r| ≤ ln2/2, p = e^r − 1, and k with
+ * n in its low bits (k = t·log₂e + ROUND).
  */
-function expParts(f: Code, t: number, tmp: Tmp): void {
-  f.get(t);
-  c(f, 1.44269504088896341).simd(S.mul);
-  c(f, ROUND).simd(S.add).tee(tmp.k);
-  c(f, ROUND).simd(S.sub).set(tmp.n);
+function expParts(d: VDag, t: VNode): { p: VNode; k: VNode } {
+  const k = d.add(d.mul(t, d.f32(1.44269504088896341)), d.f32(ROUND));
+  const n = d.sub(k, d.f32(ROUND));
   // r = t − n·ln2 in two parts (Cephes' C1 + C2)
-  f.get(t).get(tmp.n);
-  c(f, 0.693359375).simd(S.mul).simd(S.sub).get(tmp.n);
-  c(f, -2.12194440e-4).simd(S.mul).simd(S.sub).set(tmp.r);
-  f.get(tmp.r).get(tmp.r).simd(S.mul).set(tmp.z);
+  const r = d.sub(d.sub(t, d.mul(n, d.f32(0.693359375))), d.mul(n, d.f32(-2.12194440e-4)));
+  const z = d.mul(r, r);
   // p = r + r²·P(r)
-  estrin6(f, tmp.r, tmp.z, [5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.98756915e-4]);
-  f.get(tmp.z).simd(S.mul).get(tmp.r).simd(S.add);
+  const P = estrin6(d, r, z, [5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.98756915e-4]);
+  return { p: d.add(d.mul(P, z), r), k };
 }
 
-/** e^t for t in local `t`, t already within [EXP_LO, EXP_HI] (or NaN); the result on the stack. */
-function expCore(f: Code, t: number, tmp: Tmp): void {
-  expParts(f, t, tmp);
-  c(f, 1).simd(S.add);
-  // · 2ⁿ: n added to the exponent field (k's bits shifted: ROUND's own bits leave nothing there;
-  // the result is a normal float32 on the clamped range; NaN's bits add 0)
-  f.get(tmp.k).i32(23).simd(S.i32x4Shl).simd(S.i32x4Add);
-}
-
-/** e^x for x in local `x` (f32x4); the result on the stack. */
-export function emitExp32(f: Code, x: number, tmp: Tmp): void {
-  f.get(x);
-  c(f, EXP_HI).simd(S.pmin);
-  c(f, EXP_LO).simd(S.pmax).set(tmp.a);
-  expCore(f, tmp.a, tmp);
-  f.set(tmp.s);
-  // beyond the range: ∞ above, 0 below (NaN compares false and stays NaN); bitselect(a, b, m)
-  // takes a where m is set, andnot(a, m) = a & ~m
-  c(f, Infinity).get(tmp.s).get(x);
-  c(f, EXP_HI).simd(S.gt).simd(S.bitselect);
-  f.get(x);
-  c(f, EXP_LO).simd(S.lt).simd(S.andnot);
+/** e^x. */
+export function exp32(d: VDag, x: VNode): VNode {
+  const t = d.simd(OP.pmax, d.simd(OP.pmin, x, d.f32(EXP_HI)), d.f32(EXP_LO));
+  const { p, k } = expParts(d, t);
+  // (1 + p)·2ⁿ: n added to the exponent field (k's bits shifted: ROUND's own bits leave nothing
+  // there; the result is a normal float32 on the clamped range; NaN's bits add 0)
+  const e = d.simd(OP.i32x4Add, d.add(p, d.f32(1)), d.shift(OP.i32x4Shl, k, 23));
+  // beyond the range: ∞ above, 0 below (NaN compares false and stays NaN); andnot(a, m) = a & ~m
+  const hi = d.select(d.f32(Infinity), e, d.simd(OP.gt, x, d.f32(EXP_HI)));
+  return d.simd(OP.andnot, hi, d.simd(OP.lt, x, d.f32(EXP_LO)));
 }
 
 /** Beyond this, tanh(x) is 1 in float32 (1 − tanh(20) ≈ 8·10⁻¹⁸). */
 const TANH_HI = 20;
 
 /**
- * tanh(x) for x in local `x`; the result on the stack. On a = |x| (x's sign put back at the end,
- * so tanh(−0) = −0): tanh a = m/(m + 2) with m = e^{2a} − 1 = 2ⁿ·p + (2ⁿ − 1) from exp's parts,
- * which keeps m's relative accuracy near 0 (no 1 − 2/(e^{2a} + 1) cancellation, so no second
- * polynomial for small a, and no select).
+ * tanh(x), on a = |x| (x's sign put back at the end, so tanh(−0) = −0): tanh a = m/(m + 2) with
+ * m = e^{2a} − 1 = 2ⁿ·p + (2ⁿ − 1) from exp's parts, which keeps m's relative accuracy near 0
+ * (no 1 − 2/(e^{2a} + 1) cancellation, so no second polynomial for small a, and no select).
  */
-export function emitTanh32(f: Code, x: number, tmp: Tmp): void {
-  f.get(x);
-  emitAbs32(f);
-  f.set(tmp.q);
-  f.get(tmp.q).get(tmp.q).simd(S.add);
-  c(f, 2 * TANH_HI).simd(S.pmin).set(tmp.a);
-  expParts(f, tmp.a, tmp);
-  f.set(tmp.r);
+export function tanh32(d: VDag, x: VNode): VNode {
+  const a = abs32(d, x);
+  const { p, k } = expParts(d, d.simd(OP.pmin, d.add(a, a), d.f32(2 * TANH_HI)));
   // s = 2ⁿ (n's bits into 1's exponent), m = s·p + (s − 1)
-  f.get(tmp.k).i32(23).simd(S.i32x4Shl);
-  bits32(f, 0x3f800000);
-  f.simd(S.i32x4Add).set(tmp.s);
-  f.get(tmp.s).get(tmp.r).simd(S.mul).get(tmp.s);
-  c(f, 1).simd(S.sub).simd(S.add).tee(tmp.z);
-  f.get(tmp.z);
-  c(f, 2).simd(S.add).simd(S.div);
+  const s = d.simd(OP.i32x4Add, d.shift(OP.i32x4Shl, k, 23), d.bits(0x3f800000));
+  const m = d.add(d.mul(s, p), d.sub(s, d.f32(1)));
   // x's sign (NaN: the quotient is NaN already)
-  f.get(x);
-  bits32(f, SIGN);
-  f.simd(S.and).simd(S.xor);
+  return d.xor(d.div(m, d.add(m, d.f32(2))), d.and(x, d.bits(SIGN)));
 }
 
 /** Beyond this |x|, the fast sin and cos lanes take the exact scalar function. */
 export const TRIG32_LIMIT = 8192;
 
-/** sin(x) (or cos(x)) for x in local `x`, |x| ≤ TRIG32_LIMIT; the result on the stack. */
-export function emitSinCos32(f: Code, x: number, cos: boolean, tmp: Tmp): void {
-  // on a = |x| (sin is odd, cos even): sin's sign put back at the end (so sin(−0) = −0)
-  f.get(x);
-  emitAbs32(f);
-  f.set(tmp.a);
-  // k = a·2/π + ROUND (n in its low bits), n = k − ROUND, r = a − n·π/2 in three parts
-  f.get(tmp.a);
-  c(f, 0.636619772367581343).simd(S.mul);
-  c(f, ROUND).simd(S.add).tee(tmp.k);
-  c(f, ROUND).simd(S.sub).set(tmp.n);
-  f.get(tmp.a).get(tmp.n);
-  c(f, 1.5703125).simd(S.mul).simd(S.sub).get(tmp.n);
-  c(f, 4.837512969970703125e-4).simd(S.mul).simd(S.sub).get(tmp.n);
-  c(f, 7.54978995489188216e-8).simd(S.mul).simd(S.sub).set(tmp.r);
-  f.get(tmp.r).get(tmp.r).simd(S.mul).set(tmp.z);
-  // s = r + r·z·P(z)
-  horner(f, tmp.z, [-1.6666654611e-1, 8.3321608736e-3, -1.9515295891e-4]);
-  f.get(tmp.z).simd(S.mul).get(tmp.r).simd(S.mul).get(tmp.r).simd(S.add).set(tmp.s);
-  // c = 1 − z/2 + z²·Q(z)
-  horner(f, tmp.z, [4.166664568298827e-2, -1.388731625493765e-3, 2.443315711809948e-5]);
-  f.get(tmp.z).simd(S.mul).get(tmp.z).simd(S.mul);
-  c(f, 1).get(tmp.z);
-  c(f, 0.5).simd(S.mul).simd(S.sub).simd(S.add).set(tmp.q);
-  // q = n (+ 1 for cos) in k's low bits: the cosine polynomial where q is odd, negated where
-  // q mod 4 ≥ 2
-  if (cos) {
-    f.get(tmp.k);
-    f.i32(1).simd(0x11); // i32x4.splat
-    f.simd(S.i32x4Add).set(tmp.k);
-  }
-  f.get(tmp.q).get(tmp.s);
-  f.get(tmp.k).i32(31).simd(S.i32x4Shl).i32(31).simd(S.i32x4ShrS).simd(S.bitselect);
-  f.get(tmp.k).i32(30).simd(S.i32x4Shl);
-  bits32(f, SIGN);
-  f.simd(S.and);
-  if (!cos) f.get(x), bits32(f, SIGN), f.simd(S.and).simd(S.xor);
-  f.simd(S.xor);
+/**
+ * sin(x) (or cos(x)), |x| ≤ TRIG32_LIMIT, on a = |x| (sin is odd, cos even; sin's sign put back at
+ * the end, so sin(−0) = −0). sin: a = nπ + r, sin a = (−1)ⁿ sin r. cos: a = (2m + 1)·π/2 + r,
+ * cos a = (−1)^{m+1} sin r. r in [−π/2, π/2] (three-part π/2, exact products for odd multiples
+ * below 2¹³), and one odd polynomial for sin r (SLEEF's single-precision one).
+ */
+export function sinCos32(d: VDag, x: VNode, cos: boolean): VNode {
+  const a = abs32(d, x);
+  // k = a/π (− ½ for cos) + ROUND: n (or m) in its low bits; q = the multiple of π/2 taken off
+  const t = d.mul(a, d.f32(0.318309886183790672));
+  const k = d.add(cos ? d.sub(t, d.f32(0.5)) : t, d.f32(ROUND));
+  const n = d.sub(k, d.f32(ROUND));
+  const q = cos ? d.add(d.add(n, n), d.f32(1)) : d.add(n, n);
+  const r = d.sub(d.sub(d.sub(a, d.mul(q, d.f32(1.5703125))), d.mul(q, d.f32(4.837512969970703125e-4))), d.mul(q, d.f32(7.54978995489188216e-8)));
+  const z = d.mul(r, r);
+  // sin r = r + r·z·P(z)
+  const P = horner(d, z, [-0.166666597127914428710938, 0.00833307858556509017944336, -0.0001981069071916863322258, 2.6083159809786593541503e-06]);
+  const sr = d.add(d.mul(d.mul(P, z), r), r);
+  // the sign: n odd for sin, m even for cos; and x's for sin
+  const odd = d.shift(OP.i32x4Shl, k, 31);
+  return d.xor(sr, cos ? d.xor(odd, d.bits(SIGN)) : d.xor(odd, d.and(x, d.bits(SIGN))));
 }
-
-/** The f32x4 opcodes fused-kernel.ts needs beside these functions. */
-export const F32X4 = S;

@@ -337,3 +337,32 @@ describe("jit of pytrees, and of code tsjax cannot compile", () => {
     expect(bits(fj(x))).toEqual(bits(f(x)));
   });
 });
+
+describe("a returned kernel output (its Array readied while the workers compute)", () => {
+  const twice = jit((x: Array) => {
+    const y = jnp.add(jnp.multiply(jnp.tanh(x), 2), 1);
+    return { a: y, b: y, c: jnp.sum(y) };
+  });
+  it("is marked ret in the program; an intermediate is not", () => {
+    expect(String(chainJ)).toContain('\\"ret\\":true');
+    const inner = jit((x: Array) => jnp.sum(jnp.multiply(jnp.exp(x), 3)));
+    expect(String(inner)).toContain("fused(");
+    expect(String(inner)).not.toContain('\\"ret\\"');
+  });
+  it("each call returns Arrays of their own, equal to eager code, however often the value is returned", () => {
+    const n = 40_003; // (above the size from which kernels split across threads)
+    const x1 = rand([n], 71, -3, 3), x2 = rand([n], 72, -3, 3);
+    const r1 = chainJ(x1);
+    const keep = bits(r1);
+    const r2 = chainJ(x2);
+    expect(r2.data).not.toBe(r1.data);
+    expect(bits(r1)).toEqual(keep);
+    expect(bits(r1)).toEqual(bits(chain(x1)));
+    expect(bits(r2)).toEqual(bits(chain(x2)));
+    const t = twice(x1);
+    const want = bits(jnp.add(jnp.multiply(jnp.tanh(x1), 2), 1));
+    expect(bits(t.a)).toEqual(want);
+    expect(bits(t.b)).toEqual(want);
+    expect(t.a.data).not.toBe(t.b.data);
+  });
+});

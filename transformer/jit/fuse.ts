@@ -7,13 +7,13 @@
 // (another input gives the shape); a kernel may end in a whole-array sum or mean, and may start
 // with the matrix product only it reads (made in kernel memory: the matmul's epilogue). The
 // kernel is described by a small program, a string in the emitted code:
-//   {"in": n, "ops": [["multiply", 0, {"c": 1.1}], ["tanh", 2], ...], "reduce"?: "sum", "epilogue"?: "matmul"}
+//   {"in": n, "ops": [["multiply", 0, {"c": 1.1}], ["tanh", 2], ...], "reduce"?: "sum", "epilogue"?: "matmul", "ret"?: true}
 // operands index the inputs (0..n-1) and earlier ops (n + j), or are number constants; the
 // result is the last op. Ops are the runtime's elementwise functions, whose float32 results the
 // kernel reproduces bit for bit.
 
 import type { Block, Fn, PrimStmt, Stmt, Value, Var } from "../ir.js";
-import { forEachUse, lit } from "../ir.js";
+import { forEachUse, leaves, lit } from "../ir.js";
 import { PRIMS } from "../prims/index.js";
 import { avalsOf } from "../verify.js";
 import { broadcast, shapeKey, type Aval } from "../avals.js";
@@ -246,7 +246,26 @@ export function fuse(fn: Fn, opts: { fastMath?: boolean } = {}): Fn {
     body: fuseBlock(fn.body, uses, avals),
     locals: fn.locals?.map((l) => ({ ...l, body: fuseBlock(l.body, uses, avals) })),
   };
-  return opts.fastMath ? markFast(fused) : fused;
+  const marked = markReturned(fused);
+  return opts.fastMath ? markFast(marked) : marked;
+}
+
+/** A fused statement with fields added to its program. */
+function withProgram(s: PrimStmt, extra: object): PrimStmt {
+  const src = s.args[0] as { value: string };
+  return { ...s, args: [lit(JSON.stringify({ ...JSON.parse(src.value), ...extra })), ...s.args.slice(1)] };
+}
+
+/**
+ * Kernels whose output the function returns as it is marked `ret`: the run time copies such an
+ * output out of the arena, so it readies the destination while the workers compute.
+ */
+function markReturned(fn: Fn): Fn {
+  const returned = new Set(leaves(fn.result).flatMap((v) => (v.tag === "var" ? [v.id] : [])));
+  // (a kernel ending in a sum returns a scalar: nothing to ready)
+  const whole = (s: PrimStmt) => !("reduce" in JSON.parse((s.args[0] as { value: string }).value));
+  const body = fn.body.map((s): Stmt => (s.kind === undefined && s.prim === "fused" && returned.has(s.out.id) && whole(s) ? withProgram(s, { ret: true }) : s));
+  return { ...fn, body };
 }
 
 /** Every kernel's program marked `fast` (jit's fastMath: approximate float32 transcendentals). */
@@ -256,8 +275,7 @@ function markFast(fn: Fn): Fn {
       if (s.kind === "if") return { ...s, then: { ...s.then, body: mark(s.then.body) }, else: { ...s.else, body: mark(s.else.body) } };
       if (s.kind === "while") return { ...s, cond: { ...s.cond, body: mark(s.cond.body) }, body: { ...s.body, body: mark(s.body.body) } };
       if (s.kind !== undefined || s.prim !== "fused") return s;
-      const src = s.args[0] as { value: string };
-      return { ...s, args: [lit(JSON.stringify({ ...JSON.parse(src.value), fast: true })), ...s.args.slice(1)] };
+      return withProgram(s, { fast: true });
     });
   return { ...fn, body: mark(fn.body), locals: fn.locals?.map((l) => ({ ...l, body: mark(l.body) })) };
 }
