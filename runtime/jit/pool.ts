@@ -16,7 +16,14 @@ const STATE = 0, READY = 1, ERROR = 2, FN = 3, ARGS = 4;
 const LOAD = -1, RUN = -2;
 /** Most arguments a job takes. */
 export const MAX_ARGS = SLOT - ARGS;
-const IDLE = 0, BUSY = 1, EXIT = 2;
+/**
+ * A slot's state: IDLE, BUSY (a job posted, not yet taken), RUNNING (the worker took it), EXIT.
+ * Every job is a loop over chunks taken from a shared counter, and the caller runs the same loop:
+ * once its own loop returns, no chunk is left, so a job the worker has not taken yet is taken
+ * back (BUSY → IDLE) instead of waited for: a worker that was asleep costs its wake-up only when
+ * it arrives in time to help.
+ */
+const IDLE = 0, BUSY = 1, EXIT = 2, RUNNING = 3;
 /**
  * Polls of its control word a worker makes before it sleeps (a few hundred microseconds: a
  * training step's kernels come a few hundred microseconds apart, and a sleeping worker wakes late).
@@ -40,6 +47,8 @@ for (;;) {
   Atomics.wait(c, base + ${STATE}, ${IDLE});
   const st = Atomics.load(c, base + ${STATE});
   if (st === ${EXIT}) break;
+  // take the job, unless the caller took it back first
+  if (st !== ${BUSY} || Atomics.compareExchange(c, base + ${STATE}, ${BUSY}, ${RUNNING}) !== ${BUSY}) continue;
   try {
     const fn = c[base + ${FN}];
     if (fn === ${LOAD}) {
@@ -137,7 +146,7 @@ export class Pool {
     this.ctrl[slot * SLOT + FN] = LOAD;
     Atomics.store(this.ctrl, slot * SLOT + STATE, BUSY);
     Atomics.notify(this.ctrl, slot * SLOT + STATE);
-    this.wait(slot);
+    this.finish(slot);
     this.loaded[slot].add(id);
   }
 
@@ -150,12 +159,22 @@ export class Pool {
     Atomics.notify(this.ctrl, b + STATE);
   }
 
-  /** Wait for a posted job to finish; a kernel that threw is an error here. */
+  /**
+   * After the caller's own share of a chunked job: the job taken back if the worker has not
+   * taken it yet (no chunk is left for it), else waited for; a kernel that threw is an error here.
+   */
   wait(slot: number): void {
+    if (Atomics.compareExchange(this.ctrl, slot * SLOT + STATE, BUSY, IDLE) === BUSY) return;
+    this.finish(slot);
+  }
+
+  /** Wait for a posted job to finish (taken by the worker, or about to be). */
+  private finish(slot: number): void {
     const b = slot * SLOT;
+    const done = () => Atomics.load(this.ctrl, b + STATE) === IDLE;
     // (a short spin first: the worker is usually finishing its last chunk, and a sleep wakes late)
-    for (let i = 0; i < SPIN && Atomics.load(this.ctrl, b + STATE) === BUSY; i++);
-    while (Atomics.load(this.ctrl, b + STATE) === BUSY) Atomics.wait(this.ctrl, b + STATE, BUSY);
+    for (let i = 0; i < SPIN && !done(); i++);
+    for (let st = Atomics.load(this.ctrl, b + STATE); st !== IDLE; st = Atomics.load(this.ctrl, b + STATE)) Atomics.wait(this.ctrl, b + STATE, st);
     if (this.ctrl[b + ERROR]) throw new Error("tsjax: a kernel failed on a worker thread");
   }
 
