@@ -233,7 +233,7 @@ function run(c: Compiled, given: readonly (Input | Placed)[]): NDArray {
   } catch (e) {
     failed = e;
   }
-  for (const w of posted) m.pool!.wait(w);
+  for (const w of posted) m.pool!.settle(w);
   if (failed) throw failed;
   if (p.reduce) {
     // the chain's values stay in scratch: summed there in float64, rounded once

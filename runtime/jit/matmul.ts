@@ -75,7 +75,7 @@ export function gemmWasm(
   } catch (e) {
     failed = e;
   }
-  for (const w of posted) m.pool!.wait(w);
+  for (const w of posted) m.pool!.settle(w);
   if (failed) throw failed;
   if (into !== undefined) return true;
   const c4 = c >> 2;
@@ -126,7 +126,7 @@ export function gemvWasm(S: Float32Array, sOff: number, v: Float32Array, vOff: n
   } catch (e) {
     failed = e;
   }
-  for (const w of workers) m.pool!.wait(w);
+  for (const w of workers) m.pool!.settle(w);
   if (failed) throw failed;
   if (!trans) {
     y.set(f32(m).subarray(out >> 2, (out >> 2) + R), yOff);

@@ -18,10 +18,10 @@ const LOAD = -1, RUN = -2;
 export const MAX_ARGS = SLOT - ARGS;
 /**
  * A slot's state: IDLE, BUSY (a job posted, not yet taken), RUNNING (the worker took it), EXIT.
- * Every job is a loop over chunks taken from a shared counter, and the caller runs the same loop:
- * once its own loop returns, no chunk is left, so a job the worker has not taken yet is taken
- * back (BUSY → IDLE) instead of waited for: a worker that was asleep costs its wake-up only when
- * it arrives in time to help.
+ * The kernels' jobs are loops over chunks taken from a shared counter, and the caller runs the
+ * same loop: once its own loop returns, no chunk is left, so `settle` takes back (BUSY → IDLE) a
+ * job the worker has not taken yet instead of waiting for it: a worker that was asleep costs its
+ * wake-up only when it arrives in time to help. `wait` waits for any job.
  */
 const IDLE = 0, BUSY = 1, EXIT = 2, RUNNING = 3;
 /**
@@ -146,7 +146,7 @@ export class Pool {
     this.ctrl[slot * SLOT + FN] = LOAD;
     Atomics.store(this.ctrl, slot * SLOT + STATE, BUSY);
     Atomics.notify(this.ctrl, slot * SLOT + STATE);
-    this.finish(slot);
+    this.wait(slot);
     this.loaded[slot].add(id);
   }
 
@@ -160,16 +160,16 @@ export class Pool {
   }
 
   /**
-   * After the caller's own share of a chunked job: the job taken back if the worker has not
-   * taken it yet (no chunk is left for it), else waited for; a kernel that threw is an error here.
+   * After the caller's own run of a chunked job's loop (so no chunk is left): the job taken back
+   * if the worker has not taken it yet, else waited for; a kernel that threw is an error here.
    */
-  wait(slot: number): void {
+  settle(slot: number): void {
     if (Atomics.compareExchange(this.ctrl, slot * SLOT + STATE, BUSY, IDLE) === BUSY) return;
-    this.finish(slot);
+    this.wait(slot);
   }
 
-  /** Wait for a posted job to finish (taken by the worker, or about to be). */
-  private finish(slot: number): void {
+  /** Wait for a posted job to finish; a kernel that threw is an error here. */
+  wait(slot: number): void {
     const b = slot * SLOT;
     const done = () => Atomics.load(this.ctrl, b + STATE) === IDLE;
     // (a short spin first: the worker is usually finishing its last chunk, and a sleep wakes late)

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { gemmWasm, gemvWasm, WASM_MIN_WORK } from "../../runtime/jit/matmul.js";
 import { residentBytes } from "../../runtime/jit/resident.js";
 import { machine } from "../../runtime/jit/machine.js";
+import { Pool } from "../../runtime/jit/pool.js";
 import { NDArray } from "../../runtime/array.js";
 import * as la from "../../runtime/numpy/linalg.js";
 import * as rt from "../../runtime/rt.js";
@@ -135,6 +136,29 @@ describe("the WebAssembly matmul kernel", () => {
     const A = rand(600 * 30, 1), B = rand(30 * 40, 2), C = new Float32Array(600 * 40);
     gemmWasm(A, 0, B, 0, 600, 30, 40, C, 0);
     expect(relErr(A, B, C, 600, 30, 40)).toBeLessThanOrEqual(31 * 2 ** -24);
+  });
+
+  it("settle takes back a job its worker has not taken (it never runs); wait waits for one", async () => {
+    const m = machine()!;
+    if (!m.shared) return; // no threads here
+    // a pool of its own, used before its worker has started: the job cannot have been taken
+    const pool = Pool.start(1, m.module, m.memory)!;
+    const trap = [0x7ffffff0, 0x7ffffff0, 0x7ffffff0, 64, 64, 0, 6, 0x7ffffff0, 256, 4];
+    try {
+      expect(pool.ready()).toEqual([]);
+      pool.post(0, "gemmRows", trap);
+      expect(() => pool.settle(0)).not.toThrow();
+      for (let i = 0; i < 250 && pool.ready().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(pool.ready()).toEqual([0]);
+      // (had the started worker run the job taken back, it would have trapped: the next error
+      // would be that one; a plain wait runs a job to its end and reports its trap)
+      pool.post(0, "gemmRows", trap);
+      expect(() => pool.wait(0)).toThrow(/a kernel failed on a worker thread/);
+      pool.post(0, "gemmRows", [0, 0, 0, 0, 8, 0, 0, 0, 4, 4]);
+      expect(() => pool.wait(0)).not.toThrow();
+    } finally {
+      await pool.close();
+    }
   });
 
   it("memory stays flat over many calls of one size", () => {
