@@ -1,10 +1,10 @@
 // f32x4 code as a graph of values, emitted in an order that interleaves independent chains.
-// The fastMath kernels are bound by latency, not by the FP units: every polynomial and range
-// reduction is a chain of dependent instructions, and V8 keeps the order of WebAssembly's
-// instructions (x64 TurboFan does not reschedule), so a chain emitted whole fills the FP
-// scheduler with instructions that wait on each other. Built as a graph, the body of one step
-// (two vectors' worth, several functions) is emitted by depth: the first instruction of every
-// chain, then the second, …, so the processor always has independent work at hand.
+// The fastMath kernels wait on dependency chains as much as on the FP units: every polynomial
+// and range reduction is a chain of dependent instructions. Built as a graph, the body of one
+// step (two vectors' worth, several functions) is emitted by depth: the first instruction of
+// every chain, then the second, …, so the processor has independent work at hand. (TurboFan
+// places pure instructions itself, but not freely: the same graph emitted in creation order ran
+// the (e) chain 10–20% slower; bench/RESULTS.md, 2026-12-02.)
 
 import { Code, V128 } from "./wasm.js";
 
