@@ -5,6 +5,7 @@
 
 import { jit, valueAndGrad, numpy as jnp } from "../runtime/index.js";
 import type { Array } from "../runtime/index.js";
+import type { Any } from "./harness.js";
 
 export const B = 128, SIZES = [784, 256, 256, 10];
 export const LR = 0.01;
@@ -47,4 +48,20 @@ export const step = jit((p: Params, x: Array, y: Array): [Array, Params] => {
   const [l, g] = valueAndGrad(loss)(p, x, y);
   return [l, { W1: sgd(p.W1, g.W1), b1: sgd(p.b1, g.b1), W2: sgd(p.W2, g.W2), b2: sgd(p.b2, g.b2), W3: sgd(p.W3, g.W3), b3: sgd(p.b3, g.b3) }];
 });
+
+/** The same step in @jax-js/jax (its loaded module), jit'd: (p, x, y) → [loss, p'] (p is consumed). */
+export function jaxStep(jax: Any): (p: Any, x: Any, y: Any) => [Any, Any] {
+  const np = jax.numpy, nn = jax.nn;
+  const lossJ = (p: Any, x: Any, y: Any) => {
+    const h1 = np.tanh(np.add(np.matmul(x, p.W1), p.b1));
+    const h2 = np.tanh(np.add(np.matmul(h1, p.W2), p.b2));
+    const logits = np.add(np.matmul(h2, p.W3), p.b3);
+    return np.mean(np.subtract(nn.logsumexp(logits.ref, 1), np.sum(np.multiply(logits, y), 1)));
+  };
+  return jax.jit((p: Any, x: Any, y: Any) => {
+    // (every op consumes its arguments: the loss gets references, the update the parameters)
+    const [l, g] = jax.valueAndGrad(lossJ)(jax.tree.map((w: Any) => w.ref, p), x, y);
+    return [l, jax.tree.map((w: Any, gw: Any) => np.subtract(w, np.multiply(gw, LR)), p, g)];
+  });
+}
 

@@ -8,7 +8,7 @@
 // same initial parameters, so checksums are losses (checked to be finite and decreasing).
 
 import { Array as TArray } from "../runtime/index.js";
-import { B, INIT, LR, SIZES, X, Y, initial, step, type Params } from "./mlp-model.js";
+import { B, INIT, LR, SIZES, X, Y, initial, jaxStep, step, type Params } from "./mlp-model.js";
 import { writeFileSync } from "node:fs";
 import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, loadTfWasm, skipReason, loadJaxWasm } from "./harness.js";
 
@@ -45,18 +45,8 @@ try {
   const peer = await loadJaxWasm(import.meta.url);
   const jax: Any = peer.jax;
   jaxVersion = peer.version;
-  const np = jax.numpy, nn = jax.nn;
-  const lossJ = (p: Any, x: Any, y: Any) => {
-    const h1 = np.tanh(np.add(np.matmul(x, p.W1), p.b1));
-    const h2 = np.tanh(np.add(np.matmul(h1, p.W2), p.b2));
-    const logits = np.add(np.matmul(h2, p.W3), p.b3);
-    return np.mean(np.subtract(nn.logsumexp(logits.ref, 1), np.sum(np.multiply(logits, y), 1)));
-  };
-  const step = jax.jit((p: Any, x: Any, y: Any) => {
-    // (every op consumes its arguments: the loss gets references, the update the parameters)
-    const [l, g] = jax.valueAndGrad(lossJ)(jax.tree.map((w: Any) => w.ref, p), x, y);
-    return [l, jax.tree.map((w: Any, gw: Any) => np.subtract(w, np.multiply(gw, LR)), p, g)];
-  });
+  const np = jax.numpy;
+  const step = jaxStep(jax);
   const xs = np.array(X, { shape: [B, 784] }), ys = np.array(Y, { shape: [B, 10] });
   let p: Any = initial((d, shape) => np.array(d, { shape }));
   trainCase("@jax-js/jax jit(step)", () => {

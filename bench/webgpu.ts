@@ -15,7 +15,7 @@
 
 import { jit, valueAndGrad, initDevice, devicePut, numpy as jnp, Array as TArray } from "../runtime/index.js";
 import type { Array } from "../runtime/index.js";
-import { B, LR, X, Y, initial, loss, sgd, step as stepCpu, type Params } from "./mlp-model.js";
+import { B, LR, X, Y, initial, jaxStep, loss, sgd, step as stepCpu, type Params } from "./mlp-model.js";
 import { writeFileSync } from "node:fs";
 import { type Any, load, median, ratio, versionOf, xorshift, skipReason } from "./harness.js";
 
@@ -215,17 +215,8 @@ const mk = (d: Float32Array, shape: number[]) => new TArray(d, shape, "float32")
 
 let stepJ: Any = null, xj: Any = null, yj: Any = null;
 if (jax) {
-  const np = jax.numpy, nn = jax.nn;
-  const lossJ = (p: Any, x: Any, y: Any) => {
-    const h1 = np.tanh(np.add(np.matmul(x, p.W1), p.b1));
-    const h2 = np.tanh(np.add(np.matmul(h1, p.W2), p.b2));
-    const logits = np.add(np.matmul(h2, p.W3), p.b3);
-    return np.mean(np.subtract(nn.logsumexp(logits.ref, 1), np.sum(np.multiply(logits, y), 1)));
-  };
-  stepJ = jax.jit((p: Any, x: Any, y: Any) => {
-    const [l, g] = jax.valueAndGrad(lossJ)(jax.tree.map((w: Any) => w.ref, p), x, y);
-    return [l, jax.tree.map((w: Any, gw: Any) => np.subtract(w, np.multiply(gw, LR)), p, g)];
-  });
+  const np = jax.numpy;
+  stepJ = jaxStep(jax);
   xj = np.array(X, { shape: [B, 784] });
   yj = np.array(Y, { shape: [B, 10] });
 }
