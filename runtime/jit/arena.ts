@@ -9,9 +9,12 @@
 import { NDArray } from "../array.js";
 import * as tree from "../tree.js";
 import { machine } from "./machine.js";
+import { adopt, adoptNext } from "./resident.js";
 
 /** Smaller outputs stay ordinary Arrays (their copies cost nothing). */
 const ARENA_MIN = 1024;
+/** A block's bytes past its floats (the f64x2 loop's last pair may run past n). */
+const PAD = 16;
 
 interface Frame {
   blocks: [number, number][];
@@ -44,14 +47,25 @@ export function arenaDestination(view: Float32Array, dest: Float32Array): void {
   destinations.set(view, dest);
 }
 
-/** The call's result with its leaves that live in kernel memory copied out (before the frame closes). */
-function copiedOut<T>(result: T): T {
+/**
+ * The call's result with its leaves that live in kernel memory copied out (before the frame
+ * closes). A leaf's whole block is not given back but kept as the copy of the new Array's data
+ * in kernel memory (resident.ts), so a next call that reads it (the parameters a training step
+ * returns) finds it there instead of copying it in again.
+ */
+function copiedOut<T>(result: T, f: Frame): T {
+  const m = machine()!;
+  adoptNext();
   // (tree.map takes a bare leaf too: a single Array result is a tree of one leaf)
   return tree.map((x: unknown) => {
     if (!(x instanceof NDArray) || !buffers.has(x.data.buffer)) return x;
-    const dest = destinations.get(x.data);
-    if (dest) destinations.delete(x.data);
-    return new NDArray(dest ? (dest.set(x.data as Float32Array), dest) : x.data.slice(), x.shape, x.dtype);
+    const view = x.data as Float32Array;
+    const dest = destinations.get(view);
+    if (dest) destinations.delete(view);
+    const data = dest ? (dest.set(view), dest) : view.slice();
+    const k = f.blocks.findIndex(([at, bytes]) => at === view.byteOffset && bytes === view.length * 4 + PAD);
+    if (k >= 0 && adopt(m, data, ...f.blocks[k])) f.blocks.splice(k, 1);
+    return new NDArray(data, x.shape, x.dtype);
   }, result);
 }
 
@@ -61,7 +75,8 @@ export function arenaWrap<F extends (...args: never[]) => unknown>(f: F): F {
     const token = arenaOpen();
     try {
       const out = f(...args);
-      return frames[token]?.blocks.length ? copiedOut(out) : out;
+      const frame = frames[token];
+      return frame?.blocks.length ? copiedOut(out, frame) : out;
     } finally {
       arenaRelease(token);
     }
@@ -79,7 +94,7 @@ export function arenaFloats(n: number, zeroed = false): Float32Array | null {
   const f = frames[frames.length - 1];
   if (!f || n < ARENA_MIN) return null;
   const m = machine()!;
-  const bytes = n * 4 + 16; // (and a float of padding: the f64x2 loop's last pair may run past n)
+  const bytes = n * 4 + PAD;
   const at = m.heap.alloc(bytes);
   f.blocks.push([at, bytes]);
   const buf = m.memory.buffer;

@@ -11,14 +11,15 @@ export const MR = 6;
 export const NR = 8;
 
 /**
- * strip{mr}(a, b, bstride, c, cstride, kl, acc, np): for panel p < np, the tile
- * C[c + p·32 + r·cstride, 8 floats] (+)= Σ_k A[a + 4(k·mr + r)] · B[b + p·bstride + 32k, 8 floats],
- * A being the strip packed k-major (mr floats a step of k). Byte addresses and strides; `acc` ≠ 0
- * adds to C (a later block of k), else overwrites it.
+ * strip{mr}(a, b, bstride, c, cstride, kl, acc, np, bk): for panel p < np, the tile
+ * C[c + p·32 + r·cstride, 8 floats] (+)= Σ_k A[a + 4(k·mr + r)] · B[b + p·bstride + k·bk, 8 floats],
+ * A being the strip packed k-major (mr floats a step of k), B packed (bstride = 32·K, bk = 32) or
+ * read in place (row-major with N a multiple of 8: bstride = 32, bk = 4N). Byte addresses and
+ * strides; `acc` ≠ 0 adds to C (a later block of k), else overwrites it.
  */
 export function stripKernel(mr: number): FuncDef {
-  const P = { a: 0, b: 1, bstride: 2, c: 3, cstride: 4, kl: 5, acc: 6, np: 7 };
-  const f = new Code(Array(8).fill(I32));
+  const P = { a: 0, b: 1, bstride: 2, c: 3, cstride: 4, kl: 5, acc: 6, np: 7, bk: 8 };
+  const f = new Code(Array(9).fill(I32));
   const accs = Array.from({ length: mr }, () => [f.local(V128), f.local(V128)]);
   const b0 = f.local(V128), b1 = f.local(V128), t = f.local(V128);
   const ap = f.local(I32), bp = f.local(I32), cp = f.local(I32), k = f.local(I32), p = f.local(I32);
@@ -53,7 +54,7 @@ export function stripKernel(mr: number): FuncDef {
             f.get(y).get(t).get(b1).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(y);
           });
           f.get(ap).i32(4 * mr).i32Add().set(ap);
-          f.get(bp).i32(32).i32Add().set(bp);
+          f.get(bp).get(P.bk).i32Add().set(bp);
           f.get(k).i32(1).i32Sub().tee(k).brIf(0);
         }),
       );
@@ -73,15 +74,16 @@ export function stripKernel(mr: number): FuncDef {
 export const KC = 256;
 
 /**
- * gemmRows(a, bp, c, K, Np, i0, i1, pack, rs, cs): rows [i0, i1) of C (row stride Np floats) =
- * A · B packed in Np/8 panels of K×8, A's element (i, k) at a + i·rs + k·cs (bytes: rs = 4K,
+ * gemmRows(a, bp, c, K, Np, i0, i1, pack, rs, cs, bps, bk): rows [i0, i1) of C (row stride Np
+ * floats) = A · B, B's panel p, row k at bp + p·bps + k·bk (packed: Np/8 panels of K×8, bps = 32K,
+ * bk = 32; in place: bps = 32, bk = 4·Np), A's element (i, k) at a + i·rs + k·cs (bytes: rs = 4K,
  * cs = 4 for a row-major A; rs = 4, cs = 4M for A stored transposed), in blocks of KC steps of k (so each element is
  * summed in the same order whichever thread computes its row). Each strip of A is packed k-major
  * into `pack` (MR·KC floats, the calling thread's own), then strip{mr} (functions 0..MR-1) runs.
  */
 function gemmRowsKernel(): FuncDef {
-  const P = { a: 0, bp: 1, c: 2, K: 3, Np: 4, i0: 5, i1: 6, pack: 7, rs: 8, cs: 9 };
-  const f = new Code(Array(10).fill(I32));
+  const P = { a: 0, bp: 1, c: 2, K: 3, Np: 4, i0: 5, i1: 6, pack: 7, rs: 8, cs: 9, bps: 10, bk: 11 };
+  const f = new Code(Array(12).fill(I32));
   const kb = f.local(I32), kl = f.local(I32), i = f.local(I32), mr = f.local(I32);
   const kk = f.local(I32), r = f.local(I32), src = f.local(I32), dst = f.local(I32);
   f.i32(0).set(kb);
@@ -115,11 +117,11 @@ function gemmRowsKernel(): FuncDef {
           );
           const args = () => {
             f.get(P.pack);
-            f.get(P.bp).get(kb).i32(32).i32Mul().i32Add();
-            f.get(P.K).i32(32).i32Mul();
+            f.get(P.bp).get(kb).get(P.bk).i32Mul().i32Add();
+            f.get(P.bps);
             f.get(P.c).get(i).get(P.Np).i32Mul().i32(4).i32Mul().i32Add();
             f.get(P.Np).i32(4).i32Mul();
-            f.get(kl).get(kb).get(P.Np).i32(3).i32ShrU();
+            f.get(kl).get(kb).get(P.Np).i32(3).i32ShrU().get(P.bk);
           };
           // call strip{mr}: a chain of tests, the full height first
           const chain = (h: number): void => {
@@ -150,14 +152,14 @@ function gemmRowsKernel(): FuncDef {
 export const CHUNK_ROWS = 2 * MR;
 
 /**
- * gemmShared(a, bp, c, K, Np, M, pack, counter, rs, cs): rows of C taken CHUNK_ROWS at a time from a
+ * gemmShared(a, bp, c, K, Np, M, pack, counter, rs, cs, bps, bk): rows of C taken CHUNK_ROWS at a time from a
  * counter in memory (i32.atomic.rmw.add) until all M are done, each chunk by gemmRows (function
  * MR). Every thread runs it on the same product: the work balances itself, whenever each
  * thread starts (a worker woken late simply takes fewer chunks).
  */
 function gemmSharedKernel(): FuncDef {
-  const P = { a: 0, bp: 1, c: 2, K: 3, Np: 4, M: 5, pack: 6, counter: 7, rs: 8, cs: 9 };
-  const f = new Code(Array(10).fill(I32));
+  const P = { a: 0, bp: 1, c: 2, K: 3, Np: 4, M: 5, pack: 6, counter: 7, rs: 8, cs: 9, bps: 10, bk: 11 };
+  const f = new Code(Array(12).fill(I32));
   const i0 = f.local(I32), i1 = f.local(I32);
   f.block(() =>
     f.loop(() => {
@@ -167,7 +169,7 @@ function gemmSharedKernel(): FuncDef {
       // i1 = min(i0 + CHUNK_ROWS, M)
       f.get(i0).i32(CHUNK_ROWS).i32Add().set(i1);
       f.get(P.M).get(i1).get(i1).get(P.M).i32GtS().select().set(i1);
-      f.get(P.a).get(P.bp).get(P.c).get(P.K).get(P.Np).get(i0).get(i1).get(P.pack).get(P.rs).get(P.cs).call(MR);
+      f.get(P.a).get(P.bp).get(P.c).get(P.K).get(P.Np).get(i0).get(i1).get(P.pack).get(P.rs).get(P.cs).get(P.bps).get(P.bk).call(MR);
       f.br(0);
     }),
   );

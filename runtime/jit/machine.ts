@@ -93,5 +93,5 @@ export function scratch(m: Machine, bytes: number): number {
 function warmUp(m: Machine): void {
   const base = scratch(m, (24 * 64 + 64 * 64 + 24 * 64 + 6 * 256) * 4);
   const a = base, bp = a + 24 * 64 * 4, c = bp + 64 * 64 * 4, pack = c + 24 * 64 * 4;
-  for (let r = 0; r < 64; r++) m.exports.gemmRows(a, bp, c, 64, 64, 0, 24 - (r % 6), pack, 256, 4);
+  for (let r = 0; r < 64; r++) m.exports.gemmRows(a, bp, c, 64, 64, 0, 24 - (r % 6), pack, 256, 4, 64 * 32, 32);
 }

@@ -1,9 +1,11 @@
 // Float32 matrix products on the kernel machine: A and B copied into the machine's memory (or
-// kept there, resident.ts), B packed by a kernel into panels of 8 columns (k-major, zero-padded),
-// the rows of C split between this thread and
-// the ready workers (whole 6-row strips each), then C copied out. Every element of C is summed in
-// the same order (blocks of KC steps of k) whichever thread computes it, so results do not
-// depend on the thread count. Sums are float32 (error bound in DESIGN.md, "Numerics").
+// kept there, resident.ts); B read where it is when it is row-major with whole panels of 8
+// columns (N a multiple of 8, at most 256: longer rows put a panel's k-steps in few cache sets),
+// else packed by a kernel into panels of 8 columns (k-major, zero-padded); the rows of C split
+// between this thread and the ready workers (whole 6-row strips each), then C copied out. Every
+// element of C is summed in the same order (blocks of KC steps of k) whichever thread computes it
+// and whether B is packed or not, so results do not depend on either. Sums are float32 (error
+// bound in DESIGN.md, "Numerics").
 
 import { f32, i32, machine, scratch } from "./machine.js";
 import { CHUNK_ROWS, KC, MR, NR } from "./gemm-kernel.js";
@@ -17,6 +19,8 @@ const COUNTER = 0;
 export const WASM_MIN_WORK = 1 << 18;
 /** Below this many multiply-adds (about 50 µs on one thread) a product runs on the calling thread alone: waking a worker costs more. */
 const PARALLEL_MIN_WORK = 1 << 21;
+/** B is read in place (not packed) up to this many columns (measured: 1024 columns in place ran 15% slower). */
+const IN_PLACE_MAX_N = 256;
 
 /**
  * C[cOff..] (M×N, row-major) = A · B, A stored from aOff as M×K (or K×M with transA: Aᵀ is
@@ -45,18 +49,25 @@ export function gemmWasm(
   beginCall();
   const kept = aOff === 0 && A.length === M * K ? resident(m, A) : null;
   const aBytes = kept === null ? M * K * 4 : 0;
-  // (B is packed on every call anyway: its copy in is the packing's first pass, never kept)
-  const bBytes = K * N * 4;
+  // B read where it is stored when it is row-major with whole panels (and rows short enough that
+  // the k-steps of a panel do not all fall in a few cache sets); else copied in and packed
+  const inPlace = !transB && N === Np && N <= IN_PLACE_MAX_N;
+  // (B kept in kernel memory: read there, or packed from there)
+  const keptB = bOff === 0 && B.length === K * N ? resident(m, B) : null;
+  const bBytes = keptB === null ? K * N * 4 : 0;
+  const bpBytes = inPlace ? 0 : K * Np * 4;
   // (C into kernel memory the caller owns: `into`, N a multiple of 8, read there by a kernel)
   const cBytes = into === undefined ? M * Np * 4 : 0;
   // A (unless kept), B as stored (unless kept), B packed, C, the strip-packing buffers
-  const base = scratch(m, aBytes + bBytes + K * Np * 4 + cBytes + PACK * (workers.length + 1));
+  const base = scratch(m, aBytes + bBytes + bpBytes + cBytes + PACK * (workers.length + 1));
   const mem = f32(m);
-  const a = kept ?? base, b = base + aBytes, bp = base + aBytes + bBytes;
-  const c = into ?? bp + K * Np * 4, pack = bp + K * Np * 4 + cBytes;
+  const a = kept ?? base, b = keptB ?? base + aBytes, bp = inPlace ? b : base + aBytes + bBytes;
+  const c = into ?? base + aBytes + bBytes + bpBytes, pack = base + aBytes + bBytes + bpBytes + cBytes;
   if (kept === null) mem.set(A.subarray(aOff, aOff + M * K), a >> 2);
-  mem.set(B.subarray(bOff, bOff + K * N), b >> 2);
-  m.exports.packB(b, bp, K, N, Np, transB ? 1 : 0);
+  if (keptB === null) mem.set(B.subarray(bOff, bOff + K * N), b >> 2);
+  if (!inPlace) m.exports.packB(b, bp, K, N, Np, transB ? 1 : 0);
+  // B's panel p, row k at bp + p·bps + k·bk
+  const [bps, bk] = inPlace ? [NR * 4, N * 4] : [K * NR * 4, NR * 4];
   const [rs, cs] = transA ? [4, M * 4] : [K * 4, 4];
   // rows: every ready worker and this thread take chunks of rows from a shared counter until
   // none are left (the split balances itself however late a worker wakes)
@@ -64,14 +75,14 @@ export function gemmWasm(
   if (workers.length && M > CHUNK_ROWS && M * N * K >= PARALLEL_MIN_WORK) {
     Atomics.store(i32(m), COUNTER >> 2, 0);
     for (const [n, w] of workers.entries()) {
-      m.pool!.post(w, "gemmShared", [a, bp, c, K, Np, M, pack + PACK * (n + 1), COUNTER, rs, cs]);
+      m.pool!.post(w, "gemmShared", [a, bp, c, K, Np, M, pack + PACK * (n + 1), COUNTER, rs, cs, bps, bk]);
       posted.push(w);
     }
   }
   let failed: unknown;
   try {
-    if (posted.length) m.exports.gemmShared(a, bp, c, K, Np, M, pack, COUNTER, rs, cs);
-    else m.exports.gemmRows(a, bp, c, K, Np, 0, M, pack, rs, cs);
+    if (posted.length) m.exports.gemmShared(a, bp, c, K, Np, M, pack, COUNTER, rs, cs, bps, bk);
+    else m.exports.gemmRows(a, bp, c, K, Np, 0, M, pack, rs, cs, bps, bk);
   } catch (e) {
     failed = e;
   }

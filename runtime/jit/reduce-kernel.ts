@@ -1,7 +1,10 @@
-// Whole-array reductions over kernel memory, generated: sumF32(ptr, n) is Σ of n float32 values
-// in float64 (each promoted exactly), four lanes at a time in two f64x2 accumulators and the last
-// n mod 4 one by one, in a fixed order (the result does not depend on threads). A fused kernel
-// that ends in a sum (transformer/jit/fuse.ts) leaves its chain in scratch and reduces it here.
+// Reductions over kernel memory, generated. sumF32(ptr, n) is Σ of n float32 values in float64
+// (each promoted exactly), four lanes at a time in two f64x2 accumulators and the last n mod 4
+// one by one, in a fixed order (the result does not depend on threads). A fused kernel that ends
+// in a sum (transformer/jit/fuse.ts) leaves its chain in scratch and reduces it here.
+// rowsF32(src, dst, outer, n, inner) sums rows in float32 as NumPy does over a non-contiguous
+// axis: out[o, i] = (…(0 + x[o, 0, i]) + x[o, 1, i]) + … in turn, each add rounded to float32,
+// four columns a vector (the same adds, so the same bits as the JavaScript loop).
 
 import { Code, F64, I32, V128, type FuncDef } from "./wasm.js";
 
@@ -41,4 +44,66 @@ function sumF32Kernel(): FuncDef {
   return { name: "sumF32", code: f, results: [F64] };
 }
 
-export const reduceKernels = (): FuncDef[] => [sumF32Kernel()];
+function rowsF32Kernel(): FuncDef {
+  const f = new Code([I32, I32, I32, I32, I32]);
+  const P = { src: 0, dst: 1, outer: 2, n: 3, inner: 4 };
+  const o = f.local(I32), k = f.local(I32), i = f.local(I32), i4 = f.local(I32), row = f.local(I32), out = f.local(I32);
+  f.get(P.inner).i32(-4).op(0x71).set(i4);
+  f.get(P.src).set(row);
+  f.block(() =>
+    f.loop(() => {
+      f.get(o).get(P.outer).i32GeS().brIf(1);
+      // out = dst + 4·o·inner, zeroed
+      f.get(P.dst).get(o).get(P.inner).i32Mul().i32(4).i32Mul().i32Add().set(out);
+      f.i32(0).set(i);
+      f.block(() =>
+        f.loop(() => {
+          f.get(i).get(P.inner).i32GeS().brIf(1);
+          f.get(out).get(i).i32(4).i32Mul().i32Add().op(0x43, 0, 0, 0, 0).f32Store(0); // f32.const 0
+          f.get(i).i32(1).i32Add().set(i);
+          f.br(0);
+        }),
+      );
+      // each of the n rows added in turn
+      f.i32(0).set(k);
+      f.block(() =>
+        f.loop(() => {
+          f.get(k).get(P.n).i32GeS().brIf(1);
+          f.i32(0).set(i);
+          f.block(() =>
+            f.loop(() => {
+              f.get(i).get(i4).i32GeS().brIf(1);
+              const at = (base: number) => f.get(base).get(i).i32(4).i32Mul().i32Add();
+              at(out);
+              at(out).v128Load(0);
+              at(row).v128Load(0);
+              f.simd(0xe4).v128Store(0); // f32x4.add
+              f.get(i).i32(4).i32Add().set(i);
+              f.br(0);
+            }),
+          );
+          f.block(() =>
+            f.loop(() => {
+              f.get(i).get(P.inner).i32GeS().brIf(1);
+              const at = (base: number) => f.get(base).get(i).i32(4).i32Mul().i32Add();
+              at(out);
+              at(out).f32Load(0);
+              at(row).f32Load(0);
+              f.op(0x92).f32Store(0); // f32.add
+              f.get(i).i32(1).i32Add().set(i);
+              f.br(0);
+            }),
+          );
+          f.get(row).get(P.inner).i32(4).i32Mul().i32Add().set(row);
+          f.get(k).i32(1).i32Add().set(k);
+          f.br(0);
+        }),
+      );
+      f.get(o).i32(1).i32Add().set(o);
+      f.br(0);
+    }),
+  );
+  return { name: "rowsF32", code: f };
+}
+
+export const reduceKernels = (): FuncDef[] => [sumF32Kernel(), rowsF32Kernel()];

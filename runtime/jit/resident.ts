@@ -94,5 +94,36 @@ export function resident(m: Machine, data: Float32Array): number | null {
   return at;
 }
 
+/** The copies adopted when the last jit'd call returned (below). */
+let adopted: Entry[] = [];
+
+/**
+ * A jit'd call returns (arena.ts): the copies adopted when the previous call returned are given
+ * back (their Arrays were read by this call, or never will be: a training step's parameters), so
+ * adopted copies never take more than one call's results, however long a loop runs.
+ */
+export function adoptNext(): void {
+  for (const e of adopted) drop(e);
+  adopted = [];
+}
+
+/**
+ * Make the kernel-memory block [at, at + bytes) the kept copy of `data`: a value a jit'd call
+ * returns, copied out of its arena to an ordinary Array, where the block already holds it, and
+ * which the next call most likely reads (the parameters a training step returns). True when
+ * kept; false when the cache has no room, and the caller gives the block back.
+ */
+export function adopt(m: Machine, data: Float32Array, at: number, bytes: number): boolean {
+  if (total + bytes > BUDGET || byData.has(data)) return false;
+  heapOf = m.heap;
+  const e: Entry = { at, bytes, used: clock, gone: false };
+  kept.add(e);
+  byData.set(data, e);
+  total += bytes;
+  collected?.register(data, e, e);
+  adopted.push(e);
+  return true;
+}
+
 /** Bytes of copies kept (for tests). */
 export const residentBytes = (): number => total;

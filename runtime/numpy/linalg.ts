@@ -440,13 +440,15 @@ export function matmul2dT(a: NDArray, b: NDArray, transA: boolean, transB: boole
     const tr = (x: NDArray) => new NDArray(transposeAny(x), [x.shape[1], x.shape[0]], x.dtype, x.weakType);
     return matmul(transA ? tr(a) : a, transB ? tr(b) : b);
   }
-  const out = (arenaFloats(M * N, true) ?? new Float32Array(M * N)) as Float32Array;
-  if (M * N * K >= WASM_MIN_WORK && (N === 1 || M === 1)) {
+  // (the kernels write every element: no zeros needed, nor an output where they do not run)
+  const big = M * N * K >= WASM_MIN_WORK;
+  const out = big ? ((arenaFloats(M * N) ?? new Float32Array(M * N)) as Float32Array) : new Float32Array(0);
+  if (big && (N === 1 || M === 1)) {
     // a vector operand: a matrix-vector product over the matrix as stored
     const [S, v, stored, trans] = N === 1 ? [a, b, a.shape, transA] : [b, a, b.shape, !transB];
     if (gemvWasm(S.data as Float32Array, 0, v.data as Float32Array, 0, stored[0], stored[1], out, 0, trans)) return new NDArray(out, [M, N], "float32");
   }
-  if (M * N * K >= WASM_MIN_WORK && gemmWasm(a.data as Float32Array, 0, b.data as Float32Array, 0, M, K, N, out, 0, Infinity, transA, transB)) return new NDArray(out, [M, N], "float32");
+  if (big && gemmWasm(a.data as Float32Array, 0, b.data as Float32Array, 0, M, K, N, out, 0, Infinity, transA, transB)) return new NDArray(out, [M, N], "float32");
   const t = (x: NDArray) => new NDArray(transpose2d(x.data as Float32Array, x.shape[0], x.shape[1]), [x.shape[1], x.shape[0]], "float32");
   return matmul(transA ? t(a) : a, transB ? t(b) : b);
 }

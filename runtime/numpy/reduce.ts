@@ -13,6 +13,7 @@ import { fmtShape, normAxes, normAxis, sizeOf, stridesOf } from "../shape.js";
 import { asArray } from "./creation.js";
 import { copyStrided } from "./shape.js";
 import { anyOnGpu, deviceHooks } from "../device-hooks.js";
+import { rowSumsWasm } from "../jit/rows.js";
 
 /** A reduction of an Array on the GPU, as GPU kernels (null: not on the GPU). */
 const onGpu = (op: "sum" | "mean" | "max" | "min", a: ArrayLike, axis: Axis, opts: ReduceOpts | undefined) =>
@@ -104,6 +105,9 @@ function sumF64(L: Layout): Float64Array {
  */
 function sumF32(L: Layout): Float32Array {
   const { d, outer, n, inner } = L;
+  // (rows in turn on the kernel machine when large: the same adds)
+  const rows = inner > 1 && d instanceof Float32Array ? rowSumsWasm(d, outer, n, inner) : null;
+  if (rows) return rows;
   const acc = new Float32Array(outSize(L));
   if (n === 0) return acc;
   if (inner === 1) {

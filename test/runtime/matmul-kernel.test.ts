@@ -79,6 +79,23 @@ describe("the WebAssembly matmul kernel", () => {
     expect(C).toEqual(C0); // the same sums in the same order
   });
 
+  it.each([8, 64, 256, 264])("B read where it is stored (row-major, N = %i) gives the packed B's bits", async (N) => {
+    // (N a multiple of 8 up to 256 is read in place, B kept in kernel memory from its second use;
+    // a transposed B is always packed: the same sums in the same order either way)
+    await workersReady();
+    const M = 45, K = 520;
+    const A = rand(M * K, 31), B = rand(K * N, 32), Bt = new Float32Array(K * N);
+    for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) Bt[j * K + k] = B[k * N + j];
+    const packed = new Float32Array(M * N);
+    gemmWasm(A, 0, Bt, 0, M, K, N, packed, 0, Infinity, false, true);
+    for (let use = 0; use < 3; use++) {
+      const C = new Float32Array(M * N).fill(NaN);
+      gemmWasm(A, 0, B, 0, M, K, N, C, 0);
+      expect(C).toEqual(packed);
+    }
+    expect(relErr(A, B, packed, M, K, N)).toBeLessThanOrEqual((K + 1) * 2 ** -24);
+  });
+
   it.each([
     [20, 301, 24],
     [9, 6, 9],
@@ -131,7 +148,7 @@ describe("the WebAssembly matmul kernel", () => {
     const m = machine()!;
     if (!m.pool || m.pool.ready().length === 0) return; // one core: nothing to test here
     const w = m.pool.ready()[0];
-    m.pool.post(w, "gemmRows", [0x7ffffff0, 0x7ffffff0, 0x7ffffff0, 64, 64, 0, 6, 0x7ffffff0, 256, 4]);
+    m.pool.post(w, "gemmRows", [0x7ffffff0, 0x7ffffff0, 0x7ffffff0, 64, 64, 0, 6, 0x7ffffff0, 256, 4, 2048, 32]);
     expect(() => m.pool!.wait(w)).toThrow(/a kernel failed on a worker thread/);
     const A = rand(600 * 30, 1), B = rand(30 * 40, 2), C = new Float32Array(600 * 40);
     gemmWasm(A, 0, B, 0, 600, 30, 40, C, 0);
@@ -143,7 +160,7 @@ describe("the WebAssembly matmul kernel", () => {
     if (!m.shared) return; // no threads here
     // a pool of its own, used before its worker has started: the job cannot have been taken
     const pool = Pool.start(1, m.module, m.memory)!;
-    const trap = [0x7ffffff0, 0x7ffffff0, 0x7ffffff0, 64, 64, 0, 6, 0x7ffffff0, 256, 4];
+    const trap = [0x7ffffff0, 0x7ffffff0, 0x7ffffff0, 64, 64, 0, 6, 0x7ffffff0, 256, 4, 2048, 32];
     try {
       expect(pool.ready()).toEqual([]);
       pool.post(0, "gemmRows", trap);
@@ -154,7 +171,7 @@ describe("the WebAssembly matmul kernel", () => {
       // would be that one; a plain wait runs a job to its end and reports its trap)
       pool.post(0, "gemmRows", trap);
       expect(() => pool.wait(0)).toThrow(/a kernel failed on a worker thread/);
-      pool.post(0, "gemmRows", [0, 0, 0, 0, 8, 0, 0, 0, 4, 4]);
+      pool.post(0, "gemmRows", [0, 0, 0, 0, 8, 0, 0, 0, 4, 4, 0, 32]);
       expect(() => pool.wait(0)).not.toThrow();
     } finally {
       await pool.close();

@@ -154,6 +154,37 @@ describe("reductions: behaviour", () => {
     expect(red.sum(x).item()).toBe(16777216);
     expect(red.mean(x).item()).toBe(Math.fround(16777216 / 3));
   });
+  it("float32 sums over a leading axis add whole rows in turn, on the kernel machine from 4096 elements the same bits", () => {
+    // (the row-by-row loop written out here; the kernel runs four columns a vector plus a tail)
+    const rowsInTurn = (d: Float32Array, outer: number, n: number, inner: number) => {
+      const acc = new Float32Array(outer * inner);
+      for (let o = 0; o < outer; o++)
+        for (let k = 0; k < n; k++) for (let i = 0; i < inner; i++) acc[o * inner + i] = Math.fround(acc[o * inner + i] + d[(o * n + k) * inner + i]);
+      return acc;
+    };
+    let s = 12345;
+    const big = (n: number) =>
+      new Float32Array(n).map(() => {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        return (s / 2 ** 32 - 0.5) * 2 ** ((s >>> 3) % 40 - 20);
+      });
+    for (const [shape, axis, outer, n, inner] of [
+      [[128, 256], 0, 1, 128, 256],
+      [[409, 11], 0, 1, 409, 11],
+      [[3, 100, 37], 1, 3, 100, 37],
+      [[2, 2048, 3], 1, 2, 2048, 3],
+    ] as [number[], number, number, number, number][]) {
+      const d = big(shape.reduce((p, q) => p * q, 1));
+      // -0 + -0 rows, an infinity and a NaN in columns of their own
+      for (let k = 0; k < n; k++) d[k * inner] = -0;
+      d[inner + 1] = Infinity;
+      d[2 * inner + 2] = NaN;
+      const got = red.sum(new NDArray(d, shape, "float32"), axis).data as Float32Array;
+      const want = rowsInTurn(d, outer, n, inner);
+      expect(Object.is(got[0], 0)).toBe(true);
+      expect(new Uint32Array(got.buffer, got.byteOffset, got.length)).toEqual(new Uint32Array(want.buffer));
+    }
+  });
   it("max/min propagate NaN, argmax returns the first NaN, the first maximum", () => {
     const x = new NDArray(new Float32Array([1, NaN, 5, NaN]), [4], "float32");
     expect(red.max(x).item()).toBeNaN();

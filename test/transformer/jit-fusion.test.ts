@@ -264,6 +264,30 @@ describe("the arena: a jit'd call's intermediates live in kernel memory, its res
     }
     expect(machine()!.heap.inUse()).toBe(inUse);
   });
+  it("a call's results keep their kernel-memory blocks as their Arrays' copies until the next call returns", async () => {
+    const { machine, f32 } = await import("../../runtime/jit/machine.js");
+    const { resident, residentBytes } = await import("../../runtime/jit/resident.js");
+    const m = machine()!;
+    let r = step(w, x);
+    r = step(r.w, x);
+    const kept = residentBytes(), inUse = m.heap.inUse();
+    // (the next call reads r.w where it is: its copy is found, with r.w's values)
+    const at = resident(m, r.w.data as Float32Array);
+    expect(at).not.toBeNull();
+    expect(f32(m).slice(at! >> 2, (at! >> 2) + r.w.size)).toEqual(r.w.data);
+    // chained calls: one call's results kept at a time, and the values of the eager chain
+    const last = r;
+    let wj = r.w, we = r.w;
+    for (let i = 0; i < 20; i++) {
+      wj = step(wj, x).w;
+      we = eager(we, x).w;
+    }
+    expect(bits(wj)).toEqual(bits(we));
+    expect(residentBytes()).toBe(kept);
+    expect(m.heap.inUse()).toBe(inUse);
+    // an older result's copy was given back: a first look at it is a miss
+    expect(resident(m, last.h.data as Float32Array)).toBeNull();
+  });
   it("a call that throws gives its blocks back too", async () => {
     const { machine } = await import("../../runtime/jit/machine.js");
     const bad = jit((x: Array) => {
