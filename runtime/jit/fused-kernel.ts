@@ -13,7 +13,7 @@
 // the exact results, instead of the exact f64x2 path.
 
 import { Code, F32, I32, SIMD, V128, type FuncDef, type ValType } from "./wasm.js";
-import { emitExp, emitSinCos, emitTanh, f64x2Const, F64X2, TRIG_LIMIT, vmathLocals } from "./vmath.js";
+import { exp64, F64X2, sinCos64, tanh64, TRIG_LIMIT } from "./vmath.js";
 import { abs32, exp32, sinCos32, tanh32, TRIG32_LIMIT } from "./vmath32.js";
 import { OP, VDag, type VNode } from "./vdag.js";
 
@@ -88,7 +88,7 @@ export function fusedKernel(p: Program, modes: string): FuncDef {
   startRows(f, ins.list, START);
   if (allSimd(p)) f32x4Loop(f, p, ins.list, i, OUT, N);
   else if (fastLanes(p)) fastLoop(f, p, ins.list, i, OUT, N, START, importedOps(p));
-  else f64x2Loop(f, p, ins.list, i, OUT, N, importedOps(p));
+  else f64x2Loop(f, p, ins.list, i, OUT, N, START, importedOps(p));
   return { name: "kern", code: f };
 }
 
@@ -316,74 +316,110 @@ function fastLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numbe
   loop(N, 1, () => step(1, true, true));
 }
 
-/** f64x2 lanes, two elements a step (the last step may be half padding), each op rounded to float32. */
-function f64x2Loop(f: Code, p: Program, ins: readonly In[], i: number, OUT: number, N: number, imports: string[]): void {
-  const S = F64X2;
-  const round = () => f.simd(0x5e).simd(0x5f); // f32x4.demote_f64x2_zero, f64x2.promote_low_f32x4
+/**
+ * f64x2 lanes, each op's result rounded to float32: four elements a step (two halves of two,
+ * one graph of values: vdag.ts interleaves their chains) while there are four, then two a step
+ * (the last may be half padding). Lanes of sin/cos beyond TRIG_LIMIT take the scalar function; as
+ * in fastLoop, the four-element loop only notes them, and when there were any its elements are
+ * computed again two at a time with the per-step check. (Eight elements a step ran the (e)
+ * chain 20% slower: V8 spilled.)
+ */
+function f64x2Loop(f: Code, p: Program, ins: readonly In[], i: number, OUT: number, N: number, START: number, imports: string[]): void {
   const splat = ins.map((x) => (x.mode === "s" ? f.local(V128) : -1));
-  splat.forEach((l, k) => l >= 0 && f.get(ins[k].ptr).op(0xbb).simd(S.f64x2Splat).set(l));
-  const tmp = vmathLocals(f);
-  f.block(() =>
-    f.loop(() => {
-      f.get(i).get(N).i32GeS().brIf(1);
-      const vals: number[] = [];
-      const push = (a: number | { c: number }) => {
-        if (typeof a === "object") f64x2Const(f, Math.fround(a.c));
-        else if (a < p.in) {
-          // two floats into the low lanes (v128.load64_zero), widened
-          if (ins[a].mode !== "s") inAddr(f, ins[a], i).simd(0x5d).op(3, 0).simd(0x5f);
-          else f.get(splat[a]);
-        } else f.get(vals[a - p.in]);
-      };
-      for (const [op, ...args] of p.ops) {
-        const r = f.local(V128);
-        if (NATIVE64[op] !== undefined) (args.forEach(push), f.simd(NATIVE64[op]));
-        else if (op === "square") (push(args[0]), push(args[0]), f.simd(S.mul));
-        else if (op === "reciprocal") (f64x2Const(f, 1), push(args[0]), f.simd(S.div));
-        else if (op === "fma") (push(args[0]), push(args[1]), f.simd(S.mul), push(args[2]), f.simd(S.add));
-        else if (op === "exp" || op === "tanh") {
-          const x = f.local(V128);
-          push(args[0]);
-          f.set(x);
-          if (op === "exp") emitExp(f, x, tmp);
-          else emitTanh(f, x, tmp);
-        } else if (op === "sin" || op === "cos") {
-          const x = f.local(V128), res = f.local(V128), big = f.local(V128);
-          push(args[0]);
-          f.set(x);
-          emitSinCos(f, x, op === "cos", tmp);
-          f.set(res);
-          // lanes beyond the reduction's range: Math.sin / Math.cos
-          f.get(x).simd(S.abs);
-          f64x2Const(f, TRIG_LIMIT).simd(0x4a).tee(big); // f64x2.gt
-          f.simd(0x53); // v128.any_true
+  splat.forEach((l, k) => l >= 0 && f.get(ins[k].ptr).op(0xbb).simd(F64X2_SPLAT).set(l));
+  const big = f.local(V128);
+  const trig = p.ops.some((o) => FALLBACK.has(o[0]));
+  /** One op as graph nodes, its result rounded to float32; `careful`: sin/cos lanes beyond the limit exact. */
+  const opNode = (d: VDag, op: string, xs: VNode[], careful: boolean): VNode => {
+    let v: VNode;
+    if (NATIVE64[op] !== undefined) v = d.simd(NATIVE64[op], ...xs);
+    else if (op === "square") v = d.simd(S.mul, xs[0], xs[0]);
+    else if (op === "reciprocal") v = d.simd(S.div, d.f64(1), xs[0]);
+    else if (op === "fma") v = d.simd(S.add, d.simd(S.mul, xs[0], xs[1]), xs[2]);
+    else if (op === "exp") v = exp64(d, xs[0]);
+    else if (op === "tanh") v = tanh64(d, xs[0]);
+    else if (op === "sin" || op === "cos") {
+      const res = sinCos64(d, xs[0], op === "cos");
+      const lanes = d.simd(S.gt, d.simd(S.abs, xs[0]), d.f64(TRIG_LIMIT));
+      if (!careful) {
+        d.node([lanes], () => void f.get(big).simd(S.or).set(big), true);
+        v = res;
+      } else
+        v = d.node([xs[0], res, lanes], () => {
+          const x = f.local(V128), r = f.local(V128), m = f.local(V128);
+          f.set(m).set(r).set(x);
+          f.get(m).simd(S.anyTrue);
           f.if(() => {
             laneCall(f, op, [x], imports);
-            f.get(res).get(big).simd(S.bitselect).set(res);
+            f.get(r).get(m).simd(S.bitselect).set(r);
           });
-          f.get(res);
-        } else {
-          const ins = args.map(() => f.local(V128));
-          args.forEach((a, k) => (push(a), f.set(ins[k])));
-          laneCall(f, op, ins, imports);
-        }
-        round();
-        f.set(r);
-        vals.push(r);
-      }
-      // store the two floats (v128.store64_lane, lane 0)
-      addr(f, OUT, i).get(vals[vals.length - 1]).simd(0x5e).simd(0x5b).op(3, 0, 0);
-      advance(f, ins, 2);
-      f.get(i).i32(2).i32Add().set(i);
-      f.br(0);
-    }),
-  );
+          f.get(r);
+        });
+    } else
+      v = d.node(xs, () => {
+        const ls = xs.map(() => f.local(V128));
+        for (let k = ls.length - 1; k >= 0; k--) f.set(ls[k]);
+        laneCall(f, op, ls, imports);
+      });
+    // f32x4.demote_f64x2_zero, f64x2.promote_low_f32x4
+    return d.node([v], () => void f.simd(0x5e).simd(0x5f));
+  };
+  /** One step: `halves` pairs of elements from element i on. */
+  const step = (halves: number, careful: boolean) => {
+    const d = new VDag();
+    for (let h = 0; h < halves; h++) {
+      const vals: VNode[] = [];
+      // (an input read by several ops is loaded once: two floats into the low lanes, widened)
+      const loaded = new Map<number, VNode>();
+      const input = (k: number): VNode => {
+        if (ins[k].mode === "s") return d.local(splat[k]);
+        let v = loaded.get(k);
+        if (!v) loaded.set(k, (v = d.node([], () => void inAddr(f, ins[k], i).simd(0x5d).op(3, 8 * h).simd(0x5f)))); // v128.load64_zero
+        return v;
+      };
+      const arg = (a: number | { c: number }) => (typeof a === "object" ? d.f64(Math.fround(a.c)) : a < p.in ? input(a) : vals[a - p.in]);
+      for (const [op, ...args] of p.ops) vals.push(opNode(d, op, args.map(arg), careful));
+      // the two floats out (v128.store64_lane, lane 0)
+      d.node([vals[vals.length - 1]], () => {
+        const y = f.local(V128);
+        f.set(y);
+        addr(f, OUT, i).get(y).simd(0x5e).simd(0x5b).op(3, 8 * h, 0);
+      }, true);
+    }
+    d.emit(f);
+  };
+  /** While i < end: `body`, rows advanced and i by `elems`. */
+  const loop = (end: number, elems: number, body: () => void) =>
+    f.block(() =>
+      f.loop(() => {
+        f.get(i).get(end).i32GeS().brIf(1);
+        body();
+        advance(f, ins, elems);
+        f.get(i).i32(elems).i32Add().set(i);
+        f.br(0);
+      }),
+    );
+  // (a row's length is a multiple of 4 and its position starts at one, so four elements never wrap)
+  const n4 = f.local(I32);
+  f.get(N).i32(-4).op(0x71).set(n4); // i32.and
+  loop(n4, 4, () => step(2, !trig));
+  if (trig) {
+    f.get(big).simd(S.anyTrue);
+    f.if(() => {
+      f.i32(0).set(i);
+      startRows(f, ins, START);
+      loop(n4, 2, () => step(1, true));
+    });
+  }
+  loop(N, 2, () => step(1, true));
 }
+
+const S = F64X2;
+const F64X2_SPLAT = 0x14;
 
 /** The runtime's scalar function of `op` on each lane of the inputs: the vector on the stack. */
 function laneCall(f: Code, op: string, ins: readonly number[], imports: readonly string[]): void {
-  const S = F64X2;
-  f64x2Const(f, 0);
+  f.f32x4Const(0);
   for (const lane of [0, 1]) {
     for (const l of ins) f.get(l).simd(S.extract).op(lane);
     f.call(imports.indexOf(op));

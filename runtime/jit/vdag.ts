@@ -1,4 +1,4 @@
-// f32x4 code as a graph of values, emitted in an order that interleaves independent chains.
+// SIMD code (f32x4 and f64x2) as a graph of values, emitted in an order that interleaves independent chains.
 // The fastMath kernels wait on dependency chains as much as on the FP units: every polynomial
 // and range reduction is a chain of dependent instructions. Built as a graph, the body of one
 // step (two vectors' worth, several functions) is emitted by depth: the first instruction of
@@ -66,6 +66,23 @@ export class VDag {
   /** Four lanes of x. */
   f32(x: number): VNode {
     return this.konstNode(`f${x}`, (f) => void f.f32x4Const(x));
+  }
+  /** Two float64 lanes of x. */
+  f64(x: number): VNode {
+    return this.konstNode(`d${Object.is(x, -0) ? "-0" : x}`, (f) => {
+      f.simd(0x0c);
+      f.op(...new Uint8Array(new Float64Array([x, x]).buffer));
+    });
+  }
+  /** Two 64-bit lanes with these bits (high and low words). */
+  bits64(hi: number, lo: number): VNode {
+    return this.konstNode(`q${hi >>> 0}:${lo >>> 0}`, (f) => {
+      f.simd(0x0c);
+      const b = new Uint8Array(16);
+      const dv = new DataView(b.buffer);
+      for (const k of [0, 8]) (dv.setUint32(k, lo >>> 0, true), dv.setUint32(k + 4, hi >>> 0, true));
+      f.op(...b);
+    });
   }
   /** Four 32-bit lanes with these bits. */
   bits(u: number): VNode {
