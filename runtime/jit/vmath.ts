@@ -38,6 +38,8 @@ export const F64X2 = {
   div: 0xf3,
   min: 0xf4,
   max: 0xf5,
+  pmin: 0xf6,
+  pmax: 0xf7,
 } as const;
 const S = F64X2;
 const SIGN_HI = 0x80000000;
@@ -118,7 +120,7 @@ const pow2 = (d: VDag, n: VNode) => d.shift(S.i64x2Shl, add(d, n, d.f64(45035996
 
 /** e^x: x clamped to [−104, 89], reduced, p(r) = Σ_{k≤13} r^k/k!, times 2ⁿ. */
 export function exp64(d: VDag, x: VNode): VNode {
-  const t = d.simd(S.max, d.simd(S.min, x, d.f64(89)), d.f64(-104));
+  const t = d.simd(S.pmax, d.simd(S.pmin, x, d.f64(89)), d.f64(-104));
   const { n, r } = reduceLn2(d, t);
   return mul(d, taylor(d, r, 0, 13), pow2(d, n));
 }
@@ -131,7 +133,7 @@ export function exp64(d: VDag, x: VNode): VNode {
  */
 export function tanh64(d: VDag, x: VNode): VNode {
   const a = d.simd(S.abs, x);
-  const { n, r } = reduceLn2(d, d.simd(S.min, add(d, a, a), d.f64(40)));
+  const { n, r } = reduceLn2(d, d.simd(S.pmin, add(d, a, a), d.f64(40)));
   const s = pow2(d, n);
   const e = add(d, mul(d, taylor(d, r, 1, 13), s), sub(d, s, d.f64(1)));
   return d.simd(S.or, d.simd(S.div, e, add(d, e, d.f64(2))), d.simd(S.and, x, d.bits64(SIGN_HI, 0)));

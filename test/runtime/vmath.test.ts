@@ -33,3 +33,16 @@ describe("vector math equals Math.* rounded to float32", () => {
     expect(bad.slice(0, 5)).toEqual([]);
   });
 });
+
+describe("NaN", () => {
+  it.each(["exp", "tanh", "sin", "cos"] as const)("%s: a NaN in gives the eager loop's NaN bits out, sign included", (op) => {
+    // (x86's invalid-operation NaN has its sign bit set: the clamps once made exp(NaN) negative)
+    const d = new Float32Array(FUSED_MIN_SIZE + 5).fill(0.5);
+    const bitsOf = (v: number) => new Uint32Array(Float32Array.of(v).buffer)[0];
+    const NEG_NAN = new Float32Array(new Uint32Array([0xffc00000]).buffer)[0];
+    for (let k = 0; k < d.length; k += 7) d[k] = k % 2 ? NaN : NEG_NAN;
+    const y = ew[op](new NDArray(d, [d.length], "float32")).data as Float32Array;
+    const got = new Uint32Array(y.buffer, y.byteOffset, y.length);
+    for (let k = 0; k < d.length; k += 7) expect(got[k].toString(16)).toBe(bitsOf(Math.fround(Math[op](d[k]))).toString(16));
+  });
+});
