@@ -1,13 +1,16 @@
 // The matmul micro-kernel, generated: `strip{mr}` computes an mr×8 tile of C for each of `np`
 // packed panels of B (k-major, 8 columns a row), over kl steps of k, with f32x4 accumulators
 // (2 a row) held in locals for the whole kl loop: per k, two loads of B, one splat load of A per
-// row, 2·mr multiplies and adds. mr = 6 keeps 12 accumulators + 2 B vectors + 1 A splat in the
-// 16 SIMD registers of x64; strips of 1-5 rows finish the edges. Node 20's Wasm has no FMA
-// (relaxed SIMD is behind a flag), so a multiply and an add it is.
+// row, 2·mr multiplies and adds. mr = 4: 8 accumulators, 2 B vectors, the A splat and a product
+// stay in registers. (mr = 6 would need 16 of x64's 16 SIMD registers, and V8 keeps one as
+// scratch: it spilled an accumulator every step and ran at 29 GFLOP/s a core where mr = 4 runs
+// at 45, measured strip against strip in one process; mr = 5 ran at 24.) Strips of 1-3 rows
+// finish the edges. Node 20's Wasm has no FMA (relaxed SIMD is behind a flag), so a multiply
+// and an add it is.
 
 import { Code, F32, I32, SIMD, V128, type FuncDef } from "./wasm.js";
 
-export const MR = 6;
+export const MR = 4;
 export const NR = 8;
 
 /**
@@ -70,7 +73,7 @@ export function stripKernel(mr: number): FuncDef {
   return { name: `strip${mr}`, code: f };
 }
 
-/** Rows of k per block: a 6-row strip of A (6 KiB) stays in L1 while B's panels stream past. */
+/** Rows of k per block: a strip of A (4 KiB) stays in L1 while B's panels stream past. */
 export const KC = 256;
 
 /**

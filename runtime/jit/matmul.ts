@@ -2,7 +2,7 @@
 // kept there, resident.ts); B read where it is when it is row-major with whole panels of 8
 // columns (N a multiple of 8, at most 256: longer rows put a panel's k-steps in few cache sets),
 // else packed by a kernel into panels of 8 columns (k-major, zero-padded); the rows of C split
-// between this thread and the ready workers (whole 6-row strips each), then C copied out. Every
+// between this thread and the ready workers (whole 4-row strips each), then C copied out. Every
 // element of C is summed in the same order (blocks of KC steps of k) whichever thread computes it
 // and whether B is packed or not, so results do not depend on either. Sums are float32 (error
 // bound in DESIGN.md, "Numerics").

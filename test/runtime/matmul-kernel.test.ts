@@ -1,5 +1,5 @@
 // The WebAssembly SIMD matmul kernel (runtime/jit/): against float64 within its stated bound,
-// around the tile edges (6-row strips, 8-column panels, blocks of 256 steps of k), with one and
+// around the tile edges (4-row strips, 8-column panels, blocks of 256 steps of k), with one and
 // with two threads (identical results), through jnp.matmul above the size threshold, a kernel that
 // traps on a worker (an error, not a deadlock), flat memory over many calls, and a runtime with no
 // SharedArrayBuffer (one thread, unshared memory).
