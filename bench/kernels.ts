@@ -7,6 +7,7 @@
 // Built through the tsjax rollup plugin like the others, then run:
 //   npm run build && (cd bench && npm ci) && node node_modules/rollup/dist/bin/rollup -c bench/rollup.config.mjs
 //   node bench/dist/kernels.mjs [--quick] [--json FILE]
+//   node bench/dist/kernels.mjs --isolated [--quick]   ((e) only: each case in a process of its own)
 // or simply `bash bench/run.sh`. Every call reads its result back (a checksum of a few elements,
 // checked against tsjax's own product within 1e-3).
 
@@ -16,6 +17,11 @@ import { writeFileSync } from "node:fs";
 import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, xorshift, loadTfWasm, skipReason, loadJaxWasm } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
+// --e-case=NAME: that (e) case alone (no products, no other library loaded unless it is the case's);
+// --isolated runs each (e) case of tsjax's jit and @jax-js/jax's that way, in processes of their own
+// (in one process, the other cases' garbage and GC threads land in whichever case runs next)
+const E_CASE = process.argv.find((a) => a.startsWith("--e-case="))?.slice(9);
+if (process.argv.includes("--isolated")) await isolated();
 
 const rand = xorshift;
 
@@ -30,7 +36,7 @@ const probe = (d: ArrayLike<number>, n: number) => d[0] + d[n * n - 1] + d[(n >>
 
 const inputs = new Map(SIZES.map((n) => [n, { a: rand(n * n, n), b: rand(n * n, n + 1) }] as const));
 const expectOf = new Map<number, number>();
-for (const n of SIZES) {
+for (const n of E_CASE ? [] : SIZES) {
   const { a, b } = inputs.get(n)!;
   const A = new TArray(a, [n, n], "float32"), B = new TArray(b, [n, n], "float32");
   expectOf.set(n, probe(jnp.matmul(A, B).data, n));
@@ -63,6 +69,7 @@ const eProbe = (d: ArrayLike<number>) => d[0] + d[E_N >> 1] + d[E_N - 1];
 const E_Y = eProbe(chain(XE).data), E_G = eProbe(chainGrad(XE).data);
 const eCases: (Case & { kind: "y" | "grad" })[] = [];
 const eCase = (name: string, kind: "y" | "grad", run: () => ArrayLike<number>) =>
+  (!E_CASE || E_CASE === name) &&
   eCases.push({ name, kind, expect: kind === "y" ? E_Y : E_G, tol: 1e-4, samples: [], run: (k) => { let s = 0; for (let i = 0; i < k; i++) s += eProbe(run()); return s; } });
 eCase("tsjax eager", "y", () => chain(XE).data);
 eCase("tsjax jit (fused)", "y", () => chainJ(XE).data);
@@ -73,12 +80,13 @@ eCase("tsjax jit(grad) fastMath", "grad", () => chainGradF(XE).data);
 
 let jaxVersion = "not loaded";
 try {
+  if (E_CASE && !E_CASE.startsWith("@jax-js")) throw new Error(`--e-case=${E_CASE}`);
   const peer = await loadJaxWasm(import.meta.url);
   const jax: Any = peer.jax;
   jaxVersion = peer.version;
   const np = jax.numpy;
   const mm = jax.jit((x: Any, y: Any) => np.matmul(x, y));
-  for (const n of SIZES) {
+  for (const n of E_CASE ? [] : SIZES) {
     const { a, b } = inputs.get(n)!;
     const A = np.array(a, { shape: [n, n] }), B = np.array(b, { shape: [n, n] });
     cases.push({
@@ -106,9 +114,10 @@ try {
 
 let tfVersion = "not loaded";
 try {
+  if (E_CASE && !E_CASE.startsWith("TF.js")) throw new Error(`--e-case=${E_CASE}`);
   const { tf, version } = await loadTfWasm(import.meta.url);
   tfVersion = version;
-  for (const n of SIZES) {
+  for (const n of E_CASE ? [] : SIZES) {
     const { a, b } = inputs.get(n)!;
     const A = tf.tensor2d(a, [n, n]), B = tf.tensor2d(b, [n, n]);
     cases.push({
@@ -175,8 +184,8 @@ for (const n of SIZES) {
 const at = (name: string) => results[name]?.gflops;
 const t = at("tsjax jnp.matmul 1024²"), j = at("@jax-js/jax jit(matmul) 1024²"), f = at("TF.js tf.matMul 1024²");
 console.log("");
-if (f) console.log(`  ${t >= 1.5 * f ? "MET   " : "MISSED"} (c) matmul 1024²: ${ratio(t / f)}x TF.js-wasm's GFLOP/s (target >= 1.5)`);
-if (j) console.log(`  ${t >= 2 * j ? "MET   " : "MISSED"} (c) matmul 1024²: ${ratio(t / j)}x @jax-js/jax's GFLOP/s (target >= 2)`);
+if (f && t) console.log(`  ${t >= 1.5 * f ? "MET   " : "MISSED"} (c) matmul 1024²: ${ratio(t / f)}x TF.js-wasm's GFLOP/s (target >= 1.5)`);
+if (j && t) console.log(`  ${t >= 2 * j ? "MET   " : "MISSED"} (c) matmul 1024²: ${ratio(t / j)}x @jax-js/jax's GFLOP/s (target >= 2)`);
 for (const [mine, peer, what] of [
   ["tsjax jit (fused)", "@jax-js/jax jit", "forward"],
   ["tsjax jit(grad) (fused)", "@jax-js/jax jit(grad)", "gradient"],
@@ -188,3 +197,40 @@ for (const [mine, peer, what] of [
 }
 for (const c of eCases) results[`(e) ${c.kind} ${c.name}`] = { gflops: NaN, ms: median(c.samples) / 1e6 };
 if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ node: process.version, jax: jaxVersion, tf: tfVersion, results }, null, 2));
+
+/** (e) with each case in a process of its own (`--e-case`), rounds alternating between them. */
+async function isolated(): Promise<never> {
+  const { spawnSync } = await import("node:child_process");
+  const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(join(tmpdir(), "kernels-isolated-"));
+  const rounds = process.argv.includes("--quick") ? 3 : 5;
+  const pass = process.argv.filter((a) => a === "--quick");
+  const pairs = [
+    ["tsjax jit (fused)", "@jax-js/jax jit", "forward"],
+    ["tsjax jit(grad) (fused)", "@jax-js/jax jit(grad)", "gradient"],
+    ["tsjax jit fastMath", "@jax-js/jax jit", "forward, fastMath"],
+    ["tsjax jit(grad) fastMath", "@jax-js/jax jit(grad)", "gradient, fastMath"],
+  ] as const;
+  const names = [...new Set(pairs.flatMap(([a, b]) => [a, b]))];
+  const got: Record<string, number[]> = {};
+  for (let r = 0; r < rounds; r++)
+    for (const name of names) {
+      const out = join(dir, "e.json");
+      const p = spawnSync(process.execPath, [process.argv[1], `--e-case=${name}`, "--json", out, ...pass], { encoding: "utf8" });
+      if (p.status !== 0) throw new Error(`--e-case=${name} failed: ${p.stderr || p.stdout}`);
+      const res = JSON.parse(readFileSync(out, "utf8")).results as Record<string, { ms: number }>;
+      const [key] = Object.keys(res);
+      if (key) (got[name] ??= []).push(res[key].ms);
+    }
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`(e), each case in a process of its own, ${rounds} rounds (ms: the median of each process's median; each in brackets)`);
+  for (const [name, xs] of Object.entries(got)) console.log(`  ${name.padEnd(28)} ${median(xs).toFixed(2).padStart(7)} ms  (${xs.map((x) => x.toFixed(2)).join(", ")})`);
+  for (const [mine, peer, what] of pairs) {
+    if (!got[mine] || !got[peer]) continue;
+    const r = median(got[mine]) / median(got[peer]);
+    console.log(`  ${r <= 0.1 ? "MET   " : "MISSED"} (e) ${what}, isolated: ${ratio(r)}x @jax-js/jax's time (target <= 0.1)`);
+  }
+  process.exit(0);
+}

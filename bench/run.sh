@@ -60,6 +60,10 @@ run loops node --stack-size=4000 bench/dist/loops.mjs $QUICK --json "$OUT/loops.
 run forward node bench/dist/forward.mjs $QUICK --json "$OUT/forward.json"
 run kernels node bench/dist/kernels.mjs $QUICK --json "$OUT/kernels.json"
 run mlp node bench/dist/mlp.mjs $QUICK --json "$OUT/mlp.json"
+# (d) and (e) again with each library (each (e) case) in a process of its own: in one process, the
+# other cases' garbage and V8's GC threads land in whichever case runs next
+run kernels-isolated node bench/dist/kernels.mjs --isolated $QUICK
+run mlp-isolated node bench/dist/mlp.mjs --isolated $QUICK
 run logreg node bench/dist/logreg.mjs $QUICK --json "$OUT/logreg.json"
 # MNIST training epochs against the peers (5 timed epochs each, then each library alone for its memory; about 4 minutes)
 run mnist node bench/dist/mnist.mjs $QUICK --json "$OUT/mnist.json"
@@ -74,4 +78,4 @@ echo
 echo "== summary"
 awk 'NR > 2 && NF >= 4 { r = $NF; v = (r <= 1.5) ? "MET   " : "MISSED"; printf "  %s elementwise %-26s %s x hand-written loop (target <= 1.5)\n", v, substr($0, 1, 26), r }' "$OUT/elementwise.txt"
 awk '/GFLOP\/s/ { g = $(NF-1); v = (g >= 3) ? "MET   " : "MISSED"; printf "  %s matmul: %s GFLOP/s (target >= 3)\n", v, g }' "$OUT/matmul.txt"
-grep -h -e '^  MET' -e '^  MISSED' "$OUT/grad.txt" "$OUT/loops.txt" "$OUT/forward.txt" "$OUT/kernels.txt" "$OUT/mlp.txt" "$OUT/logreg.txt" "$OUT/mlp-memory.txt" "$OUT/build-cost.txt" "$OUT/build-cost-project.txt" "$OUT/faithful.txt"
+grep -h -e '^  MET' -e '^  MISSED' "$OUT/grad.txt" "$OUT/loops.txt" "$OUT/forward.txt" "$OUT/kernels.txt" "$OUT/kernels-isolated.txt" "$OUT/mlp.txt" "$OUT/mlp-isolated.txt" "$OUT/logreg.txt" "$OUT/mlp-memory.txt" "$OUT/build-cost.txt" "$OUT/build-cost-project.txt" "$OUT/faithful.txt"
