@@ -130,6 +130,19 @@ function advance(f: Code, ins: readonly In[], step: number): void {
 
 const addr = (f: Code, base: number, i: number) => f.get(base).get(i).i32(4).i32Mul().i32Add();
 
+/** While i < end: `body`, rows advanced and i by `elems`. */
+function stepLoop(f: Code, ins: readonly In[], i: number, end: number, elems: number, body: () => void): void {
+  f.block(() =>
+    f.loop(() => {
+      f.get(i).get(end).i32GeS().brIf(1);
+      body();
+      advance(f, ins, elems);
+      f.get(i).i32(elems).i32Add().set(i);
+      f.br(0);
+    }),
+  );
+}
+
 /** How one loop of the float32 chain reads, computes and writes: four lanes or one. */
 interface F32Lanes {
   readonly ty: ValType;
@@ -289,17 +302,7 @@ function fastLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numbe
     }
     d.emit(f);
   };
-  /** While i < end: `body`, rows advanced and i by `elems`. */
-  const loop = (end: number, elems: number, body: () => void) =>
-    f.block(() =>
-      f.loop(() => {
-        f.get(i).get(end).i32GeS().brIf(1);
-        body();
-        advance(f, ins, elems);
-        f.get(i).i32(elems).i32Add().set(i);
-        f.br(0);
-      }),
-    );
+  const loop = (end: number, elems: number, body: () => void) => stepLoop(f, ins, i, end, elems, body);
   const n4 = f.local(I32), n8 = f.local(I32);
   f.get(N).i32(-4).op(0x71).set(n4); // i32.and
   f.get(N).i32(-8).op(0x71).set(n8);
@@ -388,17 +391,7 @@ function f64x2Loop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numb
     }
     d.emit(f);
   };
-  /** While i < end: `body`, rows advanced and i by `elems`. */
-  const loop = (end: number, elems: number, body: () => void) =>
-    f.block(() =>
-      f.loop(() => {
-        f.get(i).get(end).i32GeS().brIf(1);
-        body();
-        advance(f, ins, elems);
-        f.get(i).i32(elems).i32Add().set(i);
-        f.br(0);
-      }),
-    );
+  const loop = (end: number, elems: number, body: () => void) => stepLoop(f, ins, i, end, elems, body);
   // (a row's length is a multiple of 4 and its position starts at one, so four elements never wrap)
   const n4 = f.local(I32);
   f.get(N).i32(-4).op(0x71).set(n4); // i32.and
