@@ -2,7 +2,7 @@
 // gradient programs (and of exp, tanh, sin, cos alone) run directly over 1M float32, with no copy
 // in or out and no worker, for one or more builds side by side in one process (rounds
 // interleaved; min and median). The way to A/B a change to runtime/jit/fused-kernel.ts,
-// vmath32.ts or vdag.ts: its numbers move much less than the whole call's.
+// vmath32.ts, vmath.ts (with --exact) or vdag.ts: its numbers move much less than the whole call's.
 //   node bench/fast-kernels.mjs [--dist DIR[,DIR2…]] [--exact] [--programs chain,grad,exp,tanh,sin,cos]
 // DIR: a build's dist/ (default: this checkout's). Run with `--no-liftoff` to keep V8's tier-up
 // timing out of the figures (a kernel that has not tiered up runs about twice as long).
