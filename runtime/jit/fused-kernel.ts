@@ -130,6 +130,38 @@ function advance(f: Code, ins: readonly In[], step: number): void {
 
 const addr = (f: Code, base: number, i: number) => f.get(base).get(i).i32(4).i32Mul().i32Add();
 
+/** How programNodes reads, computes and writes one unit of a step (a vector, or a pair of floats). */
+interface UnitCode {
+  /** Pushes vector input k at this unit's elements. */
+  load(k: number): void;
+  konst(c: number): VNode;
+  op(op: string, xs: VNode[]): VNode;
+  /** Writes local y (the last op's value) out. */
+  store(y: number): void;
+}
+
+/**
+ * One unit of a graph-built step: the program's ops as nodes of `d` over its inputs (an input read
+ * by several ops loaded once; a scalar from its splat local), the last value stored.
+ */
+function programNodes(f: Code, d: VDag, p: Program, ins: readonly In[], splat: readonly number[], u: UnitCode): void {
+  const vals: VNode[] = [];
+  const loaded = new Map<number, VNode>();
+  const input = (k: number): VNode => {
+    if (ins[k].mode === "s") return d.local(splat[k]);
+    let v = loaded.get(k);
+    if (!v) loaded.set(k, (v = d.node([], () => u.load(k))));
+    return v;
+  };
+  const arg = (a: number | { c: number }) => (typeof a === "object" ? u.konst(a.c) : a < p.in ? input(a) : vals[a - p.in]);
+  for (const [op, ...args] of p.ops) vals.push(u.op(op, args.map(arg)));
+  d.node([vals[vals.length - 1]], () => {
+    const y = f.local(V128);
+    f.set(y);
+    u.store(y);
+  }, true);
+}
+
 /** While i < end: `body`, rows advanced and i by `elems`. */
 function stepLoop(f: Code, ins: readonly In[], i: number, end: number, elems: number, body: () => void): void {
   f.block(() =>
@@ -280,26 +312,17 @@ function fastLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numbe
   /** One step: `copies` vectors from element i on, or (`one`) element i splatted and lane 0 stored. */
   const step = (copies: number, careful: boolean, one = false) => {
     const d = new VDag();
-    for (let u = 0; u < copies; u++) {
-      const vals: VNode[] = [];
-      // (an input read by several ops is loaded once)
-      const loaded = new Map<number, VNode>();
-      const input = (k: number): VNode => {
-        if (ins[k].mode === "s") return d.local(splat[k]);
-        let v = loaded.get(k);
-        if (!v) loaded.set(k, (v = d.node([], () => void (one ? inAddr(f, ins[k], i).load32Splat(0) : inAddr(f, ins[k], i).v128Load(16 * u)))));
-        return v;
-      };
-      const arg = (a: number | { c: number }) => (typeof a === "object" ? d.f32(a.c) : a < p.in ? input(a) : vals[a - p.in]);
-      for (const [op, ...args] of p.ops) vals.push(opNode(d, op, args.map(arg), careful));
-      d.node([vals[vals.length - 1]], () => {
-        const y = f.local(V128);
-        f.set(y);
-        addr(f, OUT, i).get(y);
-        if (one) f.simd(OP.extract).op(0).f32Store(0);
-        else f.v128Store(16 * u);
-      }, true);
-    }
+    for (let u = 0; u < copies; u++)
+      programNodes(f, d, p, ins, splat, {
+        load: (k) => void (one ? inAddr(f, ins[k], i).load32Splat(0) : inAddr(f, ins[k], i).v128Load(16 * u)),
+        konst: (c) => d.f32(c),
+        op: (op, xs) => opNode(d, op, xs, careful),
+        store: (y) => {
+          addr(f, OUT, i).get(y);
+          if (one) f.simd(OP.extract).op(0).f32Store(0);
+          else f.v128Store(16 * u);
+        },
+      });
     d.emit(f);
   };
   const loop = (end: number, elems: number, body: () => void) => stepLoop(f, ins, i, end, elems, body);
@@ -370,25 +393,15 @@ function f64x2Loop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numb
   /** One step: `halves` pairs of elements from element i on. */
   const step = (halves: number, careful: boolean) => {
     const d = new VDag();
-    for (let h = 0; h < halves; h++) {
-      const vals: VNode[] = [];
-      // (an input read by several ops is loaded once: two floats into the low lanes, widened)
-      const loaded = new Map<number, VNode>();
-      const input = (k: number): VNode => {
-        if (ins[k].mode === "s") return d.local(splat[k]);
-        let v = loaded.get(k);
-        if (!v) loaded.set(k, (v = d.node([], () => void inAddr(f, ins[k], i).simd(0x5d).op(3, 8 * h).simd(0x5f)))); // v128.load64_zero
-        return v;
-      };
-      const arg = (a: number | { c: number }) => (typeof a === "object" ? d.f64(Math.fround(a.c)) : a < p.in ? input(a) : vals[a - p.in]);
-      for (const [op, ...args] of p.ops) vals.push(opNode(d, op, args.map(arg), careful));
-      // the two floats out (v128.store64_lane, lane 0)
-      d.node([vals[vals.length - 1]], () => {
-        const y = f.local(V128);
-        f.set(y);
-        addr(f, OUT, i).get(y).simd(0x5e).simd(0x5b).op(3, 8 * h, 0);
-      }, true);
-    }
+    for (let h = 0; h < halves; h++)
+      programNodes(f, d, p, ins, splat, {
+        // two floats into the low lanes (v128.load64_zero), widened
+        load: (k) => void inAddr(f, ins[k], i).simd(0x5d).op(3, 8 * h).simd(0x5f),
+        konst: (c) => d.f64(Math.fround(c)),
+        op: (op, xs) => opNode(d, op, xs, careful),
+        // the two floats out (v128.store64_lane, lane 0)
+        store: (y) => void addr(f, OUT, i).get(y).simd(0x5e).simd(0x5b).op(3, 8 * h, 0),
+      });
     d.emit(f);
   };
   const loop = (end: number, elems: number, body: () => void) => stepLoop(f, ins, i, end, elems, body);
