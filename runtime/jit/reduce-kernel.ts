@@ -50,50 +50,31 @@ function rowsF32Kernel(): FuncDef {
   const o = f.local(I32), k = f.local(I32), i = f.local(I32), i4 = f.local(I32), row = f.local(I32), out = f.local(I32);
   f.get(P.inner).i32(-4).op(0x71).set(i4);
   f.get(P.src).set(row);
+  /** While i < end: `body` for column i (`at(base)` pushes base + 4i), i advanced by `width`. */
+  const columns = (end: number, width: number, body: (at: (base: number) => void) => void) =>
+    f.block(() =>
+      f.loop(() => {
+        f.get(i).get(end).i32GeS().brIf(1);
+        body((base) => void f.get(base).get(i).i32(4).i32Mul().i32Add());
+        f.get(i).i32(width).i32Add().set(i);
+        f.br(0);
+      }),
+    );
   f.block(() =>
     f.loop(() => {
       f.get(o).get(P.outer).i32GeS().brIf(1);
       // out = dst + 4·o·inner, zeroed
       f.get(P.dst).get(o).get(P.inner).i32Mul().i32(4).i32Mul().i32Add().set(out);
       f.i32(0).set(i);
-      f.block(() =>
-        f.loop(() => {
-          f.get(i).get(P.inner).i32GeS().brIf(1);
-          f.get(out).get(i).i32(4).i32Mul().i32Add().op(0x43, 0, 0, 0, 0).f32Store(0); // f32.const 0
-          f.get(i).i32(1).i32Add().set(i);
-          f.br(0);
-        }),
-      );
-      // each of the n rows added in turn
+      columns(P.inner, 1, (at) => (at(out), f.op(0x43, 0, 0, 0, 0).f32Store(0))); // f32.const 0
+      // each of the n rows added in turn: four columns a vector, then the rest one by one
       f.i32(0).set(k);
       f.block(() =>
         f.loop(() => {
           f.get(k).get(P.n).i32GeS().brIf(1);
           f.i32(0).set(i);
-          f.block(() =>
-            f.loop(() => {
-              f.get(i).get(i4).i32GeS().brIf(1);
-              const at = (base: number) => f.get(base).get(i).i32(4).i32Mul().i32Add();
-              at(out);
-              at(out).v128Load(0);
-              at(row).v128Load(0);
-              f.simd(0xe4).v128Store(0); // f32x4.add
-              f.get(i).i32(4).i32Add().set(i);
-              f.br(0);
-            }),
-          );
-          f.block(() =>
-            f.loop(() => {
-              f.get(i).get(P.inner).i32GeS().brIf(1);
-              const at = (base: number) => f.get(base).get(i).i32(4).i32Mul().i32Add();
-              at(out);
-              at(out).f32Load(0);
-              at(row).f32Load(0);
-              f.op(0x92).f32Store(0); // f32.add
-              f.get(i).i32(1).i32Add().set(i);
-              f.br(0);
-            }),
-          );
+          columns(i4, 4, (at) => (at(out), at(out), f.v128Load(0), at(row), f.v128Load(0).simd(0xe4).v128Store(0))); // f32x4.add
+          columns(P.inner, 1, (at) => (at(out), at(out), f.f32Load(0), at(row), f.f32Load(0).op(0x92).f32Store(0))); // f32.add
           f.get(row).get(P.inner).i32(4).i32Mul().i32Add().set(row);
           f.get(k).i32(1).i32Add().set(k);
           f.br(0);
