@@ -2,7 +2,10 @@
 // calibration, round-robin samples, medians. A case runs n calls and returns the sum of their
 // read-back checksums, so no call is dead code and every sample is checked.
 
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
 
 /** What the harness needs of a case (each bench adds its own fields). */
 export interface Case {
@@ -134,4 +137,27 @@ export async function loadTfWasm(from: string): Promise<{ tf: Any; version: stri
   await load("@tensorflow/tfjs-backend-wasm");
   if (!(await tf.setBackend("wasm"))) throw new Error("setBackend('wasm') returned false");
   return { tf, version: `${versionOf("@tensorflow/tfjs", from)} (wasm)` };
+}
+
+/**
+ * This bench's own script run in processes of their own: `rounds` rounds over `variants` (each an
+ * extra argument list; --quick passed on), the variants alternating within a round. For each
+ * variant, the `results` object of each run's --json output, in round order.
+ */
+export function inOwnProcesses<R>(variants: readonly (readonly string[])[], rounds: number): R[][] {
+  const dir = mkdtempSync(join(tmpdir(), "bench-isolated-"));
+  const out = join(dir, "results.json");
+  const pass = process.argv.filter((a) => a === "--quick");
+  const got: R[][] = variants.map(() => []);
+  try {
+    for (let r = 0; r < rounds; r++)
+      for (const [k, args] of variants.entries()) {
+        const p = spawnSync(process.execPath, [process.argv[1], ...args, "--json", out, ...pass], { encoding: "utf8" });
+        if (p.status !== 0) throw new Error(`${args.join(" ")} failed: ${p.stderr || p.stdout}`);
+        got[k].push(JSON.parse(readFileSync(out, "utf8")).results as R);
+      }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return got;
 }

@@ -14,7 +14,7 @@
 import { grad, jit, numpy as jnp, Array as TArray } from "../runtime/index.js";
 import type { Array } from "../runtime/index.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, xorshift, loadTfWasm, skipReason, loadJaxWasm } from "./harness.js";
+import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, xorshift, loadTfWasm, skipReason, loadJaxWasm, inOwnProcesses } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 // --e-case=NAME: that (e) case alone (no products, no other library loaded unless it is the case's);
@@ -200,13 +200,7 @@ if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ node: process.version, ja
 
 /** (e) with each case in a process of its own (`--e-case`), rounds alternating between them. */
 async function isolated(): Promise<never> {
-  const { spawnSync } = await import("node:child_process");
-  const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
-  const { join } = await import("node:path");
-  const { tmpdir } = await import("node:os");
-  const dir = mkdtempSync(join(tmpdir(), "kernels-isolated-"));
   const rounds = process.argv.includes("--quick") ? 3 : 5;
-  const pass = process.argv.filter((a) => a === "--quick");
   const pairs = [
     ["tsjax jit (fused)", "@jax-js/jax jit", "forward"],
     ["tsjax jit(grad) (fused)", "@jax-js/jax jit(grad)", "gradient"],
@@ -214,21 +208,13 @@ async function isolated(): Promise<never> {
     ["tsjax jit(grad) fastMath", "@jax-js/jax jit(grad)", "gradient, fastMath"],
   ] as const;
   const names = [...new Set(pairs.flatMap(([a, b]) => [a, b]))];
-  const got: Record<string, number[]> = {};
-  for (let r = 0; r < rounds; r++)
-    for (const name of names) {
-      const out = join(dir, "e.json");
-      const p = spawnSync(process.execPath, [process.argv[1], `--e-case=${name}`, "--json", out, ...pass], { encoding: "utf8" });
-      if (p.status !== 0) throw new Error(`--e-case=${name} failed: ${p.stderr || p.stdout}`);
-      const res = JSON.parse(readFileSync(out, "utf8")).results as Record<string, { ms: number }>;
-      const [key] = Object.keys(res);
-      if (key) (got[name] ??= []).push(res[key].ms);
-    }
-  rmSync(dir, { recursive: true, force: true });
+  // (a run of one case: its one result)
+  const runs = inOwnProcesses<Record<string, { ms: number }>>(names.map((name) => [`--e-case=${name}`]), rounds);
+  const got: Record<string, number[]> = Object.fromEntries(names.map((name, k) => [name, runs[k].flatMap((res) => Object.values(res).map((x) => x.ms))]));
   console.log(`(e), each case in a process of its own, ${rounds} rounds (ms: the median of each process's median; each in brackets)`);
   for (const [name, xs] of Object.entries(got)) console.log(`  ${name.padEnd(28)} ${median(xs).toFixed(2).padStart(7)} ms  (${xs.map((x) => x.toFixed(2)).join(", ")})`);
   for (const [mine, peer, what] of pairs) {
-    if (!got[mine] || !got[peer]) continue;
+    if (!got[mine].length || !got[peer].length) continue;
     const r = median(got[mine]) / median(got[peer]);
     console.log(`  ${r <= 0.1 ? "MET   " : "MISSED"} (e) ${what}, isolated: ${ratio(r)}x @jax-js/jax's time (target <= 0.1)`);
   }

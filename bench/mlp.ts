@@ -10,7 +10,7 @@
 import { Array as TArray } from "../runtime/index.js";
 import { B, INIT, LR, SIZES, X, Y, initial, jaxStep, step, type Params } from "./mlp-model.js";
 import { writeFileSync } from "node:fs";
-import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, loadTfWasm, skipReason, loadJaxWasm } from "./harness.js";
+import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, loadTfWasm, skipReason, loadJaxWasm, inOwnProcesses } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
 const NO_PEERS = process.argv.includes("--no-peers");
@@ -106,32 +106,15 @@ if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ node: process.version, ja
  * on a 2-core machine), which this leaves out.
  */
 async function isolated(): Promise<never> {
-  const { spawnSync } = await import("node:child_process");
-  const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
-  const { join } = await import("node:path");
-  const { tmpdir } = await import("node:os");
-  const dir = mkdtempSync(join(tmpdir(), "mlp-isolated-"));
   const rounds = process.argv.includes("--quick") ? 3 : 5;
-  const pass = process.argv.filter((a) => a === "--quick");
   const got: Record<string, number[]> = {};
-  for (let r = 0; r < rounds; r++)
-    for (const lib of ["tsjax", "jax", "tf"]) {
-      const out = join(dir, `${lib}.json`);
-      const p = spawnSync(process.execPath, [process.argv[1], `--only=${lib}`, "--json", out, ...pass], { encoding: "utf8" });
-      if (p.status !== 0) throw new Error(`--only=${lib} failed: ${p.stderr || p.stdout}`);
-      const res = JSON.parse(readFileSync(out, "utf8")).results as Record<string, number>;
-      for (const [name, v] of Object.entries(res)) (got[name] ??= []).push(v);
-    }
-  rmSync(dir, { recursive: true, force: true });
-  const med = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b), h = s.length >> 1;
-    return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-  };
+  for (const runs of inOwnProcesses<Record<string, number>>([["--only=tsjax"], ["--only=jax"], ["--only=tf"]], rounds))
+    for (const res of runs) for (const [name, v] of Object.entries(res)) (got[name] ??= []).push(v);
   console.log(`MLP step, each library in a process of its own, ${rounds} rounds (ms/step: the median of each process's median; each in brackets)`);
   const mineName = Object.keys(got).find((n) => n.startsWith("tsjax"))!;
   const jaxName = Object.keys(got).find((n) => n.startsWith("@jax-js"));
   for (const [name, xs] of Object.entries(got))
-    console.log(`  ${name.padEnd(34)} ${med(xs).toFixed(2).padStart(7)} ms/step  (${xs.map((x) => x.toFixed(2)).join(", ")})${name === mineName ? "" : `   tsjax = ${ratio(med(got[mineName]) / med(xs))}x this`}`);
-  if (jaxName) console.log(`  ${med(got[mineName]) <= 0.5 * med(got[jaxName]) ? "MET   " : "MISSED"} (d) MLP step, isolated: ${ratio(med(got[mineName]) / med(got[jaxName]))}x @jax-js/jax's time (target <= 0.5)`);
+    console.log(`  ${name.padEnd(34)} ${median(xs).toFixed(2).padStart(7)} ms/step  (${xs.map((x) => x.toFixed(2)).join(", ")})${name === mineName ? "" : `   tsjax = ${ratio(median(got[mineName]) / median(xs))}x this`}`);
+  if (jaxName) console.log(`  ${median(got[mineName]) <= 0.5 * median(got[jaxName]) ? "MET   " : "MISSED"} (d) MLP step, isolated: ${ratio(median(got[mineName]) / median(got[jaxName]))}x @jax-js/jax's time (target <= 0.5)`);
   process.exit(0);
 }
