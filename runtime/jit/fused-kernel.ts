@@ -162,6 +162,19 @@ function programNodes(f: Code, d: VDag, p: Program, ins: readonly In[], splat: r
   }, true);
 }
 
+/**
+ * When the main loop noted sin/cos lanes beyond its polynomial's range (any bit of `big`): i and
+ * the rows' positions back to the start, and `again` (the careful loop) computes those elements again.
+ */
+function computeAgainIfNoted(f: Code, ins: readonly In[], i: number, START: number, big: number, again: () => void): void {
+  f.get(big).simd(OP.anyTrue);
+  f.if(() => {
+    f.i32(0).set(i);
+    startRows(f, ins, START);
+    again();
+  });
+}
+
 /** While i < end: `body`, rows advanced and i by `elems`. */
 function stepLoop(f: Code, ins: readonly In[], i: number, end: number, elems: number, body: () => void): void {
   f.block(() =>
@@ -331,14 +344,7 @@ function fastLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numbe
   f.get(N).i32(-8).op(0x71).set(n8);
   if (!rows) loop(n8, 8, () => step(2, !trig));
   loop(n4, 4, () => step(1, !trig));
-  if (trig) {
-    f.get(big).simd(OP.anyTrue);
-    f.if(() => {
-      f.i32(0).set(i);
-      startRows(f, ins, START);
-      loop(n4, 4, () => step(1, true));
-    });
-  }
+  if (trig) computeAgainIfNoted(f, ins, i, START, big, () => loop(n4, 4, () => step(1, true)));
   loop(N, 1, () => step(1, true, true));
 }
 
@@ -409,14 +415,7 @@ function f64x2Loop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numb
   const n4 = f.local(I32);
   f.get(N).i32(-4).op(0x71).set(n4); // i32.and
   loop(n4, 4, () => step(2, !trig));
-  if (trig) {
-    f.get(big).simd(S.anyTrue);
-    f.if(() => {
-      f.i32(0).set(i);
-      startRows(f, ins, START);
-      loop(n4, 2, () => step(1, true));
-    });
-  }
+  if (trig) computeAgainIfNoted(f, ins, i, START, big, () => loop(n4, 2, () => step(1, true)));
   loop(N, 2, () => step(1, true));
 }
 
