@@ -17,10 +17,13 @@ import { writeFileSync } from "node:fs";
 import { type Any, type Case, calibrate, median, ratio, sample, benchArgs, xorshift, loadTfWasm, skipReason, loadJaxWasm, inOwnProcesses } from "./harness.js";
 
 const { JSON_OUT, SAMPLE_MS, ROUNDS, WARMUP_MS } = benchArgs({ full: 15, quick: 5 });
-// --e-case=NAME: that (e) case alone (no products, no other library loaded unless it is the case's);
+// --e-case=NAME[,NAME…]: those (e) cases alone (no products, no other library loaded unless it is
+// one case's; e.g. "tsjax jit fastMath,@jax-js/jax jit" to see two cases with nothing between them);
 // --isolated runs each (e) case of tsjax's jit and @jax-js/jax's that way, in processes of their own
 // (in one process, the other cases' garbage and GC threads land in whichever case runs next)
 const E_CASE = process.argv.find((a) => a.startsWith("--e-case="))?.slice(9);
+// (several cases: names separated by commas)
+const E_CASES = E_CASE?.split(",");
 if (process.argv.includes("--isolated")) await isolated();
 
 const rand = xorshift;
@@ -69,7 +72,7 @@ const eProbe = (d: ArrayLike<number>) => d[0] + d[E_N >> 1] + d[E_N - 1];
 const E_Y = eProbe(chain(XE).data), E_G = eProbe(chainGrad(XE).data);
 const eCases: (Case & { kind: "y" | "grad" })[] = [];
 const eCase = (name: string, kind: "y" | "grad", run: () => ArrayLike<number>) =>
-  (!E_CASE || E_CASE === name) &&
+  (!E_CASES || E_CASES.includes(name)) &&
   eCases.push({ name, kind, expect: kind === "y" ? E_Y : E_G, tol: 1e-4, samples: [], run: (k) => { let s = 0; for (let i = 0; i < k; i++) s += eProbe(run()); return s; } });
 eCase("tsjax eager", "y", () => chain(XE).data);
 eCase("tsjax jit (fused)", "y", () => chainJ(XE).data);
@@ -80,7 +83,7 @@ eCase("tsjax jit(grad) fastMath", "grad", () => chainGradF(XE).data);
 
 let jaxVersion = "not loaded";
 try {
-  if (E_CASE && !E_CASE.startsWith("@jax-js")) throw new Error(`--e-case=${E_CASE}`);
+  if (E_CASES && !E_CASES.some((c) => c.startsWith("@jax-js"))) throw new Error(`--e-case=${E_CASE}`);
   const peer = await loadJaxWasm(import.meta.url);
   const jax: Any = peer.jax;
   jaxVersion = peer.version;
@@ -114,7 +117,7 @@ try {
 
 let tfVersion = "not loaded";
 try {
-  if (E_CASE && !E_CASE.startsWith("TF.js")) throw new Error(`--e-case=${E_CASE}`);
+  if (E_CASES && !E_CASES.some((c) => c.startsWith("TF.js"))) throw new Error(`--e-case=${E_CASE}`);
   const { tf, version } = await loadTfWasm(import.meta.url);
   tfVersion = version;
   for (const n of E_CASE ? [] : SIZES) {
