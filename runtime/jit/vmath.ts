@@ -1,8 +1,8 @@
 // Vector math in float64 lanes (f64x2) for fused kernels: exp, tanh, sin and cos, accurate to a few float64
-// ulps, so that their values rounded to float32 are the correctly rounded float32 results except
-// where the exact value lies within ~1e-15 (relative) of a float32 rounding boundary. Eager code
-// on Arrays of FUSED_MIN_SIZE elements or more runs these same kernels, so jit'd and eager
-// results stay equal bit for bit at every size (below it, both use Math.exp / Math.tanh).
+// ulps, so that their values rounded to float32 are Math.exp … rounded to float32: on every
+// float32 input (all 2³² checked by scripts/vmath-exhaustive.mjs; a change here must pass it
+// again). Eager code on Arrays of FUSED_MIN_SIZE elements or more runs these same kernels, so
+// jit'd and eager results stay equal bit for bit at every size (below it, both use Math.*).
 //
 // exp: x clamped to [−104, 89] (beyond, the float32 result is 0 or ∞ anyway), n = round(x·log₂e),
 // r = x − n·ln2 in two parts (Cody–Waite, fdlibm's constants; |r| ≤ 0.35), e^r by its Taylor
@@ -44,7 +44,7 @@ export const F64X2 = {
 const S = F64X2;
 const SIGN_HI = 0x80000000;
 
-const INV_FACT = Array.from({ length: 20 }, (_, n) => {
+const INV_FACT = Array.from({ length: 24 }, (_, n) => {
   let p = 1;
   for (let k = 2; k <= n; k++) p *= k;
   return 1 / p;
@@ -79,27 +79,31 @@ function taylor(d: VDag, r: VNode, lo: number, hi: number): VNode {
 }
 
 /**
- * sin(x) (or cos(x)) for |x| ≤ TRIG_LIMIT: n = round(x·2/π), r = x − n·π/2 in three parts
- * (fdlibm's, exact products for |n| < 2¹⁹), sin r and cos r by their Taylor series to r¹⁵ / r¹⁶
- * (remainders under 6e-17 relative on |r| ≤ π/4), chosen and signed by n mod 4. Larger |x| is
- * the caller's (Math.sin per lane).
+ * sin(x) (or cos(x)) for |x| ≤ TRIG_LIMIT, with one polynomial and no quadrant select: sin,
+ * x = jπ + r, sin x = (−1)^j·sin r; cos, x = (j + ½)π + r, cos x = (−1)^(j+1)·sin r. r = x − q·π/2
+ * (q = 2j, or 2j + 1) in three parts (fdlibm's π/2, exact products for |q| < 2²⁰), |r| ≤ π/2,
+ * and sin r by its Taylor series to r²¹. (The π/2 reduction with sin r and cos r on |r| ≤ π/4,
+ * chosen and signed by q mod 4, took 1.3–1.5x as long, for the same bits.) Larger |x| is the
+ * caller's (Math.sin per lane).
  */
 export function sinCos64(d: VDag, x: VNode, cos: boolean): VNode {
-  const n = d.simd(S.nearest, mul(d, x, d.f64(6.36619772367581382433e-1)));
-  const r0 = sub(d, x, mul(d, n, d.f64(1.57079632673412561417e0)));
-  const r1 = sub(d, r0, mul(d, n, d.f64(6.07710050630396597660e-11)));
-  const r = sub(d, r1, mul(d, n, d.f64(2.02226624871116645580e-21)));
+  // k = x/π (− ½ for cos) + 1.5·2⁵²: the nearest integer j in k's low mantissa bits (ties to
+  // even, as f64x2.nearest); q = the multiple of π/2 taken off: 2j for sin, 2j + 1 for cos
+  const t = mul(d, x, d.f64(3.18309886183790671538e-1));
+  const k = add(d, cos ? sub(d, t, d.f64(0.5)) : t, d.f64(6755399441055744));
+  const j = sub(d, k, d.f64(6755399441055744));
+  const q = cos ? add(d, add(d, j, j), d.f64(1)) : add(d, j, j);
+  const r0 = sub(d, x, mul(d, q, d.f64(1.57079632673412561417e0)));
+  const r1 = sub(d, r0, mul(d, q, d.f64(6.07710050630396597660e-11)));
+  const r = sub(d, r1, mul(d, q, d.f64(2.02226624871116645580e-21)));
   const z = mul(d, r, r);
-  // s = r·Σ (−z)^k/(2k+1)!, c = Σ (−z)^k/(2k)!
-  const s = mul(d, poly(d, z, Array.from({ length: 8 }, (_, k) => (k % 2 ? -1 : 1) * INV_FACT[2 * k + 1])), r);
-  const c = poly(d, z, Array.from({ length: 9 }, (_, k) => (k % 2 ? -1 : 1) * INV_FACT[2 * k]));
-  // q = (n + 1 for cos) mod 4: swap sin and cos where q is odd, negate where q ≥ 2
-  const q = cos ? add(d, n, d.f64(1)) : n;
-  const q4 = sub(d, q, mul(d, d.simd(S.floor, mul(d, q, d.f64(0.25))), d.f64(4)));
-  const odd = d.simd(S.or, d.simd(S.eq, q4, d.f64(1)), d.simd(S.eq, q4, d.f64(3)));
-  const res = d.simd(S.xor, d.simd(S.bitselect, c, s, odd), d.simd(S.and, d.simd(S.f64x2Ge, q4, d.f64(2)), d.bits64(SIGN_HI, 0)));
-  // sin(±0) = ±0 (the reduction's x − n·π/2 turns −0 into +0)
-  return cos ? res : d.simd(S.bitselect, x, res, d.simd(S.eq, x, d.f64(0)));
+  // sin r = r·Σ (−z)^k/(2k+1)! on |r| ≤ π/2 (to r²¹: remainder under 2e-18)
+  const s = mul(d, poly(d, z, Array.from({ length: 11 }, (_, i) => (i % 2 ? -1 : 1) * INV_FACT[2 * i + 1])), r);
+  // the sign: (−1)^j for sin, (−1)^(j+1) for cos: the low bit of k (or k + 1, exact) shifted
+  // into the sign bit (a NaN lane's k is x's NaN, whose low bit is 0: its sign is left as it is,
+  // as Math's is)
+  const odd = d.shift(S.i64x2Shl, cos ? add(d, k, d.f64(1)) : k, 63);
+  return d.simd(S.xor, s, odd);
 }
 
 /** Beyond this |x|, sin and cos reduce with Math.sin/Math.cos (per lane). */
