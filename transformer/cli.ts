@@ -97,7 +97,7 @@ function describeKernels(code: string): string {
       ? "f32x4 lanes (float32 instructions)"
       : fastLanes(p)
         ? `f32x4 lanes with float32 polynomials (jit's fastMath: a few ulps from the exact results)${far.map((c) => `; ${c} of |x| > ${TRIG32_LIMIT} through the runtime's function`).join("")}`
-        : `f64x2 lanes, each op rounded to float32${perLane.map((c) => `; ${c} per lane through the runtime's function`).join("")}${far.map((c) => `; ${c} of |x| > ${TRIG_LIMIT} through the runtime's function`).join("")}`;
+        : `f32x4 lanes, the float64 ops (exp, tanh, sin, cos, fma, calls) on their f64x2 halves, each rounded to float32${perLane.map((c) => `; ${c} per lane through the runtime's function`).join("")}${far.map((c) => `; ${c} of |x| > ${TRIG_LIMIT} through the runtime's function`).join("")}`;
     const bytes = moduleBytes([fusedKernel(p, "v".repeat(p.in))], { shared: false, min: 1, max: 1 }, calls.map((c) => ({ name: c, params: [F64], results: [F64] }))).length;
     out.push(`// kernel ${seen.size}: ${p.in} input(s), ${p.ops.length} op(s), one pass over the data`, ...(p.epilogue ? [`//   in0 = ${p.epilogue}(a, b) of the call's first two arguments, made in kernel memory and read there`] : []), ...named, `//   out = ${p.reduce ? `${p.reduce}(${vals[vals.length - 1]}) (accumulated in float64, the chain never stored)` : vals[vals.length - 1]}`, `//   runs on ${how}; WebAssembly module ${bytes} bytes (all inputs full Arrays)`);
   }

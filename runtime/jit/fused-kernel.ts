@@ -3,14 +3,14 @@
 // input as a byte address, a scalar one as an f32. Each op reproduces the eager float32 result
 // bit for bit: + − × ÷ √, min, max, |x|, −x, floor, ceil, trunc are float32 instructions
 // (correctly rounded, so equal to JavaScript's float64 result rounded to float32), with f32x4
-// lanes when the whole chain is made of them. Otherwise the chain runs on f64x2 lanes, each op's
-// result rounded to float32 as the eager loop's store does: the same instructions in float64, fma
-// as JavaScript computes it, exp and tanh as vector polynomials (vmath.ts: eager code on large
-// Arrays runs them too), and every other op through the runtime's own scalar function (Math.sin,
-// …), imported and called per lane.
+// lanes. Ops beyond those run on the f32x4 vector's two halves widened to f64x2, each half's
+// result rounded to float32 as the eager loop's store does: fma as JavaScript computes it, exp,
+// tanh, sin and cos as vector polynomials (vmath.ts: eager code on large Arrays runs them too),
+// and every other op through the runtime's own scalar function (Math.log, …), imported and
+// called per lane.
 // `jit(f, { fastMath: true })` marks its programs `fast`: a chain of float32 arithmetic and exp,
 // tanh, sin, cos then runs on f32x4 lanes with float32 polynomials (vmath32.ts), a few ulps from
-// the exact results, instead of the exact f64x2 path.
+// the exact results, instead of the exact float64 polynomials.
 
 import { Code, F32, I32, SIMD, V128, type FuncDef, type ValType } from "./wasm.js";
 import { exp64, F64X2, sinCos64, tanh64, TRIG_LIMIT } from "./vmath.js";
@@ -62,11 +62,6 @@ export const fastLanes = (p: Program) => !!p.fast && !allSimd(p) && p.ops.every(
 const VECTOR_F64 = new Set([...SIMD_OK, "fma", "exp", "tanh", "sin", "cos"]);
 /** Vector ops that fall back to the scalar function for some inputs (sin/cos of large |x|). */
 export const FALLBACK: ReadonlySet<string> = new Set(["sin", "cos"]);
-/** f64x2 opcodes of the native ops. */
-const NATIVE64: Record<string, number> = {
-  add: 0xf0, subtract: 0xf1, multiply: 0xf2, divide: 0xf3, minimum: 0xf4, maximum: 0xf5,
-  negative: 0xed, abs: 0xec, sqrt: 0xef, ceil: 0x74, floor: 0x75, trunc: 0x7a,
-};
 
 /** The ops that call an imported scalar function (in import order). */
 export const importedOps = (p: Program): string[] => [...new Set(p.ops.map((o) => o[0]).filter((op) => !VECTOR_F64.has(op) || FALLBACK.has(op)))];
@@ -75,9 +70,8 @@ export const importedOps = (p: Program): string[] => [...new Set(p.ops.map((o) =
  * kern(x_0 … x_{in-1}, out, n, start): `modes[k]` says how input k comes: "v" a byte address of
  * n floats, "s" an f32 value, "r" a row repeated along the output (a byte address and the row's
  * length L, a multiple of 4: element i reads x[(start + i) mod L]; a broadcast bias, read in
- * place). Imported functions are 0..m-1 (importedOps order), so this function is m. In f64x2
- * mode the last pair may run one element past n: inputs and output have a float of padding
- * (fused.ts allocates it).
+ * place). Imported functions are 0..m-1 (importedOps order), so this function is m. (Inputs and
+ * output have a float of padding, fused.ts allocates it: kernels once ran pairs one past n.)
  */
 export function fusedKernel(p: Program, modes: string): FuncDef {
   const f = new Code(kernParams(modes));
@@ -88,7 +82,7 @@ export function fusedKernel(p: Program, modes: string): FuncDef {
   startRows(f, ins.list, START);
   if (allSimd(p)) f32x4Loop(f, p, ins.list, i, OUT, N);
   else if (fastLanes(p)) fastLoop(f, p, ins.list, i, OUT, N, START, importedOps(p));
-  else f64x2Loop(f, p, ins.list, i, OUT, N, START, importedOps(p));
+  else exactLoop(f, p, ins.list, i, OUT, N, START, importedOps(p));
   return { name: "kern", code: f };
 }
 
@@ -349,78 +343,95 @@ function fastLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numbe
 }
 
 /**
- * f64x2 lanes, each op's result rounded to float32: four elements a step (two halves of two,
- * one graph of values: vdag.ts interleaves their chains) while there are four, then two a step
- * (the last may be half padding). Lanes of sin/cos beyond TRIG_LIMIT take the scalar function; as
- * in fastLoop, the four-element loop only notes them, and when there were any its elements are
- * computed again two at a time with the per-step check. (Eight elements a step ran the (e)
- * chain 20% slower: V8 spilled.)
+ * The exact path: four elements a step in one f32x4 vector. Float32 arithmetic runs on the
+ * vector as float32 instructions: + − × ÷ √ are correctly rounded, and float64 (53 bits, more
+ * than 2·24 + 2) rounds their float64 results to the same float32, so they equal the eager loop's
+ * float64-then-fround. exp, tanh, sin, cos, fma and the imported ops run on the vector's two
+ * halves widened to f64x2 (vmath.ts: the two halves' long chains interleave in the graph), each
+ * half rounded to float32 as the eager loop's store does, and the halves joined again. (The whole
+ * chain in f64x2 halves, every op rounded there, took 1.1–1.3x as long: twice the arithmetic
+ * and a round trip through float32 after each op.) Lanes of sin/cos beyond TRIG_LIMIT take the
+ * scalar function; as in fastLoop, the main loop only notes them, and when there were any its
+ * elements are computed again with the per-half check. The last n mod 4 elements run the same
+ * vector code one at a time (splatted, lane 0 stored).
  */
-function f64x2Loop(f: Code, p: Program, ins: readonly In[], i: number, OUT: number, N: number, START: number, imports: string[]): void {
+function exactLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: number, N: number, START: number, imports: string[]): void {
   const splat = ins.map((x) => (x.mode === "s" ? f.local(V128) : -1));
-  splat.forEach((l, k) => l >= 0 && f.get(ins[k].ptr).op(0xbb).simd(F64X2_SPLAT).set(l));
+  splat.forEach((l, k) => l >= 0 && f.get(ins[k].ptr).simd(SIMD.f32x4Splat).set(l));
   const big = f.local(V128);
   const trig = p.ops.some((o) => FALLBACK.has(o[0]));
-  /** One op as graph nodes, its result rounded to float32; `careful`: sin/cos lanes beyond the limit exact. */
-  const opNode = (d: VDag, op: string, xs: VNode[], careful: boolean): VNode => {
-    let v: VNode;
-    if (NATIVE64[op] !== undefined) v = d.simd(NATIVE64[op], ...xs);
-    else if (op === "square") v = d.simd(S.mul, xs[0], xs[0]);
-    else if (op === "reciprocal") v = d.simd(S.div, d.f64(1), xs[0]);
-    else if (op === "fma") v = d.simd(S.add, d.simd(S.mul, xs[0], xs[1]), xs[2]);
-    else if (op === "exp") v = exp64(d, xs[0]);
-    else if (op === "tanh") v = tanh64(d, xs[0]);
-    else if (op === "sin" || op === "cos") {
+  /** The f64x2 pair (lanes 0–1, lanes 2–3) of an f32x4 value. */
+  const halvesOf = (d: VDag, v: VNode): [VNode, VNode] => [d.simd(PROMOTE_LOW, v), d.simd(PROMOTE_LOW, d.node([v, v], () => void f.simd(SHUFFLE).op(...HIGH)))];
+  /** Two f64x2 halves rounded to float32 and joined into one f32x4. */
+  const joined = (d: VDag, lo: VNode, hi: VNode): VNode => d.node([d.simd(DEMOTE, lo), d.simd(DEMOTE, hi)], () => void f.simd(SHUFFLE).op(...LOWS));
+  /** One half of an op that runs in float64 lanes; `careful`: sin/cos lanes beyond the limit exact. */
+  const half = (d: VDag, op: string, xs: VNode[], careful: boolean): VNode => {
+    if (op === "fma") return d.simd(S.add, d.simd(S.mul, xs[0], xs[1]), xs[2]);
+    if (op === "exp") return exp64(d, xs[0]);
+    if (op === "tanh") return tanh64(d, xs[0]);
+    if (op === "sin" || op === "cos") {
       const res = sinCos64(d, xs[0], op === "cos");
       const lanes = d.simd(S.gt, d.simd(S.abs, xs[0]), d.f64(TRIG_LIMIT));
       if (!careful) {
         d.node([lanes], () => void f.get(big).simd(S.or).set(big), true);
-        v = res;
-      } else
-        v = d.node([xs[0], res, lanes], () => {
-          const x = f.local(V128), r = f.local(V128), m = f.local(V128);
-          f.set(m).set(r).set(x);
-          f.get(m).simd(S.anyTrue);
-          f.if(() => {
-            laneCall(f, op, [x], imports);
-            f.get(r).get(m).simd(S.bitselect).set(r);
-          });
-          f.get(r);
+        return res;
+      }
+      return d.node([xs[0], res, lanes], () => {
+        const x = f.local(V128), r = f.local(V128), m = f.local(V128);
+        f.set(m).set(r).set(x);
+        f.get(m).simd(S.anyTrue);
+        f.if(() => {
+          laneCall(f, op, [x], imports);
+          f.get(r).get(m).simd(S.bitselect).set(r);
         });
-    } else
-      v = d.node(xs, () => {
-        const ls = xs.map(() => f.local(V128));
-        for (let k = ls.length - 1; k >= 0; k--) f.set(ls[k]);
-        laneCall(f, op, ls, imports);
+        f.get(r);
       });
-    // f32x4.demote_f64x2_zero, f64x2.promote_low_f32x4
-    return d.node([v], () => void f.simd(0x5e).simd(0x5f));
+    }
+    return d.node(xs, () => {
+      const ls = xs.map(() => f.local(V128));
+      for (let k = ls.length - 1; k >= 0; k--) f.set(ls[k]);
+      laneCall(f, op, ls, imports);
+    });
   };
-  /** One step: `halves` pairs of elements from element i on. */
-  const step = (halves: number, careful: boolean) => {
+  const opNode = (d: VDag, op: string, xs: VNode[], careful: boolean): VNode => {
+    if (NATIVE[op]) return d.simd(NATIVE[op].v, ...xs);
+    if (op === "square") return d.mul(xs[0], xs[0]);
+    if (op === "reciprocal") return d.div(d.f32(1), xs[0]);
+    const hs = xs.map((x) => halvesOf(d, x));
+    return joined(d, half(d, op, hs.map((h) => h[0]), careful), half(d, op, hs.map((h) => h[1]), careful));
+  };
+  /** One step: four elements from element i on, or (`one`) element i splatted and lane 0 stored. */
+  const step = (careful: boolean, one = false) => {
     const d = new VDag();
-    for (let h = 0; h < halves; h++)
-      programNodes(f, d, p, ins, splat, {
-        // two floats into the low lanes (v128.load64_zero), widened
-        load: (k) => void inAddr(f, ins[k], i).simd(0x5d).op(3, 8 * h).simd(0x5f),
-        konst: (c) => d.f64(Math.fround(c)),
-        op: (op, xs) => opNode(d, op, xs, careful),
-        // the two floats out (v128.store64_lane, lane 0)
-        store: (y) => void addr(f, OUT, i).get(y).simd(0x5e).simd(0x5b).op(3, 8 * h, 0),
-      });
+    programNodes(f, d, p, ins, splat, {
+      load: (k) => void (one ? inAddr(f, ins[k], i).load32Splat(0) : inAddr(f, ins[k], i).v128Load(0)),
+      konst: (c) => d.f32(c),
+      op: (op, xs) => opNode(d, op, xs, careful),
+      store: (y) => {
+        addr(f, OUT, i).get(y);
+        if (one) f.simd(OP.extract).op(0).f32Store(0);
+        else f.v128Store(0);
+      },
+    });
     d.emit(f);
   };
   const loop = (end: number, elems: number, body: () => void) => stepLoop(f, ins, i, end, elems, body);
   // (a row's length is a multiple of 4 and its position starts at one, so four elements never wrap)
   const n4 = f.local(I32);
   f.get(N).i32(-4).op(0x71).set(n4); // i32.and
-  loop(n4, 4, () => step(2, !trig));
-  if (trig) computeAgainIfNoted(f, ins, i, START, big, () => loop(n4, 2, () => step(1, true)));
-  loop(N, 2, () => step(1, true));
+  loop(n4, 4, () => step(!trig));
+  if (trig) computeAgainIfNoted(f, ins, i, START, big, () => loop(n4, 4, () => step(true)));
+  loop(N, 1, () => step(true, true));
 }
 
 const S = F64X2;
-const F64X2_SPLAT = 0x14;
+const PROMOTE_LOW = 0x5f; // f64x2.promote_low_f32x4
+const DEMOTE = 0x5e; // f32x4.demote_f64x2_zero
+const SHUFFLE = 0x0d; // i8x16.shuffle
+/** Lanes 2 and 3 of an f32x4 moved to lanes 0 and 1 (to widen the high half). */
+const HIGH = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+/** The low halves of two vectors, joined: lanes 0–1 of the first, then lanes 0–1 of the second. */
+const LOWS = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
 /** The runtime's scalar function of `op` on each lane of the inputs: the vector on the stack. */
 function laneCall(f: Code, op: string, ins: readonly number[], imports: readonly string[]): void {
@@ -442,7 +453,7 @@ export const FUSED_CHUNK = 8192;
  * kernShared(x_0 … x_{in-1}, out, n, counter): runs kern (function m) on chunks of FUSED_CHUNK
  * elements taken from a counter in memory (i32.atomic.rmw.add) until all n are done. Every
  * thread runs it on the same call: the work balances itself whenever each thread starts.
- * (Chunks are multiples of 4 elements, so no f64x2 pair runs into another thread's chunk.)
+ * (Chunks are multiples of 4 elements, so no vector runs into another thread's chunk.)
  */
 export function sharedKernel(p: Program, modes: string, kernIndex: number): FuncDef {
   const f = new Code(kernParams(modes));

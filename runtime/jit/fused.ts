@@ -185,7 +185,8 @@ function run(c: Compiled, given: readonly (Input | Placed)[]): NDArray {
   const m = machine();
   if (!v || !m) return interpret(p, arrays());
   // inputs: kept copies in kernel memory (resident.ts), or copied into the scratch block, each
-  // region n floats and a little padding (the f64x2 loop's last pair may run one past n)
+  // region n floats and a little padding (as every block of kernel memory has: kernels on float64
+  // pairs may read one past n)
   beginCall();
   const kept = vals.map((v) => (typeof v === "number" ? null : v instanceof Placed ? v.at : resident(m, v)));
   const region = (len: number) => (len + 4) * 4;

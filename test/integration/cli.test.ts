@@ -91,7 +91,7 @@ describe("tsjax inspect", () => {
     expect(kernels.code).toBe(0);
     // the tutorial's sigmoid: one kernel over dot(inputs, W) and b
     expect(kernels.stdout).toContain("//   out = multiply(0.5, add(tanh(divide(add(in0, in1), 2)), 1))");
-    expect(kernels.stdout).toMatch(/^\/\/ {3}runs on f64x2 lanes, each op rounded to float32; WebAssembly module \d+ bytes/m);
+    expect(kernels.stdout).toMatch(/^\/\/ {3}runs on f32x4 lanes, the float64 ops \(exp, tanh, sin, cos, fma, calls\) on their f64x2 halves, each rounded to float32; WebAssembly module \d+ bytes/m);
     expect(kernels.stdout).toMatch(/log per lane through the runtime's function/);
   });
   it("a jit'd function it cannot compile: says it runs eagerly, and why (exit 0)", () => {
