@@ -361,7 +361,13 @@ function exactLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numb
   const big = f.local(V128);
   const trig = p.ops.some((o) => FALLBACK.has(o[0]));
   /** The f64x2 pair (lanes 0–1, lanes 2–3) of an f32x4 value. */
-  const halvesOf = (d: VDag, v: VNode): [VNode, VNode] => [d.simd(PROMOTE_LOW, v), d.simd(PROMOTE_LOW, d.node([v, v], () => void f.simd(SHUFFLE).op(...HIGH)))];
+  // (once per value: an op reading it twice, or two ops reading it, share its halves)
+  const widened = new WeakMap<VNode, [VNode, VNode]>();
+  const halvesOf = (d: VDag, v: VNode): [VNode, VNode] => {
+    let h = widened.get(v);
+    if (!h) widened.set(v, (h = [d.simd(PROMOTE_LOW, v), d.simd(PROMOTE_LOW, d.node([v, v], () => void f.simd(SHUFFLE).op(...HIGH)))]));
+    return h;
+  };
   /** Two f64x2 halves rounded to float32 and joined into one f32x4. */
   const joined = (d: VDag, lo: VNode, hi: VNode): VNode => d.node([d.simd(DEMOTE, lo), d.simd(DEMOTE, hi)], () => void f.simd(SHUFFLE).op(...LOWS));
   /** One half of an op that runs in float64 lanes; `careful`: sin/cos lanes beyond the limit exact. */
