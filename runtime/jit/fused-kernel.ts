@@ -169,6 +169,28 @@ function computeAgainIfNoted(f: Code, ins: readonly In[], i: number, START: numb
   });
 }
 
+/**
+ * A sin/cos result `res` whose lanes `lanes` lie beyond its polynomial's range: in the main loop
+ * only noted (or'd into local `big`); `careful`, when there are any, replaced by the exact values
+ * `exact` pushes for the input in local x (the scalar function per lane).
+ */
+function beyondRange(f: Code, d: VDag, big: number, x: VNode, res: VNode, lanes: VNode, careful: boolean, exact: (x: number) => void): VNode {
+  if (!careful) {
+    d.node([lanes], () => void f.get(big).simd(OP.or).set(big), true);
+    return res;
+  }
+  return d.node([x, res, lanes], () => {
+    const xl = f.local(V128), r = f.local(V128), m = f.local(V128);
+    f.set(m).set(r).set(xl);
+    f.get(m).simd(OP.anyTrue);
+    f.if(() => {
+      exact(xl);
+      f.get(r).get(m).simd(OP.bitselect).set(r);
+    });
+    f.get(r);
+  });
+}
+
 /** While i < end: `body`, rows advanced and i by `elems`. */
 function stepLoop(f: Code, ins: readonly In[], i: number, end: number, elems: number, body: () => void): void {
   f.block(() =>
@@ -295,25 +317,15 @@ function fastLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numbe
     if (op === "tanh") return tanh32(d, xs[0]);
     const res = sinCos32(d, xs[0], op === "cos");
     const lanes = d.simd(OP.gt, abs32(d, xs[0]), d.f32(TRIG32_LIMIT));
-    if (!careful) {
-      d.node([lanes], () => void f.get(big).simd(OP.or).set(big), true);
-      return res;
-    }
-    return d.node([xs[0], res, lanes], () => {
-      const x = f.local(V128), r = f.local(V128), m = f.local(V128);
-      f.set(m).set(r).set(x);
-      f.get(m).simd(OP.anyTrue);
-      f.if(() => {
-        const exact = f.local(V128);
-        f.get(x).set(exact);
-        for (const lane of [0, 1, 2, 3]) {
-          f.get(exact).get(x).simd(OP.extract).op(lane).op(0xbb); // f64.promote_f32
-          f.call(imports.indexOf(op)).op(0xb6); // f32.demote_f64
-          f.simd(OP.replace).op(lane).set(exact);
-        }
-        f.get(exact).get(r).get(m).simd(OP.bitselect).set(r);
-      });
-      f.get(r);
+    return beyondRange(f, d, big, xs[0], res, lanes, careful, (x) => {
+      const exact = f.local(V128);
+      f.get(x).set(exact);
+      for (const lane of [0, 1, 2, 3]) {
+        f.get(exact).get(x).simd(OP.extract).op(lane).op(0xbb); // f64.promote_f32
+        f.call(imports.indexOf(op)).op(0xb6); // f32.demote_f64
+        f.simd(OP.replace).op(lane).set(exact);
+      }
+      f.get(exact);
     });
   };
   /** One step: `copies` vectors from element i on, or (`one`) element i splatted and lane 0 stored. */
@@ -378,20 +390,7 @@ function exactLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numb
     if (op === "sin" || op === "cos") {
       const res = sinCos64(d, xs[0], op === "cos");
       const lanes = d.simd(S.gt, d.simd(S.abs, xs[0]), d.f64(TRIG_LIMIT));
-      if (!careful) {
-        d.node([lanes], () => void f.get(big).simd(S.or).set(big), true);
-        return res;
-      }
-      return d.node([xs[0], res, lanes], () => {
-        const x = f.local(V128), r = f.local(V128), m = f.local(V128);
-        f.set(m).set(r).set(x);
-        f.get(m).simd(S.anyTrue);
-        f.if(() => {
-          laneCall(f, op, [x], imports);
-          f.get(r).get(m).simd(S.bitselect).set(r);
-        });
-        f.get(r);
-      });
+      return beyondRange(f, d, big, xs[0], res, lanes, careful, (x) => laneCall(f, op, [x], imports));
     }
     return d.node(xs, () => {
       const ls = xs.map(() => f.local(V128));
