@@ -372,9 +372,9 @@ function exactLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numb
   splat.forEach((l, k) => l >= 0 && f.get(ins[k].ptr).simd(SIMD.f32x4Splat).set(l));
   const big = f.local(V128);
   const trig = p.ops.some((o) => FALLBACK.has(o[0]));
-  /** The f64x2 pair (lanes 0–1, lanes 2–3) of an f32x4 value. */
   // (once per value: an op reading it twice, or two ops reading it, share its halves)
   const widened = new WeakMap<VNode, [VNode, VNode]>();
+  /** The f64x2 pair (lanes 0–1, lanes 2–3) of an f32x4 value. */
   const halvesOf = (d: VDag, v: VNode): [VNode, VNode] => {
     let h = widened.get(v);
     if (!h) widened.set(v, (h = [d.simd(PROMOTE_LOW, v), d.simd(PROMOTE_LOW, d.node([v, v], () => void f.simd(SHUFFLE).op(...HIGH)))]));
