@@ -12,7 +12,7 @@
 // tanh, sin, cos then runs on f32x4 lanes with float32 polynomials (vmath32.ts), a few ulps from
 // the exact results, instead of the exact float64 polynomials.
 
-import { Code, F32, I32, SIMD, V128, type FuncDef, type ValType } from "./wasm.js";
+import { Code, F32, HIGH_HALF, I32, SIMD, V128, type FuncDef, type ValType } from "./wasm.js";
 import { exp64, F64X2, sinCos64, tanh64, TRIG_LIMIT } from "./vmath.js";
 import { abs32, exp32, sinCos32, tanh32, TRIG32_LIMIT } from "./vmath32.js";
 import { OP, VDag, type VNode } from "./vdag.js";
@@ -377,7 +377,7 @@ function exactLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numb
   /** The f64x2 pair (lanes 0–1, lanes 2–3) of an f32x4 value. */
   const halvesOf = (d: VDag, v: VNode): [VNode, VNode] => {
     let h = widened.get(v);
-    if (!h) widened.set(v, (h = [d.simd(PROMOTE_LOW, v), d.simd(PROMOTE_LOW, d.node([v, v], () => void f.simd(SHUFFLE).op(...HIGH)))]));
+    if (!h) widened.set(v, (h = [d.simd(PROMOTE_LOW, v), d.simd(PROMOTE_LOW, d.node([v, v], () => void f.simd(SHUFFLE).op(...HIGH_HALF)))]));
     return h;
   };
   /** Two f64x2 halves rounded to float32 and joined into one f32x4. */
@@ -430,11 +430,9 @@ function exactLoop(f: Code, p: Program, ins: readonly In[], i: number, OUT: numb
 }
 
 const S = F64X2;
-const PROMOTE_LOW = 0x5f; // f64x2.promote_low_f32x4
-const DEMOTE = 0x5e; // f32x4.demote_f64x2_zero
-const SHUFFLE = 0x0d; // i8x16.shuffle
-/** Lanes 2 and 3 of an f32x4 moved to lanes 0 and 1 (to widen the high half). */
-const HIGH = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+const PROMOTE_LOW = SIMD.f64x2PromoteLowF32x4;
+const DEMOTE = SIMD.f32x4DemoteF64x2Zero;
+const SHUFFLE = SIMD.i8x16Shuffle;
 /** The low halves of two vectors, joined: lanes 0–1 of the first, then lanes 0–1 of the second. */
 const LOWS = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 

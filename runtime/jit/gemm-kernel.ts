@@ -179,7 +179,7 @@ function gemmSharedKernel(): FuncDef {
   return { name: "gemmShared", code: f };
 }
 
-const SHUFFLE = 0x0d; // i8x16.shuffle
+const SHUFFLE = SIMD.i8x16Shuffle;
 /** i8x16.shuffle lanes picking the float32 lanes `l` of (a, b) (0-3 a's, 4-7 b's). */
 const lanes = (...l: number[]) => l.flatMap((x) => [4 * x, 4 * x + 1, 4 * x + 2, 4 * x + 3]);
 

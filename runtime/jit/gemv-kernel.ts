@@ -8,18 +8,16 @@
 // chunks each have their own partial sums (by chunk, not by thread), which the caller adds in
 // chunk order, so results do not depend on the thread count.
 
-import { Code, F64, I32, SIMD, V128, type FuncDef } from "./wasm.js";
+import { Code, F64, HIGH_HALF, I32, SIMD, V128, type FuncDef } from "./wasm.js";
 
-const PROMOTE_LOW = 0x5f; // f64x2.promote_low_f32x4
-const SHUFFLE = 0x0d; // i8x16.shuffle
+const PROMOTE_LOW = SIMD.f64x2PromoteLowF32x4;
+const SHUFFLE = SIMD.i8x16Shuffle;
 const F64X2 = { add: 0xf0, mul: 0xf2, splat: 0x14, extract: 0x21 } as const;
-/** Lanes 2 and 3 of an f32x4 moved to lanes 0 and 1 (to promote the high half). */
-const HIGH = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 
 /** The f64x2 pair (low, high) of the f32x4 on the stack, into locals lo and hi. */
 function promote(f: Code, v: number, lo: number, hi: number): void {
   f.get(v).simd(PROMOTE_LOW).set(lo);
-  f.get(v).get(v).simd(SHUFFLE).op(...HIGH).simd(PROMOTE_LOW).set(hi);
+  f.get(v).get(v).simd(SHUFFLE).op(...HIGH_HALF).simd(PROMOTE_LOW).set(hi);
 }
 
 function gemvRowsKernel(): FuncDef {

@@ -6,11 +6,10 @@
 // axis: out[o, i] = (…(0 + x[o, 0, i]) + x[o, 1, i]) + … in turn, each add rounded to float32,
 // four columns a vector (the same adds, so the same bits as the JavaScript loop).
 
-import { Code, F64, I32, V128, type FuncDef } from "./wasm.js";
+import { Code, F64, HIGH_HALF, I32, SIMD, V128, type FuncDef } from "./wasm.js";
 
-const PROMOTE_LOW = 0x5f;
-const SHUFFLE = 0x0d;
-const HIGH = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+const PROMOTE_LOW = SIMD.f64x2PromoteLowF32x4;
+const SHUFFLE = SIMD.i8x16Shuffle;
 
 function sumF32Kernel(): FuncDef {
   const f = new Code([I32, I32]);
@@ -24,7 +23,7 @@ function sumF32Kernel(): FuncDef {
       f.get(i).get(n4).i32GeS().brIf(1);
       f.get(P.ptr).get(i).i32(4).i32Mul().i32Add().v128Load(0).set(v);
       f.get(a0).get(v).simd(PROMOTE_LOW).simd(0xf0).set(a0); // f64x2.add
-      f.get(a1).get(v).get(v).simd(SHUFFLE).op(...HIGH).simd(PROMOTE_LOW).simd(0xf0).set(a1);
+      f.get(a1).get(v).get(v).simd(SHUFFLE).op(...HIGH_HALF).simd(PROMOTE_LOW).simd(0xf0).set(a1);
       f.get(i).i32(4).i32Add().set(i);
       f.br(0);
     }),

@@ -70,7 +70,12 @@ export const SIMD = {
   f32x4Div: 0xe7,
   f32x4Min: 0xe8,
   f32x4Max: 0xe9,
+  i8x16Shuffle: 0x0d,
+  f32x4DemoteF64x2Zero: 0x5e,
+  f64x2PromoteLowF32x4: 0x5f,
 } as const;
+/** i8x16.shuffle's lanes that move an f32x4's lanes 2 and 3 to lanes 0 and 1 (to widen its high half). */
+export const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 
 /** A function body under construction: locals by index (parameters first), instructions appended. */
 export class Code {
