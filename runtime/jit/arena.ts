@@ -13,8 +13,11 @@ import { adopt, adoptNext } from "./resident.js";
 
 /** Smaller outputs stay ordinary Arrays (their copies cost nothing). */
 const ARENA_MIN = 1024;
-/** A block's bytes past its floats (the f64x2 loop's last pair may run past n). */
-const PAD = 16;
+/**
+ * The bytes every float32 block in kernel memory has past its floats (arena outputs, kept copies,
+ * a fused call's scratch regions): a float64 pair read at the last float stays inside it.
+ */
+export const PAD = 16;
 
 interface Frame {
   blocks: [number, number][];

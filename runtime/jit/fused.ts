@@ -17,7 +17,7 @@ import { allSimd, FUSED_CHUNK, fusedKernel, importedOps, sharedKernel, type Prog
 import { F64, moduleBytes, WA, type WasmExports, type WasmModule } from "./wasm.js";
 import { MAX_ARGS } from "./pool.js";
 import { beginCall, resident } from "./resident.js";
-import { arenaDestination, arenaFloats } from "./arena.js";
+import { arenaDestination, arenaFloats, PAD } from "./arena.js";
 
 /** Below this many elements the chain is interpreted with the eager functions. */
 export const FUSED_MIN_SIZE = 2048;
@@ -185,11 +185,10 @@ function run(c: Compiled, given: readonly (Input | Placed)[]): NDArray {
   const m = machine();
   if (!v || !m) return interpret(p, arrays());
   // inputs: kept copies in kernel memory (resident.ts), or copied into the scratch block, each
-  // region n floats and a little padding (as every block of kernel memory has: kernels on float64
-  // pairs may read one past n)
+  // region n floats and the padding every block has (arena.ts)
   beginCall();
   const kept = vals.map((v) => (typeof v === "number" ? null : v instanceof Placed ? v.at : resident(m, v)));
-  const region = (len: number) => (len + 4) * 4;
+  const region = (len: number) => len * 4 + PAD;
   const copied = vals.reduce((b: number, v, k) => (v instanceof Float32Array && kept[k] === null ? b + region(v.length) : b), 0);
   // the output: in the arena inside a jit'd call (read in place by the next kernel), else scratch
   const outView = p.reduce ? null : arenaFloats(n);

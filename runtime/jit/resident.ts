@@ -9,14 +9,12 @@
 
 import type { Machine } from "./machine.js";
 import { f32 } from "./machine.js";
-import { kernelAddress } from "./arena.js";
+import { kernelAddress, PAD } from "./arena.js";
 
 /** Arrays smaller than this are copied per call (cheap); larger ones are kept. */
 export const RESIDENT_MIN_BYTES = 1 << 16;
 /** At most this many bytes of copies (one copy at most half of it). */
 const BUDGET = 128 * 2 ** 20;
-/** A copy's padding: kernels on float64 pairs may read one float past the end. */
-const PAD = 16;
 
 interface Entry {
   readonly at: number;
