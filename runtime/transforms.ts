@@ -233,7 +233,7 @@ export interface JitOptions {
   /**
    * Allow approximate float32 exp, tanh, sin and cos in the fused kernels (a few float32 ulps
    * from the correctly rounded result, results below the smallest normal float32 flushed to 0)
-   * for three to four and a half times the speed on long elementwise chains. Default false: kernels give eager
+   * for two to three and a half times the speed on long elementwise chains. Default false: kernels give eager
    * code's results bit for bit.
    */
   fastMath?: boolean;
